@@ -1,0 +1,28 @@
+/** Stable machine-readable error codes, shared by server and clients. */
+export const ERROR_CODES = {
+  invalid_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal_error: 500,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** RFC 9457 problem details body as Parley sends it. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  errors?: { path: string; message: string }[];
+  instance?: string;
+}
+
+export const PROBLEM_TYPE_BASE = 'https://parley.dev/problems/';

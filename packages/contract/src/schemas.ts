@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import { AutoCloseSettings, SlaTargets } from './settings.js';
+
+/** Wire schemas shared by server, workspace and widget. Request bodies are strict: unknown fields are rejected. */
+
+export const Role = z.enum(['agent', 'manager']);
+export type Role = z.infer<typeof Role>;
+
+export const AgentStatus = z.enum(['online', 'back_soon', 'away', 'offline']);
+export type AgentStatus = z.infer<typeof AgentStatus>;
+
+export const ConversationState = z.enum(['queued', 'ringing', 'open', 'closed']);
+export type ConversationState = z.infer<typeof ConversationState>;
+
+export const ListStatus = z.enum(['ongoing', 'overdue', 'idle', 'closed']);
+export type ListStatus = z.infer<typeof ListStatus>;
+
+export const SenderType = z.enum(['consumer', 'agent', 'system']);
+export type SenderType = z.infer<typeof SenderType>;
+
+export const Channel = z.enum(['web', 'sms', 'messenger', 'webhook']);
+export type Channel = z.infer<typeof Channel>;
+
+const id = z.string().min(1).max(100);
+const username = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, underscore and dash only');
+const password = z.string().min(8, 'at least 8 characters').max(256);
+const displayName = z.string().trim().min(1).max(120);
+const clientMessageId = z.string().min(1).max(128);
+const messageText = z.string().trim().min(1, 'text must not be empty').max(10_000);
+
+export const LoginRequest = z.strictObject({ accountId: id, username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+
+export const User = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: Role,
+  skills: z.array(z.string()),
+  maxConcurrent: z.number().int(),
+  status: AgentStatus,
+  active: z.boolean(),
+});
+export type User = z.infer<typeof User>;
+
+export const LoginResponse = z.object({ token: z.string(), user: User });
+
+export const CreateUserRequest = z.strictObject({
+  username,
+  password,
+  displayName,
+  role: Role.default('agent'),
+  skills: z.array(id).max(100).default([]),
+  maxConcurrent: z.number().int().min(1).max(100).default(5),
+});
+
+export const UpdateUserRequest = z.strictObject({
+  displayName: displayName.optional(),
+  password: password.optional(),
+  role: Role.optional(),
+  skills: z.array(id).max(100).optional(),
+  maxConcurrent: z.number().int().min(1).max(100).optional(),
+  active: z.boolean().optional(),
+});
+
+export const SetStatusRequest = z.strictObject({ status: AgentStatus, handover: z.boolean().optional() });
+
+export const Skill = z.object({ id: z.string(), name: z.string(), description: z.string() });
+export type Skill = z.infer<typeof Skill>;
+export const CreateSkillRequest = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  description: z.string().max(1000).default(''),
+  sla: SlaTargets.partial().optional(),
+  autoClose: AutoCloseSettings.partial().optional(),
+});
+export const UpdateSkillRequest = z.strictObject({
+  name: z.string().trim().min(1).max(100).optional(),
+  description: z.string().max(1000).optional(),
+  sla: SlaTargets.partial().optional(),
+  autoClose: AutoCloseSettings.partial().optional(),
+});
+
+export const UserSettings = z.strictObject({
+  dateFormat: z.enum(['YYYY-MM-DD', 'DD/MM/YYYY', 'MM/DD/YYYY', 'DD.MM.YYYY']).optional(),
+  timeFormat: z.enum(['12h', '24h']).optional(),
+  timeZone: z
+    .string()
+    .max(64)
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'unknown time zone')
+    .optional(),
+  layout: z.enum(['comfortable', 'compact']).optional(),
+  defaultFilters: z.array(ListStatus).optional(),
+  notificationsEnabled: z.boolean().optional(),
+  soundEnabled: z.boolean().optional(),
+});
+export type UserSettings = z.infer<typeof UserSettings>;
+
+export const FileRef = z.object({ id: z.string(), name: z.string(), contentType: z.string(), size: z.number(), url: z.string() });
+
+export const Message = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  seq: z.number().int(),
+  senderType: SenderType,
+  senderId: z.string().nullable(),
+  text: z.string().nullable(),
+  file: FileRef.nullable(),
+  clientMessageId: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type Message = z.infer<typeof Message>;
+
+export const SendMessageRequest = z.strictObject({ text: messageText, clientMessageId });
+
+export const ActiveItem = z.object({
+  id: z.string(),
+  state: ConversationState,
+  status: ListStatus,
+  soonOverdue: z.boolean(),
+  awaiting: z.enum(['agent', 'consumer']),
+  slaDueAt: z.string().nullable(),
+  manualSla: z.boolean(),
+  actionable: z.boolean(),
+  unread: z.number().int(),
+  channel: Channel,
+  skillId: z.string().nullable(),
+  agentId: z.string().nullable(),
+  consumer: z.object({ id: z.string(), name: z.string() }),
+  lastMessage: z.object({ text: z.string(), senderType: SenderType, at: z.string() }).nullable(),
+  createdAt: z.string(),
+  closedAt: z.string().nullable(),
+});
+export type ActiveItem = z.infer<typeof ActiveItem>;
+
+export const ConsumerSessionRequest = z.strictObject({
+  accountId: id,
+  channelId: id.optional(),
+  name: z.string().trim().min(1).max(120).optional(),
+  identityToken: z.string().max(4096).optional(),
+  customVariables: z.record(z.string().max(100), z.union([z.string().max(1000), z.number(), z.boolean()])).optional(),
+});
+
+export const ConsumerOpenConversationRequest = z.strictObject({ skillId: id.optional(), text: messageText.optional() });
+
+export const CreateAccountRequest = z.strictObject({
+  name: z.string().trim().min(1).max(120),
+  adminUsername: username,
+  adminPassword: password,
+});

@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { Redis } from 'ioredis';
+import pino, { type Logger } from 'pino';
+import { type Clock, systemClock } from './domain/clock.js';
+import { registerMetrics } from './http/metrics.js';
+import { guards } from './http/auth.js';
+import { problem, registerProblemHandlers, sendProblem } from './http/problem.js';
+import { accountRoutes } from './http/routes/account.routes.js';
+import { authRoutes } from './http/routes/auth.routes.js';
+import { consumerRoutes } from './http/routes/consumer.routes.js';
+import { conversationsRoutes } from './http/routes/conversations.routes.js';
+import { meRoutes } from './http/routes/me.routes.js';
+import { skillsRoutes } from './http/routes/skills.routes.js';
+import type { RouteContext } from './http/routes/types.js';
+import { usersRoutes } from './http/routes/users.routes.js';
+import { attachRealtime, type Realtime } from './realtime/socket.js';
+import type { Deps } from './services/context.js';
+import { createRoutingKicker } from './services/routing.service.js';
+import type { Database } from './storage/db.js';
+
+export interface AppOptions {
+  db: Database;
+  clock?: Clock;
+  /** A pino logger; silent when omitted. */
+  logger?: Logger;
+  redisUrl?: string | undefined;
+  bodyLimit?: number;
+  loginRateLimitPerMinute?: number;
+}
+
+export interface ParleyApp {
+  app: FastifyInstance;
+  deps: Deps;
+  realtime: Realtime;
+  /** Resolves when no routing run is in progress (tests). */
+  routingIdle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const LANDING = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Parley</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: system-ui, sans-serif; margin: 3rem; color: #1f2933">
+<main><h1>Parley is running</h1>
+<p>The messaging contact center API is up. Browse the API at <a href="/docs">/docs</a>
+(OpenAPI at <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>).</p></main></body></html>`;
+
+/** Builds the HTTP app, realtime and routing around a database. Never listens: callers do (tests use inject() or listen on port 0). */
+export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
+  const log = opts.logger ?? pino({ level: 'silent' });
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: opts.bodyLimit ?? 1_048_576,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  registerProblemHandlers(app);
+
+  // Routing needs deps, deps need the kicker: late-bound through a getter.
+  let deps: Deps;
+  const getDeps = () => deps;
+  const routing = createRoutingKicker(getDeps);
+  const realtime = await attachRealtime(app.server, getDeps, { redisUrl: opts.redisUrl });
+  deps = { db: opts.db, clock: opts.clock ?? systemClock, publisher: realtime.publisher, log, kickRouting: routing.kick };
+
+  const rateRedis = opts.redisUrl ? new Redis(opts.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 500 }) : undefined;
+  await app.register(rateLimit, {
+    global: false,
+    ...(rateRedis && { redis: rateRedis, nameSpace: 'parley-rl-' }),
+    errorResponseBuilder: (_req, ctx) => ({ ...problem('rate_limited', `too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`), statusCode: 429 }),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Parley API', version: '1.0.0', description: 'Public API v1 of Parley, the open-source messaging contact center.' },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  registerMetrics(app, { db: opts.db, sockets: realtime.connectedSockets });
+
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(LANDING));
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await opts.db.ping();
+      return { status: 'ready' };
+    } catch {
+      return sendProblem(reply, problem('unavailable', 'database not reachable'));
+    }
+  });
+
+  const ctx: RouteContext = { deps, guards: guards(deps), loginRateLimitPerMinute: opts.loginRateLimitPerMinute ?? 30 };
+  authRoutes(app, ctx);
+  usersRoutes(app, ctx);
+  skillsRoutes(app, ctx);
+  accountRoutes(app, ctx);
+  meRoutes(app, ctx);
+  conversationsRoutes(app, ctx);
+  consumerRoutes(app, ctx);
+
+  await app.ready();
+
+  return {
+    app,
+    deps,
+    realtime,
+    routingIdle: routing.idle,
+    async close() {
+      await realtime.close();
+      await app.close();
+      await routing.idle();
+      rateRedis?.disconnect();
+    },
+  };
+}
+
+/** On start-up: route whatever was left queued (e.g. by a crash between commit and routing). */
+export async function sweepQueued(deps: Deps): Promise<void> {
+  const rows = await deps.db.kysely.selectFrom('conversations').select('account_id').where('state', '=', 'queued').distinct().execute();
+  for (const r of rows) deps.kickRouting(r.account_id);
+}

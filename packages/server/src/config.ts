@@ -1,0 +1,40 @@
+import { resolve } from 'node:path';
+
+/** The only reader of process.env. Flags (from the CLI) win over environment variables. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  sqliteSynchronous: 'NORMAL' | 'FULL';
+  logLevel: string;
+  /** Max JSON body size in bytes. */
+  bodyLimit: number;
+  /** Requests per minute per IP on login. */
+  loginRateLimitPerMinute: number;
+}
+
+export interface ConfigFlags {
+  port?: string | undefined;
+  host?: string | undefined;
+  data?: string | undefined;
+}
+
+export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(flags.port ?? env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port ${flags.port ?? env.PORT}`);
+  const sync = (env.PARLEY_SQLITE_SYNCHRONOUS ?? 'NORMAL').toUpperCase();
+  if (sync !== 'NORMAL' && sync !== 'FULL') throw new Error('PARLEY_SQLITE_SYNCHRONOUS must be NORMAL or FULL');
+  return {
+    port,
+    host: flags.host ?? env.HOST ?? '127.0.0.1',
+    dataDir: resolve(flags.data ?? env.PARLEY_DATA ?? './data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    sqliteSynchronous: sync,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    bodyLimit: Number(env.PARLEY_BODY_LIMIT ?? 1_048_576),
+    loginRateLimitPerMinute: Number(env.PARLEY_LOGIN_RATE_LIMIT ?? 30),
+  };
+}

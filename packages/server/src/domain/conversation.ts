@@ -1,0 +1,179 @@
+import type { ActiveItem, Channel, ConversationState, ListStatus, SenderType } from '@parley/contract';
+
+export type Awaiting = 'agent' | 'consumer';
+export type ClosedBy = 'agent' | 'consumer' | 'system';
+
+export interface LastMessage {
+  text: string;
+  senderType: SenderType;
+  at: number;
+}
+
+export interface RoutingCandidate {
+  agentId: string;
+  status: string;
+  load: number;
+  capacity: number;
+  eligible: boolean;
+  why: string;
+}
+
+/** Why a conversation was assigned, offered or left waiting: shown in "why me". */
+export interface RoutingDecision {
+  outcome: 'assigned' | 'offered' | 'waiting';
+  rule: string;
+  agentId: string | null;
+  candidates: RoutingCandidate[];
+  at: number;
+}
+
+export interface Conversation {
+  id: string;
+  accountId: string;
+  consumerId: string;
+  channel: Channel;
+  channelId: string | null;
+  skillId: string | null;
+  state: ConversationState;
+  agentId: string | null;
+  lastAgentId: string | null;
+  awaiting: Awaiting;
+  awaitingSince: number;
+  priority: number;
+  urgent: boolean;
+  firstTime: boolean;
+  slaDueAt: number | null;
+  manualSlaAt: number | null;
+  actionable: boolean;
+  closedBy: ClosedBy | null;
+  closedAt: number | null;
+  dismissed: boolean;
+  createdAt: number;
+  queuedAt: number | null;
+  assignedAt: number | null;
+  lastSeq: number;
+  lastMessage: LastMessage | null;
+  agentUnread: number;
+  firstResponseAt: number | null;
+  routing: RoutingDecision | null;
+  updatedAt: number;
+}
+
+export const SOON_OVERDUE_MS = 5 * 60_000;
+
+/** A consumer message: the agent now owes an answer; the SLA clock starts at the first unanswered message. */
+export function applyConsumerMessage(c: Conversation, text: string, now: number, slaTargetSec: number): Conversation {
+  const startsClock = c.awaiting !== 'agent' || c.slaDueAt === null;
+  return {
+    ...c,
+    awaiting: 'agent',
+    awaitingSince: startsClock ? now : c.awaitingSince,
+    slaDueAt: startsClock ? now + slaTargetSec * 1000 : c.slaDueAt,
+    agentUnread: c.agentUnread + 1,
+    lastMessage: { text, senderType: 'consumer', at: now },
+    updatedAt: now,
+  };
+}
+
+/** An agent message answers the consumer: the SLA clock stops and the conversation awaits the consumer. */
+export function applyAgentMessage(c: Conversation, text: string, now: number): Conversation {
+  return {
+    ...c,
+    awaiting: 'consumer',
+    awaitingSince: now,
+    slaDueAt: null,
+    agentUnread: 0,
+    firstResponseAt: c.firstResponseAt ?? now,
+    lastMessage: { text, senderType: 'agent', at: now },
+    updatedAt: now,
+  };
+}
+
+/** When the agent must act: a manual SLA overrides the computed one. */
+export function effectiveDueAt(c: Conversation): number | null {
+  if (c.state === 'closed') return null;
+  if (c.manualSlaAt !== null) return c.manualSlaAt;
+  return c.awaiting === 'agent' ? c.slaDueAt : null;
+}
+
+export function listStatus(c: Conversation, idleAfterSec: number, now: number): ListStatus {
+  if (c.state === 'closed') return 'closed';
+  const due = effectiveDueAt(c);
+  if (due !== null && due <= now) return 'overdue';
+  if (c.awaiting === 'consumer' && c.manualSlaAt === null && now - c.awaitingSince >= idleAfterSec * 1000) return 'idle';
+  return 'ongoing';
+}
+
+export function isSoonOverdue(c: Conversation, now: number): boolean {
+  const due = effectiveDueAt(c);
+  return due !== null && due > now && due - now <= SOON_OVERDUE_MS;
+}
+
+/** The next moment this conversation's list status or soon-overdue flag changes by time alone. */
+export function nextTimeChangeAt(c: Conversation, idleAfterSec: number, now: number): number | null {
+  if (c.state === 'closed') return null;
+  const points: number[] = [];
+  const due = effectiveDueAt(c);
+  if (due !== null) points.push(due - SOON_OVERDUE_MS, due);
+  if (c.awaiting === 'consumer' && c.manualSlaAt === null) points.push(c.awaitingSince + idleAfterSec * 1000);
+  const future = points.filter((p) => p > now);
+  return future.length ? Math.min(...future) : null;
+}
+
+export interface ActiveRow {
+  conversation: Conversation;
+  consumerName: string;
+}
+
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+export function toActiveItem(row: ActiveRow, idleAfterSec: number, now: number): ActiveItem {
+  const c = row.conversation;
+  return {
+    id: c.id,
+    state: c.state,
+    status: listStatus(c, idleAfterSec, now),
+    soonOverdue: isSoonOverdue(c, now),
+    awaiting: c.awaiting,
+    slaDueAt: iso(effectiveDueAt(c)),
+    manualSla: c.manualSlaAt !== null,
+    actionable: c.actionable,
+    unread: c.agentUnread,
+    channel: c.channel,
+    skillId: c.skillId,
+    agentId: c.agentId ?? c.lastAgentId,
+    consumer: { id: c.consumerId, name: row.consumerName },
+    lastMessage: c.lastMessage
+      ? { text: c.lastMessage.text, senderType: c.lastMessage.senderType, at: new Date(c.lastMessage.at).toISOString() }
+      : null,
+    createdAt: new Date(c.createdAt).toISOString(),
+    closedAt: iso(c.closedAt),
+  };
+}
+
+/**
+ * Active list order: most urgent first. Conversations with a due time by earliest due; then those
+ * awaiting the consumer (longest waiting first); closed last (most recently closed first).
+ */
+export function compareActive(a: ActiveItem, b: ActiveItem): number {
+  const rank = (i: ActiveItem) => (i.state === 'closed' ? 2 : i.slaDueAt !== null ? 0 : 1);
+  const ra = rank(a);
+  const rb = rank(b);
+  if (ra !== rb) return ra - rb;
+  if (ra === 0) return cmp(a.slaDueAt, b.slaDueAt) || cmp(a.createdAt, b.createdAt) || cmp(a.id, b.id);
+  if (ra === 1) return cmp(a.lastMessage?.at ?? a.createdAt, b.lastMessage?.at ?? b.createdAt) || cmp(a.id, b.id);
+  return cmp(b.closedAt, a.closedAt) || cmp(a.id, b.id);
+}
+
+function cmp(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a < b ? -1 : 1;
+}
+
+export function countByStatus(items: ActiveItem[]): Record<ListStatus, number> {
+  const counts: Record<ListStatus, number> = { ongoing: 0, overdue: 0, idle: 0, closed: 0 };
+  for (const i of items) counts[i.status]++;
+  return counts;
+}

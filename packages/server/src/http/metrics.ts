@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Database } from '../storage/db.js';
+
+/** Prometheus metrics: one registry per app instance. */
+export function registerMetrics(app: FastifyInstance, opts: { db: Database; sockets: () => number }) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const http = new Histogram({
+    name: 'parley_http_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const messages = new Counter({ name: 'parley_messages_total', help: 'Messages stored', labelNames: ['sender'], registers: [registry] });
+  new Gauge({
+    name: 'parley_sockets',
+    help: 'Connected realtime sockets on this node',
+    registers: [registry],
+    collect() {
+      this.set(opts.sockets());
+    },
+  });
+  new Gauge({
+    name: 'parley_queue_depth',
+    help: 'Queued conversations (all accounts)',
+    registers: [registry],
+    async collect() {
+      const r = await opts.db.kysely
+        .selectFrom('conversations')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('state', '=', 'queued')
+        .executeTakeFirst();
+      this.set(Number(r?.n ?? 0));
+    },
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    http.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    if (reply.statusCode === 201 && req.method === 'POST' && route.endsWith('/messages')) {
+      messages.inc({ sender: route.startsWith('/api/v1/consumer') ? 'consumer' : 'agent' });
+    }
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  return registry;
+}

@@ -1,0 +1,53 @@
+import { ERROR_CODES, type ErrorCode, PROBLEM_TYPE_BASE, type Problem } from '@parley/contract';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { DomainError } from '../domain/errors.js';
+
+const TITLES: Record<ErrorCode, string> = {
+  invalid_request: 'Invalid request',
+  unauthorized: 'Unauthorized',
+  forbidden: 'Forbidden',
+  not_found: 'Not found',
+  conflict: 'Conflict',
+  payload_too_large: 'Payload too large',
+  unsupported_media_type: 'Unsupported media type',
+  rate_limited: 'Too many requests',
+  internal_error: 'Internal error',
+  unavailable: 'Service unavailable',
+};
+
+export function problem(code: ErrorCode, detail: string, errors?: Problem['errors']): Problem {
+  return { type: `${PROBLEM_TYPE_BASE}${code}`, title: TITLES[code], status: ERROR_CODES[code], detail, code, ...(errors && { errors }) };
+}
+
+export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
+  return reply.code(p.status).type('application/problem+json').send(p);
+}
+
+/** Maps every error to RFC 9457 problem JSON; status codes live here and only here. */
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | DomainError | Error, req, reply) => {
+    if (err instanceof DomainError) return sendProblem(reply, problem(err.code, err.message, err.errors));
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const where = (err as FastifyError).validationContext ?? 'body';
+      const errors = err.validation.map((v) => ({
+        path: `${where}${v.instancePath.replaceAll('/', '.')}`,
+        message: v.message ?? 'invalid',
+      }));
+      return sendProblem(reply, problem('invalid_request', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors));
+    }
+    if (isResponseSerializationError(err)) {
+      req.log.error({ err }, 'response did not match its schema');
+      return sendProblem(reply, problem('internal_error', 'internal error'));
+    }
+    const fe = err as FastifyError;
+    const status = fe.statusCode ?? 500;
+    if (status === 413 || fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendProblem(reply, problem('payload_too_large', 'request body too large'));
+    if (status === 415 || fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendProblem(reply, problem('unsupported_media_type', fe.message));
+    if (status === 429) return sendProblem(reply, problem('rate_limited', 'too many requests; slow down'));
+    if (status >= 400 && status < 500) return sendProblem(reply, problem('invalid_request', fe.message));
+    req.log.error({ err }, 'unhandled error');
+    return sendProblem(reply, problem('internal_error', 'internal error'));
+  });
+  app.setNotFoundHandler((req, reply) => sendProblem(reply, problem('not_found', `no route ${req.method} ${req.url.split('?')[0]}`)));
+}

@@ -1,0 +1,23 @@
+import { LoginRequest, LoginResponse } from '@parley/contract';
+import { login, logout } from '../../services/auth.service.js';
+import { userOf } from '../auth.js';
+import { bearerAuth, NoContent, type RouteContext, type ZApp } from './types.js';
+
+export function authRoutes(app: ZApp, { deps, guards, loginRateLimitPerMinute }: RouteContext): void {
+  app.post(
+    '/api/v1/auth/login',
+    {
+      schema: { tags: ['auth'], summary: 'Sign in', body: LoginRequest, response: { 200: LoginResponse } },
+      config: { rateLimit: { max: loginRateLimitPerMinute, timeWindow: 60_000 } },
+    },
+    async (req) => login(deps, req.body),
+  );
+  app.post(
+    '/api/v1/auth/logout',
+    { onRequest: guards.user, schema: { tags: ['auth'], summary: 'Sign out: the token stops working', security: bearerAuth, response: { 204: NoContent } } },
+    async (req, reply) => {
+      await logout(deps, userOf(req));
+      return reply.code(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,97 @@
+import { ConsumerOpenConversationRequest, ConsumerSessionRequest, Message, SendMessageRequest } from '@parley/contract';
+import { z } from 'zod';
+import { createConsumerSession } from '../../services/consumers.service.js';
+import { getConsumerConversation, listConsumerMessages, openConversation, sendMessage } from '../../services/conversations.service.js';
+import { closeByConsumer } from '../../services/lifecycle.service.js';
+import { listAccountSkills } from '../../services/skills.service.js';
+import { consumerOf } from '../auth.js';
+import { bearerAuth, IdParams, type RouteContext, type ZApp } from './types.js';
+
+const ConsumerConversation = z.object({
+  id: z.string(),
+  state: z.string(),
+  skillId: z.string().nullable(),
+  channel: z.string(),
+  agent: z.object({ id: z.string(), displayName: z.string() }).nullable(),
+  awaiting: z.string(),
+  urgent: z.boolean(),
+  createdAt: z.string(),
+  closedAt: z.string().nullable(),
+  closedBy: z.string().nullable(),
+});
+
+export function consumerRoutes(app: ZApp, { deps, guards }: RouteContext): void {
+  const tags = ['consumer'];
+  const security = bearerAuth;
+  app.post(
+    '/api/v1/consumer/session',
+    {
+      schema: { tags, summary: 'Start a consumer session', body: ConsumerSessionRequest, response: { 201: z.object({ consumerToken: z.string(), consumerId: z.string() }) } },
+      config: { rateLimit: { max: 120, timeWindow: 60_000 } },
+    },
+    async (req, reply) => reply.code(201).send(await createConsumerSession(deps, req.body)),
+  );
+  app.get(
+    '/api/v1/consumer/skills',
+    {
+      schema: {
+        tags,
+        summary: 'Skills a consumer can write to (public: for widgets offering a topic)',
+        querystring: z.strictObject({ accountId: z.string().min(1).max(100) }),
+        response: { 200: z.object({ items: z.array(z.object({ id: z.string(), name: z.string() })) }) },
+      },
+    },
+    async (req) => ({ items: (await listAccountSkills(deps, req.query.accountId)).map((s) => ({ id: s.id, name: s.name })) }),
+  );
+  app.post(
+    '/api/v1/consumer/conversations',
+    {
+      onRequest: guards.consumer,
+      schema: { tags, security, body: ConsumerOpenConversationRequest.default({}), response: { 200: ConsumerConversation, 201: ConsumerConversation } },
+    },
+    async (req, reply) => {
+      const r = await openConversation(deps, consumerOf(req), req.body ?? {});
+      return reply.code(r.created ? 201 : 200).send(r.conversation);
+    },
+  );
+  app.get(
+    '/api/v1/consumer/conversations/:id',
+    {
+      onRequest: guards.consumer,
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        response: { 200: ConsumerConversation.extend({ queuePosition: z.number().nullable(), expectedResponseSec: z.number().nullable() }) },
+      },
+    },
+    async (req) => getConsumerConversation(deps, consumerOf(req), req.params.id),
+  );
+  app.get(
+    '/api/v1/consumer/conversations/:id/messages',
+    {
+      onRequest: guards.consumer,
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        querystring: z.strictObject({ after: z.coerce.number().int().min(0).default(0) }),
+        response: { 200: z.object({ items: z.array(Message) }) },
+      },
+    },
+    async (req) => ({ items: await listConsumerMessages(deps, consumerOf(req), req.params.id, req.query.after) }),
+  );
+  app.post(
+    '/api/v1/consumer/conversations/:id/close',
+    { onRequest: guards.consumer, schema: { tags, security, params: IdParams, response: { 200: ConsumerConversation } } },
+    async (req) => closeByConsumer(deps, consumerOf(req), req.params.id),
+  );
+  app.post(
+    '/api/v1/consumer/conversations/:id/messages',
+    { onRequest: guards.consumer, schema: { tags, security, params: IdParams, body: SendMessageRequest, response: { 200: Message, 201: Message } } },
+    async (req, reply) => {
+      const r = await sendMessage(deps, consumerOf(req), req.params.id, req.body);
+      return reply.code(r.created ? 201 : 200).send(r.message);
+    },
+  );
+}

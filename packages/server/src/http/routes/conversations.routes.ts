@@ -1,0 +1,137 @@
+import { ActiveItem, ListStatus, Message, SendMessageRequest } from '@parley/contract';
+import { z } from 'zod';
+import { closeByUser, dismiss } from '../../services/lifecycle.service.js';
+import {
+  activeList,
+  getConversationDetails,
+  listAll,
+  markRead,
+  sendMessage,
+  transcript,
+  transcriptText,
+} from '../../services/conversations.service.js';
+import { userOf } from '../auth.js';
+import { bearerAuth, IdParams, NoContent, type RouteContext, type ZApp } from './types.js';
+
+const isoTime = z.iso.datetime({ offset: true });
+const statusList = z
+  .string()
+  .max(100)
+  .transform((s, ctx) => {
+    const parts = s.split(',').filter(Boolean);
+    const bad = parts.filter((p) => !ListStatus.safeParse(p).success);
+    if (bad.length) {
+      ctx.addIssue({ code: 'custom', message: `unknown status ${bad.join(', ')}` });
+      return z.NEVER;
+    }
+    return parts as ListStatus[];
+  });
+
+export function conversationsRoutes(app: ZApp, { deps, guards }: RouteContext): void {
+  const security = bearerAuth;
+  app.get(
+    '/api/v1/workspace/active',
+    {
+      onRequest: guards.user,
+      schema: {
+        tags: ['workspace'],
+        summary: 'The Active list, sorted by urgency; counts ignore the filter',
+        security,
+        querystring: z.strictObject({ status: statusList.optional() }),
+        response: {
+          200: z.object({ counts: z.object({ ongoing: z.number(), overdue: z.number(), idle: z.number(), closed: z.number() }), items: z.array(ActiveItem) }),
+        },
+      },
+    },
+    async (req) => activeList(deps, userOf(req), req.query.status),
+  );
+  app.delete(
+    '/api/v1/workspace/active/:id',
+    { onRequest: guards.user, schema: { tags: ['workspace'], summary: 'Dismiss a closed conversation', security, params: IdParams, response: { 204: NoContent } } },
+    async (req, reply) => {
+      await dismiss(deps, userOf(req), req.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  const tags = ['conversations'];
+  app.get(
+    '/api/v1/conversations',
+    {
+      onRequest: guards.user,
+      schema: {
+        tags,
+        summary: 'The All tab: newest first, keyset-paginated',
+        security,
+        querystring: z.strictObject({
+          from: isoTime.optional(),
+          to: isoTime.optional(),
+          q: z.string().max(200).optional(),
+          cursor: z.string().max(500).optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+        response: { 200: z.object({ items: z.array(ActiveItem), nextCursor: z.string().nullable() }) },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      return listAll(deps, userOf(req), {
+        from: q.from ? Date.parse(q.from) : undefined,
+        to: q.to ? Date.parse(q.to) : undefined,
+        q: q.q,
+        cursor: q.cursor,
+        limit: q.limit,
+      });
+    },
+  );
+  app.get(
+    '/api/v1/conversations/:id',
+    { onRequest: guards.user, schema: { tags, security, params: IdParams } },
+    async (req) => getConversationDetails(deps, userOf(req), req.params.id),
+  );
+  app.get(
+    '/api/v1/conversations/:id/messages',
+    {
+      onRequest: guards.user,
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        querystring: z.strictObject({
+          includePrevious: z.enum(['true', 'false']).optional(),
+          after: z.coerce.number().int().min(0).default(0),
+        }),
+        response: { 200: z.object({ items: z.array(Message) }) },
+      },
+    },
+    async (req) => ({
+      items: await transcript(deps, userOf(req), req.params.id, { includePrevious: req.query.includePrevious === 'true', after: req.query.after }),
+    }),
+  );
+  app.get(
+    '/api/v1/conversations/:id/transcript.txt',
+    { onRequest: guards.user, schema: { tags, security, params: IdParams } },
+    async (req, reply) => reply.type('text/plain; charset=utf-8').send(await transcriptText(deps, userOf(req), req.params.id)),
+  );
+  app.post(
+    '/api/v1/conversations/:id/messages',
+    { onRequest: guards.user, schema: { tags, security, params: IdParams, body: SendMessageRequest, response: { 200: Message, 201: Message } } },
+    async (req, reply) => {
+      const r = await sendMessage(deps, userOf(req), req.params.id, req.body);
+      return reply.code(r.created ? 201 : 200).send(r.message);
+    },
+  );
+  app.post(
+    '/api/v1/conversations/:id/close',
+    { onRequest: guards.user, schema: { tags, security, params: IdParams, response: { 200: ActiveItem } } },
+    async (req) => closeByUser(deps, userOf(req), req.params.id),
+  );
+  app.post(
+    '/api/v1/conversations/:id/read',
+    { onRequest: guards.user, schema: { tags, security, params: IdParams, response: { 204: NoContent } } },
+    async (req, reply) => {
+      await markRead(deps, userOf(req), req.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+}

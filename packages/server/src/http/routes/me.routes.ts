@@ -1,0 +1,59 @@
+import { SetStatusRequest, User, UserSettings } from '@parley/contract';
+import { z } from 'zod';
+import { toWireUser } from '../../services/auth.service.js';
+import { handover } from '../../services/handover.service.js';
+import { myKpis } from '../../services/kpis.service.js';
+import { getMySettings, getUser, patchMySettings, setStatus } from '../../services/users.service.js';
+import { userOf } from '../auth.js';
+import { bearerAuth, type RouteContext, type ZApp } from './types.js';
+
+export function meRoutes(app: ZApp, { deps, guards }: RouteContext): void {
+  const tags = ['me'];
+  const security = bearerAuth;
+  app.get('/api/v1/me', { onRequest: guards.user, schema: { tags, security, response: { 200: User } } }, async (req) => {
+    const me = userOf(req);
+    return toWireUser(await getUser(deps, me.accountId, me.userId));
+  });
+  app.put('/api/v1/me/status', { onRequest: guards.user, schema: { tags, security, body: SetStatusRequest, response: { 200: User } } }, async (req) => {
+    const me = userOf(req);
+    const user = await setStatus(deps, me.accountId, me.userId, req.body.status);
+    if (req.body.handover) await handover(deps, me.accountId, me.userId);
+    return user;
+  });
+  app.get('/api/v1/me/settings', { onRequest: guards.user, schema: { tags, security, response: { 200: UserSettings } } }, async (req) => {
+    const me = userOf(req);
+    return getMySettings(deps, me.accountId, me.userId);
+  });
+  app.patch('/api/v1/me/settings', { onRequest: guards.user, schema: { tags, security, body: UserSettings, response: { 200: UserSettings } } }, async (req) => {
+    const me = userOf(req);
+    return patchMySettings(deps, me.accountId, me.userId, req.body);
+  });
+  app.get(
+    '/api/v1/me/kpis',
+    {
+      onRequest: guards.user,
+      schema: {
+        tags,
+        security,
+        response: {
+          200: z.object({
+            csat: z.number().nullable(),
+            nps: z.number().nullable(),
+            closedToday: z.number(),
+            avgFirstResponseSec: z.number().nullable(),
+            openNow: z.number(),
+          }),
+        },
+      },
+    },
+    async (req) => myKpis(deps, userOf(req)),
+  );
+  app.post(
+    '/api/v1/me/handover',
+    { onRequest: guards.user, schema: { tags, security, response: { 200: z.object({ returned: z.array(z.string()) }) } } },
+    async (req) => {
+      const me = userOf(req);
+      return handover(deps, me.accountId, me.userId);
+    },
+  );
+}

@@ -1,0 +1,36 @@
+import { CreateUserRequest, SetStatusRequest, UpdateUserRequest, User } from '@parley/contract';
+import { z } from 'zod';
+import { createUser, getUser, listAccountUsers, patchUser, setStatus } from '../../services/users.service.js';
+import { userOf } from '../auth.js';
+import { bearerAuth, IdParams, type RouteContext, type ZApp } from './types.js';
+import { handover } from '../../services/handover.service.js';
+
+export function usersRoutes(app: ZApp, { deps, guards }: RouteContext): void {
+  const tags = ['users (manager)'];
+  app.get(
+    '/api/v1/users',
+    { onRequest: guards.manager, schema: { tags, security: bearerAuth, response: { 200: z.object({ items: z.array(User) }) } } },
+    async (req) => ({ items: await listAccountUsers(deps, userOf(req).accountId) }),
+  );
+  app.post(
+    '/api/v1/users',
+    { onRequest: guards.manager, schema: { tags, security: bearerAuth, body: CreateUserRequest, response: { 201: User } } },
+    async (req, reply) => reply.code(201).send(await createUser(deps, userOf(req).accountId, req.body)),
+  );
+  app.patch(
+    '/api/v1/users/:id',
+    { onRequest: guards.manager, schema: { tags, security: bearerAuth, params: IdParams, body: UpdateUserRequest, response: { 200: User } } },
+    async (req) => patchUser(deps, userOf(req).accountId, req.params.id, req.body),
+  );
+  app.put(
+    '/api/v1/users/:id/status',
+    { onRequest: guards.manager, schema: { tags, security: bearerAuth, params: IdParams, body: SetStatusRequest, response: { 200: User } } },
+    async (req) => {
+      const me = userOf(req);
+      await getUser(deps, me.accountId, req.params.id);
+      const user = await setStatus(deps, me.accountId, req.params.id, req.body.status);
+      if (req.body.handover) await handover(deps, me.accountId, req.params.id);
+      return user;
+    },
+  );
+}

@@ -1,0 +1,149 @@
+import type { Server as HttpServer } from 'node:http';
+import type { EventEnvelope } from '@parley/contract';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
+import { Server, type Socket } from 'socket.io';
+import { authenticateConsumer, authenticateUser } from '../services/auth.service.js';
+import type { Deps, Publisher } from '../services/context.js';
+import { lastSeq, oldestSeq, type Recipient, readEventsAfter, type StoredEvent } from '../storage/repos/events.repo.js';
+import { namespaceOf, roomOf } from './audience.js';
+
+const SYNC_PAGE = 500;
+const SYNC_MAX = 10_000;
+
+export interface Realtime {
+  io: Server;
+  publisher: Publisher & { disconnect(recipient: Recipient, tokenHash?: string): Promise<void> };
+  connectedSockets(): number;
+  close(): Promise<void>;
+}
+
+export const toEnvelope = (e: StoredEvent): EventEnvelope => ({
+  seq: e.seq,
+  type: e.type as EventEnvelope['type'],
+  at: new Date(e.at).toISOString(),
+  data: e.data,
+});
+
+interface SocketData {
+  recipient: Recipient;
+  accountId: string;
+  tokenHash?: string;
+}
+
+/**
+ * Socket.IO on the HTTP server: `/agent` (auth.token) and `/consumer` (auth.consumerToken).
+ * Each socket joins its recipient room; committed events are emitted to that room as "event".
+ * "hello" tells a new socket its current seq; "sync" { afterSeq } replays what it missed.
+ */
+export async function attachRealtime(server: HttpServer, getDeps: () => Deps, opts: { redisUrl?: string | undefined }): Promise<Realtime> {
+  const io = new Server(server, { serveClient: false, cors: { origin: true, credentials: false }, maxHttpBufferSize: 64 * 1024 });
+  let redis: { pub: Redis; sub: Redis } | undefined;
+  if (opts.redisUrl) {
+    const pub = new Redis(opts.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+    const sub = pub.duplicate();
+    await Promise.all([pub.connect(), sub.connect()]);
+    io.adapter(createAdapter(pub, sub));
+    redis = { pub, sub };
+  }
+
+  const agents = io.of('/agent');
+  const consumers = io.of('/consumer');
+
+  agents.use(async (socket, next) => {
+    try {
+      const token = (socket.handshake.auth as { token?: unknown }).token;
+      const p = typeof token === 'string' ? await authenticateUser(getDeps(), token) : undefined;
+      if (!p) return next(new Error('unauthorized'));
+      const data: SocketData = { recipient: { kind: 'agent', id: p.userId }, accountId: p.accountId, tokenHash: p.tokenHash };
+      socket.data = data;
+      next();
+    } catch (err) {
+      next(err as Error);
+    }
+  });
+  consumers.use(async (socket, next) => {
+    try {
+      const token = (socket.handshake.auth as { consumerToken?: unknown }).consumerToken;
+      const p = typeof token === 'string' ? await authenticateConsumer(getDeps(), token) : undefined;
+      if (!p) return next(new Error('unauthorized'));
+      const data: SocketData = { recipient: { kind: 'consumer', id: p.consumerId }, accountId: p.accountId };
+      socket.data = data;
+      next();
+    } catch (err) {
+      next(err as Error);
+    }
+  });
+
+  const onConnection = async (socket: Socket) => {
+    const data = socket.data as SocketData;
+    // Join before reading the seq, so no event can fall between "hello" and the live stream.
+    await socket.join(roomOf(data.recipient));
+    socket.on('sync', async (req: unknown) => {
+      const afterSeq = (req as { afterSeq?: unknown } | null)?.afterSeq;
+      if (typeof afterSeq !== 'number' || !Number.isInteger(afterSeq) || afterSeq < 0) {
+        socket.emit('error_problem', { code: 'invalid_request', detail: 'sync needs { afterSeq: integer ≥ 0 }' });
+        return;
+      }
+      try {
+        await replay(socket, data, afterSeq);
+      } catch (err) {
+        getDeps().log.error({ err }, 'sync failed');
+      }
+    });
+    const seq = await lastSeq(getDeps().db.kysely, data.recipient);
+    socket.emit('hello', { seq });
+  };
+  agents.on('connection', onConnection);
+  consumers.on('connection', onConnection);
+
+  async function replay(socket: Socket, data: SocketData, afterSeq: number): Promise<void> {
+    const deps = getDeps();
+    const current = await lastSeq(deps.db.kysely, data.recipient);
+    const oldest = await oldestSeq(deps.db.kysely, data.recipient);
+    const tooOld = afterSeq < current && oldest !== null && afterSeq < oldest - 1;
+    if (tooOld || current - afterSeq > SYNC_MAX) {
+      socket.emit('event', { seq: current, type: 'resync.required', at: new Date(deps.clock.now()).toISOString(), data: { seq: current } });
+      return;
+    }
+    let cursor = afterSeq;
+    for (;;) {
+      const page = await readEventsAfter(deps.db.kysely, data.accountId, data.recipient, cursor, SYNC_PAGE);
+      for (const e of page) socket.emit('event', toEnvelope(e));
+      const last = page[page.length - 1];
+      if (page.length < SYNC_PAGE || !last) return;
+      cursor = last.seq;
+    }
+  }
+
+  const publisher: Realtime['publisher'] = {
+    publish(events) {
+      for (const e of events) io.of(namespaceOf(e.recipient)).to(roomOf(e.recipient)).emit('event', toEnvelope(e));
+    },
+    async disconnect(recipient, tokenHash) {
+      const ns = io.of(namespaceOf(recipient));
+      if (!tokenHash) {
+        ns.in(roomOf(recipient)).disconnectSockets(true);
+        return;
+      }
+      const sockets = await ns.in(roomOf(recipient)).fetchSockets();
+      for (const s of sockets) if ((s.data as SocketData).tokenHash === tokenHash) s.disconnect(true);
+    },
+  };
+
+  return {
+    io,
+    publisher,
+    connectedSockets: () => agents.sockets.size + consumers.sockets.size,
+    async close() {
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
+      });
+      if (redis) {
+        redis.pub.disconnect();
+        redis.sub.disconnect();
+      }
+    },
+  };
+}

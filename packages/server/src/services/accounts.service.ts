@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { type AccountSettings, type AccountSettingsPatch, DEFAULT_ACCOUNT_SETTINGS } from '@parley/contract';
+import { DomainError, notFound } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { findAccount, insertAccount, saveSettings } from '../storage/repos/accounts.repo.js';
+import { findUserByUsername, insertUser } from '../storage/repos/users.repo.js';
+import type { Deps } from './context.js';
+import { hashPassword } from './passwords.js';
+
+export async function createAccount(
+  deps: Deps,
+  input: { name: string; adminUsername: string; adminPassword: string; accountId?: string },
+): Promise<{ accountId: string; userId: string }> {
+  const now = deps.clock.now();
+  const accountId = input.accountId ?? newId();
+  const userId = newId();
+  const passwordHash = await hashPassword(input.adminPassword);
+  await deps.db.transaction(async (tx) => {
+    if (await findAccount(tx, accountId)) throw new DomainError('conflict', 'account already exists');
+    await insertAccount(tx, {
+      id: accountId,
+      name: input.name,
+      settings: DEFAULT_ACCOUNT_SETTINGS,
+      identitySecret: randomBytes(32).toString('base64url'),
+      createdAt: now,
+    });
+    if (await findUserByUsername(tx, accountId, input.adminUsername)) throw new DomainError('conflict', 'username taken');
+    await insertUser(tx, {
+      id: userId,
+      accountId,
+      username: input.adminUsername,
+      displayName: input.adminUsername,
+      passwordHash,
+      role: 'manager',
+      maxConcurrent: 5,
+      status: 'offline',
+      active: true,
+      settings: {},
+      skills: [],
+      lastAssignedAt: null,
+      statusChangedAt: now,
+      createdAt: now,
+    });
+  });
+  return { accountId, userId };
+}
+
+export async function getSettings(deps: Deps, accountId: string): Promise<AccountSettings> {
+  const a = await findAccount(deps.db.kysely, accountId);
+  if (!a) throw notFound('account');
+  return a.settings;
+}
+
+/** Merge a validated patch into the settings; nested objects merge field by field. */
+export function mergeSettingsPatch(s: AccountSettings, p: AccountSettingsPatch): AccountSettings {
+  return {
+    ...s,
+    ...(p.acceptMode !== undefined && { acceptMode: p.acceptMode }),
+    ...(p.ringTimeoutSec !== undefined && { ringTimeoutSec: p.ringTimeoutSec }),
+    ...(p.awayOnMissedRing !== undefined && { awayOnMissedRing: p.awayOnMissedRing }),
+    ...(p.idleAfterSec !== undefined && { idleAfterSec: p.idleAfterSec }),
+    ...(p.transferFallbackSec !== undefined && { transferFallbackSec: p.transferFallbackSec }),
+    ...(p.closedRetentionHours !== undefined && { closedRetentionHours: p.closedRetentionHours }),
+    ...(p.historyMonths !== undefined && { historyMonths: p.historyMonths }),
+    ...(p.allowedFrameAncestors !== undefined && { allowedFrameAncestors: p.allowedFrameAncestors }),
+    warmUp: { ...s.warmUp, ...p.warmUp },
+    sla: { ...s.sla, ...p.sla },
+    dynamicCapacity: { ...s.dynamicCapacity, ...p.dynamicCapacity },
+    autoClose: { ...s.autoClose, ...p.autoClose },
+    survey: { ...s.survey, ...p.survey },
+  };
+}
+
+export async function patchSettings(deps: Deps, accountId: string, patch: AccountSettingsPatch): Promise<AccountSettings> {
+  const next = await deps.db.transaction(async (tx) => {
+    const a = await findAccount(tx, accountId);
+    if (!a) throw notFound('account');
+    const merged = mergeSettingsPatch(a.settings, patch);
+    await saveSettings(tx, accountId, merged);
+    return merged;
+  });
+  deps.kickRouting(accountId);
+  return next;
+}

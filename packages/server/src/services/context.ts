@@ -1,0 +1,41 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../domain/clock.js';
+import type { Database } from '../storage/db.js';
+import type { PendingEvent, Recipient, StoredEvent } from '../storage/repos/events.repo.js';
+import { appendEvents } from '../storage/repos/events.repo.js';
+import type { Transaction } from 'kysely';
+import type { DB } from '../storage/schema.js';
+
+/** Delivers committed events to live listeners (in-process Socket.IO, or across nodes via Redis). */
+export interface Publisher {
+  publish(events: StoredEvent[]): void;
+  /** Drop live sockets of a recipient (all, or only those opened with one token). */
+  disconnect(recipient: Recipient, tokenHash?: string): Promise<void>;
+}
+
+export interface Deps {
+  db: Database;
+  clock: Clock;
+  publisher: Publisher;
+  log: Logger;
+  /** Called after a commit that may let queued conversations move (new arrival, agent freed). */
+  kickRouting: (accountId: string) => void;
+}
+
+export type Outbox = PendingEvent[];
+
+/**
+ * One transaction: `fn` reads and writes through repos and pushes events into `out`; the events
+ * are appended in the same transaction and published only after the commit.
+ */
+export async function inTransaction<T>(deps: Deps, accountId: string, fn: (tx: Transaction<DB>, out: Outbox) => Promise<T>): Promise<T> {
+  let stored: StoredEvent[] = [];
+  const result = await deps.db.transaction(async (tx) => {
+    const out: Outbox = [];
+    const r = await fn(tx, out);
+    stored = await appendEvents(tx, accountId, out, deps.clock.now());
+    return r;
+  });
+  if (stored.length) deps.publisher.publish(stored);
+  return result;
+}

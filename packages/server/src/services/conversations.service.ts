@@ -1,0 +1,351 @@
+import type { ActiveItem, ListStatus, Message } from '@parley/contract';
+import {
+  applyAgentMessage,
+  applyConsumerMessage,
+  type Conversation,
+  compareActive,
+  countByStatus,
+  toActiveItem,
+} from '../domain/conversation.js';
+import { conflict, invalid, notFound } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { effectiveSla, slaTargetSec } from '../domain/sla.js';
+import type { Tx } from '../storage/db.js';
+import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
+import { findConsumer } from '../storage/repos/consumers.repo.js';
+import {
+  countConsumerConversations,
+  findConversation,
+  findOpenConversationOfConsumer,
+  insertConversation,
+  listActiveForAgent,
+  listConversations,
+  listPreviousConversations,
+  lockConversation,
+  queuePosition,
+  saveConversation,
+} from '../storage/repos/conversations.repo.js';
+import { findMessageByClientId, insertMessage, listMessages, type MessageRecord, toWireMessage } from '../storage/repos/messages.repo.js';
+import { findSkill } from '../storage/repos/skills.repo.js';
+import { findUser } from '../storage/repos/users.repo.js';
+import { assertCanAct, assertCanRead } from './access.js';
+import { type Deps, inTransaction, type Outbox } from './context.js';
+import type { ConsumerPrincipal, Principal, UserPrincipal } from './principal.js';
+import { type ConsumerConversationView, pushActiveItem, toConsumerView } from './views.js';
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+
+async function accountOf(tx: Tx, accountId: string): Promise<Account> {
+  const a = await findAccount(tx, accountId);
+  if (!a) throw notFound('account');
+  return a;
+}
+
+async function userSkills(tx: Tx, p: Principal): Promise<string[]> {
+  if (p.kind !== 'user' || p.role === 'manager') return [];
+  return (await findUser(tx, p.accountId, p.userId))?.skills ?? [];
+}
+
+async function slaTargetFor(tx: Tx, account: Account, c: Pick<Conversation, 'skillId' | 'firstTime' | 'urgent'>): Promise<number> {
+  const skill = c.skillId ? await findSkill(tx, account.id, c.skillId) : undefined;
+  return slaTargetSec(effectiveSla(account.settings, skill?.overrides ?? null), c);
+}
+
+async function agentView(tx: Tx, c: Conversation): Promise<{ id: string; displayName: string } | null> {
+  if (!c.agentId || c.state !== 'open') return null;
+  const u = await findUser(tx, c.accountId, c.agentId);
+  return u ? { id: u.id, displayName: u.displayName } : null;
+}
+
+// ---------------------------------------------------------------- consumer side
+
+export interface OpenResult {
+  conversation: ConsumerConversationView;
+  created: boolean;
+}
+
+/** The consumer opens a conversation; one open conversation per consumer (a second call returns it). */
+export async function openConversation(deps: Deps, p: ConsumerPrincipal, input: { skillId?: string | undefined; text?: string | undefined }): Promise<OpenResult> {
+  const now = deps.clock.now();
+  const result = await inTransaction(deps, p.accountId, async (tx, out) => {
+    const existing = await findOpenConversationOfConsumer(tx, p.accountId, p.consumerId);
+    if (existing) return { conversation: toConsumerView(existing, await agentView(tx, existing)), created: false };
+    const account = await accountOf(tx, p.accountId);
+    const consumer = await findConsumer(tx, p.accountId, p.consumerId);
+    if (!consumer) throw notFound('consumer');
+    if (input.skillId && !(await findSkill(tx, p.accountId, input.skillId))) throw invalid('unknown skill', 'skillId');
+    const firstTime = (await countConsumerConversations(tx, p.accountId, p.consumerId)) === 0;
+    const base = { skillId: input.skillId ?? null, firstTime, urgent: false };
+    const target = await slaTargetFor(tx, account, base);
+    let c: Conversation = {
+      id: newId(),
+      accountId: p.accountId,
+      consumerId: p.consumerId,
+      channel: consumer.channel,
+      channelId: consumer.channelId,
+      ...base,
+      state: 'queued',
+      agentId: null,
+      lastAgentId: null,
+      awaiting: 'agent',
+      awaitingSince: now,
+      priority: 0,
+      slaDueAt: now + target * 1000,
+      manualSlaAt: null,
+      actionable: false,
+      closedBy: null,
+      closedAt: null,
+      dismissed: false,
+      createdAt: now,
+      queuedAt: now,
+      assignedAt: null,
+      lastSeq: 0,
+      lastMessage: null,
+      agentUnread: 0,
+      firstResponseAt: null,
+      routing: null,
+      updatedAt: now,
+    };
+    let message: MessageRecord | undefined;
+    if (input.text) {
+      message = newMessage(c, 'consumer', p.consumerId, input.text, null, now);
+      c = { ...applyConsumerMessage(c, input.text, now, target), lastSeq: 1 };
+    }
+    await insertConversation(tx, c);
+    if (message) {
+      await insertMessage(tx, message);
+      out.push({ recipient: { kind: 'consumer', id: p.consumerId }, type: 'message.created', data: toWireMessage(message) });
+    }
+    const view = toConsumerView(c, null);
+    out.push({ recipient: { kind: 'consumer', id: p.consumerId }, type: 'conversation.updated', data: view });
+    return { conversation: view, created: true };
+  });
+  if (result.created) deps.kickRouting(p.accountId);
+  return result;
+}
+
+function newMessage(c: Conversation, senderType: 'consumer' | 'agent', senderId: string, text: string, clientMessageId: string | null, now: number): MessageRecord {
+  return {
+    id: newId(),
+    accountId: c.accountId,
+    conversationId: c.id,
+    seq: c.lastSeq + 1,
+    senderType,
+    senderId,
+    text,
+    file: null,
+    clientMessageId,
+    createdAt: now,
+  };
+}
+
+export interface SendResult {
+  message: Message;
+  created: boolean;
+}
+
+/**
+ * Send a message. The conversation row is locked, the `clientMessageId` checked (a repeat returns
+ * the stored message), the message and its events committed together; only then is it acknowledged.
+ */
+export async function sendMessage(deps: Deps, p: Principal, conversationId: string, input: { text: string; clientMessageId: string }): Promise<SendResult> {
+  const senderType = p.kind === 'consumer' ? 'consumer' : 'agent';
+  const senderId = p.kind === 'consumer' ? p.consumerId : p.userId;
+  return inTransaction(deps, p.accountId, async (tx, out) => {
+    const locked = await lockConversation(tx, deps.db.dialect, p.accountId, conversationId);
+    const c = assertCanRead(p, locked, await userSkills(tx, p));
+    if (p.kind === 'user') assertCanAct(p, c);
+    const repeat = await findMessageByClientId(tx, p.accountId, c.id, senderType, input.clientMessageId);
+    if (repeat) return { message: toWireMessage(repeat), created: false };
+    if (c.state === 'closed') throw conflict('the conversation is closed');
+    if (p.kind === 'user' && c.state === 'ringing') throw conflict('accept the conversation before answering');
+    const now = deps.clock.now();
+    const account = await accountOf(tx, p.accountId);
+    const message = newMessage(c, senderType, senderId, input.text, input.clientMessageId, now);
+    const next =
+      senderType === 'consumer'
+        ? applyConsumerMessage(c, input.text, now, await slaTargetFor(tx, account, c))
+        : applyAgentMessage(c, input.text, now);
+    const updated: Conversation = { ...next, lastSeq: message.seq };
+    await insertMessage(tx, message);
+    await saveConversation(tx, updated);
+    const wire = toWireMessage(message);
+    out.push({ recipient: { kind: 'consumer', id: c.consumerId }, type: 'message.created', data: wire });
+    if (updated.agentId && updated.state !== 'queued') {
+      out.push({ recipient: { kind: 'agent', id: updated.agentId }, type: 'message.created', data: wire });
+      const consumer = await findConsumer(tx, p.accountId, c.consumerId);
+      pushActiveItem(out, updated, consumer?.name ?? 'Visitor', account.settings.idleAfterSec, now);
+    }
+    return { message: wire, created: true };
+  });
+}
+
+/** Consumer's view of its conversation, with its place in the queue while waiting. */
+export async function getConsumerConversation(
+  deps: Deps,
+  p: ConsumerPrincipal,
+  id: string,
+): Promise<ConsumerConversationView & { queuePosition: number | null; expectedResponseSec: number | null }> {
+  const tx = deps.db.kysely;
+  const c = assertCanRead(p, await findConversation(tx, p.accountId, id), []);
+  const view = toConsumerView(c, await agentView(tx, c));
+  if (c.state !== 'queued') return { ...view, queuePosition: null, expectedResponseSec: null };
+  const position = await queuePosition(tx, c);
+  const now = deps.clock.now();
+  const due = c.slaDueAt ?? now;
+  return { ...view, queuePosition: position, expectedResponseSec: Math.max(0, Math.round((due - now) / 1000)) };
+}
+
+export async function listConsumerMessages(deps: Deps, p: ConsumerPrincipal, id: string, after: number): Promise<Message[]> {
+  const tx = deps.db.kysely;
+  const c = assertCanRead(p, await findConversation(tx, p.accountId, id), []);
+  return (await listMessages(tx, p.accountId, [c.id], after)).map(toWireMessage);
+}
+
+// ---------------------------------------------------------------- agent side
+
+export async function markRead(deps: Deps, p: UserPrincipal, id: string): Promise<void> {
+  await inTransaction(deps, p.accountId, async (tx, out) => {
+    const c = assertCanRead(p, await lockConversation(tx, deps.db.dialect, p.accountId, id), await userSkills(tx, p));
+    assertCanAct(p, c);
+    if (c.agentUnread === 0) return;
+    const now = deps.clock.now();
+    const next = { ...c, agentUnread: 0, updatedAt: now };
+    await saveConversation(tx, next);
+    const account = await accountOf(tx, p.accountId);
+    const consumer = await findConsumer(tx, p.accountId, c.consumerId);
+    pushActiveItem(out, next, consumer?.name ?? 'Visitor', account.settings.idleAfterSec, now);
+  });
+}
+
+export async function activeList(
+  deps: Deps,
+  p: UserPrincipal,
+  filter: ListStatus[] | undefined,
+): Promise<{ counts: Record<ListStatus, number>; items: ActiveItem[] }> {
+  const tx = deps.db.kysely;
+  const account = await accountOf(tx, p.accountId);
+  const now = deps.clock.now();
+  const rows = await listActiveForAgent(tx, p.accountId, p.userId, now - account.settings.closedRetentionHours * HOUR);
+  const items = rows.map((r) => toActiveItem(r, account.settings.idleAfterSec, now)).sort(compareActive);
+  const counts = countByStatus(items);
+  return { counts, items: filter?.length ? items.filter((i) => filter.includes(i.status)) : items };
+}
+
+export async function getConversationDetails(deps: Deps, p: UserPrincipal, id: string) {
+  const tx = deps.db.kysely;
+  const c = assertCanRead(p, await findConversation(tx, p.accountId, id), await userSkills(tx, p));
+  const account = await accountOf(tx, p.accountId);
+  const consumer = await findConsumer(tx, p.accountId, c.consumerId);
+  const now = deps.clock.now();
+  const item = toActiveItem({ conversation: c, consumerName: consumer?.name ?? 'Visitor' }, account.settings.idleAfterSec, now);
+  return {
+    ...item,
+    urgent: c.urgent,
+    firstTime: c.firstTime,
+    closedBy: c.closedBy,
+    assignedAt: c.assignedAt === null ? null : new Date(c.assignedAt).toISOString(),
+    firstResponseAt: c.firstResponseAt === null ? null : new Date(c.firstResponseAt).toISOString(),
+    consumer: {
+      id: c.consumerId,
+      name: consumer?.name ?? 'Visitor',
+      channel: c.channel,
+      customVariables: consumer?.customVariables ?? {},
+    },
+    routing: c.routing
+      ? { ...c.routing, at: new Date(c.routing.at).toISOString() }
+      : null,
+  };
+}
+
+/** Transcript; with `includePrevious` the consumer's earlier conversations (within the history window) come first. */
+export async function transcript(deps: Deps, p: UserPrincipal, id: string, opts: { includePrevious: boolean; after: number }): Promise<Message[]> {
+  const tx = deps.db.kysely;
+  const c = assertCanRead(p, await findConversation(tx, p.accountId, id), await userSkills(tx, p));
+  const ids = [c.id];
+  if (opts.includePrevious && opts.after === 0) {
+    const account = await accountOf(tx, p.accountId);
+    const since = deps.clock.now() - account.settings.historyMonths * 31 * DAY;
+    const prev = await listPreviousConversations(tx, c, since);
+    ids.unshift(...prev.map((x) => x.id));
+  }
+  const messages = await listMessages(tx, p.accountId, ids, ids.length === 1 ? opts.after : 0);
+  const order = new Map(ids.map((x, i) => [x, i]));
+  messages.sort((a, b) => (order.get(a.conversationId) ?? 0) - (order.get(b.conversationId) ?? 0) || a.seq - b.seq);
+  return messages.map(toWireMessage);
+}
+
+export async function transcriptText(deps: Deps, p: UserPrincipal, id: string): Promise<string> {
+  const tx = deps.db.kysely;
+  const c = assertCanRead(p, await findConversation(tx, p.accountId, id), await userSkills(tx, p));
+  const consumer = await findConsumer(tx, p.accountId, c.consumerId);
+  const messages = await listMessages(tx, p.accountId, [c.id]);
+  const names = new Map<string, string>();
+  const lines = [`Conversation ${c.id} with ${consumer?.name ?? 'Visitor'} (${c.channel})`, `Started ${new Date(c.createdAt).toISOString()}`, ''];
+  for (const m of messages) {
+    let who = 'System';
+    if (m.senderType === 'consumer') who = consumer?.name ?? 'Visitor';
+    else if (m.senderType === 'agent' && m.senderId) {
+      if (!names.has(m.senderId)) names.set(m.senderId, (await findUser(tx, p.accountId, m.senderId))?.displayName ?? 'Agent');
+      who = names.get(m.senderId) ?? 'Agent';
+    }
+    const body = [m.text, m.file ? `[file: ${m.file.name}]` : null].filter(Boolean).join(' ');
+    lines.push(`[${new Date(m.createdAt).toISOString()}] ${who}: ${body}`);
+  }
+  if (c.closedAt !== null) lines.push('', `Closed ${new Date(c.closedAt).toISOString()}${c.closedBy ? ` by ${c.closedBy}` : ''}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export interface ListInput {
+  from?: number | undefined;
+  to?: number | undefined;
+  q?: string | undefined;
+  cursor?: string | undefined;
+  limit: number;
+}
+
+export function encodeCursor(c: { createdAt: number; id: string }): string {
+  return Buffer.from(JSON.stringify([c.createdAt, c.id])).toString('base64url');
+}
+
+export function decodeCursor(s: string): { createdAt: number; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(s, 'base64url').toString()) as [unknown, unknown];
+    if (typeof createdAt === 'number' && typeof id === 'string') return { createdAt, id };
+  } catch {
+    // fall through
+  }
+  throw invalid('bad cursor', 'cursor');
+}
+
+/** The All tab: conversations the user may see, newest first; `from` defaults to 7 days ago, bounded by the history window. */
+export async function listAll(deps: Deps, p: UserPrincipal, input: ListInput) {
+  const tx = deps.db.kysely;
+  const account = await accountOf(tx, p.accountId);
+  const now = deps.clock.now();
+  const windowStart = now - account.settings.historyMonths * 31 * DAY;
+  const from = input.from ?? now - 7 * DAY;
+  if (from < windowStart) throw invalid(`from may not reach past the history window (${new Date(windowStart).toISOString()})`, 'from');
+  const to = input.to ?? now + 1;
+  if (to <= from) throw invalid('to must be after from', 'to');
+  const skills = p.role === 'manager' ? null : await userSkills(tx, p);
+  const rows = await listConversations(tx, {
+    accountId: p.accountId,
+    from,
+    to,
+    q: input.q,
+    skillIds: skills,
+    userId: p.userId,
+    cursor: input.cursor ? decodeCursor(input.cursor) : undefined,
+    limit: input.limit + 1,
+  });
+  const page = rows.slice(0, input.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => toActiveItem(r, account.settings.idleAfterSec, now)),
+    nextCursor: rows.length > input.limit && last ? encodeCursor(last.conversation) : null,
+  };
+}
+
+export type { Outbox };

@@ -1,0 +1,43 @@
+import { findConsumer } from '../storage/repos/consumers.repo.js';
+import { saveConversation, toConversation } from '../storage/repos/conversations.repo.js';
+import { type Deps, inTransaction } from './context.js';
+import { toConsumerView } from './views.js';
+
+/**
+ * Shift-end handover: the agent's open conversations that await the agent go back to their skill
+ * queues (keeping their original waiting time); those awaiting the consumer stay with the agent.
+ */
+export async function handover(deps: Deps, accountId: string, agentId: string): Promise<{ returned: string[] }> {
+  const now = deps.clock.now();
+  const returned = await inTransaction(deps, accountId, async (tx, out) => {
+    const rows = await tx
+      .selectFrom('conversations')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('agent_id', '=', agentId)
+      .where('state', '=', 'open')
+      .where('awaiting', '=', 'agent')
+      .where('manual_sla_at', 'is', null)
+      .execute();
+    const ids: string[] = [];
+    for (const r of rows) {
+      const c = toConversation(r);
+      const next = {
+        ...c,
+        state: 'queued' as const,
+        agentId: null,
+        queuedAt: c.queuedAt ?? now,
+        routing: { outcome: 'waiting' as const, rule: 'handed_back_by_agent', agentId: null, candidates: [], at: now },
+        updatedAt: now,
+      };
+      if (!(await saveConversation(tx, next, 'open'))) continue;
+      ids.push(c.id);
+      out.push({ recipient: { kind: 'agent', id: agentId }, type: 'conversation.removed', data: { id: c.id } });
+      const consumer = await findConsumer(tx, accountId, c.consumerId);
+      if (consumer) out.push({ recipient: { kind: 'consumer', id: c.consumerId }, type: 'conversation.updated', data: toConsumerView(next, null) });
+    }
+    return ids;
+  });
+  if (returned.length) deps.kickRouting(accountId);
+  return { returned };
+}

@@ -1,0 +1,41 @@
+import type { Deps } from './context.js';
+import type { UserPrincipal } from './principal.js';
+
+const DAY = 24 * 3600_000;
+
+/** The agent's KPI bar: today is the UTC day of the server clock. CSAT/NPS arrive with surveys. */
+export async function myKpis(deps: Deps, p: UserPrincipal) {
+  const now = deps.clock.now();
+  const dayStart = now - (now % DAY);
+  const tx = deps.db.kysely;
+  const closed = await tx
+    .selectFrom('conversations')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('account_id', '=', p.accountId)
+    .where('last_agent_id', '=', p.userId)
+    .where('state', '=', 'closed')
+    .where('closed_at', '>=', dayStart)
+    .executeTakeFirstOrThrow();
+  const responded = await tx
+    .selectFrom('conversations')
+    .select(['first_response_at', 'assigned_at', 'created_at'])
+    .where('account_id', '=', p.accountId)
+    .where('last_agent_id', '=', p.userId)
+    .where('first_response_at', '>=', dayStart)
+    .execute();
+  const open = await tx
+    .selectFrom('conversations')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('account_id', '=', p.accountId)
+    .where('agent_id', '=', p.userId)
+    .where('state', 'in', ['open', 'ringing'])
+    .executeTakeFirstOrThrow();
+  const waits = responded.map((r) => ((r.first_response_at ?? 0) - r.created_at) / 1000);
+  return {
+    csat: null,
+    nps: null,
+    closedToday: Number(closed.n),
+    avgFirstResponseSec: waits.length ? Math.round(waits.reduce((a, b) => a + b, 0) / waits.length) : null,
+    openNow: Number(open.n),
+  };
+}

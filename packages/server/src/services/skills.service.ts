@@ -1,0 +1,61 @@
+import type { Skill, SkillOverrides } from '@parley/contract';
+import { conflict, notFound } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { deleteSkill, findSkill, findSkillByName, insertSkill, listSkills, type SkillRecord, updateSkill } from '../storage/repos/skills.repo.js';
+import type { Deps } from './context.js';
+
+export const toWireSkill = (s: SkillRecord): Skill & { sla?: SkillOverrides['sla']; autoClose?: SkillOverrides['autoClose'] } => ({
+  id: s.id,
+  name: s.name,
+  description: s.description,
+  ...(s.overrides.sla && { sla: s.overrides.sla }),
+  ...(s.overrides.autoClose && { autoClose: s.overrides.autoClose }),
+});
+
+export async function createSkill(deps: Deps, accountId: string, input: { name: string; description: string } & SkillOverrides) {
+  return deps.db.transaction(async (tx) => {
+    if (await findSkillByName(tx, accountId, input.name)) throw conflict(`a skill named "${input.name}" exists`);
+    const s: SkillRecord = {
+      id: newId(),
+      accountId,
+      name: input.name,
+      description: input.description,
+      overrides: { ...(input.sla && { sla: input.sla }), ...(input.autoClose && { autoClose: input.autoClose }) },
+      createdAt: deps.clock.now(),
+    };
+    await insertSkill(tx, s);
+    return toWireSkill(s);
+  });
+}
+
+export async function listAccountSkills(deps: Deps, accountId: string) {
+  return (await listSkills(deps.db.kysely, accountId)).map(toWireSkill);
+}
+
+export async function patchSkill(deps: Deps, accountId: string, id: string, patch: { name?: string; description?: string } & SkillOverrides) {
+  return deps.db.transaction(async (tx) => {
+    const s = await findSkill(tx, accountId, id);
+    if (!s) throw notFound('skill');
+    if (patch.name !== undefined && patch.name !== s.name && (await findSkillByName(tx, accountId, patch.name))) {
+      throw conflict(`a skill named "${patch.name}" exists`);
+    }
+    const next: SkillRecord = {
+      ...s,
+      name: patch.name ?? s.name,
+      description: patch.description ?? s.description,
+      overrides: {
+        ...(patch.sla || s.overrides.sla ? { sla: { ...s.overrides.sla, ...patch.sla } } : {}),
+        ...(patch.autoClose || s.overrides.autoClose ? { autoClose: { ...s.overrides.autoClose, ...patch.autoClose } } : {}),
+      },
+    };
+    await updateSkill(tx, next);
+    return toWireSkill(next);
+  });
+}
+
+export async function removeSkill(deps: Deps, accountId: string, id: string): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    if (!(await findSkill(tx, accountId, id))) throw notFound('skill');
+    await deleteSkill(tx, accountId, id);
+  });
+}

@@ -1,0 +1,121 @@
+import type { AgentStatus, Role, User, UserSettings } from '@parley/contract';
+import { conflict, invalid, notFound } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { listSkills } from '../storage/repos/skills.repo.js';
+import { revokeUserTokens } from '../storage/repos/tokens.repo.js';
+import { findUser, findUserByUsername, insertUser, listUsers, setUserSkills, type UserRecord, updateUser } from '../storage/repos/users.repo.js';
+import { toWireUser } from './auth.service.js';
+import { type Deps, inTransaction } from './context.js';
+import { hashPassword } from './passwords.js';
+
+async function assertSkillsExist(deps: Deps, accountId: string, skills: string[]): Promise<void> {
+  const known = new Set((await listSkills(deps.db.kysely, accountId)).map((s) => s.id));
+  const missing = skills.filter((s) => !known.has(s));
+  if (missing.length) throw invalid(`unknown skill ${missing.join(', ')}`, 'skills');
+}
+
+export async function createUser(
+  deps: Deps,
+  accountId: string,
+  input: { username: string; password: string; displayName: string; role: Role; skills: string[]; maxConcurrent: number },
+): Promise<User> {
+  await assertSkillsExist(deps, accountId, input.skills);
+  const passwordHash = await hashPassword(input.password);
+  const now = deps.clock.now();
+  const u: UserRecord = {
+    id: newId(),
+    accountId,
+    username: input.username,
+    displayName: input.displayName,
+    passwordHash,
+    role: input.role,
+    maxConcurrent: input.maxConcurrent,
+    status: 'offline',
+    active: true,
+    settings: {},
+    skills: [...new Set(input.skills)],
+    lastAssignedAt: null,
+    statusChangedAt: now,
+    createdAt: now,
+  };
+  await deps.db.transaction(async (tx) => {
+    if (await findUserByUsername(tx, accountId, input.username)) throw conflict(`username "${input.username}" is taken`);
+    await insertUser(tx, u);
+  });
+  return toWireUser(u);
+}
+
+export async function listAccountUsers(deps: Deps, accountId: string): Promise<User[]> {
+  return (await listUsers(deps.db.kysely, accountId)).map(toWireUser);
+}
+
+export async function getUser(deps: Deps, accountId: string, id: string): Promise<UserRecord> {
+  const u = await findUser(deps.db.kysely, accountId, id);
+  if (!u) throw notFound('user');
+  return u;
+}
+
+export async function patchUser(
+  deps: Deps,
+  accountId: string,
+  id: string,
+  patch: { displayName?: string; password?: string; role?: Role; skills?: string[]; maxConcurrent?: number; active?: boolean },
+): Promise<User> {
+  if (patch.skills) await assertSkillsExist(deps, accountId, patch.skills);
+  const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
+  const now = deps.clock.now();
+  const user = await inTransaction(deps, accountId, async (tx) => {
+    const u = await findUser(tx, accountId, id);
+    if (!u) throw notFound('user');
+    const next: UserRecord = {
+      ...u,
+      displayName: patch.displayName ?? u.displayName,
+      passwordHash: passwordHash ?? u.passwordHash,
+      role: patch.role ?? u.role,
+      maxConcurrent: patch.maxConcurrent ?? u.maxConcurrent,
+      active: patch.active ?? u.active,
+      skills: patch.skills ? [...new Set(patch.skills)] : u.skills,
+    };
+    if (next.active === false && u.active) {
+      next.status = 'offline';
+      next.statusChangedAt = now;
+    }
+    await updateUser(tx, next);
+    if (patch.skills) await setUserSkills(tx, accountId, id, next.skills);
+    if (passwordHash || patch.active === false) await revokeUserTokens(tx, accountId, id, now);
+    return next;
+  });
+  if (passwordHash || patch.active === false) await deps.publisher.disconnect({ kind: 'agent', id });
+  deps.kickRouting(accountId);
+  return toWireUser(user);
+}
+
+/** Change availability. Going online makes the agent eligible: queued conversations may move to them. */
+export async function setStatus(deps: Deps, accountId: string, userId: string, status: AgentStatus): Promise<User> {
+  const now = deps.clock.now();
+  const user = await inTransaction(deps, accountId, async (tx, out) => {
+    const u = await findUser(tx, accountId, userId);
+    if (!u) throw notFound('user');
+    if (u.status === status) return u;
+    const next = { ...u, status, statusChangedAt: now };
+    await updateUser(tx, next);
+    out.push({ recipient: { kind: 'agent', id: userId }, type: 'status.changed', data: { userId, status } });
+    return next;
+  });
+  if (status === 'online') deps.kickRouting(accountId);
+  return toWireUser(user);
+}
+
+export async function getMySettings(deps: Deps, accountId: string, userId: string): Promise<UserSettings> {
+  return (await getUser(deps, accountId, userId)).settings;
+}
+
+export async function patchMySettings(deps: Deps, accountId: string, userId: string, patch: UserSettings): Promise<UserSettings> {
+  return deps.db.transaction(async (tx) => {
+    const u = await findUser(tx, accountId, userId);
+    if (!u) throw notFound('user');
+    const settings = { ...u.settings, ...patch };
+    await updateUser(tx, { ...u, settings });
+    return settings;
+  });
+}

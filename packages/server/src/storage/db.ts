@@ -1,0 +1,109 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import * as m0001 from './migrations/2026_11_26_0001_create_core.js';
+import type { DB } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type Tx = Transaction<DB> | Kysely<DB>;
+
+export interface Database {
+  kysely: Kysely<DB>;
+  dialect: Dialect;
+  /** Runs `fn` in one transaction; on PostgreSQL retried on serialization/deadlock failures. */
+  transaction<T>(fn: (tx: Transaction<DB>) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres://… switches to PostgreSQL; otherwise SQLite at `sqlitePath`. */
+  url?: string | undefined;
+  sqlitePath?: string;
+  /** PostgreSQL schema to use (created if missing); tests use one per run. */
+  pgSchema?: string | undefined;
+  /** SQLite `synchronous` pragma: NORMAL (default) or FULL. */
+  sqliteSynchronous?: 'NORMAL' | 'FULL';
+  poolSize?: number;
+}
+
+// int8 (epoch-ms timestamps, seqs) come back as JS numbers; they stay far below 2^53.
+pg.types.setTypeParser(20, (v: string) => Number.parseInt(v, 10));
+
+const migrations: Record<string, Migration> = {
+  '2026_11_26_0001_create_core': m0001,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  let kysely: Kysely<DB>;
+  let dialect: Dialect;
+  if (opts.url?.startsWith('postgres')) {
+    dialect = 'postgres';
+    const schema = opts.pgSchema;
+    if (schema) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
+      const admin = new pg.Client({ connectionString: opts.url });
+      await admin.connect();
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await admin.end();
+    }
+    const pool = new pg.Pool({
+      connectionString: opts.url,
+      max: opts.poolSize ?? 10,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  } else {
+    dialect = 'sqlite';
+    const path = opts.sqlitePath ?? './data/parley.db';
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const sqlite = new SQLite(path);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma(`synchronous = ${opts.sqliteSynchronous ?? 'NORMAL'}`);
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  }
+
+  const migrator = new Migrator({ db: kysely, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    await kysely.destroy();
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(`migration ${failed ?? ''} failed: ${String(error)}`);
+  }
+
+  return {
+    kysely,
+    dialect,
+    async transaction(fn) {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await kysely.transaction().execute(fn);
+        } catch (err) {
+          const code = (err as { code?: string }).code;
+          if (dialect === 'postgres' && (code === '40001' || code === '40P01') && attempt < 5) continue;
+          throw err;
+        }
+      }
+    },
+    async ping() {
+      await kysely.selectFrom('accounts').select('id').limit(1).execute();
+    },
+    async close() {
+      await kysely.destroy();
+    },
+  };
+}
+
+/** Drop a test schema (PostgreSQL). */
+export async function dropPgSchema(url: string, schema: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await admin.end();
+}

@@ -1,0 +1,89 @@
+import type { Channel } from '@parley/contract';
+import type { Tx } from '../db.js';
+import { parseJson } from './json.js';
+
+export type CustomVariables = Record<string, string | number | boolean>;
+
+export interface ConsumerRecord {
+  id: string;
+  accountId: string;
+  channel: Channel;
+  channelId: string | null;
+  externalId: string | null;
+  name: string;
+  customVariables: CustomVariables;
+  lastAgentId: string | null;
+  createdAt: number;
+}
+
+type Row = {
+  id: string;
+  account_id: string;
+  channel: string;
+  channel_id: string | null;
+  external_id: string | null;
+  name: string;
+  custom_variables: string;
+  last_agent_id: string | null;
+  created_at: number;
+};
+
+const toConsumer = (r: Row): ConsumerRecord => ({
+  id: r.id,
+  accountId: r.account_id,
+  channel: r.channel as Channel,
+  channelId: r.channel_id,
+  externalId: r.external_id,
+  name: r.name,
+  customVariables: parseJson(r.custom_variables, {}),
+  lastAgentId: r.last_agent_id,
+  createdAt: r.created_at,
+});
+
+export async function insertConsumer(tx: Tx, c: ConsumerRecord): Promise<void> {
+  await tx
+    .insertInto('consumers')
+    .values({
+      id: c.id,
+      account_id: c.accountId,
+      channel: c.channel,
+      channel_id: c.channelId,
+      external_id: c.externalId,
+      name: c.name,
+      custom_variables: JSON.stringify(c.customVariables),
+      last_agent_id: c.lastAgentId,
+      created_at: c.createdAt,
+    })
+    .execute();
+}
+
+export async function findConsumer(tx: Tx, accountId: string, id: string): Promise<ConsumerRecord | undefined> {
+  const r = await tx.selectFrom('consumers').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+  return r ? toConsumer(r) : undefined;
+}
+
+export async function findConsumerByExternalId(
+  tx: Tx,
+  accountId: string,
+  channel: Channel,
+  channelId: string | null,
+  externalId: string,
+): Promise<ConsumerRecord | undefined> {
+  let q = tx.selectFrom('consumers').selectAll().where('account_id', '=', accountId).where('channel', '=', channel).where('external_id', '=', externalId);
+  q = channelId === null ? q.where('channel_id', 'is', null) : q.where('channel_id', '=', channelId);
+  const r = await q.executeTakeFirst();
+  return r ? toConsumer(r) : undefined;
+}
+
+export async function updateConsumer(tx: Tx, c: ConsumerRecord): Promise<void> {
+  await tx
+    .updateTable('consumers')
+    .set({ name: c.name, custom_variables: JSON.stringify(c.customVariables), last_agent_id: c.lastAgentId })
+    .where('account_id', '=', c.accountId)
+    .where('id', '=', c.id)
+    .execute();
+}
+
+export async function setConsumerLastAgent(tx: Tx, accountId: string, consumerId: string, agentId: string): Promise<void> {
+  await tx.updateTable('consumers').set({ last_agent_id: agentId }).where('account_id', '=', accountId).where('id', '=', consumerId).execute();
+}

@@ -1,0 +1,273 @@
+import type { Channel, ConversationState, SenderType } from '@parley/contract';
+import type { Selectable } from 'kysely';
+import type { Awaiting, ClosedBy, Conversation, RoutingDecision } from '../../domain/conversation.js';
+import type { Dialect, Tx } from '../db.js';
+import { forUpdate } from '../dialects/lock.js';
+import type { ConversationsTable } from '../schema.js';
+import { parseJson } from './json.js';
+
+type Row = Selectable<ConversationsTable>;
+
+export function toConversation(r: Row): Conversation {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    consumerId: r.consumer_id,
+    channel: r.channel as Channel,
+    channelId: r.channel_id,
+    skillId: r.skill_id,
+    state: r.state as ConversationState,
+    agentId: r.agent_id,
+    lastAgentId: r.last_agent_id,
+    awaiting: r.awaiting as Awaiting,
+    awaitingSince: r.awaiting_since,
+    priority: r.priority,
+    urgent: r.urgent === 1,
+    firstTime: r.first_time === 1,
+    slaDueAt: r.sla_due_at,
+    manualSlaAt: r.manual_sla_at,
+    actionable: r.actionable === 1,
+    closedBy: r.closed_by as ClosedBy | null,
+    closedAt: r.closed_at,
+    dismissed: r.dismissed === 1,
+    createdAt: r.created_at,
+    queuedAt: r.queued_at,
+    assignedAt: r.assigned_at,
+    lastSeq: r.last_seq,
+    lastMessage:
+      r.last_message_text !== null && r.last_message_at !== null
+        ? { text: r.last_message_text, senderType: (r.last_message_sender ?? 'consumer') as SenderType, at: r.last_message_at }
+        : null,
+    agentUnread: r.agent_unread,
+    firstResponseAt: r.first_response_at,
+    routing: parseJson<RoutingDecision | null>(r.routing, null),
+    updatedAt: r.updated_at,
+  };
+}
+
+export function toRow(c: Conversation): Row {
+  return {
+    id: c.id,
+    account_id: c.accountId,
+    consumer_id: c.consumerId,
+    channel: c.channel,
+    channel_id: c.channelId,
+    skill_id: c.skillId,
+    state: c.state,
+    agent_id: c.agentId,
+    last_agent_id: c.lastAgentId,
+    awaiting: c.awaiting,
+    awaiting_since: c.awaitingSince,
+    priority: c.priority,
+    urgent: c.urgent ? 1 : 0,
+    first_time: c.firstTime ? 1 : 0,
+    sla_due_at: c.slaDueAt,
+    manual_sla_at: c.manualSlaAt,
+    actionable: c.actionable ? 1 : 0,
+    closed_by: c.closedBy,
+    closed_at: c.closedAt,
+    dismissed: c.dismissed ? 1 : 0,
+    created_at: c.createdAt,
+    queued_at: c.queuedAt,
+    assigned_at: c.assignedAt,
+    last_seq: c.lastSeq,
+    last_message_text: c.lastMessage?.text ?? null,
+    last_message_sender: c.lastMessage?.senderType ?? null,
+    last_message_at: c.lastMessage?.at ?? null,
+    agent_unread: c.agentUnread,
+    first_response_at: c.firstResponseAt,
+    routing: c.routing ? JSON.stringify(c.routing) : null,
+    updated_at: c.updatedAt,
+  };
+}
+
+export async function insertConversation(tx: Tx, c: Conversation): Promise<void> {
+  await tx.insertInto('conversations').values(toRow(c)).execute();
+}
+
+/** Write the whole row; with `expectedState`, only if the stored state is still that (a guarded update). */
+export async function saveConversation(tx: Tx, c: Conversation, expectedState?: ConversationState): Promise<boolean> {
+  const { id, account_id, ...rest } = toRow(c);
+  let q = tx.updateTable('conversations').set(rest).where('account_id', '=', account_id).where('id', '=', id);
+  if (expectedState) q = q.where('state', '=', expectedState);
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function findConversation(tx: Tx, accountId: string, id: string): Promise<Conversation | undefined> {
+  const r = await tx.selectFrom('conversations').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+  return r ? toConversation(r) : undefined;
+}
+
+/** Read a conversation for change: row-locked on PostgreSQL until the transaction ends. */
+export async function lockConversation(tx: Tx, dialect: Dialect, accountId: string, id: string): Promise<Conversation | undefined> {
+  const r = await forUpdate(tx.selectFrom('conversations').selectAll().where('account_id', '=', accountId).where('id', '=', id), dialect).executeTakeFirst();
+  return r ? toConversation(r) : undefined;
+}
+
+export async function findOpenConversationOfConsumer(tx: Tx, accountId: string, consumerId: string): Promise<Conversation | undefined> {
+  const r = await tx
+    .selectFrom('conversations')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('consumer_id', '=', consumerId)
+    .where('state', '!=', 'closed')
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  return r ? toConversation(r) : undefined;
+}
+
+export async function countConsumerConversations(tx: Tx, accountId: string, consumerId: string): Promise<number> {
+  const r = await tx
+    .selectFrom('conversations')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('account_id', '=', accountId)
+    .where('consumer_id', '=', consumerId)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** Earlier conversations of the same consumer, oldest first, within the history window. */
+export async function listPreviousConversations(tx: Tx, c: Conversation, since: number): Promise<Conversation[]> {
+  const rows = await tx
+    .selectFrom('conversations')
+    .selectAll()
+    .where('account_id', '=', c.accountId)
+    .where('consumer_id', '=', c.consumerId)
+    .where('created_at', '<', c.createdAt)
+    .where('created_at', '>=', since)
+    .where('id', '!=', c.id)
+    .orderBy('created_at', 'asc')
+    .execute();
+  return rows.map(toConversation);
+}
+
+/** Conversations in an agent's Active list: assigned or ringing to them, and closed ones they handled, not dismissed. */
+export async function listActiveForAgent(tx: Tx, accountId: string, agentId: string, closedSince: number): Promise<{ conversation: Conversation; consumerName: string }[]> {
+  const rows = await tx
+    .selectFrom('conversations')
+    .innerJoin('consumers', 'consumers.id', 'conversations.consumer_id')
+    .selectAll('conversations')
+    .select('consumers.name as consumer_name')
+    .where('conversations.account_id', '=', accountId)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('conversations.agent_id', '=', agentId), eb('conversations.state', 'in', ['open', 'ringing'])]),
+        eb.and([
+          eb('conversations.last_agent_id', '=', agentId),
+          eb('conversations.state', '=', 'closed'),
+          eb('conversations.dismissed', '=', 0),
+          eb('conversations.closed_at', '>=', closedSince),
+        ]),
+      ]),
+    )
+    .execute();
+  return rows.map((r) => ({ conversation: toConversation(r), consumerName: r.consumer_name }));
+}
+
+/** Queued conversations of the account, in queue order: priority (higher first), then waiting time. */
+export async function listQueued(tx: Tx, accountId: string, limit: number): Promise<Conversation[]> {
+  const rows = await tx
+    .selectFrom('conversations')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('state', '=', 'queued')
+    .orderBy('priority', 'desc')
+    .orderBy('queued_at', 'asc')
+    .orderBy('id', 'asc')
+    .limit(limit)
+    .execute();
+  return rows.map(toConversation);
+}
+
+/** Place in its skill's queue (1-based) for a queued conversation. */
+export async function queuePosition(tx: Tx, c: Conversation): Promise<number> {
+  let q = tx
+    .selectFrom('conversations')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('account_id', '=', c.accountId)
+    .where('state', '=', 'queued')
+    .where((eb) =>
+      eb.or([
+        eb('priority', '>', c.priority),
+        eb.and([eb('priority', '=', c.priority), eb('queued_at', '<', c.queuedAt ?? 0)]),
+        eb.and([eb('priority', '=', c.priority), eb('queued_at', '=', c.queuedAt ?? 0), eb('id', '<', c.id)]),
+      ]),
+    );
+  q = c.skillId === null ? q.where('skill_id', 'is', null) : q.where('skill_id', '=', c.skillId);
+  const r = await q.executeTakeFirstOrThrow();
+  return Number(r.n) + 1;
+}
+
+/** Open and ringing conversations per agent, for load computation. */
+export async function listAgentWork(
+  tx: Tx,
+  accountId: string,
+  agentIds: string[],
+): Promise<{ agentId: string; awaiting: Awaiting; awaitingSince: number; manualSla: boolean }[]> {
+  if (!agentIds.length) return [];
+  const rows = await tx
+    .selectFrom('conversations')
+    .select(['agent_id', 'awaiting', 'awaiting_since', 'manual_sla_at'])
+    .where('account_id', '=', accountId)
+    .where('agent_id', 'in', agentIds)
+    .where('state', 'in', ['open', 'ringing'])
+    .execute();
+  return rows.map((r) => ({
+    agentId: r.agent_id ?? '',
+    awaiting: r.awaiting as Awaiting,
+    awaitingSince: r.awaiting_since,
+    manualSla: r.manual_sla_at !== null,
+  }));
+}
+
+export interface ConversationListFilter {
+  accountId: string;
+  from: number;
+  to: number;
+  /** Restrict to these skills, plus conversations the user handled; null = everything (managers). */
+  skillIds: string[] | null;
+  userId: string;
+  q?: string | undefined;
+  cursor?: { createdAt: number; id: string } | undefined;
+  limit: number;
+}
+
+/** The All tab: newest first, keyset-paginated on (created_at, id). */
+export async function listConversations(tx: Tx, f: ConversationListFilter): Promise<{ conversation: Conversation; consumerName: string }[]> {
+  let q = tx
+    .selectFrom('conversations')
+    .innerJoin('consumers', 'consumers.id', 'conversations.consumer_id')
+    .selectAll('conversations')
+    .select('consumers.name as consumer_name')
+    .where('conversations.account_id', '=', f.accountId)
+    .where('conversations.created_at', '>=', f.from)
+    .where('conversations.created_at', '<', f.to);
+  if (f.skillIds !== null) {
+    const skills = f.skillIds;
+    q = q.where((eb) =>
+      eb.or([
+        ...(skills.length ? [eb('conversations.skill_id', 'in', skills)] : []),
+        eb('conversations.agent_id', '=', f.userId),
+        eb('conversations.last_agent_id', '=', f.userId),
+      ]),
+    );
+  }
+  if (f.q) {
+    const like = `%${f.q.toLowerCase().replace(/[\\%_]/g, '')}%`;
+    q = q.where((eb) =>
+      eb.or([
+        eb(eb.fn('lower', ['consumers.name']), 'like', like),
+        eb(eb.fn('lower', ['conversations.last_message_text']), 'like', like),
+      ]),
+    );
+  }
+  if (f.cursor) {
+    const { createdAt, id } = f.cursor;
+    q = q.where((eb) =>
+      eb.or([eb('conversations.created_at', '<', createdAt), eb.and([eb('conversations.created_at', '=', createdAt), eb('conversations.id', '<', id)])]),
+    );
+  }
+  const rows = await q.orderBy('conversations.created_at', 'desc').orderBy('conversations.id', 'desc').limit(f.limit).execute();
+  return rows.map((r) => ({ conversation: toConversation(r), consumerName: r.consumer_name }));
+}

@@ -1,0 +1,99 @@
+import type { Message, SenderType } from '@parley/contract';
+import type { Tx } from '../db.js';
+import { parseJson } from './json.js';
+
+export interface MessageRecord {
+  id: string;
+  accountId: string;
+  conversationId: string;
+  seq: number;
+  senderType: SenderType;
+  senderId: string | null;
+  text: string | null;
+  file: Message['file'];
+  clientMessageId: string | null;
+  createdAt: number;
+}
+
+type Row = {
+  id: string;
+  account_id: string;
+  conversation_id: string;
+  seq: number;
+  sender_type: string;
+  sender_id: string | null;
+  text: string | null;
+  file: string | null;
+  client_message_id: string | null;
+  created_at: number;
+};
+
+const toRecord = (r: Row): MessageRecord => ({
+  id: r.id,
+  accountId: r.account_id,
+  conversationId: r.conversation_id,
+  seq: r.seq,
+  senderType: r.sender_type as SenderType,
+  senderId: r.sender_id,
+  text: r.text,
+  file: parseJson(r.file, null),
+  clientMessageId: r.client_message_id,
+  createdAt: r.created_at,
+});
+
+export const toWireMessage = (m: MessageRecord): Message => ({
+  id: m.id,
+  conversationId: m.conversationId,
+  seq: m.seq,
+  senderType: m.senderType,
+  senderId: m.senderId,
+  text: m.text,
+  file: m.file,
+  clientMessageId: m.clientMessageId,
+  createdAt: new Date(m.createdAt).toISOString(),
+});
+
+export async function insertMessage(tx: Tx, m: MessageRecord): Promise<void> {
+  await tx
+    .insertInto('messages')
+    .values({
+      id: m.id,
+      account_id: m.accountId,
+      conversation_id: m.conversationId,
+      seq: m.seq,
+      sender_type: m.senderType,
+      sender_id: m.senderId,
+      text: m.text,
+      file: m.file ? JSON.stringify(m.file) : null,
+      client_message_id: m.clientMessageId,
+      created_at: m.createdAt,
+    })
+    .execute();
+}
+
+export async function findMessageByClientId(
+  tx: Tx,
+  accountId: string,
+  conversationId: string,
+  senderType: SenderType,
+  clientMessageId: string,
+): Promise<MessageRecord | undefined> {
+  const r = await tx
+    .selectFrom('messages')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('conversation_id', '=', conversationId)
+    .where('sender_type', '=', senderType)
+    .where('client_message_id', '=', clientMessageId)
+    .executeTakeFirst();
+  return r ? toRecord(r) : undefined;
+}
+
+/** Messages of the given conversations in transcript order, optionally after a seq (single conversation). */
+export async function listMessages(tx: Tx, accountId: string, conversationIds: string[], afterSeq = 0, limit = 5000): Promise<MessageRecord[]> {
+  if (!conversationIds.length) return [];
+  let q = tx.selectFrom('messages').selectAll().where('account_id', '=', accountId).where('conversation_id', 'in', conversationIds);
+  if (afterSeq > 0) q = q.where('seq', '>', afterSeq);
+  const rows = await q.orderBy('created_at').orderBy('seq').limit(limit).execute();
+  return rows.map(toRecord);
+}

@@ -1,0 +1,72 @@
+import type { SkillOverrides } from '@parley/contract';
+import type { Tx } from '../db.js';
+import { parseJson } from './json.js';
+
+export interface SkillRecord {
+  id: string;
+  accountId: string;
+  name: string;
+  description: string;
+  overrides: SkillOverrides;
+  createdAt: number;
+}
+
+type Row = { id: string; account_id: string; name: string; description: string; overrides: string; created_at: number };
+const toSkill = (r: Row): SkillRecord => ({
+  id: r.id,
+  accountId: r.account_id,
+  name: r.name,
+  description: r.description,
+  overrides: parseJson(r.overrides, {}),
+  createdAt: r.created_at,
+});
+
+export async function insertSkill(tx: Tx, s: SkillRecord): Promise<void> {
+  await tx
+    .insertInto('skills')
+    .values({
+      id: s.id,
+      account_id: s.accountId,
+      name: s.name,
+      description: s.description,
+      overrides: JSON.stringify(s.overrides),
+      deleted: 0,
+      created_at: s.createdAt,
+    })
+    .execute();
+}
+
+export async function findSkill(tx: Tx, accountId: string, id: string): Promise<SkillRecord | undefined> {
+  const r = await tx.selectFrom('skills').selectAll().where('account_id', '=', accountId).where('id', '=', id).where('deleted', '=', 0).executeTakeFirst();
+  return r ? toSkill(r) : undefined;
+}
+
+export async function findSkillByName(tx: Tx, accountId: string, name: string): Promise<SkillRecord | undefined> {
+  const r = await tx
+    .selectFrom('skills')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('name', '=', name)
+    .where('deleted', '=', 0)
+    .executeTakeFirst();
+  return r ? toSkill(r) : undefined;
+}
+
+export async function listSkills(tx: Tx, accountId: string): Promise<SkillRecord[]> {
+  const rows = await tx.selectFrom('skills').selectAll().where('account_id', '=', accountId).where('deleted', '=', 0).orderBy('name').orderBy('id').execute();
+  return rows.map(toSkill);
+}
+
+export async function updateSkill(tx: Tx, s: SkillRecord): Promise<void> {
+  await tx
+    .updateTable('skills')
+    .set({ name: s.name, description: s.description, overrides: JSON.stringify(s.overrides) })
+    .where('account_id', '=', s.accountId)
+    .where('id', '=', s.id)
+    .execute();
+}
+
+export async function deleteSkill(tx: Tx, accountId: string, id: string): Promise<void> {
+  await tx.updateTable('skills').set({ deleted: 1 }).where('account_id', '=', accountId).where('id', '=', id).execute();
+  await tx.deleteFrom('user_skills').where('account_id', '=', accountId).where('skill_id', '=', id).execute();
+}

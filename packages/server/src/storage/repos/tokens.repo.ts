@@ -1,0 +1,78 @@
+import type { Tx } from '../db.js';
+
+export interface TokenRow {
+  accountId: string;
+  subjectId: string;
+  expiresAt: number;
+}
+
+export async function insertAuthToken(tx: Tx, t: { hash: string; accountId: string; userId: string; createdAt: number; expiresAt: number }): Promise<void> {
+  await tx
+    .insertInto('auth_tokens')
+    .values({ token_hash: t.hash, account_id: t.accountId, user_id: t.userId, created_at: t.createdAt, expires_at: t.expiresAt, revoked_at: null })
+    .execute();
+}
+
+export async function findAuthToken(tx: Tx, hash: string, now: number): Promise<TokenRow | undefined> {
+  const r = await tx
+    .selectFrom('auth_tokens')
+    .select(['account_id', 'user_id', 'expires_at'])
+    .where('token_hash', '=', hash)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return r ? { accountId: r.account_id, subjectId: r.user_id, expiresAt: r.expires_at } : undefined;
+}
+
+export async function revokeAuthToken(tx: Tx, hash: string, now: number): Promise<void> {
+  await tx.updateTable('auth_tokens').set({ revoked_at: now }).where('token_hash', '=', hash).where('revoked_at', 'is', null).execute();
+}
+
+export async function revokeUserTokens(tx: Tx, accountId: string, userId: string, now: number): Promise<void> {
+  await tx
+    .updateTable('auth_tokens')
+    .set({ revoked_at: now })
+    .where('account_id', '=', accountId)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+export async function insertConsumerSession(
+  tx: Tx,
+  t: { hash: string; accountId: string; consumerId: string; createdAt: number; expiresAt: number },
+): Promise<void> {
+  await tx
+    .insertInto('consumer_sessions')
+    .values({ token_hash: t.hash, account_id: t.accountId, consumer_id: t.consumerId, created_at: t.createdAt, expires_at: t.expiresAt })
+    .execute();
+}
+
+export async function findConsumerSession(tx: Tx, hash: string, now: number): Promise<TokenRow | undefined> {
+  const r = await tx
+    .selectFrom('consumer_sessions')
+    .select(['account_id', 'consumer_id', 'expires_at'])
+    .where('token_hash', '=', hash)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return r ? { accountId: r.account_id, subjectId: r.consumer_id, expiresAt: r.expires_at } : undefined;
+}
+
+export async function recordLoginFailure(tx: Tx, accountId: string, username: string, at: number): Promise<void> {
+  await tx.insertInto('login_failures').values({ account_id: accountId, username, failed_at: at }).execute();
+}
+
+export async function countLoginFailures(tx: Tx, accountId: string, username: string, since: number): Promise<number> {
+  const r = await tx
+    .selectFrom('login_failures')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('account_id', '=', accountId)
+    .where('username', '=', username)
+    .where('failed_at', '>', since)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function clearLoginFailures(tx: Tx, accountId: string, username: string): Promise<void> {
+  await tx.deleteFrom('login_failures').where('account_id', '=', accountId).where('username', '=', username).execute();
+}

@@ -1,0 +1,174 @@
+import type { AgentStatus, Role, UserSettings } from '@parley/contract';
+import type { Tx } from '../db.js';
+import { parseJson } from './json.js';
+
+export interface UserRecord {
+  id: string;
+  accountId: string;
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  role: Role;
+  maxConcurrent: number;
+  status: AgentStatus;
+  active: boolean;
+  settings: UserSettings;
+  skills: string[];
+  lastAssignedAt: number | null;
+  statusChangedAt: number;
+  createdAt: number;
+}
+
+type Row = {
+  id: string;
+  account_id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  role: string;
+  max_concurrent: number;
+  status: string;
+  active: number;
+  settings: string;
+  last_assigned_at: number | null;
+  status_changed_at: number;
+  created_at: number;
+};
+
+const toUser = (r: Row, skills: string[]): UserRecord => ({
+  id: r.id,
+  accountId: r.account_id,
+  username: r.username,
+  displayName: r.display_name,
+  passwordHash: r.password_hash,
+  role: r.role as Role,
+  maxConcurrent: r.max_concurrent,
+  status: r.status as AgentStatus,
+  active: r.active === 1,
+  settings: parseJson(r.settings, {}),
+  skills,
+  lastAssignedAt: r.last_assigned_at,
+  statusChangedAt: r.status_changed_at,
+  createdAt: r.created_at,
+});
+
+export async function insertUser(tx: Tx, u: UserRecord): Promise<void> {
+  await tx
+    .insertInto('users')
+    .values({
+      id: u.id,
+      account_id: u.accountId,
+      username: u.username,
+      display_name: u.displayName,
+      password_hash: u.passwordHash,
+      role: u.role,
+      max_concurrent: u.maxConcurrent,
+      status: u.status,
+      active: u.active ? 1 : 0,
+      settings: JSON.stringify(u.settings),
+      last_assigned_at: u.lastAssignedAt,
+      status_changed_at: u.statusChangedAt,
+      created_at: u.createdAt,
+    })
+    .execute();
+  await setUserSkills(tx, u.accountId, u.id, u.skills);
+}
+
+export async function setUserSkills(tx: Tx, accountId: string, userId: string, skills: string[]): Promise<void> {
+  await tx.deleteFrom('user_skills').where('account_id', '=', accountId).where('user_id', '=', userId).execute();
+  const unique = [...new Set(skills)];
+  if (unique.length) {
+    await tx
+      .insertInto('user_skills')
+      .values(unique.map((skill_id) => ({ account_id: accountId, user_id: userId, skill_id })))
+      .execute();
+  }
+}
+
+async function skillsOf(tx: Tx, accountId: string, userIds: string[]): Promise<Map<string, string[]>> {
+  const map = new Map<string, string[]>();
+  if (!userIds.length) return map;
+  const rows = await tx
+    .selectFrom('user_skills')
+    .innerJoin('skills', 'skills.id', 'user_skills.skill_id')
+    .select(['user_skills.user_id', 'user_skills.skill_id'])
+    .where('user_skills.account_id', '=', accountId)
+    .where('user_skills.user_id', 'in', userIds)
+    .where('skills.deleted', '=', 0)
+    .orderBy('user_skills.skill_id')
+    .execute();
+  for (const r of rows) {
+    const list = map.get(r.user_id) ?? [];
+    list.push(r.skill_id);
+    map.set(r.user_id, list);
+  }
+  return map;
+}
+
+export async function findUser(tx: Tx, accountId: string, id: string): Promise<UserRecord | undefined> {
+  const r = await tx.selectFrom('users').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+  if (!r) return undefined;
+  return toUser(r, (await skillsOf(tx, accountId, [r.id])).get(r.id) ?? []);
+}
+
+export async function findUserByUsername(tx: Tx, accountId: string, username: string): Promise<UserRecord | undefined> {
+  const r = await tx.selectFrom('users').selectAll().where('account_id', '=', accountId).where('username', '=', username).executeTakeFirst();
+  if (!r) return undefined;
+  return toUser(r, (await skillsOf(tx, accountId, [r.id])).get(r.id) ?? []);
+}
+
+export async function listUsers(tx: Tx, accountId: string): Promise<UserRecord[]> {
+  const rows = await tx.selectFrom('users').selectAll().where('account_id', '=', accountId).orderBy('username').execute();
+  const skills = await skillsOf(
+    tx,
+    accountId,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => toUser(r, skills.get(r.id) ?? []));
+}
+
+export async function updateUser(tx: Tx, u: UserRecord): Promise<void> {
+  await tx
+    .updateTable('users')
+    .set({
+      display_name: u.displayName,
+      password_hash: u.passwordHash,
+      role: u.role,
+      max_concurrent: u.maxConcurrent,
+      status: u.status,
+      active: u.active ? 1 : 0,
+      settings: JSON.stringify(u.settings),
+      last_assigned_at: u.lastAssignedAt,
+      status_changed_at: u.statusChangedAt,
+    })
+    .where('account_id', '=', u.accountId)
+    .where('id', '=', u.id)
+    .execute();
+}
+
+export async function touchLastAssigned(tx: Tx, accountId: string, userId: string, at: number): Promise<void> {
+  await tx.updateTable('users').set({ last_assigned_at: at }).where('account_id', '=', accountId).where('id', '=', userId).execute();
+}
+
+/** Users who could take a conversation of `skillId` (any status: the router explains who is not eligible). */
+export async function listSkillAgents(tx: Tx, accountId: string, skillId: string | null): Promise<UserRecord[]> {
+  let q = tx.selectFrom('users').selectAll('users').where('users.account_id', '=', accountId).where('users.active', '=', 1);
+  if (skillId !== null) {
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('user_skills')
+          .select('user_skills.user_id')
+          .whereRef('user_skills.user_id', '=', 'users.id')
+          .where('user_skills.skill_id', '=', skillId),
+      ),
+    );
+  }
+  const rows = await q.orderBy('users.id').execute();
+  const skills = await skillsOf(
+    tx,
+    accountId,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => toUser(r, skills.get(r.id) ?? []));
+}

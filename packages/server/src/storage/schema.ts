@@ -1,0 +1,152 @@
+/** Row shapes as stored (snake_case). Times are epoch-ms integers, flags 0/1, JSON as text. */
+export interface AccountsTable {
+  id: string;
+  name: string;
+  settings: string;
+  identity_secret: string;
+  created_at: number;
+}
+export interface UsersTable {
+  id: string;
+  account_id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  role: string;
+  max_concurrent: number;
+  status: string;
+  active: number;
+  settings: string;
+  last_assigned_at: number | null;
+  status_changed_at: number;
+  created_at: number;
+}
+export interface UserSkillsTable {
+  account_id: string;
+  user_id: string;
+  skill_id: string;
+}
+export interface SkillsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  description: string;
+  overrides: string;
+  deleted: number;
+  created_at: number;
+}
+export interface AuthTokensTable {
+  token_hash: string;
+  account_id: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+export interface LoginFailuresTable {
+  account_id: string;
+  username: string;
+  failed_at: number;
+}
+export interface ConsumersTable {
+  id: string;
+  account_id: string;
+  channel: string;
+  channel_id: string | null;
+  external_id: string | null;
+  name: string;
+  custom_variables: string;
+  last_agent_id: string | null;
+  created_at: number;
+}
+export interface ConsumerSessionsTable {
+  token_hash: string;
+  account_id: string;
+  consumer_id: string;
+  created_at: number;
+  expires_at: number;
+}
+export interface ConversationsTable {
+  id: string;
+  account_id: string;
+  consumer_id: string;
+  channel: string;
+  channel_id: string | null;
+  skill_id: string | null;
+  state: string;
+  agent_id: string | null;
+  last_agent_id: string | null;
+  awaiting: string;
+  awaiting_since: number;
+  priority: number;
+  urgent: number;
+  first_time: number;
+  sla_due_at: number | null;
+  manual_sla_at: number | null;
+  actionable: number;
+  closed_by: string | null;
+  closed_at: number | null;
+  dismissed: number;
+  created_at: number;
+  queued_at: number | null;
+  assigned_at: number | null;
+  last_seq: number;
+  last_message_text: string | null;
+  last_message_sender: string | null;
+  last_message_at: number | null;
+  agent_unread: number;
+  first_response_at: number | null;
+  routing: string | null;
+  updated_at: number;
+}
+export interface MessagesTable {
+  id: string;
+  account_id: string;
+  conversation_id: string;
+  seq: number;
+  sender_type: string;
+  sender_id: string | null;
+  text: string | null;
+  file: string | null;
+  client_message_id: string | null;
+  created_at: number;
+}
+export interface EventsTable {
+  account_id: string;
+  recipient_kind: string;
+  recipient_id: string;
+  seq: number;
+  type: string;
+  data: string;
+  at: number;
+}
+export interface EventCursorsTable {
+  account_id: string;
+  recipient_kind: string;
+  recipient_id: string;
+  last_seq: number;
+}
+export interface TimersTable {
+  account_id: string;
+  kind: string;
+  subject_id: string;
+  due_at: number;
+  payload: string;
+  claimed_until: number | null;
+}
+
+export interface DB {
+  accounts: AccountsTable;
+  users: UsersTable;
+  user_skills: UserSkillsTable;
+  skills: SkillsTable;
+  auth_tokens: AuthTokensTable;
+  login_failures: LoginFailuresTable;
+  consumers: ConsumersTable;
+  consumer_sessions: ConsumerSessionsTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  events: EventsTable;
+  event_cursors: EventCursorsTable;
+  timers: TimersTable;
+}
