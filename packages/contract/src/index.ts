@@ -1,5 +1,5 @@
 export * from './errors.js';
 export * from './events.js';
 export * from './schemas.js';
-export * from './settings.js';
 export * from './seq-tracker.js';
+export * from './settings.js';

@@ -7,8 +7,8 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { type Clock, systemClock } from './domain/clock.js';
-import { registerMetrics } from './http/metrics.js';
 import { guards } from './http/auth.js';
+import { registerMetrics } from './http/metrics.js';
 import { problem, registerProblemHandlers, sendProblem } from './http/problem.js';
 import { accountRoutes } from './http/routes/account.routes.js';
 import { authRoutes } from './http/routes/auth.routes.js';

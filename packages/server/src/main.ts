@@ -32,7 +32,8 @@ export async function serve(config: Config): Promise<{ parley: ParleyApp; url: s
   const url = address.replace('://[::1]', '://localhost');
   await sweepQueued(parley.deps);
 
-  const mode = db.dialect === 'postgres' ? `cluster (PostgreSQL${config.redisUrl ? ' + Redis' : ''})` : `embedded (SQLite at ${join(config.dataDir, 'parley.db')})`;
+  const mode =
+    db.dialect === 'postgres' ? `cluster (PostgreSQL${config.redisUrl ? ' + Redis' : ''})` : `embedded (SQLite at ${join(config.dataDir, 'parley.db')})`;
   const lines = [`Parley is running at ${url}  — ${mode}`, `API docs: ${url}/docs`];
   if (demo) {
     lines.push('', `Demo account created. Account id: ${demo.accountId}  (these passwords are shown only once)`);

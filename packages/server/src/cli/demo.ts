@@ -40,8 +40,13 @@ const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.
 /** Simulated consumers writing to an account of a running server, until the duration ends or Ctrl-C. */
 export async function runDemo(o: DemoOptions): Promise<void> {
   const base = o.url.replace(/\/$/, '');
-  const { items: skills } = await call<{ items: { id: string; name: string }[] }>(`${base}/api/v1/consumer/skills?accountId=${encodeURIComponent(o.accountId)}`, {});
-  process.stdout.write(`demo: writing ${o.rate} message(s)/s to account ${o.accountId} at ${base} (skills: ${skills.map((s) => s.name).join(', ') || 'none'})\n`);
+  const { items: skills } = await call<{ items: { id: string; name: string }[] }>(
+    `${base}/api/v1/consumer/skills?accountId=${encodeURIComponent(o.accountId)}`,
+    {},
+  );
+  process.stdout.write(
+    `demo: writing ${o.rate} message(s)/s to account ${o.accountId} at ${base} (skills: ${skills.map((s) => s.name).join(', ') || 'none'})\n`,
+  );
   const consumers: SimConsumer[] = [];
   let stop = false;
   process.once('SIGINT', () => {

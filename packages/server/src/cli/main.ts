@@ -40,7 +40,8 @@ async function main(argv: string[]): Promise<void> {
         strict: true,
       });
       const parsed = CreateAccountRequest.safeParse({ name: values.name, adminUsername: values['admin-username'], adminPassword: values['admin-password'] });
-      if (!parsed.success) fail(parsed.error.issues.map((i) => `--${String(i.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${i.message}`).join('\n'));
+      if (!parsed.success)
+        fail(parsed.error.issues.map((i) => `--${String(i.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${i.message}`).join('\n'));
       const config = loadConfig({ data: values.data });
       const db = await openDatabase({ url: config.databaseUrl, sqlitePath: `${config.dataDir}/parley.db`, sqliteSynchronous: config.sqliteSynchronous });
       try {

@@ -143,9 +143,7 @@ export function toActiveItem(row: ActiveRow, idleAfterSec: number, now: number):
     skillId: c.skillId,
     agentId: c.agentId ?? c.lastAgentId,
     consumer: { id: c.consumerId, name: row.consumerName },
-    lastMessage: c.lastMessage
-      ? { text: c.lastMessage.text, senderType: c.lastMessage.senderType, at: new Date(c.lastMessage.at).toISOString() }
-      : null,
+    lastMessage: c.lastMessage ? { text: c.lastMessage.text, senderType: c.lastMessage.senderType, at: new Date(c.lastMessage.at).toISOString() } : null,
     createdAt: new Date(c.createdAt).toISOString(),
     closedAt: iso(c.closedAt),
   };

@@ -15,5 +15,4 @@ export class DomainError extends Error {
 export const notFound = (what: string) => new DomainError('not_found', `${what} not found`);
 export const conflict = (detail: string) => new DomainError('conflict', detail);
 export const forbidden = (detail = 'you may not do this') => new DomainError('forbidden', detail);
-export const invalid = (detail: string, path?: string) =>
-  new DomainError('invalid_request', detail, path ? [{ path, message: detail }] : undefined);
+export const invalid = (detail: string, path?: string) => new DomainError('invalid_request', detail, path ? [{ path, message: detail }] : undefined);

@@ -1,9 +1,9 @@
+import type { Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
 import type { Database } from '../storage/db.js';
 import type { PendingEvent, Recipient, StoredEvent } from '../storage/repos/events.repo.js';
 import { appendEvents } from '../storage/repos/events.repo.js';
-import type { Transaction } from 'kysely';
 import type { DB } from '../storage/schema.js';
 
 /** Delivers committed events to live listeners (in-process Socket.IO, or across nodes via Redis). */

@@ -1,12 +1,5 @@
 import type { ActiveItem, ListStatus, Message } from '@parley/contract';
-import {
-  applyAgentMessage,
-  applyConsumerMessage,
-  type Conversation,
-  compareActive,
-  countByStatus,
-  toActiveItem,
-} from '../domain/conversation.js';
+import { applyAgentMessage, applyConsumerMessage, type Conversation, compareActive, countByStatus, toActiveItem } from '../domain/conversation.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { effectiveSla, slaTargetSec } from '../domain/sla.js';
@@ -66,7 +59,11 @@ export interface OpenResult {
 }
 
 /** The consumer opens a conversation; one open conversation per consumer (a second call returns it). */
-export async function openConversation(deps: Deps, p: ConsumerPrincipal, input: { skillId?: string | undefined; text?: string | undefined }): Promise<OpenResult> {
+export async function openConversation(
+  deps: Deps,
+  p: ConsumerPrincipal,
+  input: { skillId?: string | undefined; text?: string | undefined },
+): Promise<OpenResult> {
   const now = deps.clock.now();
   const result = await inTransaction(deps, p.accountId, async (tx, out) => {
     const existing = await findOpenConversationOfConsumer(tx, p.accountId, p.consumerId);
@@ -125,7 +122,14 @@ export async function openConversation(deps: Deps, p: ConsumerPrincipal, input: 
   return result;
 }
 
-function newMessage(c: Conversation, senderType: 'consumer' | 'agent', senderId: string, text: string, clientMessageId: string | null, now: number): MessageRecord {
+function newMessage(
+  c: Conversation,
+  senderType: 'consumer' | 'agent',
+  senderId: string,
+  text: string,
+  clientMessageId: string | null,
+  now: number,
+): MessageRecord {
   return {
     id: newId(),
     accountId: c.accountId,
@@ -164,9 +168,7 @@ export async function sendMessage(deps: Deps, p: Principal, conversationId: stri
     const account = await accountOf(tx, p.accountId);
     const message = newMessage(c, senderType, senderId, input.text, input.clientMessageId, now);
     const next =
-      senderType === 'consumer'
-        ? applyConsumerMessage(c, input.text, now, await slaTargetFor(tx, account, c))
-        : applyAgentMessage(c, input.text, now);
+      senderType === 'consumer' ? applyConsumerMessage(c, input.text, now, await slaTargetFor(tx, account, c)) : applyAgentMessage(c, input.text, now);
     const updated: Conversation = { ...next, lastSeq: message.seq };
     await insertMessage(tx, message);
     await saveConversation(tx, updated);
@@ -253,9 +255,7 @@ export async function getConversationDetails(deps: Deps, p: UserPrincipal, id: s
       channel: c.channel,
       customVariables: consumer?.customVariables ?? {},
     },
-    routing: c.routing
-      ? { ...c.routing, at: new Date(c.routing.at).toISOString() }
-      : null,
+    routing: c.routing ? { ...c.routing, at: new Date(c.routing.at).toISOString() } : null,
   };
 }
 

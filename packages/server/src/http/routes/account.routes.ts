@@ -5,10 +5,8 @@ import { bearerAuth, type RouteContext, type ZApp } from './types.js';
 
 export function accountRoutes(app: ZApp, { deps, guards }: RouteContext): void {
   const tags = ['account (manager)'];
-  app.get(
-    '/api/v1/account/settings',
-    { onRequest: guards.manager, schema: { tags, security: bearerAuth, response: { 200: AccountSettings } } },
-    async (req) => getSettings(deps, userOf(req).accountId),
+  app.get('/api/v1/account/settings', { onRequest: guards.manager, schema: { tags, security: bearerAuth, response: { 200: AccountSettings } } }, async (req) =>
+    getSettings(deps, userOf(req).accountId),
   );
   app.patch(
     '/api/v1/account/settings',

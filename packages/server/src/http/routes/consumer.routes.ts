@@ -26,7 +26,12 @@ export function consumerRoutes(app: ZApp, { deps, guards }: RouteContext): void 
   app.post(
     '/api/v1/consumer/session',
     {
-      schema: { tags, summary: 'Start a consumer session', body: ConsumerSessionRequest, response: { 201: z.object({ consumerToken: z.string(), consumerId: z.string() }) } },
+      schema: {
+        tags,
+        summary: 'Start a consumer session',
+        body: ConsumerSessionRequest,
+        response: { 201: z.object({ consumerToken: z.string(), consumerId: z.string() }) },
+      },
       config: { rateLimit: { max: 120, timeWindow: 60_000 } },
     },
     async (req, reply) => reply.code(201).send(await createConsumerSession(deps, req.body)),

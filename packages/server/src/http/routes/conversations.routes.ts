@@ -1,15 +1,7 @@
 import { ActiveItem, ListStatus, Message, SendMessageRequest } from '@parley/contract';
 import { z } from 'zod';
+import { activeList, getConversationDetails, listAll, markRead, sendMessage, transcript, transcriptText } from '../../services/conversations.service.js';
 import { closeByUser, dismiss } from '../../services/lifecycle.service.js';
-import {
-  activeList,
-  getConversationDetails,
-  listAll,
-  markRead,
-  sendMessage,
-  transcript,
-  transcriptText,
-} from '../../services/conversations.service.js';
 import { userOf } from '../auth.js';
 import { bearerAuth, IdParams, NoContent, type RouteContext, type ZApp } from './types.js';
 
@@ -47,7 +39,10 @@ export function conversationsRoutes(app: ZApp, { deps, guards }: RouteContext): 
   );
   app.delete(
     '/api/v1/workspace/active/:id',
-    { onRequest: guards.user, schema: { tags: ['workspace'], summary: 'Dismiss a closed conversation', security, params: IdParams, response: { 204: NoContent } } },
+    {
+      onRequest: guards.user,
+      schema: { tags: ['workspace'], summary: 'Dismiss a closed conversation', security, params: IdParams, response: { 204: NoContent } },
+    },
     async (req, reply) => {
       await dismiss(deps, userOf(req), req.params.id);
       return reply.code(204).send(null);
@@ -84,10 +79,8 @@ export function conversationsRoutes(app: ZApp, { deps, guards }: RouteContext): 
       });
     },
   );
-  app.get(
-    '/api/v1/conversations/:id',
-    { onRequest: guards.user, schema: { tags, security, params: IdParams } },
-    async (req) => getConversationDetails(deps, userOf(req), req.params.id),
+  app.get('/api/v1/conversations/:id', { onRequest: guards.user, schema: { tags, security, params: IdParams } }, async (req) =>
+    getConversationDetails(deps, userOf(req), req.params.id),
   );
   app.get(
     '/api/v1/conversations/:id/messages',
@@ -108,10 +101,8 @@ export function conversationsRoutes(app: ZApp, { deps, guards }: RouteContext): 
       items: await transcript(deps, userOf(req), req.params.id, { includePrevious: req.query.includePrevious === 'true', after: req.query.after }),
     }),
   );
-  app.get(
-    '/api/v1/conversations/:id/transcript.txt',
-    { onRequest: guards.user, schema: { tags, security, params: IdParams } },
-    async (req, reply) => reply.type('text/plain; charset=utf-8').send(await transcriptText(deps, userOf(req), req.params.id)),
+  app.get('/api/v1/conversations/:id/transcript.txt', { onRequest: guards.user, schema: { tags, security, params: IdParams } }, async (req, reply) =>
+    reply.type('text/plain; charset=utf-8').send(await transcriptText(deps, userOf(req), req.params.id)),
   );
   app.post(
     '/api/v1/conversations/:id/messages',

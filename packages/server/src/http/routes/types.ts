@@ -4,13 +4,7 @@ import { z } from 'zod';
 import type { Deps } from '../../services/context.js';
 import type { Guards } from '../auth.js';
 
-export type ZApp = FastifyInstance<
-  RawServerDefault,
-  RawRequestDefaultExpression,
-  RawReplyDefaultExpression,
-  FastifyBaseLogger,
-  ZodTypeProvider
->;
+export type ZApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
 export interface RouteContext {
   deps: Deps;

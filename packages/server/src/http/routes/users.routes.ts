@@ -1,9 +1,9 @@
 import { CreateUserRequest, SetStatusRequest, UpdateUserRequest, User } from '@parley/contract';
 import { z } from 'zod';
+import { handover } from '../../services/handover.service.js';
 import { createUser, getUser, listAccountUsers, patchUser, setStatus } from '../../services/users.service.js';
 import { userOf } from '../auth.js';
 import { bearerAuth, IdParams, type RouteContext, type ZApp } from './types.js';
-import { handover } from '../../services/handover.service.js';
 
 export function usersRoutes(app: ZApp, { deps, guards }: RouteContext): void {
   const tags = ['users (manager)'];

@@ -81,11 +81,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_agent_id', 'text')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema
-    .createIndex('consumers_external')
-    .on('consumers')
-    .columns(['account_id', 'channel', 'channel_id', 'external_id'])
-    .execute();
+  await db.schema.createIndex('consumers_external').on('consumers').columns(['account_id', 'channel', 'channel_id', 'external_id']).execute();
 
   await db.schema
     .createTable('consumer_sessions')

@@ -44,10 +44,17 @@ export async function findAccount(tx: Tx, id: string): Promise<Account | undefin
 }
 
 export async function saveSettings(tx: Tx, id: string, settings: AccountSettings): Promise<void> {
-  await tx.updateTable('accounts').set({ settings: JSON.stringify(settings) }).where('id', '=', id).execute();
+  await tx
+    .updateTable('accounts')
+    .set({ settings: JSON.stringify(settings) })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function countAccounts(tx: Tx): Promise<number> {
-  const r = await tx.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await tx
+    .selectFrom('accounts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }

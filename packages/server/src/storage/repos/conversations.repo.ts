@@ -134,16 +134,21 @@ export async function listPreviousConversations(tx: Tx, c: Conversation, since: 
     .selectAll()
     .where('account_id', '=', c.accountId)
     .where('consumer_id', '=', c.consumerId)
-    .where('created_at', '<', c.createdAt)
+    .where((eb) => eb.or([eb('created_at', '<', c.createdAt), eb.and([eb('created_at', '=', c.createdAt), eb('id', '<', c.id)])]))
     .where('created_at', '>=', since)
-    .where('id', '!=', c.id)
     .orderBy('created_at', 'asc')
+    .orderBy('id', 'asc')
     .execute();
   return rows.map(toConversation);
 }
 
 /** Conversations in an agent's Active list: assigned or ringing to them, and closed ones they handled, not dismissed. */
-export async function listActiveForAgent(tx: Tx, accountId: string, agentId: string, closedSince: number): Promise<{ conversation: Conversation; consumerName: string }[]> {
+export async function listActiveForAgent(
+  tx: Tx,
+  accountId: string,
+  agentId: string,
+  closedSince: number,
+): Promise<{ conversation: Conversation; consumerName: string }[]> {
   const rows = await tx
     .selectFrom('conversations')
     .innerJoin('consumers', 'consumers.id', 'conversations.consumer_id')
@@ -255,12 +260,7 @@ export async function listConversations(tx: Tx, f: ConversationListFilter): Prom
   }
   if (f.q) {
     const like = `%${f.q.toLowerCase().replace(/[\\%_]/g, '')}%`;
-    q = q.where((eb) =>
-      eb.or([
-        eb(eb.fn('lower', ['consumers.name']), 'like', like),
-        eb(eb.fn('lower', ['conversations.last_message_text']), 'like', like),
-      ]),
-    );
+    q = q.where((eb) => eb.or([eb(eb.fn('lower', ['consumers.name']), 'like', like), eb(eb.fn('lower', ['conversations.last_message_text']), 'like', like)]));
   }
   if (f.cursor) {
     const { createdAt, id } = f.cursor;

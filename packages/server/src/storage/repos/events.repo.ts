@@ -52,7 +52,9 @@ export async function appendEvents(tx: Tx, accountId: string, events: PendingEve
       .returning('last_seq')
       .executeTakeFirstOrThrow();
     const first = Number(row.last_seq) - n + 1;
-    list.forEach((e, i) => stored.push({ accountId, recipient, seq: first + i, type: e.type, data: e.data, at }));
+    list.forEach((e, i) => {
+      stored.push({ accountId, recipient, seq: first + i, type: e.type, data: e.data, at });
+    });
   }
   await tx
     .insertInto('events')

@@ -42,13 +42,7 @@ export async function findSkill(tx: Tx, accountId: string, id: string): Promise<
 }
 
 export async function findSkillByName(tx: Tx, accountId: string, name: string): Promise<SkillRecord | undefined> {
-  const r = await tx
-    .selectFrom('skills')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('name', '=', name)
-    .where('deleted', '=', 0)
-    .executeTakeFirst();
+  const r = await tx.selectFrom('skills').selectAll().where('account_id', '=', accountId).where('name', '=', name).where('deleted', '=', 0).executeTakeFirst();
   return r ? toSkill(r) : undefined;
 }
 

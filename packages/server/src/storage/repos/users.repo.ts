@@ -156,11 +156,7 @@ export async function listSkillAgents(tx: Tx, accountId: string, skillId: string
   if (skillId !== null) {
     q = q.where((eb) =>
       eb.exists(
-        eb
-          .selectFrom('user_skills')
-          .select('user_skills.user_id')
-          .whereRef('user_skills.user_id', '=', 'users.id')
-          .where('user_skills.skill_id', '=', skillId),
+        eb.selectFrom('user_skills').select('user_skills.user_id').whereRef('user_skills.user_id', '=', 'users.id').where('user_skills.skill_id', '=', skillId),
       ),
     );
   }

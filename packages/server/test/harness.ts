@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { buildApp, type ParleyApp } from '../src/app.js';
+import { type Clock, FakeClock } from '../src/domain/clock.js';
+import { type Database, dropPgSchema, openDatabase } from '../src/storage/db.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/** SQLite always; PostgreSQL too when PARLEY_TEST_DATABASE_URL is set. */
+export const dialects: DialectName[] = ['sqlite', ...(process.env.PARLEY_TEST_DATABASE_URL ? (['postgres'] as const) : [])];
+
+export const pgUrl = process.env.PARLEY_TEST_DATABASE_URL;
+export const redisUrl = process.env.PARLEY_TEST_REDIS_URL;
+
+export interface TestDb {
+  db: Database;
+  /** Drop what this test run created. */
+  destroy(): Promise<void>;
+}
+
+/** A fresh, migrated database: in-memory SQLite, or a PostgreSQL schema of its own (so runs never see each other's rows). */
+export async function openTestDb(dialect: DialectName): Promise<TestDb> {
+  if (dialect === 'sqlite') {
+    const db = await openDatabase({ sqlitePath: ':memory:' });
+    return { db, destroy: () => db.close() };
+  }
+  if (!pgUrl) throw new Error('PARLEY_TEST_DATABASE_URL is not set');
+  const schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const db = await openDatabase({ url: pgUrl, pgSchema: schema, poolSize: 5 });
+  return {
+    db,
+    async destroy() {
+      await db.close();
+      await dropPgSchema(pgUrl, schema);
+    },
+  };
+}
+
+export interface TestApp extends ParleyApp {
+  db: Database;
+  clock: Clock;
+  /** Base URL once `listen()` was called. */
+  url: string;
+  listen(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startTestApp(dialect: DialectName, opts: { clock?: Clock; loginRateLimitPerMinute?: number; bodyLimit?: number } = {}): Promise<TestApp> {
+  const { db, destroy } = await openTestDb(dialect);
+  const clock = opts.clock ?? new FakeClock(Date.now());
+  const parley = await buildApp({
+    db,
+    clock,
+    loginRateLimitPerMinute: opts.loginRateLimitPerMinute ?? 10_000,
+    ...(opts.bodyLimit !== undefined && { bodyLimit: opts.bodyLimit }),
+  });
+  const t: TestApp = {
+    ...parley,
+    db,
+    clock,
+    url: '',
+    async listen() {
+      await parley.app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = parley.app.server.address() as AddressInfo;
+      t.url = `http://127.0.0.1:${port}`;
+      return t.url;
+    },
+    async stop() {
+      await parley.close();
+      await destroy();
+    },
+  };
+  return t;
+}

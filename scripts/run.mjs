@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// Entry for `npm start`, `npm test` and `npm run bench`: installs and builds what is missing, then runs.
+// Plain Node with no dependencies, so it works on a fresh clone before `npm install`.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+function ensureInstalled() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  const stale = !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs + 1000);
+  const sqlite = join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+  if (stale || !existsSync(sqlite)) {
+    console.log('parley: installing dependencies (first run: about 90 s, better-sqlite3 compiles)…');
+    run('npm', ['install', '--no-audit', '--no-fund']);
+  }
+}
+
+function build() {
+  run(bin('tsc'), ['-b', 'packages/server']);
+}
+
+const [command, ...rest] = process.argv.slice(2);
+ensureInstalled();
+switch (command) {
+  case 'start': {
+    build();
+    const child = spawn(process.execPath, [join(root, 'packages/server/bin/parley.js'), 'serve', ...rest], { cwd: root, stdio: 'inherit' });
+    for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+    child.on('exit', (code) => process.exit(code ?? 0));
+    break;
+  }
+  case 'test': {
+    build();
+    run(bin('tsc'), ['-p', 'packages/server/tsconfig.test.json']);
+    run(bin('biome'), ['check', '.']);
+    run(bin('vitest'), ['run', ...rest], { env: { ...process.env, TZ: 'UTC' } });
+    break;
+  }
+  case 'bench': {
+    build();
+    run(process.execPath, [join(root, 'bench/run.mjs'), ...rest]);
+    break;
+  }
+  default:
+    console.error('usage: node scripts/run.mjs start|test|bench');
+    process.exit(2);
+}
