@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applyAgentMessage,
+  applyConsumerMessage,
+  type Conversation,
+  compareActive,
+  countByStatus,
+  isSoonOverdue,
+  listStatus,
+  nextTimeChangeAt,
+  toActiveItem,
+} from './conversation.js';
+
+const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
+const MIN = 60_000;
+
+export function conv(over: Partial<Conversation> = {}): Conversation {
+  return {
+    id: 'c1',
+    accountId: 'a',
+    consumerId: 'k',
+    channel: 'web',
+    channelId: null,
+    skillId: 's',
+    state: 'open',
+    agentId: 'u',
+    lastAgentId: 'u',
+    awaiting: 'agent',
+    awaitingSince: T0,
+    priority: 0,
+    urgent: false,
+    firstTime: false,
+    slaDueAt: T0 + 60 * MIN,
+    manualSlaAt: null,
+    actionable: false,
+    closedBy: null,
+    closedAt: null,
+    dismissed: false,
+    createdAt: T0,
+    queuedAt: T0,
+    assignedAt: T0,
+    lastSeq: 0,
+    lastMessage: null,
+    agentUnread: 0,
+    firstResponseAt: null,
+    routing: null,
+    updatedAt: T0,
+    ...over,
+  };
+}
+
+describe('SLA clock', () => {
+  it('starts at the first unanswered consumer message and does not move on later ones', () => {
+    const c0 = conv({ awaiting: 'consumer', slaDueAt: null, awaitingSince: T0 - 10 * MIN });
+    const c1 = applyConsumerMessage(c0, 'hi', T0, 600);
+    expect(c1).toMatchObject({ awaiting: 'agent', awaitingSince: T0, slaDueAt: T0 + 600_000, agentUnread: 1 });
+    const c2 = applyConsumerMessage(c1, 'hello?', T0 + 2 * MIN, 600);
+    expect(c2.slaDueAt).toBe(T0 + 600_000);
+    expect(c2.agentUnread).toBe(2);
+  });
+  it('stops when the agent answers; first response recorded once', () => {
+    const c = applyAgentMessage(conv({ agentUnread: 3 }), 'hello', T0 + MIN);
+    expect(c).toMatchObject({ awaiting: 'consumer', slaDueAt: null, agentUnread: 0, firstResponseAt: T0 + MIN });
+    expect(applyAgentMessage(c, 'again', T0 + 5 * MIN).firstResponseAt).toBe(T0 + MIN);
+  });
+});
+
+describe('list status', () => {
+  const idle = 240;
+  it('overdue once the due time passes while awaiting the agent', () => {
+    const c = conv({ slaDueAt: T0 + 10 * MIN });
+    expect(listStatus(c, idle, T0 + 10 * MIN - 1)).toBe('ongoing');
+    expect(listStatus(c, idle, T0 + 10 * MIN)).toBe('overdue');
+  });
+  it('idle after the idle threshold while awaiting the consumer', () => {
+    const c = conv({ awaiting: 'consumer', slaDueAt: null, awaitingSince: T0 });
+    expect(listStatus(c, idle, T0 + idle * 1000 - 1)).toBe('ongoing');
+    expect(listStatus(c, idle, T0 + idle * 1000)).toBe('idle');
+  });
+  it('a manual SLA overrides: not idle, overdue at the manual time', () => {
+    const c = conv({ awaiting: 'consumer', slaDueAt: null, manualSlaAt: T0 + 60 * MIN });
+    expect(listStatus(c, idle, T0 + 30 * MIN)).toBe('ongoing');
+    expect(listStatus(c, idle, T0 + 60 * MIN)).toBe('overdue');
+  });
+  it('closed is closed', () => {
+    expect(listStatus(conv({ state: 'closed', closedAt: T0 }), idle, T0)).toBe('closed');
+  });
+  it('soon overdue within 5 minutes of the due time, not after', () => {
+    const c = conv({ slaDueAt: T0 + 10 * MIN });
+    expect(isSoonOverdue(c, T0 + 4 * MIN)).toBe(false);
+    expect(isSoonOverdue(c, T0 + 5 * MIN)).toBe(true);
+    expect(isSoonOverdue(c, T0 + 10 * MIN)).toBe(false);
+  });
+  it('knows when time alone changes the status next', () => {
+    const c = conv({ slaDueAt: T0 + 10 * MIN });
+    expect(nextTimeChangeAt(c, idle, T0)).toBe(T0 + 5 * MIN);
+    expect(nextTimeChangeAt(c, idle, T0 + 5 * MIN)).toBe(T0 + 10 * MIN);
+    expect(nextTimeChangeAt(c, idle, T0 + 10 * MIN)).toBeNull();
+    const waiting = conv({ awaiting: 'consumer', slaDueAt: null });
+    expect(nextTimeChangeAt(waiting, idle, T0)).toBe(T0 + idle * 1000);
+  });
+});
+
+describe('Active list order and counts', () => {
+  const idle = 240;
+  const now = T0 + 30 * MIN;
+  const item = (over: Partial<Conversation>) => toActiveItem({ conversation: conv(over), consumerName: 'x' }, idle, now);
+  it('earliest due first, then awaiting the consumer, closed last (most recent first)', () => {
+    const items = [
+      item({ id: 'closed-old', state: 'closed', closedAt: T0 }),
+      item({ id: 'waiting', awaiting: 'consumer', slaDueAt: null, awaitingSince: now - MIN }),
+      item({ id: 'due-late', slaDueAt: T0 + 90 * MIN }),
+      item({ id: 'overdue', slaDueAt: T0 + 10 * MIN }),
+      item({ id: 'closed-new', state: 'closed', closedAt: T0 + 20 * MIN }),
+      item({ id: 'manual', awaiting: 'consumer', slaDueAt: null, manualSlaAt: T0 + 40 * MIN }),
+      item({ id: 'idle', awaiting: 'consumer', slaDueAt: null, awaitingSince: T0 }),
+    ];
+    expect(items.sort(compareActive).map((i) => i.id)).toEqual(['overdue', 'manual', 'due-late', 'idle', 'waiting', 'closed-new', 'closed-old']);
+    expect(countByStatus(items)).toEqual({ ongoing: 3, overdue: 1, idle: 1, closed: 2 });
+  });
+});
