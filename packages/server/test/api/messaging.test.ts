@@ -32,7 +32,10 @@ describe.each(dialects)('messaging core on %s', (dialect) => {
     expect((msgEvent.data as Message).seq).toBe(2);
 
     const req = http(t);
-    const reply = await req('POST', `/api/v1/conversations/${conv.id}/messages`, { token: alice.token, body: { text: 'Yes, we have it!', clientMessageId: 'a-1' } });
+    const reply = await req('POST', `/api/v1/conversations/${conv.id}/messages`, {
+      token: alice.token,
+      body: { text: 'Yes, we have it!', clientMessageId: 'a-1' },
+    });
     expect(reply.statusCode).toBe(201);
     const got = await consumerSocket.next((e) => e.type === 'message.created' && (e.data as Message).senderType === 'agent');
     expect((got.data as Message).text).toBe('Yes, we have it!');
@@ -45,7 +48,10 @@ describe.each(dialects)('messaging core on %s', (dialect) => {
     const transcript = await req('GET', `/api/v1/conversations/${conv.id}/messages`, { token: alice.token });
     expect(transcript.json().items.map((m: Message) => m.text)).toEqual(['Hello, is the red one in stock?', 'Size M please', 'Yes, we have it!']);
     const details = await req('GET', `/api/v1/conversations/${conv.id}`, { token: alice.token });
-    expect(details.json()).toMatchObject({ consumer: { channel: 'web', customVariables: { email: 'jo@example.com' } }, routing: { outcome: 'assigned', agentId: alice.id } });
+    expect(details.json()).toMatchObject({
+      consumer: { channel: 'web', customVariables: { email: 'jo@example.com' } },
+      routing: { outcome: 'assigned', agentId: alice.id },
+    });
     agentSocket.close();
     consumerSocket.close();
   });

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import type { TestApp } from '../harness.js';
 
-export interface Http {
-  (method: string, url: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
-}
+export type Http = (
+  method: string,
+  url: string,
+  opts?: { token?: string; body?: unknown; headers?: Record<string, string> },
+) => Promise<LightMyRequestResponse>;
 
 /** inject() with JSON body and bearer token. */
 export function http(t: TestApp): Http {
@@ -92,7 +94,9 @@ export async function makeAccount(t: TestApp, o: { skills?: string[] } = {}): Pr
     },
     async consumer(c = {}) {
       const s = await ok<{ consumerToken: string; consumerId: string }>(
-        req('POST', '/api/v1/consumer/session', { body: { accountId, name: c.name ?? 'Jo Consumer', ...(c.customVariables && { customVariables: c.customVariables }) } }),
+        req('POST', '/api/v1/consumer/session', {
+          body: { accountId, name: c.name ?? 'Jo Consumer', ...(c.customVariables && { customVariables: c.customVariables }) },
+        }),
         201,
       );
       return {
