@@ -8,8 +8,9 @@ import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { type Clock, systemClock } from './domain/clock.js';
 import { guards } from './http/auth.js';
+import { registerInputGuards } from './http/input.js';
 import { registerMetrics } from './http/metrics.js';
-import { problem, registerProblemHandlers, sendProblem } from './http/problem.js';
+import { frameworkErrorProblem, problem, registerProblemHandlers, sendProblem } from './http/problem.js';
 import { accountRoutes } from './http/routes/account.routes.js';
 import { authRoutes } from './http/routes/auth.routes.js';
 import { consumerRoutes } from './http/routes/consumer.routes.js';
@@ -21,6 +22,8 @@ import { usersRoutes } from './http/routes/users.routes.js';
 import { attachRealtime, type Realtime } from './realtime/socket.js';
 import type { Deps } from './services/context.js';
 import { createRoutingKicker } from './services/routing.service.js';
+import { timerHandlers } from './services/timer-handlers.js';
+import { createScheduler, type Scheduler } from './services/timers.service.js';
 import type { Database } from './storage/db.js';
 
 export interface AppOptions {
@@ -31,6 +34,8 @@ export interface AppOptions {
   redisUrl?: string | undefined;
   bodyLimit?: number;
   loginRateLimitPerMinute?: number;
+  /** 'auto' runs the durable-timer loop; 'manual' leaves firing to `timers.tick()` (tests with a fake clock). */
+  timers?: 'auto' | 'manual';
 }
 
 export interface ParleyApp {
@@ -39,6 +44,7 @@ export interface ParleyApp {
   realtime: Realtime;
   /** Resolves when no routing run is in progress (tests). */
   routingIdle(): Promise<void>;
+  timers: Scheduler;
   close(): Promise<void>;
 }
 
@@ -61,6 +67,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     },
     requestIdHeader: false,
     ajv: { customOptions: { removeAdditional: false } },
+    frameworkErrors: frameworkErrorProblem,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -68,13 +75,22 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     reply.header('x-request-id', req.id);
   });
   registerProblemHandlers(app);
+  registerInputGuards(app);
 
   // Routing needs deps, deps need the kicker: late-bound through a getter.
   let deps: Deps;
   const getDeps = () => deps;
   const routing = createRoutingKicker(getDeps);
   const realtime = await attachRealtime(app.server, getDeps, { redisUrl: opts.redisUrl });
-  deps = { db: opts.db, clock: opts.clock ?? systemClock, publisher: realtime.publisher, log, kickRouting: routing.kick };
+  const timers = createScheduler(getDeps, timerHandlers, { pollMs: opts.db.dialect === 'postgres' ? 1000 : 5000 });
+  deps = {
+    db: opts.db,
+    clock: opts.clock ?? systemClock,
+    publisher: realtime.publisher,
+    log,
+    kickRouting: routing.kick,
+    timersChanged: (dueAt) => timers.notify(dueAt),
+  };
 
   const rateRedis = opts.redisUrl ? new Redis(opts.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 500 }) : undefined;
   await app.register(rateLimit, {
@@ -117,13 +133,16 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   consumerRoutes(app, ctx);
 
   await app.ready();
+  if (opts.timers !== 'manual') timers.start();
 
   return {
     app,
     deps,
     realtime,
+    timers,
     routingIdle: routing.idle,
     async close() {
+      await timers.stop();
       await realtime.close();
       await app.close();
       await routing.idle();

@@ -52,6 +52,7 @@ export async function startTestApp(dialect: DialectName, opts: { clock?: Clock; 
     db,
     clock,
     loginRateLimitPerMinute: opts.loginRateLimitPerMinute ?? 10_000,
+    timers: 'manual',
     ...(opts.bodyLimit !== undefined && { bodyLimit: opts.bodyLimit }),
   });
   const t: TestApp = {

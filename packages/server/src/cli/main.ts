@@ -52,6 +52,7 @@ async function main(argv: string[]): Promise<void> {
           log,
           publisher: { publish: () => undefined, disconnect: async () => undefined },
           kickRouting: () => undefined,
+          timersChanged: () => undefined,
         };
         const r = await createAccount(deps, parsed.data);
         process.stdout.write(`${JSON.stringify(r)}\n`);

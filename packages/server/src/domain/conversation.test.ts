@@ -44,6 +44,9 @@ export function conv(over: Partial<Conversation> = {}): Conversation {
     agentUnread: 0,
     firstResponseAt: null,
     routing: null,
+    targetAgentId: null,
+    offeredAt: null,
+    offerExcluded: [],
     updatedAt: T0,
     ...over,
   };

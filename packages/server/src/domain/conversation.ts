@@ -56,6 +56,12 @@ export interface Conversation {
   agentUnread: number;
   firstResponseAt: number | null;
   routing: RoutingDecision | null;
+  /** Transferred to this agent: only they may get it until the transfer fallback returns it to the skill queue. */
+  targetAgentId: string | null;
+  /** Ring mode: when the current offer started. */
+  offeredAt: number | null;
+  /** Ring mode: agents who declined or missed an offer in this round. */
+  offerExcluded: string[];
   updatedAt: number;
 }
 

@@ -38,6 +38,7 @@ export async function createAccount(
       settings: {},
       skills: [],
       lastAssignedAt: null,
+      warmupStartedAt: null,
       statusChangedAt: now,
       createdAt: now,
     });

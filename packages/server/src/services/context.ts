@@ -20,6 +20,8 @@ export interface Deps {
   log: Logger;
   /** Called after a commit that may let queued conversations move (new arrival, agent freed). */
   kickRouting: (accountId: string) => void;
+  /** A durable timer was scheduled for `dueAt`: the scheduler re-arms if it is sooner. */
+  timersChanged: (dueAt: number) => void;
 }
 
 export type Outbox = PendingEvent[];

@@ -10,19 +10,18 @@ import {
   countConsumerConversations,
   findConversation,
   findOpenConversationOfConsumer,
-  insertConversation,
   listActiveForAgent,
   listConversations,
   listPreviousConversations,
   lockConversation,
   queuePosition,
-  saveConversation,
 } from '../storage/repos/conversations.repo.js';
 import { findMessageByClientId, insertMessage, listMessages, type MessageRecord, toWireMessage } from '../storage/repos/messages.repo.js';
 import { findSkill } from '../storage/repos/skills.repo.js';
 import { findUser } from '../storage/repos/users.repo.js';
 import { assertCanAct, assertCanRead } from './access.js';
 import { type Deps, inTransaction, type Outbox } from './context.js';
+import { persist, persistNew } from './conversation-timers.js';
 import type { ConsumerPrincipal, Principal, UserPrincipal } from './principal.js';
 import { type ConsumerConversationView, pushActiveItem, toConsumerView } from './views.js';
 
@@ -102,6 +101,9 @@ export async function openConversation(
       agentUnread: 0,
       firstResponseAt: null,
       routing: null,
+      targetAgentId: null,
+      offeredAt: null,
+      offerExcluded: [],
       updatedAt: now,
     };
     let message: MessageRecord | undefined;
@@ -109,7 +111,7 @@ export async function openConversation(
       message = newMessage(c, 'consumer', p.consumerId, input.text, null, now);
       c = { ...applyConsumerMessage(c, input.text, now, target), lastSeq: 1 };
     }
-    await insertConversation(tx, c);
+    await persistNew(deps, tx, account, c);
     if (message) {
       await insertMessage(tx, message);
       out.push({ recipient: { kind: 'consumer', id: p.consumerId }, type: 'message.created', data: toWireMessage(message) });
@@ -171,7 +173,7 @@ export async function sendMessage(deps: Deps, p: Principal, conversationId: stri
       senderType === 'consumer' ? applyConsumerMessage(c, input.text, now, await slaTargetFor(tx, account, c)) : applyAgentMessage(c, input.text, now);
     const updated: Conversation = { ...next, lastSeq: message.seq };
     await insertMessage(tx, message);
-    await saveConversation(tx, updated);
+    await persist(deps, tx, account, updated);
     const wire = toWireMessage(message);
     out.push({ recipient: { kind: 'consumer', id: c.consumerId }, type: 'message.created', data: wire });
     if (updated.agentId && updated.state !== 'queued') {
@@ -214,8 +216,8 @@ export async function markRead(deps: Deps, p: UserPrincipal, id: string): Promis
     if (c.agentUnread === 0) return;
     const now = deps.clock.now();
     const next = { ...c, agentUnread: 0, updatedAt: now };
-    await saveConversation(tx, next);
     const account = await accountOf(tx, p.accountId);
+    await persist(deps, tx, account, next);
     const consumer = await findConsumer(tx, p.accountId, c.consumerId);
     pushActiveItem(out, next, consumer?.name ?? 'Visitor', account.settings.idleAfterSec, now);
   });
@@ -312,7 +314,10 @@ export function encodeCursor(c: { createdAt: number; id: string }): string {
 export function decodeCursor(s: string): { createdAt: number; id: string } {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(s, 'base64url').toString()) as [unknown, unknown];
-    if (typeof createdAt === 'number' && typeof id === 'string') return { createdAt, id };
+    // A forged cursor must not reach SQL: bigint times only, ids as bounded as path ids, no NUL.
+    if (Number.isSafeInteger(createdAt) && (createdAt as number) >= 0 && typeof id === 'string' && id.length <= 100 && !id.includes('\u0000')) {
+      return { createdAt: createdAt as number, id };
+    }
   } catch {
     // fall through
   }

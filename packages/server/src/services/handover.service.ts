@@ -1,6 +1,8 @@
+import { findAccount } from '../storage/repos/accounts.repo.js';
 import { findConsumer } from '../storage/repos/consumers.repo.js';
-import { saveConversation, toConversation } from '../storage/repos/conversations.repo.js';
+import { toConversation } from '../storage/repos/conversations.repo.js';
 import { type Deps, inTransaction } from './context.js';
+import { persist } from './conversation-timers.js';
 import { toConsumerView } from './views.js';
 
 /**
@@ -20,6 +22,7 @@ export async function handover(deps: Deps, accountId: string, agentId: string): 
       .where('manual_sla_at', 'is', null)
       .execute();
     const ids: string[] = [];
+    const account = await findAccount(tx, accountId);
     for (const r of rows) {
       const c = toConversation(r);
       const next = {
@@ -30,7 +33,7 @@ export async function handover(deps: Deps, accountId: string, agentId: string): 
         routing: { outcome: 'waiting' as const, rule: 'handed_back_by_agent', agentId: null, candidates: [], at: now },
         updatedAt: now,
       };
-      if (!(await saveConversation(tx, next, 'open'))) continue;
+      if (!account || !(await persist(deps, tx, account, next, 'open'))) continue;
       ids.push(c.id);
       out.push({ recipient: { kind: 'agent', id: agentId }, type: 'conversation.removed', data: { id: c.id } });
       const consumer = await findConsumer(tx, accountId, c.consumerId);

@@ -1,21 +1,108 @@
+import type { ActiveItem } from '@parley/contract';
 import { sql } from 'kysely';
-import type { AgentLoad } from '../domain/agents.js';
-import type { Conversation, RoutingDecision } from '../domain/conversation.js';
+import { type AgentLoad, nextWarmupStepAt, warmupCap } from '../domain/agents.js';
+import { type Conversation, type RoutingDecision, toActiveItem } from '../domain/conversation.js';
 import { chooseAgent } from '../routing/strategy.js';
-import { findAccount } from '../storage/repos/accounts.repo.js';
+import type { Tx } from '../storage/db.js';
+import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
 import { findConsumer, setConsumerLastAgent } from '../storage/repos/consumers.repo.js';
-import { listAgentWork, listQueued, saveConversation } from '../storage/repos/conversations.repo.js';
-import { findUser, listSkillAgents, touchLastAssigned } from '../storage/repos/users.repo.js';
-import { type Deps, inTransaction } from './context.js';
-import { pushActiveItem, toConsumerView } from './views.js';
+import { listAgentWork, listQueued } from '../storage/repos/conversations.repo.js';
+import { scheduleTimer } from '../storage/repos/timers.repo.js';
+import { findUser, listSkillAgents, touchLastAssigned, type UserRecord } from '../storage/repos/users.repo.js';
+import { type Deps, inTransaction, type Outbox } from './context.js';
+import { persist } from './conversation-timers.js';
+import { toConsumerView } from './views.js';
 
 const BATCH = 500;
 
+/** Per-run cache of agents and their current loads, kept up to date as the run assigns. */
+class AgentPool {
+  private readonly loads = new Map<string, AgentLoad>();
+  private readonly bySkill = new Map<string, AgentLoad[]>();
+  constructor(
+    private readonly tx: Tx,
+    private readonly account: Account,
+    private readonly now: number,
+  ) {}
+
+  private async load(users: UserRecord[]): Promise<void> {
+    const fresh = users.filter((u) => !this.loads.has(u.id));
+    if (!fresh.length) return;
+    const { settings } = this.account;
+    const work = await listAgentWork(
+      this.tx,
+      this.account.id,
+      fresh.map((u) => u.id),
+    );
+    for (const u of fresh) {
+      const load = work
+        .filter((w) => w.agentId === u.id)
+        .reduce((sum, w) => {
+          const idle = w.awaiting === 'consumer' && !w.manualSla && this.now - w.awaitingSince >= settings.idleAfterSec * 1000;
+          return sum + (settings.dynamicCapacity.enabled && idle ? settings.dynamicCapacity.idleWeight : 1);
+        }, 0);
+      this.loads.set(u.id, {
+        agentId: u.id,
+        status: u.status,
+        active: u.active,
+        skills: u.skills,
+        maxConcurrent: u.maxConcurrent,
+        load,
+        lastAssignedAt: u.lastAssignedAt,
+        warmupCap: warmupCap(settings.warmUp, u.warmupStartedAt, u.maxConcurrent, this.now),
+        warmupStartedAt: u.warmupStartedAt,
+      });
+    }
+  }
+
+  async forSkill(skillId: string | null): Promise<AgentLoad[]> {
+    const key = skillId ?? '';
+    const cached = this.bySkill.get(key);
+    if (cached) return cached;
+    const users = await listSkillAgents(this.tx, this.account.id, skillId);
+    await this.load(users);
+    const list = users.map((u) => this.loads.get(u.id)).filter((a): a is AgentLoad => a !== undefined);
+    this.bySkill.set(key, list);
+    return list;
+  }
+
+  async one(agentId: string): Promise<AgentLoad | undefined> {
+    if (!this.loads.has(agentId)) {
+      const u = await findUser(this.tx, this.account.id, agentId);
+      if (u) await this.load([u]);
+    }
+    return this.loads.get(agentId);
+  }
+
+  get(agentId: string): AgentLoad | undefined {
+    return this.loads.get(agentId);
+  }
+}
+
+/** Decide for one queued conversation: a transfer target only; otherwise the skill's agents, round by round in ring mode. */
+async function decide(pool: AgentPool, c: Conversation, preferAgentId: string | null, now: number): Promise<{ decision: RoutingDecision; newRound: boolean }> {
+  if (c.targetAgentId) {
+    const target = await pool.one(c.targetAgentId);
+    const decision = chooseAgent({ skillId: null, agents: target ? [target] : [], now });
+    return {
+      decision: decision.outcome === 'assigned' ? { ...decision, rule: 'transferred_to_agent' } : { ...decision, rule: 'waiting_for_transfer_target' },
+      newRound: false,
+    };
+  }
+  const agents = await pool.forSkill(c.skillId);
+  const excluded = new Set(c.offerExcluded);
+  const decision = chooseAgent({ skillId: c.skillId, agents: agents.filter((a) => !excluded.has(a.agentId)), preferAgentId, now });
+  if (decision.outcome !== 'waiting' || excluded.size === 0) return { decision, newRound: false };
+  // Everyone eligible has declined or missed it this round: start the next round.
+  const again = chooseAgent({ skillId: c.skillId, agents, preferAgentId, now });
+  return { decision: again.outcome === 'assigned' ? { ...again, rule: `${again.rule}_next_round` } : again, newRound: again.outcome === 'assigned' };
+}
+
 /**
- * Assign queued conversations of one account, oldest (by priority, then waiting time) first, to
- * eligible agents. One transaction per batch; on PostgreSQL an advisory lock serialises routing
- * per account across nodes, and the guarded state check makes a lost race change nothing.
- * Returns how many were assigned.
+ * Assign (auto mode) or offer (ring mode) queued conversations of one account, in queue order
+ * (priority, then waiting time), to eligible agents. One transaction per batch; on PostgreSQL an
+ * advisory lock serialises routing per account across nodes, and a guarded update makes a lost
+ * race change nothing. Returns how many conversations moved.
  */
 export async function assignQueued(deps: Deps, accountId: string): Promise<number> {
   let total = 0;
@@ -29,82 +116,72 @@ export async function assignQueued(deps: Deps, accountId: string): Promise<numbe
       const now = deps.clock.now();
       const queued = await listQueued(tx, accountId, BATCH);
       if (!queued.length) return 0;
-      const { settings } = account;
-
-      // Agents and their loads, fetched once per skill and kept current as we assign.
-      const agentsBySkill = new Map<string, AgentLoad[]>();
-      const loads = new Map<string, AgentLoad>();
-      const agentsFor = async (skillId: string | null): Promise<AgentLoad[]> => {
-        const k = skillId ?? '';
-        const cached = agentsBySkill.get(k);
-        if (cached) return cached;
-        const users = await listSkillAgents(tx, accountId, skillId);
-        const fresh = users.filter((u) => !loads.has(u.id));
-        const work = await listAgentWork(
-          tx,
-          accountId,
-          fresh.map((u) => u.id),
-        );
-        for (const u of fresh) {
-          const mine = work.filter((w) => w.agentId === u.id);
-          const load = mine.reduce((sum, w) => {
-            const idle = w.awaiting === 'consumer' && !w.manualSla && now - w.awaitingSince >= settings.idleAfterSec * 1000;
-            return sum + (settings.dynamicCapacity.enabled && idle ? settings.dynamicCapacity.idleWeight : 1);
-          }, 0);
-          loads.set(u.id, {
-            agentId: u.id,
-            status: u.status,
-            active: u.active,
-            skills: u.skills,
-            maxConcurrent: u.maxConcurrent,
-            load,
-            lastAssignedAt: u.lastAssignedAt,
-          });
-        }
-        const list = users.map((u) => loads.get(u.id)).filter((a): a is AgentLoad => a !== undefined);
-        agentsBySkill.set(k, list);
-        return list;
-      };
-
-      let assigned = 0;
+      const pool = new AgentPool(tx, account, now);
+      const warmupWaits = new Map<string, number>();
+      let moved = 0;
       for (const c of queued) {
-        const agents = await agentsFor(c.skillId);
         const consumer = await findConsumer(tx, accountId, c.consumerId);
-        const decision = chooseAgent({ skillId: c.skillId, agents, preferAgentId: consumer?.lastAgentId ?? null, now });
-        if (decision.outcome === 'assigned' && decision.agentId) {
-          const agent = loads.get(decision.agentId);
-          if (!agent) continue;
-          const next: Conversation = {
-            ...c,
-            state: 'open',
-            agentId: agent.agentId,
-            lastAgentId: agent.agentId,
-            assignedAt: now,
-            routing: decision,
-            updatedAt: now,
-          };
-          if (!(await saveConversation(tx, next, 'queued'))) continue; // someone else took it
-          await touchLastAssigned(tx, accountId, agent.agentId, now);
-          await setConsumerLastAgent(tx, accountId, c.consumerId, agent.agentId);
-          agent.load += 1;
-          agent.lastAssignedAt = now;
-          pushActiveItem(out, next, consumer?.name ?? 'Visitor', settings.idleAfterSec, now);
-          const u = await findUser(tx, accountId, agent.agentId);
-          out.push({
-            recipient: { kind: 'consumer', id: c.consumerId },
-            type: 'conversation.updated',
-            data: toConsumerView(next, u ? { id: u.id, displayName: u.displayName } : null),
-          });
-          assigned++;
-        } else if (!sameDecision(c.routing, decision)) {
-          await saveConversation(tx, { ...c, routing: decision });
+        const { decision, newRound } = await decide(pool, c, consumer?.lastAgentId ?? null, now);
+        for (const cand of decision.candidates) {
+          const a = pool.get(cand.agentId);
+          if (cand.why === 'warm_up' && a?.warmupStartedAt) warmupWaits.set(a.agentId, nextWarmupStepAt(account.settings.warmUp, a.warmupStartedAt, now));
         }
+        const agent = decision.agentId ? pool.get(decision.agentId) : undefined;
+        if (decision.outcome !== 'assigned' || !agent) {
+          if (!sameDecision(c.routing, decision)) await persist(deps, tx, account, { ...c, routing: decision });
+          continue;
+        }
+        const ring = account.settings.acceptMode === 'ring';
+        const next: Conversation = {
+          ...c,
+          state: ring ? 'ringing' : 'open',
+          agentId: agent.agentId,
+          lastAgentId: ring ? c.lastAgentId : agent.agentId,
+          assignedAt: ring ? c.assignedAt : now,
+          offeredAt: ring ? now : null,
+          offerExcluded: newRound ? [] : c.offerExcluded,
+          targetAgentId: ring ? c.targetAgentId : null,
+          routing: { ...decision, outcome: ring ? 'offered' : 'assigned' },
+          updatedAt: now,
+        };
+        if (!(await persist(deps, tx, account, next, 'queued'))) continue; // someone else moved it
+        await touchLastAssigned(tx, accountId, agent.agentId, now);
+        agent.load += 1;
+        agent.lastAssignedAt = now;
+        const name = consumer?.name ?? 'Visitor';
+        const item = toActiveItem({ conversation: next, consumerName: name }, account.settings.idleAfterSec, now);
+        if (ring) {
+          out.push({
+            recipient: { kind: 'agent', id: agent.agentId },
+            type: 'offer.created',
+            data: { conversation: item, expiresAt: new Date(now + account.settings.ringTimeoutSec * 1000).toISOString() },
+          });
+        } else {
+          await setConsumerLastAgent(tx, accountId, c.consumerId, agent.agentId);
+          await announceAssignment(tx, out, next, item);
+        }
+        out.push({ recipient: { kind: 'agent', id: agent.agentId }, type: 'conversation.upserted', data: item });
+        moved++;
       }
-      return assigned;
+      for (const [agentId, at] of warmupWaits) {
+        await scheduleTimer(tx, { kind: 'warmup', subjectId: agentId, accountId, dueAt: at, payload: {} });
+        deps.timersChanged(at);
+      }
+      return moved;
     });
     total += n;
     if (n < 1) return total;
   }
+}
+
+/** Tell the consumer who is now answering. */
+export async function announceAssignment(tx: Tx, out: Outbox, c: Conversation, _item: ActiveItem): Promise<void> {
+  const u = c.agentId ? await findUser(tx, c.accountId, c.agentId) : undefined;
+  out.push({
+    recipient: { kind: 'consumer', id: c.consumerId },
+    type: 'conversation.updated',
+    data: toConsumerView(c, u ? { id: u.id, displayName: u.displayName } : null),
+  });
 }
 
 function sameDecision(a: RoutingDecision | null, b: RoutingDecision): boolean {

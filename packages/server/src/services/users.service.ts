@@ -1,6 +1,8 @@
 import type { AgentStatus, Role, User, UserSettings } from '@parley/contract';
+import { startsShift } from '../domain/agents.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
+import { findAccount } from '../storage/repos/accounts.repo.js';
 import { listSkills } from '../storage/repos/skills.repo.js';
 import { revokeUserTokens } from '../storage/repos/tokens.repo.js';
 import { findUser, findUserByUsername, insertUser, listUsers, setUserSkills, type UserRecord, updateUser } from '../storage/repos/users.repo.js';
@@ -35,6 +37,7 @@ export async function createUser(
     settings: {},
     skills: [...new Set(input.skills)],
     lastAssignedAt: null,
+    warmupStartedAt: null,
     statusChangedAt: now,
     createdAt: now,
   };
@@ -97,7 +100,12 @@ export async function setStatus(deps: Deps, accountId: string, userId: string, s
     const u = await findUser(tx, accountId, userId);
     if (!u) throw notFound('user');
     if (u.status === status) return u;
-    const next = { ...u, status, statusChangedAt: now };
+    const account = await findAccount(tx, accountId);
+    const next: UserRecord = { ...u, status, statusChangedAt: now };
+    if (status === 'online' && account) {
+      // A shift starts when the agent comes online after a long gap without assignments: warm up.
+      next.warmupStartedAt = startsShift(account.settings.warmUp, u.lastAssignedAt, now) ? now : u.warmupStartedAt;
+    }
     await updateUser(tx, next);
     out.push({ recipient: { kind: 'agent', id: userId }, type: 'status.changed', data: { userId, status } });
     return next;

@@ -18,6 +18,7 @@ export interface UsersTable {
   active: number;
   settings: string;
   last_assigned_at: number | null;
+  warmup_started_at: number | null;
   status_changed_at: number;
   created_at: number;
 }
@@ -97,6 +98,9 @@ export interface ConversationsTable {
   agent_unread: number;
   first_response_at: number | null;
   routing: string | null;
+  target_agent_id: string | null;
+  offered_at: number | null;
+  offer_excluded: string;
   updated_at: number;
 }
 export interface MessagesTable {

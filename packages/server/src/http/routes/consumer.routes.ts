@@ -2,7 +2,7 @@ import { ConsumerOpenConversationRequest, ConsumerSessionRequest, Message, SendM
 import { z } from 'zod';
 import { createConsumerSession } from '../../services/consumers.service.js';
 import { getConsumerConversation, listConsumerMessages, openConversation, sendMessage } from '../../services/conversations.service.js';
-import { closeByConsumer } from '../../services/lifecycle.service.js';
+import { closeByConsumer, markUrgent } from '../../services/lifecycle.service.js';
 import { listAccountSkills } from '../../services/skills.service.js';
 import { consumerOf } from '../auth.js';
 import { bearerAuth, IdParams, type RouteContext, type ZApp } from './types.js';
@@ -80,11 +80,16 @@ export function consumerRoutes(app: ZApp, { deps, guards }: RouteContext): void 
         tags,
         security,
         params: IdParams,
-        querystring: z.strictObject({ after: z.coerce.number().int().min(0).default(0) }),
+        querystring: z.strictObject({ after: z.coerce.number().int().min(0).max(2_147_483_647).default(0) }),
         response: { 200: z.object({ items: z.array(Message) }) },
       },
     },
     async (req) => ({ items: await listConsumerMessages(deps, consumerOf(req), req.params.id, req.query.after) }),
+  );
+  app.post(
+    '/api/v1/consumer/conversations/:id/urgent',
+    { onRequest: guards.consumer, schema: { tags, security, params: IdParams, response: { 200: ConsumerConversation } } },
+    async (req) => markUrgent(deps, consumerOf(req), req.params.id),
   );
   app.post(
     '/api/v1/consumer/conversations/:id/close',

@@ -1,7 +1,8 @@
 import { ActiveItem, ListStatus, Message, SendMessageRequest } from '@parley/contract';
 import { z } from 'zod';
 import { activeList, getConversationDetails, listAll, markRead, sendMessage, transcript, transcriptText } from '../../services/conversations.service.js';
-import { closeByUser, dismiss } from '../../services/lifecycle.service.js';
+import { directory } from '../../services/directory.service.js';
+import { accept, closeByUser, decline, dismiss, resume, setManualSla, transfer } from '../../services/lifecycle.service.js';
 import { userOf } from '../auth.js';
 import { bearerAuth, IdParams, NoContent, type RouteContext, type ZApp } from './types.js';
 
@@ -92,7 +93,7 @@ export function conversationsRoutes(app: ZApp, { deps, guards }: RouteContext): 
         params: IdParams,
         querystring: z.strictObject({
           includePrevious: z.enum(['true', 'false']).optional(),
-          after: z.coerce.number().int().min(0).default(0),
+          after: z.coerce.number().int().min(0).max(2_147_483_647).default(0),
         }),
         response: { 200: z.object({ items: z.array(Message) }) },
       },
@@ -116,6 +117,68 @@ export function conversationsRoutes(app: ZApp, { deps, guards }: RouteContext): 
     '/api/v1/conversations/:id/close',
     { onRequest: guards.user, schema: { tags, security, params: IdParams, response: { 200: ActiveItem } } },
     async (req) => closeByUser(deps, userOf(req), req.params.id),
+  );
+  app.post(
+    '/api/v1/conversations/:id/resume',
+    {
+      onRequest: guards.user,
+      schema: { tags, summary: 'Reopen a closed conversation and take it', security, params: IdParams, response: { 200: ActiveItem } },
+    },
+    async (req) => resume(deps, userOf(req), req.params.id),
+  );
+  app.post(
+    '/api/v1/conversations/:id/accept',
+    { onRequest: guards.user, schema: { tags, summary: 'Accept a ringing conversation', security, params: IdParams, response: { 200: ActiveItem } } },
+    async (req) => accept(deps, userOf(req), req.params.id),
+  );
+  app.post(
+    '/api/v1/conversations/:id/decline',
+    { onRequest: guards.user, schema: { tags, summary: 'Decline a ringing conversation', security, params: IdParams, response: { 204: NoContent } } },
+    async (req, reply) => {
+      await decline(deps, userOf(req), req.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+  app.post(
+    '/api/v1/conversations/:id/transfer',
+    {
+      onRequest: guards.user,
+      schema: {
+        tags,
+        summary: 'Transfer to a skill or an agent',
+        security,
+        params: IdParams,
+        body: z.strictObject({ skillId: z.string().min(1).max(100).optional(), agentId: z.string().min(1).max(100).optional() }),
+        response: { 200: z.object({ id: z.string(), state: z.string() }) },
+      },
+    },
+    async (req) => transfer(deps, userOf(req), req.params.id, req.body),
+  );
+  app.put(
+    '/api/v1/conversations/:id/sla',
+    {
+      onRequest: guards.user,
+      schema: { tags, summary: 'Set a manual SLA', security, params: IdParams, body: z.strictObject({ dueAt: isoTime }), response: { 200: ActiveItem } },
+    },
+    async (req) => setManualSla(deps, userOf(req), req.params.id, Date.parse(req.body.dueAt)),
+  );
+  app.delete(
+    '/api/v1/conversations/:id/sla',
+    { onRequest: guards.user, schema: { tags, summary: 'Clear the manual SLA', security, params: IdParams, response: { 200: ActiveItem } } },
+    async (req) => setManualSla(deps, userOf(req), req.params.id, null),
+  );
+  app.get(
+    '/api/v1/directory',
+    {
+      onRequest: guards.user,
+      schema: {
+        tags: ['workspace'],
+        summary: 'Skills and agents a conversation can be transferred to',
+        security,
+        querystring: z.strictObject({ q: z.string().max(100).optional() }),
+      },
+    },
+    async (req) => directory(deps, userOf(req), req.query.q),
   );
   app.post(
     '/api/v1/conversations/:id/read',

@@ -24,6 +24,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('active', 'integer', (c) => c.notNull())
     .addColumn('settings', 'text', (c) => c.notNull())
     .addColumn('last_assigned_at', 'bigint')
+    .addColumn('warmup_started_at', 'bigint')
     .addColumn('status_changed_at', 'bigint', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addUniqueConstraint('users_account_username', ['account_id', 'username'])
@@ -124,6 +125,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('agent_unread', 'integer', (c) => c.notNull())
     .addColumn('first_response_at', 'bigint')
     .addColumn('routing', 'text')
+    .addColumn('target_agent_id', 'text')
+    .addColumn('offered_at', 'bigint')
+    .addColumn('offer_excluded', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('conversations_queue').on('conversations').columns(['account_id', 'state', 'skill_id', 'priority', 'queued_at']).execute();

@@ -41,6 +41,9 @@ export function toConversation(r: Row): Conversation {
     agentUnread: r.agent_unread,
     firstResponseAt: r.first_response_at,
     routing: parseJson<RoutingDecision | null>(r.routing, null),
+    targetAgentId: r.target_agent_id,
+    offeredAt: r.offered_at,
+    offerExcluded: parseJson<string[]>(r.offer_excluded, []),
     updatedAt: r.updated_at,
   };
 }
@@ -77,6 +80,9 @@ export function toRow(c: Conversation): Row {
     agent_unread: c.agentUnread,
     first_response_at: c.firstResponseAt,
     routing: c.routing ? JSON.stringify(c.routing) : null,
+    target_agent_id: c.targetAgentId,
+    offered_at: c.offeredAt,
+    offer_excluded: JSON.stringify(c.offerExcluded),
     updated_at: c.updatedAt,
   };
 }

@@ -15,6 +15,8 @@ export interface UserRecord {
   settings: UserSettings;
   skills: string[];
   lastAssignedAt: number | null;
+  /** Start of the current warm-up (shift start), or null when not warming up. */
+  warmupStartedAt: number | null;
   statusChangedAt: number;
   createdAt: number;
 }
@@ -31,6 +33,7 @@ type Row = {
   active: number;
   settings: string;
   last_assigned_at: number | null;
+  warmup_started_at: number | null;
   status_changed_at: number;
   created_at: number;
 };
@@ -48,6 +51,7 @@ const toUser = (r: Row, skills: string[]): UserRecord => ({
   settings: parseJson(r.settings, {}),
   skills,
   lastAssignedAt: r.last_assigned_at,
+  warmupStartedAt: r.warmup_started_at,
   statusChangedAt: r.status_changed_at,
   createdAt: r.created_at,
 });
@@ -67,6 +71,7 @@ export async function insertUser(tx: Tx, u: UserRecord): Promise<void> {
       active: u.active ? 1 : 0,
       settings: JSON.stringify(u.settings),
       last_assigned_at: u.lastAssignedAt,
+      warmup_started_at: u.warmupStartedAt,
       status_changed_at: u.statusChangedAt,
       created_at: u.createdAt,
     })
@@ -139,6 +144,7 @@ export async function updateUser(tx: Tx, u: UserRecord): Promise<void> {
       active: u.active ? 1 : 0,
       settings: JSON.stringify(u.settings),
       last_assigned_at: u.lastAssignedAt,
+      warmup_started_at: u.warmupStartedAt,
       status_changed_at: u.statusChangedAt,
     })
     .where('account_id', '=', u.accountId)

@@ -1,0 +1,99 @@
+import { listStatus } from '../domain/conversation.js';
+import { findAccount } from '../storage/repos/accounts.repo.js';
+import { findConsumer } from '../storage/repos/consumers.repo.js';
+import { lockConversation } from '../storage/repos/conversations.repo.js';
+import type { TimerKind } from '../storage/repos/timers.repo.js';
+import { findUser, updateUser } from '../storage/repos/users.repo.js';
+import { inTransaction } from './context.js';
+import { autoCloseDueAt, persist, syncTimers } from './conversation-timers.js';
+import { closeIn, withdrawOfferIn } from './lifecycle.service.js';
+import type { TimerHandler } from './timers.service.js';
+import { pushActiveItem } from './views.js';
+
+/**
+ * What each durable timer does when it falls due. Every handler re-reads and re-checks the state it
+ * acts on (a timer can be stale, or fire twice after a crash) and changes nothing if it no longer applies.
+ */
+export const timerHandlers: Partial<Record<TimerKind, TimerHandler>> = {
+  // Time alone changed the list status (soon overdue, overdue, idle): push the row, arm the next change.
+  async status(deps, t) {
+    await inTransaction(deps, t.accountId, async (tx, out) => {
+      const c = await lockConversation(tx, deps.db.dialect, t.accountId, t.subjectId);
+      const account = await findAccount(tx, t.accountId);
+      if (!c || !account || (c.state !== 'open' && c.state !== 'ringing')) return;
+      const consumer = await findConsumer(tx, t.accountId, c.consumerId);
+      pushActiveItem(out, c, consumer?.name ?? 'Visitor', account.settings.idleAfterSec, deps.clock.now());
+      await syncTimers(deps, tx, account, c);
+    });
+    // Dynamic capacity: a conversation turning idle can free capacity.
+    deps.kickRouting(t.accountId);
+  },
+
+  async ring(deps, t) {
+    let missedBy: string | null = null;
+    await inTransaction(deps, t.accountId, async (tx, out) => {
+      const c = await lockConversation(tx, deps.db.dialect, t.accountId, t.subjectId);
+      const account = await findAccount(tx, t.accountId);
+      if (!c || !account || c.state !== 'ringing' || c.agentId !== t.payload.agentId || c.offeredAt !== t.payload.offeredAt) return;
+      const now = deps.clock.now();
+      if (c.offeredAt !== null && now < c.offeredAt + account.settings.ringTimeoutSec * 1000) return void (await syncTimers(deps, tx, account, c));
+      missedBy = c.agentId;
+      await withdrawOfferIn(deps, tx, out, account, c, 'timeout', now);
+      if (account.settings.awayOnMissedRing && missedBy) {
+        const u = await findUser(tx, t.accountId, missedBy);
+        if (u && u.status === 'online') {
+          await updateUser(tx, { ...u, status: 'away', statusChangedAt: now });
+          out.push({ recipient: { kind: 'agent', id: u.id }, type: 'status.changed', data: { userId: u.id, status: 'away', reason: 'missed_ring' } });
+        }
+      }
+    });
+    deps.kickRouting(t.accountId);
+  },
+
+  async auto_close(deps, t) {
+    await inTransaction(deps, t.accountId, async (tx, out) => {
+      const c = await lockConversation(tx, deps.db.dialect, t.accountId, t.subjectId);
+      const account = await findAccount(tx, t.accountId);
+      if (!c || !account) return;
+      const due = await autoCloseDueAt(tx, account, c);
+      const now = deps.clock.now();
+      if (due === null || due > now) return void (await syncTimers(deps, tx, account, c));
+      await closeIn(deps, tx, out, account, c, 'system', now);
+    });
+    deps.kickRouting(t.accountId);
+  },
+
+  async transfer_fallback(deps, t) {
+    await inTransaction(deps, t.accountId, async (tx) => {
+      const c = await lockConversation(tx, deps.db.dialect, t.accountId, t.subjectId);
+      const account = await findAccount(tx, t.accountId);
+      if (!c || !account || c.state !== 'queued' || c.targetAgentId === null) return;
+      const now = deps.clock.now();
+      if (c.queuedAt !== null && now < c.queuedAt + account.settings.transferFallbackSec * 1000) return void (await syncTimers(deps, tx, account, c));
+      await persist(deps, tx, account, {
+        ...c,
+        targetAgentId: null,
+        routing: { outcome: 'waiting', rule: 'transfer_fallback_to_skill_queue', agentId: null, candidates: [], at: now },
+        updatedAt: now,
+      });
+    });
+    deps.kickRouting(t.accountId);
+  },
+
+  // Closed conversations leave the Active list once the retention window passes.
+  async closed_expiry(deps, t) {
+    await inTransaction(deps, t.accountId, async (tx, out) => {
+      const c = await lockConversation(tx, deps.db.dialect, t.accountId, t.subjectId);
+      const account = await findAccount(tx, t.accountId);
+      if (!c || !account || c.state !== 'closed' || c.dismissed || !c.lastAgentId || c.closedAt === null) return;
+      if (listStatus(c, account.settings.idleAfterSec, deps.clock.now()) !== 'closed') return;
+      if (deps.clock.now() < c.closedAt + account.settings.closedRetentionHours * 3600_000) return void (await syncTimers(deps, tx, account, c));
+      out.push({ recipient: { kind: 'agent', id: c.lastAgentId }, type: 'conversation.removed', data: { id: c.id } });
+    });
+  },
+
+  // A warm-up step passed: the agent may take one more.
+  async warmup(deps, t) {
+    deps.kickRouting(t.accountId);
+  },
+};

@@ -1,0 +1,77 @@
+import type { Database, Tx } from '../db.js';
+
+export type TimerKind = 'ring' | 'status' | 'auto_close' | 'closed_expiry' | 'transfer_fallback' | 'warmup' | 'survey_expiry' | 'retention';
+
+export interface TimerRow {
+  kind: TimerKind;
+  subjectId: string;
+  accountId: string;
+  dueAt: number;
+  payload: Record<string, unknown>;
+}
+
+/** Create or move a timer; unique per (kind, subject). A moved timer is unclaimed again. */
+export async function scheduleTimer(tx: Tx, t: TimerRow): Promise<void> {
+  await tx
+    .insertInto('timers')
+    .values({ kind: t.kind, subject_id: t.subjectId, account_id: t.accountId, due_at: t.dueAt, payload: JSON.stringify(t.payload), claimed_until: null })
+    .onConflict((oc) =>
+      oc.columns(['kind', 'subject_id']).doUpdateSet({ due_at: t.dueAt, payload: JSON.stringify(t.payload), claimed_until: null, account_id: t.accountId }),
+    )
+    .execute();
+}
+
+export async function cancelTimer(tx: Tx, kind: TimerKind, subjectId: string): Promise<void> {
+  await tx.deleteFrom('timers').where('kind', '=', kind).where('subject_id', '=', subjectId).execute();
+}
+
+export async function findTimer(tx: Tx, kind: TimerKind, subjectId: string): Promise<TimerRow | undefined> {
+  const r = await tx.selectFrom('timers').selectAll().where('kind', '=', kind).where('subject_id', '=', subjectId).executeTakeFirst();
+  return r ? { kind: r.kind as TimerKind, subjectId: r.subject_id, accountId: r.account_id, dueAt: r.due_at, payload: JSON.parse(r.payload) } : undefined;
+}
+
+export async function nextDueAt(tx: Tx): Promise<number | null> {
+  const r = await tx
+    .selectFrom('timers')
+    .select((eb) => eb.fn.min('due_at').as('d'))
+    .executeTakeFirst();
+  return r?.d === null || r?.d === undefined ? null : Number(r.d);
+}
+
+/**
+ * Claim due timers for `leaseMs`: on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so two nodes never
+ * claim the same row; a claim that is not completed (node died) expires and the timer fires again.
+ */
+export async function claimDueTimers(db: Database, now: number, limit: number, leaseMs: number): Promise<TimerRow[]> {
+  return db.transaction(async (tx) => {
+    let q = tx
+      .selectFrom('timers')
+      .selectAll()
+      .where('due_at', '<=', now)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now)]))
+      .orderBy('due_at')
+      .limit(limit);
+    if (db.dialect === 'postgres') q = q.forUpdate().skipLocked();
+    const rows = await q.execute();
+    for (const r of rows) {
+      await tx
+        .updateTable('timers')
+        .set({ claimed_until: now + leaseMs })
+        .where('kind', '=', r.kind)
+        .where('subject_id', '=', r.subject_id)
+        .execute();
+    }
+    return rows.map((r) => ({ kind: r.kind as TimerKind, subjectId: r.subject_id, accountId: r.account_id, dueAt: r.due_at, payload: JSON.parse(r.payload) }));
+  });
+}
+
+/** Remove a fired timer unless it was moved meanwhile (then it stays, with its new due time). */
+export async function completeTimer(tx: Tx, t: TimerRow): Promise<void> {
+  await tx
+    .deleteFrom('timers')
+    .where('kind', '=', t.kind)
+    .where('subject_id', '=', t.subjectId)
+    .where('due_at', '=', t.dueAt)
+    .where('claimed_until', 'is not', null)
+    .execute();
+}
