@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { buildApp, type ParleyApp } from '../src/app.js';
-import { type Clock, FakeClock } from '../src/domain/clock.js';
+import { FakeClock } from '../src/domain/clock.js';
 import { type Database, dropPgSchema, openDatabase } from '../src/storage/db.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -38,14 +38,16 @@ export async function openTestDb(dialect: DialectName): Promise<TestDb> {
 
 export interface TestApp extends ParleyApp {
   db: Database;
-  clock: Clock;
+  clock: FakeClock;
+  /** Move the fake clock, fire due timers and wait for the routing they trigger. */
+  advance(ms: number): Promise<void>;
   /** Base URL once `listen()` was called. */
   url: string;
   listen(): Promise<string>;
   stop(): Promise<void>;
 }
 
-export async function startTestApp(dialect: DialectName, opts: { clock?: Clock; loginRateLimitPerMinute?: number; bodyLimit?: number } = {}): Promise<TestApp> {
+export async function startTestApp(dialect: DialectName, opts: { clock?: FakeClock; loginRateLimitPerMinute?: number; bodyLimit?: number } = {}): Promise<TestApp> {
   const { db, destroy } = await openTestDb(dialect);
   const clock = opts.clock ?? new FakeClock(Date.now());
   const parley = await buildApp({
@@ -60,6 +62,14 @@ export async function startTestApp(dialect: DialectName, opts: { clock?: Clock; 
     db,
     clock,
     url: '',
+    async advance(ms) {
+      clock.advance(ms);
+      await parley.routingIdle();
+      await parley.timers.tick();
+      await parley.routingIdle();
+      await parley.timers.tick();
+      await parley.routingIdle();
+    },
     async listen() {
       await parley.app.listen({ port: 0, host: '127.0.0.1' });
       const { port } = parley.app.server.address() as AddressInfo;

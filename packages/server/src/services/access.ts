@@ -23,5 +23,6 @@ export function assertCanRead(p: Principal, c: Conversation | undefined, userSki
 export function assertCanAct(p: UserPrincipal, c: Conversation): void {
   if (p.role === 'manager') return;
   if (c.agentId === p.userId) return;
+  if (c.state === 'closed' && c.lastAgentId === p.userId) return;
   throw forbidden('only the assigned agent or a manager may act on this conversation');
 }

@@ -41,6 +41,7 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   let kysely: Kysely<DB>;
   let dialect: Dialect;
+  let migrationTableSchema: string | undefined;
   if (opts.url?.startsWith('postgres')) {
     dialect = 'postgres';
     const schema = opts.pgSchema;
@@ -50,6 +51,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       await admin.connect();
       await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
       await admin.end();
+      // Kysely looks for its migration tables across schemas unless told which one.
+      migrationTableSchema = schema;
     }
     const pool = new pg.Pool({
       connectionString: opts.url,
@@ -69,7 +72,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
   }
 
-  const migrator = new Migrator({ db: kysely, provider });
+  const migrator = new Migrator({ db: kysely, provider, ...(migrationTableSchema && { migrationTableSchema }) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     await kysely.destroy();

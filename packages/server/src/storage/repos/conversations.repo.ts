@@ -168,7 +168,7 @@ export async function listActiveForAgent(
           eb('conversations.last_agent_id', '=', agentId),
           eb('conversations.state', '=', 'closed'),
           eb('conversations.dismissed', '=', 0),
-          eb('conversations.closed_at', '>=', closedSince),
+          eb('conversations.closed_at', '>', closedSince),
         ]),
       ]),
     )

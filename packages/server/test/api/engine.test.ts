@@ -1,0 +1,333 @@
+import type { ActiveItem } from '@parley/contract';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AccountHandle, http, makeAccount } from '../factories/index.js';
+import { dialects, startTestApp, type TestApp } from '../harness.js';
+import { connect } from '../socket-client.js';
+
+const SEC = 1000;
+const MIN = 60 * SEC;
+
+describe.each(dialects)('routing and SLA engine on %s', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(dialect);
+    await t.listen();
+  });
+  afterAll(async () => t.stop());
+
+  const settings = async (acc: AccountHandle, patch: Record<string, unknown>) => {
+    const r = await http(t)('PATCH', '/api/v1/account/settings', { token: acc.manager.token, body: patch });
+    expect(r.statusCode, r.body).toBe(200);
+    return r.json();
+  };
+  const active = async (token: string): Promise<{ counts: Record<string, number>; items: ActiveItem[] }> =>
+    (await http(t)('GET', '/api/v1/workspace/active', { token })).json();
+  const details = async (acc: AccountHandle, id: string) => (await http(t)('GET', `/api/v1/conversations/${id}`, { token: acc.manager.token })).json();
+  const post = (token: string, url: string, body?: unknown) => http(t)('POST', url, { token, ...(body !== undefined && { body }) });
+
+  it('ring mode: offers to one agent at a time, moves on after a decline or the ring timeout, round after round', async () => {
+    const acc = await makeAccount(t);
+    await settings(acc, { acceptMode: 'ring', ringTimeoutSec: 1 });
+    const ann = await acc.agent('ann', { skills: ['Sales'] });
+    t.clock.advance(10); // ann assigned longest ago
+    const ben = await acc.agent('ben', { skills: ['Sales'] });
+    const sa = await connect(t.url, '/agent', ann.token);
+    const sb = await connect(t.url, '/agent', ben.token);
+    const jo = await acc.consumer();
+    const conv = await jo.open({ skill: 'Sales', text: 'ring ring' });
+
+    const ringing = await details(acc, conv.id);
+    expect(ringing.state).toBe('ringing');
+    const [offered, other, offeredSock, otherSock] = ringing.agentId === ann.id ? [ann, ben, sa, sb] : [ben, ann, sb, sa];
+    const first = await offeredSock.next((e) => e.type === 'offer.created');
+    expect((first.data as { conversation: ActiveItem; expiresAt: string }).conversation.id).toBe(conv.id);
+    expect((await active(offered.token)).items[0]).toMatchObject({ id: conv.id, state: 'ringing' });
+    expect((await active(other.token)).items).toHaveLength(0);
+    // only the offered agent may accept
+    expect((await post(other.token, `/api/v1/conversations/${conv.id}/accept`)).statusCode).toBe(403);
+
+    expect((await post(offered.token, `/api/v1/conversations/${conv.id}/decline`)).statusCode).toBe(204);
+    await t.routingIdle();
+    await offeredSock.next((e) => e.type === 'offer.withdrawn');
+    await otherSock.next((e) => e.type === 'offer.created');
+    expect((await details(acc, conv.id)).agentId).toBe(other.id);
+
+    // the other lets it ring out: next round goes back to the first agent
+    await t.advance(1 * SEC);
+    await otherSock.next((e) => e.type === 'offer.withdrawn' && (e.data as { reason: string }).reason === 'timeout');
+    await offeredSock.next((e) => e.type === 'offer.created');
+    const accepted = await post(offered.token, `/api/v1/conversations/${conv.id}/accept`);
+    expect(accepted.statusCode).toBe(200);
+    expect(accepted.json()).toMatchObject({ state: 'open', agentId: offered.id });
+    sa.close();
+    sb.close();
+  });
+
+  it('an agent who lets a ring expire is set away when the account says so', async () => {
+    const acc = await makeAccount(t);
+    await settings(acc, { acceptMode: 'ring', ringTimeoutSec: 2, awayOnMissedRing: true });
+    const ann = await acc.agent('ann');
+    const s = await connect(t.url, '/agent', ann.token);
+    const jo = await acc.consumer();
+    await jo.open({ skill: 'Support', text: 'hello' });
+    await s.next((e) => e.type === 'offer.created');
+    await t.advance(2 * SEC);
+    const status = await s.next((e) => e.type === 'status.changed');
+    expect(status.data).toMatchObject({ status: 'away' });
+    expect((await http(t)('GET', '/api/v1/me', { token: ann.token })).json().status).toBe('away');
+    s.close();
+  });
+
+  it('warm-up: at the start of a shift one conversation at once, then one more per interval up to capacity', async () => {
+    const acc = await makeAccount(t);
+    await settings(acc, { warmUp: { enabled: true, intervalSec: 90, shiftGapSec: 3600 } });
+    const jo = [await acc.consumer(), await acc.consumer(), await acc.consumer(), await acc.consumer()];
+    for (const c of jo) await c.open({ skill: 'Sales', text: 'hi' });
+    const ann = await acc.agent('ann', { maxConcurrent: 3 });
+    expect((await active(ann.token)).items).toHaveLength(1);
+    await t.advance(89 * SEC);
+    expect((await active(ann.token)).items).toHaveLength(1);
+    await t.advance(1 * SEC);
+    expect((await active(ann.token)).items).toHaveLength(2);
+    await t.advance(90 * SEC);
+    expect((await active(ann.token)).items).toHaveLength(3);
+    await t.advance(90 * SEC);
+    expect((await active(ann.token)).items).toHaveLength(3); // capacity
+    const waiting = (await details(acc, (await jo[3]?.open())?.id ?? '')).routing;
+    expect(waiting.candidates[0].why).toBe('at_capacity');
+  });
+
+  it('dynamic capacity: idle conversations weigh less, so a full agent with quiet conversations gets more', async () => {
+    const acc = await makeAccount(t);
+    await settings(acc, { dynamicCapacity: { enabled: true, idleWeight: 0.1 }, idleAfterSec: 240 });
+    const ann = await acc.agent('ann', { maxConcurrent: 1 });
+    const a = await acc.consumer();
+    const ca = await a.open({ skill: 'Sales', text: 'one' });
+    await post(ann.token, `/api/v1/conversations/${ca.id}/messages`, { text: 'answer', clientMessageId: 'x1' });
+    const b = await acc.consumer();
+    const cb = await b.open({ skill: 'Sales', text: 'two' });
+    expect((await details(acc, cb.id)).state).toBe('queued');
+    await t.advance(240 * SEC);
+    expect(await details(acc, cb.id)).toMatchObject({ state: 'open', agentId: ann.id });
+  });
+
+  it('a returning consumer goes first to the agent who last served them', async () => {
+    const acc = await makeAccount(t);
+    const ann = await acc.agent('ann');
+    const jo = await acc.consumer();
+    const c1 = await jo.open({ skill: 'Support', text: 'first' });
+    expect((await details(acc, c1.id)).agentId).toBe(ann.id);
+    await post(ann.token, `/api/v1/conversations/${c1.id}/close`);
+    await acc.agent('ben'); // less loaded
+    const c2 = await jo.open({ skill: 'Support', text: 'again' });
+    expect(await details(acc, c2.id)).toMatchObject({ agentId: ann.id, routing: { rule: 'returning_consumer_last_agent' } });
+  });
+
+  it('SLA: a conversation turns soon-overdue and then overdue by time alone, pushed to the agent; the list re-sorts', async () => {
+    const acc = await makeAccount(t);
+    await settings(acc, { sla: { defaultSec: 600, firstTimeSec: 600, urgentSec: 60 } });
+    const ann = await acc.agent('ann');
+    const s = await connect(t.url, '/agent', ann.token);
+    const late = await acc.consumer();
+    const cLate = await late.open({ skill: 'Support', text: 'first' });
+    await t.advance(2 * MIN);
+    const early = await acc.consumer();
+    const cEarly = await early.open({ skill: 'Support', text: 'second' });
+    await http(t)('POST', `/api/v1/consumer/conversations/${cEarly.id}/urgent`, { token: early.token });
+    // urgent: due 60 s after it started, so it sorts above the older one
+    let list = await active(ann.token);
+    expect(list.items.map((i) => i.id)).toEqual([cEarly.id, cLate.id]);
+    expect(list.items[0]?.soonOverdue).toBe(true);
+    await t.advance(60 * SEC);
+    const overdue = await s.next(
+      (e) => e.type === 'conversation.upserted' && (e.data as ActiveItem).id === cEarly.id && (e.data as ActiveItem).status === 'overdue',
+    );
+    expect(overdue).toBeDefined();
+    await t.advance(3 * MIN); // the older one (due at 10 min) is now within 5 min
+    await s.next((e) => e.type === 'conversation.upserted' && (e.data as ActiveItem).id === cLate.id && (e.data as ActiveItem).soonOverdue);
+    list = await active(ann.token);
+    expect(list.counts).toEqual({ ongoing: 1, overdue: 1, idle: 0, closed: 0 });
+    expect((await http(t)('GET', '/api/v1/workspace/active?status=overdue', { token: ann.token })).json().items.map((i: ActiveItem) => i.id)).toEqual([
+      cEarly.id,
+    ]);
+    s.close();
+  });
+
+  it('idle after the idle threshold; per-skill SLA overrides the account', async () => {
+    const acc = await makeAccount(t);
+    await settings(acc, { idleAfterSec: 240, sla: { defaultSec: 3600, firstTimeSec: 3600, urgentSec: 600 } });
+    const skill = await http(t)('PATCH', `/api/v1/skills/${acc.skills.Sales}`, { token: acc.manager.token, body: { sla: { firstTimeSec: 120 } } });
+    expect(skill.statusCode).toBe(200);
+    const ann = await acc.agent('ann');
+    const jo = await acc.consumer();
+    const c = await jo.open({ skill: 'Sales', text: 'quick' });
+    const item = (await active(ann.token)).items[0];
+    expect(Date.parse(item?.slaDueAt ?? '') - Date.parse(item?.createdAt ?? '')).toBe(120 * SEC);
+    await post(ann.token, `/api/v1/conversations/${c.id}/messages`, { text: 'hi', clientMessageId: 'i1' });
+    await t.advance(240 * SEC);
+    expect((await active(ann.token)).items[0]?.status).toBe('idle');
+  });
+
+  it('transfer to a skill: leaves my list, requeued actionable, reaches an agent of that skill', async () => {
+    const acc = await makeAccount(t);
+    const ann = await acc.agent('ann', { skills: ['Sales'] });
+    const sa = await connect(t.url, '/agent', ann.token);
+    const jo = await acc.consumer();
+    const c = await jo.open({ skill: 'Sales', text: 'actually a support question' });
+    const r = await post(ann.token, `/api/v1/conversations/${c.id}/transfer`, { skillId: acc.skills.Support });
+    expect(r.statusCode).toBe(200);
+    await sa.next((e) => e.type === 'conversation.removed' && (e.data as { id: string }).id === c.id);
+    expect((await active(ann.token)).items).toHaveLength(0);
+    expect(await details(acc, c.id)).toMatchObject({ state: 'queued', actionable: true, skillId: acc.skills.Support });
+    const ben = await acc.agent('ben', { skills: ['Support'] });
+    expect(await details(acc, c.id)).toMatchObject({ state: 'open', agentId: ben.id, actionable: true });
+    sa.close();
+  });
+
+  it('transfer to an agent: 409 if offline; waits for a busy one; back to the skill queue after the fallback', async () => {
+    const acc = await makeAccount(t);
+    await settings(acc, { transferFallbackSec: 30 });
+    const ann = await acc.agent('ann', { skills: ['Support'] });
+    const off = await acc.agent('oscar', { skills: ['Support'], online: false });
+    const jo = await acc.consumer();
+    const c = await jo.open({ skill: 'Support', text: 'please transfer me' });
+    expect((await post(ann.token, `/api/v1/conversations/${c.id}/transfer`, { agentId: off.id })).statusCode).toBe(409);
+    const ben = await acc.agent('ben', { skills: ['Sales'] });
+    expect((await post(ann.token, `/api/v1/conversations/${c.id}/transfer`, { agentId: ben.id })).statusCode).toBe(200);
+    await t.routingIdle();
+    expect(await details(acc, c.id)).toMatchObject({ state: 'open', agentId: ben.id });
+
+    // to an agent who is away: waits for them, then falls back to the skill queue
+    const jo2 = await acc.consumer();
+    const c2 = await jo2.open({ skill: 'Support', text: 'second' });
+    const away = await acc.agent('ava', { skills: ['Support'] });
+    await http(t)('PUT', '/api/v1/me/status', { token: away.token, body: { status: 'away' } });
+    const owner = (await details(acc, c2.id)).agentId;
+    const ownerToken = owner === ann.id ? ann.token : away.token;
+    expect((await post(ownerToken, `/api/v1/conversations/${c2.id}/transfer`, { agentId: owner === away.id ? ann.id : away.id })).statusCode).toBe(200);
+    await t.routingIdle();
+    if (owner === ann.id) {
+      expect(await details(acc, c2.id)).toMatchObject({ state: 'queued', routing: { rule: 'waiting_for_transfer_target' } });
+      await t.advance(30 * SEC);
+      expect(await details(acc, c2.id)).toMatchObject({ state: 'open', agentId: ann.id });
+    }
+  });
+
+  it('close keeps it in the list as closed until dismissed; resume reopens it for the agent', async () => {
+    const acc = await makeAccount(t);
+    const ann = await acc.agent('ann');
+    const sa = await connect(t.url, '/agent', ann.token);
+    const jo = await acc.consumer();
+    const sc = await connect(t.url, '/consumer', jo.token);
+    const c = await jo.open({ skill: 'Support', text: 'bye soon' });
+    expect((await post(ann.token, `/api/v1/conversations/${c.id}/close`)).json()).toMatchObject({ state: 'closed', status: 'closed' });
+    expect((await post(ann.token, `/api/v1/conversations/${c.id}/close`)).statusCode).toBe(409);
+    await sc.next((e) => e.type === 'conversation.closed');
+    expect((await active(ann.token)).counts.closed).toBe(1);
+    // the consumer writing again starts a new conversation
+    expect((await jo.send(c.id, 'one more thing')).statusCode).toBe(409);
+    const resumed = await post(ann.token, `/api/v1/conversations/${c.id}/resume`);
+    expect(resumed.json()).toMatchObject({ state: 'open', agentId: ann.id, awaiting: 'agent' });
+    await post(ann.token, `/api/v1/conversations/${c.id}/close`);
+    expect((await http(t)('DELETE', `/api/v1/workspace/active/${c.id}`, { token: ann.token })).statusCode).toBe(204);
+    await sa.next((e) => e.type === 'conversation.removed');
+    expect((await active(ann.token)).items).toHaveLength(0);
+    sa.close();
+    sc.close();
+  });
+
+  it('closed conversations leave the Active list after the retention window', async () => {
+    const acc = await makeAccount(t);
+    await settings(acc, { closedRetentionHours: 24 });
+    const ann = await acc.agent('ann');
+    const sa = await connect(t.url, '/agent', ann.token);
+    const c = await (await acc.consumer()).open({ skill: 'Support', text: 'x' });
+    await post(ann.token, `/api/v1/conversations/${c.id}/close`);
+    await t.advance(24 * 3600 * SEC);
+    await sa.next((e) => e.type === 'conversation.removed' && (e.data as { id: string }).id === c.id);
+    expect((await active(ann.token)).items).toHaveLength(0);
+    sa.close();
+  });
+
+  it('auto-close: only conversations awaiting the consumer, never with a manual SLA or awaiting the agent', async () => {
+    const acc = await makeAccount(t);
+    await settings(acc, { autoClose: { enabled: true, afterSec: 600 } });
+    const ann = await acc.agent('ann', { maxConcurrent: 10 });
+    const quiet = await (await acc.consumer()).open({ skill: 'Support', text: 'q' });
+    const manual = await (await acc.consumer()).open({ skill: 'Support', text: 'm' });
+    const pending = await (await acc.consumer()).open({ skill: 'Support', text: 'p' });
+    for (const c of [quiet, manual]) await post(ann.token, `/api/v1/conversations/${c.id}/messages`, { text: 'answered', clientMessageId: `a-${c.id}` });
+    const due = new Date(t.clock.now() + 48 * 3600 * SEC).toISOString();
+    expect((await http(t)('PUT', `/api/v1/conversations/${manual.id}/sla`, { token: ann.token, body: { dueAt: due } })).json()).toMatchObject({
+      manualSla: true,
+      slaDueAt: due,
+    });
+    expect(
+      (await http(t)('PUT', `/api/v1/conversations/${manual.id}/sla`, { token: ann.token, body: { dueAt: new Date(t.clock.now() - 1).toISOString() } }))
+        .statusCode,
+    ).toBe(400);
+    await t.advance(600 * SEC);
+    expect(await details(acc, quiet.id)).toMatchObject({ state: 'closed', closedBy: 'system' });
+    expect((await details(acc, manual.id)).state).toBe('open');
+    expect((await details(acc, pending.id)).state).toBe('open');
+    // clearing the manual SLA makes it subject to auto-close again
+    expect((await http(t)('DELETE', `/api/v1/conversations/${manual.id}/sla`, { token: ann.token })).json().manualSla).toBe(false);
+    await t.advance(1 * SEC);
+    expect((await details(acc, manual.id)).state).toBe('closed');
+  });
+
+  it('auto-close never closes a transferred (actionable) conversation before it reaches an agent', async () => {
+    const acc = await makeAccount(t);
+    await settings(acc, { autoClose: { enabled: true, afterSec: 60 } });
+    const ann = await acc.agent('ann', { skills: ['Sales'] });
+    const c = await (await acc.consumer()).open({ skill: 'Sales', text: 'x' });
+    await post(ann.token, `/api/v1/conversations/${c.id}/messages`, { text: 'let me transfer you', clientMessageId: 't1' });
+    await post(ann.token, `/api/v1/conversations/${c.id}/transfer`, { skillId: acc.skills.Support });
+    await t.advance(10 * 60 * SEC);
+    expect(await details(acc, c.id)).toMatchObject({ state: 'queued', actionable: true });
+  });
+
+  it('handover: conversations awaiting the agent go back to the queue, those awaiting the consumer stay', async () => {
+    const acc = await makeAccount(t);
+    const ann = await acc.agent('ann');
+    const waiting = await (await acc.consumer()).open({ skill: 'Support', text: 'waiting for you' });
+    const answered = await (await acc.consumer()).open({ skill: 'Support', text: 'answered' });
+    await post(ann.token, `/api/v1/conversations/${answered.id}/messages`, { text: 'done', clientMessageId: 'h1' });
+    await http(t)('PUT', '/api/v1/me/status', { token: ann.token, body: { status: 'offline' } });
+    const r = await post(ann.token, '/api/v1/me/handover');
+    expect(r.json().returned).toEqual([waiting.id]);
+    expect((await details(acc, waiting.id)).state).toBe('queued');
+    expect(await details(acc, answered.id)).toMatchObject({ state: 'open', agentId: ann.id });
+  });
+
+  it('queue order: priority (urgent) first, then waiting time; the oldest goes first when an agent frees up', async () => {
+    const acc = await makeAccount(t);
+    const ann = await acc.agent('ann', { maxConcurrent: 1, online: false });
+    const a = await acc.consumer();
+    const ca = await a.open({ skill: 'Support', text: 'first' });
+    t.clock.advance(1000);
+    const b = await acc.consumer();
+    const cb = await b.open({ skill: 'Support', text: 'second' });
+    t.clock.advance(1000);
+    const u = await acc.consumer();
+    const cu = await u.open({ skill: 'Support', text: 'urgent' });
+    await http(t)('POST', `/api/v1/consumer/conversations/${cu.id}/urgent`, { token: u.token });
+    expect((await http(t)('GET', `/api/v1/consumer/conversations/${cb.id}`, { token: b.token })).json().queuePosition).toBe(3);
+    await http(t)('PUT', '/api/v1/me/status', { token: ann.token, body: { status: 'online' } });
+    await t.routingIdle();
+    expect((await active(ann.token)).items.map((i) => i.id)).toEqual([cu.id]);
+    await post(ann.token, `/api/v1/conversations/${cu.id}/close`);
+    await t.routingIdle();
+    expect((await details(acc, ca.id)).agentId).toBe(ann.id);
+    expect((await details(acc, cb.id)).state).toBe('queued');
+  });
+
+  it('the directory lists skills and agents to transfer to', async () => {
+    const acc = await makeAccount(t);
+    const ann = await acc.agent('ann');
+    await acc.agent('ben');
+    const r = (await http(t)('GET', '/api/v1/directory?q=be', { token: ann.token })).json();
+    expect(r.agents.map((a: { displayName: string }) => a.displayName)).toEqual(['Ben']);
+    expect(r.skills).toEqual([]);
+  });
+});
