@@ -3,11 +3,13 @@ import { startsShift } from '../domain/agents.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { findAccount } from '../storage/repos/accounts.repo.js';
+import { lockConversation } from '../storage/repos/conversations.repo.js';
 import { listSkills } from '../storage/repos/skills.repo.js';
 import { revokeUserTokens } from '../storage/repos/tokens.repo.js';
 import { findUser, findUserByUsername, insertUser, listUsers, setUserSkills, type UserRecord, updateUser } from '../storage/repos/users.repo.js';
 import { toWireUser } from './auth.service.js';
 import { type Deps, inTransaction } from './context.js';
+import { withdrawOfferIn } from './lifecycle.service.js';
 import { hashPassword } from './passwords.js';
 
 async function assertSkillsExist(deps: Deps, accountId: string, skills: string[]): Promise<void> {
@@ -108,9 +110,23 @@ export async function setStatus(deps: Deps, accountId: string, userId: string, s
     }
     await updateUser(tx, next);
     out.push({ recipient: { kind: 'agent', id: userId }, type: 'status.changed', data: { userId, status } });
+    if (status !== 'online' && account) {
+      // Leaving online: offers still ringing move on to another agent; assigned conversations stay.
+      const ringing = await tx
+        .selectFrom('conversations')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('agent_id', '=', userId)
+        .where('state', '=', 'ringing')
+        .execute();
+      for (const r of ringing) {
+        const c = await lockConversation(tx, deps.db.dialect, accountId, r.id);
+        if (c?.state === 'ringing' && c.agentId === userId) await withdrawOfferIn(deps, tx, out, account, c, 'declined', now);
+      }
+    }
     return next;
   });
-  if (status === 'online') deps.kickRouting(accountId);
+  deps.kickRouting(accountId);
   return toWireUser(user);
 }
 
