@@ -7,6 +7,7 @@ export const AGENT_EVENT_TYPES = [
   'offer.withdrawn',
   'status.changed',
   'notification.created',
+  'note.created',
   'resync.required',
 ] as const;
 

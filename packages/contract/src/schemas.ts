@@ -158,3 +158,55 @@ export const CreateAccountRequest = z.strictObject({
   adminUsername: username,
   adminPassword: password,
 });
+
+export const ContentCategory = z.object({ id: z.string(), name: z.string(), position: z.number().int() });
+export const CreateContentCategoryRequest = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  position: z.number().int().min(0).max(100_000).optional(),
+});
+export const UpdateContentCategoryRequest = z.strictObject({
+  name: z.string().trim().min(1).max(100).optional(),
+  position: z.number().int().min(0).max(100_000).optional(),
+});
+export const ContentItem = z.object({
+  id: z.string(),
+  categoryId: z.string().nullable(),
+  title: z.string(),
+  text: z.string(),
+  position: z.number().int(),
+  updatedAt: z.string(),
+});
+export type ContentItem = z.infer<typeof ContentItem>;
+export const CreateContentRequest = z.strictObject({
+  categoryId: z.string().min(1).max(100).nullable().optional(),
+  title: z.string().trim().min(1).max(200),
+  text: z.string().trim().min(1).max(5000),
+  position: z.number().int().min(0).max(100_000).optional(),
+});
+export const UpdateContentRequest = z.strictObject({
+  categoryId: z.string().min(1).max(100).nullable().optional(),
+  title: z.string().trim().min(1).max(200).optional(),
+  text: z.string().trim().min(1).max(5000).optional(),
+  position: z.number().int().min(0).max(100_000).optional(),
+});
+
+export const Note = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  authorId: z.string(),
+  authorName: z.string(),
+  text: z.string(),
+  mentions: z.array(z.string()),
+  createdAt: z.string(),
+});
+export type Note = z.infer<typeof Note>;
+export const CreateNoteRequest = z.strictObject({ text: z.string().trim().min(1).max(5000) });
+
+export const Notification = z.object({
+  id: z.string(),
+  type: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  read: z.boolean(),
+  createdAt: z.string(),
+});
+export type Notification = z.infer<typeof Notification>;

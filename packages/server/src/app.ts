@@ -14,8 +14,10 @@ import { frameworkErrorProblem, problem, registerProblemHandlers, sendProblem } 
 import { accountRoutes } from './http/routes/account.routes.js';
 import { authRoutes } from './http/routes/auth.routes.js';
 import { consumerRoutes } from './http/routes/consumer.routes.js';
+import { contentRoutes } from './http/routes/content.routes.js';
 import { conversationsRoutes } from './http/routes/conversations.routes.js';
 import { meRoutes } from './http/routes/me.routes.js';
+import { notesRoutes } from './http/routes/notes.routes.js';
 import { skillsRoutes } from './http/routes/skills.routes.js';
 import type { RouteContext } from './http/routes/types.js';
 import { usersRoutes } from './http/routes/users.routes.js';
@@ -131,6 +133,8 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   meRoutes(app, ctx);
   conversationsRoutes(app, ctx);
   consumerRoutes(app, ctx);
+  contentRoutes(app, ctx);
+  notesRoutes(app, ctx);
 
   await app.ready();
   if (opts.timers !== 'manual') timers.start();

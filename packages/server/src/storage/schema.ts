@@ -139,7 +139,47 @@ export interface TimersTable {
   claimed_until: number | null;
 }
 
+export interface ContentCategoriesTable {
+  id: string;
+  account_id: string;
+  name: string;
+  position: number;
+  created_at: number;
+}
+export interface ContentTable {
+  id: string;
+  account_id: string;
+  category_id: string | null;
+  title: string;
+  text: string;
+  position: number;
+  created_at: number;
+  updated_at: number;
+}
+export interface NotesTable {
+  id: string;
+  account_id: string;
+  conversation_id: string;
+  author_id: string;
+  text: string;
+  mentions: string;
+  created_at: number;
+}
+export interface NotificationsTable {
+  id: string;
+  account_id: string;
+  user_id: string;
+  type: string;
+  data: string;
+  read_at: number | null;
+  created_at: number;
+}
+
 export interface DB {
+  content_categories: ContentCategoriesTable;
+  content: ContentTable;
+  notes: NotesTable;
+  notifications: NotificationsTable;
   accounts: AccountsTable;
   users: UsersTable;
   user_skills: UserSkillsTable;
