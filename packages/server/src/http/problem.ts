@@ -51,3 +51,8 @@ export function registerProblemHandlers(app: FastifyInstance): void {
   });
   app.setNotFoundHandler((req, reply) => sendProblem(reply, problem('not_found', `no route ${req.method} ${req.url.split('?')[0]}`)));
 }
+
+/** Fastify's router errors (undecodable URL, a path parameter past maxParamLength) as problem JSON, not Fastify's own body. */
+export function frameworkErrorProblem(err: FastifyError, _req: unknown, reply: FastifyReply): void {
+  sendProblem(reply, problem('invalid_request', err.message));
+}
