@@ -22,6 +22,7 @@ import { findUser } from '../storage/repos/users.repo.js';
 import { assertCanAct, assertCanRead } from './access.js';
 import { type Deps, inTransaction, type Outbox } from './context.js';
 import { persist, persistNew } from './conversation-timers.js';
+import { enqueueOutbound } from './outbound.service.js';
 import type { ConsumerPrincipal, Principal, UserPrincipal } from './principal.js';
 import { type ConsumerConversationView, pushActiveItem, toConsumerView } from './views.js';
 
@@ -128,9 +129,10 @@ function newMessage(
   c: Conversation,
   senderType: 'consumer' | 'agent',
   senderId: string,
-  text: string,
+  text: string | null,
   clientMessageId: string | null,
   now: number,
+  file: Message['file'] = null,
 ): MessageRecord {
   return {
     id: newId(),
@@ -140,7 +142,7 @@ function newMessage(
     senderType,
     senderId,
     text,
-    file: null,
+    file,
     clientMessageId,
     createdAt: now,
   };
@@ -155,7 +157,18 @@ export interface SendResult {
  * Send a message. The conversation row is locked, the `clientMessageId` checked (a repeat returns
  * the stored message), the message and its events committed together; only then is it acknowledged.
  */
-export async function sendMessage(deps: Deps, p: Principal, conversationId: string, input: { text: string; clientMessageId: string }): Promise<SendResult> {
+/** What a message carries: text, a file already stored (see files/), or both. */
+export interface MessageInput {
+  text?: string | null | undefined;
+  file?: Message['file'] | undefined;
+  clientMessageId: string;
+}
+
+/** The line shown in lists for a message. */
+const summary = (input: MessageInput): string => input.text ?? (input.file ? `📎 ${input.file.name}` : '');
+
+export async function sendMessage(deps: Deps, p: Principal, conversationId: string, input: MessageInput): Promise<SendResult> {
+  if (!input.text && !input.file) throw invalid('a message needs text or a file', 'text');
   const senderType = p.kind === 'consumer' ? 'consumer' : 'agent';
   const senderId = p.kind === 'consumer' ? p.consumerId : p.userId;
   return inTransaction(deps, p.accountId, async (tx, out) => {
@@ -168,12 +181,13 @@ export async function sendMessage(deps: Deps, p: Principal, conversationId: stri
     if (p.kind === 'user' && c.state === 'ringing') throw conflict('accept the conversation before answering');
     const now = deps.clock.now();
     const account = await accountOf(tx, p.accountId);
-    const message = newMessage(c, senderType, senderId, input.text, input.clientMessageId, now);
-    const next =
-      senderType === 'consumer' ? applyConsumerMessage(c, input.text, now, await slaTargetFor(tx, account, c)) : applyAgentMessage(c, input.text, now);
+    const message = newMessage(c, senderType, senderId, input.text ?? null, input.clientMessageId, now, input.file ?? null);
+    const line = summary(input);
+    const next = senderType === 'consumer' ? applyConsumerMessage(c, line, now, await slaTargetFor(tx, account, c)) : applyAgentMessage(c, line, now);
     const updated: Conversation = { ...next, lastSeq: message.seq };
     await insertMessage(tx, message);
     await persist(deps, tx, account, updated);
+    if (senderType === 'agent') await enqueueOutbound(deps, tx, updated, message);
     const wire = toWireMessage(message);
     out.push({ recipient: { kind: 'consumer', id: c.consumerId }, type: 'message.created', data: wire });
     if (updated.agentId && updated.state !== 'queued') {
