@@ -114,7 +114,7 @@ export async function assignQueued(deps: Deps, accountId: string): Promise<numbe
       const account = await findAccount(tx, accountId);
       if (!account) return 0;
       const now = deps.clock.now();
-      const queued = await listQueued(tx, accountId, BATCH);
+      const queued = await listQueued(tx, deps.db.dialect, accountId, BATCH);
       if (!queued.length) return 0;
       const pool = new AgentPool(tx, account, now);
       const warmupWaits = new Map<string, number>();

@@ -176,9 +176,13 @@ export async function listActiveForAgent(
   return rows.map((r) => ({ conversation: toConversation(r), consumerName: r.consumer_name }));
 }
 
-/** Queued conversations of the account, in queue order: priority (higher first), then waiting time. */
-export async function listQueued(tx: Tx, accountId: string, limit: number): Promise<Conversation[]> {
-  const rows = await tx
+/**
+ * Queued conversations of the account, in queue order: priority (higher first), then waiting time.
+ * Locked (FOR UPDATE on PostgreSQL): routing writes these rows back whole, so a message committed
+ * between this read and that write would otherwise be overwritten (stale last_seq → duplicate seq).
+ */
+export async function listQueued(tx: Tx, dialect: Dialect, accountId: string, limit: number): Promise<Conversation[]> {
+  const q = tx
     .selectFrom('conversations')
     .selectAll()
     .where('account_id', '=', accountId)
@@ -186,8 +190,8 @@ export async function listQueued(tx: Tx, accountId: string, limit: number): Prom
     .orderBy('priority', 'desc')
     .orderBy('queued_at', 'asc')
     .orderBy('id', 'asc')
-    .limit(limit)
-    .execute();
+    .limit(limit);
+  const rows = await forUpdate(q, dialect).execute();
   return rows.map(toConversation);
 }
 
