@@ -2,7 +2,7 @@
 // Entry for `npm start`, `npm test` and `npm run bench`: installs and builds what is missing, then runs.
 // Plain Node with no dependencies, so it works on a fresh clone before `npm install`.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,8 +25,30 @@ function ensureInstalled() {
   }
 }
 
+/** Newest modification time under `dir` (skipping node_modules and dist). */
+function newest(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'node_modules' || e.name === 'dist') continue;
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** The agent workspace (Vite): built when its dist is missing or older than its sources or the contract. */
+function buildWorkspace() {
+  const dir = join(root, 'packages/workspace');
+  const index = join(dir, 'dist', 'index.html');
+  const sources = Math.max(newest(join(dir, 'src')), statSync(join(dir, 'index.html')).mtimeMs, statSync(join(dir, 'vite.config.ts')).mtimeMs, newest(join(root, 'packages/contract/src')));
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  console.log('parley: building the agent workspace…');
+  run(bin('vite'), ['build', '--logLevel', 'warn'], { cwd: dir });
+}
+
 function build() {
   run(bin('tsc'), ['-b', 'packages/server']);
+  buildWorkspace();
 }
 
 const [command, ...rest] = process.argv.slice(2);
@@ -41,6 +63,7 @@ switch (command) {
   }
   case 'test': {
     build();
+    run(bin('tsc'), ['-b', 'packages/workspace']);
     run(bin('tsc'), ['-p', 'packages/server/tsconfig.test.json']);
     run(bin('biome'), ['check', '.']);
     run(bin('vitest'), ['run', ...rest], { env: { ...process.env, TZ: 'UTC' } });

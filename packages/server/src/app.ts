@@ -10,6 +10,7 @@ import { type Clock, systemClock } from './domain/clock.js';
 import { guards } from './http/auth.js';
 import { registerInputGuards } from './http/input.js';
 import { registerMetrics } from './http/metrics.js';
+import { registerWorkspace } from './http/static.js';
 import { frameworkErrorProblem, problem, registerProblemHandlers, sendProblem } from './http/problem.js';
 import { accountRoutes } from './http/routes/account.routes.js';
 import { authRoutes } from './http/routes/auth.routes.js';
@@ -50,12 +51,6 @@ export interface ParleyApp {
   close(): Promise<void>;
 }
 
-const LANDING = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Parley</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body style="font-family: system-ui, sans-serif; margin: 3rem; color: #1f2933">
-<main><h1>Parley is running</h1>
-<p>The messaging contact center API is up. Browse the API at <a href="/docs">/docs</a>
-(OpenAPI at <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>).</p></main></body></html>`;
 
 /** Builds the HTTP app, realtime and routing around a database. Never listens: callers do (tests use inject() or listen on port 0). */
 export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
@@ -113,7 +108,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
 
   registerMetrics(app, { db: opts.db, sockets: realtime.connectedSockets });
 
-  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(LANDING));
+  await registerWorkspace(app, deps);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {

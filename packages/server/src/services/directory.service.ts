@@ -29,6 +29,7 @@ export async function directory(deps: Deps, p: UserPrincipal, q: string | undefi
     agents: users.map((u) => ({
       kind: 'agent' as const,
       id: u.id,
+      username: u.username,
       displayName: u.displayName,
       status: u.status,
       skills: u.skills,

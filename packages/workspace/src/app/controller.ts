@@ -1,0 +1,512 @@
+import type { EventEnvelope } from '@parley/contract';
+import { applyRemove, applyUpsert, incomingCount, nextToOpen, sortActive } from '../lib/active-list.js';
+import { ApiError, api, seg } from '../lib/api.js';
+import { type BridgeCommand, EmbedBridge } from '../lib/embed-bridge.js';
+import { type DatePrefs, DEFAULT_DATE_PREFS } from '../lib/format.js';
+import { Realtime } from '../lib/realtime.js';
+import { playChime, unlockAudio } from '../lib/sound.js';
+import { readItem, readJson, writeItem, writeJson } from '../lib/storage.js';
+import type {
+  ActiveItem,
+  AgentStatus,
+  Notification as AppNotification,
+  ConversationDetails,
+  Kpis,
+  ListStatus,
+  Message,
+  Offer,
+  Session,
+  User,
+  UserSettings,
+} from '../lib/types.js';
+import { type AppState, eventBus, initialState, store, toast } from './store.js';
+
+const SESSION_KEY = 'parley.session';
+const navKey = (userId: string) => `parley.nav.${userId}`;
+
+let realtime: Realtime | null = null;
+const bridge = new EmbedBridge(onBridgeCommand);
+
+// ------------------------------------------------------------------ session
+
+export function prefsOf(settings: UserSettings): DatePrefs {
+  return {
+    dateFormat: settings.dateFormat ?? DEFAULT_DATE_PREFS.dateFormat,
+    timeFormat: settings.timeFormat ?? DEFAULT_DATE_PREFS.timeFormat,
+    timeZone: settings.timeZone ?? DEFAULT_DATE_PREFS.timeZone,
+  };
+}
+
+/** On page load: the account from `?account=` (embed URL) and a session kept across reloads. */
+let restored = false;
+export async function restore(): Promise<void> {
+  if (restored) return;
+  restored = true;
+  const account = new URLSearchParams(location.search).get('account');
+  if (account) void bridge.connect(account);
+  const saved = readJson<Session | null>(SESSION_KEY, null);
+  if (!saved?.token) {
+    store.set({ connection: 'offline' });
+    return;
+  }
+  api.token = saved.token;
+  try {
+    const user = await api.get<User>('/api/v1/me');
+    await start({ token: saved.token, user });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) {
+      writeItem(SESSION_KEY, null);
+      api.token = null;
+    } else {
+      // The server is unreachable: keep the session and show the workspace with the banner.
+      await start(saved);
+    }
+  }
+}
+
+export async function signIn(accountId: string, username: string, password: string): Promise<void> {
+  unlockAudio();
+  const r = await api.post<Session>('/api/v1/auth/login', { accountId, username, password });
+  await start(r);
+}
+
+async function start(session: Session): Promise<void> {
+  api.token = session.token;
+  api.onUnauthorized = () => endSession('Your session has ended. Please sign in again.');
+  writeJson(SESSION_KEY, session);
+  const nav = readJson<{ pinned?: string[]; selectedId?: string | null }>(navKey(session.user.id), {});
+  store.set({ ...initialState, session, pinned: nav.pinned ?? [], selectedId: null, connection: 'connecting' });
+  void bridge.connect(session.user.accountId);
+  bridge.post('auth.changed', { signedIn: true, user: { id: session.user.id, displayName: session.user.displayName, accountId: session.user.accountId } });
+  bridge.post('status.changed', { status: session.user.status });
+  const settings = await api.get<UserSettings>('/api/v1/me/settings').catch(() => ({}) as UserSettings);
+  store.set({ settings, datePrefs: prefsOf(settings), filters: settings.defaultFilters ?? [] });
+  realtime = new Realtime(session.token, {
+    onEvent: handleEvent,
+    onState: (connection) => {
+      const was = store.get().connection;
+      store.set({ connection });
+      if (connection === 'online' && was !== 'online' && store.get().activeLoaded) void refreshKpis();
+    },
+    onResync: () => void reloadAll(),
+    onUnauthorized: () => endSession('Your session has ended. Please sign in again.'),
+  });
+  realtime.start();
+  await reloadAll();
+  // Re-open what was open before a reload, if it is still there.
+  if (nav.selectedId && store.get().active[nav.selectedId]) openConversation(nav.selectedId);
+}
+
+function endSession(message?: string): void {
+  realtime?.stop();
+  realtime = null;
+  writeItem(SESSION_KEY, null);
+  api.token = null;
+  store.set({ ...initialState, connection: 'offline' });
+  bridge.post('auth.changed', { signedIn: false });
+  if (message) toast(message, 'error');
+}
+
+export async function signOut(): Promise<void> {
+  try {
+    await api.post('/api/v1/auth/logout');
+  } catch {
+    // the token is dropped either way
+  }
+  endSession();
+}
+
+async function reloadAll(): Promise<void> {
+  await Promise.all([reloadActive(), reloadNotifications(), refreshKpis()]);
+  store.set((s) => ({ epoch: s.epoch + 1 }));
+}
+
+export async function reloadActive(): Promise<void> {
+  try {
+    const r = await api.get<{ items: ActiveItem[] }>('/api/v1/workspace/active');
+    const active: Record<string, ActiveItem> = {};
+    const offers: Record<string, Offer> = { ...store.get().offers };
+    for (const i of r.items) active[i.id] = i;
+    for (const id of Object.keys(offers)) if (active[id]?.state !== 'ringing') delete offers[id];
+    store.set((s) => ({ active, offers, activeLoaded: true, pinned: s.pinned.filter((id) => active[id]) }));
+    announceUnread();
+    saveNav();
+  } catch (err) {
+    if (!(err instanceof ApiError && err.status === 401)) toast(`Could not load your conversations: ${(err as Error).message}`, 'error');
+  }
+}
+
+async function reloadNotifications(): Promise<void> {
+  try {
+    const r = await api.get<{ items: AppNotification[]; unread: number }>('/api/v1/me/notifications');
+    store.set({ notifications: r.items, unreadNotifications: r.unread });
+  } catch {
+    // shown empty
+  }
+}
+
+export async function refreshKpis(): Promise<void> {
+  try {
+    store.set({ kpis: await api.get<Kpis>('/api/v1/me/kpis') });
+  } catch {
+    // the bar keeps its last values
+  }
+}
+
+function saveNav(): void {
+  const s = store.get();
+  if (s.session) writeJson(navKey(s.session.user.id), { pinned: s.pinned, selectedId: s.selectedId });
+}
+
+let lastUnread = -1;
+function announceUnread(): void {
+  const n = incomingCount(Object.values(store.get().active));
+  document.title = n > 0 ? `(${n}) Parley` : 'Parley';
+  if (n !== lastUnread) bridge.post('unread.changed', { count: n });
+  lastUnread = n;
+}
+
+// ------------------------------------------------------------------ realtime
+
+function handleEvent(e: EventEnvelope): void {
+  const s = store.get();
+  switch (e.type) {
+    case 'conversation.upserted': {
+      const item = e.data as ActiveItem;
+      const known = s.active[item.id];
+      const patch: Partial<AppState> = { active: applyUpsert(s.active, item) };
+      if (item.state !== 'ringing' && s.offers[item.id]) {
+        const offers = { ...s.offers };
+        delete offers[item.id];
+        patch.offers = offers;
+      }
+      store.set(patch);
+      if (!known && item.state === 'open') alertNewConversation(item);
+      if (known && known.state !== 'closed' && item.state === 'closed') void refreshKpis();
+      // New incoming message in the conversation on screen: it is read.
+      if (item.unread > 0 && s.selectedId === item.id && s.tab === 'active' && document.visibilityState === 'visible') void markRead(item.id);
+      announceUnread();
+      break;
+    }
+    case 'conversation.removed': {
+      const { id } = e.data as { id: string };
+      const offers = { ...s.offers };
+      delete offers[id];
+      store.set((st) => ({
+        active: applyRemove(st.active, id),
+        offers,
+        pinned: st.pinned.filter((p) => p !== id),
+        selectedId: st.selectedId === id ? null : st.selectedId,
+      }));
+      if (s.selectedId === id) bridge.post('conversation.closed', { id });
+      saveNav();
+      announceUnread();
+      break;
+    }
+    case 'offer.created': {
+      const offer = e.data as Offer;
+      store.set((st) => ({ offers: { ...st.offers, [offer.conversation.id]: offer }, active: applyUpsert(st.active, offer.conversation) }));
+      alertNewConversation(offer.conversation, true);
+      break;
+    }
+    case 'offer.withdrawn': {
+      const { id } = e.data as { id: string };
+      const offers = { ...s.offers };
+      delete offers[id];
+      store.set({ offers });
+      break;
+    }
+    case 'status.changed': {
+      const { status, reason } = e.data as { status: AgentStatus; reason?: string };
+      if (!s.session) break;
+      store.set({ session: { ...s.session, user: { ...s.session.user, status } } });
+      bridge.post('status.changed', { status });
+      if (reason === 'missed_ring') toast('You missed an offer, so your status is now Away.', 'error');
+      break;
+    }
+    case 'notification.created': {
+      const n = e.data as AppNotification;
+      store.set((st) => ({ notifications: [n, ...st.notifications.filter((x) => x.id !== n.id)], unreadNotifications: st.unreadNotifications + 1 }));
+      const by = typeof n.data.by === 'string' ? n.data.by : 'Someone';
+      toast(`${by} mentioned you in a note`);
+      break;
+    }
+    case 'message.created':
+    case 'note.created':
+      break;
+    default:
+      break;
+  }
+  if (e.type === 'message.created' || e.type === 'note.created') eventBus.emit(e.type, e.data);
+}
+
+function alertNewConversation(item: ActiveItem, ringing = false): void {
+  const { settings } = store.get();
+  if (settings.soundEnabled && !ringing) playChime();
+  if (settings.notificationsEnabled && typeof Notification !== 'undefined' && Notification.permission === 'granted' && document.visibilityState !== 'visible') {
+    try {
+      const n = new Notification(ringing ? 'Incoming conversation' : 'New conversation', {
+        body: `${item.consumer.name}: ${item.lastMessage?.text ?? ''}`.slice(0, 160),
+        tag: item.id,
+      });
+      n.onclick = () => {
+        window.focus();
+        if (!ringing) openConversation(item.id);
+      };
+    } catch {
+      // notifications unavailable
+    }
+  }
+}
+
+// ------------------------------------------------------------------ navigation
+
+export function openConversation(id: string): void {
+  const s = store.get();
+  const item = s.active[id];
+  if (!item) return;
+  store.set({
+    tab: 'active',
+    panel: null,
+    selectedId: id,
+    pinned: s.pinned.includes(id) ? s.pinned : [...s.pinned, id],
+  });
+  saveNav();
+  if (item.unread > 0 && item.state === 'open') void markRead(id);
+  void announceOpened(id);
+}
+
+async function announceOpened(id: string): Promise<void> {
+  if (!bridge.active) return;
+  try {
+    const d = await api.get<ConversationDetails>(`/api/v1/conversations/${seg(id)}`);
+    bridge.post('conversation.opened', {
+      id,
+      consumer: { name: d.consumer.name, channel: d.consumer.channel, customVariables: d.consumer.customVariables },
+    });
+  } catch {
+    // nothing to tell
+  }
+}
+
+/** Home: back to the full Active list, nothing selected. */
+export function goHome(): void {
+  const s = store.get();
+  if (s.selectedId) bridge.post('conversation.closed', { id: s.selectedId });
+  store.set({ tab: 'active', selectedId: null, panel: null });
+  saveNav();
+}
+
+export function setTab(tab: AppState['tab']): void {
+  store.set({ tab, panel: null });
+}
+
+export function setFilters(filters: ListStatus[]): void {
+  store.set({ filters });
+}
+
+export async function markRead(id: string): Promise<void> {
+  try {
+    await api.post(`/api/v1/conversations/${seg(id)}/read`);
+  } catch {
+    // the dot stays
+  }
+}
+
+/** Removes a closed conversation from the left bar and the Active list (the orange "x"). */
+export async function dismiss(id: string): Promise<void> {
+  try {
+    await api.del(`/api/v1/workspace/active/${seg(id)}`);
+  } catch (err) {
+    if (!(err instanceof ApiError && err.status === 404)) {
+      toast(`Could not remove it: ${(err as Error).message}`, 'error');
+      return;
+    }
+  }
+  const s = store.get();
+  if (s.selectedId === id) bridge.post('conversation.closed', { id });
+  store.set((st) => ({
+    active: applyRemove(st.active, id),
+    pinned: st.pinned.filter((p) => p !== id),
+    selectedId: st.selectedId === id ? null : st.selectedId,
+  }));
+  saveNav();
+}
+
+// ------------------------------------------------------------------ actions
+
+function failed(what: string, err: unknown): void {
+  toast(`${what}: ${(err as Error).message}`, 'error');
+}
+
+export async function setStatus(status: AgentStatus): Promise<void> {
+  unlockAudio();
+  try {
+    const user = await api.put<User>('/api/v1/me/status', { status });
+    const s = store.get();
+    if (s.session) {
+      const session = { ...s.session, user };
+      store.set({ session });
+      writeJson(SESSION_KEY, session);
+    }
+    bridge.post('status.changed', { status: user.status });
+  } catch (err) {
+    failed('Could not change your status', err);
+  }
+}
+
+export async function closeConversation(id: string): Promise<void> {
+  try {
+    const item = await api.post<ActiveItem>(`/api/v1/conversations/${seg(id)}/close`);
+    store.set((s) => ({ active: applyUpsert(s.active, item) }));
+    bridge.post('conversation.closed', { id });
+    void refreshKpis();
+    const next = nextToOpen(sortActive(Object.values(store.get().active)), id);
+    if (next) openConversation(next.id);
+    else goHome();
+  } catch (err) {
+    failed('Could not close the conversation', err);
+  }
+}
+
+export async function resumeConversation(id: string): Promise<boolean> {
+  try {
+    const item = await api.post<ActiveItem>(`/api/v1/conversations/${seg(id)}/resume`);
+    store.set((s) => ({ active: applyUpsert(s.active, item) }));
+    openConversation(id);
+    toast('Conversation resumed');
+    return true;
+  } catch (err) {
+    failed('Could not resume the conversation', err);
+    return false;
+  }
+}
+
+export async function transferConversation(id: string, target: { skillId: string } | { agentId: string }, label: string): Promise<boolean> {
+  try {
+    await api.post(`/api/v1/conversations/${seg(id)}/transfer`, target);
+    const s = store.get();
+    store.set({ active: applyRemove(s.active, id), pinned: s.pinned.filter((p) => p !== id) });
+    bridge.post('conversation.closed', { id });
+    toast(`Transferred to ${label}`);
+    const next = nextToOpen(sortActive(Object.values(store.get().active)), id);
+    if (next) openConversation(next.id);
+    else goHome();
+    return true;
+  } catch (err) {
+    failed('Could not transfer', err);
+    return false;
+  }
+}
+
+export async function setManualSla(id: string, dueAt: number | null): Promise<boolean> {
+  try {
+    const item =
+      dueAt === null
+        ? await api.del<ActiveItem>(`/api/v1/conversations/${seg(id)}/sla`)
+        : await api.put<ActiveItem>(`/api/v1/conversations/${seg(id)}/sla`, { dueAt: new Date(dueAt).toISOString() });
+    store.set((s) => ({ active: applyUpsert(s.active, item) }));
+    toast(dueAt === null ? 'Manual SLA cleared' : 'Manual SLA set');
+    return true;
+  } catch (err) {
+    failed('Could not set the SLA', err);
+    return false;
+  }
+}
+
+export async function acceptOffer(id: string): Promise<void> {
+  try {
+    const item = await api.post<ActiveItem>(`/api/v1/conversations/${seg(id)}/accept`);
+    const offers = { ...store.get().offers };
+    delete offers[id];
+    store.set((s) => ({ offers, active: applyUpsert(s.active, item) }));
+    openConversation(id);
+  } catch (err) {
+    const offers = { ...store.get().offers };
+    delete offers[id];
+    store.set({ offers });
+    failed('Could not accept', err);
+  }
+}
+
+export async function declineOffer(id: string): Promise<void> {
+  const offers = { ...store.get().offers };
+  delete offers[id];
+  store.set((s) => ({ offers, active: applyRemove(s.active, id) }));
+  try {
+    await api.post(`/api/v1/conversations/${seg(id)}/decline`);
+  } catch (err) {
+    if (!(err instanceof ApiError && (err.status === 404 || err.status === 409))) failed('Could not decline', err);
+  }
+}
+
+export async function saveSettings(patch: UserSettings): Promise<boolean> {
+  try {
+    const settings = await api.patch<UserSettings>('/api/v1/me/settings', patch);
+    store.set({ settings, datePrefs: prefsOf(settings) });
+    toast('Settings saved');
+    return true;
+  } catch (err) {
+    failed('Could not save the settings', err);
+    return false;
+  }
+}
+
+export async function markNotificationRead(id: string): Promise<void> {
+  const s = store.get();
+  const n = s.notifications.find((x) => x.id === id);
+  if (!n || n.read) return;
+  store.set({
+    notifications: s.notifications.map((x) => (x.id === id ? { ...x, read: true } : x)),
+    unreadNotifications: Math.max(0, s.unreadNotifications - 1),
+  });
+  try {
+    await api.post(`/api/v1/me/notifications/${seg(id)}/read`);
+  } catch {
+    // shown read anyway
+  }
+}
+
+export function openPanel(panel: AppState['panel']): void {
+  store.set((s) => ({ panel: s.panel === panel ? null : panel }));
+}
+
+/** Sends a message; the server's echo over realtime is deduplicated by id in the transcript. */
+export async function sendText(id: string, text: string, clientMessageId: string): Promise<Message> {
+  return api.post<Message>(`/api/v1/conversations/${seg(id)}/messages`, { text, clientMessageId });
+}
+
+export async function sendFile(id: string, file: File, clientMessageId: string): Promise<Message> {
+  const form = new FormData();
+  form.append('clientMessageId', clientMessageId);
+  form.append('file', file, file.name);
+  return api.post<Message>(`/api/v1/conversations/${seg(id)}/messages`, form);
+}
+
+export function copyTranscriptToHost(id: string, text: string): void {
+  bridge.post('transcript', { id, text });
+}
+
+// ------------------------------------------------------------------ host page commands
+
+function onBridgeCommand(cmd: BridgeCommand): void {
+  switch (cmd.type) {
+    case 'openConversation':
+      if (typeof cmd.data.id === 'string') openConversation(cmd.data.id);
+      break;
+    case 'setStatus':
+      if (typeof cmd.data.status === 'string') void setStatus(cmd.data.status as AgentStatus);
+      break;
+    case 'insertText':
+      if (typeof cmd.data.text === 'string') store.set((s) => ({ insertRequest: { text: cmd.data.text as string, n: (s.insertRequest?.n ?? 0) + 1 } }));
+      break;
+    case 'requestTranscript': {
+      const id = typeof cmd.data.id === 'string' ? cmd.data.id : store.get().selectedId;
+      if (id) void api.text(`/api/v1/conversations/${seg(id)}/transcript.txt`).then((text) => bridge.post('transcript', { id, text }));
+      break;
+    }
+  }
+}
+
+export const savedAccountId = () => new URLSearchParams(location.search).get('account') ?? readItem('parley.lastAccount') ?? '';
+export const rememberAccount = (id: string) => writeItem('parley.lastAccount', id);

@@ -1,0 +1,36 @@
+import { useEffect, useState } from 'react';
+import { api } from '../lib/api.js';
+import type { Directory } from '../lib/types.js';
+import { store } from './store.js';
+
+/** The account's skills and agents, fetched once per sign-in: names for senders, "why me" and @mentions. */
+let cached: { token: string; promise: Promise<Directory> } | null = null;
+
+export function loadDirectory(): Promise<Directory> {
+  const token = store.get().session?.token ?? '';
+  if (!cached || cached.token !== token) {
+    const promise = api.get<Directory>('/api/v1/directory').catch(() => ({ skills: [], agents: [] }) as Directory);
+    cached = { token, promise };
+  }
+  return cached.promise;
+}
+
+export function useDirectory(): Directory | null {
+  const [dir, setDir] = useState<Directory | null>(null);
+  useEffect(() => {
+    let live = true;
+    void loadDirectory().then((d) => live && setDir(d));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return dir;
+}
+
+/** Display name of a user id: "You" for the signed-in agent. */
+export function nameOf(dir: Directory | null, id: string | null): string {
+  if (!id) return 'System';
+  const me = store.get().session?.user;
+  if (me && me.id === id) return 'You';
+  return dir?.agents.find((a) => a.id === id)?.displayName ?? 'Agent';
+}

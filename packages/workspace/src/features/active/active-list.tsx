@@ -1,0 +1,88 @@
+import { useCallback, useMemo, useRef } from 'react';
+import { openConversation } from '../../app/controller.js';
+import { useStore } from '../../app/store.js';
+import { countStatuses, filterActive, soonOverdueNow, sortActive, statusNow } from '../../lib/active-list.js';
+import { useNow } from '../../ui/use-now.js';
+import { ConversationRow } from './conversation-row.js';
+import { Offers } from './offers.js';
+import { StatusFilters } from './status-filters.js';
+
+/**
+ * The Active list: sorted by SLA, live from realtime pushes, re-derived each second so a row that
+ * turns overdue changes colour and filter by itself. Rows use `content-visibility: auto`, so a list
+ * of hundreds only lays out what is on screen. Keyboard: ↑/↓, Home/End move; Enter opens.
+ */
+export function ActiveList() {
+  const active = useStore((s) => s.active);
+  const loaded = useStore((s) => s.activeLoaded);
+  const filters = useStore((s) => s.filters);
+  const selectedId = useStore((s) => s.selectedId);
+  const status = useStore((s) => s.session?.user.status);
+  const now = useNow();
+  const listRef = useRef<HTMLUListElement>(null);
+
+  const sorted = useMemo(() => sortActive(Object.values(active)), [active]);
+  const counts = countStatuses(sorted, now);
+  const rows = filterActive(sorted, filters, now);
+  const focusId = rows.some((r) => r.id === selectedId) ? selectedId : rows[0]?.id;
+  const onOpen = useCallback((id: string) => openConversation(id), []);
+
+  function onKeyDown(e: React.KeyboardEvent) {
+    const buttons = [...(listRef.current?.querySelectorAll<HTMLButtonElement>('button.row-button') ?? [])];
+    const i = buttons.indexOf(document.activeElement as HTMLButtonElement);
+    if (i < 0) return;
+    let n = i;
+    if (e.key === 'ArrowDown') n = Math.min(buttons.length - 1, i + 1);
+    else if (e.key === 'ArrowUp') n = Math.max(0, i - 1);
+    else if (e.key === 'Home') n = 0;
+    else if (e.key === 'End') n = buttons.length - 1;
+    else return;
+    e.preventDefault();
+    for (const b of buttons) b.tabIndex = -1;
+    const target = buttons[n];
+    if (target) {
+      target.tabIndex = 0;
+      target.focus();
+    }
+  }
+
+  return (
+    <section className="list-pane" aria-labelledby="active-title">
+      <div className="pane-head">
+        <h2 id="active-title">Active conversations</h2>
+        <StatusFilters counts={counts} filters={filters} />
+      </div>
+      <Offers />
+      {loaded && rows.length === 0 ? (
+        <div className="empty">
+          {sorted.length === 0 ? (
+            <>
+              <p>No conversations yet.</p>
+              <p className="muted">
+                {status === 'online'
+                  ? 'New conversations appear here as they are assigned to you.'
+                  : 'Set your status to Online to start receiving conversations.'}
+              </p>
+            </>
+          ) : (
+            <p>No conversations match these filters.</p>
+          )}
+        </div>
+      ) : (
+        <ul className="rows" ref={listRef} onKeyDown={onKeyDown} aria-label="Conversations, most urgent first">
+          {rows.map((item) => (
+            <ConversationRow
+              key={item.id}
+              item={item}
+              status={statusNow(item, now)}
+              soon={soonOverdueNow(item, now)}
+              selected={item.id === selectedId}
+              focusable={item.id === focusId}
+              onOpen={onOpen}
+            />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,114 @@
+import { useCallback, useEffect, useState } from 'react';
+import { store, useStore } from '../../app/store.js';
+import { ApiError, api } from '../../lib/api.js';
+import { formatDate, formatDateTime } from '../../lib/format.js';
+import { type ActiveItem, CHANNEL_LABEL } from '../../lib/types.js';
+
+const DAY = 86_400_000;
+const PAGE = 50;
+
+interface Page {
+  items: ActiveItem[];
+  nextCursor: string | null;
+}
+
+/**
+ * The All tab: conversations of the last 7 days, newest first. "Load more" pages through the
+ * window, then reaches a further week back, until the account's history window.
+ */
+export function AllList() {
+  const prefs = useStore((s) => s.datePrefs);
+  const selected = useStore((s) => s.allSelectedId);
+  const [items, setItems] = useState<ActiveItem[]>([]);
+  const [from, setFrom] = useState(() => Date.now() - 7 * DAY);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [end, setEnd] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async (fromMs: number, toMs: number | null, cur: string | null, append: boolean) => {
+    setBusy(true);
+    setError(null);
+    const qs = new URLSearchParams({ from: new Date(fromMs).toISOString(), limit: String(PAGE) });
+    if (toMs !== null) qs.set('to', new Date(toMs).toISOString());
+    if (cur) qs.set('cursor', cur);
+    try {
+      const page = await api.get<Page>(`/api/v1/conversations?${qs}`);
+      setItems((list) => {
+        const seen = new Set(list.map((i) => i.id));
+        return append ? [...list, ...page.items.filter((i) => !seen.has(i.id))] : page.items;
+      });
+      setCursor(page.nextCursor);
+      return page;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 400) setEnd(true);
+      else setError((err as Error).message);
+      return null;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    void load(Date.now() - 7 * DAY, null, null, false);
+  }, [load]);
+
+  async function loadMore() {
+    if (cursor) {
+      await load(from, null, cursor, true);
+      return;
+    }
+    // Everything since `from` is shown: reach one more week back.
+    const nextFrom = from - 7 * DAY;
+    const page = await load(nextFrom, from, null, true);
+    if (page) setFrom(nextFrom);
+  }
+
+  return (
+    <section className="list-pane all" aria-labelledby="all-title">
+      <div className="pane-head">
+        <h2 id="all-title">All conversations</h2>
+        <p className="muted">Since {formatDate(from, prefs)}, newest first</p>
+      </div>
+      {error ? (
+        <p className="form-error pad" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {items.length === 0 && !busy ? <p className="empty">No conversations in this period.</p> : null}
+      <ul className="rows">
+        {items.map((c) => (
+          <li key={c.id} className={`row tone-${c.state === 'closed' ? 'closed' : c.status}${selected === c.id ? ' selected' : ''}`}>
+            <button
+              type="button"
+              className="row-button"
+              aria-current={selected === c.id ? 'true' : undefined}
+              onClick={() => store.set({ allSelectedId: c.id })}
+            >
+              <span className="row-top">
+                <span className="row-name">{c.consumer.name}</span>
+                <span className="chip">{CHANNEL_LABEL[c.channel]}</span>
+                <span className="row-when">{formatDateTime(c.createdAt, prefs)}</span>
+              </span>
+              <span className="row-last">{c.lastMessage?.text ?? <span className="muted">No messages</span>}</span>
+              <span className="row-meta">
+                <span className={`pill pill-${c.state === 'closed' ? 'closed' : 'ongoing'}`}>
+                  {c.state === 'closed' ? 'Closed' : c.state === 'queued' ? 'In queue' : 'Open'}
+                </span>
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      <div className="load-more">
+        {end ? (
+          <p className="muted">That is the whole history window.</p>
+        ) : (
+          <button type="button" className="button" disabled={busy} onClick={() => void loadMore()}>
+            {busy ? 'Loading…' : 'Load more'}
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}

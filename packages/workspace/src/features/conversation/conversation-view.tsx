@@ -1,0 +1,270 @@
+import { useEffect, useRef, useState } from 'react';
+import { acceptOffer, closeConversation, copyTranscriptToHost, declineOffer, dismiss, goHome, resumeConversation, setTab } from '../../app/controller.js';
+import { useDirectory } from '../../app/directory.js';
+import { eventBus, store, toast, useStore } from '../../app/store.js';
+import { soonOverdueNow, statusNow } from '../../lib/active-list.js';
+import { api, seg } from '../../lib/api.js';
+import { slaText } from '../../lib/format.js';
+import { type ActiveItem, CHANNEL_LABEL, type ConversationDetails, type Message } from '../../lib/types.js';
+import { Icon } from '../../ui/icons.js';
+import { useNow } from '../../ui/use-now.js';
+import { Composer } from './composer.js';
+import { ConsumerInfo, WhyMe } from './consumer-info.js';
+import { Notes } from './notes.js';
+import { SlaDialog } from './sla-dialog.js';
+import { Transcript } from './transcript.js';
+import { TransferDialog } from './transfer-dialog.js';
+
+type TabId = 'transcript' | 'info' | 'why' | 'notes';
+const TABS: { id: TabId; label: string }[] = [
+  { id: 'transcript', label: 'Transcript' },
+  { id: 'info', label: 'Consumer info' },
+  { id: 'why', label: 'Why me' },
+  { id: 'notes', label: 'Notes' },
+];
+
+async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    const ta = document.createElement('textarea');
+    ta.value = text;
+    ta.setAttribute('readonly', '');
+    ta.style.position = 'fixed';
+    ta.style.opacity = '0';
+    document.body.appendChild(ta);
+    ta.select();
+    document.execCommand('copy');
+    ta.remove();
+  }
+}
+
+/** Orders messages: earlier conversations first, then by seq; drops duplicates by id. */
+function merge(list: Message[], more: Message[], currentId: string): Message[] {
+  const seen = new Set(list.map((m) => m.id));
+  const added = more.filter((m) => !seen.has(m.id));
+  if (added.length === 0) return list;
+  const all = [...list, ...added];
+  const order = new Map<string, number>();
+  for (const m of all) if (!order.has(m.conversationId)) order.set(m.conversationId, m.conversationId === currentId ? Number.MAX_SAFE_INTEGER : order.size);
+  return all.sort((a, b) => (order.get(a.conversationId) ?? 0) - (order.get(b.conversationId) ?? 0) || a.seq - b.seq);
+}
+
+/** The conversation mode: header with SLA and actions, then tabs (transcript, consumer info, why me, notes) and the composer. */
+export function ConversationView({ id, from }: { id: string; from: 'active' | 'all' }) {
+  const storeItem = useStore((s) => s.active[id]);
+  const me = useStore((s) => s.session?.user);
+  const epoch = useStore((s) => s.epoch);
+  const offer = useStore((s) => s.offers[id]);
+  const directory = useDirectory();
+  const now = useNow();
+  const [details, setDetails] = useState<ConversationDetails | null>(null);
+  const [messages, setMessages] = useState<Message[]>([]);
+  const [loading, setLoading] = useState(true);
+  const [tab, setTabId] = useState<TabId>('transcript');
+  const [dialog, setDialog] = useState<null | 'transfer' | 'sla'>(null);
+  const tabRefs = useRef<(HTMLButtonElement | null)[]>([]);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  const item: ActiveItem | undefined = storeItem ?? (details ? { ...details, consumer: { id: details.consumer.id, name: details.consumer.name } } : undefined);
+  const state = item?.state;
+
+  // Focus the heading when another conversation opens, so screen readers and keyboards start here.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the conversation changes
+  useEffect(() => {
+    setTabId('transcript');
+    setMessages([]);
+    setDetails(null);
+    headingRef.current?.focus();
+  }, [id]);
+
+  useEffect(() => {
+    let live = true;
+    void state;
+    void epoch;
+    api
+      .get<ConversationDetails>(`/api/v1/conversations/${seg(id)}`)
+      .then((d) => live && setDetails(d))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [id, state, epoch]);
+
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    void epoch;
+    api
+      .get<{ items: Message[] }>(`/api/v1/conversations/${seg(id)}/messages?includePrevious=true`)
+      .then((r) => live && setMessages((list) => merge(list, r.items, id)))
+      .catch((err) => live && toast(`Could not load the transcript: ${(err as Error).message}`, 'error'))
+      .finally(() => live && setLoading(false));
+    const off = eventBus.on((type, data) => {
+      const m = data as Message;
+      if (type === 'message.created' && m.conversationId === id) setMessages((list) => merge(list, [m], id));
+    });
+    return () => {
+      live = false;
+      off();
+    };
+  }, [id, epoch]);
+
+  if (!item) {
+    return (
+      <section className="detail-pane" aria-label="Conversation">
+        <p className="muted pad">Loading…</p>
+      </section>
+    );
+  }
+
+  const status = statusNow(item, now);
+  const soon = soonOverdueNow(item, now);
+  const mine = !!me && (item.agentId === me.id || me.role === 'manager');
+  const open = item.state === 'open';
+  const closed = item.state === 'closed';
+  const ringing = item.state === 'ringing';
+  const canAct = mine && (from === 'active' || !!storeItem);
+  const tone = ringing ? 'ringing' : soon && status === 'ongoing' ? 'soon' : status;
+
+  async function copy() {
+    try {
+      const text = await api.text(`/api/v1/conversations/${seg(id)}/transcript.txt`);
+      await copyText(text);
+      copyTranscriptToHost(id, text);
+      toast('Transcript copied to the clipboard');
+    } catch (err) {
+      toast(`Could not copy: ${(err as Error).message}`, 'error');
+    }
+  }
+
+  function onTabKey(e: React.KeyboardEvent, i: number) {
+    let n = i;
+    if (e.key === 'ArrowRight') n = (i + 1) % TABS.length;
+    else if (e.key === 'ArrowLeft') n = (i + TABS.length - 1) % TABS.length;
+    else if (e.key === 'Home') n = 0;
+    else if (e.key === 'End') n = TABS.length - 1;
+    else return;
+    e.preventDefault();
+    const t = TABS[n];
+    if (t) setTabId(t.id);
+    tabRefs.current[n]?.focus();
+  }
+
+  return (
+    <section className={`detail-pane conv tone-${tone}`} aria-labelledby={`conv-title-${id}`}>
+      <header className="conv-head">
+        <button
+          type="button"
+          className="icon-button back-button"
+          aria-label="Back to the list"
+          onClick={() => (from === 'all' ? store.set({ allSelectedId: null }) : goHome())}
+        >
+          <Icon name="chevron" />
+        </button>
+        <div className="conv-title">
+          <h2 id={`conv-title-${id}`} ref={headingRef} tabIndex={-1}>
+            {item.consumer.name}
+          </h2>
+          <p className="conv-sub">
+            <span className="chip">{CHANNEL_LABEL[item.channel]}</span>
+            <span className={`pill pill-${tone}`}>
+              {ringing ? 'Ringing' : soon && status === 'ongoing' ? 'Soon overdue' : status[0]?.toUpperCase() + status.slice(1)}
+            </span>
+            {item.slaDueAt && !closed ? (
+              <span className="conv-sla">
+                {slaText(item.slaDueAt, now)}
+                {item.manualSla ? ' (manual SLA)' : ''}
+              </span>
+            ) : null}
+            {!canAct && from === 'all' ? <span className="muted">Read only</span> : null}
+          </p>
+        </div>
+        <div className="conv-actions" role="toolbar" aria-label="Conversation actions">
+          <button type="button" className="button ghost" onClick={() => void copy()}>
+            <Icon name="copy" />
+            <span className="btn-label">Copy transcript</span>
+          </button>
+          {canAct && open ? (
+            <>
+              <button type="button" className="button ghost" onClick={() => setDialog('transfer')}>
+                <Icon name="transfer" />
+                <span className="btn-label">Transfer</span>
+              </button>
+              <button type="button" className="button ghost" onClick={() => setDialog('sla')}>
+                <Icon name="clock" />
+                <span className="btn-label">{item.manualSla ? 'Change SLA' : 'Set SLA'}</span>
+              </button>
+              <button type="button" className="button close-button" onClick={() => void closeConversation(id)}>
+                <Icon name="check" />
+                <span className="btn-label">Close</span>
+              </button>
+            </>
+          ) : null}
+          {closed && me && item.agentId === me.id ? (
+            <button type="button" className="button" onClick={() => void resumeConversation(id).then((ok) => ok && from === 'all' && setTab('active'))}>
+              <Icon name="undo" />
+              <span className="btn-label">Resume</span>
+            </button>
+          ) : null}
+          {closed && storeItem && from === 'active' ? (
+            <button type="button" className="button remove-button" onClick={() => void dismiss(id)}>
+              <Icon name="close" />
+              <span className="btn-label">Remove from list</span>
+            </button>
+          ) : null}
+          {ringing && offer ? (
+            <>
+              <button type="button" className="button primary" onClick={() => void acceptOffer(id)}>
+                Accept
+              </button>
+              <button type="button" className="button" onClick={() => void declineOffer(id)}>
+                Decline
+              </button>
+            </>
+          ) : null}
+        </div>
+      </header>
+      <div className="tabs-row" role="tablist" aria-label="Conversation details">
+        {TABS.map((t, i) => (
+          <button
+            key={t.id}
+            ref={(el) => {
+              tabRefs.current[i] = el;
+            }}
+            type="button"
+            role="tab"
+            id={`tab-${id}-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`panel-${id}-${t.id}`}
+            tabIndex={tab === t.id ? 0 : -1}
+            className="tab"
+            onClick={() => setTabId(t.id)}
+            onKeyDown={(e) => onTabKey(e, i)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div className="conv-body" role="tabpanel" id={`panel-${id}-${tab}`} aria-labelledby={`tab-${id}-${tab}`}>
+        {tab === 'transcript' ? (
+          <>
+            <Transcript messages={messages} conversationId={id} consumerName={item.consumer.name} directory={directory} loading={loading} />
+            {canAct && open ? (
+              <Composer conversationId={id} onSent={(m) => setMessages((list) => merge(list, [m], id))} />
+            ) : closed && me && item.agentId === me.id ? (
+              <p className="composer-note">This conversation is closed. Resume it to write to {item.consumer.name} again.</p>
+            ) : ringing ? (
+              <p className="composer-note">Accept the conversation to answer.</p>
+            ) : null}
+          </>
+        ) : null}
+        {tab === 'info' ? <ConsumerInfo details={details} directory={directory} /> : null}
+        {tab === 'why' ? <WhyMe details={details} directory={directory} /> : null}
+        {tab === 'notes' ? <Notes conversationId={id} directory={directory} /> : null}
+      </div>
+      {dialog === 'transfer' ? <TransferDialog conversationId={id} onClose={() => setDialog(null)} /> : null}
+      {dialog === 'sla' ? <SlaDialog item={item} onClose={() => setDialog(null)} /> : null}
+    </section>
+  );
+}

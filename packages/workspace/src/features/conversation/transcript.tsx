@@ -1,0 +1,115 @@
+import { Fragment, useEffect, useLayoutEffect, useRef } from 'react';
+import { nameOf } from '../../app/directory.js';
+import { useStore } from '../../app/store.js';
+import { type DatePrefs, dayKey, dayLabel, formatDate, formatTime } from '../../lib/format.js';
+import type { Directory, Message } from '../../lib/types.js';
+
+function FileView({ file }: { file: NonNullable<Message['file']> }) {
+  const kb = file.size >= 1024 * 1024 ? `${(file.size / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(file.size / 1024))} kB`;
+  if (file.contentType.startsWith('image/')) {
+    return (
+      <a className="msg-image" href={file.url} target="_blank" rel="noreferrer">
+        <img src={file.url} alt={file.name} loading="lazy" />
+      </a>
+    );
+  }
+  return (
+    <a className="msg-file" href={file.url} download={file.name}>
+      {file.name} <span className="muted">({kb})</span>
+    </a>
+  );
+}
+
+function separators(messages: Message[], currentId: string, prefs: DatePrefs, now: number) {
+  const out: { key: string; label: string; kind: 'conversation' | 'day' }[][] = [];
+  let lastConv = '';
+  let lastDay = '';
+  for (const m of messages) {
+    const seps: { key: string; label: string; kind: 'conversation' | 'day' }[] = [];
+    if (m.conversationId !== lastConv) {
+      const label = m.conversationId === currentId ? 'This conversation' : `Previous conversation · ${formatDate(m.createdAt, prefs)}`;
+      seps.push({ key: `c-${m.conversationId}`, label, kind: 'conversation' });
+      lastConv = m.conversationId;
+      lastDay = '';
+    }
+    const day = dayKey(m.createdAt, prefs.timeZone);
+    if (day !== lastDay) {
+      seps.push({ key: `d-${m.conversationId}-${day}`, label: dayLabel(m.createdAt, prefs, now), kind: 'day' });
+      lastDay = day;
+    }
+    out.push(seps);
+  }
+  return out;
+}
+
+/** The transcript, previous conversations first (scroll up), with conversation and date separators. */
+export function Transcript({
+  messages,
+  conversationId,
+  consumerName,
+  directory,
+  loading,
+}: {
+  messages: Message[];
+  conversationId: string;
+  consumerName: string;
+  directory: Directory | null;
+  loading: boolean;
+}) {
+  const prefs = useStore((s) => s.datePrefs);
+  const ref = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+  const seps = separators(messages, conversationId, prefs, Date.now());
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new conversation starts scrolled to the bottom
+  useEffect(() => {
+    stick.current = true;
+  }, [conversationId]);
+
+  return (
+    <div
+      className="transcript"
+      ref={ref}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: the transcript scrolls; keyboard users focus it to scroll
+      tabIndex={0}
+      role="log"
+      aria-label={`Transcript with ${consumerName}`}
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+      }}
+    >
+      {loading && messages.length === 0 ? <p className="muted center">Loading the transcript…</p> : null}
+      {!loading && messages.length === 0 ? <p className="muted center">No messages yet.</p> : null}
+      <ol className="messages">
+        {messages.map((m, i) => {
+          const who = m.senderType === 'consumer' ? consumerName : m.senderType === 'agent' ? nameOf(directory, m.senderId) : 'System';
+          const previous = m.conversationId !== conversationId;
+          return (
+            <Fragment key={m.id}>
+              {(seps[i] ?? []).map((s) => (
+                <li key={s.key} className={`sep sep-${s.kind}`}>
+                  <span>{s.label}</span>
+                </li>
+              ))}
+              <li className={`msg msg-${m.senderType}${previous ? ' msg-previous' : ''}`}>
+                <div className="msg-head">
+                  <span className="msg-who">{who}</span>
+                  <time dateTime={m.createdAt} title={`${formatDate(m.createdAt, prefs)} ${formatTime(m.createdAt, prefs)}`}>
+                    {formatTime(m.createdAt, prefs)}
+                  </time>
+                </div>
+                {m.text ? <p className="msg-text">{m.text}</p> : null}
+                {m.file ? <FileView file={m.file} /> : null}
+              </li>
+            </Fragment>
+          );
+        })}
+      </ol>
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+import { useEffect, useState } from 'react';
+import { transferConversation } from '../../app/controller.js';
+import { api } from '../../lib/api.js';
+import { type Directory, STATUS_LABEL } from '../../lib/types.js';
+import { Dialog } from '../../ui/dialog.js';
+import { StatusDot } from '../status/status-menu.js';
+
+/** Transfer to a skill (its queue) or an agent; the search box filters both. */
+export function TransferDialog({ conversationId, onClose }: { conversationId: string; onClose: () => void }) {
+  const [q, setQ] = useState('');
+  const [dir, setDir] = useState<Directory | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    const t = setTimeout(
+      () => {
+        api
+          .get<Directory>(`/api/v1/directory${q.trim() ? `?q=${encodeURIComponent(q.trim())}` : ''}`)
+          .then((d) => live && setDir(d))
+          .catch(() => live && setDir({ skills: [], agents: [] }));
+      },
+      q ? 150 : 0,
+    );
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [q]);
+
+  async function go(target: { skillId: string } | { agentId: string }, label: string) {
+    setBusy(true);
+    const ok = await transferConversation(conversationId, target, label);
+    setBusy(false);
+    if (ok) onClose();
+  }
+
+  return (
+    <Dialog title="Transfer conversation" onClose={onClose}>
+      <label className="field">
+        <span>Search skills and agents</span>
+        <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="e.g. Billing or Bob" />
+      </label>
+      {!dir ? <p className="muted">Loading…</p> : null}
+      {dir ? (
+        <div className="transfer-lists">
+          <section aria-labelledby="transfer-skills">
+            <h3 id="transfer-skills">Skills</h3>
+            {dir.skills.length === 0 ? <p className="muted">No skill matches.</p> : null}
+            <ul className="choice-list">
+              {dir.skills.map((s) => (
+                <li key={s.id}>
+                  <button type="button" className="choice" disabled={busy} onClick={() => void go({ skillId: s.id }, s.displayName)}>
+                    <span className="choice-name">{s.displayName}</span>
+                    <span className="choice-meta">{s.queued} waiting</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </section>
+          <section aria-labelledby="transfer-agents">
+            <h3 id="transfer-agents">Agents</h3>
+            {dir.agents.length === 0 ? <p className="muted">No agent matches.</p> : null}
+            <ul className="choice-list">
+              {dir.agents.map((a) => (
+                <li key={a.id}>
+                  <button type="button" className="choice" disabled={busy} onClick={() => void go({ agentId: a.id }, a.displayName)}>
+                    <span className="choice-name">
+                      <StatusDot status={a.status} /> {a.displayName}
+                    </span>
+                    <span className="choice-meta">
+                      {STATUS_LABEL[a.status]} · {a.load}/{a.maxConcurrent}
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </section>
+        </div>
+      ) : null}
+    </Dialog>
+  );
+}

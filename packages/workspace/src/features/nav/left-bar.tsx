@@ -1,0 +1,65 @@
+import { dismiss, goHome, openConversation } from '../../app/controller.js';
+import { useStore } from '../../app/store.js';
+import { statusNow } from '../../lib/active-list.js';
+import { Icon } from '../../ui/icons.js';
+import { useNow } from '../../ui/use-now.js';
+
+const initials = (name: string) =>
+  name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => w[0]?.toUpperCase())
+    .join('') || '?';
+
+/** The left bar: Home (the full Active list) and the conversations opened this shift; closed ones get an "x". */
+export function LeftBar() {
+  const pinned = useStore((s) => s.pinned);
+  const active = useStore((s) => s.active);
+  const selectedId = useStore((s) => s.selectedId);
+  const tab = useStore((s) => s.tab);
+  const panel = useStore((s) => s.panel);
+  const now = useNow();
+  const home = tab === 'active' && selectedId === null && panel === null;
+  return (
+    <nav className="leftbar" aria-label="Opened conversations">
+      <button type="button" className={`home-button${home ? ' current' : ''}`} onClick={goHome} aria-current={home ? 'page' : undefined}>
+        <Icon name="home" />
+        <span className="leftbar-label">Home</span>
+      </button>
+      <ul className="pins">
+        {pinned.map((id) => {
+          const item = active[id];
+          if (!item) return null;
+          const status = statusNow(item, now);
+          const current = tab === 'active' && selectedId === id;
+          return (
+            <li key={id} className={`pin tone-${status}${current ? ' current' : ''}`}>
+              <button
+                type="button"
+                className="pin-open"
+                onClick={() => openConversation(id)}
+                aria-current={current ? 'page' : undefined}
+                aria-label={`${item.consumer.name}, ${status}${item.unread > 0 ? ', new message' : ''}`}
+                title={item.consumer.name}
+              >
+                <span className="avatar" aria-hidden="true">
+                  {initials(item.consumer.name)}
+                </span>
+                <span className="pin-name" aria-hidden="true">
+                  {item.consumer.name}
+                </span>
+                {item.unread > 0 && status !== 'closed' ? <span className="unread-dot" aria-hidden="true" /> : null}
+              </button>
+              {status === 'closed' ? (
+                <button type="button" className="pin-remove" aria-label={`Remove ${item.consumer.name} from your list`} onClick={() => void dismiss(id)}>
+                  <Icon name="close" size={14} />
+                </button>
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,120 @@
+import { type EventEnvelope, SeqTracker } from '@parley/contract';
+import { io, type Socket } from 'socket.io-client';
+
+export type ConnectionState = 'connecting' | 'online' | 'offline';
+
+export interface RealtimeHandlers {
+  onEvent(e: EventEnvelope): void;
+  onState(state: ConnectionState): void;
+  /** The server could not replay what was missed: reload state over HTTP. */
+  onResync(): void;
+  onUnauthorized(): void;
+}
+
+/**
+ * The agent's realtime stream. `hello` gives the baseline seq; every event goes through a
+ * SeqTracker (a gap asks for `sync`, duplicates are dropped); after a reconnect the client emits
+ * `sync { afterSeq }` and so receives exactly what it missed, in order. When the browser reports
+ * it is offline the socket is closed at once (the banner shows) and reopened when it is back.
+ */
+export class Realtime {
+  private socket: Socket | null = null;
+  private tracker: SeqTracker | null = null;
+  private early: EventEnvelope[] = [];
+  private stopped = false;
+
+  constructor(
+    private readonly token: string,
+    private readonly h: RealtimeHandlers,
+  ) {}
+
+  get seq(): number {
+    return this.tracker?.seq ?? -1;
+  }
+
+  start(): void {
+    this.stopped = false;
+    const socket = io('/agent', {
+      auth: { token: this.token },
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 4000,
+    });
+    this.socket = socket;
+    this.h.onState('connecting');
+    socket.on('hello', (hello: { seq: number }) => {
+      if (!this.tracker) {
+        this.tracker = new SeqTracker(
+          hello.seq,
+          (e) => this.h.onEvent(e),
+          (afterSeq) => this.sync(afterSeq),
+        );
+        const early = this.early;
+        this.early = [];
+        for (const e of early) this.receive(e);
+      } else if (hello.seq < this.tracker.seq) {
+        // The server's log is behind us (restored database): start over from HTTP.
+        this.tracker.reset(hello.seq);
+        this.h.onResync();
+      } else if (hello.seq > this.tracker.seq) {
+        this.sync(this.tracker.seq);
+      }
+      this.h.onState('online');
+    });
+    socket.on('event', (e: EventEnvelope) => this.receive(e));
+    socket.on('disconnect', (reason) => {
+      if (this.stopped) return;
+      this.h.onState(navigator.onLine === false ? 'offline' : 'connecting');
+      // The server closed us (e.g. a revoked token): try once more; an auth error signs out.
+      if (reason === 'io server disconnect') setTimeout(() => !this.stopped && socket.connect(), 1000);
+    });
+    socket.on('connect_error', (err) => {
+      if (err.message === 'unauthorized') {
+        this.stop();
+        this.h.onUnauthorized();
+        return;
+      }
+      this.h.onState('offline');
+    });
+    window.addEventListener('offline', this.onOffline);
+    window.addEventListener('online', this.onOnline);
+  }
+
+  private receive(e: EventEnvelope): void {
+    if (!this.tracker) {
+      this.early.push(e);
+      return;
+    }
+    if (e.type === 'resync.required') {
+      this.tracker.reset(e.seq);
+      this.h.onResync();
+      return;
+    }
+    this.tracker.receive(e);
+  }
+
+  private sync(afterSeq: number): void {
+    this.socket?.emit('sync', { afterSeq });
+  }
+
+  private onOffline = () => {
+    this.socket?.disconnect();
+    this.h.onState('offline');
+  };
+
+  private onOnline = () => {
+    if (this.stopped || !this.socket || this.socket.connected) return;
+    this.h.onState('connecting');
+    this.socket.connect();
+  };
+
+  stop(): void {
+    this.stopped = true;
+    window.removeEventListener('offline', this.onOffline);
+    window.removeEventListener('online', this.onOnline);
+    this.socket?.removeAllListeners();
+    this.socket?.disconnect();
+    this.socket = null;
+  }
+}
