@@ -22,6 +22,7 @@ import { notesRoutes } from './http/routes/notes.routes.js';
 import { skillsRoutes } from './http/routes/skills.routes.js';
 import type { RouteContext } from './http/routes/types.js';
 import { usersRoutes } from './http/routes/users.routes.js';
+import { registerWidget } from './http/widget.js';
 import { attachRealtime, type Realtime } from './realtime/socket.js';
 import type { Deps } from './services/context.js';
 import { createRoutingKicker } from './services/routing.service.js';
@@ -130,6 +131,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   consumerRoutes(app, ctx);
   contentRoutes(app, ctx);
   notesRoutes(app, ctx);
+  registerWidget(app);
 
   await app.ready();
   if (opts.timers !== 'manual') timers.start();

@@ -5,11 +5,14 @@ import { Redis } from 'ioredis';
 import { Server, type Socket } from 'socket.io';
 import { authenticateConsumer, authenticateUser } from '../services/auth.service.js';
 import type { Deps, Publisher } from '../services/context.js';
+import { findConversation } from '../storage/repos/conversations.repo.js';
 import { lastSeq, oldestSeq, type Recipient, readEventsAfter, type StoredEvent } from '../storage/repos/events.repo.js';
+import { findUser } from '../storage/repos/users.repo.js';
 import { namespaceOf, roomOf } from './audience.js';
 
 const SYNC_PAGE = 500;
 const SYNC_MAX = 10_000;
+const TYPING_THROTTLE_MS = 2000;
 
 export interface Realtime {
   io: Server;
@@ -96,6 +99,35 @@ export async function attachRealtime(server: HttpServer, getDeps: () => Deps, op
   };
   agents.on('connection', onConnection);
   consumers.on('connection', onConnection);
+  agents.on('connection', (socket) => relayTyping(socket, socket.data as SocketData));
+
+  /**
+   * Ephemeral "agent is typing": the agent emits `typing { conversationId }`; the conversation's
+   * consumer gets the socket event `typing { conversationId, agent: { displayName } }` — not stored,
+   * no seq, not replayed by sync. Only the assigned agent (or a manager) of an open conversation;
+   * at most one relay per conversation every TYPING_THROTTLE_MS per socket.
+   */
+  function relayTyping(socket: Socket, data: SocketData): void {
+    const last = new Map<string, number>();
+    socket.on('typing', async (req: unknown) => {
+      const conversationId = (req as { conversationId?: unknown } | null)?.conversationId;
+      if (typeof conversationId !== 'string' || conversationId.length === 0 || conversationId.length > 100) return;
+      const deps = getDeps();
+      const now = deps.clock.now();
+      if (now - (last.get(conversationId) ?? 0) < TYPING_THROTTLE_MS) return;
+      if (last.size > 200) last.clear();
+      last.set(conversationId, now);
+      try {
+        const c = await findConversation(deps.db.kysely, data.accountId, conversationId);
+        if (c?.state !== 'open') return;
+        const user = await findUser(deps.db.kysely, data.accountId, data.recipient.id);
+        if (!user || (c.agentId !== user.id && user.role !== 'manager')) return;
+        consumers.to(roomOf({ kind: 'consumer', id: c.consumerId })).emit('typing', { conversationId, agent: { displayName: user.displayName } });
+      } catch (err) {
+        deps.log.warn({ err }, 'typing relay failed');
+      }
+    });
+  }
 
   async function replay(socket: Socket, data: SocketData, afterSeq: number): Promise<void> {
     const deps = getDeps();

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type AccountSettings, type AccountSettingsPatch, DEFAULT_ACCOUNT_SETTINGS } from '@parley/contract';
 import { DomainError, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { findAccount, insertAccount, saveSettings } from '../storage/repos/accounts.repo.js';
+import { findAccount, insertAccount, saveIdentitySecret, saveSettings } from '../storage/repos/accounts.repo.js';
 import { findUserByUsername, insertUser } from '../storage/repos/users.repo.js';
 import type { Deps } from './context.js';
 import { hashPassword } from './passwords.js';
@@ -82,4 +82,21 @@ export async function patchSettings(deps: Deps, accountId: string, patch: Accoun
   });
   deps.kickRouting(accountId);
   return next;
+}
+
+/** The secret brands sign consumer identity tokens with (HS256, key = the secret's UTF-8 bytes). */
+export async function getIdentitySecret(deps: Deps, accountId: string): Promise<{ secret: string }> {
+  const a = await findAccount(deps.db.kysely, accountId);
+  if (!a) throw notFound('account');
+  return { secret: a.identitySecret };
+}
+
+/** A new identity secret: tokens signed with the old one stop working at once (sessions already made stay valid). */
+export async function rotateIdentitySecret(deps: Deps, accountId: string): Promise<{ secret: string }> {
+  const secret = randomBytes(32).toString('base64url');
+  await deps.db.transaction(async (tx) => {
+    if (!(await findAccount(tx, accountId))) throw notFound('account');
+    await saveIdentitySecret(tx, accountId, secret);
+  });
+  return { secret };
 }

@@ -1,14 +1,63 @@
-import { invalid, notFound } from '../domain/errors.js';
+import type { Message } from '@parley/contract';
+import { errors as joseErrors, jwtVerify } from 'jose';
+import { DomainError, invalid, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { findAccount } from '../storage/repos/accounts.repo.js';
-import { type CustomVariables, insertConsumer } from '../storage/repos/consumers.repo.js';
+import type { Tx } from '../storage/db.js';
+import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
+import {
+  type ConsumerRecord,
+  type CustomVariables,
+  findConsumerByExternalId,
+  insertConsumer,
+  listConversationsOfConsumer,
+  updateConsumer,
+} from '../storage/repos/consumers.repo.js';
+import { listMessages, toWireMessage } from '../storage/repos/messages.repo.js';
 import { insertConsumerSession } from '../storage/repos/tokens.repo.js';
+import { findUser } from '../storage/repos/users.repo.js';
 import type { Deps } from './context.js';
+import type { ConsumerPrincipal } from './principal.js';
 import { hashToken, newToken } from './tokens.js';
+import { type ConsumerConversationView, toConsumerView } from './views.js';
 
 export const CONSUMER_TOKEN_TTL_MS = 90 * 24 * 3600_000;
+const DAY = 24 * 3600_000;
 
-/** A web consumer session: a new consumer identity and a bearer token for the consumer API. */
+/** What a brand-signed identity token says about its consumer. */
+export interface VerifiedIdentity {
+  externalId: string;
+  name: string | undefined;
+}
+
+/**
+ * Verifies a brand-signed identity token: an HS256 JWT whose key is the account's identity
+ * secret (its UTF-8 bytes, as most JWT libraries use a string secret). `sub` is the brand's own
+ * id for the person; `name` is optional; `exp`/`nbf` are checked when present. Anything else
+ * (bad signature, other algorithm, expired, no `sub`) → 401.
+ */
+export async function verifyIdentityToken(account: Account, token: string, now: number): Promise<VerifiedIdentity> {
+  try {
+    const { payload } = await jwtVerify(token, new TextEncoder().encode(account.identitySecret), {
+      algorithms: ['HS256'],
+      currentDate: new Date(now),
+      clockTolerance: 30,
+    });
+    const sub = payload.sub;
+    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200) throw new DomainError('unauthorized', 'identity token: sub is required');
+    const name = typeof payload.name === 'string' && payload.name.trim() ? payload.name.trim().slice(0, 120) : undefined;
+    return { externalId: sub, name };
+  } catch (err) {
+    if (err instanceof DomainError) throw err;
+    const detail = err instanceof joseErrors.JWTExpired ? 'identity token expired' : 'identity token is not valid for this account';
+    throw new DomainError('unauthorized', detail);
+  }
+}
+
+/**
+ * A web consumer session and a bearer token for the consumer API. Without an identity token each
+ * session is a new anonymous consumer; with one, the consumer is found (or made) by the token's
+ * `sub`, so the same person gets the same consumer, and their history, on every device.
+ */
 export async function createConsumerSession(
   deps: Deps,
   input: {
@@ -20,30 +69,109 @@ export async function createConsumerSession(
   },
 ): Promise<{ consumerToken: string; consumerId: string }> {
   if (input.channelId) throw invalid('channelId: no such web channel', 'channelId');
-  if (input.identityToken) throw invalid('identity tokens are not enabled for this account', 'identityToken');
   const now = deps.clock.now();
-  const consumerId = newId();
   const consumerToken = newToken('cst');
-  await deps.db.transaction(async (tx) => {
-    if (!(await findAccount(tx, input.accountId))) throw notFound('account');
-    await insertConsumer(tx, {
-      id: consumerId,
-      accountId: input.accountId,
-      channel: 'web',
-      channelId: null,
-      externalId: null,
-      name: input.name ?? 'Visitor',
-      customVariables: input.customVariables ?? {},
-      lastAgentId: null,
-      createdAt: now,
-    });
+  const consumerId = await deps.db.transaction(async (tx) => {
+    const account = await findAccount(tx, input.accountId);
+    if (!account) throw notFound('account');
+    const identity = input.identityToken ? await verifyIdentityToken(account, input.identityToken, now) : undefined;
+    const consumer = identity ? await identifiedConsumer(tx, account, identity, input, now) : await anonymousConsumer(tx, account, input, now);
     await insertConsumerSession(tx, {
       hash: hashToken(consumerToken),
       accountId: input.accountId,
-      consumerId,
+      consumerId: consumer.id,
       createdAt: now,
       expiresAt: now + CONSUMER_TOKEN_TTL_MS,
     });
+    return consumer.id;
   });
   return { consumerToken, consumerId };
+}
+
+async function anonymousConsumer(
+  tx: Tx,
+  account: Account,
+  input: { name?: string | undefined; customVariables?: CustomVariables | undefined },
+  now: number,
+): Promise<ConsumerRecord> {
+  const c: ConsumerRecord = {
+    id: newId(),
+    accountId: account.id,
+    channel: 'web',
+    channelId: null,
+    externalId: null,
+    name: input.name ?? 'Visitor',
+    customVariables: input.customVariables ?? {},
+    lastAgentId: null,
+    createdAt: now,
+  };
+  await insertConsumer(tx, c);
+  return c;
+}
+
+/** Find-or-create by (account, web, sub); the token's `name` (else the given one) and new custom variables update it. */
+async function identifiedConsumer(
+  tx: Tx,
+  account: Account,
+  identity: VerifiedIdentity,
+  input: { name?: string | undefined; customVariables?: CustomVariables | undefined },
+  now: number,
+): Promise<ConsumerRecord> {
+  const name = identity.name ?? input.name;
+  const existing = await findConsumerByExternalId(tx, account.id, 'web', null, identity.externalId);
+  if (existing) {
+    const next = { ...existing, name: name ?? existing.name, customVariables: { ...existing.customVariables, ...input.customVariables } };
+    if (next.name !== existing.name || JSON.stringify(next.customVariables) !== JSON.stringify(existing.customVariables)) await updateConsumer(tx, next);
+    return next;
+  }
+  const c: ConsumerRecord = {
+    id: newId(),
+    accountId: account.id,
+    channel: 'web',
+    channelId: null,
+    externalId: identity.externalId,
+    name: name ?? 'Visitor',
+    customVariables: input.customVariables ?? {},
+    lastAgentId: null,
+    createdAt: now,
+  };
+  await insertConsumer(tx, c);
+  return c;
+}
+
+export interface ConsumerHistory {
+  /** Oldest first; the last one may still be open. */
+  conversations: ConsumerConversationView[];
+  messages: Message[];
+}
+
+/** The consumer's own conversations (the newest `limit`, within the account's history window) with their messages. */
+export async function consumerHistory(deps: Deps, p: ConsumerPrincipal, limit: number): Promise<ConsumerHistory> {
+  const tx = deps.db.kysely;
+  const account = await findAccount(tx, p.accountId);
+  if (!account) throw notFound('account');
+  const since = deps.clock.now() - account.settings.historyMonths * 31 * DAY;
+  const conversations = (await listConversationsOfConsumer(tx, p.accountId, p.consumerId, since, limit)).reverse();
+  const agents = new Map<string, { id: string; displayName: string } | null>();
+  const views: ConsumerConversationView[] = [];
+  for (const c of conversations) {
+    let agent: { id: string; displayName: string } | null = null;
+    const agentId = c.state === 'open' ? c.agentId : c.state === 'closed' ? c.lastAgentId : null;
+    if (agentId) {
+      if (!agents.has(agentId)) {
+        const u = await findUser(tx, p.accountId, agentId);
+        agents.set(agentId, u ? { id: u.id, displayName: u.displayName } : null);
+      }
+      agent = agents.get(agentId) ?? null;
+    }
+    views.push(toConsumerView(c, agent));
+  }
+  const order = new Map(conversations.map((c, i) => [c.id, i]));
+  const messages = await listMessages(
+    tx,
+    p.accountId,
+    conversations.map((c) => c.id),
+  );
+  messages.sort((a, b) => (order.get(a.conversationId) ?? 0) - (order.get(b.conversationId) ?? 0) || a.seq - b.seq);
+  return { conversations: views, messages: messages.map(toWireMessage) };
 }

@@ -1,5 +1,6 @@
 import { AccountSettings, AccountSettingsPatch } from '@parley/contract';
-import { getSettings, patchSettings } from '../../services/accounts.service.js';
+import { z } from 'zod';
+import { getIdentitySecret, getSettings, patchSettings, rotateIdentitySecret } from '../../services/accounts.service.js';
 import { userOf } from '../auth.js';
 import { bearerAuth, type RouteContext, type ZApp } from './types.js';
 
@@ -12,5 +13,27 @@ export function accountRoutes(app: ZApp, { deps, guards }: RouteContext): void {
     '/api/v1/account/settings',
     { onRequest: guards.manager, schema: { tags, security: bearerAuth, body: AccountSettingsPatch, response: { 200: AccountSettings } } },
     async (req) => patchSettings(deps, userOf(req).accountId, req.body),
+  );
+  const IdentitySecret = z.object({ secret: z.string() }).describe('HS256 key (its UTF-8 bytes) for consumer identity tokens');
+  app.get(
+    '/api/v1/account/identity-secret',
+    {
+      onRequest: guards.manager,
+      schema: { tags, security: bearerAuth, summary: 'The secret that signs web consumer identity tokens', response: { 200: IdentitySecret } },
+    },
+    async (req) => getIdentitySecret(deps, userOf(req).accountId),
+  );
+  app.post(
+    '/api/v1/account/identity-secret/rotate',
+    {
+      onRequest: guards.manager,
+      schema: {
+        tags,
+        security: bearerAuth,
+        summary: 'Replace the identity secret (tokens signed with the old one are refused)',
+        response: { 200: IdentitySecret },
+      },
+    },
+    async (req) => rotateIdentitySecret(deps, userOf(req).accountId),
   );
 }

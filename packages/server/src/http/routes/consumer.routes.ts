@@ -1,6 +1,6 @@
 import { ConsumerOpenConversationRequest, ConsumerSessionRequest, Message, SendMessageRequest } from '@parley/contract';
 import { z } from 'zod';
-import { createConsumerSession } from '../../services/consumers.service.js';
+import { consumerHistory, createConsumerSession } from '../../services/consumers.service.js';
 import { getConsumerConversation, listConsumerMessages, openConversation, sendMessage } from '../../services/conversations.service.js';
 import { closeByConsumer, markUrgent } from '../../services/lifecycle.service.js';
 import { listAccountSkills } from '../../services/skills.service.js';
@@ -47,6 +47,20 @@ export function consumerRoutes(app: ZApp, { deps, guards }: RouteContext): void 
       },
     },
     async (req) => ({ items: (await listAccountSkills(deps, req.query.accountId)).map((s) => ({ id: s.id, name: s.name })) }),
+  );
+  app.get(
+    '/api/v1/consumer/history',
+    {
+      onRequest: guards.consumer,
+      schema: {
+        tags,
+        security,
+        summary: "The consumer's own conversations (newest `limit`, oldest first) with their messages: earlier ones and the open one",
+        querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(50).default(10) }),
+        response: { 200: z.object({ conversations: z.array(ConsumerConversation), messages: z.array(Message) }) },
+      },
+    },
+    async (req) => consumerHistory(deps, consumerOf(req), req.query.limit),
   );
   app.post(
     '/api/v1/consumer/conversations',

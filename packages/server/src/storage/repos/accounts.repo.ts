@@ -58,3 +58,7 @@ export async function countAccounts(tx: Tx): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+export async function saveIdentitySecret(tx: Tx, id: string, secret: string): Promise<void> {
+  await tx.updateTable('accounts').set({ identity_secret: secret }).where('id', '=', id).execute();
+}

@@ -1,5 +1,7 @@
 import type { Channel } from '@parley/contract';
+import type { Conversation } from '../../domain/conversation.js';
 import type { Tx } from '../db.js';
+import { toConversation } from './conversations.repo.js';
 import { parseJson } from './json.js';
 
 export type CustomVariables = Record<string, string | number | boolean>;
@@ -86,4 +88,19 @@ export async function updateConsumer(tx: Tx, c: ConsumerRecord): Promise<void> {
 
 export async function setConsumerLastAgent(tx: Tx, accountId: string, consumerId: string, agentId: string): Promise<void> {
   await tx.updateTable('consumers').set({ last_agent_id: agentId }).where('account_id', '=', accountId).where('id', '=', consumerId).execute();
+}
+
+/** A consumer's conversations created since `since`, newest first (at most `limit`). */
+export async function listConversationsOfConsumer(tx: Tx, accountId: string, consumerId: string, since: number, limit: number): Promise<Conversation[]> {
+  const rows = await tx
+    .selectFrom('conversations')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('consumer_id', '=', consumerId)
+    .where('created_at', '>=', since)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(toConversation);
 }

@@ -1,0 +1,111 @@
+/** The consumer API over fetch. The frame is same-origin with Parley, so paths are relative. */
+import type { Message, Problem } from '@parley/contract';
+import type { ConsumerConversation, SurveyAnswers } from './logic.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface History {
+  conversations: ConsumerConversation[];
+  messages: Message[];
+}
+
+export class ConsumerApi {
+  token: string | undefined;
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    let payload: BodyInit | undefined;
+    if (body instanceof FormData) payload = body;
+    else if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    let res: Response;
+    try {
+      res = await fetch(path, { method, headers, ...(payload !== undefined && { body: payload }) });
+    } catch {
+      throw new ApiError(0, 'network', 'You seem to be offline. Check your connection and try again.');
+    }
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok) {
+      const p = json as Partial<Problem> | undefined;
+      throw new ApiError(res.status, p?.code ?? 'error', p?.detail ?? `Request failed (${res.status})`);
+    }
+    return json as T;
+  }
+
+  session(input: {
+    accountId: string;
+    name?: string | undefined;
+    identityToken?: string | undefined;
+    customVariables?: Record<string, string | number | boolean> | undefined;
+  }) {
+    return this.call<{ consumerToken: string; consumerId: string }>('POST', '/api/v1/consumer/session', input);
+  }
+
+  skills(accountId: string) {
+    return this.call<{ items: { id: string; name: string }[] }>('GET', `/api/v1/consumer/skills?accountId=${encodeURIComponent(accountId)}`);
+  }
+
+  history() {
+    return this.call<History>('GET', '/api/v1/consumer/history');
+  }
+
+  openConversation(input: { skillId?: string | undefined; text?: string | undefined }) {
+    return this.call<ConsumerConversation>('POST', '/api/v1/consumer/conversations', input);
+  }
+
+  conversation(id: string) {
+    return this.call<ConsumerConversation>('GET', `/api/v1/consumer/conversations/${encodeURIComponent(id)}`);
+  }
+
+  messages(id: string, after = 0) {
+    return this.call<{ items: Message[] }>('GET', `/api/v1/consumer/conversations/${encodeURIComponent(id)}/messages?after=${after}`);
+  }
+
+  send(id: string, text: string, clientMessageId: string) {
+    return this.call<Message>('POST', `/api/v1/consumer/conversations/${encodeURIComponent(id)}/messages`, { text, clientMessageId });
+  }
+
+  sendPhoto(id: string, file: File, clientMessageId: string) {
+    const form = new FormData();
+    form.append('clientMessageId', clientMessageId);
+    form.append('file', file, file.name);
+    return this.call<Message>('POST', `/api/v1/consumer/conversations/${encodeURIComponent(id)}/messages`, form);
+  }
+
+  urgent(id: string) {
+    return this.call<ConsumerConversation>('POST', `/api/v1/consumer/conversations/${encodeURIComponent(id)}/urgent`);
+  }
+
+  close(id: string) {
+    return this.call<ConsumerConversation>('POST', `/api/v1/consumer/conversations/${encodeURIComponent(id)}/close`);
+  }
+
+  survey(id: string, answers: SurveyAnswers) {
+    return this.call<unknown>('POST', `/api/v1/consumer/conversations/${encodeURIComponent(id)}/survey`, { answers });
+  }
+
+  /** A file of the conversation, fetched with the consumer token (an <img src> could not send it). */
+  async file(url: string): Promise<Blob> {
+    const res = await fetch(url, { headers: this.token ? { authorization: `Bearer ${this.token}` } : {} });
+    if (!res.ok) throw new ApiError(res.status, 'file', `Could not load the file (${res.status})`);
+    return res.blob();
+  }
+}

@@ -1,0 +1,176 @@
+/** Pure rules of the chat frame: no DOM, no network (unit-tested in logic.test.ts). */
+import type { Message } from '@parley/contract';
+
+export type ConversationState = 'queued' | 'ringing' | 'open' | 'closed';
+
+/** The consumer's view of a conversation (GET /api/v1/consumer/conversations/{id}). */
+export interface ConsumerConversation {
+  id: string;
+  state: ConversationState;
+  skillId: string | null;
+  channel: string;
+  agent: { id: string; displayName: string } | null;
+  awaiting: 'agent' | 'consumer';
+  urgent: boolean;
+  createdAt: string;
+  closedAt: string | null;
+  closedBy: 'agent' | 'consumer' | 'system' | null;
+  queuePosition?: number | null;
+  expectedResponseSec?: number | null;
+}
+
+export interface SurveyQuestion {
+  id: string;
+  type: 'csat' | 'nps' | 'text' | 'choice';
+  text: string;
+  choices?: string[];
+}
+
+export interface SurveyRequest {
+  conversationId: string;
+  questions: SurveyQuestion[];
+  expiresAt: string;
+}
+
+/** A message as the frame shows it: a stored one, or one of ours still on its way. */
+export interface ChatMessage {
+  key: string;
+  conversationId: string;
+  seq: number;
+  senderType: Message['senderType'];
+  text: string | null;
+  file: Message['file'];
+  createdAt: string;
+  clientMessageId: string | null;
+  status: 'sent' | 'sending' | 'failed';
+  /** A local image picked for sending, shown while it uploads. */
+  localPreview?: string;
+}
+
+export const fromWire = (m: Message): ChatMessage => ({
+  key: m.clientMessageId && m.senderType === 'consumer' ? `c:${m.clientMessageId}` : m.id,
+  conversationId: m.conversationId,
+  seq: m.seq,
+  senderType: m.senderType,
+  text: m.text,
+  file: m.file,
+  createdAt: m.createdAt,
+  clientMessageId: m.clientMessageId,
+  status: 'sent',
+});
+
+/**
+ * Merge a message into a conversation's list: a stored message replaces the pending one with
+ * the same clientMessageId (ours) or the same id (a duplicate from sync); order by seq, pending
+ * ones last. Returns a new array.
+ */
+export function upsertMessage(list: readonly ChatMessage[], m: ChatMessage): ChatMessage[] {
+  const out = list.filter((x) => x.key !== m.key);
+  out.push(m);
+  return out.sort(compareMessages);
+}
+
+function compareMessages(a: ChatMessage, b: ChatMessage): number {
+  const pa = a.status === 'sent' ? 0 : 1;
+  const pb = b.status === 'sent' ? 0 : 1;
+  if (pa !== pb) return pa - pb;
+  if (pa === 1) return a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0;
+  return a.seq - b.seq;
+}
+
+/** "about 3 minutes": a human phrase for an expected wait in seconds. */
+export function formatWait(sec: number): string {
+  if (sec < 60) return 'less than a minute';
+  const min = Math.round(sec / 60);
+  if (min < 60) return `about ${min} minute${min === 1 ? '' : 's'}`;
+  const h = Math.round(min / 60);
+  if (h < 24) return `about ${h} hour${h === 1 ? '' : 's'}`;
+  const d = Math.round(h / 24);
+  return `about ${d} day${d === 1 ? '' : 's'}`;
+}
+
+/** The waiting line shown above the messages while no agent has the conversation. */
+export function queueLine(c: Pick<ConsumerConversation, 'state' | 'queuePosition' | 'expectedResponseSec'>): string | null {
+  if (c.state !== 'queued' && c.state !== 'ringing') return null;
+  if (c.state === 'ringing') return 'Connecting you to an agent…';
+  const parts: string[] = [];
+  if (typeof c.queuePosition === 'number') parts.push(c.queuePosition <= 1 ? 'You are next in line.' : `You are number ${c.queuePosition} in line.`);
+  else parts.push('Waiting for an agent.');
+  if (typeof c.expectedResponseSec === 'number') parts.push(`Expected reply in ${formatWait(c.expectedResponseSec)}.`);
+  return parts.join(' ');
+}
+
+/** Whether the consumer may still mark the conversation urgent. */
+export const canMarkUrgent = (c: Pick<ConsumerConversation, 'state' | 'urgent' | 'awaiting'>): boolean =>
+  c.state !== 'closed' && !c.urgent && c.awaiting === 'agent';
+
+/** The `sub` of a JWT, read without verifying (the server verifies): to tell identities apart in storage. */
+export function jwtSubject(token: string): string | null {
+  const part = token.split('.')[1];
+  if (!part) return null;
+  try {
+    const b64 = part
+      .replace(/-/g, '+')
+      .replace(/_/g, '/')
+      .padEnd(Math.ceil(part.length / 4) * 4, '=');
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const json: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    const sub = (json as { sub?: unknown } | null)?.sub;
+    return typeof sub === 'string' ? sub : null;
+  } catch {
+    return null;
+  }
+}
+
+export type SurveyAnswers = Record<string, string | number>;
+
+/** Validates a filled survey form: rating questions need a value in range; text may be empty. */
+export function surveyAnswers(questions: readonly SurveyQuestion[], raw: Record<string, string | undefined>): { answers: SurveyAnswers; missing: string[] } {
+  const answers: SurveyAnswers = {};
+  const missing: string[] = [];
+  for (const q of questions) {
+    const v = raw[q.id]?.trim() ?? '';
+    if (q.type === 'csat' || q.type === 'nps') {
+      const n = Number(v);
+      const max = q.type === 'csat' ? 5 : 10;
+      const min = q.type === 'csat' ? 1 : 0;
+      if (v === '' || !Number.isInteger(n) || n < min || n > max) missing.push(q.id);
+      else answers[q.id] = n;
+    } else if (q.type === 'choice') {
+      if (v === '' || (q.choices && !q.choices.includes(v))) missing.push(q.id);
+      else answers[q.id] = v;
+    } else if (v !== '') answers[q.id] = v.slice(0, 2000);
+  }
+  return { answers, missing };
+}
+
+export const CSAT_LABELS = ['Very dissatisfied', 'Dissatisfied', 'Neutral', 'Satisfied', 'Very satisfied'];
+
+/** Photos a consumer may send (the server checks the content again). */
+export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/gif'];
+export const MAX_PHOTO_BYTES = 25 * 1024 * 1024;
+
+export function checkPhoto(f: { type: string; size: number }): string | null {
+  if (!PHOTO_TYPES.includes(f.type)) return 'Only JPEG, PNG and GIF photos can be sent.';
+  if (f.size === 0) return 'That file is empty.';
+  if (f.size > MAX_PHOTO_BYTES) return 'That photo is too large (25 MB at most).';
+  return null;
+}
+
+export const isImage = (contentType: string): boolean => /^image\/(jpeg|png|gif|webp)$/.test(contentType);
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Day label of a conversation divider: "Today", "Yesterday" or a date. */
+export function dayLabel(iso: string, now: Date, locale?: string): string {
+  const d = new Date(iso);
+  const startOf = (x: Date) => new Date(x.getFullYear(), x.getMonth(), x.getDate()).getTime();
+  const days = Math.round((startOf(now) - startOf(d)) / 86_400_000);
+  if (days === 0) return 'Today';
+  if (days === 1) return 'Yesterday';
+  return d.toLocaleDateString(locale, { day: 'numeric', month: 'short', year: d.getFullYear() === now.getFullYear() ? undefined : 'numeric' });
+}
