@@ -46,9 +46,21 @@ function buildWorkspace() {
   run(bin('vite'), ['build', '--logLevel', 'warn'], { cwd: dir });
 }
 
+/** The consumer widget (Vite, two builds: the frame, then the /widget.js loader): built when missing or stale, like the workspace. */
+function buildWidget() {
+  const dir = join(root, 'packages/widget');
+  const outputs = [join(dir, 'dist', 'frame.html'), join(dir, 'dist', 'widget.js')];
+  const sources = Math.max(newest(join(dir, 'src')), newest(join(dir, 'public')), statSync(join(dir, 'vite.config.ts')).mtimeMs, newest(join(root, 'packages/contract/src')));
+  if (outputs.every((f) => existsSync(f) && statSync(f).mtimeMs >= sources)) return;
+  console.log('parley: building the web widget…');
+  run(bin('vite'), ['build', '--logLevel', 'warn'], { cwd: dir });
+  run(bin('vite'), ['build', '--mode', 'loader', '--logLevel', 'warn'], { cwd: dir });
+}
+
 function build() {
   run(bin('tsc'), ['-b', 'packages/server']);
   buildWorkspace();
+  buildWidget();
 }
 
 const [command, ...rest] = process.argv.slice(2);
@@ -64,6 +76,7 @@ switch (command) {
   case 'test': {
     build();
     run(bin('tsc'), ['-b', 'packages/workspace']);
+    run(bin('tsc'), ['-p', 'packages/widget/tsconfig.json']);
     run(bin('tsc'), ['-p', 'packages/server/tsconfig.test.json']);
     run(bin('biome'), ['check', '.']);
     run(bin('vitest'), ['run', ...rest], { env: { ...process.env, TZ: 'UTC' } });
