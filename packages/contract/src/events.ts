@@ -3,6 +3,7 @@ export const AGENT_EVENT_TYPES = [
   'conversation.upserted',
   'conversation.removed',
   'message.created',
+  'message.updated',
   'offer.created',
   'offer.withdrawn',
   'status.changed',

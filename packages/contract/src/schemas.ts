@@ -106,6 +106,9 @@ export const UserSettings = z.strictObject({
 });
 export type UserSettings = z.infer<typeof UserSettings>;
 
+export const DeliveryStatus = z.enum(['queued', 'sent', 'failed']);
+export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
+
 export const FileRef = z.object({ id: z.string(), name: z.string(), contentType: z.string(), size: z.number(), url: z.string() });
 
 export const Message = z.object({
@@ -118,6 +121,8 @@ export const Message = z.object({
   file: FileRef.nullable(),
   clientMessageId: z.string().nullable(),
   createdAt: z.string(),
+  /** Agent messages on SMS, Messenger and webhook channels: where the delivery to the provider stands. */
+  delivery: DeliveryStatus.optional(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -210,3 +215,49 @@ export const Notification = z.object({
   createdAt: z.string(),
 });
 export type Notification = z.infer<typeof Notification>;
+
+// ---------------------------------------------------------------- channels (SMS, Messenger, signed webhook)
+
+export const ChannelType = z.enum(['sms', 'messenger', 'webhook']);
+export type ChannelType = z.infer<typeof ChannelType>;
+const httpUrl = z
+  .string()
+  .max(2000)
+  .url()
+  .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
+/** Provider credentials; which keys a type takes is checked by the server (see docs/channels.md). */
+const channelCredentials = z.record(z.string().min(1).max(64), z.string().min(1).max(2000));
+
+export const CreateChannelRequest = z.strictObject({
+  type: ChannelType,
+  name: z.string().trim().min(1).max(100),
+  skillId: id,
+  outboundUrl: httpUrl.optional(),
+  providerBaseUrl: httpUrl.optional(),
+  credentials: channelCredentials.optional(),
+});
+export const UpdateChannelRequest = z.strictObject({
+  name: z.string().trim().min(1).max(100).optional(),
+  skillId: id.optional(),
+  outboundUrl: httpUrl.nullable().optional(),
+  providerBaseUrl: httpUrl.nullable().optional(),
+  credentials: channelCredentials.optional(),
+});
+/** `secret` (min 16 characters) sets the secret, e.g. to a rotated Twilio auth token; omitted, a new random one is made. */
+export const RotateChannelSecretRequest = z.strictObject({ secret: z.string().min(16).max(200).optional() });
+
+/** A channel as listed: never its secret; secret-bearing credentials are masked. */
+export const MessagingChannel = z.object({
+  id: z.string(),
+  type: ChannelType,
+  name: z.string(),
+  skillId: z.string().nullable(),
+  inboundUrl: z.string(),
+  outboundUrl: z.string().nullable(),
+  providerBaseUrl: z.string().nullable(),
+  credentials: z.record(z.string(), z.string()),
+  createdAt: z.string(),
+});
+export type MessagingChannel = z.infer<typeof MessagingChannel>;
+/** Answer to create and rotate-secret: the only times the secret is shown. */
+export const MessagingChannelWithSecret = MessagingChannel.extend({ secret: z.string() });

@@ -14,6 +14,7 @@ import { registerWorkspace } from './http/static.js';
 import { frameworkErrorProblem, problem, registerProblemHandlers, sendProblem } from './http/problem.js';
 import { accountRoutes } from './http/routes/account.routes.js';
 import { authRoutes } from './http/routes/auth.routes.js';
+import { channelsRoutes } from './http/routes/channels.routes.js';
 import { consumerRoutes } from './http/routes/consumer.routes.js';
 import { contentRoutes } from './http/routes/content.routes.js';
 import { conversationsRoutes } from './http/routes/conversations.routes.js';
@@ -40,6 +41,8 @@ export interface AppOptions {
   loginRateLimitPerMinute?: number;
   /** 'auto' runs the durable-timer loop; 'manual' leaves firing to `timers.tick()` (tests with a fake clock). */
   timers?: 'auto' | 'manual';
+  /** Public base URL of channel webhooks (PARLEY_PUBLIC_URL); else derived from each request. */
+  publicUrl?: string | undefined;
 }
 
 export interface ParleyApp {
@@ -131,6 +134,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   consumerRoutes(app, ctx);
   contentRoutes(app, ctx);
   notesRoutes(app, ctx);
+  channelsRoutes(app, ctx, { publicUrl: opts.publicUrl });
   registerWidget(app);
 
   await app.ready();

@@ -13,6 +13,8 @@ export interface Config {
   bodyLimit: number;
   /** Requests per minute per IP on login. */
   loginRateLimitPerMinute: number;
+  /** The public base URL (PARLEY_PUBLIC_URL) providers call for channel webhooks; Twilio signs it. */
+  publicUrl: string | undefined;
 }
 
 export interface ConfigFlags {
@@ -36,5 +38,18 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     logLevel: env.LOG_LEVEL ?? 'info',
     bodyLimit: Number(env.PARLEY_BODY_LIMIT ?? 1_048_576),
     loginRateLimitPerMinute: Number(env.PARLEY_LOGIN_RATE_LIMIT ?? 30),
+    publicUrl: publicUrl(env.PARLEY_PUBLIC_URL),
   };
+}
+
+function publicUrl(v: string | undefined): string | undefined {
+  if (!v) return undefined;
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw new Error(`PARLEY_PUBLIC_URL is not a URL: ${v}`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('PARLEY_PUBLIC_URL must be an http(s) URL');
+  return v.replace(/\/+$/, '');
 }

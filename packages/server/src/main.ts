@@ -26,6 +26,7 @@ export async function serve(config: Config): Promise<{ parley: ParleyApp; url: s
     redisUrl: config.redisUrl,
     bodyLimit: config.bodyLimit,
     loginRateLimitPerMinute: config.loginRateLimitPerMinute,
+    publicUrl: config.publicUrl,
   });
   const demo = db.dialect === 'sqlite' && (await countAccounts(db.kysely)) === 0 ? await seedDemo(parley.deps) : undefined;
   const address = await parley.app.listen({ port: config.port, host: config.host });

@@ -47,7 +47,10 @@ export interface TestApp extends ParleyApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(dialect: DialectName, opts: { clock?: FakeClock; loginRateLimitPerMinute?: number; bodyLimit?: number } = {}): Promise<TestApp> {
+export async function startTestApp(
+  dialect: DialectName,
+  opts: { clock?: FakeClock; loginRateLimitPerMinute?: number; bodyLimit?: number; publicUrl?: string } = {},
+): Promise<TestApp> {
   const { db, destroy } = await openTestDb(dialect);
   const clock = opts.clock ?? new FakeClock(Date.now());
   const parley = await buildApp({
@@ -56,6 +59,7 @@ export async function startTestApp(dialect: DialectName, opts: { clock?: FakeClo
     loginRateLimitPerMinute: opts.loginRateLimitPerMinute ?? 10_000,
     timers: 'manual',
     ...(opts.bodyLimit !== undefined && { bodyLimit: opts.bodyLimit }),
+    ...(opts.publicUrl !== undefined && { publicUrl: opts.publicUrl }),
   });
   const t: TestApp = {
     ...parley,

@@ -64,65 +64,74 @@ export async function openConversation(
   p: ConsumerPrincipal,
   input: { skillId?: string | undefined; text?: string | undefined },
 ): Promise<OpenResult> {
-  const now = deps.clock.now();
-  const result = await inTransaction(deps, p.accountId, async (tx, out) => {
-    const existing = await findOpenConversationOfConsumer(tx, p.accountId, p.consumerId);
-    if (existing) return { conversation: toConsumerView(existing, await agentView(tx, existing)), created: false };
-    const account = await accountOf(tx, p.accountId);
-    const consumer = await findConsumer(tx, p.accountId, p.consumerId);
-    if (!consumer) throw notFound('consumer');
-    if (input.skillId && !(await findSkill(tx, p.accountId, input.skillId))) throw invalid('unknown skill', 'skillId');
-    const firstTime = (await countConsumerConversations(tx, p.accountId, p.consumerId)) === 0;
-    const base = { skillId: input.skillId ?? null, firstTime, urgent: false };
-    const target = await slaTargetFor(tx, account, base);
-    let c: Conversation = {
-      id: newId(),
-      accountId: p.accountId,
-      consumerId: p.consumerId,
-      channel: consumer.channel,
-      channelId: consumer.channelId,
-      ...base,
-      state: 'queued',
-      agentId: null,
-      lastAgentId: null,
-      awaiting: 'agent',
-      awaitingSince: now,
-      priority: 0,
-      slaDueAt: now + target * 1000,
-      manualSlaAt: null,
-      actionable: false,
-      closedBy: null,
-      closedAt: null,
-      dismissed: false,
-      createdAt: now,
-      queuedAt: now,
-      assignedAt: null,
-      lastSeq: 0,
-      lastMessage: null,
-      agentUnread: 0,
-      firstResponseAt: null,
-      routing: null,
-      targetAgentId: null,
-      offeredAt: null,
-      offerExcluded: [],
-      updatedAt: now,
-    };
-    let message: MessageRecord | undefined;
-    if (input.text) {
-      message = newMessage(c, 'consumer', p.consumerId, input.text, null, now);
-      c = { ...applyConsumerMessage(c, input.text, now, target), lastSeq: 1 };
-    }
-    await persistNew(deps, tx, account, c);
-    if (message) {
-      await insertMessage(tx, message);
-      out.push({ recipient: { kind: 'consumer', id: p.consumerId }, type: 'message.created', data: toWireMessage(message) });
-    }
-    const view = toConsumerView(c, null);
-    out.push({ recipient: { kind: 'consumer', id: p.consumerId }, type: 'conversation.updated', data: view });
-    return { conversation: view, created: true };
-  });
+  const result = await inTransaction(deps, p.accountId, (tx, out) => openConversationIn(deps, tx, out, p, input));
   if (result.created) deps.kickRouting(p.accountId);
   return result;
+}
+
+/** `openConversation` in the caller's transaction (channel inbound); the caller kicks routing after the commit when `created`. */
+export async function openConversationIn(
+  deps: Deps,
+  tx: Tx,
+  out: Outbox,
+  p: ConsumerPrincipal,
+  input: { skillId?: string | undefined; text?: string | undefined },
+): Promise<OpenResult> {
+  const now = deps.clock.now();
+  const existing = await findOpenConversationOfConsumer(tx, p.accountId, p.consumerId);
+  if (existing) return { conversation: toConsumerView(existing, await agentView(tx, existing)), created: false };
+  const account = await accountOf(tx, p.accountId);
+  const consumer = await findConsumer(tx, p.accountId, p.consumerId);
+  if (!consumer) throw notFound('consumer');
+  if (input.skillId && !(await findSkill(tx, p.accountId, input.skillId))) throw invalid('unknown skill', 'skillId');
+  const firstTime = (await countConsumerConversations(tx, p.accountId, p.consumerId)) === 0;
+  const base = { skillId: input.skillId ?? null, firstTime, urgent: false };
+  const target = await slaTargetFor(tx, account, base);
+  let c: Conversation = {
+    id: newId(),
+    accountId: p.accountId,
+    consumerId: p.consumerId,
+    channel: consumer.channel,
+    channelId: consumer.channelId,
+    ...base,
+    state: 'queued',
+    agentId: null,
+    lastAgentId: null,
+    awaiting: 'agent',
+    awaitingSince: now,
+    priority: 0,
+    slaDueAt: now + target * 1000,
+    manualSlaAt: null,
+    actionable: false,
+    closedBy: null,
+    closedAt: null,
+    dismissed: false,
+    createdAt: now,
+    queuedAt: now,
+    assignedAt: null,
+    lastSeq: 0,
+    lastMessage: null,
+    agentUnread: 0,
+    firstResponseAt: null,
+    routing: null,
+    targetAgentId: null,
+    offeredAt: null,
+    offerExcluded: [],
+    updatedAt: now,
+  };
+  let message: MessageRecord | undefined;
+  if (input.text) {
+    message = newMessage(c, 'consumer', p.consumerId, input.text, null, now);
+    c = { ...applyConsumerMessage(c, input.text, now, target), lastSeq: 1 };
+  }
+  await persistNew(deps, tx, account, c);
+  if (message) {
+    await insertMessage(tx, message);
+    out.push({ recipient: { kind: 'consumer', id: p.consumerId }, type: 'message.created', data: toWireMessage(message) });
+  }
+  const view = toConsumerView(c, null);
+  out.push({ recipient: { kind: 'consumer', id: p.consumerId }, type: 'conversation.updated', data: view });
+  return { conversation: view, created: true };
 }
 
 function newMessage(
@@ -169,34 +178,38 @@ const summary = (input: MessageInput): string => input.text ?? (input.file ? `ðŸ
 
 export async function sendMessage(deps: Deps, p: Principal, conversationId: string, input: MessageInput): Promise<SendResult> {
   if (!input.text && !input.file) throw invalid('a message needs text or a file', 'text');
+  return inTransaction(deps, p.accountId, (tx, out) => sendMessageIn(deps, tx, out, p, conversationId, input));
+}
+
+/** `sendMessage` in the caller's transaction (channel inbound stores the provider event and the message together). */
+export async function sendMessageIn(deps: Deps, tx: Tx, out: Outbox, p: Principal, conversationId: string, input: MessageInput): Promise<SendResult> {
+  if (!input.text && !input.file) throw invalid('a message needs text or a file', 'text');
   const senderType = p.kind === 'consumer' ? 'consumer' : 'agent';
   const senderId = p.kind === 'consumer' ? p.consumerId : p.userId;
-  return inTransaction(deps, p.accountId, async (tx, out) => {
-    const locked = await lockConversation(tx, deps.db.dialect, p.accountId, conversationId);
-    const c = assertCanRead(p, locked, await userSkills(tx, p));
-    if (p.kind === 'user') assertCanAct(p, c);
-    const repeat = await findMessageByClientId(tx, p.accountId, c.id, senderType, input.clientMessageId);
-    if (repeat) return { message: toWireMessage(repeat), created: false };
-    if (c.state === 'closed') throw conflict('the conversation is closed');
-    if (p.kind === 'user' && c.state === 'ringing') throw conflict('accept the conversation before answering');
-    const now = deps.clock.now();
-    const account = await accountOf(tx, p.accountId);
-    const message = newMessage(c, senderType, senderId, input.text ?? null, input.clientMessageId, now, input.file ?? null);
-    const line = summary(input);
-    const next = senderType === 'consumer' ? applyConsumerMessage(c, line, now, await slaTargetFor(tx, account, c)) : applyAgentMessage(c, line, now);
-    const updated: Conversation = { ...next, lastSeq: message.seq };
-    await insertMessage(tx, message);
-    await persist(deps, tx, account, updated);
-    if (senderType === 'agent') await enqueueOutbound(deps, tx, updated, message);
-    const wire = toWireMessage(message);
-    out.push({ recipient: { kind: 'consumer', id: c.consumerId }, type: 'message.created', data: wire });
-    if (updated.agentId && updated.state !== 'queued') {
-      out.push({ recipient: { kind: 'agent', id: updated.agentId }, type: 'message.created', data: wire });
-      const consumer = await findConsumer(tx, p.accountId, c.consumerId);
-      pushActiveItem(out, updated, consumer?.name ?? 'Visitor', account.settings.idleAfterSec, now);
-    }
-    return { message: wire, created: true };
-  });
+  const locked = await lockConversation(tx, deps.db.dialect, p.accountId, conversationId);
+  const c = assertCanRead(p, locked, await userSkills(tx, p));
+  if (p.kind === 'user') assertCanAct(p, c);
+  const repeat = await findMessageByClientId(tx, p.accountId, c.id, senderType, input.clientMessageId);
+  if (repeat) return { message: toWireMessage(repeat), created: false };
+  if (c.state === 'closed') throw conflict('the conversation is closed');
+  if (p.kind === 'user' && c.state === 'ringing') throw conflict('accept the conversation before answering');
+  const now = deps.clock.now();
+  const account = await accountOf(tx, p.accountId);
+  const message = newMessage(c, senderType, senderId, input.text ?? null, input.clientMessageId, now, input.file ?? null);
+  const line = summary(input);
+  const next = senderType === 'consumer' ? applyConsumerMessage(c, line, now, await slaTargetFor(tx, account, c)) : applyAgentMessage(c, line, now);
+  const updated: Conversation = { ...next, lastSeq: message.seq };
+  await insertMessage(tx, message);
+  await persist(deps, tx, account, updated);
+  const stored = senderType === 'agent' ? await enqueueOutbound(deps, tx, updated, message) : message;
+  const wire = toWireMessage(stored);
+  out.push({ recipient: { kind: 'consumer', id: c.consumerId }, type: 'message.created', data: wire });
+  if (updated.agentId && updated.state !== 'queued') {
+    out.push({ recipient: { kind: 'agent', id: updated.agentId }, type: 'message.created', data: wire });
+    const consumer = await findConsumer(tx, p.accountId, c.consumerId);
+    pushActiveItem(out, updated, consumer?.name ?? 'Visitor', account.settings.idleAfterSec, now);
+  }
+  return { message: wire, created: true };
 }
 
 /** Consumer's view of its conversation, with its place in the queue while waiting. */

@@ -7,6 +7,7 @@ import { findUser, updateUser } from '../storage/repos/users.repo.js';
 import { inTransaction } from './context.js';
 import { autoCloseDueAt, persist, syncTimers } from './conversation-timers.js';
 import { closeIn, withdrawOfferIn } from './lifecycle.service.js';
+import { deliverConversation } from './outbound.service.js';
 import type { TimerHandler } from './timers.service.js';
 import { pushActiveItem } from './views.js';
 
@@ -95,5 +96,10 @@ export const timerHandlers: Partial<Record<TimerKind, TimerHandler>> = {
   // A warm-up step passed: the agent may take one more.
   async warmup(deps, t) {
     deps.kickRouting(t.accountId);
+  },
+
+  // Channel outbound: send the conversation's queued messages in order (retries re-arm this timer).
+  async delivery(deps, t) {
+    await deliverConversation(deps, t.accountId, t.subjectId);
   },
 };

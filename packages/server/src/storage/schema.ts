@@ -114,6 +114,8 @@ export interface MessagesTable {
   file: string | null;
   client_message_id: string | null;
   created_at: number;
+  /** Outbound delivery status for channel messages: 'queued' | 'sent' | 'failed'; null for web. */
+  delivery: string | null;
 }
 export interface EventsTable {
   account_id: string;
@@ -175,6 +177,43 @@ export interface NotificationsTable {
   created_at: number;
 }
 
+export interface ChannelsTable {
+  id: string;
+  account_id: string;
+  type: string;
+  name: string;
+  skill_id: string | null;
+  secret: string;
+  outbound_url: string | null;
+  provider_base_url: string | null;
+  credentials: string;
+  address: string | null;
+  created_at: number;
+  updated_at: number;
+}
+export interface ChannelEventsTable {
+  channel_id: string;
+  event_id: string;
+  account_id: string;
+  created_at: number;
+}
+export interface DeliveriesTable {
+  message_id: string;
+  account_id: string;
+  conversation_id: string;
+  channel_id: string;
+  seq: number;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  claimed_until: number | null;
+  claim_token: string | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+}
+
 export interface DB {
   content_categories: ContentCategoriesTable;
   content: ContentTable;
@@ -193,4 +232,7 @@ export interface DB {
   events: EventsTable;
   event_cursors: EventCursorsTable;
   timers: TimersTable;
+  channels: ChannelsTable;
+  channel_events: ChannelEventsTable;
+  deliveries: DeliveriesTable;
 }

@@ -1,4 +1,4 @@
-import type { Message, SenderType } from '@parley/contract';
+import type { DeliveryStatus, Message, SenderType } from '@parley/contract';
 import type { Tx } from '../db.js';
 import { parseJson } from './json.js';
 
@@ -13,6 +13,8 @@ export interface MessageRecord {
   file: Message['file'];
   clientMessageId: string | null;
   createdAt: number;
+  /** Channel messages only: where the outbound delivery stands (see services/outbound.service.ts). */
+  delivery?: DeliveryStatus | null;
 }
 
 type Row = {
@@ -26,6 +28,7 @@ type Row = {
   file: string | null;
   client_message_id: string | null;
   created_at: number;
+  delivery: string | null;
 };
 
 const toRecord = (r: Row): MessageRecord => ({
@@ -39,6 +42,7 @@ const toRecord = (r: Row): MessageRecord => ({
   file: parseJson(r.file, null),
   clientMessageId: r.client_message_id,
   createdAt: r.created_at,
+  delivery: r.delivery as DeliveryStatus | null,
 });
 
 export const toWireMessage = (m: MessageRecord): Message => ({
@@ -51,6 +55,7 @@ export const toWireMessage = (m: MessageRecord): Message => ({
   file: m.file,
   clientMessageId: m.clientMessageId,
   createdAt: new Date(m.createdAt).toISOString(),
+  ...(m.delivery && { delivery: m.delivery }),
 });
 
 export async function insertMessage(tx: Tx, m: MessageRecord): Promise<void> {
@@ -67,6 +72,7 @@ export async function insertMessage(tx: Tx, m: MessageRecord): Promise<void> {
       file: m.file ? JSON.stringify(m.file) : null,
       client_message_id: m.clientMessageId,
       created_at: m.createdAt,
+      delivery: m.delivery ?? null,
     })
     .execute();
 }
@@ -96,4 +102,13 @@ export async function listMessages(tx: Tx, accountId: string, conversationIds: s
   if (afterSeq > 0) q = q.where('seq', '>', afterSeq);
   const rows = await q.orderBy('created_at').orderBy('seq').limit(limit).execute();
   return rows.map(toRecord);
+}
+
+export async function findMessage(tx: Tx, accountId: string, id: string): Promise<MessageRecord | undefined> {
+  const r = await tx.selectFrom('messages').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+  return r ? toRecord(r) : undefined;
+}
+
+export async function setMessageDelivery(tx: Tx, accountId: string, id: string, delivery: DeliveryStatus): Promise<void> {
+  await tx.updateTable('messages').set({ delivery }).where('account_id', '=', accountId).where('id', '=', id).execute();
 }

@@ -1,6 +1,16 @@
 import type { Database, Tx } from '../db.js';
 
-export type TimerKind = 'ring' | 'status' | 'auto_close' | 'closed_expiry' | 'transfer_fallback' | 'warmup' | 'survey_expiry' | 'retention';
+export type TimerKind =
+  | 'ring'
+  | 'status'
+  | 'auto_close'
+  | 'closed_expiry'
+  | 'transfer_fallback'
+  | 'warmup'
+  | 'survey_expiry'
+  | 'retention'
+  /** Channel outbound: send a conversation's queued messages (subject = conversation id). */
+  | 'delivery';
 
 export interface TimerRow {
   kind: TimerKind;

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { invalid } from '../domain/errors.js';
+import { type ChannelAdapter, header, withMedia } from './adapter.js';
+import { sha256Signature, verifySha256 } from './signatures.js';
+
+const Inbound = z.strictObject({
+  from: z.string().trim().min(1).max(200),
+  text: z.string().max(10_000).optional(),
+  mediaUrl: z.string().max(2000).url().optional(),
+  name: z.string().trim().min(1).max(120).optional(),
+  eventId: z.string().min(1).max(200),
+});
+
+/**
+ * Parley's generic signed webhook. Inbound `{ from, text?, mediaUrl?, name?, eventId }` with
+ * `X-Parley-Signature: sha256=<hex HMAC-SHA256 of the raw body>`; outbound a JSON POST to the
+ * channel's `outboundUrl`, signed the same way.
+ */
+export const webhookAdapter: ChannelAdapter = {
+  type: 'webhook',
+  credentialKeys: [],
+
+  verify(channel, req) {
+    return verifySha256(channel.secret, req.rawBody, header(req, 'x-parley-signature'));
+  },
+
+  parse(req) {
+    let json: unknown;
+    try {
+      json = JSON.parse(req.rawBody.toString('utf8'));
+    } catch {
+      throw invalid('the body is not JSON', 'body');
+    }
+    const r = Inbound.safeParse(json);
+    if (!r.success) {
+      const issue = r.error.issues[0];
+      throw invalid(`body.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, `body.${issue?.path.join('.') ?? ''}`);
+    }
+    const { from, text, mediaUrl, name, eventId } = r.data;
+    const body = withMedia(text, mediaUrl ? [mediaUrl] : []);
+    if (!body) throw invalid('a message needs text or mediaUrl', 'body.text');
+    return [{ eventId, from, name, text: body }];
+  },
+
+  reply: (result) => ({ contentType: 'application/json; charset=utf-8', body: JSON.stringify(result) }),
+
+  outbound(channel, msg) {
+    if (!channel.outboundUrl) return { error: 'the webhook channel has no outboundUrl' };
+    const body = JSON.stringify({
+      eventId: msg.messageId,
+      conversationId: msg.conversationId,
+      to: msg.to,
+      text: msg.text,
+      createdAt: new Date(msg.createdAt).toISOString(),
+    });
+    return {
+      url: channel.outboundUrl,
+      headers: { 'content-type': 'application/json', 'x-parley-signature': sha256Signature(channel.secret, body), 'x-parley-event-id': msg.messageId },
+      body,
+    };
+  },
+};

@@ -1,0 +1,248 @@
+import { randomBytes } from 'node:crypto';
+import type { ChannelType, MessagingChannel } from '@parley/contract';
+import type { InboundMessage, InboundRequest, ProviderReply } from '../channels/adapter.js';
+import { adapterFor } from '../channels/adapters.js';
+import { messengerChallenge } from '../channels/messenger.js';
+import { DomainError, forbidden, invalid, notFound } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import type { Tx } from '../storage/db.js';
+import {
+  type ChannelRecord,
+  findChannel,
+  findChannelById,
+  insertChannel,
+  listChannels,
+  lockChannel,
+  recordChannelEvent,
+  saveChannel,
+} from '../storage/repos/channels.repo.js';
+import { type ConsumerRecord, findConsumerByExternalId, insertConsumer, updateConsumer } from '../storage/repos/consumers.repo.js';
+import { findSkill } from '../storage/repos/skills.repo.js';
+import { type Deps, inTransaction } from './context.js';
+import { openConversationIn, sendMessageIn } from './conversations.service.js';
+import type { ConsumerPrincipal } from './principal.js';
+
+const MASK = '********';
+
+export const newChannelSecret = (): string => randomBytes(32).toString('base64url');
+
+export function inboundPath(channelId: string): string {
+  return `/api/v1/channels/${encodeURIComponent(channelId)}/inbound`;
+}
+
+/** A channel as managers see it: never the secret, secret credentials masked. */
+export function toChannelView(c: ChannelRecord, baseUrl: string): MessagingChannel {
+  const keys = adapterFor(c.type).credentialKeys;
+  const credentials = Object.fromEntries(Object.entries(c.credentials).map(([k, v]) => [k, keys.find((x) => x.key === k)?.secret ? MASK : v]));
+  return {
+    id: c.id,
+    type: c.type,
+    name: c.name,
+    skillId: c.skillId,
+    inboundUrl: `${baseUrl}${inboundPath(c.id)}`,
+    outboundUrl: c.outboundUrl,
+    providerBaseUrl: c.providerBaseUrl,
+    credentials,
+    createdAt: new Date(c.createdAt).toISOString(),
+  };
+}
+
+export interface ChannelInput {
+  name?: string | undefined;
+  skillId?: string | undefined;
+  outboundUrl?: string | null | undefined;
+  providerBaseUrl?: string | null | undefined;
+  credentials?: Record<string, string> | undefined;
+}
+
+/** Check the input against the channel type; returns the credentials to store and the secret they carry, if any. */
+function checkInput(type: ChannelType, input: ChannelInput): { credentials: Record<string, string>; secret: string | undefined } {
+  const adapter = adapterFor(type);
+  if (input.outboundUrl && type !== 'webhook') throw invalid('outboundUrl is for webhook channels (SMS and Messenger use providerBaseUrl)', 'outboundUrl');
+  if (input.providerBaseUrl && type === 'webhook')
+    throw invalid('providerBaseUrl is for SMS and Messenger channels (webhook uses outboundUrl)', 'providerBaseUrl');
+  const credentials: Record<string, string> = {};
+  let secret: string | undefined;
+  for (const [k, v] of Object.entries(input.credentials ?? {})) {
+    if (!adapter.credentialKeys.some((x) => x.key === k)) {
+      const allowed = adapter.credentialKeys.map((x) => x.key).join(', ') || 'none';
+      throw invalid(`credentials.${k}: not a ${type} credential (allowed: ${allowed})`, `credentials.${k}`);
+    }
+    if (k === adapter.secretCredential) secret = v;
+    else credentials[k] = v;
+  }
+  if (secret !== undefined && secret.length < 16) throw invalid('the secret must have at least 16 characters', `credentials.${adapter.secretCredential}`);
+  return { credentials, secret };
+}
+
+async function assertSkill(tx: Tx, accountId: string, skillId: string): Promise<void> {
+  if (!(await findSkill(tx, accountId, skillId))) throw invalid('unknown skill', 'skillId');
+}
+
+export async function createChannel(
+  deps: Deps,
+  accountId: string,
+  input: ChannelInput & { type: ChannelType; name: string; skillId: string },
+  baseUrl: string,
+): Promise<MessagingChannel & { secret: string }> {
+  const { credentials, secret } = checkInput(input.type, input);
+  const now = deps.clock.now();
+  const c: ChannelRecord = {
+    id: newId(),
+    accountId,
+    type: input.type,
+    name: input.name,
+    skillId: input.skillId,
+    secret: secret ?? newChannelSecret(),
+    outboundUrl: input.outboundUrl ?? null,
+    providerBaseUrl: input.providerBaseUrl ?? null,
+    credentials,
+    address: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await deps.db.transaction(async (tx) => {
+    await assertSkill(tx, accountId, input.skillId);
+    await insertChannel(tx, c);
+  });
+  return { ...toChannelView(c, baseUrl), secret: c.secret };
+}
+
+export async function listAccountChannels(deps: Deps, accountId: string, baseUrl: string): Promise<MessagingChannel[]> {
+  return (await listChannels(deps.db.kysely, accountId)).map((c) => toChannelView(c, baseUrl));
+}
+
+export async function getChannel(deps: Deps, accountId: string, id: string, baseUrl: string): Promise<MessagingChannel> {
+  const c = await findChannel(deps.db.kysely, accountId, id);
+  if (!c) throw notFound('channel');
+  return toChannelView(c, baseUrl);
+}
+
+/** Change a channel; given credentials are merged over the stored ones (a secret-bearing one replaces the secret). */
+export async function updateChannel(deps: Deps, accountId: string, id: string, input: ChannelInput, baseUrl: string): Promise<MessagingChannel> {
+  return deps.db.transaction(async (tx) => {
+    const c = await findChannel(tx, accountId, id);
+    if (!c) throw notFound('channel');
+    const { credentials, secret } = checkInput(c.type, input);
+    if (input.skillId !== undefined) await assertSkill(tx, accountId, input.skillId);
+    const next: ChannelRecord = {
+      ...c,
+      name: input.name ?? c.name,
+      skillId: input.skillId ?? c.skillId,
+      outboundUrl: input.outboundUrl === undefined ? c.outboundUrl : input.outboundUrl,
+      providerBaseUrl: input.providerBaseUrl === undefined ? c.providerBaseUrl : input.providerBaseUrl,
+      credentials: { ...c.credentials, ...credentials },
+      secret: secret ?? c.secret,
+      updatedAt: deps.clock.now(),
+    };
+    await saveChannel(tx, next);
+    return toChannelView(next, baseUrl);
+  });
+}
+
+/** A new secret (random, or the given one, e.g. a rotated Twilio auth token): shown once, in this answer. */
+export async function rotateChannelSecret(
+  deps: Deps,
+  accountId: string,
+  id: string,
+  input: { secret?: string | undefined },
+  baseUrl: string,
+): Promise<MessagingChannel & { secret: string }> {
+  return deps.db.transaction(async (tx) => {
+    const c = await findChannel(tx, accountId, id);
+    if (!c) throw notFound('channel');
+    const next = { ...c, secret: input.secret ?? newChannelSecret(), updatedAt: deps.clock.now() };
+    await saveChannel(tx, next);
+    return { ...toChannelView(next, baseUrl), secret: next.secret };
+  });
+}
+
+// ---------------------------------------------------------------- inbound
+
+/** Meta's `hub.challenge` check on `GET …/inbound` (Messenger channels): the challenge, or 403. */
+export async function answerChallenge(deps: Deps, channelId: string, query: Record<string, unknown>): Promise<string> {
+  const c = await findChannelById(deps.db.kysely, channelId);
+  if (c?.type !== 'messenger') throw notFound('channel');
+  const challenge = messengerChallenge(c.credentials.verifyToken ?? c.secret, query);
+  if (challenge === null) throw forbidden('verify token mismatch');
+  return challenge;
+}
+
+const defaultName = (type: ChannelType, m: InboundMessage): string => {
+  if (m.name) return m.name;
+  if (type === 'messenger') return `Messenger user ${m.from.slice(-4)}`;
+  return m.from;
+};
+
+const addressVariable: Record<ChannelType, string> = { sms: 'phone', messenger: 'psid', webhook: 'from' };
+
+/** Find the consumer behind a provider address on this channel, or make one. */
+async function consumerFor(deps: Deps, tx: Tx, channel: ChannelRecord, m: InboundMessage): Promise<ConsumerRecord> {
+  const found = await findConsumerByExternalId(tx, channel.accountId, channel.type, channel.id, m.from);
+  if (found) {
+    if (m.name && m.name !== found.name && channel.type === 'webhook') {
+      const renamed = { ...found, name: m.name };
+      await updateConsumer(tx, renamed);
+      return renamed;
+    }
+    return found;
+  }
+  const consumer: ConsumerRecord = {
+    id: newId(),
+    accountId: channel.accountId,
+    channel: channel.type,
+    channelId: channel.id,
+    externalId: m.from,
+    name: defaultName(channel.type, m),
+    customVariables: { [addressVariable[channel.type]]: m.from },
+    lastAgentId: null,
+    createdAt: deps.clock.now(),
+  };
+  await insertConsumer(tx, consumer);
+  return consumer;
+}
+
+/**
+ * Store one inbound provider event, in one transaction: the event id (a repeat stops here), the
+ * consumer (found or made), the consumer's open conversation (or a new one in the channel's skill:
+ * a consumer writing after a close starts a new conversation), and the message.
+ */
+async function storeInbound(deps: Deps, verified: ChannelRecord, m: InboundMessage): Promise<{ messageId: string | null; created: boolean }> {
+  return inTransaction(deps, verified.accountId, async (tx, out) => {
+    const channel = await lockChannel(tx, deps.db.dialect, verified.id);
+    if (!channel) throw notFound('channel');
+    const now = deps.clock.now();
+    if (!(await recordChannelEvent(tx, { channelId: channel.id, eventId: m.eventId, accountId: channel.accountId, at: now }))) {
+      return { messageId: null, created: false };
+    }
+    if (m.to && m.to !== channel.address && channel.type !== 'webhook') await saveChannel(tx, { ...channel, address: m.to, updatedAt: now });
+    const consumer = await consumerFor(deps, tx, channel, m);
+    const p: ConsumerPrincipal = { kind: 'consumer', accountId: channel.accountId, consumerId: consumer.id };
+    const skillId = channel.skillId && (await findSkill(tx, channel.accountId, channel.skillId)) ? channel.skillId : undefined;
+    const open = await openConversationIn(deps, tx, out, p, { skillId });
+    const sent = await sendMessageIn(deps, tx, out, p, open.conversation.id, { text: m.text, clientMessageId: m.eventId });
+    return { messageId: sent.message.id, created: open.created };
+  });
+}
+
+/**
+ * A provider called `POST /api/v1/channels/{id}/inbound`. The signature is checked against the raw
+ * body before anything is read (bad or missing → 401, nothing stored); then each message in the
+ * payload is stored once. Returns what the provider expects as the answer.
+ */
+export async function receiveInbound(deps: Deps, channelId: string, req: InboundRequest): Promise<ProviderReply> {
+  const channel = await findChannelById(deps.db.kysely, channelId);
+  if (!channel) throw notFound('channel');
+  const adapter = adapterFor(channel.type);
+  if (!adapter.verify(channel, req)) throw new DomainError('unauthorized', 'bad or missing signature');
+  const messages = adapter.parse(req);
+  const messageIds: string[] = [];
+  let duplicates = 0;
+  for (const m of messages) {
+    const r = await storeInbound(deps, channel, m);
+    if (r.messageId) messageIds.push(r.messageId);
+    else duplicates++;
+    if (r.created) deps.kickRouting(channel.accountId);
+  }
+  return adapter.reply({ messageIds, duplicates });
+}

@@ -1,0 +1,109 @@
+import type { ChannelType } from '@parley/contract';
+import type { Dialect, Tx } from '../db.js';
+import { forUpdate } from '../dialects/lock.js';
+import { parseJson } from './json.js';
+
+export interface ChannelRecord {
+  id: string;
+  accountId: string;
+  type: ChannelType;
+  name: string;
+  skillId: string | null;
+  secret: string;
+  outboundUrl: string | null;
+  providerBaseUrl: string | null;
+  credentials: Record<string, string>;
+  address: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+type Row = {
+  id: string;
+  account_id: string;
+  type: string;
+  name: string;
+  skill_id: string | null;
+  secret: string;
+  outbound_url: string | null;
+  provider_base_url: string | null;
+  credentials: string;
+  address: string | null;
+  created_at: number;
+  updated_at: number;
+};
+
+const toChannel = (r: Row): ChannelRecord => ({
+  id: r.id,
+  accountId: r.account_id,
+  type: r.type as ChannelType,
+  name: r.name,
+  skillId: r.skill_id,
+  secret: r.secret,
+  outboundUrl: r.outbound_url,
+  providerBaseUrl: r.provider_base_url,
+  credentials: parseJson(r.credentials, {}),
+  address: r.address,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const toRow = (c: ChannelRecord): Row => ({
+  id: c.id,
+  account_id: c.accountId,
+  type: c.type,
+  name: c.name,
+  skill_id: c.skillId,
+  secret: c.secret,
+  outbound_url: c.outboundUrl,
+  provider_base_url: c.providerBaseUrl,
+  credentials: JSON.stringify(c.credentials),
+  address: c.address,
+  created_at: c.createdAt,
+  updated_at: c.updatedAt,
+});
+
+export async function insertChannel(tx: Tx, c: ChannelRecord): Promise<void> {
+  await tx.insertInto('channels').values(toRow(c)).execute();
+}
+
+export async function saveChannel(tx: Tx, c: ChannelRecord): Promise<void> {
+  const { id, account_id, ...rest } = toRow(c);
+  await tx.updateTable('channels').set(rest).where('account_id', '=', account_id).where('id', '=', id).execute();
+}
+
+/** By id alone: the inbound webhook knows only the channel (its signature proves the caller). */
+export async function findChannelById(tx: Tx, id: string): Promise<ChannelRecord | undefined> {
+  const r = await tx.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirst();
+  return r ? toChannel(r) : undefined;
+}
+
+export async function findChannel(tx: Tx, accountId: string, id: string): Promise<ChannelRecord | undefined> {
+  const r = await tx.selectFrom('channels').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+  return r ? toChannel(r) : undefined;
+}
+
+/** Serialises inbound handling per channel on PostgreSQL (find-or-create of consumers and conversations). */
+export async function lockChannel(tx: Tx, dialect: Dialect, id: string): Promise<ChannelRecord | undefined> {
+  const r = await forUpdate(tx.selectFrom('channels').selectAll().where('id', '=', id), dialect).executeTakeFirst();
+  return r ? toChannel(r) : undefined;
+}
+
+export async function listChannels(tx: Tx, accountId: string): Promise<ChannelRecord[]> {
+  const rows = await tx.selectFrom('channels').selectAll().where('account_id', '=', accountId).orderBy('created_at').orderBy('id').execute();
+  return rows.map(toChannel);
+}
+
+/**
+ * Record a provider event id; false when it was recorded before (a repeat). On PostgreSQL a
+ * concurrent insert of the same id waits for the other transaction, so exactly one of them wins.
+ */
+export async function recordChannelEvent(tx: Tx, e: { channelId: string; eventId: string; accountId: string; at: number }): Promise<boolean> {
+  const rows = await tx
+    .insertInto('channel_events')
+    .values({ channel_id: e.channelId, event_id: e.eventId, account_id: e.accountId, created_at: e.at })
+    .onConflict((oc) => oc.columns(['channel_id', 'event_id']).doNothing())
+    .returning('event_id')
+    .execute();
+  return rows.length === 1;
+}
