@@ -1,6 +1,6 @@
 /** The consumer API over fetch. The frame is same-origin with Parley, so paths are relative. */
 import type { Message, Problem } from '@parley/contract';
-import type { ConsumerConversation, SurveyAnswers } from './logic.js';
+import type { ConsumerConversation, SurveyAnswers, SurveyRequest } from './logic.js';
 
 export class ApiError extends Error {
   constructor(
@@ -96,6 +96,14 @@ export class ConsumerApi {
 
   close(id: string) {
     return this.call<ConsumerConversation>('POST', `/api/v1/consumer/conversations/${encodeURIComponent(id)}/close`);
+  }
+
+  /** The survey sent for a conversation (404 when none was). */
+  surveyOf(id: string) {
+    return this.call<{ status: 'pending' | 'answered' | 'expired'; conversationId: string; questions: SurveyRequest['questions']; expiresAt: string }>(
+      'GET',
+      `/api/v1/consumer/conversations/${encodeURIComponent(id)}/survey`,
+    );
   }
 
   survey(id: string, answers: SurveyAnswers) {

@@ -240,11 +240,27 @@ async function loadHistory(): Promise<void> {
     state.messages = byConv;
     remember(current()?.id ?? null);
     void refreshCurrent();
+    void loadPendingSurvey();
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return dropSession();
     showNotice(err);
   }
   render();
+}
+
+/** After a reload: the survey of the last conversation, if it is still waiting for answers. */
+async function loadPendingSurvey(): Promise<void> {
+  const last = latest();
+  if (last?.state !== 'closed' || state.surveys.has(last.id)) return;
+  try {
+    const s = await api.surveyOf(last.id);
+    if (s.status === 'pending' && !state.surveys.has(last.id)) {
+      state.surveys.set(last.id, { req: { conversationId: last.id, questions: s.questions, expiresAt: s.expiresAt }, status: 'form', error: null });
+      render();
+    }
+  } catch {
+    // none was sent
+  }
 }
 
 /** Re-read the current conversation (queue position and expected wait while it waits). */
@@ -264,6 +280,8 @@ function mergeConversation(view: ConsumerConversation): void {
   if (i >= 0) {
     const before = state.conversations[i];
     const merged = { ...before, ...view };
+    // A closed view names no agent: keep who answered, to label their messages.
+    if (!view.agent && view.state === 'closed' && before?.agent) merged.agent = before.agent;
     // Event views carry no queue figures: keep the last known ones while still queued.
     if (view.queuePosition === undefined && view.state === 'queued' && before) {
       merged.queuePosition = before.queuePosition ?? null;
@@ -591,7 +609,11 @@ function render(): void {
 
   // Header
   ui.title.textContent = agentName ?? 'Chat with us';
-  ui.avatar.textContent = (agentName ?? 'Chat').trim().charAt(0).toUpperCase() || 'P';
+  const initial = agentName?.trim().charAt(0).toUpperCase();
+  if (ui.avatar.dataset.initial !== (initial ?? '')) {
+    ui.avatar.dataset.initial = initial ?? '';
+    ui.avatar.replaceChildren(initial ?? icon(ICONS.chat, 22));
+  }
   ui.subtitle.textContent = !c
     ? last?.state === 'closed'
       ? 'Conversation ended'
