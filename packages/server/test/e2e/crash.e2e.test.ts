@@ -64,7 +64,7 @@ describe.each(dialects)('e2e: SIGKILL under load on %s', (dialect) => {
         const clientMessageId = `${run}-${c.idx}-${i}`;
         c.sent.push(clientMessageId);
         let lostAck: Message | undefined;
-        const deadline = Date.now() + 30_000;
+        const deadline = Date.now() + 60_000;
         let serverErrors = 0;
         for (let attempt = 0; ; attempt++) {
           // Down for long, or up and refusing the same message again and again: it will never be acknowledged.
@@ -100,7 +100,7 @@ describe.each(dialects)('e2e: SIGKILL under load on %s', (dialect) => {
             inFlight--;
           }
           c.failures++;
-          await delay(Math.min(100, 10 * 2 ** attempt));
+          await delay(Math.min(200, 10 * 2 ** attempt));
         }
       }
     };
@@ -112,7 +112,7 @@ describe.each(dialects)('e2e: SIGKILL under load on %s', (dialect) => {
     });
 
     try {
-      await waitFor(() => loadError ?? totalAcked >= ACKS_PER_PHASE, `${ACKS_PER_PHASE} acknowledged messages before the kill`, 40_000);
+      await waitFor(() => loadError ?? totalAcked >= ACKS_PER_PHASE, `${ACKS_PER_PHASE} acknowledged messages before the kill`, 60_000);
       if (loadError) throw loadError;
       const inFlightAtKill = inFlight;
       const ackedAtKill = totalAcked;
@@ -122,7 +122,7 @@ describe.each(dialects)('e2e: SIGKILL under load on %s', (dialect) => {
       server = await startServer(env);
       servers.push(server);
       base = server.url;
-      await waitFor(() => loadError ?? totalAcked >= ackedAtKill + ACKS_PER_PHASE, `${ACKS_PER_PHASE} more acknowledged messages after the restart`, 40_000);
+      await waitFor(() => loadError ?? totalAcked >= ackedAtKill + ACKS_PER_PHASE, `${ACKS_PER_PHASE} more acknowledged messages after the restart`, 60_000);
       if (loadError) throw loadError;
     } finally {
       stop = true;
@@ -151,5 +151,5 @@ describe.each(dialects)('e2e: SIGKILL under load on %s', (dialect) => {
         expect(ack && { id: ack.id, seq: ack.seq, text: ack.text }).toEqual({ id: m.id, seq: m.seq, text: m.text });
       }
     }
-  }, 120_000);
+  }, 180_000);
 });

@@ -152,7 +152,7 @@ describe.each(dialects)('e2e: first start and a conversation over the wire on %s
     expect(metrics.status).toBe(200);
     expect(metrics.text).toContain('# TYPE parley_http_request_duration_seconds histogram');
     expect(metrics.text).toMatch(/parley_http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/consumer\/conversations\/:id\/messages"[^}]*\} [1-9]/);
-  }, 60_000);
+  }, 90_000);
 
   it('shuts down cleanly on SIGTERM and, restarted on the same data, keeps its data and prints no new logins', async () => {
     const first = server;
@@ -174,5 +174,5 @@ describe.each(dialects)('e2e: first start and a conversation over the wire on %s
       expect(alice).toBeDefined();
       expect(await api.login('demo', 'alice', alice?.password ?? '')).toBeTruthy();
     }
-  }, 60_000);
+  }, 90_000);
 });

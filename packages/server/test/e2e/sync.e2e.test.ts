@@ -174,7 +174,7 @@ describe.each(dialects)('e2e: reconnect + sync catches up exactly on %s', (diale
       const { items } = await api.ok<{ items: Message[] }>('GET', `/api/v1/conversations/${c.id}/messages`, { token: sam.token });
       expect(derived.messages[c.id]?.map((m) => m.id)).toEqual(items.map((m) => m.id));
     }
-  }, 60_000);
+  }, 90_000);
 
   it('consumer: a second widget that was offline replays what it missed and ends with the same events and state', async () => {
     const { skillId, agents } = await setUpAgents(api, accountId, { skill: 'ConsumerSync', agents: [{ username: 'kim', maxConcurrent: 10 }] });
@@ -234,5 +234,5 @@ describe.each(dialects)('e2e: reconnect + sync catches up exactly on %s', (diale
       const view = await api.ok<ConsumerView>('GET', `/api/v1/consumer/conversations/${c.id}`, { token: s.consumerToken });
       expect(derived.conversations[c.id]?.state).toBe(view.state);
     }
-  }, 60_000);
+  }, 90_000);
 });
