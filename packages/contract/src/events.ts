@@ -8,6 +8,7 @@ export const AGENT_EVENT_TYPES = [
   'offer.withdrawn',
   'status.changed',
   'notification.created',
+  'survey.answered',
   'note.created',
   'resync.required',
 ] as const;
@@ -17,6 +18,7 @@ export const CONSUMER_EVENT_TYPES = [
   'message.created',
   'conversation.closed',
   'survey.requested',
+  'survey.expired',
   'typing',
   'resync.required',
 ] as const;

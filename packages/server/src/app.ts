@@ -10,7 +10,6 @@ import { type Clock, systemClock } from './domain/clock.js';
 import { guards } from './http/auth.js';
 import { registerInputGuards } from './http/input.js';
 import { registerMetrics } from './http/metrics.js';
-import { registerWorkspace } from './http/static.js';
 import { frameworkErrorProblem, problem, registerProblemHandlers, sendProblem } from './http/problem.js';
 import { accountRoutes } from './http/routes/account.routes.js';
 import { authRoutes } from './http/routes/auth.routes.js';
@@ -18,14 +17,19 @@ import { channelsRoutes } from './http/routes/channels.routes.js';
 import { consumerRoutes } from './http/routes/consumer.routes.js';
 import { contentRoutes } from './http/routes/content.routes.js';
 import { conversationsRoutes } from './http/routes/conversations.routes.js';
+import { filesRoutes } from './http/routes/files.routes.js';
 import { meRoutes } from './http/routes/me.routes.js';
 import { notesRoutes } from './http/routes/notes.routes.js';
 import { skillsRoutes } from './http/routes/skills.routes.js';
+import { surveysRoutes } from './http/routes/surveys.routes.js';
 import type { RouteContext } from './http/routes/types.js';
 import { usersRoutes } from './http/routes/users.routes.js';
+import { registerWorkspace } from './http/static.js';
+import { registerUploads } from './http/uploads.js';
 import { registerWidget } from './http/widget.js';
 import { attachRealtime, type Realtime } from './realtime/socket.js';
 import type { Deps } from './services/context.js';
+import { createFileDeps } from './services/files.service.js';
 import { createRoutingKicker } from './services/routing.service.js';
 import { timerHandlers } from './services/timer-handlers.js';
 import { createScheduler, type Scheduler } from './services/timers.service.js';
@@ -41,6 +45,10 @@ export interface AppOptions {
   loginRateLimitPerMinute?: number;
   /** 'auto' runs the durable-timer loop; 'manual' leaves firing to `timers.tick()` (tests with a fake clock). */
   timers?: 'auto' | 'manual';
+  /** Folder of uploaded files (main.ts: `<data>/files`); a folder under the OS temp dir when omitted. */
+  filesDir?: string;
+  /** Largest upload in bytes (PARLEY_MAX_UPLOAD_BYTES, default 25 MB). */
+  maxUploadBytes?: number;
   /** Public base URL of channel webhooks (PARLEY_PUBLIC_URL); else derived from each request. */
   publicUrl?: string | undefined;
 }
@@ -54,7 +62,6 @@ export interface ParleyApp {
   timers: Scheduler;
   close(): Promise<void>;
 }
-
 
 /** Builds the HTTP app, realtime and routing around a database. Never listens: callers do (tests use inject() or listen on port 0). */
 export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
@@ -91,7 +98,9 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     log,
     kickRouting: routing.kick,
     timersChanged: (dueAt) => timers.notify(dueAt),
+    files: await createFileDeps(opts.db, { dir: opts.filesDir, maxUploadBytes: opts.maxUploadBytes }),
   };
+  await registerUploads(app, deps);
 
   const rateRedis = opts.redisUrl ? new Redis(opts.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 500 }) : undefined;
   await app.register(rateLimit, {
@@ -134,8 +143,10 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   consumerRoutes(app, ctx);
   contentRoutes(app, ctx);
   notesRoutes(app, ctx);
-  channelsRoutes(app, ctx, { publicUrl: opts.publicUrl });
   registerWidget(app);
+  filesRoutes(app, ctx);
+  surveysRoutes(app, ctx);
+  channelsRoutes(app, ctx, { publicUrl: opts.publicUrl });
 
   await app.ready();
   if (opts.timers !== 'manual') timers.start();

@@ -13,6 +13,8 @@ export interface Config {
   bodyLimit: number;
   /** Requests per minute per IP on login. */
   loginRateLimitPerMinute: number;
+  /** Largest file upload in bytes (PARLEY_MAX_UPLOAD_BYTES, default 25 MB); bigger → 413. */
+  maxUploadBytes: number;
   /** The public base URL (PARLEY_PUBLIC_URL) providers call for channel webhooks; Twilio signs it. */
   publicUrl: string | undefined;
 }
@@ -38,6 +40,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     logLevel: env.LOG_LEVEL ?? 'info',
     bodyLimit: Number(env.PARLEY_BODY_LIMIT ?? 1_048_576),
     loginRateLimitPerMinute: Number(env.PARLEY_LOGIN_RATE_LIMIT ?? 30),
+    maxUploadBytes: maxUploadBytes(env.PARLEY_MAX_UPLOAD_BYTES),
     publicUrl: publicUrl(env.PARLEY_PUBLIC_URL),
   };
 }
@@ -52,4 +55,11 @@ function publicUrl(v: string | undefined): string | undefined {
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('PARLEY_PUBLIC_URL must be an http(s) URL');
   return v.replace(/\/+$/, '');
+}
+
+function maxUploadBytes(v: string | undefined): number {
+  if (v === undefined || v === '') return 25 * 1024 * 1024;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`PARLEY_MAX_UPLOAD_BYTES must be a whole number of bytes ≥ 1: ${v}`);
+  return n;
 }

@@ -26,6 +26,8 @@ export async function serve(config: Config): Promise<{ parley: ParleyApp; url: s
     redisUrl: config.redisUrl,
     bodyLimit: config.bodyLimit,
     loginRateLimitPerMinute: config.loginRateLimitPerMinute,
+    filesDir: join(config.dataDir, 'files'),
+    maxUploadBytes: config.maxUploadBytes,
     publicUrl: config.publicUrl,
   });
   const demo = db.dialect === 'sqlite' && (await countAccounts(db.kysely)) === 0 ? await seedDemo(parley.deps) : undefined;

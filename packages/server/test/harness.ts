@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildApp, type ParleyApp } from '../src/app.js';
 import { FakeClock } from '../src/domain/clock.js';
 import { type Database, dropPgSchema, openDatabase } from '../src/storage/db.js';
@@ -49,15 +52,19 @@ export interface TestApp extends ParleyApp {
 
 export async function startTestApp(
   dialect: DialectName,
-  opts: { clock?: FakeClock; loginRateLimitPerMinute?: number; bodyLimit?: number; publicUrl?: string } = {},
+  opts: { clock?: FakeClock; loginRateLimitPerMinute?: number; bodyLimit?: number; publicUrl?: string; filesDir?: string; maxUploadBytes?: number } = {},
 ): Promise<TestApp> {
   const { db, destroy } = await openTestDb(dialect);
   const clock = opts.clock ?? new FakeClock(Date.now());
+  // Uploaded files: the test's folder, or a temporary one removed on stop.
+  const filesDir = opts.filesDir ?? (await mkdtemp(join(tmpdir(), 'parley-test-files-')));
   const parley = await buildApp({
     db,
     clock,
     loginRateLimitPerMinute: opts.loginRateLimitPerMinute ?? 10_000,
     timers: 'manual',
+    filesDir,
+    ...(opts.maxUploadBytes !== undefined && { maxUploadBytes: opts.maxUploadBytes }),
     ...(opts.bodyLimit !== undefined && { bodyLimit: opts.bodyLimit }),
     ...(opts.publicUrl !== undefined && { publicUrl: opts.publicUrl }),
   });
@@ -83,6 +90,7 @@ export async function startTestApp(
     async stop() {
       await parley.close();
       await destroy();
+      if (!opts.filesDir) await rm(filesDir, { recursive: true, force: true });
     },
   };
   return t;

@@ -1,10 +1,13 @@
 import type { Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
+import type { FileLinks } from '../files/links.js';
+import type { FileStore } from '../files/store.js';
 import type { Database } from '../storage/db.js';
 import type { PendingEvent, Recipient, StoredEvent } from '../storage/repos/events.repo.js';
 import { appendEvents } from '../storage/repos/events.repo.js';
 import type { DB } from '../storage/schema.js';
+import { signFileRefs } from './message-wire.js';
 
 /** Delivers committed events to live listeners (in-process Socket.IO, or across nodes via Redis). */
 export interface Publisher {
@@ -22,6 +25,15 @@ export interface Deps {
   kickRouting: (accountId: string) => void;
   /** A durable timer was scheduled for `dueAt`: the scheduler re-arms if it is sooner. */
   timersChanged: (dueAt: number) => void;
+  /** Uploaded files (buildApp always sets it; absent only in tools that never touch files). */
+  files?: FileDeps;
+}
+
+/** Where uploads go, how big they may be, and how download links are signed. */
+export interface FileDeps {
+  store: FileStore;
+  links: FileLinks;
+  maxUploadBytes: number;
 }
 
 export type Outbox = PendingEvent[];
@@ -35,7 +47,12 @@ export async function inTransaction<T>(deps: Deps, accountId: string, fn: (tx: T
   const result = await deps.db.transaction(async (tx) => {
     const out: Outbox = [];
     const r = await fn(tx, out);
-    stored = await appendEvents(tx, accountId, out, deps.clock.now());
+    stored = await appendEvents(
+      tx,
+      accountId,
+      out.map((e) => ({ ...e, data: signFileRefs(deps, e.data) })),
+      deps.clock.now(),
+    );
     return r;
   });
   if (stored.length) deps.publisher.publish(stored);

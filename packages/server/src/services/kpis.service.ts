@@ -1,9 +1,17 @@
+import { csatScore, npsScore } from '../domain/surveys.js';
+import { scoreCounts } from '../storage/repos/surveys.repo.js';
 import type { Deps } from './context.js';
 import type { UserPrincipal } from './principal.js';
 
 const DAY = 24 * 3600_000;
+/** CSAT and NPS count the survey answers of the last 30 days (too few answers in one day to mean much). */
+export const SURVEY_WINDOW_DAYS = 30;
 
-/** The agent's KPI bar: today is the UTC day of the server clock. CSAT/NPS arrive with surveys. */
+/**
+ * The agent's KPI bar: today is the UTC day of the server clock. CSAT (% of 4–5 answers) and NPS
+ * (% promoters 9–10 − % detractors 0–6) come from the surveys of conversations the agent had when
+ * they closed, answered in the last 30 days; null until there is an answer.
+ */
 export async function myKpis(deps: Deps, p: UserPrincipal) {
   const now = deps.clock.now();
   const dayStart = now - (now % DAY);
@@ -30,10 +38,14 @@ export async function myKpis(deps: Deps, p: UserPrincipal) {
     .where('agent_id', '=', p.userId)
     .where('state', 'in', ['open', 'ringing'])
     .executeTakeFirstOrThrow();
+  const scores = await scoreCounts(tx, p.accountId, p.userId, now - SURVEY_WINDOW_DAYS * DAY);
   const waits = responded.map((r) => ((r.first_response_at ?? 0) - r.created_at) / 1000);
   return {
-    csat: null,
-    nps: null,
+    csat: csatScore(scores.csat),
+    nps: npsScore(scores.nps),
+    csatResponses: scores.csat.total,
+    npsResponses: scores.nps.total,
+    surveyWindowDays: SURVEY_WINDOW_DAYS,
     closedToday: Number(closed.n),
     avgFirstResponseSec: waits.length ? Math.round(waits.reduce((a, b) => a + b, 0) / waits.length) : null,
     openNow: Number(open.n),

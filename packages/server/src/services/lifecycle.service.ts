@@ -13,6 +13,7 @@ import { type Deps, inTransaction, type Outbox } from './context.js';
 import { persist } from './conversation-timers.js';
 import type { ConsumerPrincipal, UserPrincipal } from './principal.js';
 import { announceAssignment } from './routing.service.js';
+import { requestSurveyIn } from './surveys.service.js';
 import { type ConsumerConversationView, pushActiveItem, toConsumerView } from './views.js';
 
 async function accountOf(tx: Tx, id: string): Promise<Account> {
@@ -73,6 +74,7 @@ export async function closeIn(deps: Deps, tx: Tx, out: Outbox, account: Account,
     out.push({ recipient: { kind: 'agent', id: c.agentId }, type: 'conversation.removed', data: { id: c.id } });
   } else pushActiveItem(out, next, name, account.settings.idleAfterSec, now);
   out.push({ recipient: { kind: 'consumer', id: c.consumerId }, type: 'conversation.closed', data: toConsumerView(next, null) });
+  await requestSurveyIn(deps, tx, out, account, next, by, now);
   return next;
 }
 

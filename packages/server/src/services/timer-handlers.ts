@@ -8,6 +8,7 @@ import { inTransaction } from './context.js';
 import { autoCloseDueAt, persist, syncTimers } from './conversation-timers.js';
 import { closeIn, withdrawOfferIn } from './lifecycle.service.js';
 import { deliverConversation } from './outbound.service.js';
+import { expireSurvey } from './surveys.service.js';
 import type { TimerHandler } from './timers.service.js';
 import { pushActiveItem } from './views.js';
 
@@ -91,6 +92,11 @@ export const timerHandlers: Partial<Record<TimerKind, TimerHandler>> = {
       if (deps.clock.now() < c.closedAt + account.settings.closedRetentionHours * 3600_000) return void (await syncTimers(deps, tx, account, c));
       out.push({ recipient: { kind: 'agent', id: c.lastAgentId }, type: 'conversation.removed', data: { id: c.id } });
     });
+  },
+
+  // A post-conversation survey was not answered in time.
+  async survey_expiry(deps, t) {
+    await expireSurvey(deps, t.accountId, t.subjectId);
   },
 
   // A warm-up step passed: the agent may take one more.

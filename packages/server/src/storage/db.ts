@@ -5,6 +5,7 @@ import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDiale
 import pg from 'pg';
 import * as m0001 from './migrations/2026_11_26_0001_create_core.js';
 import * as m0002 from './migrations/2026_11_26_0002_create_content_and_notes.js';
+import * as m0003 from './migrations/2026_11_26_0003_create_files_and_surveys.js';
 import * as m0004 from './migrations/2026_11_26_0004_create_channels.js';
 import type { DB } from './schema.js';
 
@@ -37,6 +38,7 @@ pg.types.setTypeParser(20, (v: string) => Number.parseInt(v, 10));
 const migrations: Record<string, Migration> = {
   '2026_11_26_0001_create_core': m0001,
   '2026_11_26_0002_create_content_and_notes': m0002,
+  '2026_11_26_0003_create_files_and_surveys': m0003,
   '2026_11_26_0004_create_channels': m0004,
 };
 

@@ -213,8 +213,56 @@ export interface DeliveriesTable {
   updated_at: number;
   sent_at: number | null;
 }
+export interface FilesTable {
+  id: string;
+  account_id: string;
+  conversation_id: string;
+  name: string;
+  content_type: string;
+  size: number;
+  storage_key: string;
+  uploaded_by_kind: string;
+  uploaded_by_id: string;
+  created_at: number;
+}
+export interface SurveysTable {
+  id: string;
+  account_id: string;
+  conversation_id: string;
+  consumer_id: string;
+  agent_id: string | null;
+  skill_id: string | null;
+  channel: string;
+  closed_by: string;
+  questions: string;
+  status: string;
+  answers: string;
+  requested_at: number;
+  expires_at: number;
+  answered_at: number | null;
+}
+export interface SurveyAnswersTable {
+  survey_id: string;
+  question_id: string;
+  account_id: string;
+  agent_id: string | null;
+  skill_id: string | null;
+  type: string;
+  int_value: number | null;
+  text_value: string | null;
+  answered_at: number;
+}
+export interface ServerKeysTable {
+  name: string;
+  value: string;
+  created_at: number;
+}
 
 export interface DB {
+  files: FilesTable;
+  surveys: SurveysTable;
+  survey_answers: SurveyAnswersTable;
+  server_keys: ServerKeysTable;
   content_categories: ContentCategoriesTable;
   content: ContentTable;
   notes: NotesTable;

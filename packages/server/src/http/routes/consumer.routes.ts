@@ -1,10 +1,11 @@
-import { ConsumerOpenConversationRequest, ConsumerSessionRequest, Message, SendMessageRequest } from '@parley/contract';
+import { ConsumerOpenConversationRequest, ConsumerSessionRequest, Message } from '@parley/contract';
 import { z } from 'zod';
 import { consumerHistory, createConsumerSession } from '../../services/consumers.service.js';
-import { getConsumerConversation, listConsumerMessages, openConversation, sendMessage } from '../../services/conversations.service.js';
+import { getConsumerConversation, listConsumerMessages, openConversation } from '../../services/conversations.service.js';
 import { closeByConsumer, markUrgent } from '../../services/lifecycle.service.js';
 import { listAccountSkills } from '../../services/skills.service.js';
 import { consumerOf } from '../auth.js';
+import { messageBodySchema, sendFromRequest } from '../uploads.js';
 import { bearerAuth, IdParams, type RouteContext, type ZApp } from './types.js';
 
 const ConsumerConversation = z.object({
@@ -112,9 +113,20 @@ export function consumerRoutes(app: ZApp, { deps, guards }: RouteContext): void 
   );
   app.post(
     '/api/v1/consumer/conversations/:id/messages',
-    { onRequest: guards.consumer, schema: { tags, security, params: IdParams, body: SendMessageRequest, response: { 200: Message, 201: Message } } },
+    {
+      onRequest: guards.consumer,
+      config: { upload: true },
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        ...messageBodySchema,
+        summary: 'Send a message: text, or a photo (multipart)',
+        response: { 200: Message, 201: Message },
+      },
+    },
     async (req, reply) => {
-      const r = await sendMessage(deps, consumerOf(req), req.params.id, req.body);
+      const r = await sendFromRequest(deps, consumerOf(req), req.params.id, req);
       return reply.code(r.created ? 201 : 200).send(r.message);
     },
   );

@@ -1,9 +1,10 @@
-import { ActiveItem, ListStatus, Message, SendMessageRequest } from '@parley/contract';
+import { ActiveItem, ListStatus, Message } from '@parley/contract';
 import { z } from 'zod';
-import { activeList, getConversationDetails, listAll, markRead, sendMessage, transcript, transcriptText } from '../../services/conversations.service.js';
+import { activeList, getConversationDetails, listAll, markRead, transcript, transcriptText } from '../../services/conversations.service.js';
 import { directory } from '../../services/directory.service.js';
 import { accept, closeByUser, decline, dismiss, resume, setManualSla, transfer } from '../../services/lifecycle.service.js';
 import { userOf } from '../auth.js';
+import { messageBodySchema, sendFromRequest } from '../uploads.js';
 import { bearerAuth, IdParams, NoContent, type RouteContext, type ZApp } from './types.js';
 
 const isoTime = z.iso.datetime({ offset: true });
@@ -107,9 +108,20 @@ export function conversationsRoutes(app: ZApp, { deps, guards }: RouteContext): 
   );
   app.post(
     '/api/v1/conversations/:id/messages',
-    { onRequest: guards.user, schema: { tags, security, params: IdParams, body: SendMessageRequest, response: { 200: Message, 201: Message } } },
+    {
+      onRequest: guards.user,
+      config: { upload: true },
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        ...messageBodySchema,
+        summary: 'Send a message: text, or a file (multipart)',
+        response: { 200: Message, 201: Message },
+      },
+    },
     async (req, reply) => {
-      const r = await sendMessage(deps, userOf(req), req.params.id, req.body);
+      const r = await sendFromRequest(deps, userOf(req), req.params.id, req);
       return reply.code(r.created ? 201 : 200).send(r.message);
     },
   );

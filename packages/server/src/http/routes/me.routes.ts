@@ -37,8 +37,11 @@ export function meRoutes(app: ZApp, { deps, guards }: RouteContext): void {
         security,
         response: {
           200: z.object({
-            csat: z.number().nullable(),
-            nps: z.number().nullable(),
+            csat: z.number().nullable().describe('% of CSAT answers that are 4 or 5, over the last surveyWindowDays days'),
+            nps: z.number().nullable().describe('% promoters (9–10) − % detractors (0–6), over the last surveyWindowDays days'),
+            csatResponses: z.number(),
+            npsResponses: z.number(),
+            surveyWindowDays: z.number(),
             closedToday: z.number(),
             avgFirstResponseSec: z.number().nullable(),
             openNow: z.number(),

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import multipart from '@fastify/multipart';
+import { SendMessageRequest } from '@parley/contract';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { DomainError, invalid } from '../domain/errors.js';
+import { isImage } from '../files/detect.js';
+import { contentDisposition } from '../files/names.js';
+import type { Deps } from '../services/context.js';
+import { type SendResult, sendMessage } from '../services/conversations.service.js';
+import { type Download, sendFileMessage, type Upload } from '../services/files.service.js';
+import { signFileRefs } from '../services/message-wire.js';
+import type { Principal } from '../services/principal.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route takes multipart/form-data uploads (elsewhere multipart is 415 like any non-JSON body). */
+    upload?: boolean;
+  }
+}
+
+/** Room for the text field (10 000 characters of up to 4 UTF-8 bytes) and the clientMessageId. */
+const FIELD_BYTES = 64 * 1024;
+
+/**
+ * Multipart uploads: parsed only on routes with `config: { upload: true }`, one `file` part of at
+ * most `maxUploadBytes` (413 beyond), a few small fields. Everything else answers multipart with 415.
+ */
+export async function registerUploads(app: FastifyInstance, deps: Deps): Promise<void> {
+  const maxUploadBytes = deps.files?.maxUploadBytes ?? 0;
+  await app.register(multipart, {
+    limits: { fileSize: maxUploadBytes, files: 2, fields: 4, fieldSize: FIELD_BYTES, parts: 6, headerPairs: 20 },
+  });
+  app.addHook('preValidation', async (req) => {
+    if (req.isMultipart() && !req.routeOptions.config.upload)
+      throw new DomainError('unsupported_media_type', 'multipart/form-data is accepted only where files are uploaded');
+  });
+  // Messages leave with their file link signed (services/message-wire.ts).
+  app.addHook('preSerialization', async (_req, _reply, payload) => signFileRefs(deps, payload));
+}
+
+/** Body schema of the message endpoints: JSON `{ text, clientMessageId }`, or none when multipart (read by the handler). */
+export const messageBodySchema = {
+  body: SendMessageRequest.nullish(),
+  consumes: ['application/json', 'multipart/form-data'],
+  description:
+    'JSON `{ text, clientMessageId }`, or multipart/form-data with a `file` part and optional `text` and `clientMessageId` fields. ' +
+    'The file type is decided from its content: consumers may send JPEG, PNG and GIF photos; agents also PDF, DOCX, XLSX and PPTX. ' +
+    'Other types → 415, over the size limit → 413.',
+};
+
+const FormFields = z.strictObject({
+  text: z.string().trim().min(1, 'text must not be empty').max(10_000).optional(),
+  clientMessageId: z.string().min(1).max(128).optional(),
+});
+
+/** The parts of a multipart message: one `file`, optional `text` and `clientMessageId`. Malformed multipart → 400, too big → 413. */
+export async function readMessageForm(req: FastifyRequest): Promise<{ text?: string | undefined; clientMessageId: string; upload: Upload }> {
+  let upload: Upload | undefined;
+  const fields: Record<string, string> = {};
+  try {
+    for await (const part of req.parts()) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file') throw invalid(`unexpected file part "${part.fieldname}": send the file as "file"`, 'file');
+        if (upload) throw invalid('send one file per message', 'file');
+        upload = { name: part.filename, data: await part.toBuffer() };
+        continue;
+      }
+      if (part.fieldnameTruncated || part.valueTruncated) throw new DomainError('payload_too_large', `the field ${part.fieldname} is too long`);
+      if (part.fieldname !== 'text' && part.fieldname !== 'clientMessageId') throw invalid(`unknown field "${part.fieldname}"`, part.fieldname);
+      if (part.fieldname in fields) throw invalid(`the field ${part.fieldname} is given twice`, part.fieldname);
+      fields[part.fieldname] = String(part.value);
+    }
+  } catch (err) {
+    if (err instanceof DomainError) throw err;
+    const status = (err as { statusCode?: number }).statusCode;
+    if (status === 413) throw new DomainError('payload_too_large', (err as Error).message || 'the upload is too large');
+    throw invalid(`malformed multipart body: ${(err as Error).message || 'unreadable'}`, 'body');
+  }
+  if (!upload) throw invalid('a multipart message needs a file part named "file"', 'file');
+  for (const [k, v] of Object.entries(fields)) if (v.includes('\u0000')) throw invalid(`${k}: NUL characters are not allowed`, k);
+  const parsed = FormFields.safeParse(fields);
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((i) => ({ path: `body.${i.path.join('.')}`, message: i.message }));
+    throw new DomainError('invalid_request', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+  }
+  return { text: parsed.data.text, clientMessageId: parsed.data.clientMessageId ?? randomUUID(), upload };
+}
+
+/** Handles POST …/messages for JSON and multipart alike. */
+export async function sendFromRequest(deps: Deps, p: Principal, conversationId: string, req: FastifyRequest): Promise<SendResult> {
+  if (req.isMultipart()) return sendFileMessage(deps, p, conversationId, await readMessageForm(req));
+  const body = req.body as z.infer<typeof SendMessageRequest> | null | undefined;
+  if (!body) throw invalid('send JSON { text, clientMessageId } or multipart/form-data with a file', 'body');
+  return sendMessage(deps, p, conversationId, body);
+}
+
+/** A file download: its real type, never sniffed, never run; images inline, everything else as an attachment. */
+export function sendDownload(reply: FastifyReply, d: Download): FastifyReply {
+  return reply
+    .header('content-type', d.file.contentType)
+    .header('content-length', String(d.size))
+    .header('x-content-type-options', 'nosniff')
+    .header('content-disposition', contentDisposition(isImage(d.file.contentType) ? 'inline' : 'attachment', d.file.name))
+    .header('content-security-policy', "default-src 'none'; sandbox")
+    .header('cross-origin-resource-policy', 'same-origin')
+    .header('cache-control', 'private, max-age=3600')
+    .send(d.stream);
+}

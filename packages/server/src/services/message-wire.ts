@@ -1,0 +1,31 @@
+import { filePath } from '../files/links.js';
+import type { Deps } from './context.js';
+
+type FileRefLike = { id: string; url: string };
+type WithFile = { file: FileRefLike };
+
+const hasUnsignedFile = (v: unknown): v is WithFile => {
+  const f = (v as { file?: unknown } | null)?.file as Partial<FileRefLike> | null | undefined;
+  return !!f && typeof f === 'object' && typeof f.id === 'string' && f.url === filePath(f.id);
+};
+
+/**
+ * Message.file.url as stored is the plain `/api/v1/files/{id}`; every message that leaves the
+ * server (HTTP responses, realtime events) carries it signed for 1–2 h instead, so an <img src>
+ * works without a token (files/links.ts, docs/adr/0004). Applied at the two exits — the HTTP
+ * preSerialization hook and the event outbox — to a message, an array of messages, or the
+ * `items` / `messages` array of a response; anything else passes unchanged.
+ */
+export function signFileRefs<T>(deps: Deps, value: T): T {
+  const links = deps.files?.links;
+  if (!links || value === null || typeof value !== 'object') return value;
+  const now = deps.clock.now();
+  const one = (v: unknown): unknown => (hasUnsignedFile(v) ? { ...v, file: { ...v.file, url: links.url(v.file.id, now) } } : v);
+  if (Array.isArray(value)) return value.map(one) as T;
+  let out = one(value) as Record<string, unknown>;
+  for (const key of ['items', 'messages']) {
+    const list = out[key];
+    if (Array.isArray(list) && list.some(hasUnsignedFile)) out = { ...out, [key]: list.map(one) };
+  }
+  return out as T;
+}

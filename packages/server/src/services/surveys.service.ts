@@ -1,0 +1,210 @@
+import type { ClosedBy, Conversation } from '../domain/conversation.js';
+import { conflict, DomainError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { type AnswerValue, checkAnswers, nextQuestion, parseReply, questionPrompt, type SurveyQuestion, shouldSendSurvey } from '../domain/surveys.js';
+import type { Tx } from '../storage/db.js';
+import type { Account } from '../storage/repos/accounts.repo.js';
+import { findConversation } from '../storage/repos/conversations.repo.js';
+import { findSurvey, findSurveyOfConversation, insertSurvey, type SurveyRecord, saveSurvey, upsertAnswers } from '../storage/repos/surveys.repo.js';
+import { cancelTimer, scheduleTimer } from '../storage/repos/timers.repo.js';
+import { assertCanRead } from './access.js';
+import { type Deps, inTransaction, type Outbox } from './context.js';
+import type { ConsumerPrincipal } from './principal.js';
+
+/** A survey as the consumer (widget) sees it. */
+export interface SurveyView {
+  id: string;
+  conversationId: string;
+  status: SurveyRecord['status'];
+  questions: SurveyQuestion[];
+  /** Answers given so far (channels answer one question at a time). */
+  answers: Record<string, AnswerValue>;
+  requestedAt: string;
+  expiresAt: string;
+  answeredAt: string | null;
+}
+
+const iso = (t: number) => new Date(t).toISOString();
+
+export const toSurveyView = (s: SurveyRecord): SurveyView => ({
+  id: s.id,
+  conversationId: s.conversationId,
+  status: s.status,
+  questions: s.questions,
+  answers: s.answers,
+  requestedAt: iso(s.requestedAt),
+  expiresAt: iso(s.expiresAt),
+  answeredAt: s.answeredAt === null ? null : iso(s.answeredAt),
+});
+
+const snapshot = (qs: readonly SurveyQuestion[]): SurveyQuestion[] =>
+  qs.map((q) => ({ id: q.id, type: q.type, text: q.text, ...(q.choices && { choices: [...q.choices] }) }));
+
+/**
+ * Offer the account's survey for a conversation that was just closed (called by `closeIn`, in its
+ * transaction). Sent on every close by an agent or the consumer, and on auto-close only when the
+ * account says so; not again once answered. The questions are copied as they are now, the
+ * `survey_expiry` timer set, and `survey.requested` pushed to the consumer.
+ */
+export async function requestSurveyIn(
+  deps: Deps,
+  tx: Tx,
+  out: Outbox,
+  account: Account,
+  c: Conversation,
+  by: ClosedBy,
+  now: number,
+): Promise<SurveyRecord | null> {
+  const settings = account.settings.survey;
+  // Nobody served a conversation closed while it waited: there is nothing to rate.
+  const agentId = c.lastAgentId ?? c.agentId;
+  if (!shouldSendSurvey(settings, by) || !agentId) return null;
+  const existing = await findSurveyOfConversation(tx, account.id, c.id, deps.db.dialect);
+  if (existing?.status === 'answered') return null;
+  const survey: SurveyRecord = {
+    id: existing?.id ?? newId(),
+    accountId: account.id,
+    conversationId: c.id,
+    consumerId: c.consumerId,
+    agentId,
+    skillId: c.skillId,
+    channel: c.channel,
+    closedBy: by,
+    questions: snapshot(settings.questions),
+    status: 'pending',
+    answers: existing?.answers ?? {},
+    requestedAt: now,
+    expiresAt: now + settings.timeoutSec * 1000,
+    answeredAt: null,
+  };
+  if (existing) await saveSurvey(tx, survey);
+  else await insertSurvey(tx, survey);
+  await scheduleTimer(tx, { kind: 'survey_expiry', subjectId: survey.id, accountId: account.id, dueAt: survey.expiresAt, payload: { conversationId: c.id } });
+  deps.timersChanged(survey.expiresAt);
+  out.push({
+    recipient: { kind: 'consumer', id: c.consumerId },
+    type: 'survey.requested',
+    data: { surveyId: survey.id, conversationId: c.id, questions: survey.questions, expiresAt: iso(survey.expiresAt) },
+  });
+  return survey;
+}
+
+/** The `survey_expiry` timer: a survey still pending at its expiry becomes `expired` (partial answers are kept). */
+export async function expireSurvey(deps: Deps, accountId: string, surveyId: string): Promise<void> {
+  await inTransaction(deps, accountId, async (tx, out) => {
+    const s = await findSurvey(tx, accountId, surveyId, deps.db.dialect);
+    if (s?.status !== 'pending') return;
+    const now = deps.clock.now();
+    if (now < s.expiresAt) {
+      // moved meanwhile (the conversation was closed again): wait for the new time
+      await scheduleTimer(tx, { kind: 'survey_expiry', subjectId: s.id, accountId, dueAt: s.expiresAt, payload: { conversationId: s.conversationId } });
+      deps.timersChanged(s.expiresAt);
+      return;
+    }
+    await saveSurvey(tx, { ...s, status: 'expired' }, 'pending');
+    out.push({ recipient: { kind: 'consumer', id: s.consumerId }, type: 'survey.expired', data: { surveyId: s.id, conversationId: s.conversationId } });
+  });
+}
+
+/** Which survey of `conversationId` the consumer may see: 404 for other consumers' conversations and when none was sent. */
+async function surveyForConsumer(deps: Deps, tx: Tx, p: ConsumerPrincipal, conversationId: string, lock: boolean): Promise<SurveyRecord> {
+  const c = assertCanRead(p, await findConversation(tx, p.accountId, conversationId), []);
+  const s = await findSurveyOfConversation(tx, p.accountId, c.id, lock ? deps.db.dialect : undefined);
+  if (!s) throw new DomainError('not_found', 'no survey was sent for this conversation');
+  return s;
+}
+
+/** The consumer's survey for a conversation (e.g. after a widget reload); a pending one past its time reads as expired. */
+export async function getSurvey(deps: Deps, p: ConsumerPrincipal, conversationId: string): Promise<SurveyView> {
+  const s = await surveyForConsumer(deps, deps.db.kysely, p, conversationId, false);
+  const view = toSurveyView(s);
+  return s.status === 'pending' && deps.clock.now() >= s.expiresAt ? { ...view, status: 'expired' } : view;
+}
+
+function assertOpen(s: SurveyRecord, now: number): void {
+  if (s.status === 'answered') throw conflict('the survey was already answered');
+  if (s.status === 'expired' || now >= s.expiresAt) throw conflict('the survey has expired');
+}
+
+/** Record answers and tell the agent whose KPIs they feed; completes the survey when `complete`. */
+async function recordAnswers(_deps: Deps, tx: Tx, out: Outbox, s: SurveyRecord, answers: Record<string, AnswerValue>, complete: boolean, now: number) {
+  const types = Object.fromEntries(s.questions.map((q) => [q.id, q.type]));
+  const next: SurveyRecord = {
+    ...s,
+    answers: { ...s.answers, ...answers },
+    status: complete ? 'answered' : 'pending',
+    answeredAt: complete ? now : s.answeredAt,
+  };
+  if (!(await saveSurvey(tx, next, 'pending'))) throw conflict('the survey was already answered');
+  await upsertAnswers(tx, s, answers, now, types);
+  if (complete) await cancelTimer(tx, 'survey_expiry', s.id);
+  if (s.agentId)
+    out.push({
+      recipient: { kind: 'agent', id: s.agentId },
+      type: 'survey.answered',
+      data: { surveyId: s.id, conversationId: s.conversationId, complete, questionIds: Object.keys(answers) },
+    });
+  return next;
+}
+
+/**
+ * The consumer answers the survey (widget form): `answers` maps question ids to values, checked
+ * per question type against the questions the survey was sent with; any bad answer → 400 and
+ * nothing stored. 409 when the survey is no longer pending (answered or expired), 404 when there
+ * is none or the conversation is not the consumer's. Questions left out stay unanswered.
+ */
+export async function submitSurvey(deps: Deps, p: ConsumerPrincipal, conversationId: string, answers: Record<string, unknown>): Promise<SurveyView> {
+  return inTransaction(deps, p.accountId, async (tx, out) => {
+    const s = await surveyForConsumer(deps, tx, p, conversationId, true);
+    const now = deps.clock.now();
+    assertOpen(s, now);
+    const checked = checkAnswers(s.questions, answers);
+    if (!checked.ok) throw new DomainError('invalid_request', checked.errors.map((e) => `${e.path}: ${e.message}`).join('; '), checked.errors);
+    return toSurveyView(await recordAnswers(deps, tx, out, s, checked.answers, true, now));
+  });
+}
+
+export type SurveyReplyResult =
+  /** No pending survey for this conversation: treat the text as an ordinary message. */
+  | { status: 'none' }
+  /** The reply does not answer `question`; nothing stored. Send `prompt` again. */
+  | { status: 'invalid'; question: SurveyQuestion; prompt: string }
+  /** Stored; ask `question` next with `prompt`. */
+  | { status: 'next'; question: SurveyQuestion; prompt: string }
+  /** Stored; that was the last question. */
+  | { status: 'done' };
+
+/**
+ * For channels without forms (SMS, Messenger): the next question to send for the conversation's
+ * pending survey, as plain text, or undefined when none is pending.
+ */
+export async function nextSurveyQuestion(
+  deps: Deps,
+  accountId: string,
+  conversationId: string,
+): Promise<{ question: SurveyQuestion; prompt: string } | undefined> {
+  const s = await findSurveyOfConversation(deps.db.kysely, accountId, conversationId);
+  if (s?.status !== 'pending' || deps.clock.now() >= s.expiresAt) return undefined;
+  const q = nextQuestion(s.questions, s.answers);
+  return q ? { question: q, prompt: questionPrompt(q) } : undefined;
+}
+
+/**
+ * For channels without forms: `reply` (one inbound text) answers the next unanswered question of
+ * the conversation's pending survey. The caller stores nothing else when the status is not 'none'.
+ */
+export async function answerSurveyQuestion(deps: Deps, accountId: string, conversationId: string, reply: string): Promise<SurveyReplyResult> {
+  return inTransaction(deps, accountId, async (tx, out) => {
+    const s = await findSurveyOfConversation(tx, accountId, conversationId, deps.db.dialect);
+    const now = deps.clock.now();
+    if (s?.status !== 'pending' || now >= s.expiresAt) return { status: 'none' } as const;
+    const q = nextQuestion(s.questions, s.answers);
+    if (!q) return { status: 'none' } as const;
+    const value = parseReply(q, reply);
+    if (value === undefined) return { status: 'invalid', question: q, prompt: questionPrompt(q) } as const;
+    const after = { ...s.answers, [q.id]: value };
+    const following = nextQuestion(s.questions, after);
+    await recordAnswers(deps, tx, out, s, { [q.id]: value }, !following, now);
+    return following ? ({ status: 'next', question: following, prompt: questionPrompt(following) } as const) : ({ status: 'done' } as const);
+  });
+}
