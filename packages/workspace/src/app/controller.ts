@@ -237,7 +237,7 @@ function handleEvent(e: EventEnvelope): void {
     default:
       break;
   }
-  if (e.type === 'message.created' || e.type === 'note.created') eventBus.emit(e.type, e.data);
+  if (e.type === 'message.created' || e.type === 'message.updated' || e.type === 'note.created') eventBus.emit(e.type, e.data);
 }
 
 function alertNewConversation(item: ActiveItem, ringing = false): void {

@@ -103,6 +103,8 @@ export function ConversationView({ id, from }: { id: string; from: 'active' | 'a
     const off = eventBus.on((type, data) => {
       const m = data as Message;
       if (type === 'message.created' && m.conversationId === id) setMessages((list) => merge(list, [m], id));
+      // delivery status of a message sent to SMS, Messenger or a webhook changed
+      if (type === 'message.updated' && m.conversationId === id) setMessages((list) => list.map((x) => (x.id === m.id ? m : x)));
     });
     return () => {
       live = false;

@@ -20,6 +20,8 @@ function FileView({ file }: { file: NonNullable<Message['file']> }) {
   );
 }
 
+const DELIVERY_LABEL = { queued: 'Sending…', sent: 'Sent', failed: 'Not delivered' } as const;
+
 function separators(messages: Message[], currentId: string, prefs: DatePrefs, now: number) {
   const out: { key: string; label: string; kind: 'conversation' | 'day' }[][] = [];
   let lastConv = '';
@@ -105,6 +107,14 @@ export function Transcript({
                 </div>
                 {m.text ? <p className="msg-text">{m.text}</p> : null}
                 {m.file ? <FileView file={m.file} /> : null}
+                {m.delivery ? (
+                  <p
+                    className={`msg-delivery muted${m.delivery === 'failed' ? ' msg-delivery-failed' : ''}`}
+                    role={m.delivery === 'failed' ? 'alert' : undefined}
+                  >
+                    {DELIVERY_LABEL[m.delivery]}
+                  </p>
+                ) : null}
               </li>
             </Fragment>
           );
