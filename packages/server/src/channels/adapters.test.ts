@@ -33,6 +33,11 @@ describe('sms adapter', () => {
     ]);
   });
 
+  it('ignores status callbacks', () => {
+    const form = new URLSearchParams({ MessageSid: 'SM1', MessageStatus: 'delivered', From: '+1666', To: '+1555' });
+    expect(smsAdapter.parse(request(form.toString()))).toEqual([]);
+  });
+
   it('builds the Messages API request, or says what is missing', () => {
     const r = smsAdapter.outbound(channel({ credentials: { accountSid: 'AC1', from: '+1666' }, providerBaseUrl: 'http://x.test/' }), msg);
     expect(r).toEqual({

@@ -28,6 +28,8 @@ export const smsAdapter: ChannelAdapter = {
 
   parse(req) {
     const p = parseForm(req.rawBody.toString('utf8'));
+    // A status callback (sent, delivered, failed…) pointed at this URL carries no consumer message.
+    if (p.has('MessageStatus')) return [];
     const from = one(p, 'From');
     const sid = one(p, 'MessageSid') ?? one(p, 'SmsMessageSid');
     if (!from || !sid) throw invalid('a Twilio message webhook needs From and MessageSid', 'body');
