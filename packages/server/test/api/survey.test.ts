@@ -35,7 +35,7 @@ describe.each(dialects)('post-conversation survey on %s', (dialect) => {
     expect(r.statusCode, r.body).toBe(200);
   };
   /** A conversation the agent has answered, then closes. */
-  const servedAndClosed = async (acc: AccountHandle, agent: AgentHandle, consumer: ConsumerHandle) => {
+  const servedAndClosed = async (agent: AgentHandle, consumer: ConsumerHandle) => {
     const conv = await consumer.open({ skill: 'Sales', text: 'help please' });
     const reply = await http(t)('POST', `/api/v1/conversations/${conv.id}/messages`, {
       token: agent.token,
@@ -56,7 +56,7 @@ describe.each(dialects)('post-conversation survey on %s', (dialect) => {
 
     expect(await kpis(alice)).toMatchObject({ csat: null, nps: null, csatResponses: 0, npsResponses: 0, surveyWindowDays: 30 });
 
-    const first = await servedAndClosed(acc, alice, jo);
+    const first = await servedAndClosed(alice, jo);
     const requested = await consumerSocket.next((e) => e.type === 'survey.requested');
     expect(requested.data).toMatchObject({ conversationId: first, questions: QUESTIONS, expiresAt: new Date(t.clock.now() + 3600 * SEC).toISOString() });
 
@@ -75,11 +75,11 @@ describe.each(dialects)('post-conversation survey on %s', (dialect) => {
     expect(await kpis(alice)).toMatchObject({ csat: 100, csatResponses: 1 });
 
     // a second conversation, rated low: CSAT = share of 4–5 answers, NPS = promoters − detractors
-    const second = await servedAndClosed(acc, alice, jo);
+    const second = await servedAndClosed(alice, jo);
     expect((await answer(jo, second, { csat: 2, nps: 3 })).statusCode).toBe(200);
     expect(await kpis(alice)).toMatchObject({ csat: 50, nps: 0, csatResponses: 2, npsResponses: 2 });
     // a passive (7–8) counts in the total only; a third 4 is satisfied
-    const third = await servedAndClosed(acc, alice, jo);
+    const third = await servedAndClosed(alice, jo);
     expect((await answer(jo, third, { csat: 4, nps: 8 })).statusCode).toBe(200);
     expect(await kpis(alice)).toMatchObject({ csat: 66.7, nps: 0, csatResponses: 3, npsResponses: 3 });
 
@@ -92,7 +92,7 @@ describe.each(dialects)('post-conversation survey on %s', (dialect) => {
     await settings(acc, { enabled: true, questions: QUESTIONS });
     const alice = await acc.agent('alice', { skills: ['Sales'] });
     const jo = await acc.consumer();
-    const id = await servedAndClosed(acc, alice, jo);
+    const id = await servedAndClosed(alice, jo);
     const nosy = await acc.consumer({ name: 'Nosy' });
     const before = await snapshot(t, [acc.accountId]);
     const bad: [string, unknown][] = [
@@ -140,7 +140,7 @@ describe.each(dialects)('post-conversation survey on %s', (dialect) => {
     const alice = await acc.agent('alice', { skills: ['Sales'] });
     const jo = await acc.consumer();
     const consumerSocket = await connect(t.url, '/consumer', jo.token);
-    const id = await servedAndClosed(acc, alice, jo);
+    const id = await servedAndClosed(alice, jo);
     await consumerSocket.next((e) => e.type === 'survey.requested');
 
     await t.advance(59 * SEC);
@@ -202,7 +202,7 @@ describe.each(dialects)('post-conversation survey on %s', (dialect) => {
     // disabled: never
     await settings(acc, { enabled: false });
     const ned = await acc.consumer({ name: 'Ned' });
-    const nedConv = await servedAndClosed(acc, alice, ned);
+    const nedConv = await servedAndClosed(alice, ned);
     expect(await agentRequests(ned, nedConv)).toBe(404);
   });
 
@@ -211,7 +211,7 @@ describe.each(dialects)('post-conversation survey on %s', (dialect) => {
     await settings(acc, { enabled: true, questions: QUESTIONS });
     const alice = await acc.agent('alice', { skills: ['Sales'] });
     const jo = await acc.consumer();
-    const id = await servedAndClosed(acc, alice, jo);
+    const id = await servedAndClosed(alice, jo);
 
     expect(await nextSurveyQuestion(t.deps, acc.accountId, id)).toMatchObject({
       question: { id: 'csat' },
