@@ -3,7 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /**
  * Signed download links: `/api/v1/files/{id}?exp=<epoch s>&sig=<HMAC-SHA256(key, "file:{id}:{exp}")>`.
  * A link names one file and ends at `exp`; it is handed only to those who may read the file (in
- * their Message.file.url), so an <img src> works without a token in the URL. See docs/adr/0004.
+ * their Message.file.url), so an <img src> works without a token in the URL. See docs/adr/0005.
  */
 export interface FileLinks {
   /** The signed URL of `fileId`, valid until the end of the next full hour after `now`. */

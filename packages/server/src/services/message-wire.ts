@@ -12,7 +12,7 @@ const hasUnsignedFile = (v: unknown): v is WithFile => {
 /**
  * Message.file.url as stored is the plain `/api/v1/files/{id}`; every message that leaves the
  * server (HTTP responses, realtime events) carries it signed for 1–2 h instead, so an <img src>
- * works without a token (files/links.ts, docs/adr/0004). Applied at the two exits — the HTTP
+ * works without a token (files/links.ts, docs/adr/0005). Applied at the two exits — the HTTP
  * preSerialization hook and the event outbox — to a message, an array of messages, or the
  * `items` / `messages` array of a response; anything else passes unchanged.
  */
