@@ -70,7 +70,11 @@ export async function patchAccount(demo: Demo, body: Record<string, unknown>): P
 }
 
 /** A new browser context (its own storage: one agent) with clipboard access, and a page in it. */
-export async function agentPage(browser: Browser, demo: Demo, opts: { width?: number; height?: number } = {}): Promise<{ context: BrowserContext; page: Page }> {
+export async function agentPage(
+  browser: Browser,
+  demo: Demo,
+  opts: { width?: number; height?: number } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 }, locale: 'en-GB', timezoneId: 'UTC' });
   context.setDefaultTimeout(10_000);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: demo.url });
@@ -92,7 +96,7 @@ export async function signIn(page: Page, demo: Demo, username: string, password 
 export async function setStatus(page: Page, label: 'Online' | 'Back soon' | 'Away' | 'Offline'): Promise<void> {
   await page.getByRole('button', { name: /^Status:/ }).click();
   await page.getByRole('menuitemradio', { name: label }).click();
-  await expect.poll(() => page.getByRole('button', { name: /^Status:/ }).getAttribute('aria-label')).toContain(`Status: ${label}.`);
+  await poll(() => page.getByRole('button', { name: /^Status:/ }).getAttribute('aria-label')).toContain(`Status: ${label}.`);
 }
 
 export interface Consumer {
@@ -112,20 +116,36 @@ export async function consumer(demo: Demo, name: string, skill: string, text: st
     { body: { accountId: demo.accountId, name, ...(customVariables && { customVariables }) } },
     [201],
   );
-  const c = await demo.api.ok<{ id: string }>('POST', '/api/v1/consumer/conversations', { token: s.consumerToken, body: { skillId: demo.skill(skill), text } }, [201]);
+  const c = await demo.api.ok<{ id: string }>(
+    'POST',
+    '/api/v1/consumer/conversations',
+    { token: s.consumerToken, body: { skillId: demo.skill(skill), text } },
+    [201],
+  );
   return {
     token: s.consumerToken,
     conversationId: c.id,
     name,
     async say(t: string) {
-      await demo.api.ok('POST', `/api/v1/consumer/conversations/${c.id}/messages`, { token: s.consumerToken, body: { text: t, clientMessageId: `e2e-${++seq}` } }, [201]);
+      await demo.api.ok(
+        'POST',
+        `/api/v1/consumer/conversations/${c.id}/messages`,
+        { token: s.consumerToken, body: { text: t, clientMessageId: `e2e-${++seq}` } },
+        [201],
+      );
     },
     async messages() {
-      return (await demo.api.ok<{ items: { text: string | null; senderType: string }[] }>('GET', `/api/v1/consumer/conversations/${c.id}/messages`, { token: s.consumerToken }))
-        .items;
+      return (
+        await demo.api.ok<{ items: { text: string | null; senderType: string }[] }>('GET', `/api/v1/consumer/conversations/${c.id}/messages`, {
+          token: s.consumerToken,
+        })
+      ).items;
     },
   };
 }
+
+/** expect.poll with room for a loaded machine (the default gives up after 1 s). */
+export const poll = <T>(fn: () => T | Promise<T>, timeout = 10_000) => expect.poll(fn, { timeout, interval: 100 });
 
 /** The row of a consumer in the Active list. */
 export const row = (page: Page, name: string) => page.locator('ul.rows > li').filter({ has: page.getByText(name, { exact: true }) });
@@ -135,7 +155,7 @@ export const rowNames = (page: Page) => page.locator('ul.rows .row-name').allTex
 
 /** axe-core: no serious or critical violation. */
 export async function expectAccessible(page: Page, what: string): Promise<void> {
-  const r = await new AxeBuilder({ page }).analyze();
+  const r = await new AxeBuilder({ page }).options({ resultTypes: ['violations'] }).analyze();
   const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad.map((v) => `${what}: ${v.id} (${v.impact}) ${v.help} → ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
