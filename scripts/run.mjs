@@ -40,7 +40,12 @@ function newest(dir) {
 function buildWorkspace() {
   const dir = join(root, 'packages/workspace');
   const index = join(dir, 'dist', 'index.html');
-  const sources = Math.max(newest(join(dir, 'src')), statSync(join(dir, 'index.html')).mtimeMs, statSync(join(dir, 'vite.config.ts')).mtimeMs, newest(join(root, 'packages/contract/src')));
+  const sources = Math.max(
+    newest(join(dir, 'src')),
+    statSync(join(dir, 'index.html')).mtimeMs,
+    statSync(join(dir, 'vite.config.ts')).mtimeMs,
+    newest(join(root, 'packages/contract/src')),
+  );
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   console.log('parley: building the agent workspace…');
   run(bin('vite'), ['build', '--logLevel', 'warn'], { cwd: dir });
@@ -50,7 +55,12 @@ function buildWorkspace() {
 function buildWidget() {
   const dir = join(root, 'packages/widget');
   const outputs = [join(dir, 'dist', 'frame.html'), join(dir, 'dist', 'widget.js')];
-  const sources = Math.max(newest(join(dir, 'src')), newest(join(dir, 'public')), statSync(join(dir, 'vite.config.ts')).mtimeMs, newest(join(root, 'packages/contract/src')));
+  const sources = Math.max(
+    newest(join(dir, 'src')),
+    newest(join(dir, 'public')),
+    statSync(join(dir, 'vite.config.ts')).mtimeMs,
+    newest(join(root, 'packages/contract/src')),
+  );
   if (outputs.every((f) => existsSync(f) && statSync(f).mtimeMs >= sources)) return;
   console.log('parley: building the web widget…');
   run(bin('vite'), ['build', '--logLevel', 'warn'], { cwd: dir });
