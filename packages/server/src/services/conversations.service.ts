@@ -4,7 +4,7 @@ import { conflict, invalid, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { effectiveSla, slaTargetSec } from '../domain/sla.js';
 import type { Tx } from '../storage/db.js';
-import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
+import { type Account, findAccountCached } from '../storage/repos/accounts.repo.js';
 import { findConsumer } from '../storage/repos/consumers.repo.js';
 import {
   countConsumerConversations,
@@ -30,7 +30,7 @@ const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
 async function accountOf(tx: Tx, accountId: string): Promise<Account> {
-  const a = await findAccount(tx, accountId);
+  const a = await findAccountCached(tx, accountId);
   if (!a) throw notFound('account');
   return a;
 }
@@ -200,7 +200,7 @@ export async function sendMessageIn(deps: Deps, tx: Tx, out: Outbox, p: Principa
   const next = senderType === 'consumer' ? applyConsumerMessage(c, line, now, await slaTargetFor(tx, account, c)) : applyAgentMessage(c, line, now);
   const updated: Conversation = { ...next, lastSeq: message.seq };
   await insertMessage(tx, message);
-  await persist(deps, tx, account, updated);
+  await persist(deps, tx, account, updated, undefined, c);
   const stored = senderType === 'agent' ? await enqueueOutbound(deps, tx, updated, message) : message;
   const wire = toWireMessage(stored);
   out.push({ recipient: { kind: 'consumer', id: c.consumerId }, type: 'message.created', data: wire });
@@ -244,7 +244,7 @@ export async function markRead(deps: Deps, p: UserPrincipal, id: string): Promis
     const now = deps.clock.now();
     const next = { ...c, agentUnread: 0, updatedAt: now };
     const account = await accountOf(tx, p.accountId);
-    await persist(deps, tx, account, next);
+    await persist(deps, tx, account, next, undefined, c);
     const consumer = await findConsumer(tx, p.accountId, c.consumerId);
     pushActiveItem(out, next, consumer?.name ?? 'Visitor', account.settings.idleAfterSec, now);
   });

@@ -128,7 +128,7 @@ export async function assignQueued(deps: Deps, accountId: string): Promise<numbe
         }
         const agent = decision.agentId ? pool.get(decision.agentId) : undefined;
         if (decision.outcome !== 'assigned' || !agent) {
-          if (!sameDecision(c.routing, decision)) await persist(deps, tx, account, { ...c, routing: decision });
+          if (!sameDecision(c.routing, decision)) await persist(deps, tx, account, { ...c, routing: decision }, undefined, c);
           continue;
         }
         const ring = account.settings.acceptMode === 'ring';
@@ -144,7 +144,7 @@ export async function assignQueued(deps: Deps, accountId: string): Promise<numbe
           routing: { ...decision, outcome: ring ? 'offered' : 'assigned' },
           updatedAt: now,
         };
-        if (!(await persist(deps, tx, account, next, 'queued'))) continue; // someone else moved it
+        if (!(await persist(deps, tx, account, next, 'queued', c))) continue; // someone else moved it
         await touchLastAssigned(tx, accountId, agent.agentId, now);
         agent.load += 1;
         agent.lastAssignedAt = now;

@@ -75,7 +75,24 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     sqlite.pragma(`synchronous = ${opts.sqliteSynchronous ?? 'NORMAL'}`);
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    // Kysely prepares every statement it runs; keep the prepared statements of the (few hundred)
+    // distinct queries the app issues so SQLite does not re-parse them on every call.
+    const statements = new Map<string, SQLite.Statement>();
+    const database = {
+      prepare(sql: string) {
+        let stmt = statements.get(sql);
+        if (!stmt) {
+          stmt = sqlite.prepare(sql);
+          if (statements.size >= 1000) statements.delete(statements.keys().next().value as string);
+          statements.set(sql, stmt);
+        }
+        return stmt;
+      },
+      close() {
+        sqlite.close();
+      },
+    };
+    kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
   }
 
   const migrator = new Migrator({ db: kysely, provider, ...(migrationTableSchema && { migrationTableSchema }) });

@@ -91,10 +91,20 @@ export async function insertConversation(tx: Tx, c: Conversation): Promise<void>
   await tx.insertInto('conversations').values(toRow(c)).execute();
 }
 
-/** Write the whole row; with `expectedState`, only if the stored state is still that (a guarded update). */
-export async function saveConversation(tx: Tx, c: Conversation, expectedState?: ConversationState): Promise<boolean> {
+/**
+ * Write the row; with `expectedState`, only if the stored state is still that (a guarded update).
+ * Given the row as it was read (`prev`), only changed columns are written, so indexes on
+ * untouched columns are left alone.
+ */
+export async function saveConversation(tx: Tx, c: Conversation, expectedState?: ConversationState, prev?: Conversation): Promise<boolean> {
   const { id, account_id, ...rest } = toRow(c);
-  let q = tx.updateTable('conversations').set(rest).where('account_id', '=', account_id).where('id', '=', id);
+  let set: Partial<typeof rest> = rest;
+  if (prev) {
+    const before = toRow(prev) as Record<string, unknown>;
+    set = Object.fromEntries(Object.entries(rest).filter(([k, v]) => before[k] !== v));
+    if (Object.keys(set).length === 0) set = { updated_at: rest.updated_at };
+  }
+  let q = tx.updateTable('conversations').set(set).where('account_id', '=', account_id).where('id', '=', id);
   if (expectedState) q = q.where('state', '=', expectedState);
   const r = await q.executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
