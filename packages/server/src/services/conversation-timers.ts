@@ -21,7 +21,7 @@ export async function autoCloseDueAt(tx: Tx, account: Account, c: Conversation):
 type Want = [TimerKind, number | null, Record<string, unknown>];
 
 /** The durable timers a conversation needs in its current state (null = none). */
-async function wantedTimers(deps: Deps, tx: Tx, account: Account, c: Conversation, now: number): Promise<Want[]> {
+async function wantedTimers(tx: Tx, account: Account, c: Conversation, now: number): Promise<Want[]> {
   const withAgent = (c.state === 'open' || c.state === 'ringing') && c.agentId !== null;
   return [
     ['status', withAgent ? nextTimeChangeAt(c, account.settings.idleAfterSec, now) : null, { agentId: c.agentId }],
@@ -51,8 +51,8 @@ async function wantedTimers(deps: Deps, tx: Tx, account: Account, c: Conversatio
  */
 export async function syncTimers(deps: Deps, tx: Tx, account: Account, c: Conversation, prev?: Conversation): Promise<void> {
   const now = deps.clock.now();
-  const want = await wantedTimers(deps, tx, account, c, now);
-  const had = prev ? await wantedTimers(deps, tx, account, prev, now) : undefined;
+  const want = await wantedTimers(tx, account, c, now);
+  const had = prev ? await wantedTimers(tx, account, prev, now) : undefined;
   for (const [i, [kind, dueAt, payload]] of want.entries()) {
     const before = had?.[i];
     if (before && before[1] === dueAt && JSON.stringify(before[2]) === JSON.stringify(payload)) continue;
