@@ -2,7 +2,7 @@
  * Serves the consumer widget built by Vite into packages/widget/dist:
  *   /widget.js      the loader for brands' pages (any origin may load it)
  *   /widget/*       the chat frame (frame.html) and its hashed assets
- *   /demo           a sample brand page with the widget (?account=ID for another account)
+ *   /demo           a sample brand page with the widget (?account=ID for another account, &skill=ID, &name=Jo)
  * Files are read once and kept in memory with their gzip form and an ETag; a rebuilt file
  * (new mtime) is read again.
  */
@@ -132,21 +132,28 @@ export function registerWidget(app: ZApp, opts: { dist?: string } = {}): void {
     return send(req, reply, rel, { 'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache' });
   });
 
-  // The demo brand page; ?account=…&skill=… point it at another account (e.g. in cluster mode, which seeds no demo account).
+  // The demo brand page; ?account=…&skill=…&name=… point it at another account (e.g. in cluster
+  // mode, which seeds no demo account), a skill, or name the visitor.
   const id = z
     .string()
     .regex(/^[\w-]{1,100}$/)
     .optional();
-  app.get('/demo', { schema: { hide: true, querystring: z.object({ account: id, skill: id }) } }, async (req, reply) => {
-    const { account, skill } = req.query;
-    const transform = account || skill ? (html: string) => retarget(html, account, skill) : undefined;
+  const name = z
+    .string()
+    .regex(/^[\p{L}\p{N} .'-]{1,60}$/u)
+    .optional();
+  app.get('/demo', { schema: { hide: true, querystring: z.object({ account: id, skill: id, name }) } }, async (req, reply) => {
+    const q = req.query;
+    const transform = q.account || q.skill || q.name ? (html: string) => retarget(html, q) : undefined;
     return send(req, reply, 'demo.html', { 'cache-control': 'no-cache' }, transform);
   });
 }
 
-function retarget(html: string, account: string | undefined, skill: string | undefined): string {
+function retarget(html: string, o: { account?: string | undefined; skill?: string | undefined; name?: string | undefined }): string {
+  const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
   let out = html;
-  if (account) out = out.replace('data-account="demo"', `data-account="${account}"`);
-  if (skill) out = out.replace('data-account=', `data-skill="${skill}" data-account=`);
+  if (o.account) out = out.replace('data-account="demo"', `data-account="${attr(o.account)}"`);
+  if (o.skill) out = out.replace('data-account=', `data-skill="${attr(o.skill)}" data-account=`);
+  if (o.name) out = out.replace('data-account=', `data-name="${attr(o.name)}" data-account=`);
   return out;
 }
