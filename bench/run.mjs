@@ -14,7 +14,7 @@
 //
 // Every process started here is a child of this one and is stopped at the end; all traffic is to 127.0.0.1.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -419,7 +419,15 @@ process.stdout.write(`\n${table(parley, baseline)}\n\n${interpretation(parley, b
 for (const r of [parley, baseline]) if (r?.errorSamples?.length) say(`${r.name} error samples:\n  ${r.errorSamples.join('\n  ')}`);
 if (opts.profile) say(`CPU profile(s) of the Parley server in ${join(benchDir, 'out')} (open in Chrome DevTools → Performance)`);
 if (!opts['no-write'] && parley && baseline) {
-  writeFileSync(join(benchDir, 'RESULTS.md'), markdown(parley, baseline, machine));
+  // Keep the sections other benchmarks write (bench/widget.mjs: between widget:start/end markers).
+  const resultsFile = join(benchDir, 'RESULTS.md');
+  let kept = '';
+  try {
+    kept = /<!-- widget:start -->[\s\S]*?<!-- widget:end -->\n?/.exec(readFileSync(resultsFile, 'utf8'))?.[0] ?? '';
+  } catch {
+    // no file yet
+  }
+  writeFileSync(resultsFile, `${markdown(parley, baseline, machine)}${kept ? `\n${kept}` : ''}`);
   say('wrote bench/RESULTS.md');
 }
 if (parley) {
