@@ -11,6 +11,7 @@ import { scheduleTimer } from '../storage/repos/timers.repo.js';
 import { findUser, listSkillAgents, touchLastAssigned, type UserRecord } from '../storage/repos/users.repo.js';
 import { type Deps, inTransaction, type Outbox } from './context.js';
 import { persist } from './conversation-timers.js';
+import { pushQueuePositions } from './queue-positions.service.js';
 import { toConsumerView } from './views.js';
 
 const BATCH = 500;
@@ -210,6 +211,7 @@ export function createRoutingKicker(getDeps: () => Deps): { kick: (accountId: st
           getDeps().log.error({ err, accountId }, 'routing failed');
         }
       } while (again.has(accountId));
+      await pushQueuePositions(getDeps(), accountId).catch((err) => getDeps().log.error({ err, accountId }, 'queue positions not pushed'));
     })().finally(() => running.delete(accountId));
     running.set(accountId, run);
   };
