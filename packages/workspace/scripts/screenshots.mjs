@@ -76,10 +76,17 @@ try {
     }
     throw new Error(`${id} never reached alice`);
   };
-  const answer = async (id, text) => (await assigned(id), call('POST', `/api/v1/conversations/${id}/messages`, { text, clientMessageId: randomUUID() }, alice));
+  const answer = async (id, text) => {
+    await assigned(id);
+    return call('POST', `/api/v1/conversations/${id}/messages`, { text, clientMessageId: randomUUID() }, alice);
+  };
 
   // A returning consumer: an earlier, closed conversation, then a new one.
-  const s = await call('POST', '/api/v1/consumer/session', { accountId: 'demo', name: 'Priya Raman', customVariables: { customerId: 'C-20817', plan: 'Gold', city: 'Lyon' } });
+  const s = await call('POST', '/api/v1/consumer/session', {
+    accountId: 'demo',
+    name: 'Priya Raman',
+    customVariables: { customerId: 'C-20817', plan: 'Gold', city: 'Lyon' },
+  });
   const first = await call('POST', '/api/v1/consumer/conversations', { skillId: sales, text: 'Hi! Do you ship to France?' }, s.consumerToken);
   await sleep(300);
   await answer(first.id, 'Hello Priya! Yes, we ship to France: delivery takes 3 to 5 days.');
@@ -90,7 +97,12 @@ try {
   await consumer('Hugo Moreau', support, 'My invoice shows the wrong amount', { customerId: 'C-11872' });
   await consumer('Mia Schulz', sales, 'Is the blue jacket back in stock?');
   await call('PATCH', '/api/v1/account/settings', { sla: { defaultSec: 1200, firstTimeSec: 900 } }, manager);
-  const priya = await call('POST', '/api/v1/consumer/conversations', { skillId: sales, text: 'Hello again! My order #A-1042 has not arrived yet.' }, s.consumerToken);
+  const priya = await call(
+    'POST',
+    '/api/v1/consumer/conversations',
+    { skillId: sales, text: 'Hello again! My order #A-1042 has not arrived yet.' },
+    s.consumerToken,
+  );
   await call('POST', `/api/v1/consumer/conversations/${priya.id}/messages`, { text: 'It was due on Monday.', clientMessageId: randomUUID() }, s.consumerToken);
   const ben = await consumer('Ben Lowe', support, 'How do I reset my password?');
   await consumer('Chloé Martin', sales, 'Can I change my delivery address?');
