@@ -25,7 +25,7 @@ import { surveysRoutes } from './http/routes/surveys.routes.js';
 import type { RouteContext } from './http/routes/types.js';
 import { usersRoutes } from './http/routes/users.routes.js';
 import { registerWorkspace } from './http/static.js';
-import { registerUploads } from './http/uploads.js';
+import { documentUploads, registerUploads } from './http/uploads.js';
 import { registerWidget } from './http/widget.js';
 import { attachRealtime, type Realtime } from './realtime/socket.js';
 import type { Deps } from './services/context.js';
@@ -116,6 +116,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
     },
     transform: jsonSchemaTransform,
+    transformObject: documentUploads,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

@@ -49,6 +49,30 @@ export const messageBodySchema = {
     'Other types → 415, over the size limit → 413.',
 };
 
+const MULTIPART_SCHEMA = {
+  type: 'object',
+  properties: {
+    file: { type: 'string', format: 'binary', description: 'the file; its type is read from its content' },
+    text: { type: 'string', minLength: 1, maxLength: 10_000 },
+    clientMessageId: { type: 'string', minLength: 1, maxLength: 128 },
+  },
+  required: ['file'],
+  additionalProperties: false,
+};
+
+/** swagger `transformObject`: the multipart variant of upload endpoints shows its parts, not the JSON body. */
+export function documentUploads(doc: { openapiObject?: unknown; swaggerObject?: unknown }): Record<string, unknown> {
+  const api = (doc.openapiObject ?? doc.swaggerObject ?? {}) as Record<string, unknown>;
+  type Op = { requestBody?: { content?: Record<string, { schema?: unknown }> } };
+  for (const item of Object.values((api.paths ?? {}) as Record<string, Record<string, Op>>)) {
+    for (const op of Object.values(item)) {
+      const mp = op?.requestBody?.content?.['multipart/form-data'];
+      if (mp) mp.schema = MULTIPART_SCHEMA;
+    }
+  }
+  return api;
+}
+
 const FormFields = z.strictObject({
   text: z.string().trim().min(1, 'text must not be empty').max(10_000).optional(),
   clientMessageId: z.string().min(1).max(128).optional(),
