@@ -169,8 +169,26 @@ describe('workspace: ring mode, embedded at 400 px, reconnect', () => {
     await context.setOffline(false);
     await log.getByText('Hello again').waitFor({ timeout: 15_000 });
     expect(await log.locator('li.msg').count()).toBe(5);
+
+    // ---- files: the agent sends a PDF; the consumer's photo shows inline
+    await frame.getByLabel('File to send').setInputFiles({ name: 'return-label.pdf', mimeType: 'application/pdf', buffer: Buffer.from(PDF) });
+    await log.getByRole('link', { name: /return-label\.pdf/ }).waitFor();
+    await poll(async () => (await emma.messages()).some((m) => (m as { file?: { name: string } }).file?.name === 'return-label.pdf')).toBe(true);
+    const form = new FormData();
+    form.append('clientMessageId', 'photo-1');
+    form.append('file', new Blob([Buffer.from(PNG, 'base64')], { type: 'image/png' }), 'box.png');
+    const up = await fetch(`${demo.url}/api/v1/consumer/conversations/${emma.conversationId}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${emma.token}` },
+      body: form,
+    });
+    expect(up.status).toBe(201);
+    const img = log.getByRole('img', { name: 'box.png' });
+    await img.waitFor();
+    await poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(1);
+
     await frame.getByRole('button', { name: 'Back to the list' }).click();
-    await poll(() => emmaRow.textContent()).toContain('Hello again');
+    await poll(() => emmaRow.textContent()).toContain('box.png');
 
     // ---- closing tells the host too
     await emmaRow.getByRole('button').click();
@@ -179,6 +197,10 @@ describe('workspace: ring mode, embedded at 400 px, reconnect', () => {
     await context.close();
   }, 120_000);
 });
+
+const PDF = '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n';
+/** A 1×1 PNG. */
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 /** Which agent the conversation rings for first: the browser page (Carol) or an API agent. */
 async function waitForOffer(demo: Demo, tokens: string[], conversationId: string, page: import('playwright-core').Page): Promise<'page' | 'api'> {
