@@ -66,8 +66,9 @@ export function documentUploads(doc: { openapiObject?: unknown; swaggerObject?: 
   type Op = { requestBody?: { content?: Record<string, { schema?: unknown }> } };
   for (const item of Object.values((api.paths ?? {}) as Record<string, Record<string, Op>>)) {
     for (const op of Object.values(item)) {
-      const mp = op?.requestBody?.content?.['multipart/form-data'];
-      if (mp) mp.schema = MULTIPART_SCHEMA;
+      const content = op?.requestBody?.content;
+      // a new entry: swagger shares one media object between the content types of a route
+      if (content?.['multipart/form-data']) content['multipart/form-data'] = { schema: MULTIPART_SCHEMA };
     }
   }
   return api;
