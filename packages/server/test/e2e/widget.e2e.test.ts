@@ -346,5 +346,22 @@ describe('web widget', () => {
     const convId = b?.conversationId ?? '';
     const details = await demo.api.ok<{ consumer: { name: string }; skillId: string }>('GET', `/api/v1/conversations/${convId}`, { token: demo.managerToken });
     expect(details).toMatchObject({ consumer: { name: 'Kim Known' }, skillId: demo.skill('Support') });
+
+    // With the panel closed, an agent's message shows as an unread count on the launcher.
+    await chat(phone).getByRole('button', { name: 'Close chat window' }).click();
+    const manager = demo.managerToken;
+    await demo.api.ok(
+      'POST',
+      `/api/v1/conversations/${convId}/messages`,
+      { token: manager, body: { text: 'We are on it.', clientMessageId: 'unread-1' } },
+      [201],
+    );
+    await phone.getByRole('button', { name: 'Open chat, 1 unread' }).waitFor();
+    await phone.getByRole('button', { name: 'Open chat, 1 unread' }).click();
+    await chat(phone).getByText('We are on it.').waitFor();
+    await launcher(phone)
+      .waitFor({ state: 'detached' })
+      .catch(() => undefined);
+    expect(await phone.getByRole('button', { name: 'Close chat' }).getAttribute('aria-expanded')).toBe('true');
   }, 120_000);
 });

@@ -226,7 +226,12 @@ function remember(conversationId: string | null): void {
 async function loadHistory(): Promise<void> {
   try {
     const h = await api.history();
-    state.conversations = h.conversations;
+    // History views carry no queue figures: keep the ones we know until the refresh below.
+    const known = new Map(state.conversations.map((c) => [c.id, c]));
+    state.conversations = h.conversations.map((c) => {
+      const k = known.get(c.id);
+      return k && c.state === 'queued' ? { ...c, queuePosition: k.queuePosition ?? null, expectedResponseSec: k.expectedResponseSec ?? null } : c;
+    });
     const byConv = new Map<string, ChatMessage[]>();
     for (const m of h.messages) {
       const list = byConv.get(m.conversationId) ?? [];
@@ -665,7 +670,7 @@ function render(): void {
     ui.topic.replaceChildren(h('option', { value: '' }, 'Choose a topic (optional)'), ...state.skills.map((s) => h('option', { value: s.id }, s.name)));
   }
   ui.topicRow.hidden = !offerTopic;
-  ui.text.placeholder = c ? 'Write a message…' : last ? 'Write to start a new conversation…' : 'Ask us anything…';
+  ui.text.placeholder = c ? 'Write a message…' : last ? 'Start a new conversation…' : 'Ask us anything…';
   ui.composer.setAttribute('aria-busy', String(!state.config));
   syncQueueTimer();
 }
@@ -681,7 +686,7 @@ function renderLog(): void {
         h(
           'div',
           { class: 'welcome' },
-          h('p', { class: 'hello' }, state.config?.name ? `Hi ${state.config.name}! 👋` : 'Hi there! 👋'),
+          h('p', { class: 'hello' }, state.config?.name ? `Hi ${state.config.name}!` : 'Hi there!'),
           h('p', {}, 'Ask us anything. We are here to help.'),
         ),
     });
@@ -711,7 +716,7 @@ function messageItem(m: ChatMessage, conv: ConsumerConversation | undefined): Ke
     make: () => {
       if (m.senderType === 'system') return h('div', { class: 'system' }, m.text ?? '');
       const mine = m.senderType === 'consumer';
-      const body = h('div', { class: 'bubble' });
+      const body = h('div', { class: m.file && !m.text && isImage(m.file.contentType) ? 'bubble media' : 'bubble' });
       if (m.file) body.append(fileView(m));
       if (m.text) body.append(h('p', {}, m.text));
       const meta = h('div', { class: 'meta' }, mine ? '' : `${agentName} · `, timeFmt.format(new Date(m.createdAt)));
