@@ -6,6 +6,7 @@ import { messengerChallenge } from '../channels/messenger.js';
 import { DomainError, forbidden, invalid, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Tx } from '../storage/db.js';
+import { findAccount } from '../storage/repos/accounts.repo.js';
 import {
   type ChannelRecord,
   findChannel,
@@ -17,8 +18,10 @@ import {
   saveChannel,
 } from '../storage/repos/channels.repo.js';
 import { type ConsumerRecord, findConsumerByExternalId, insertConsumer, updateConsumer } from '../storage/repos/consumers.repo.js';
+import { findLatestConversationOfConsumer, findOpenConversationOfConsumer, lockConversation } from '../storage/repos/conversations.repo.js';
 import { findSkill } from '../storage/repos/skills.repo.js';
-import { type Deps, inTransaction } from './context.js';
+import { replyToChannelSurveyIn } from './channel-surveys.service.js';
+import { type Deps, inTransaction, type Outbox } from './context.js';
 import { openConversationIn, sendMessageIn } from './conversations.service.js';
 import type { ConsumerPrincipal } from './principal.js';
 
@@ -202,10 +205,22 @@ async function consumerFor(deps: Deps, tx: Tx, channel: ChannelRecord, m: Inboun
   return consumer;
 }
 
+/** With no open conversation, a reply to the last one's pending survey is an answer (see channel-surveys.service.ts). */
+async function surveyReplyIn(deps: Deps, tx: Tx, out: Outbox, accountId: string, consumerId: string, m: InboundMessage): Promise<string | null> {
+  if (await findOpenConversationOfConsumer(tx, accountId, consumerId)) return null;
+  const latest = await findLatestConversationOfConsumer(tx, accountId, consumerId);
+  if (latest?.state !== 'closed') return null;
+  const last = await lockConversation(tx, deps.db.dialect, accountId, latest.id);
+  const account = await findAccount(tx, accountId);
+  if (!last || !account) return null;
+  return replyToChannelSurveyIn(deps, tx, out, account, last, m.text, m.eventId);
+}
+
 /**
  * Store one inbound provider event, in one transaction: the event id (a repeat stops here), the
- * consumer (found or made), the consumer's open conversation (or a new one in the channel's skill:
- * a consumer writing after a close starts a new conversation), and the message.
+ * consumer (found or made), then either an answer to the last conversation's pending survey, or the
+ * message in the consumer's open conversation (or a new one in the channel's skill: a consumer
+ * writing after a close starts a new conversation).
  */
 async function storeInbound(deps: Deps, verified: ChannelRecord, m: InboundMessage): Promise<{ messageId: string | null; created: boolean }> {
   return inTransaction(deps, verified.accountId, async (tx, out) => {
@@ -217,6 +232,8 @@ async function storeInbound(deps: Deps, verified: ChannelRecord, m: InboundMessa
     }
     if (m.to && m.to !== channel.address && channel.type !== 'webhook') await saveChannel(tx, { ...channel, address: m.to, updatedAt: now });
     const consumer = await consumerFor(deps, tx, channel, m);
+    const surveyReply = await surveyReplyIn(deps, tx, out, channel.accountId, consumer.id, m);
+    if (surveyReply) return { messageId: surveyReply, created: false };
     const p: ConsumerPrincipal = { kind: 'consumer', accountId: channel.accountId, consumerId: consumer.id };
     const skillId = channel.skillId && (await findSkill(tx, channel.accountId, channel.skillId)) ? channel.skillId : undefined;
     const open = await openConversationIn(deps, tx, out, p, { skillId });

@@ -1,4 +1,4 @@
-import type { ActiveItem, ListStatus, Message } from '@parley/contract';
+import type { ActiveItem, ListStatus, Message, SenderType } from '@parley/contract';
 import { applyAgentMessage, applyConsumerMessage, type Conversation, compareActive, countByStatus, toActiveItem } from '../domain/conversation.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -136,8 +136,8 @@ export async function openConversationIn(
 
 function newMessage(
   c: Conversation,
-  senderType: 'consumer' | 'agent',
-  senderId: string,
+  senderType: SenderType,
+  senderId: string | null,
   text: string | null,
   clientMessageId: string | null,
   now: number,
@@ -160,6 +160,33 @@ function newMessage(
 export interface SendResult {
   message: Message;
   created: boolean;
+}
+
+/**
+ * Add a message to a conversation without the rules of a live exchange (no SLA, unread or state
+ * change): a survey question sent on a channel, or the consumer's reply to it, after the close.
+ * Queued for channel delivery when it goes to the consumer (`system`); pushed to the consumer and
+ * to the agent whose list holds the conversation.
+ */
+export async function appendMessageIn(
+  deps: Deps,
+  tx: Tx,
+  out: Outbox,
+  account: Account,
+  c: Conversation,
+  m: { senderType: 'consumer' | 'system'; senderId: string | null; text: string; clientMessageId?: string | null },
+): Promise<{ conversation: Conversation; message: Message }> {
+  const now = deps.clock.now();
+  const message = newMessage(c, m.senderType, m.senderId, m.text, m.clientMessageId ?? null, now);
+  const updated: Conversation = { ...c, lastSeq: message.seq, updatedAt: now };
+  await insertMessage(tx, message);
+  await persist(deps, tx, account, updated, undefined, c);
+  const stored = m.senderType === 'system' ? await enqueueOutbound(deps, tx, updated, message) : message;
+  const wire = toWireMessage(stored);
+  out.push({ recipient: { kind: 'consumer', id: c.consumerId }, type: 'message.created', data: wire });
+  const agentId = c.agentId ?? c.lastAgentId;
+  if (agentId) out.push({ recipient: { kind: 'agent', id: agentId }, type: 'message.created', data: wire });
+  return { conversation: updated, message: wire };
 }
 
 /**

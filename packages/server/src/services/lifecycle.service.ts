@@ -9,6 +9,7 @@ import { findOpenConversationOfConsumer, lockConversation } from '../storage/rep
 import { findSkill } from '../storage/repos/skills.repo.js';
 import { findUser } from '../storage/repos/users.repo.js';
 import { assertCanAct, assertCanRead } from './access.js';
+import { offerSurveyOnChannelIn } from './channel-surveys.service.js';
 import { type Deps, inTransaction, type Outbox } from './context.js';
 import { persist } from './conversation-timers.js';
 import type { ConsumerPrincipal, UserPrincipal } from './principal.js';
@@ -74,7 +75,9 @@ export async function closeIn(deps: Deps, tx: Tx, out: Outbox, account: Account,
     out.push({ recipient: { kind: 'agent', id: c.agentId }, type: 'conversation.removed', data: { id: c.id } });
   } else pushActiveItem(out, next, name, account.settings.idleAfterSec, now);
   out.push({ recipient: { kind: 'consumer', id: c.consumerId }, type: 'conversation.closed', data: toConsumerView(next, null) });
-  await requestSurveyIn(deps, tx, out, account, next, by, now);
+  const survey = await requestSurveyIn(deps, tx, out, account, next, by, now);
+  // channels without a form (SMS, Messenger, webhook) get the first question as a message
+  if (survey) return offerSurveyOnChannelIn(deps, tx, out, account, next, survey);
   return next;
 }
 

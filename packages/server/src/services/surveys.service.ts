@@ -194,17 +194,27 @@ export async function nextSurveyQuestion(
  * the conversation's pending survey. The caller stores nothing else when the status is not 'none'.
  */
 export async function answerSurveyQuestion(deps: Deps, accountId: string, conversationId: string, reply: string): Promise<SurveyReplyResult> {
-  return inTransaction(deps, accountId, async (tx, out) => {
-    const s = await findSurveyOfConversation(tx, accountId, conversationId, deps.db.dialect);
-    const now = deps.clock.now();
-    if (s?.status !== 'pending' || now >= s.expiresAt) return { status: 'none' } as const;
-    const q = nextQuestion(s.questions, s.answers);
-    if (!q) return { status: 'none' } as const;
-    const value = parseReply(q, reply);
-    if (value === undefined) return { status: 'invalid', question: q, prompt: questionPrompt(q) } as const;
-    const after = { ...s.answers, [q.id]: value };
-    const following = nextQuestion(s.questions, after);
-    await recordAnswers(deps, tx, out, s, { [q.id]: value }, !following, now);
-    return following ? ({ status: 'next', question: following, prompt: questionPrompt(following) } as const) : ({ status: 'done' } as const);
-  });
+  return inTransaction(deps, accountId, (tx, out) => answerSurveyQuestionIn(deps, tx, out, accountId, conversationId, reply));
+}
+
+/** `answerSurveyQuestion` in the caller's transaction (channel inbound stores the provider event with it). */
+export async function answerSurveyQuestionIn(
+  deps: Deps,
+  tx: Tx,
+  out: Outbox,
+  accountId: string,
+  conversationId: string,
+  reply: string,
+): Promise<SurveyReplyResult> {
+  const s = await findSurveyOfConversation(tx, accountId, conversationId, deps.db.dialect);
+  const now = deps.clock.now();
+  if (s?.status !== 'pending' || now >= s.expiresAt) return { status: 'none' } as const;
+  const q = nextQuestion(s.questions, s.answers);
+  if (!q) return { status: 'none' } as const;
+  const value = parseReply(q, reply);
+  if (value === undefined) return { status: 'invalid', question: q, prompt: questionPrompt(q) } as const;
+  const after = { ...s.answers, [q.id]: value };
+  const following = nextQuestion(s.questions, after);
+  await recordAnswers(deps, tx, out, s, { [q.id]: value }, !following, now);
+  return following ? ({ status: 'next', question: following, prompt: questionPrompt(following) } as const) : ({ status: 'done' } as const);
 }

@@ -457,6 +457,68 @@ describe.each(dialects)('channels on %s', (dialect) => {
     expect(provider.requests.map((r) => new URLSearchParams(r.body).get('Body'))).toEqual(['a', 'b', 'c']);
   });
 
+  it('SMS survey: on close the first question goes out; replies answer one question per message and move the CSAT', async () => {
+    const acc = await makeAccount(t);
+    const patch = await req('PATCH', '/api/v1/account/settings', { token: acc.manager.token, body: { survey: { enabled: true } } });
+    expect(patch.statusCode, patch.body).toBe(200);
+    const alice = await acc.agent('alice', { skills: ['Sales'] });
+    const c = await smsChannel(acc);
+    const phone = '+15551230009';
+    await smsInbound(c, twilioParams(phone, 'need help'));
+    const [item] = await activeOf(alice);
+    if (!item) throw new Error('no conversation');
+    await reply(alice, item.id, 'All sorted!');
+    provider.requests.length = 0;
+    expect((await req('POST', `/api/v1/conversations/${item.id}/close`, { token: alice.token })).statusCode).toBe(200);
+    await t.advance(0);
+    const bodies = () => ok(provider).map((r) => new URLSearchParams(r.body).get('Body') ?? '');
+    expect(bodies()).toHaveLength(2);
+    expect(bodies()[0]).toBe('All sorted!');
+    expect(bodies()[1]).toContain('How satisfied are you with this conversation?');
+
+    // each reply answers the current question; the next one goes out
+    expect((await smsInbound(c, twilioParams(phone, '5'))).statusCode).toBe(200);
+    await t.advance(0);
+    expect(bodies()[2]).toContain('How likely are you to recommend us to a friend?');
+    expect((await smsInbound(c, twilioParams(phone, '10'))).statusCode).toBe(200);
+    await t.advance(0);
+    expect(bodies()[3]).toBe('Thank you for your feedback!');
+    expect(await countRows(acc.accountId)).toMatchObject({ conversations: 1 });
+    const kpis = (await req('GET', '/api/v1/me/kpis', { token: alice.token })).json();
+    expect(kpis).toMatchObject({ csat: 100, nps: 100, csatResponses: 1, npsResponses: 1 });
+    const texts = (await transcript(alice, item.id)).map((m) => [m.senderType, m.text?.split('\n')[0]]);
+    expect(texts.slice(-5)).toEqual([
+      ['system', expect.stringContaining('How satisfied')],
+      ['consumer', '5'],
+      ['system', expect.stringContaining('How likely')],
+      ['consumer', '10'],
+      ['system', 'Thank you for your feedback!'],
+    ]);
+
+    // after the survey, a new text starts a new conversation
+    expect((await smsInbound(c, twilioParams(phone, 'hello again'))).statusCode).toBe(200);
+    expect(await countRows(acc.accountId)).toMatchObject({ conversations: 2 });
+    await t.advance(0);
+  });
+
+  it('SMS survey: a reply that is not an answer is an ordinary message and starts a new conversation', async () => {
+    const acc = await makeAccount(t);
+    await req('PATCH', '/api/v1/account/settings', { token: acc.manager.token, body: { survey: { enabled: true } } });
+    const alice = await acc.agent('alice', { skills: ['Sales'] });
+    const c = await smsChannel(acc);
+    const phone = '+15551230010';
+    await smsInbound(c, twilioParams(phone, 'need help'));
+    const [item] = await activeOf(alice);
+    if (!item) throw new Error('no conversation');
+    await reply(alice, item.id, 'Done');
+    await req('POST', `/api/v1/conversations/${item.id}/close`, { token: alice.token });
+    expect((await smsInbound(c, twilioParams(phone, 'actually, one more question'))).statusCode).toBe(200);
+    expect(await countRows(acc.accountId)).toMatchObject({ conversations: 2 });
+    const open = (await activeOf(alice)).find((i) => i.state === 'open');
+    expect(open?.lastMessage?.text).toBe('actually, one more question');
+    await t.advance(0); // deliver what this test queued before the next test watches the provider
+  });
+
   // ---------------------------------------------------------------- Messenger
 
   it("Messenger: the hub.challenge check, Meta's documented text and attachment payloads, echoes ignored, repeats stored once", async () => {

@@ -133,6 +133,19 @@ export async function findOpenConversationOfConsumer(tx: Tx, accountId: string, 
   return r ? toConversation(r) : undefined;
 }
 
+/** The consumer's most recent conversation, open or closed. */
+export async function findLatestConversationOfConsumer(tx: Tx, accountId: string, consumerId: string): Promise<Conversation | undefined> {
+  const r = await tx
+    .selectFrom('conversations')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('consumer_id', '=', consumerId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return r ? toConversation(r) : undefined;
+}
+
 export async function countConsumerConversations(tx: Tx, accountId: string, consumerId: string): Promise<number> {
   const r = await tx
     .selectFrom('conversations')
