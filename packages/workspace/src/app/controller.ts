@@ -79,8 +79,10 @@ async function start(session: Session): Promise<void> {
   void bridge.connect(session.user.accountId);
   bridge.post('auth.changed', { signedIn: true, user: { id: session.user.id, displayName: session.user.displayName, accountId: session.user.accountId } });
   bridge.post('status.changed', { status: session.user.status });
-  const settings = await api.get<UserSettings>('/api/v1/me/settings').catch(() => ({}) as UserSettings);
-  store.set({ settings, datePrefs: prefsOf(settings), filters: settings.defaultFilters ?? [] });
+  const settingsLoaded = api
+    .get<UserSettings>('/api/v1/me/settings')
+    .catch(() => ({}) as UserSettings)
+    .then((settings) => store.set({ settings, datePrefs: prefsOf(settings), filters: settings.defaultFilters ?? [] }));
   realtime = new Realtime(session.token, {
     onEvent: handleEvent,
     onState: (connection) => {
@@ -92,7 +94,7 @@ async function start(session: Session): Promise<void> {
     onUnauthorized: () => endSession('Your session has ended. Please sign in again.'),
   });
   realtime.start();
-  await reloadAll();
+  await Promise.all([settingsLoaded, reloadAll()]);
   // Re-open what was open before a reload, if it is still there.
   if (nav.selectedId && store.get().active[nav.selectedId]) openConversation(nav.selectedId);
 }
