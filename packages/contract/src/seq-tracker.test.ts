@@ -24,4 +24,19 @@ describe('SeqTracker', () => {
     expect(applied).toEqual([1, 2, 3, 4, 5]);
     expect(t.seq).toBe(5);
   });
+
+  it('asks again when a sync fills only part of the gap', () => {
+    const applied: number[] = [];
+    const syncs: number[] = [];
+    const t = new SeqTracker(
+      9,
+      (e) => applied.push(e.seq),
+      (s) => syncs.push(s),
+    );
+    for (const s of [11, 13, 10, 11, 14, 15]) t.receive(ev(s));
+    expect(applied).toEqual([10, 11]);
+    expect(syncs).toEqual([9, 11]);
+    t.receive(ev(12));
+    expect(applied).toEqual([10, 11, 12, 13, 14, 15]);
+  });
 });

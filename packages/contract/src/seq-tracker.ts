@@ -7,6 +7,7 @@ import type { EventEnvelope } from './events.js';
  */
 export class SeqTracker {
   private pending = new Map<number, EventEnvelope>();
+  private syncedFrom = -1;
   constructor(
     private lastSeq: number,
     private readonly apply: (event: EventEnvelope) => void,
@@ -20,15 +21,15 @@ export class SeqTracker {
   /** Reset after a `resync.required`: the caller reloads state over HTTP and continues from `seq`. */
   reset(seq: number): void {
     this.lastSeq = seq;
+    this.syncedFrom = -1;
     this.pending.clear();
   }
 
   receive(event: EventEnvelope): void {
     if (event.seq <= this.lastSeq) return;
     if (event.seq > this.lastSeq + 1) {
-      const first = this.pending.size === 0;
       this.pending.set(event.seq, event);
-      if (first) this.requestSync(this.lastSeq);
+      this.askSync();
       return;
     }
     this.apply(event);
@@ -39,5 +40,21 @@ export class SeqTracker {
       this.lastSeq = next.seq;
     }
     for (const s of this.pending.keys()) if (s <= this.lastSeq) this.pending.delete(s);
+    // A sync that filled only part of the gap: ask again from where we are now.
+    if (this.pending.size > 0) this.askSync();
+  }
+
+  /** Events are held behind a gap: call from a timer to ask again if an answer was lost. */
+  retry(): void {
+    if (this.pending.size > 0) {
+      this.syncedFrom = -1;
+      this.askSync();
+    }
+  }
+
+  private askSync(): void {
+    if (this.syncedFrom === this.lastSeq) return;
+    this.syncedFrom = this.lastSeq;
+    this.requestSync(this.lastSeq);
   }
 }

@@ -150,7 +150,14 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   channelsRoutes(app, ctx, { publicUrl: opts.publicUrl });
 
   await app.ready();
-  if (opts.timers !== 'manual') timers.start();
+  // A node that died between a commit and its routing run leaves conversations queued: every node
+  // sweeps the queues now and then, besides the start-up sweep in main.ts.
+  let sweeper: NodeJS.Timeout | undefined;
+  if (opts.timers !== 'manual') {
+    timers.start();
+    sweeper = setInterval(() => void sweepQueued(deps).catch((err) => log.error({ err }, 'queue sweep failed')), 15_000);
+    sweeper.unref();
+  }
 
   return {
     app,
@@ -159,6 +166,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     timers,
     routingIdle: routing.idle,
     async close() {
+      if (sweeper) clearInterval(sweeper);
       await timers.stop();
       await realtime.close();
       await app.close();
