@@ -197,9 +197,16 @@ function useSession(s: StoredSession): void {
   });
 }
 
-async function ensureSession(): Promise<void> {
-  if (state.session) return;
-  useSession(await createSession());
+let creatingSession: Promise<void> | undefined;
+/** One session, however many messages are sent before it exists. */
+function ensureSession(): Promise<void> {
+  if (state.session) return Promise.resolve();
+  creatingSession ??= createSession()
+    .then(useSession)
+    .finally(() => {
+      creatingSession = undefined;
+    });
+  return creatingSession;
 }
 
 /** The stored token no longer works (expired, or the data was reset): start afresh. */
@@ -381,16 +388,22 @@ function addMessage(m: ChatMessage): void {
 
 const newClientId = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
 
-/** The conversation to write to: the open one, or a new one. */
+let opening: Promise<ConsumerConversation> | undefined;
+/** The conversation to write to: the open one, or a new one (opened once, however many messages wait for it). */
 async function ensureConversation(): Promise<ConsumerConversation> {
   await ensureSession();
   const c = current();
   if (c) return c;
-  const skillId = state.config?.skillId ?? (ui.topic.value || undefined);
-  const view = await api.openConversation(skillId ? { skillId } : {});
-  mergeConversation(view);
-  void refreshCurrent();
-  return view;
+  opening ??= (async () => {
+    const skillId = state.config?.skillId ?? (ui.topic.value || undefined);
+    const view = await api.openConversation(skillId ? { skillId } : {});
+    mergeConversation(view);
+    void refreshCurrent();
+    return view;
+  })().finally(() => {
+    opening = undefined;
+  });
+  return opening;
 }
 
 async function sendText(text: string): Promise<void> {
@@ -434,12 +447,20 @@ async function sendPhoto(file: File): Promise<void> {
 
 const retries = new Map<string, () => void>();
 
-async function deliver(pending: ChatMessage, post: (conversationId: string) => Promise<Message>): Promise<void> {
+let outbox: Promise<void> = Promise.resolve();
+/** Shows the message at once, then posts it after the ones before it, so they arrive in the order written. */
+function deliver(pending: ChatMessage, post: (conversationId: string) => Promise<Message>): Promise<void> {
   state.notice = '';
-  let msg = pending;
-  addMessage(msg);
+  addMessage(pending);
   render();
   scrollToEnd();
+  const run = outbox.then(() => postOne(pending, post));
+  outbox = run.catch(() => undefined);
+  return run;
+}
+
+async function postOne(pending: ChatMessage, post: (conversationId: string) => Promise<Message>): Promise<void> {
+  let msg = pending;
   try {
     const conv = await ensureConversation();
     if (msg.conversationId !== conv.id) {
