@@ -113,7 +113,7 @@ describe('workspace: ring mode, embedded at 400 px, reconnect', () => {
     page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
     await page.goto(host.origin);
     const frame = page.frameLocator('#parley');
-    const events = () => page.evaluate(() => (window as unknown as { events: HostEvent[] }).events);
+    const events = () => page.evaluate<HostEvent[]>('window.events');
 
     // ---- sign in inside the third-party frame (the account comes from the embed URL)
     expect(await frame.getByLabel('Account').inputValue()).toBe(demo.accountId);
@@ -185,7 +185,7 @@ describe('workspace: ring mode, embedded at 400 px, reconnect', () => {
     expect(up.status).toBe(201);
     const img = log.getByRole('img', { name: 'box.png' });
     await img.waitFor();
-    await poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(1);
+    await poll(() => img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)).toBe(1);
 
     await frame.getByRole('button', { name: 'Back to the list' }).click();
     await poll(() => emmaRow.textContent()).toContain('box.png');

@@ -3,7 +3,7 @@
  * playwright-core), the built server as a real process with its demo account, and small helpers
  * that act as an agent would (visible labels, clicks, keys) or as a consumer (the public API).
  */
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { Api, type DemoLogin, type Env, makeEnv, parseDemo, type ServerProcess, startServer } from './support.js';

@@ -60,7 +60,7 @@ describe('workspace: an agent day', () => {
     await alice.getByRole('button', { name: /^Status:/ }).focus();
     await alice.keyboard.press('Enter');
     await alice.getByRole('menuitemradio', { name: 'Online' }).waitFor();
-    await poll(() => alice.evaluate(() => document.activeElement?.textContent)).toContain('Offline');
+    await poll(() => alice.evaluate<string | null>('document.activeElement?.textContent')).toContain('Offline');
     await alice.keyboard.press('ArrowDown'); // wraps to Online
     await alice.keyboard.press('Enter');
     await poll(() => alice.getByRole('button', { name: /^Status:/ }).getAttribute('aria-label')).toContain('Status: Online.');
@@ -132,7 +132,7 @@ describe('workspace: an agent day', () => {
     // ---- copy transcript to the clipboard
     await alice.getByRole('button', { name: 'Copy transcript' }).click();
     await alice.getByText('Transcript copied to the clipboard').waitFor();
-    const clip = await alice.evaluate(() => navigator.clipboard.readText());
+    const clip = await alice.evaluate<string>('navigator.clipboard.readText()');
     expect(clip).toContain('Hi, where is my order?');
     expect(clip).toContain('Thanks! Can I change the address?');
 
