@@ -1,3 +1,4 @@
+export * from './embed.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './schemas.js';

@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { type Clock, systemClock } from './domain/clock.js';
 import { guards } from './http/auth.js';
+import { registerEmbedScript } from './http/embed.js';
 import { registerInputGuards } from './http/input.js';
 import { registerMetrics } from './http/metrics.js';
 import { frameworkErrorProblem, problem, registerProblemHandlers, sendProblem } from './http/problem.js';
@@ -145,6 +146,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   contentRoutes(app, ctx);
   notesRoutes(app, ctx);
   registerWidget(app);
+  registerEmbedScript(app);
   filesRoutes(app, ctx);
   surveysRoutes(app, ctx);
   channelsRoutes(app, ctx, { publicUrl: opts.publicUrl });

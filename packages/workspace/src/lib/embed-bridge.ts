@@ -1,23 +1,23 @@
 /**
  * The postMessage bridge to a host page (a CRM) that embeds the workspace in an iframe.
+ * The protocol (message shapes, zod schemas) is `@parley/contract` embed.ts, shared with the host
+ * SDK (packages/embed, served at /embed.js); docs/embedding.md describes it.
  *
  * Outgoing, to the parent: `{ source: "parley-workspace", version: 1, type, data }` with type one
  * of API.md "Embedding": `ready`, `auth.changed`, `status.changed`, `conversation.opened`,
  * `conversation.closed` (`{ id, consumer: { name, channel, customVariables } }`),
  * `unread.changed`, `transcript` (`{ id, text }`).
- * Incoming, from the parent: `{ source: "parley-embed", type, data }` with type
+ * Incoming, from the parent: `{ source: "parley-embed", version: 1, type, data }` with type
  * `openConversation` `{ id }`, `setStatus` `{ status }`, `insertText` `{ text }`,
- * `requestTranscript` `{ id? }`.
+ * `requestTranscript` `{ id? }`; anything that does not match the schemas is dropped.
  * Messages go to, and are accepted from, the parent's origin only when it is in the account's
  * `allowedFrameAncestors` (GET /api/v1/embed/config?accountId=).
  */
-export type BridgeEventType = 'ready' | 'auth.changed' | 'status.changed' | 'conversation.opened' | 'conversation.closed' | 'unread.changed' | 'transcript';
-export type BridgeCommandType = 'openConversation' | 'setStatus' | 'insertText' | 'requestTranscript';
+import { type EmbedCommand, type EmbedEventMap, type EmbedEventType, embedEvent, parseEmbedCommand } from '@parley/contract';
 
-export interface BridgeCommand {
-  type: BridgeCommandType;
-  data: Record<string, unknown>;
-}
+export type BridgeEventType = EmbedEventType;
+export type BridgeCommand = EmbedCommand;
+export type BridgeCommandType = EmbedCommand['type'];
 
 export const isEmbedded = (): boolean => {
   try {
@@ -40,7 +40,7 @@ function parentOrigin(): string | null {
 export class EmbedBridge {
   private target: string | null = null;
   private accountId: string | null = null;
-  private queue: { type: BridgeEventType; data: unknown }[] = [];
+  private queue: { type: BridgeEventType; data: EmbedEventMap[BridgeEventType] }[] = [];
   private ready = false;
   private listener: ((e: MessageEvent) => void) | null = null;
 
@@ -67,9 +67,8 @@ export class EmbedBridge {
     this.target = origin;
     this.listener = (e: MessageEvent) => {
       if (e.source !== window.parent || e.origin !== this.target) return;
-      const msg = e.data as { source?: unknown; type?: unknown; data?: unknown } | null;
-      if (msg?.source !== 'parley-embed' || typeof msg.type !== 'string') return;
-      this.onCommand({ type: msg.type as BridgeCommandType, data: (msg.data as Record<string, unknown>) ?? {} });
+      const cmd = parseEmbedCommand(e.data);
+      if (cmd) this.onCommand(cmd);
     };
     window.addEventListener('message', this.listener);
     if (!this.ready) this.send('ready', { version: 1 });
@@ -79,7 +78,7 @@ export class EmbedBridge {
     for (const m of queued) this.send(m.type, m.data);
   }
 
-  post(type: BridgeEventType, data: unknown): void {
+  post<K extends BridgeEventType>(type: K, data: EmbedEventMap[K]): void {
     if (!isEmbedded()) return;
     if (!this.target) {
       if (this.queue.length < 50) this.queue.push({ type, data });
@@ -88,8 +87,8 @@ export class EmbedBridge {
     this.send(type, data);
   }
 
-  private send(type: BridgeEventType, data: unknown): void {
+  private send<K extends BridgeEventType>(type: K, data: EmbedEventMap[K]): void {
     if (!this.target) return;
-    window.parent.postMessage({ source: 'parley-workspace', version: 1, type, data }, this.target);
+    window.parent.postMessage(embedEvent(type, data), this.target);
   }
 }
