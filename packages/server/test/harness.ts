@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { buildApp, type ParleyApp } from '../src/app.js';
 import { FakeClock } from '../src/domain/clock.js';
 import { type Database, dropPgSchema, openDatabase } from '../src/storage/db.js';
@@ -63,6 +64,8 @@ export async function startTestApp(
     clock,
     loginRateLimitPerMinute: opts.loginRateLimitPerMinute ?? 10_000,
     timers: 'manual',
+    // PARLEY_TEST_LOG=error (or debug…) prints the app's logs when a test needs explaining.
+    ...(process.env.PARLEY_TEST_LOG && { logger: pino({ level: process.env.PARLEY_TEST_LOG }) }),
     filesDir,
     ...(opts.maxUploadBytes !== undefined && { maxUploadBytes: opts.maxUploadBytes }),
     ...(opts.bodyLimit !== undefined && { bodyLimit: opts.bodyLimit }),

@@ -203,16 +203,20 @@ export function createRoutingKicker(getDeps: () => Deps): { kick: (accountId: st
       return;
     }
     const run = (async () => {
-      do {
+      for (;;) {
         again.delete(accountId);
         try {
           await assignQueued(getDeps(), accountId);
         } catch (err) {
           getDeps().log.error({ err, accountId }, 'routing failed');
         }
-      } while (again.has(accountId));
-      await pushQueuePositions(getDeps(), accountId).catch((err) => getDeps().log.error({ err, accountId }, 'queue positions not pushed'));
-    })().finally(() => running.delete(accountId));
+        // Check and leave in one synchronous step, so a kick arriving now is never lost.
+        if (!again.has(accountId)) {
+          running.delete(accountId);
+          return;
+        }
+      }
+    })();
     running.set(accountId, run);
   };
   const idle = async () => {
