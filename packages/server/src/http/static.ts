@@ -1,6 +1,6 @@
 /**
  * Serves the agent workspace (packages/workspace/dist, built by Vite) at `/`:
- *   /assets/*   hashed files, cached for a year
+ *   /assets/*   hashed files, cached for a year, brotli or gzip when the build wrote them
  *   any other GET that is not an API, realtime, docs or probe path → index.html (SPA fallback)
  * The HTML carries a Content-Security-Policy. `frame-ancestors` is `'self'`, plus the account's
  * `allowedFrameAncestors` when the URL names it: the embed URL is `/?account=<accountId>`.
@@ -89,6 +89,7 @@ export async function registerWorkspace(app: ZApp, deps: Deps, opts: { dist?: st
       prefix: '/assets/',
       index: false,
       wildcard: true,
+      preCompressed: true,
       immutable: true,
       maxAge: '365d',
       schemaHide: true,
