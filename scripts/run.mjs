@@ -2,7 +2,7 @@
 // Entry for `npm start`, `npm test` and `npm run bench`: installs and builds what is missing, then runs.
 // Plain Node with no dependencies, so it works on a fresh clone before `npm install`.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -67,10 +67,40 @@ function buildWidget() {
   run(bin('vite'), ['build', '--mode', 'loader', '--logLevel', 'warn'], { cwd: dir });
 }
 
+/**
+ * The embedding SDK (Vite, one IIFE served at /embed.js): built when missing or stale. The Salesforce
+ * package ships the same file as its static resource, so a changed build is copied there too (commit it).
+ */
+function buildEmbed() {
+  const dir = join(root, 'packages/embed');
+  const out = join(dir, 'dist', 'embed.js');
+  const sources = Math.max(newest(join(dir, 'src')), statSync(join(dir, 'vite.config.ts')).mtimeMs, newest(join(root, 'packages/contract/src')));
+  if (!existsSync(out) || statSync(out).mtimeMs < sources) {
+    console.log('parley: building the embedding SDK…');
+    run(bin('vite'), ['build', '--logLevel', 'warn'], { cwd: dir });
+  }
+  const resource = join(root, 'salesforce/force-app/main/default/staticresources/parleyEmbed.js');
+  if (!existsSync(resource) || !readFileSync(resource).equals(readFileSync(out))) {
+    copyFileSync(out, resource);
+    console.log('parley: updated salesforce/…/staticresources/parleyEmbed.js from the new SDK build');
+  }
+}
+
+/** The Salesforce package's own npm project (LWC Jest, Salesforce CLI): installed when missing or older than its lockfile. */
+function ensureSalesforceInstalled() {
+  const dir = join(root, 'salesforce');
+  const marker = join(dir, 'node_modules', '.package-lock.json');
+  const lock = join(dir, 'package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs + 1000 >= statSync(lock).mtimeMs) return;
+  console.log('parley: installing the Salesforce package tools (LWC Jest, Salesforce CLI; first run: a few minutes)…');
+  run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir });
+}
+
 function build() {
   run(bin('tsc'), ['-b', 'packages/server']);
   buildWorkspace();
   buildWidget();
+  buildEmbed();
 }
 
 const [command, ...rest] = process.argv.slice(2);
@@ -87,9 +117,16 @@ switch (command) {
     build();
     run(bin('tsc'), ['-b', 'packages/workspace']);
     run(bin('tsc'), ['-p', 'packages/widget/tsconfig.json']);
+    run(bin('tsc'), ['-p', 'packages/embed/tsconfig.json']);
     run(bin('tsc'), ['-p', 'packages/server/tsconfig.test.json']);
     run(bin('biome'), ['check', '.']);
     run(bin('vitest'), ['run', ...rest], { env: { ...process.env, TZ: 'UTC' } });
+    // The Salesforce utility item's LWC Jest tests (their own Jest stack, apart from vitest); not
+    // when vitest was given a filter.
+    if (rest.length === 0) {
+      ensureSalesforceInstalled();
+      run('npm', ['test', '--silent'], { cwd: join(root, 'salesforce') });
+    }
     break;
   }
   case 'bench': {
