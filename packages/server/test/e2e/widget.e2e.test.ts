@@ -49,6 +49,14 @@ describe('web widget', () => {
     return { context, page };
   }
 
+  /** A brand's own site: another origin (another port) than Parley, serving one page. */
+  async function brandSite(html: string): Promise<string> {
+    const brand = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html));
+    await new Promise<void>((resolve) => brand.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise<void>((resolve) => brand.close(() => resolve())));
+    return `http://127.0.0.1:${(brand.address() as AddressInfo).port}/account`;
+  }
+
   const chat = (page: Page): FrameLocator => page.frameLocator('iframe[title="Chat with us"]');
   const launcher = (page: Page) => page.getByRole('button', { name: /^Open chat/ });
   const stored = async (page: Page, accountId = demo.accountId) => {
@@ -320,10 +328,7 @@ describe('web widget', () => {
     // The brand's own site: another origin (another port) than Parley.
     const brandPage = `<!doctype html><html lang="en"><head><title>Brand</title></head><body><h1>Brand</h1>
       <script src="${demo.url}/widget.js" data-account="${demo.accountId}" data-skill="${demo.skill('Support')}" data-identity-token="${token}"></script></body></html>`;
-    const brand = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(brandPage));
-    await new Promise<void>((resolve) => brand.listen(0, '127.0.0.1', resolve));
-    closers.push(() => new Promise<void>((resolve) => brand.close(() => resolve())));
-    const brandUrl = `http://127.0.0.1:${(brand.address() as AddressInfo).port}/account`;
+    const brandUrl = await brandSite(brandPage);
     const device = async () => {
       const { page } = await visitor();
       await page.goto(brandUrl);
@@ -366,4 +371,33 @@ describe('web widget', () => {
       .catch(() => undefined);
     expect(await phone.getByRole('button', { name: 'Close chat' }).getAttribute('aria-expanded')).toBe('true');
   }, 120_000);
+
+  it('the script API: calls queued before the script loads, init() and open() at once', async () => {
+    const url = await brandSite(`<!doctype html><html lang="en"><head><title>Brand</title>
+      <script>window.ParleyWidget = { q: [{ accountId: ${JSON.stringify(demo.accountId)}, name: 'Ivy', open: true }] };</script></head>
+      <body><h1>Brand</h1><script src="${demo.url}/widget.js" async></script></body></html>`);
+    const { page } = await visitor();
+    await page.goto(url);
+    // Opened by the queued options: the panel shows and the message box has the focus.
+    await chat(page).getByText('Hi Ivy!').waitFor();
+    await expect
+      .poll(() =>
+        page
+          .frames()
+          .find((f) => f.url().includes('/widget/frame.html'))
+          ?.evaluate(() => document.activeElement?.id),
+      )
+      .toBe('text');
+    await page.evaluate(() => (window as unknown as { ParleyWidget: { close(): void } }).ParleyWidget.close());
+    await launcher(page).waitFor();
+    // destroy() removes it; init() right away with open() before the launcher is drawn opens it again.
+    await page.evaluate((accountId) => {
+      const w = (window as unknown as { ParleyWidget: { destroy(): void; init(o: unknown): void; open(): void } }).ParleyWidget;
+      w.destroy();
+      w.init({ accountId, name: 'Ivy' });
+      w.open();
+    }, demo.accountId);
+    await page.getByRole('button', { name: 'Close chat' }).waitFor();
+    expect(await page.locator('parley-widget').count()).toBe(1);
+  }, 60_000);
 });

@@ -120,7 +120,6 @@ function createWidget(opts: InitOptions, defaultBase: string) {
   const panel = document.createElement('iframe');
   panel.className = 'panel';
   panel.title = 'Chat with us';
-  panel.src = frameUrl.toString();
   panel.hidden = true;
   panel.id = 'parley-panel';
   panel.setAttribute('allow', 'clipboard-write');
@@ -166,7 +165,16 @@ function createWidget(opts: InitOptions, defaultBase: string) {
     root.classList.toggle('open', isOpen);
   };
 
+  // The chat frame loads after the page has (so it never holds up the page's paint or load
+  // event), or at once when the visitor opens the chat first.
+  let loading = false;
+  const loadFrame = () => {
+    if (loading) return;
+    loading = true;
+    panel.src = frameUrl.toString();
+  };
   const open = () => {
+    loadFrame();
     if (isOpen) return;
     isOpen = true;
     unread = 0;
@@ -207,6 +215,8 @@ function createWidget(opts: InitOptions, defaultBase: string) {
   render();
   (document.body ?? document.documentElement).append(host);
   if (opts.open) open();
+  else if (document.readyState === 'complete') setTimeout(loadFrame, 0);
+  else window.addEventListener('load', () => setTimeout(loadFrame, 0), { once: true });
 
   return {
     open,
@@ -226,6 +236,9 @@ function createWidget(opts: InitOptions, defaultBase: string) {
   const script = document.currentScript as HTMLScriptElement | null;
   const defaultBase = script?.src || location.href;
   let widget: ReturnType<typeof createWidget> | undefined;
+  /** open()/close() called before the launcher exists (it is drawn after the page's first frame). */
+  let wantOpen: boolean | undefined;
+  let generation = 0;
   const pending = w.ParleyWidget?.q ?? [];
 
   const start = (opts: InitOptions) => {
@@ -234,19 +247,35 @@ function createWidget(opts: InitOptions, defaultBase: string) {
       return;
     }
     widget?.destroy();
+    widget = undefined;
+    const gen = ++generation;
     const go = () => {
-      widget = createWidget(opts, defaultBase);
+      if (gen !== generation) return; // destroyed or initialised again meanwhile
+      widget = createWidget({ ...opts, open: wantOpen ?? opts.open ?? false }, defaultBase);
+      wantOpen = undefined;
     };
-    if (document.body) go();
-    else document.addEventListener('DOMContentLoaded', go, { once: true });
+    // After the page's first frame: the launcher never holds up the page's own first paint.
+    const later = () => requestAnimationFrame(() => setTimeout(go, 0));
+    if (document.body) later();
+    else document.addEventListener('DOMContentLoaded', later, { once: true });
   };
 
   const api: Api = {
     init: start,
-    open: () => widget?.open(),
-    close: () => widget?.close(),
-    toggle: () => widget?.toggle(),
-    destroy: () => {
+    open() {
+      if (widget) widget.open();
+      else wantOpen = true;
+    },
+    close() {
+      if (widget) widget.close();
+      else wantOpen = false;
+    },
+    toggle() {
+      if (widget) widget.toggle();
+      else wantOpen = !wantOpen;
+    },
+    destroy() {
+      generation++;
       widget?.destroy();
       widget = undefined;
     },
