@@ -25,6 +25,55 @@ const origin = z
     }
   }, 'must be an origin such as https://example.my.salesforce.com');
 
+/** A CRM base URL: https, or http on this machine only (local test servers). */
+const crmUrl = z
+  .string()
+  .max(300)
+  .refine((s) => {
+    if (s === '') return true;
+    try {
+      const u = new URL(s);
+      const local = u.hostname === '127.0.0.1' || u.hostname === 'localhost' || u.hostname === '[::1]';
+      return (u.protocol === 'https:' || (u.protocol === 'http:' && local)) && !u.search && !u.hash;
+    } catch {
+      return false;
+    }
+  }, 'must be an https URL such as https://acme.my.salesforce.com');
+
+/**
+ * Server-side transcript sync to Salesforce (OAuth 2.0 JWT bearer flow): on close, Parley writes the
+ * transcript as a Task on the consumer's Contact (docs/salesforce.md). The private key is write-only:
+ * it is set through the PATCH body's `privateKey` and never returned; `privateKeySet` says whether one is stored.
+ */
+export const SalesforceSettings = z.strictObject({
+  enabled: z.boolean(),
+  /** The org's My Domain URL for REST calls; empty: the instance_url the token endpoint answers. */
+  instanceUrl: crmUrl,
+  /** Token endpoint host and JWT audience: https://login.salesforce.com (or test.salesforce.com, or the My Domain). */
+  loginUrl: crmUrl,
+  /** The connected app's consumer key (JWT `iss`). */
+  consumerKey: z.string().max(300),
+  /** The integration user (JWT `sub`), pre-authorized for the connected app. */
+  username: z.string().max(200),
+  privateKeySet: z.boolean(),
+});
+export type SalesforceSettings = z.infer<typeof SalesforceSettings>;
+export const CrmSettings = z.strictObject({ salesforce: SalesforceSettings });
+export type CrmSettings = z.infer<typeof CrmSettings>;
+
+export const SalesforceSettingsPatch = z.strictObject({
+  enabled: z.boolean().optional(),
+  instanceUrl: crmUrl.optional(),
+  loginUrl: crmUrl.optional(),
+  consumerKey: SalesforceSettings.shape.consumerKey.optional(),
+  username: SalesforceSettings.shape.username.optional(),
+  /** PEM private key (PKCS#8 or PKCS#1 RSA) of the connected app's certificate; write-only; null removes it. */
+  privateKey: z.string().max(20_000).nullable().optional(),
+});
+export type SalesforceSettingsPatch = z.infer<typeof SalesforceSettingsPatch>;
+export const CrmSettingsPatch = z.strictObject({ salesforce: SalesforceSettingsPatch.optional() });
+export type CrmSettingsPatch = z.infer<typeof CrmSettingsPatch>;
+
 export const AccountSettings = z.object({
   acceptMode: z.enum(['auto', 'ring']),
   ringTimeoutSec: sec,
@@ -44,6 +93,7 @@ export const AccountSettings = z.object({
     questions: z.array(SurveyQuestion).max(20),
   }),
   allowedFrameAncestors: z.array(origin).max(50),
+  crm: CrmSettings,
 });
 export type AccountSettings = z.infer<typeof AccountSettings>;
 
@@ -69,6 +119,9 @@ export const DEFAULT_ACCOUNT_SETTINGS: AccountSettings = {
     ],
   },
   allowedFrameAncestors: [],
+  crm: {
+    salesforce: { enabled: false, instanceUrl: '', loginUrl: 'https://login.salesforce.com', consumerKey: '', username: '', privateKeySet: false },
+  },
 };
 
 /** PATCH body: every field optional, nested objects merged; unknown fields rejected. */
@@ -86,6 +139,7 @@ export const AccountSettingsPatch = z.strictObject({
   historyMonths: AccountSettings.shape.historyMonths.optional(),
   survey: AccountSettings.shape.survey.partial().optional(),
   allowedFrameAncestors: AccountSettings.shape.allowedFrameAncestors.optional(),
+  crm: CrmSettingsPatch.optional(),
 });
 export type AccountSettingsPatch = z.infer<typeof AccountSettingsPatch>;
 

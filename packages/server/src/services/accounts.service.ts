@@ -5,6 +5,7 @@ import { newId } from '../domain/ids.js';
 import { findAccount, insertAccount, saveIdentitySecret, saveSettings } from '../storage/repos/accounts.repo.js';
 import { findUserByUsername, insertUser } from '../storage/repos/users.repo.js';
 import type { Deps } from './context.js';
+import { applyCrmPatchIn } from './crm-sync.service.js';
 import { hashPassword } from './passwords.js';
 
 export async function createAccount(
@@ -77,6 +78,7 @@ export async function patchSettings(deps: Deps, accountId: string, patch: Accoun
     const a = await findAccount(tx, accountId);
     if (!a) throw notFound('account');
     const merged = mergeSettingsPatch(a.settings, patch);
+    if (patch.crm) merged.crm = await applyCrmPatchIn(tx, accountId, a.settings.crm, patch.crm, deps.clock.now());
     await saveSettings(tx, accountId, merged);
     return merged;
   });

@@ -335,15 +335,20 @@ export async function transcript(deps: Deps, p: UserPrincipal, id: string, opts:
 export async function transcriptText(deps: Deps, p: UserPrincipal, id: string): Promise<string> {
   const tx = deps.db.kysely;
   const c = assertCanRead(p, await findConversation(tx, p.accountId, id), await userSkills(tx, p));
-  const consumer = await findConsumer(tx, p.accountId, c.consumerId);
-  const messages = await listMessages(tx, p.accountId, [c.id]);
+  return renderTranscript(tx, c);
+}
+
+/** The plain-text transcript of a conversation (no access check: callers do it, or act for the system, as the CRM sync does). */
+export async function renderTranscript(tx: Tx, c: Conversation): Promise<string> {
+  const consumer = await findConsumer(tx, c.accountId, c.consumerId);
+  const messages = await listMessages(tx, c.accountId, [c.id]);
   const names = new Map<string, string>();
   const lines = [`Conversation ${c.id} with ${consumer?.name ?? 'Visitor'} (${c.channel})`, `Started ${new Date(c.createdAt).toISOString()}`, ''];
   for (const m of messages) {
     let who = 'System';
     if (m.senderType === 'consumer') who = consumer?.name ?? 'Visitor';
     else if (m.senderType === 'agent' && m.senderId) {
-      if (!names.has(m.senderId)) names.set(m.senderId, (await findUser(tx, p.accountId, m.senderId))?.displayName ?? 'Agent');
+      if (!names.has(m.senderId)) names.set(m.senderId, (await findUser(tx, c.accountId, m.senderId))?.displayName ?? 'Agent');
       who = names.get(m.senderId) ?? 'Agent';
     }
     const body = [m.text, m.file ? `[file: ${m.file.name}]` : null].filter(Boolean).join(' ');

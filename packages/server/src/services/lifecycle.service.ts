@@ -12,6 +12,7 @@ import { assertCanAct, assertCanRead } from './access.js';
 import { offerSurveyOnChannelIn } from './channel-surveys.service.js';
 import { type Deps, inTransaction, type Outbox } from './context.js';
 import { persist } from './conversation-timers.js';
+import { queueCrmSyncIn } from './crm-sync.service.js';
 import type { ConsumerPrincipal, UserPrincipal } from './principal.js';
 import { announceAssignment } from './routing.service.js';
 import { requestSurveyIn } from './surveys.service.js';
@@ -75,6 +76,7 @@ export async function closeIn(deps: Deps, tx: Tx, out: Outbox, account: Account,
     out.push({ recipient: { kind: 'agent', id: c.agentId }, type: 'conversation.removed', data: { id: c.id } });
   } else pushActiveItem(out, next, name, account.settings.idleAfterSec, now);
   out.push({ recipient: { kind: 'consumer', id: c.consumerId }, type: 'conversation.closed', data: toConsumerView(next, null) });
+  await queueCrmSyncIn(deps, tx, account, next, now);
   const survey = await requestSurveyIn(deps, tx, out, account, next, by, now);
   // channels without a form (SMS, Messenger, webhook) get the first question as a message
   if (survey) return offerSurveyOnChannelIn(deps, tx, out, account, next, survey);

@@ -6,6 +6,7 @@ import type { TimerKind } from '../storage/repos/timers.repo.js';
 import { findUser, updateUser } from '../storage/repos/users.repo.js';
 import { inTransaction } from './context.js';
 import { autoCloseDueAt, persist, syncTimers } from './conversation-timers.js';
+import { syncConversationToCrm } from './crm-sync.service.js';
 import { closeIn, withdrawOfferIn } from './lifecycle.service.js';
 import { deliverConversation } from './outbound.service.js';
 import { expireSurvey } from './surveys.service.js';
@@ -107,5 +108,10 @@ export const timerHandlers: Partial<Record<TimerKind, TimerHandler>> = {
   // Channel outbound: send the conversation's queued messages in order (retries re-arm this timer).
   async delivery(deps, t) {
     await deliverConversation(deps, t.accountId, t.subjectId);
+  },
+
+  // CRM sync: write a closed conversation's transcript to Salesforce (retries re-arm this timer).
+  async crm_sync(deps, t) {
+    await syncConversationToCrm(deps, t.accountId, t.subjectId);
   },
 };

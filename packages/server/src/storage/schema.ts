@@ -258,6 +258,29 @@ export interface ServerKeysTable {
   created_at: number;
 }
 
+export interface CrmCredentialsTable {
+  account_id: string;
+  provider: string;
+  private_key: string;
+  updated_at: number;
+}
+export interface CrmSyncsTable {
+  conversation_id: string;
+  provider: string;
+  account_id: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  claimed_until: number | null;
+  claim_token: string | null;
+  last_error: string | null;
+  record_id: string | null;
+  external_id: string | null;
+  created_at: number;
+  updated_at: number;
+  synced_at: number | null;
+}
+
 export interface DB {
   files: FilesTable;
   surveys: SurveysTable;
@@ -283,4 +306,6 @@ export interface DB {
   channels: ChannelsTable;
   channel_events: ChannelEventsTable;
   deliveries: DeliveriesTable;
+  crm_credentials: CrmCredentialsTable;
+  crm_syncs: CrmSyncsTable;
 }

@@ -22,6 +22,7 @@ export function mergeSettings(stored: Partial<AccountSettings>): AccountSettings
     dynamicCapacity: { ...d.dynamicCapacity, ...stored.dynamicCapacity },
     autoClose: { ...d.autoClose, ...stored.autoClose },
     survey: { ...d.survey, ...stored.survey },
+    crm: { salesforce: { ...d.crm.salesforce, ...stored.crm?.salesforce } },
   };
 }
 

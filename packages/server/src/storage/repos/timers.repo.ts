@@ -10,7 +10,9 @@ export type TimerKind =
   | 'survey_expiry'
   | 'retention'
   /** Channel outbound: send a conversation's queued messages (subject = conversation id). */
-  | 'delivery';
+  | 'delivery'
+  /** CRM sync: write a closed conversation's transcript to Salesforce (subject = conversation id). */
+  | 'crm_sync';
 
 export interface TimerRow {
   kind: TimerKind;
