@@ -20,6 +20,7 @@ const BATCH = 500;
 class AgentPool {
   private readonly loads = new Map<string, AgentLoad>();
   private readonly bySkill = new Map<string, AgentLoad[]>();
+  private readonly names = new Map<string, string>();
   constructor(
     private readonly tx: Tx,
     private readonly account: Account,
@@ -36,6 +37,7 @@ class AgentPool {
       fresh.map((u) => u.id),
     );
     for (const u of fresh) {
+      this.names.set(u.id, u.displayName);
       const load = work
         .filter((w) => w.agentId === u.id)
         .reduce((sum, w) => {
@@ -73,6 +75,10 @@ class AgentPool {
       if (u) await this.load([u]);
     }
     return this.loads.get(agentId);
+  }
+
+  nameOf(agentId: string): string | undefined {
+    return this.names.get(agentId);
   }
 
   get(agentId: string): AgentLoad | undefined {
@@ -159,7 +165,7 @@ export async function assignQueued(deps: Deps, accountId: string): Promise<numbe
           });
         } else {
           await setConsumerLastAgent(tx, accountId, c.consumerId, agent.agentId);
-          await announceAssignment(tx, out, next, item);
+          await announceAssignment(tx, out, next, item, pool.nameOf(agent.agentId));
         }
         out.push({ recipient: { kind: 'agent', id: agent.agentId }, type: 'conversation.upserted', data: item });
         moved++;
@@ -176,8 +182,8 @@ export async function assignQueued(deps: Deps, accountId: string): Promise<numbe
 }
 
 /** Tell the consumer who is now answering. */
-export async function announceAssignment(tx: Tx, out: Outbox, c: Conversation, _item: ActiveItem): Promise<void> {
-  const u = c.agentId ? await findUser(tx, c.accountId, c.agentId) : undefined;
+export async function announceAssignment(tx: Tx, out: Outbox, c: Conversation, _item: ActiveItem, agentName?: string): Promise<void> {
+  const u = c.agentId && agentName ? { id: c.agentId, displayName: agentName } : c.agentId ? await findUser(tx, c.accountId, c.agentId) : undefined;
   out.push({
     recipient: { kind: 'consumer', id: c.consumerId },
     type: 'conversation.updated',

@@ -178,25 +178,22 @@ export async function listActiveForAgent(
   agentId: string,
   closedSince: number,
 ): Promise<{ conversation: Conversation; consumerName: string }[]> {
-  const rows = await tx
-    .selectFrom('conversations')
-    .innerJoin('consumers', 'consumers.id', 'conversations.consumer_id')
-    .selectAll('conversations')
-    .select('consumers.name as consumer_name')
-    .where('conversations.account_id', '=', accountId)
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('conversations.agent_id', '=', agentId), eb('conversations.state', 'in', ['open', 'ringing'])]),
-        eb.and([
-          eb('conversations.last_agent_id', '=', agentId),
-          eb('conversations.state', '=', 'closed'),
-          eb('conversations.dismissed', '=', 0),
-          eb('conversations.closed_at', '>', closedSince),
-        ]),
-      ]),
-    )
+  // Two index-backed queries (conversations_agent, conversations_last_agent) rather than one OR.
+  const base = () =>
+    tx
+      .selectFrom('conversations')
+      .innerJoin('consumers', 'consumers.id', 'conversations.consumer_id')
+      .selectAll('conversations')
+      .select('consumers.name as consumer_name')
+      .where('conversations.account_id', '=', accountId);
+  const working = await base().where('conversations.agent_id', '=', agentId).where('conversations.state', 'in', ['open', 'ringing']).execute();
+  const closed = await base()
+    .where('conversations.last_agent_id', '=', agentId)
+    .where('conversations.closed_at', '>', closedSince)
+    .where('conversations.state', '=', 'closed')
+    .where('conversations.dismissed', '=', 0)
     .execute();
-  return rows.map((r) => ({ conversation: toConversation(r), consumerName: r.consumer_name }));
+  return [...working, ...closed].map((r) => ({ conversation: toConversation(r), consumerName: r.consumer_name }));
 }
 
 /**
