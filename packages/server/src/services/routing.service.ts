@@ -216,6 +216,9 @@ export function createRoutingKicker(getDeps: () => Deps): { kick: (accountId: st
         } catch (err) {
           getDeps().log.error({ err, accountId }, 'routing failed');
         }
+        if (!again.has(accountId)) {
+          await pushQueuePositions(getDeps(), accountId).catch((err) => getDeps().log.error({ err, accountId }, 'queue positions not pushed'));
+        }
         // Check and leave in one synchronous step, so a kick arriving now is never lost.
         if (!again.has(accountId)) {
           running.delete(accountId);
