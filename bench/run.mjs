@@ -11,6 +11,7 @@
 //     --consumers N --agents N           simulated population (default 100 and 10)
 //     --profile                          run the Parley server with --cpu-prof into bench/out/
 //     --no-write                         print only, leave RESULTS.md alone
+//     --wait-quiet SEC                   first wait up to SEC seconds for other processes to leave the CPUs idle
 //
 // Every process started here is a child of this one and is stopped at the end; all traffic is to 127.0.0.1.
 import { spawn } from 'node:child_process';
@@ -34,6 +35,7 @@ const { values: opts } = parseArgs({
     agents: { type: 'string', default: '10' },
     profile: { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
+    'wait-quiet': { type: 'string', default: '0' },
   },
   strict: true,
 });
@@ -99,7 +101,10 @@ function startServer(label, args, env, ready) {
 function stop(child, timeoutMs = 10_000) {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => {
+      say(`pid ${child.pid} still running ${timeoutMs / 1000} s after SIGTERM: killing it (a --cpu-prof profile is lost)`);
+      child.kill('SIGKILL');
+    }, timeoutMs);
     child.once('exit', () => {
       clearTimeout(timer);
       children.delete(child);
@@ -352,7 +357,7 @@ function interpretation(parley, baseline) {
         `- The bare stack (same Fastify and Socket.IO versions, no auth, no database) peaks at ${fmt(bm)} msgs/s; Parley reaches ` +
           `${((pm / bm) * 100).toFixed(0)} % of that. The difference is Parley's own per-message work: bearer-token lookup, ` +
           'schema validation, one SQLite write transaction (the message, the conversation row, its timers, per-recipient event ' +
-          'cursors and stored events: about 17 SQL statements through Kysely) and three events emitted instead of one.',
+          'cursors and stored events: about a dozen SQL statements through Kysely) and three events emitted instead of one.',
       );
     if (p50p && p50b)
       lines.push(`- At ${rate} msgs/s the median consumer-to-agent latency is ${fmt(p50p)} ms for Parley vs ${fmt(p50b)} ms for the bare stack.`);
@@ -400,6 +405,39 @@ node bench/run.mjs --only parley --profile --no-write   # options: see the head 
 
 // ------------------------------------------------------------------ main
 
+/** Cores busy machine-wide over `ms` (Linux /proc/stat), or null elsewhere. */
+async function busyCores(ms) {
+  const sample = () => {
+    try {
+      const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+      return user + nice + system + irq + softirq + (steal ?? 0);
+    } catch {
+      return null;
+    }
+  };
+  const a = sample();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = sample();
+  return a === null || b === null ? null : (b - a) / (ms / 10); // USER_HZ is 100 on Linux
+}
+const waitQuiet = Number(opts['wait-quiet']);
+if (waitQuiet > 0) {
+  const until = Date.now() + Math.min(waitQuiet, 3600) * 1000;
+  // Quiet = three 2-second samples in a row with less than 0.3 cores busy.
+  for (let quiet = 0; ; ) {
+    const busy = await busyCores(2000);
+    if (busy === null) break;
+    quiet = busy < 0.3 ? quiet + 1 : 0;
+    if (quiet >= 3) break;
+    if (quiet > 0) continue;
+    if (Date.now() > until) {
+      say(`machine still busy (${busy.toFixed(2)} cores used by others): running anyway`);
+      break;
+    }
+    say(`waiting for a quiet machine: ${busy.toFixed(2)} cores busy`);
+    await new Promise((r) => setTimeout(r, 5000));
+  }
+}
 const machine = {
   date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
   nproc: cpus().length,
