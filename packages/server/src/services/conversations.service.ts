@@ -17,7 +17,7 @@ import {
   queuePosition,
 } from '../storage/repos/conversations.repo.js';
 import { findMessageByClientId, insertMessage, listMessages, type MessageRecord, toWireMessage } from '../storage/repos/messages.repo.js';
-import { findSkill } from '../storage/repos/skills.repo.js';
+import { findSkill, findSkillCached } from '../storage/repos/skills.repo.js';
 import { findUser } from '../storage/repos/users.repo.js';
 import { assertCanAct, assertCanRead } from './access.js';
 import { type Deps, inTransaction, type Outbox } from './context.js';
@@ -41,7 +41,7 @@ async function userSkills(tx: Tx, p: Principal): Promise<string[]> {
 }
 
 async function slaTargetFor(tx: Tx, account: Account, c: Pick<Conversation, 'skillId' | 'firstTime' | 'urgent'>): Promise<number> {
-  const skill = c.skillId ? await findSkill(tx, account.id, c.skillId) : undefined;
+  const skill = c.skillId ? await findSkillCached(tx, account.id, c.skillId) : undefined;
   return slaTargetSec(effectiveSla(account.settings, skill?.overrides ?? null), c);
 }
 

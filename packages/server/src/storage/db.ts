@@ -1,5 +1,7 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
@@ -50,6 +52,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   let kysely: Kysely<DB>;
   let dialect: Dialect;
   let migrationTableSchema: string | undefined;
+  let checkpointer: Worker | undefined;
   if (opts.url?.startsWith('postgres')) {
     dialect = 'postgres';
     const schema = opts.pgSchema;
@@ -77,6 +80,14 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     sqlite.pragma(`synchronous = ${opts.sqliteSynchronous ?? 'NORMAL'}`);
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
+    if (path !== ':memory:') {
+      // Checkpoints (copying the WAL back into the database and syncing it) would otherwise run
+      // inside whichever commit crosses the threshold, stalling the event loop for tens of ms.
+      // A worker thread with its own connection checkpoints every second instead.
+      sqlite.pragma('wal_autocheckpoint = 0');
+      sqlite.pragma('journal_size_limit = 67108864');
+      checkpointer = startCheckpointer(path);
+    }
     // Kysely prepares every statement it runs; keep the prepared statements of the (few hundred)
     // distinct queries the app issues so SQLite does not re-parse them on every call.
     const statements = new Map<string, SQLite.Statement>();
@@ -123,9 +134,30 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       await kysely.selectFrom('accounts').select('id').limit(1).execute();
     },
     async close() {
+      await checkpointer?.terminate();
       await kysely.destroy();
     },
   };
+}
+
+const CHECKPOINTER = `
+const { workerData, parentPort } = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.path);
+db.pragma('busy_timeout = 1000');
+const timer = setInterval(() => {
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+}, workerData.everyMs);
+parentPort.on('message', () => { clearInterval(timer); db.close(); process.exit(0); });
+`;
+
+function startCheckpointer(path: string): Worker {
+  const worker = new Worker(CHECKPOINTER, {
+    eval: true,
+    workerData: { path, module: createRequire(import.meta.url).resolve('better-sqlite3'), everyMs: 1000 },
+  });
+  worker.unref();
+  return worker;
 }
 
 /** Drop a test schema (PostgreSQL). */
