@@ -340,7 +340,8 @@ function onEvent(e: EventEnvelope): void {
       const view = e.data as ConsumerConversation;
       mergeConversation(view);
       if (view.state === 'closed' && state.typing?.conversationId === view.id) state.typing = null;
-      if (view.state === 'queued') void refreshCurrent();
+      // Routing pushes the queue figures with the update; ask only when they are missing.
+      if (view.state === 'queued' && view.queuePosition === undefined) void refreshCurrent();
       break;
     }
     case 'survey.requested': {
