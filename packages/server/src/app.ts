@@ -21,6 +21,7 @@ import { conversationsRoutes } from './http/routes/conversations.routes.js';
 import { filesRoutes } from './http/routes/files.routes.js';
 import { meRoutes } from './http/routes/me.routes.js';
 import { notesRoutes } from './http/routes/notes.routes.js';
+import { reportsRoutes } from './http/routes/reports.routes.js';
 import { skillsRoutes } from './http/routes/skills.routes.js';
 import { surveysRoutes } from './http/routes/surveys.routes.js';
 import type { RouteContext } from './http/routes/types.js';
@@ -150,6 +151,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   filesRoutes(app, ctx);
   surveysRoutes(app, ctx);
   channelsRoutes(app, ctx, { publicUrl: opts.publicUrl });
+  reportsRoutes(app, ctx);
 
   await app.ready();
   // A node that died between a commit and its routing run leaves conversations queued: every node

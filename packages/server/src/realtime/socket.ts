@@ -32,7 +32,13 @@ interface SocketData {
   recipient: Recipient;
   accountId: string;
   tokenHash?: string;
+  /** A manager's socket also joins the account's managers room. */
+  manager?: true;
 }
+
+const DASHBOARD_DEBOUNCE_MS = 300;
+/** The room of an account's managers on /agent (ephemeral dashboard cues). */
+export const managersRoom = (accountId: string) => `managers:${accountId}`;
 
 /**
  * Socket.IO on the HTTP server: `/agent` (auth.token) and `/consumer` (auth.consumerToken).
@@ -60,6 +66,7 @@ export async function attachRealtime(server: HttpServer, getDeps: () => Deps, op
       if (!p) return next(new Error('unauthorized'));
       const data: SocketData = { recipient: { kind: 'agent', id: p.userId }, accountId: p.accountId, tokenHash: p.tokenHash };
       socket.data = data;
+      if (p.role === 'manager') data.manager = true;
       next();
     } catch (err) {
       next(err as Error);
@@ -82,6 +89,7 @@ export async function attachRealtime(server: HttpServer, getDeps: () => Deps, op
     const data = socket.data as SocketData;
     // Join before reading the seq, so no event can fall between "hello" and the live stream.
     await socket.join(roomOf(data.recipient));
+    if (data.manager) await socket.join(managersRoom(data.accountId));
     socket.on('sync', async (req: unknown) => {
       const afterSeq = (req as { afterSeq?: unknown } | null)?.afterSeq;
       if (typeof afterSeq !== 'number' || !Number.isInteger(afterSeq) || afterSeq < 0) {
@@ -148,9 +156,29 @@ export async function attachRealtime(server: HttpServer, getDeps: () => Deps, op
     }
   }
 
+  /**
+   * Live dashboard cue: after events of an account are published, managers of the account get one
+   * ephemeral `dashboard.changed` socket event (not stored, no seq) at most every DASHBOARD_DEBOUNCE_MS
+   * per process; the console refetches GET /api/v1/reports/live on it. Conversation and status changes
+   * all publish events, so this needs no hook in the services.
+   */
+  const pendingDashboards = new Map<string, NodeJS.Timeout>();
+  function dashboardChanged(accountId: string): void {
+    if (pendingDashboards.has(accountId)) return;
+    const t = setTimeout(() => {
+      pendingDashboards.delete(accountId);
+      agents.to(managersRoom(accountId)).emit('dashboard.changed', { accountId });
+    }, DASHBOARD_DEBOUNCE_MS);
+    t.unref();
+    pendingDashboards.set(accountId, t);
+  }
+
   const publisher: Realtime['publisher'] = {
     publish(events) {
-      for (const e of events) io.of(namespaceOf(e.recipient)).to(roomOf(e.recipient)).emit('event', toEnvelope(e));
+      for (const e of events) {
+        io.of(namespaceOf(e.recipient)).to(roomOf(e.recipient)).emit('event', toEnvelope(e));
+        dashboardChanged(e.accountId);
+      }
     },
     async disconnect(recipient, tokenHash) {
       const ns = io.of(namespaceOf(recipient));
@@ -168,6 +196,8 @@ export async function attachRealtime(server: HttpServer, getDeps: () => Deps, op
     publisher,
     connectedSockets: () => agents.sockets.size + consumers.sockets.size,
     async close() {
+      for (const t of pendingDashboards.values()) clearTimeout(t);
+      pendingDashboards.clear();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => {
         io.close(() => resolve());

@@ -2,6 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { ActiveList } from '../features/active/active-list.js';
 import { AllList } from '../features/all/all-list.js';
 import { SignIn } from '../features/auth/sign-in.js';
+import { ConsolePanel } from '../features/console/console.js';
 import { ConversationView } from '../features/conversation/conversation-view.js';
 import { KpiBar } from '../features/kpis/kpi-bar.js';
 import { LeftBar } from '../features/nav/left-bar.js';
@@ -43,6 +44,7 @@ function TopBar() {
   const panel = useStore((s) => s.panel);
   const active = useStore((s) => s.active);
   const unreadNotes = useStore((s) => s.unreadNotifications);
+  const isManager = useStore((s) => s.session?.user.role === 'manager');
   const incoming = useMemo(() => incomingCount(Object.values(active)), [active]);
   return (
     <header className="topbar">
@@ -59,6 +61,11 @@ function TopBar() {
         <button type="button" className="tabs-item" aria-current={tab === 'all' && !panel ? 'page' : undefined} onClick={() => setTab('all')}>
           All
         </button>
+        {isManager ? (
+          <button type="button" className="tabs-item" aria-current={panel === 'console' ? 'page' : undefined} onClick={() => openPanel('console')}>
+            Console
+          </button>
+        ) : null}
       </nav>
       <KpiBar />
       <div className="top-actions">
@@ -110,6 +117,7 @@ function Main() {
   const selectedId = useStore((s) => s.selectedId);
   const allSelectedId = useStore((s) => s.allSelectedId);
   if (panel === 'settings') return <SettingsPanel />;
+  if (panel === 'console') return <ConsolePanel />;
   if (panel === 'notifications') return <NotificationsPanel />;
   if (tab === 'all') {
     return (

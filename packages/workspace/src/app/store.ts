@@ -4,7 +4,7 @@ import type { ConnectionState } from '../lib/realtime.js';
 import type { ActiveItem, Kpis, ListStatus, Notification, Offer, Session, UserSettings } from '../lib/types.js';
 
 export type Tab = 'active' | 'all';
-export type Panel = null | 'settings' | 'notifications';
+export type Panel = null | 'settings' | 'notifications' | 'console';
 
 export interface Toast {
   id: number;
@@ -37,6 +37,8 @@ export interface AppState {
   epoch: number;
   /** Text the host page asked to insert into the composer. */
   insertRequest: { text: string; n: number } | null;
+  /** Managers: bumped on each `dashboard.changed` socket cue (and on reconnect); the dashboard refetches on it. */
+  dashboardTick: number;
 }
 
 export const initialState: AppState = {
@@ -59,6 +61,7 @@ export const initialState: AppState = {
   toasts: [],
   epoch: 0,
   insertRequest: null,
+  dashboardTick: 0,
 };
 
 type Listener = () => void;

@@ -9,6 +9,8 @@ export interface RealtimeHandlers {
   /** The server could not replay what was missed: reload state over HTTP. */
   onResync(): void;
   onUnauthorized(): void;
+  /** Managers: the live dashboard changed (a cue to refetch GET /api/v1/reports/live). */
+  onDashboardChanged?(): void;
 }
 
 /**
@@ -63,6 +65,8 @@ export class Realtime {
       this.h.onState('online');
     });
     socket.on('event', (e: EventEnvelope) => this.receive(e));
+    // Managers only: an ephemeral cue (no seq) that the live dashboard figures changed.
+    socket.on('dashboard.changed', () => this.h.onDashboardChanged?.());
     socket.on('disconnect', (reason) => {
       if (this.stopped) return;
       this.h.onState(navigator.onLine === false ? 'offline' : 'connecting');

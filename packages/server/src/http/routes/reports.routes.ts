@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { invalid } from '../../domain/errors.js';
+import { conversationsCsv, dailyReport, liveReport } from '../../services/reports.service.js';
+import { userOf } from '../auth.js';
+import { bearerAuth, type RouteContext, type ZApp } from './types.js';
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+const Scores = z.object({ csat: z.number().nullable(), nps: z.number().nullable(), responses: z.number().int() });
+const LiveReport = z.object({
+  at: z.string(),
+  skills: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      queue: z.number().int(),
+      longestWaitSec: z.number().int(),
+      agents: z.object({ online: z.number().int(), away: z.number().int(), backSoon: z.number().int() }),
+      open: z.number().int(),
+      overdue: z.number().int(),
+      soonOverdue: z.number().int(),
+      slaToday: z.number().nullable(),
+      today: Scores,
+      last12h: Scores,
+    }),
+  ),
+  agents: z.array(
+    z.object({
+      id: z.string(),
+      displayName: z.string(),
+      role: z.string(),
+      status: z.string(),
+      load: z.number().int(),
+      capacity: z.number().int(),
+      closedToday: z.number().int(),
+      avgFirstResponseSec: z.number().nullable(),
+      csat: z.number().nullable(),
+    }),
+  ),
+});
+const DailyReport = z.object({
+  date: z.string(),
+  hours: z.array(
+    z.object({ hour: z.number().int(), arrivals: z.number().int(), avgFirstResponseSec: z.number().nullable(), slaAttainment: z.number().nullable() }),
+  ),
+});
+
+/** Manager reports behind the console's dashboard (docs/console.md). Days are UTC. */
+export function reportsRoutes(app: ZApp, { deps, guards }: RouteContext): void {
+  const tags = ['reports (manager)'];
+  const security = bearerAuth;
+  app.get(
+    '/api/v1/reports/live',
+    { onRequest: guards.manager, schema: { tags, security, summary: 'Queues, agents, SLA and CSAT now', response: { 200: LiveReport } } },
+    async (req) => liveReport(deps, userOf(req).accountId),
+  );
+  app.get(
+    '/api/v1/reports/daily',
+    {
+      onRequest: guards.manager,
+      schema: {
+        tags,
+        security,
+        summary: 'Per hour of a UTC day: arrivals, first response, SLA',
+        querystring: z.strictObject({ date: date.optional() }),
+        response: { 200: DailyReport },
+      },
+    },
+    async (req) => dailyReport(deps, userOf(req).accountId, req.query.date ?? new Date(deps.clock.now()).toISOString().slice(0, 10)),
+  );
+  app.get(
+    '/api/v1/reports/conversations.csv',
+    {
+      onRequest: guards.manager,
+      schema: {
+        tags,
+        security,
+        summary: 'One row per conversation created in [from, to) (dates or ISO times), with survey answers',
+        querystring: z.strictObject({ from: z.string().min(10).max(40), to: z.string().min(10).max(40) }),
+      },
+    },
+    async (req, reply) => {
+      const from = Date.parse(req.query.from);
+      const to = Date.parse(req.query.to);
+      if (Number.isNaN(from)) throw invalid('from must be a date or ISO time', 'from');
+      if (Number.isNaN(to) || to <= from) throw invalid('to must be a date or ISO time after from', 'to');
+      if (to - from > 400 * 24 * 3600_000) throw invalid('at most 400 days at a time', 'to');
+      const csv = await conversationsCsv(deps, userOf(req).accountId, from, to);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="conversations-${req.query.from.slice(0, 10)}.csv"`)
+        .send(csv);
+    },
+  );
+}

@@ -1,0 +1,414 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import { toast } from '../../app/store.js';
+import { api, seg } from '../../lib/api.js';
+import { Field, FieldError, FormError, num, useSubmit } from './forms.js';
+
+type Json = Record<string, unknown>;
+
+const get = (o: Json, path: string): unknown => path.split('.').reduce<unknown>((v, k) => (v as Json | undefined)?.[k], o);
+function set(o: Json, path: string, value: unknown): Json {
+  const [head, ...rest] = path.split('.') as [string, ...string[]];
+  if (rest.length === 0) return { ...o, [head]: value };
+  return { ...o, [head]: set((o[head] as Json) ?? {}, rest.join('.'), value) };
+}
+
+/** The editable account settings (the CRM section has its own docs and stays API-only here). */
+const NUMBERS: [string, string][] = [
+  ['ringTimeoutSec', 'Ring timeout (s)'],
+  ['warmUp.intervalSec', 'Warm-up interval (s)'],
+  ['warmUp.shiftGapSec', 'Warm-up shift gap (s)'],
+  ['sla.defaultSec', 'SLA: first response (s)'],
+  ['sla.firstTimeSec', 'SLA: first-time consumer (s)'],
+  ['sla.urgentSec', 'SLA: urgent (s)'],
+  ['idleAfterSec', 'Idle after (s)'],
+  ['dynamicCapacity.idleWeight', 'Dynamic capacity: idle weight'],
+  ['transferFallbackSec', 'Transfer fallback (s)'],
+  ['autoClose.afterSec', 'Auto-close after (s)'],
+  ['closedRetentionHours', 'Closed list retention (hours, 24–336)'],
+  ['historyMonths', 'History (months, 1–13)'],
+];
+const BOOLS: [string, string][] = [
+  ['awayOnMissedRing', 'Set agents away after a missed ring'],
+  ['warmUp.enabled', 'Warm-up: ramp up new shifts'],
+  ['dynamicCapacity.enabled', 'Dynamic capacity (idle conversations count less)'],
+  ['autoClose.enabled', 'Auto-close idle conversations'],
+];
+
+export function AccountScreen() {
+  const [settings, setSettings] = useState<Json | null>(null);
+  const [form, setForm] = useState<Record<string, string>>({});
+  const [errors, busy, run] = useSubmit();
+  useEffect(() => {
+    api.get<Json>('/api/v1/account/settings').then(
+      (s) => {
+        setSettings(s);
+        setForm(
+          Object.fromEntries([...NUMBERS.map(([p]) => [p, String(get(s, p) ?? '')]), ['ancestors', ((s.allowedFrameAncestors as string[]) ?? []).join('\n')]]),
+        );
+      },
+      (e: Error) => toast(e.message, 'error'),
+    );
+  }, []);
+  if (!settings) return <p className="muted">Loading…</p>;
+  const s = settings;
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    let body: Json = { acceptMode: s.acceptMode };
+    for (const [p] of BOOLS) body = set(body, p, get(s, p));
+    for (const [p] of NUMBERS) body = set(body, p, num(form[p] ?? ''));
+    body.allowedFrameAncestors = (form.ancestors ?? '')
+      .split(/\s+/)
+      .map((x) => x.trim())
+      .filter(Boolean);
+    await run(async () => setSettings(await api.patch<Json>('/api/v1/account/settings', body)), 'Account settings saved');
+  }
+  return (
+    <form className="console-form wide" onSubmit={submit} aria-labelledby="console-account" noValidate>
+      <h3 id="console-account">Account settings</h3>
+      <fieldset className="field">
+        <legend>Accept mode</legend>
+        <label className="check">
+          <input type="radio" name="acceptMode" checked={s.acceptMode === 'auto'} onChange={() => setSettings({ ...s, acceptMode: 'auto' })} /> Auto-accept
+        </label>
+        <label className="check">
+          <input type="radio" name="acceptMode" checked={s.acceptMode === 'ring'} onChange={() => setSettings({ ...s, acceptMode: 'ring' })} /> Ring (agent
+          accepts)
+        </label>
+        <FieldError errors={errors} path="acceptMode" />
+      </fieldset>
+      {BOOLS.map(([p, label]) => (
+        <label key={p} className="check">
+          <input type="checkbox" checked={Boolean(get(s, p))} onChange={(e) => setSettings(set(s, p, e.target.checked))} /> {label}
+          <FieldError errors={errors} path={p} />
+        </label>
+      ))}
+      <div className="console-grid">
+        {NUMBERS.map(([p, label]) => (
+          <Field key={p} label={label} path={p} errors={errors}>
+            <input inputMode="numeric" value={form[p] ?? ''} onChange={(e) => setForm({ ...form, [p]: e.target.value })} />
+          </Field>
+        ))}
+      </div>
+      <Field label="Allowed frame ancestors (one origin a line)" path="allowedFrameAncestors" errors={errors}>
+        <textarea rows={3} value={form.ancestors ?? ''} onChange={(e) => setForm({ ...form, ancestors: e.target.value })} />
+      </Field>
+      <FormError errors={errors} />
+      <button type="submit" className="button primary" disabled={busy}>
+        Save settings
+      </button>
+    </form>
+  );
+}
+
+// ---------------------------------------------------------------- survey
+
+interface Question {
+  id: string;
+  type: 'csat' | 'nps' | 'text' | 'choice';
+  text: string;
+  choices?: string[];
+}
+
+function Preview({ q }: { q: Question }) {
+  if (q.type === 'csat')
+    return (
+      <div className="preview-scale" aria-hidden="true">
+        {[1, 2, 3, 4, 5].map((n) => (
+          <span key={n}>{n}</span>
+        ))}
+      </div>
+    );
+  if (q.type === 'nps')
+    return (
+      <div className="preview-scale" aria-hidden="true">
+        {[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => (
+          <span key={n}>{n}</span>
+        ))}
+      </div>
+    );
+  if (q.type === 'choice')
+    return (
+      <div className="preview-scale">
+        {(q.choices ?? []).map((c) => (
+          <span key={c}>{c}</span>
+        ))}
+      </div>
+    );
+  return <div className="preview-text" aria-hidden="true" />;
+}
+
+export function SurveyScreen() {
+  const [survey, setSurvey] = useState<{ enabled: boolean; onAutoClose: boolean; timeoutSec: number; questions: Question[] } | null>(null);
+  const [errors, busy, run] = useSubmit();
+  useEffect(() => {
+    api.get<Json>('/api/v1/account/settings').then(
+      (s) => setSurvey(s.survey as typeof survey),
+      (e: Error) => toast(e.message, 'error'),
+    );
+  }, []);
+  if (!survey) return <p className="muted">Loading…</p>;
+  const sv = survey;
+  const update = (i: number, q: Partial<Question>) => setSurvey({ ...sv, questions: sv.questions.map((x, j) => (j === i ? { ...x, ...q } : x)) });
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    await run(async () => {
+      const s = await api.patch<Json>('/api/v1/account/settings', { survey: sv });
+      setSurvey(s.survey as typeof sv);
+    }, 'Survey saved');
+  }
+  return (
+    <form className="console-form wide" onSubmit={submit} aria-labelledby="console-survey" noValidate>
+      <h3 id="console-survey">Post-conversation survey</h3>
+      <label className="check">
+        <input type="checkbox" checked={sv.enabled} onChange={(e) => setSurvey({ ...sv, enabled: e.target.checked })} /> Send the survey when a conversation
+        closes
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={sv.onAutoClose} onChange={(e) => setSurvey({ ...sv, onAutoClose: e.target.checked })} /> Also after auto-close
+      </label>
+      <ol className="survey-questions">
+        {sv.questions.map((q, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: questions are edited in place, ids may be typed over
+          <li key={i} className="survey-question">
+            <div className="console-grid">
+              <Field label="Question id" path={`survey.questions.${i}.id`} errors={errors}>
+                <input value={q.id} onChange={(e) => update(i, { id: e.target.value })} />
+              </Field>
+              <Field label="Type" path={`survey.questions.${i}.type`} errors={errors}>
+                <select
+                  value={q.type}
+                  onChange={(e) => {
+                    const type = e.target.value as Question['type'];
+                    update(i, { type, choices: type === 'choice' ? (q.choices ?? ['Yes', 'No']) : undefined });
+                  }}
+                >
+                  <option value="csat">CSAT (1–5)</option>
+                  <option value="nps">NPS (0–10)</option>
+                  <option value="text">Text</option>
+                  <option value="choice">Choice</option>
+                </select>
+              </Field>
+            </div>
+            <Field label="Question text" path={`survey.questions.${i}.text`} errors={errors}>
+              <input value={q.text} onChange={(e) => update(i, { text: e.target.value })} />
+            </Field>
+            {q.type === 'choice' ? (
+              <Field label="Choices (comma-separated)" path={`survey.questions.${i}.choices`} errors={errors}>
+                <input value={(q.choices ?? []).join(', ')} onChange={(e) => update(i, { choices: e.target.value.split(',').map((c) => c.trim()) })} />
+              </Field>
+            ) : null}
+            <div className="survey-preview">
+              <span className="muted">Preview:</span> <strong>{q.text || '…'}</strong>
+              <Preview q={q} />
+            </div>
+            <button type="button" className="button" onClick={() => setSurvey({ ...sv, questions: sv.questions.filter((_, j) => j !== i) })}>
+              Remove question
+            </button>
+          </li>
+        ))}
+      </ol>
+      <button
+        type="button"
+        className="button"
+        onClick={() => setSurvey({ ...sv, questions: [...sv.questions, { id: `q${sv.questions.length + 1}`, type: 'csat', text: '' }] })}
+      >
+        Add question
+      </button>
+      <FormError errors={errors} />
+      <button type="submit" className="button primary" disabled={busy}>
+        Save survey
+      </button>
+    </form>
+  );
+}
+
+// ---------------------------------------------------------------- predefined content
+
+interface Category {
+  id: string;
+  name: string;
+  position: number;
+}
+interface Item {
+  id: string;
+  categoryId: string | null;
+  title: string;
+  text: string;
+  position: number;
+}
+
+export function ContentScreen() {
+  const [categories, setCategories] = useState<Category[]>([]);
+  const [items, setItems] = useState<Item[]>([]);
+  const [q, setQ] = useState('');
+  const [catName, setCatName] = useState('');
+  const [editing, setEditing] = useState<Item | null>(null);
+  const [title, setTitle] = useState('');
+  const [text, setText] = useState('');
+  const [categoryId, setCategoryId] = useState('');
+  const [catErrors, catBusy, runCat] = useSubmit();
+  const [errors, busy, run] = useSubmit();
+  async function load(query = q) {
+    try {
+      const [c, i] = await Promise.all([
+        api.get<{ items: Category[] }>('/api/v1/content/categories'),
+        api.get<{ items: Item[] }>(`/api/v1/content${query ? `?q=${encodeURIComponent(query)}` : ''}`),
+      ]);
+      setCategories(c.items);
+      setItems(i.items);
+    } catch (e) {
+      toast((e as Error).message, 'error');
+    }
+  }
+  // biome-ignore lint/correctness/useExhaustiveDependencies: loads once; search reloads explicitly
+  useEffect(() => {
+    void load();
+  }, []);
+  function edit(item: Item | null) {
+    setEditing(item);
+    setTitle(item?.title ?? '');
+    setText(item?.text ?? '');
+    setCategoryId(item?.categoryId ?? '');
+  }
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const body = { title, text, categoryId: categoryId || null };
+    const ok = await run(
+      () => (editing ? api.patch(`/api/v1/content/${seg(editing.id)}`, body) : api.post('/api/v1/content', body)),
+      editing ? 'Content saved' : 'Content created',
+    );
+    if (ok) {
+      edit(null);
+      void load();
+    }
+  }
+  async function move(item: Item, dir: -1 | 1) {
+    const list = items.filter((i) => i.categoryId === item.categoryId);
+    const at = list.findIndex((i) => i.id === item.id);
+    const other = list[at + dir];
+    if (!other) return;
+    try {
+      // positions are made distinct from the list order, then the two swap
+      await Promise.all([
+        api.patch(`/api/v1/content/${seg(item.id)}`, { position: at + dir }),
+        api.patch(`/api/v1/content/${seg(other.id)}`, { position: at }),
+      ]);
+      await Promise.all(list.filter((i) => i !== item && i !== other).map((i) => api.patch(`/api/v1/content/${seg(i.id)}`, { position: list.indexOf(i) })));
+      void load();
+    } catch (e) {
+      toast((e as Error).message, 'error');
+    }
+  }
+  async function remove(item: Item) {
+    if (!confirm(`Delete "${item.title}"?`)) return;
+    try {
+      await api.del(`/api/v1/content/${seg(item.id)}`);
+      void load();
+    } catch (e) {
+      toast((e as Error).message, 'error');
+    }
+  }
+  const groups: (Category | null)[] = [...categories, null];
+  return (
+    <section aria-labelledby="console-content">
+      <h3 id="console-content">Predefined content</h3>
+      <search>
+        <form
+          className="console-inline"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void load();
+          }}
+        >
+          <input type="search" aria-label="Search content" placeholder="Search content" value={q} onChange={(e) => setQ(e.target.value)} />
+          <button type="submit" className="button">
+            Search
+          </button>
+        </form>
+      </search>
+      {groups.map((c) => {
+        const list = items.filter((i) => i.categoryId === (c?.id ?? null));
+        if (!c && list.length === 0) return null;
+        return (
+          <section key={c?.id ?? 'none'} className="content-group">
+            <h4>{c?.name ?? 'Uncategorized'}</h4>
+            <ul className="content-list">
+              {list.map((i, n) => (
+                <li key={i.id}>
+                  <strong>{i.title}</strong> <span className="muted">{i.text.slice(0, 80)}</span>
+                  <span className="row-actions">
+                    <button type="button" className="button" aria-label={`Move ${i.title} up`} disabled={n === 0} onClick={() => void move(i, -1)}>
+                      ↑
+                    </button>
+                    <button
+                      type="button"
+                      className="button"
+                      aria-label={`Move ${i.title} down`}
+                      disabled={n === list.length - 1}
+                      onClick={() => void move(i, 1)}
+                    >
+                      ↓
+                    </button>
+                    <button type="button" className="button" onClick={() => edit(i)}>
+                      Edit
+                    </button>
+                    <button type="button" className="button" onClick={() => void remove(i)}>
+                      Delete
+                    </button>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </section>
+        );
+      })}
+      <form
+        className="console-inline"
+        aria-label="New category"
+        noValidate
+        onSubmit={async (e) => {
+          e.preventDefault();
+          if (await runCat(() => api.post('/api/v1/content/categories', { name: catName }), 'Category created')) {
+            setCatName('');
+            void load();
+          }
+        }}
+      >
+        <Field label="New category" path="name" errors={catErrors}>
+          <input value={catName} onChange={(e) => setCatName(e.target.value)} />
+        </Field>
+        <button type="submit" className="button" disabled={catBusy}>
+          Add category
+        </button>
+      </form>
+      <form className="console-form" onSubmit={submit} aria-label={editing ? `Edit ${editing.title}` : 'New content'} noValidate>
+        <h4>{editing ? `Edit "${editing.title}"` : 'New content'}</h4>
+        <Field label="Title" path="title" errors={errors}>
+          <input value={title} onChange={(e) => setTitle(e.target.value)} />
+        </Field>
+        <Field label="Category" path="categoryId" errors={errors}>
+          <select value={categoryId} onChange={(e) => setCategoryId(e.target.value)}>
+            <option value="">Uncategorized</option>
+            {categories.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Text" path="text" errors={errors}>
+          <textarea rows={4} value={text} onChange={(e) => setText(e.target.value)} />
+        </Field>
+        <FormError errors={errors} />
+        <button type="submit" className="button primary" disabled={busy}>
+          {editing ? 'Save content' : 'Create content'}
+        </button>
+        {editing ? (
+          <button type="button" className="button" onClick={() => edit(null)}>
+            Cancel
+          </button>
+        ) : null}
+      </form>
+    </section>
+  );
+}

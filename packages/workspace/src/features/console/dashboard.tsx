@@ -1,0 +1,173 @@
+import { useEffect, useState } from 'react';
+import { toast, useStore } from '../../app/store.js';
+import { api } from '../../lib/api.js';
+import { BarChart } from './chart.js';
+
+interface Scores {
+  csat: number | null;
+  nps: number | null;
+  responses: number;
+}
+interface Live {
+  at: string;
+  skills: {
+    id: string;
+    name: string;
+    queue: number;
+    longestWaitSec: number;
+    agents: { online: number; away: number; backSoon: number };
+    open: number;
+    overdue: number;
+    soonOverdue: number;
+    slaToday: number | null;
+    today: Scores;
+    last12h: Scores;
+  }[];
+  agents: {
+    id: string;
+    displayName: string;
+    role: string;
+    status: string;
+    load: number;
+    capacity: number;
+    closedToday: number;
+    avgFirstResponseSec: number | null;
+    csat: number | null;
+  }[];
+}
+interface Daily {
+  date: string;
+  hours: { hour: number; arrivals: number; avgFirstResponseSec: number | null; slaAttainment: number | null }[];
+}
+
+const dash = (v: number | null | undefined, unit = '') => (v === null || v === undefined ? '—' : `${v}${unit}`);
+const dur = (s: number | null) => (s === null ? '—' : s < 90 ? `${s} s` : `${Math.round(s / 60)} min`);
+
+/**
+ * The live dashboard: GET /api/v1/reports/live, refetched on each `dashboard.changed` socket cue
+ * (no polling), and the day's charts from GET /api/v1/reports/daily.
+ */
+export function DashboardScreen() {
+  const tick = useStore((s) => s.dashboardTick);
+  const [live, setLive] = useState<Live | null>(null);
+  const [daily, setDaily] = useState<Daily | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: tick is the refetch cue
+  useEffect(() => {
+    let stale = false;
+    Promise.all([api.get<Live>('/api/v1/reports/live'), api.get<Daily>('/api/v1/reports/daily')]).then(
+      ([l, d]) => {
+        if (stale) return;
+        setLive(l);
+        setDaily(d);
+      },
+      (e: Error) => toast(e.message, 'error'),
+    );
+    return () => {
+      stale = true;
+    };
+  }, [tick]);
+  if (!live) return <p className="muted">Loading…</p>;
+  const from = new Date().toISOString().slice(0, 10);
+  const to = new Date(Date.now() + 24 * 3600_000).toISOString().slice(0, 10);
+  return (
+    <section aria-labelledby="console-dashboard" className="dashboard">
+      <h3 id="console-dashboard">Live dashboard</h3>
+      <div className="table-scroll">
+        <table className="console-table" aria-label="Queues by skill">
+          <thead>
+            <tr>
+              <th>Skill</th>
+              <th>Queue</th>
+              <th>Longest wait</th>
+              <th>Online / away / back soon</th>
+              <th>Open</th>
+              <th>Overdue</th>
+              <th>Soon overdue</th>
+              <th>SLA today</th>
+              <th>CSAT 12 h / today</th>
+              <th>NPS 12 h / today</th>
+            </tr>
+          </thead>
+          <tbody>
+            {live.skills.map((s) => (
+              <tr key={s.id} data-skill={s.name}>
+                <th scope="row">{s.name}</th>
+                <td data-col="queue">{s.queue}</td>
+                <td>{s.queue ? dur(s.longestWaitSec) : '—'}</td>
+                <td>
+                  {s.agents.online} / {s.agents.away} / {s.agents.backSoon}
+                </td>
+                <td data-col="open">{s.open}</td>
+                <td className={s.overdue ? 'bad' : undefined}>{s.overdue}</td>
+                <td>{s.soonOverdue}</td>
+                <td>{dash(s.slaToday, ' %')}</td>
+                <td data-col="csat">
+                  {dash(s.last12h.csat, ' %')} / {dash(s.today.csat, ' %')}
+                </td>
+                <td>
+                  {dash(s.last12h.nps)} / {dash(s.today.nps)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div className="table-scroll">
+        <table className="console-table" aria-label="Agents">
+          <thead>
+            <tr>
+              <th>Agent</th>
+              <th>Status</th>
+              <th>Load</th>
+              <th>Closed today</th>
+              <th>Avg. first response</th>
+              <th>CSAT today</th>
+            </tr>
+          </thead>
+          <tbody>
+            {live.agents.map((a) => (
+              <tr key={a.id}>
+                <th scope="row">{a.displayName}</th>
+                <td>{a.status.replace('_', ' ')}</td>
+                <td>
+                  <meter min={0} max={a.capacity} value={a.load} aria-label={`Load of ${a.displayName}`} /> {a.load}/{a.capacity}
+                </td>
+                <td>{a.closedToday}</td>
+                <td>{dur(a.avgFirstResponseSec)}</td>
+                <td>{dash(a.csat, ' %')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {daily ? (
+        <div className="charts">
+          <BarChart title="Arrivals by hour (UTC)" values={daily.hours.map((h) => h.arrivals)} />
+          <BarChart title="Avg. first response by hour (s)" values={daily.hours.map((h) => h.avgFirstResponseSec)} />
+          <BarChart title="SLA attainment by hour (%)" values={daily.hours.map((h) => h.slaAttainment)} max={100} />
+        </div>
+      ) : null}
+      <p>
+        <a className="button" href={`/api/v1/reports/conversations.csv?from=${from}&to=${to}`} onClick={(e) => void downloadCsv(e, from, to)}>
+          Export today's conversations (CSV)
+        </a>
+      </p>
+    </section>
+  );
+}
+
+/** The CSV needs the bearer token: fetch it and hand the browser a blob. */
+async function downloadCsv(e: { preventDefault(): void }, from: string, to: string): Promise<void> {
+  e.preventDefault();
+  try {
+    const text = await api.text(`/api/v1/reports/conversations.csv?from=${from}&to=${to}`);
+    const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `conversations-${from}.csv`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  } catch (err) {
+    toast((err as Error).message, 'error');
+  }
+}

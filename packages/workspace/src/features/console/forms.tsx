@@ -1,0 +1,73 @@
+import { type ReactNode, useState } from 'react';
+import { toast } from '../../app/store.js';
+import { ApiError } from '../../lib/api.js';
+
+/** Field errors by path, from the API's problem JSON (`errors[].path` is `body.a.b`); `_` holds the problem's detail. */
+export type FieldErrors = Record<string, string>;
+
+export function problemErrors(err: unknown): FieldErrors {
+  if (!(err instanceof ApiError)) return { _: String(err) };
+  const out: FieldErrors = {};
+  for (const e of err.problem.errors ?? []) out[e.path.replace(/^body\.?/, '') || '_'] = e.message;
+  if (Object.keys(out).length === 0) out._ = err.message;
+  return out;
+}
+
+/** Runs a request; on failure returns the field errors (and toasts the problem's detail). */
+export function useSubmit(): [FieldErrors, boolean, (fn: () => Promise<unknown>, ok?: string) => Promise<boolean>] {
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  async function run(fn: () => Promise<unknown>, ok?: string): Promise<boolean> {
+    setBusy(true);
+    try {
+      await fn();
+      setErrors({});
+      if (ok) toast(ok);
+      return true;
+    } catch (err) {
+      setErrors(problemErrors(err));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+  return [errors, busy, run];
+}
+
+/** The API's error for a path, or the first error under it, shown next to the field. */
+export function FieldError({ errors, path }: { errors: FieldErrors; path: string }) {
+  const key = Object.keys(errors).find((k) => k === path || k.startsWith(`${path}.`));
+  if (!key) return null;
+  return (
+    <span className="field-error" role="alert" data-path={path}>
+      {errors[key]}
+    </span>
+  );
+}
+
+export function FormError({ errors }: { errors: FieldErrors }) {
+  const paths = Object.keys(errors);
+  if (paths.length === 0) return null;
+  return (
+    <p className="field-error" role="alert">
+      {errors._ ?? 'Please correct the fields marked.'}
+    </p>
+  );
+}
+
+export function Field({ label, path, errors, children }: { label: string; path: string; errors: FieldErrors; children: ReactNode }) {
+  // The error follows the label (not inside it), so it is not part of the control's name.
+  return (
+    <div className="field-wrap">
+      {/* biome-ignore lint/a11y/noLabelWithoutControl: the control is the child passed in */}
+      <label className="field">
+        <span>{label}</span>
+        {children}
+      </label>
+      <FieldError errors={errors} path={path} />
+    </div>
+  );
+}
+
+/** A number input kept as a string so an empty or wrong value reaches the API and comes back as its error. */
+export const num = (s: string): number | string => (s.trim() === '' || Number.isNaN(Number(s)) ? s : Number(s));
