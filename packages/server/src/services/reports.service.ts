@@ -244,7 +244,7 @@ export async function conversationsCsv(deps: Deps, accountId: string, from: numb
   const list = rows.slice(0, MAX_CSV_ROWS);
   const answers = new Map<string, Record<string, string>>();
   const questionIds = new Set<string>();
-  // Surveys of those conversations, in chunks: index surveys_conversation (account_id, conversation_id) (migration 0006).
+  // Surveys of those conversations, in chunks: index surveys_account_conversation (account_id, conversation_id) (migration 0006).
   for (let i = 0; i < list.length; i += 500) {
     const ids = list.slice(i, i + 500).map((c) => c.id);
     const surveys = await deps.db.kysely

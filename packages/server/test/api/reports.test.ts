@@ -106,7 +106,7 @@ describe.each(dialects)('manager reports on %s', (dialect) => {
       ["SELECT * FROM conversations WHERE account_id = 'a' AND created_at >= 1 AND created_at < 2", 'conversations_created'],
       ["SELECT * FROM conversations WHERE account_id = 'a' AND closed_at >= 1 AND state = 'closed'", 'conversations_closed'],
       ["SELECT * FROM survey_answers WHERE account_id = 'a' AND answered_at >= 1", 'survey_answers_time'],
-      ["SELECT * FROM surveys WHERE account_id = 'a' AND conversation_id IN ('x','y')", 'surveys_conversation'],
+      ["SELECT * FROM surveys WHERE account_id = 'a' AND conversation_id IN ('x','y')", 'surveys_account_conversation'],
     ];
     for (const [query, index] of plans) {
       const r = await sql.raw<{ detail: string }>(`EXPLAIN QUERY PLAN ${query}`).execute(t.db.kysely);

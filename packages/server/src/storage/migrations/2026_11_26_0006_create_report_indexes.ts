@@ -8,5 +8,5 @@ import type { Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('conversations_closed').on('conversations').columns(['account_id', 'closed_at']).execute();
   await db.schema.createIndex('survey_answers_time').on('survey_answers').columns(['account_id', 'answered_at']).execute();
-  await db.schema.createIndex('surveys_conversation').on('surveys').columns(['account_id', 'conversation_id']).execute();
+  await db.schema.createIndex('surveys_account_conversation').on('surveys').columns(['account_id', 'conversation_id']).execute();
 }
