@@ -6,7 +6,6 @@ import { gzipSync } from 'node:zlib';
 import type { Message } from '@parley/contract';
 import { SignJWT } from 'jose';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
-import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Demo, expectAccessible, launchBrowser, patchAccount, row, setStatus, signIn, startDemo } from './workspace-support.js';
 
@@ -125,21 +124,12 @@ describe('web widget', () => {
     await frame.getByRole('heading', { name: 'Alice Martin' }).waitFor();
     await expect.poll(() => status.isVisible()).toBe(false); // no more waiting line
 
-    // ---- "Alice is typing…" (the agent's typing signal over /agent), then her answer from the workspace
     const aliceToken = await demo.api.login(demo.accountId, 'alice', demo.password('alice'));
-    const agentSocket = io(`${demo.url}/agent`, { auth: { token: aliceToken }, transports: ['websocket'], forceNew: true });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        agentSocket.once('hello', () => resolve());
-        agentSocket.once('connect_error', reject);
-      });
-      agentSocket.emit('typing', { conversationId: convId });
-      await frame.getByText('Alice Martin is typing…').waitFor();
-    } finally {
-      agentSocket.close();
-    }
+    // ---- "Alice is typing…" (typing in the workspace composer signals over /agent), then her answer
     await row(alice, 'Wanda Widget').click();
     const reply = alice.getByRole('textbox', { name: 'Message' });
+    await reply.pressSequentially('Hi Wanda');
+    await frame.getByText('Alice Martin is typing…').waitFor();
     await reply.fill('Hi Wanda, it ships today!');
     await reply.press('Enter');
     await frame.getByText('Hi Wanda, it ships today!').waitFor();

@@ -475,6 +475,11 @@ export function openPanel(panel: AppState['panel']): void {
   store.set((s) => ({ panel: s.panel === panel ? null : panel }));
 }
 
+/** Tells the consumer the agent is typing (throttled in Realtime). */
+export function notifyTyping(conversationId: string): void {
+  realtime?.typing(conversationId);
+}
+
 /** Sends a message; the server's echo over realtime is deduplicated by id in the transcript. */
 export async function sendText(id: string, text: string, clientMessageId: string): Promise<Message> {
   return api.post<Message>(`/api/v1/conversations/${seg(id)}/messages`, { text, clientMessageId });

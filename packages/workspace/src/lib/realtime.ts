@@ -98,6 +98,16 @@ export class Realtime {
     this.tracker.receive(e);
   }
 
+  private lastTyping = new Map<string, number>();
+
+  /** Ephemeral "agent is typing" for the consumer; at most one every 2 s per conversation. */
+  typing(conversationId: string): void {
+    const now = Date.now();
+    if (now - (this.lastTyping.get(conversationId) ?? 0) < 2000) return;
+    this.lastTyping.set(conversationId, now);
+    if (this.socket?.connected) this.socket.emit('typing', { conversationId });
+  }
+
   private sync(afterSeq: number): void {
     this.socket?.emit('sync', { afterSeq });
   }

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { sendFile, sendText } from '../../app/controller.js';
+import { notifyTyping, sendFile, sendText } from '../../app/controller.js';
 import { store, toast, useStore } from '../../app/store.js';
 import { ApiError, newClientMessageId } from '../../lib/api.js';
 import type { Message } from '../../lib/types.js';
@@ -95,7 +95,10 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
         placeholder="Write a message… (Enter to send, Shift+Enter for a new line)"
         rows={2}
         value={text}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => {
+          setText(e.target.value);
+          if (e.target.value) notifyTyping(conversationId);
+        }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
             e.preventDefault();
