@@ -1,6 +1,8 @@
 import type { ChannelType } from '@parley/contract';
+import type { Selectable } from 'kysely';
 import type { Dialect, Tx } from '../db.js';
 import { forUpdate } from '../dialects/lock.js';
+import type { ChannelsTable } from '../schema.js';
 import { parseJson } from './json.js';
 
 export interface ChannelRecord {
@@ -18,20 +20,8 @@ export interface ChannelRecord {
   updatedAt: number;
 }
 
-type Row = {
-  id: string;
-  account_id: string;
-  type: string;
-  name: string;
-  skill_id: string | null;
-  secret: string;
-  outbound_url: string | null;
-  provider_base_url: string | null;
-  credentials: string;
-  address: string | null;
-  created_at: number;
-  updated_at: number;
-};
+/** A row as stored; the shape is defined once, in storage/schema.ts. */
+type Row = Selectable<ChannelsTable>;
 
 const toChannel = (r: Row): ChannelRecord => ({
   id: r.id,

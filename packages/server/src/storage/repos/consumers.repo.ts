@@ -1,6 +1,8 @@
 import type { Channel } from '@parley/contract';
+import type { Selectable } from 'kysely';
 import type { Conversation } from '../../domain/conversation.js';
 import type { Tx } from '../db.js';
+import type { ConsumersTable } from '../schema.js';
 import { toConversation } from './conversations.repo.js';
 import { parseJson } from './json.js';
 
@@ -18,17 +20,8 @@ export interface ConsumerRecord {
   createdAt: number;
 }
 
-type Row = {
-  id: string;
-  account_id: string;
-  channel: string;
-  channel_id: string | null;
-  external_id: string | null;
-  name: string;
-  custom_variables: string;
-  last_agent_id: string | null;
-  created_at: number;
-};
+/** A row as stored; the shape is defined once, in storage/schema.ts. */
+type Row = Selectable<ConsumersTable>;
 
 const toConsumer = (r: Row): ConsumerRecord => ({
   id: r.id,

@@ -1,5 +1,7 @@
 import type { DeliveryStatus } from '@parley/contract';
+import type { Selectable } from 'kysely';
 import type { Tx } from '../db.js';
+import type { DeliveriesTable } from '../schema.js';
 
 /** One message waiting for (or done with) delivery to its channel's provider. */
 export interface DeliveryRecord {
@@ -19,22 +21,8 @@ export interface DeliveryRecord {
   sentAt: number | null;
 }
 
-type Row = {
-  message_id: string;
-  account_id: string;
-  conversation_id: string;
-  channel_id: string;
-  seq: number;
-  status: string;
-  attempts: number;
-  next_attempt_at: number;
-  claimed_until: number | null;
-  claim_token: string | null;
-  last_error: string | null;
-  created_at: number;
-  updated_at: number;
-  sent_at: number | null;
-};
+/** A row as stored; the shape is defined once, in storage/schema.ts. */
+type Row = Selectable<DeliveriesTable>;
 
 const toDelivery = (r: Row): DeliveryRecord => ({
   messageId: r.message_id,

@@ -1,5 +1,7 @@
 import type { DeliveryStatus, Message, SenderType } from '@parley/contract';
+import type { Selectable } from 'kysely';
 import type { Tx } from '../db.js';
+import type { MessagesTable } from '../schema.js';
 import { parseJson } from './json.js';
 
 export interface MessageRecord {
@@ -17,19 +19,8 @@ export interface MessageRecord {
   delivery?: DeliveryStatus | null;
 }
 
-type Row = {
-  id: string;
-  account_id: string;
-  conversation_id: string;
-  seq: number;
-  sender_type: string;
-  sender_id: string | null;
-  text: string | null;
-  file: string | null;
-  client_message_id: string | null;
-  created_at: number;
-  delivery: string | null;
-};
+/** A row as stored; the shape is defined once, in storage/schema.ts. */
+type Row = Selectable<MessagesTable>;
 
 const toRecord = (r: Row): MessageRecord => ({
   id: r.id,

@@ -1,6 +1,8 @@
+import type { Selectable } from 'kysely';
 import type { Answers, SurveyQuestion } from '../../domain/surveys.js';
 import type { Dialect, Tx } from '../db.js';
 import { forUpdate } from '../dialects/lock.js';
+import type { SurveysTable } from '../schema.js';
 import { parseJson } from './json.js';
 
 export type SurveyStatus = 'pending' | 'answered' | 'expired';
@@ -23,22 +25,8 @@ export interface SurveyRecord {
   answeredAt: number | null;
 }
 
-type Row = {
-  id: string;
-  account_id: string;
-  conversation_id: string;
-  consumer_id: string;
-  agent_id: string | null;
-  skill_id: string | null;
-  channel: string;
-  closed_by: string;
-  questions: string;
-  status: string;
-  answers: string;
-  requested_at: number;
-  expires_at: number;
-  answered_at: number | null;
-};
+/** A row as stored; the shape is defined once, in storage/schema.ts. */
+type Row = Selectable<SurveysTable>;
 
 const toSurvey = (r: Row): SurveyRecord => ({
   id: r.id,

@@ -1,5 +1,7 @@
 import type { AgentStatus, Role, UserSettings } from '@parley/contract';
+import type { Selectable } from 'kysely';
 import type { Tx } from '../db.js';
+import type { UsersTable } from '../schema.js';
 import { parseJson } from './json.js';
 
 export interface UserRecord {
@@ -21,22 +23,8 @@ export interface UserRecord {
   createdAt: number;
 }
 
-type Row = {
-  id: string;
-  account_id: string;
-  username: string;
-  display_name: string;
-  password_hash: string;
-  role: string;
-  max_concurrent: number;
-  status: string;
-  active: number;
-  settings: string;
-  last_assigned_at: number | null;
-  warmup_started_at: number | null;
-  status_changed_at: number;
-  created_at: number;
-};
+/** A row as stored; the shape is defined once, in storage/schema.ts. */
+type Row = Selectable<UsersTable>;
 
 const toUser = (r: Row, skills: string[]): UserRecord => ({
   id: r.id,
