@@ -244,6 +244,8 @@ describe('web widget', () => {
     // Keyboard: focus the launcher, Enter opens and puts the caret in the message box.
     await launcher(page).focus();
     await page.keyboard.press('Enter');
+    // The chat frame is created after the page's load event: wait for it rather than race it.
+    await expect.poll(() => page.frames().some((f) => f.url().includes('/widget/frame.html')), { timeout: 15_000 }).toBe(true);
     const frame = page.frames().find((f) => f.url().includes('/widget/frame.html'));
     if (!frame) throw new Error('no chat frame');
     await expect.poll(() => frame.evaluate(() => document.activeElement?.id)).toBe('text');
