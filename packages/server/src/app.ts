@@ -53,6 +53,8 @@ export interface AppOptions {
   maxUploadBytes?: number;
   /** Public base URL of channel webhooks (PARLEY_PUBLIC_URL); else derived from each request. */
   publicUrl?: string | undefined;
+  /** Queued conversations read per routing transaction (default 500; tests use small pages). */
+  routingPageSize?: number;
 }
 
 export interface ParleyApp {
@@ -101,6 +103,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     kickRouting: routing.kick,
     timersChanged: (dueAt) => timers.notify(dueAt),
     files: await createFileDeps(opts.db, { dir: opts.filesDir, maxUploadBytes: opts.maxUploadBytes }),
+    ...(opts.routingPageSize !== undefined && { routingPageSize: opts.routingPageSize }),
   };
   await registerUploads(app, deps);
 

@@ -53,7 +53,15 @@ export interface TestApp extends ParleyApp {
 
 export async function startTestApp(
   dialect: DialectName,
-  opts: { clock?: FakeClock; loginRateLimitPerMinute?: number; bodyLimit?: number; publicUrl?: string; filesDir?: string; maxUploadBytes?: number } = {},
+  opts: {
+    clock?: FakeClock;
+    loginRateLimitPerMinute?: number;
+    bodyLimit?: number;
+    publicUrl?: string;
+    filesDir?: string;
+    maxUploadBytes?: number;
+    routingPageSize?: number;
+  } = {},
 ): Promise<TestApp> {
   const { db, destroy } = await openTestDb(dialect);
   const clock = opts.clock ?? new FakeClock(Date.now());
@@ -70,6 +78,7 @@ export async function startTestApp(
     ...(opts.maxUploadBytes !== undefined && { maxUploadBytes: opts.maxUploadBytes }),
     ...(opts.bodyLimit !== undefined && { bodyLimit: opts.bodyLimit }),
     ...(opts.publicUrl !== undefined && { publicUrl: opts.publicUrl }),
+    ...(opts.routingPageSize !== undefined && { routingPageSize: opts.routingPageSize }),
   });
   const t: TestApp = {
     ...parley,

@@ -27,6 +27,8 @@ export interface Deps {
   timersChanged: (dueAt: number) => void;
   /** Uploaded files (buildApp always sets it; absent only in tools that never touch files). */
   files?: FileDeps;
+  /** Queued conversations read per routing transaction (default 500). */
+  routingPageSize?: number;
 }
 
 /** Where uploads go, how big they may be, and how download links are signed. */

@@ -15,6 +15,7 @@ export async function directory(deps: Deps, p: UserPrincipal, q: string | undefi
     tx,
     p.accountId,
     users.map((u) => u.id),
+    0,
   );
   const queued = await tx
     .selectFrom('conversations')
@@ -33,7 +34,7 @@ export async function directory(deps: Deps, p: UserPrincipal, q: string | undefi
       displayName: u.displayName,
       status: u.status,
       skills: u.skills,
-      load: work.filter((w) => w.agentId === u.id).length,
+      load: work.get(u.id)?.count ?? 0,
       maxConcurrent: u.maxConcurrent,
     })),
   };

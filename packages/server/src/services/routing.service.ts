@@ -6,7 +6,7 @@ import { chooseAgent } from '../routing/strategy.js';
 import type { Tx } from '../storage/db.js';
 import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
 import { findConsumer, setConsumerLastAgent } from '../storage/repos/consumers.repo.js';
-import { listAgentWork, listQueued } from '../storage/repos/conversations.repo.js';
+import { listAgentWork, listQueued, type QueueCursor, routingKey } from '../storage/repos/conversations.repo.js';
 import { scheduleTimer } from '../storage/repos/timers.repo.js';
 import { findUser, listSkillAgents, touchLastAssigned, type UserRecord } from '../storage/repos/users.repo.js';
 import { type Deps, inTransaction, type Outbox } from './context.js';
@@ -14,7 +14,7 @@ import { persist } from './conversation-timers.js';
 import { pushQueuePositions } from './queue-positions.service.js';
 import { toConsumerView } from './views.js';
 
-const BATCH = 500;
+const PAGE = 500;
 
 /** Per-run cache of agents and their current loads, kept up to date as the run assigns. */
 class AgentPool {
@@ -27,6 +27,9 @@ class AgentPool {
     private readonly now: number,
   ) {}
 
+  /** Bumped whenever an assignment in this run changes a load: cached decisions of an older version are stale. */
+  version = 0;
+
   private async load(users: UserRecord[]): Promise<void> {
     const fresh = users.filter((u) => !this.loads.has(u.id));
     if (!fresh.length) return;
@@ -35,15 +38,12 @@ class AgentPool {
       this.tx,
       this.account.id,
       fresh.map((u) => u.id),
+      this.now - settings.idleAfterSec * 1000,
     );
     for (const u of fresh) {
       this.names.set(u.id, u.displayName);
-      const load = work
-        .filter((w) => w.agentId === u.id)
-        .reduce((sum, w) => {
-          const idle = w.awaiting === 'consumer' && !w.manualSla && this.now - w.awaitingSince >= settings.idleAfterSec * 1000;
-          return sum + (settings.dynamicCapacity.enabled && idle ? settings.dynamicCapacity.idleWeight : 1);
-        }, 0);
+      const w = work.get(u.id) ?? { count: 0, idle: 0 };
+      const load = settings.dynamicCapacity.enabled ? w.count - w.idle + w.idle * settings.dynamicCapacity.idleWeight : w.count;
       this.loads.set(u.id, {
         agentId: u.id,
         status: u.status,
@@ -86,8 +86,33 @@ class AgentPool {
   }
 }
 
+/**
+ * The decision for a conversation of `skillId` with no exclusions, ignoring any preferred agent:
+ * the same for every such conversation until an assignment changes a load, so computed once per
+ * skill and pool version. When it is "waiting" no agent is eligible, so no preference can matter.
+ */
+class SkillDecisions {
+  private readonly cache = new Map<string, { version: number; decision: RoutingDecision }>();
+  constructor(private readonly pool: AgentPool) {}
+
+  async plain(skillId: string | null, now: number): Promise<RoutingDecision> {
+    const key = skillId ?? '';
+    const hit = this.cache.get(key);
+    if (hit && hit.version === this.pool.version) return hit.decision;
+    const decision = chooseAgent({ skillId, agents: await this.pool.forSkill(skillId), now });
+    this.cache.set(key, { version: this.pool.version, decision });
+    return decision;
+  }
+}
+
 /** Decide for one queued conversation: a transfer target only; otherwise the skill's agents, round by round in ring mode. */
-async function decide(pool: AgentPool, c: Conversation, preferAgentId: string | null, now: number): Promise<{ decision: RoutingDecision; newRound: boolean }> {
+async function decide(
+  pool: AgentPool,
+  plain: SkillDecisions,
+  c: Conversation,
+  preferAgentId: () => Promise<string | null>,
+  now: number,
+): Promise<{ decision: RoutingDecision; newRound: boolean }> {
   if (c.targetAgentId) {
     const target = await pool.one(c.targetAgentId);
     const decision = chooseAgent({ skillId: null, agents: target ? [target] : [], now });
@@ -96,46 +121,62 @@ async function decide(pool: AgentPool, c: Conversation, preferAgentId: string | 
       newRound: false,
     };
   }
+  const nobody = await plain.plain(c.skillId, now);
+  if (nobody.outcome === 'waiting') return { decision: nobody, newRound: false };
   const agents = await pool.forSkill(c.skillId);
+  const prefer = await preferAgentId();
   const excluded = new Set(c.offerExcluded);
-  const decision = chooseAgent({ skillId: c.skillId, agents: agents.filter((a) => !excluded.has(a.agentId)), preferAgentId, now });
+  if (excluded.size === 0 && prefer === null) return { decision: nobody, newRound: false };
+  const decision = chooseAgent({ skillId: c.skillId, agents: agents.filter((a) => !excluded.has(a.agentId)), preferAgentId: prefer, now });
   if (decision.outcome !== 'waiting' || excluded.size === 0) return { decision, newRound: false };
   // Everyone eligible has declined or missed it this round: start the next round.
-  const again = chooseAgent({ skillId: c.skillId, agents, preferAgentId, now });
+  const again = chooseAgent({ skillId: c.skillId, agents, preferAgentId: prefer, now });
   return { decision: again.outcome === 'assigned' ? { ...again, rule: `${again.rule}_next_round` } : again, newRound: again.outcome === 'assigned' };
 }
 
 /**
  * Assign (auto mode) or offer (ring mode) queued conversations of one account, in queue order
- * (priority, then waiting time), to eligible agents. One transaction per batch; on PostgreSQL an
- * advisory lock serialises routing per account across nodes, and a guarded update makes a lost
- * race change nothing. Returns how many conversations moved.
+ * (priority, then waiting time), to eligible agents, recording the reason of each wait. The queue
+ * is read page by page (one transaction each); on PostgreSQL an advisory lock serialises routing
+ * per account across nodes, and a guarded update makes a lost race change nothing. A waiting
+ * conversation is written only when its reason changed (compared by `routing_key`), so a long
+ * queue with nobody free costs a read, not a write per conversation. Returns how many moved.
  */
 export async function assignQueued(deps: Deps, accountId: string): Promise<number> {
   let total = 0;
+  let cursor: QueueCursor | undefined;
   for (;;) {
-    const n = await inTransaction(deps, accountId, async (tx, out) => {
+    const page = await inTransaction(deps, accountId, async (tx, out) => {
       if (deps.db.dialect === 'postgres') {
         await sql`select pg_advisory_xact_lock(hashtextextended(${`routing:${accountId}`}, 0))`.execute(tx);
       }
       const account = await findAccount(tx, accountId);
-      if (!account) return 0;
+      if (!account) return { moved: 0, next: undefined };
       const now = deps.clock.now();
-      const queued = await listQueued(tx, deps.db.dialect, accountId, BATCH);
-      if (!queued.length) return 0;
+      const size = deps.routingPageSize ?? PAGE;
+      const queued = await listQueued(tx, deps.db.dialect, accountId, size, cursor);
+      const lastRow = queued.at(-1)?.conversation;
+      const next = queued.length === size && lastRow ? { priority: lastRow.priority, queuedAt: lastRow.queuedAt ?? 0, id: lastRow.id } : undefined;
+      if (!queued.length) return { moved: 0, next };
       const pool = new AgentPool(tx, account, now);
+      const plain = new SkillDecisions(pool);
       const warmupWaits = new Map<string, number>();
       let moved = 0;
-      for (const c of queued) {
-        const consumer = await findConsumer(tx, accountId, c.consumerId);
-        const { decision, newRound } = await decide(pool, c, consumer?.lastAgentId ?? null, now);
+      for (const { conversation: c, routingKey: recorded } of queued) {
+        let consumer: Awaited<ReturnType<typeof findConsumer>> | null = null;
+        const loadConsumer = async () => {
+          if (consumer === null) consumer = await findConsumer(tx, accountId, c.consumerId);
+          return consumer;
+        };
+        const { decision, newRound } = await decide(pool, plain, c, async () => (await loadConsumer())?.lastAgentId ?? null, now);
         for (const cand of decision.candidates) {
+          if (cand.why !== 'warm_up') continue;
           const a = pool.get(cand.agentId);
-          if (cand.why === 'warm_up' && a?.warmupStartedAt) warmupWaits.set(a.agentId, nextWarmupStepAt(account.settings.warmUp, a.warmupStartedAt, now));
+          if (a?.warmupStartedAt) warmupWaits.set(a.agentId, nextWarmupStepAt(account.settings.warmUp, a.warmupStartedAt, now));
         }
         const agent = decision.agentId ? pool.get(decision.agentId) : undefined;
         if (decision.outcome !== 'assigned' || !agent) {
-          if (!sameDecision(c.routing, decision)) await persist(deps, tx, account, { ...c, routing: decision }, undefined, c);
+          if (recorded !== routingKey(decision)) await persist(deps, tx, account, { ...c, routing: decision }, undefined, c);
           continue;
         }
         const ring = account.settings.acceptMode === 'ring';
@@ -155,7 +196,8 @@ export async function assignQueued(deps: Deps, accountId: string): Promise<numbe
         await touchLastAssigned(tx, accountId, agent.agentId, now);
         agent.load += 1;
         agent.lastAssignedAt = now;
-        const name = consumer?.name ?? 'Visitor';
+        pool.version++;
+        const name = (await loadConsumer())?.name ?? 'Visitor';
         const item = toActiveItem({ conversation: next, consumerName: name }, account.settings.idleAfterSec, now);
         if (ring) {
           out.push({
@@ -174,10 +216,11 @@ export async function assignQueued(deps: Deps, accountId: string): Promise<numbe
         await scheduleTimer(tx, { kind: 'warmup', subjectId: agentId, accountId, dueAt: at, payload: {} });
         deps.timersChanged(at);
       }
-      return moved;
+      return { moved, next };
     });
-    total += n;
-    if (n < 1) return total;
+    total += page.moved;
+    if (!page.next) return total;
+    cursor = page.next;
   }
 }
 
@@ -189,11 +232,6 @@ export async function announceAssignment(tx: Tx, out: Outbox, c: Conversation, _
     type: 'conversation.updated',
     data: toConsumerView(c, u ? { id: u.id, displayName: u.displayName } : null),
   });
-}
-
-function sameDecision(a: RoutingDecision | null, b: RoutingDecision): boolean {
-  if (!a) return false;
-  return a.outcome === b.outcome && a.rule === b.rule && JSON.stringify(a.candidates) === JSON.stringify(b.candidates);
 }
 
 /**

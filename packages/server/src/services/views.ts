@@ -24,7 +24,10 @@ export interface ConsumerConversationView {
   closedBy: Conversation['closedBy'];
 }
 
-export function toConsumerView(c: Conversation, agent: { id: string; displayName: string } | null): ConsumerConversationView {
+export function toConsumerView(
+  c: Pick<Conversation, 'id' | 'state' | 'skillId' | 'channel' | 'awaiting' | 'urgent' | 'createdAt' | 'closedAt' | 'closedBy'>,
+  agent: { id: string; displayName: string } | null,
+): ConsumerConversationView {
   return {
     id: c.id,
     state: c.state,

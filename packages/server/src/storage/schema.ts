@@ -98,6 +98,8 @@ export interface ConversationsTable {
   agent_unread: number;
   first_response_at: number | null;
   routing: string | null;
+  /** Digest of `routing` without its time (see migration 0007). */
+  routing_key: string | null;
   target_agent_id: string | null;
   offered_at: number | null;
   offer_excluded: string;

@@ -10,7 +10,8 @@ const MIN = 60 * SEC;
 describe.each(dialects)('routing and SLA engine on %s', (dialect) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp(dialect);
+    // Small routing pages, so queues longer than a page are exercised.
+    t = await startTestApp(dialect, { routingPageSize: 10 });
     await t.listen();
   });
   afterAll(async () => t.stop());
@@ -320,6 +321,24 @@ describe.each(dialects)('routing and SLA engine on %s', (dialect) => {
     await t.routingIdle();
     expect((await details(acc, ca.id)).agentId).toBe(ann.id);
     expect((await details(acc, cb.id)).state).toBe('queued');
+  });
+
+  it('a queue longer than one routing page: a free agent still gets a conversation behind a page of ones nobody can take', async () => {
+    const acc = await makeAccount(t);
+    const jo = await acc.consumer();
+    for (let i = 0; i < 11; i++) {
+      const c = await acc.consumer();
+      await c.open({ skill: 'Sales', text: `nobody sells today ${i}` });
+      if (i === 0) await jo.open({ skill: 'Sales', text: 'first in line' });
+    }
+    const last = await (await acc.consumer()).open({ skill: 'Support', text: 'behind them all' });
+    expect(last.state).toBe('queued');
+    const sue = await acc.agent('sue', { skills: ['Support'] });
+    await t.routingIdle();
+    expect((await active(sue.token)).items.map((i) => i.id)).toEqual([last.id]);
+    const waiting = (await details(acc, (await jo.open()).id)).routing;
+    expect(waiting).toMatchObject({ outcome: 'waiting', rule: 'no_eligible_agent' });
+    expect(waiting.candidates).toEqual([]);
   });
 
   it('the directory lists skills and agents to transfer to', async () => {

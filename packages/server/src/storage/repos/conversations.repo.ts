@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Channel, ConversationState, SenderType } from '@parley/contract';
 import type { Selectable } from 'kysely';
 import type { Awaiting, ClosedBy, Conversation, RoutingDecision } from '../../domain/conversation.js';
@@ -80,11 +81,25 @@ export function toRow(c: Conversation): Row {
     agent_unread: c.agentUnread,
     first_response_at: c.firstResponseAt,
     routing: c.routing ? JSON.stringify(c.routing) : null,
+    routing_key: c.routing ? routingKey(c.routing) : null,
     target_agent_id: c.targetAgentId,
     offered_at: c.offeredAt,
     offer_excluded: JSON.stringify(c.offerExcluded),
     updated_at: c.updatedAt,
   };
+}
+
+const keys = new WeakMap<RoutingDecision, string>();
+
+/** A digest of a routing decision without its time: equal keys mean the same recorded reason. */
+export function routingKey(d: RoutingDecision): string {
+  let k = keys.get(d);
+  if (k === undefined) {
+    const parts = [d.outcome, d.rule, d.agentId, d.candidates.map((c) => [c.agentId, c.status, c.load, c.capacity, c.eligible, c.why])];
+    k = createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 22);
+    keys.set(d, k);
+  }
+  return k;
 }
 
 export async function insertConversation(tx: Tx, c: Conversation): Promise<void> {
@@ -196,23 +211,86 @@ export async function listActiveForAgent(
   return [...working, ...closed].map((r) => ({ conversation: toConversation(r), consumerName: r.consumer_name }));
 }
 
+/** Every conversation column but `routing` (a queued row's recorded reason can be large; `routing_key` stands for it). */
+const QUEUE_COLUMNS = [
+  'id',
+  'account_id',
+  'consumer_id',
+  'channel',
+  'channel_id',
+  'skill_id',
+  'state',
+  'agent_id',
+  'last_agent_id',
+  'awaiting',
+  'awaiting_since',
+  'priority',
+  'urgent',
+  'first_time',
+  'sla_due_at',
+  'manual_sla_at',
+  'actionable',
+  'closed_by',
+  'closed_at',
+  'dismissed',
+  'created_at',
+  'queued_at',
+  'assigned_at',
+  'last_seq',
+  'last_message_text',
+  'last_message_sender',
+  'last_message_at',
+  'agent_unread',
+  'first_response_at',
+  'routing_key',
+  'target_agent_id',
+  'offered_at',
+  'offer_excluded',
+  'updated_at',
+] as const satisfies readonly (keyof Row)[];
+
+/** Where a page of the queue ended: the next page starts after this conversation in queue order. */
+export interface QueueCursor {
+  priority: number;
+  queuedAt: number;
+  id: string;
+}
+
 /**
- * Queued conversations of the account, in queue order: priority (higher first), then waiting time.
- * Locked (FOR UPDATE on PostgreSQL): routing writes these rows back whole, so a message committed
- * between this read and that write would otherwise be overwritten (stale last_seq → duplicate seq).
+ * One page of the account's queued conversations in queue order: priority (higher first), then
+ * waiting time, then id; after `cursor` when given. The recorded routing reason is not read (its
+ * `routing` is null here): `routingKey` is its digest. Locked (FOR UPDATE on PostgreSQL): routing
+ * writes these rows back, so a message committed between this read and that write would otherwise
+ * be overwritten (stale last_seq → duplicate seq).
  */
-export async function listQueued(tx: Tx, dialect: Dialect, accountId: string, limit: number): Promise<Conversation[]> {
-  const q = tx
+export async function listQueued(
+  tx: Tx,
+  dialect: Dialect,
+  accountId: string,
+  limit: number,
+  cursor?: QueueCursor,
+): Promise<{ conversation: Conversation; routingKey: string | null }[]> {
+  let q = tx
     .selectFrom('conversations')
-    .selectAll()
+    .select(QUEUE_COLUMNS)
     .where('account_id', '=', accountId)
     .where('state', '=', 'queued')
     .orderBy('priority', 'desc')
     .orderBy('queued_at', 'asc')
     .orderBy('id', 'asc')
     .limit(limit);
+  if (cursor) {
+    const { priority, queuedAt, id } = cursor;
+    q = q.where((eb) =>
+      eb.or([
+        eb('priority', '<', priority),
+        eb.and([eb('priority', '=', priority), eb('queued_at', '>', queuedAt)]),
+        eb.and([eb('priority', '=', priority), eb('queued_at', '=', queuedAt), eb('id', '>', id)]),
+      ]),
+    );
+  }
   const rows = await forUpdate(q, dialect).execute();
-  return rows.map(toConversation);
+  return rows.map((r) => ({ conversation: toConversation({ ...r, routing: null }), routingKey: r.routing_key }));
 }
 
 /** Place in its skill's queue (1-based) for a queued conversation. */
@@ -234,26 +312,36 @@ export async function queuePosition(tx: Tx, c: Conversation): Promise<number> {
   return Number(r.n) + 1;
 }
 
-/** Open and ringing conversations per agent, for load computation. */
-export async function listAgentWork(
-  tx: Tx,
-  accountId: string,
-  agentIds: string[],
-): Promise<{ agentId: string; awaiting: Awaiting; awaitingSince: number; manualSla: boolean }[]> {
-  if (!agentIds.length) return [];
+/**
+ * Per agent, the open and ringing conversations (`count`) and how many of them are idle: awaiting
+ * the consumer since before `idleBefore` with no manual SLA (`idle`), for load computation.
+ */
+export async function listAgentWork(tx: Tx, accountId: string, agentIds: string[], idleBefore: number): Promise<Map<string, { count: number; idle: number }>> {
+  const work = new Map<string, { count: number; idle: number }>();
+  if (!agentIds.length) return work;
   const rows = await tx
     .selectFrom('conversations')
-    .select(['agent_id', 'awaiting', 'awaiting_since', 'manual_sla_at'])
+    .select((eb) => [
+      'agent_id',
+      eb.fn.countAll<number>().as('n'),
+      eb.fn
+        .sum<number>(
+          eb
+            .case()
+            .when(eb.and([eb('awaiting', '=', 'consumer'), eb('manual_sla_at', 'is', null), eb('awaiting_since', '<=', idleBefore)]))
+            .then(1)
+            .else(0)
+            .end(),
+        )
+        .as('idle'),
+    ])
     .where('account_id', '=', accountId)
     .where('agent_id', 'in', agentIds)
     .where('state', 'in', ['open', 'ringing'])
+    .groupBy('agent_id')
     .execute();
-  return rows.map((r) => ({
-    agentId: r.agent_id ?? '',
-    awaiting: r.awaiting as Awaiting,
-    awaitingSince: r.awaiting_since,
-    manualSla: r.manual_sla_at !== null,
-  }));
+  for (const r of rows) if (r.agent_id !== null) work.set(r.agent_id, { count: Number(r.n), idle: Number(r.idle ?? 0) });
+  return work;
 }
 
 export interface ConversationListFilter {
