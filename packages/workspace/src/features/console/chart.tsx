@@ -1,37 +1,185 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import type uPlot from 'uplot';
+import { type ChartUnit, FORMAT, INCRS, niceMax, summarise, Y_LABEL } from './chart-scales.js';
+import { exactDur, hourLabel } from './format.js';
+
+export interface HourlyChartProps {
+  /** Visible caption and the start of the accessible name, e.g. "Arrivals by hour". */
+  title: string;
+  /** The series' name in the legend and in the data table, e.g. "Arrivals". */
+  series: string;
+  /** One figure per hour, 0–23 UTC; null: nothing to measure that hour. */
+  values: (number | null)[];
+  unit: ChartUnit;
+  kind: 'bars' | 'line';
+  /** A colour custom property of the app's stylesheet. */
+  colour?: '--accent' | '--green' | '--amber';
+}
+
+const HOURS = Array.from({ length: 24 }, (_, h) => h);
+const HEIGHT = 160;
+
+let lib: Promise<typeof uPlot> | undefined;
+/** uPlot loads on first use: agents, who never see the dashboard, never download it. */
+const loadUPlot = () => {
+  lib ??= import('./uplot.js').then((m) => m.UPlot);
+  return lib;
+};
+
+/** The app's look, read from its stylesheet so the canvas matches the HTML around it. */
+function theme(el: HTMLElement, colour: string) {
+  const css = getComputedStyle(el);
+  const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+  return {
+    colour: v(colour, '#1f5fd1'),
+    text: v('--text-2', '#4f5968'),
+    grid: v('--line', '#e2e5ea'),
+    tick: v('--line-strong', '#cdd2da'),
+    font: css.fontFamily || 'system-ui, sans-serif',
+  };
+}
+
+function options(
+  UPlot: typeof uPlot,
+  p: Required<Pick<HourlyChartProps, 'series' | 'unit' | 'kind' | 'colour'>>,
+  el: HTMLElement,
+  onHover: (hour: number | null) => void,
+): uPlot.Options {
+  const t = theme(el, p.colour);
+  const fmt = FORMAT[p.unit];
+  const axis = {
+    stroke: t.text,
+    font: `12px ${t.font}`,
+    labelFont: `600 12px ${t.font}`,
+    labelSize: 18,
+    labelGap: 2,
+    grid: { stroke: t.grid, width: 1 },
+    ticks: { stroke: t.tick, width: 1, size: 4 },
+  };
+  const bars = p.kind === 'bars';
+  return {
+    width: Math.max(200, el.clientWidth),
+    height: HEIGHT,
+    padding: [10, 12, 0, 0],
+    // A day of 24 points: no drag-to-zoom; the cursor only reads a value into the legend.
+    cursor: { drag: { x: false, y: false, setScale: false } },
+    // The legend is the key; the value under the cursor is read out above the plot (onHover).
+    legend: { live: false },
+    hooks: { setCursor: [(u) => onHover(u.cursor.idx ?? null)] },
+    scales: {
+      x: { time: false, range: [-0.5, 23.5] },
+      y: { range: (_u, _min, max) => [0, niceMax(p.unit, max)] },
+    },
+    axes: [
+      { ...axis, label: 'Hour (UTC)', size: 28, space: 28, incrs: [1, 2, 3, 6, 12], values: (_u, splits) => splits.map(String), grid: { show: false } },
+      { ...axis, label: Y_LABEL[p.unit], size: 50, space: 24, incrs: INCRS[p.unit], values: (_u, splits) => splits.map(p.unit === 'seconds' ? exactDur : fmt) },
+    ],
+    series: [
+      { label: 'Hour', value: (_u, v) => (v === null || v === undefined ? '—' : hourLabel(v)) },
+      {
+        label: p.series,
+        stroke: t.colour,
+        fill: bars ? t.colour : undefined,
+        width: bars ? 0 : 2,
+        spanGaps: false,
+        points: bars ? { show: false } : { show: true, size: 7, fill: t.colour, stroke: t.colour },
+        ...(bars && UPlot.paths.bars && { paths: UPlot.paths.bars({ size: [0.7, 28] }) }),
+        value: (_u, v) => (v === null || v === undefined ? '—' : fmt(v)),
+      },
+    ],
+  };
+}
+
 /**
- * A 24-bar chart in SVG (no library: a few hundred bytes, scales to the 400 px embed). Empty hours
- * (null) draw no bar. The figures are also in the accessible label.
+ * A day by hour drawn with uPlot on a canvas. The instance is made once per chart and lives until
+ * unmount: new figures go through `setData` (the dashboard refetches on each socket cue), and a
+ * ResizeObserver keeps the canvas as wide as its box, down to the 400 px embed.
+ *
+ * A canvas says nothing to a screen reader, so the plot is `role="img"` named by its title and a
+ * one-line summary, and a visually hidden table gives every figure.
  */
-export function BarChart({ title, values, max }: { title: string; values: (number | null)[]; max?: number }) {
-  const top = max ?? Math.max(1, ...values.map((v) => v ?? 0));
-  const w = 240;
-  const h = 80;
-  const bw = w / values.length;
-  const label = `${title}: ${
-    values
-      .map((v, i) => (v === null ? null : `${i}h ${v}`))
-      .filter(Boolean)
-      .join(', ') || 'no data'
-  }`;
+export function HourlyChart({ title, series, values, unit, kind, colour = '--accent' }: HourlyChartProps) {
+  const id = useId();
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const data = useRef<uPlot.AlignedData>([HOURS, values]);
+  data.current = [HOURS, values];
+  const [failed, setFailed] = useState(false);
+  const [hover, setHover] = useState<number | null>(null);
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    let gone = false;
+    let resize: ResizeObserver | undefined;
+    loadUPlot().then(
+      (UPlot) => {
+        if (gone) return;
+        const u = new UPlot(options(UPlot, { series, unit, kind, colour }, el, setHover), data.current, el);
+        plot.current = u;
+        resize = new ResizeObserver(() => {
+          const width = el.clientWidth;
+          if (width > 0 && width !== u.width) u.setSize({ width, height: HEIGHT });
+        });
+        resize.observe(el);
+      },
+      () => {
+        if (!gone) setFailed(true);
+      },
+    );
+    return () => {
+      gone = true;
+      resize?.disconnect();
+      plot.current?.destroy();
+      plot.current = null;
+    };
+  }, [series, unit, kind, colour]);
+
+  const key = values.join(',');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: key is the figures; the same instance redraws them
+  useEffect(() => {
+    plot.current?.setData(data.current);
+  }, [key]);
+
+  const summary = summarise(values, unit);
+  const hovered = hover === null ? undefined : values[hover];
+  const readout =
+    hover === null ? summary : `${hourLabel(hover)}–${hourLabel(hover + 1)}: ${hovered === null || hovered === undefined ? 'no data' : FORMAT[unit](hovered)}`;
+  const rows = values.flatMap((v, h) => (v === null || (unit === 'count' && v === 0) ? [] : [{ h, v }]));
   return (
-    <figure className="chart">
-      <figcaption>
-        {title} <span className="muted">(max {top})</span>
-      </figcaption>
-      <svg viewBox={`0 0 ${w} ${h + 12}`} role="img" aria-label={label} preserveAspectRatio="none">
-        {values.map((v, i) =>
-          v === null ? null : (
-            // biome-ignore lint/suspicious/noArrayIndexKey: one bar per hour
-            <rect key={i} x={i * bw + 1} y={h - (v / top) * h} width={bw - 2} height={(v / top) * h} className="chart-bar" />
-          ),
-        )}
-        <line x1={0} y1={h} x2={w} y2={h} className="chart-axis" />
-        {[0, 6, 12, 18].map((hr) => (
-          <text key={hr} x={hr * bw + 1} y={h + 10} className="chart-tick">
-            {hr}h
-          </text>
-        ))}
-      </svg>
+    <figure className="chart" aria-labelledby={`${id}-title`}>
+      <figcaption id={`${id}-title`}>{title}</figcaption>
+      {/* The summary is also the plot's accessible name, and the figures are in the table: hidden here so they are read once. */}
+      <p className="chart-summary muted" aria-hidden="true">
+        {readout}
+      </p>
+      <div ref={box} className="chart-plot" role="img" aria-label={`${title}, ${kind === 'bars' ? 'bar' : 'line'} chart: ${summary}`} />
+      {/* Hidden unless the chart library failed to load: then the table stands in for the plot. */}
+      <table className={failed ? 'console-table' : 'sr-only'}>
+        <caption>{title}: figures</caption>
+        <thead>
+          <tr>
+            <th scope="col">Hour (UTC)</th>
+            <th scope="col">{series}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.length ? (
+            rows.map(({ h, v }) => (
+              <tr key={h}>
+                <th scope="row">
+                  {hourLabel(h)}–{hourLabel(h + 1)}
+                </th>
+                <td>{FORMAT[unit](v)}</td>
+              </tr>
+            ))
+          ) : (
+            <tr>
+              <td colSpan={2}>No data yet today</td>
+            </tr>
+          )}
+        </tbody>
+      </table>
     </figure>
   );
 }

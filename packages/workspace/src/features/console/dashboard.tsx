@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { toast, useStore } from '../../app/store.js';
 import { api } from '../../lib/api.js';
-import { BarChart } from './chart.js';
+import { HourlyChart, type HourlyChartProps } from './chart.js';
+import { dash, dur } from './format.js';
 
 interface Scores {
   csat: number | null;
@@ -40,8 +41,14 @@ interface Daily {
   hours: { hour: number; arrivals: number; avgFirstResponseSec: number | null; slaAttainment: number | null }[];
 }
 
-const dash = (v: number | null | undefined, unit = '') => (v === null || v === undefined ? '—' : `${v}${unit}`);
-const dur = (s: number | null) => (s === null ? '—' : s < 90 ? `${s} s` : `${Math.round(s / 60)} min`);
+type HourField = Exclude<keyof Daily['hours'][number], 'hour'>;
+
+/** The day's charts: which hourly figure each one draws, and how. */
+const CHARTS: (Omit<HourlyChartProps, 'values'> & { field: HourField })[] = [
+  { field: 'arrivals', title: 'Arrivals by hour', series: 'Arrivals', unit: 'count', kind: 'bars' },
+  { field: 'avgFirstResponseSec', title: 'Average first response by hour', series: 'First response', unit: 'seconds', kind: 'line', colour: '--amber' },
+  { field: 'slaAttainment', title: 'SLA attainment by hour', series: 'Within SLA', unit: 'percent', kind: 'bars', colour: '--green' },
+];
 
 /**
  * The live dashboard: GET /api/v1/reports/live, refetched on each `dashboard.changed` socket cue
@@ -92,19 +99,25 @@ export function DashboardScreen() {
             {live.skills.map((s) => (
               <tr key={s.id} data-skill={s.name}>
                 <th scope="row">{s.name}</th>
-                <td data-col="queue">{s.queue}</td>
-                <td>{s.queue ? dur(s.longestWaitSec) : '—'}</td>
-                <td>
+                <td data-col="queue" data-label="Queue">
+                  {s.queue}
+                </td>
+                <td data-label="Longest wait">{s.queue ? dur(s.longestWaitSec) : '—'}</td>
+                <td data-label="Online / away / back soon">
                   {s.agents.online} / {s.agents.away} / {s.agents.backSoon}
                 </td>
-                <td data-col="open">{s.open}</td>
-                <td className={s.overdue ? 'bad' : undefined}>{s.overdue}</td>
-                <td>{s.soonOverdue}</td>
-                <td>{dash(s.slaToday, ' %')}</td>
-                <td data-col="csat">
+                <td data-col="open" data-label="Open">
+                  {s.open}
+                </td>
+                <td className={s.overdue ? 'bad' : undefined} data-label="Overdue">
+                  {s.overdue}
+                </td>
+                <td data-label="Soon overdue">{s.soonOverdue}</td>
+                <td data-label="SLA today">{dash(s.slaToday, ' %')}</td>
+                <td data-col="csat" data-label="CSAT 12 h / today">
                   {dash(s.last12h.csat, ' %')} / {dash(s.today.csat, ' %')}
                 </td>
-                <td>
+                <td data-label="NPS 12 h / today">
                   {dash(s.last12h.nps)} / {dash(s.today.nps)}
                 </td>
               </tr>
@@ -128,24 +141,27 @@ export function DashboardScreen() {
             {live.agents.map((a) => (
               <tr key={a.id}>
                 <th scope="row">{a.displayName}</th>
-                <td>{a.status.replace('_', ' ')}</td>
-                <td>
+                <td data-label="Status">{a.status.replace('_', ' ')}</td>
+                <td data-label="Load">
                   <meter min={0} max={a.capacity} value={a.load} aria-label={`Load of ${a.displayName}`} /> {a.load}/{a.capacity}
                 </td>
-                <td>{a.closedToday}</td>
-                <td>{dur(a.avgFirstResponseSec)}</td>
-                <td>{dash(a.csat, ' %')}</td>
+                <td data-label="Closed today">{a.closedToday}</td>
+                <td data-label="Avg. first response">{dur(a.avgFirstResponseSec)}</td>
+                <td data-label="CSAT today">{dash(a.csat, ' %')}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
       {daily ? (
-        <div className="charts">
-          <BarChart title="Arrivals by hour (UTC)" values={daily.hours.map((h) => h.arrivals)} />
-          <BarChart title="Avg. first response by hour (s)" values={daily.hours.map((h) => h.avgFirstResponseSec)} />
-          <BarChart title="SLA attainment by hour (%)" values={daily.hours.map((h) => h.slaAttainment)} max={100} />
-        </div>
+        <section aria-labelledby="console-day">
+          <h4 id="console-day">Today by hour (UTC)</h4>
+          <div className="charts">
+            {CHARTS.map(({ field, ...chart }) => (
+              <HourlyChart key={field} {...chart} values={daily.hours.map((h) => h[field])} />
+            ))}
+          </div>
+        </section>
       ) : null}
       <p>
         <a className="button" href={`/api/v1/reports/conversations.csv?from=${from}&to=${to}`} onClick={(e) => void downloadCsv(e, from, to)}>
