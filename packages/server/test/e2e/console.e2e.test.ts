@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentPage, type Demo, expectAccessible, launchBrowser, patchAccount, poll, row, setStatus, signIn, startDemo } from './workspace-support.js';
 
@@ -7,12 +7,53 @@ import { agentPage, type Demo, expectAccessible, launchBrowser, patchAccount, po
  * The manager console in a real browser: a manager configures the contact center through the
  * screens (validation errors from the API next to the field), an agent they created uses it.
  */
-/** PARLEY_SCREENSHOTS=1 refreshes the console screenshots in docs/screenshots. */
+/**
+ * PARLEY_SCREENSHOTS=1 refreshes the console screenshots in docs/screenshots: `<name>.png` at full
+ * width, `<name>-400.png` in the 400 px embed, and `<name>-<part>-400.png` for each part named.
+ */
 const SHOOT = process.env.PARLEY_SCREENSHOTS === '1';
-const SHOTS = {
-  console: fileURLToPath(new URL('../../../../docs/screenshots/console-skills.png', import.meta.url)),
-  dashboard: fileURLToPath(new URL('../../../../docs/screenshots/console-dashboard.png', import.meta.url)),
-};
+const shotPath = (file: string) => fileURLToPath(new URL(`../../../../docs/screenshots/${file}.png`, import.meta.url));
+async function shoot(page: Page, name: string, parts: Record<string, Locator> = {}): Promise<void> {
+  const size = page.viewportSize() ?? { width: 1280, height: 800 };
+  await page.mouse.move(0, 0);
+  // Toasts of the steps before are not part of the screen (the CSP refuses the screenshot's `style` option).
+  const toasts = page.locator('.toasts');
+  await toasts.evaluate((el) => el.style.setProperty('display', 'none'));
+  for (const width of [1280, 400]) {
+    // The console scrolls inside its pane, which a full-page shot would cut: grow the window to the content.
+    await page.setViewportSize({ width, height: 800 });
+    const height = await page.locator('.console-body').evaluate((body) => {
+      for (let el: Element | null = body; el; el = el.parentElement) el.scrollTop = 0;
+      return Math.ceil(body.getBoundingClientRect().top + body.scrollHeight);
+    });
+    await page.setViewportSize({ width, height: Math.max(800, height) });
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    const suffix = width === 400 ? '-400' : '';
+    await page.screenshot({ path: shotPath(`${name}${suffix}`) });
+    if (width === 400) for (const [part, locator] of Object.entries(parts)) await locator.screenshot({ path: shotPath(`${name}-${part}-400`) });
+  }
+  await page.setViewportSize(size);
+  await toasts.evaluate((el) => el.style.removeProperty('display'));
+}
+
+/** What a screen reader reads as a field's description: the API's error shown next to it, or ''. */
+const errorOf = (field: Locator) =>
+  field.evaluate((el) =>
+    (el.getAttribute('aria-describedby') ?? '')
+      .split(' ')
+      .map((id) => document.getElementById(id)?.textContent ?? '')
+      .join(' ')
+      .trim(),
+  );
+
+/** A chart's canvas as an image, to see that it was drawn again. */
+const pixelsOf = (chart: Locator) => chart.locator('canvas').evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+
+interface SkillWire {
+  name: string;
+  sla?: Record<string, number>;
+  autoClose?: { enabled?: boolean; afterSec?: number };
+}
 
 describe('manager console', () => {
   let demo: Demo;
@@ -34,19 +75,62 @@ describe('manager console', () => {
     await boss.getByRole('heading', { name: 'Live dashboard' }).waitFor();
     await boss.getByRole('navigation', { name: 'Console sections' }).getByRole('button', { name: 'Skills' }).click();
 
-    // ---- skills: the API's error next to the field, then created
+    // ---- skills: the API's errors next to their fields, then created with SLA and auto-close overrides
     const newSkill = boss.getByRole('form', { name: 'New skill' });
-    await newSkill.getByLabel('SLA override (s)').fill('0');
+    await newSkill.getByLabel('SLA: first response (s)').fill('0');
+    await newSkill.getByLabel('Auto-close after (s)').fill('soon');
     await newSkill.getByRole('button', { name: 'Create skill' }).click();
-    await newSkill.locator('.field-error[data-path="name"]').waitFor();
-    await newSkill.locator('.field-error[data-path="sla"]').waitFor();
+    await poll(() => errorOf(newSkill.getByLabel('Skill name'))).not.toBe('');
+    await poll(() => errorOf(newSkill.getByLabel('SLA: first response (s)'))).toMatch(/>=\s*1/);
+    await poll(() => errorOf(newSkill.getByLabel('Auto-close after (s)'))).toMatch(/number/);
+    expect(await errorOf(newSkill.getByLabel('SLA: urgent (s)'))).toBe('');
     await newSkill.getByLabel('Skill name').fill('Warranty');
     await newSkill.getByLabel('Description').fill('Repairs and returns');
-    await newSkill.getByLabel('SLA override (s)').fill('120');
+    await newSkill.getByLabel('SLA: first response (s)').fill('120');
+    await newSkill.getByLabel('SLA: first-time consumer (s)').fill('90');
+    await newSkill.getByLabel('SLA: urgent (s)').fill('30');
+    await newSkill.getByRole('combobox', { name: /^Auto-close/ }).selectOption({ label: 'On' });
+    await newSkill.getByLabel('Auto-close after (s)').fill('7200');
     await newSkill.getByRole('button', { name: 'Create skill' }).click();
-    await boss.getByRole('cell', { name: 'Warranty', exact: true }).waitFor();
+    const skillsTable = boss.getByRole('table', { name: 'Skills' });
+    await skillsTable
+      .getByRole('row', { name: /Warranty/ })
+      .getByRole('cell', { name: 'first response 2 min, first-time 90 s, urgent 30 s' })
+      .waitFor();
+    await skillsTable
+      .getByRole('row', { name: /Warranty/ })
+      .getByRole('cell', { name: 'after 2 h' })
+      .waitFor();
+    const warranty = async () =>
+      (await demo.api.ok<{ items: SkillWire[] }>('GET', '/api/v1/skills', { token: demo.managerToken })).items.find((s) => s.name === 'Warranty');
+    expect(await warranty()).toMatchObject({ sla: { defaultSec: 120, firstTimeSec: 90, urgentSec: 30 }, autoClose: { enabled: true, afterSec: 7200 } });
+
+    // ---- edit: a bad urgent target comes back next to that field; a good one is saved
+    await skillsTable.getByRole('button', { name: 'Edit Warranty' }).click();
+    const editSkill = boss.getByRole('form', { name: 'Edit skill Warranty' });
+    const urgent = editSkill.getByLabel('SLA: urgent (s)');
+    await poll(() => urgent.inputValue()).toBe('30');
+    await urgent.fill('-5');
+    await editSkill.getByRole('button', { name: 'Save skill' }).click();
+    await poll(() => errorOf(urgent)).toMatch(/>=\s*1/);
+    expect(await errorOf(editSkill.getByLabel('SLA: first response (s)'))).toBe('');
+    await urgent.fill('45');
+    await editSkill.getByRole('combobox', { name: /^Auto-close/ }).selectOption({ label: 'Off' });
+    await editSkill.getByRole('button', { name: 'Save skill' }).click();
+    await editSkill.waitFor({ state: 'detached' });
+    await poll(async () => {
+      const w = await warranty();
+      return [w?.sla, w?.autoClose];
+    }).toEqual([
+      { defaultSec: 120, firstTimeSec: 90, urgentSec: 45 },
+      { enabled: false, afterSec: 7200 },
+    ]);
+    await skillsTable
+      .getByRole('row', { name: /Warranty/ })
+      .getByRole('cell', { name: 'off' })
+      .waitFor();
     await expectAccessible(boss, 'console: skills');
-    if (SHOOT) await boss.screenshot({ path: SHOTS.console, fullPage: true });
+    if (SHOOT) await shoot(boss, 'console-skills');
 
     // ---- agents: create Dana with the new skill
     await boss.getByRole('navigation', { name: 'Console sections' }).getByRole('button', { name: 'Agents' }).click();
@@ -117,6 +201,15 @@ describe('manager console', () => {
     await boss.getByRole('navigation', { name: 'Console sections' }).getByRole('button', { name: 'Dashboard' }).click();
     const warrantyRow = boss.locator('tr[data-skill="Warranty"]');
     await poll(() => warrantyRow.locator('[data-col="queue"]').textContent()).toBe('0');
+    // The day's charts: a canvas drawn by the chart library inside each labelled figure.
+    const charts = ['Arrivals by hour', 'Average first response by hour', 'SLA attainment by hour'].map((name) =>
+      boss.getByRole('figure', { name }).getByRole('img', { name: new RegExp(`^${name}, (bar|line) chart: `) }),
+    );
+    for (const chart of charts) await chart.locator('canvas').waitFor();
+    const [arrivals] = charts as [Locator];
+    const arrivalsBefore = { label: await arrivals.getAttribute('aria-label'), pixels: await pixelsOf(arrivals) };
+    const arrivedToday = async () => Number(/: (\d+) today/.exec((await arrivals.getAttribute('aria-label')) ?? '')?.[1] ?? 0);
+    const countBefore = await arrivedToday();
     const session = await demo.api.ok<{ consumerToken: string }>(
       'POST',
       '/api/v1/consumer/session',
@@ -130,6 +223,12 @@ describe('manager console', () => {
       [201],
     );
     await poll(() => warrantyRow.locator('[data-col="queue"]').textContent()).toBe('1');
+    // The same chart redraws with the new arrival (its summary and its pixels), and its hidden table has the figure.
+    await poll(arrivedToday).toBe(countBefore + 1);
+    expect(await arrivals.getAttribute('aria-label')).not.toBe(arrivalsBefore.label);
+    await poll(() => pixelsOf(arrivals)).not.toBe(arrivalsBefore.pixels);
+    const figures = boss.getByRole('table', { name: 'Arrivals by hour: figures' });
+    await poll(async () => (await figures.getByRole('cell').allTextContents()).reduce((sum, n) => sum + Number(n), 0)).toBe(countBefore + 1);
     await setStatus(dana, 'Online');
     await poll(() => warrantyRow.locator('[data-col="queue"]').textContent()).toBe('0');
     await poll(() => warrantyRow.locator('[data-col="open"]').textContent()).toBe('1');
@@ -159,7 +258,23 @@ describe('manager console', () => {
     );
 
     await poll(() => warrantyRow.locator('[data-col="csat"]').textContent()).toBe('100 % / 100 %');
-    if (SHOOT) await boss.screenshot({ path: SHOTS.dashboard, fullPage: true });
+    await expectAccessible(boss, 'console: dashboard');
+    if (SHOOT) await shoot(boss, 'console-dashboard', { charts: boss.getByRole('region', { name: 'Today by hour (UTC)' }) });
+
+    // ---- the 400 px embed: the charts shrink with their box and nothing overflows the page
+    await boss.setViewportSize({ width: 400, height: 800 });
+    await poll(() => arrivals.locator('canvas').evaluate((c) => Math.round(c.getBoundingClientRect().width))).toBeLessThan(380);
+    // Nothing in the console scrolls or clips sideways (visually hidden 1 px elements aside).
+    const clipped = await boss
+      .getByRole('region', { name: 'Manager console' })
+      .evaluate((console) =>
+        [console, ...console.querySelectorAll('*')]
+          .filter((el) => getComputedStyle(el).overflowX !== 'visible' && el.clientWidth > 1 && el.scrollWidth > el.clientWidth + 1)
+          .map((el) => `${el.tagName.toLowerCase()}.${el.className}`),
+      );
+    expect(clipped).toEqual([]);
+    await expectAccessible(boss, 'console: dashboard at 400 px');
+    await boss.setViewportSize({ width: 1280, height: 800 });
 
     // ---- an agent gets 403 from the manager API
     const danaToken = await demo.api.login(demo.accountId, 'dana', 'dana has a long password');

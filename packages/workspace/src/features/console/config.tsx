@@ -2,14 +2,19 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { toast } from '../../app/store.js';
 import { api, seg } from '../../lib/api.js';
 import type { User } from '../../lib/types.js';
+import { exactDur } from './format.js';
 import { Field, FieldError, FormError, num, useSubmit } from './forms.js';
 
+type Sla = { defaultSec?: number; firstTimeSec?: number; urgentSec?: number };
+type AutoClose = { enabled?: boolean; afterSec?: number };
+
+/** A skill as `GET /api/v1/skills` returns it: `sla` and `autoClose` only where the skill overrides the account. */
 export interface SkillRow {
   id: string;
   name: string;
   description: string;
-  sla?: Record<string, number>;
-  autoClose?: Record<string, unknown>;
+  sla?: Sla;
+  autoClose?: AutoClose;
 }
 
 function useList<T>(path: string): [T[], () => void] {
@@ -26,17 +31,52 @@ function useList<T>(path: string): [T[], () => void] {
 
 // ---------------------------------------------------------------- skills
 
-function SkillForm({ skill, onDone }: { skill?: SkillRow; onDone: () => void }) {
+/** The response-time targets a skill may override (labels as on the Account screen). */
+const SLA_FIELDS = [
+  ['defaultSec', 'SLA: first response (s)', 'first response'],
+  ['firstTimeSec', 'SLA: first-time consumer (s)', 'first-time'],
+  ['urgentSec', 'SLA: urgent (s)', 'urgent'],
+] as const;
+type SlaKey = (typeof SLA_FIELDS)[number][0];
+
+/** The account's settings that a skill's overrides replace, shown as the placeholders. */
+interface AccountDefaults {
+  sla: Required<Sla>;
+  autoClose: Required<AutoClose>;
+}
+
+/**
+ * An override field: empty means "the account's setting" and is left out, unless the skill already
+ * has the override (the API merges, it cannot remove one): then the empty text is sent, so the API's
+ * own error says it needs a number.
+ */
+function overrideValue(text: string, existing: unknown): number | string | undefined {
+  return text.trim() === '' && existing === undefined ? undefined : num(text);
+}
+
+function SkillForm({ skill, defaults, onDone }: { skill?: SkillRow; defaults: AccountDefaults | null; onDone: () => void }) {
   const [name, setName] = useState(skill?.name ?? '');
   const [description, setDescription] = useState(skill?.description ?? '');
-  const [slaDefault, setSlaDefault] = useState(String(skill?.sla?.defaultSec ?? ''));
-  const [autoCloseAfter, setAutoCloseAfter] = useState(String((skill?.autoClose?.afterSec as number | undefined) ?? ''));
+  const initialSla = () => Object.fromEntries(SLA_FIELDS.map(([k]) => [k, String(skill?.sla?.[k] ?? '')])) as Record<SlaKey, string>;
+  const [sla, setSla] = useState(initialSla);
+  const initialEnabled = skill?.autoClose?.enabled === undefined ? '' : skill.autoClose.enabled ? 'on' : 'off';
+  const [autoCloseEnabled, setAutoCloseEnabled] = useState<'' | 'on' | 'off'>(initialEnabled);
+  const [autoCloseAfter, setAutoCloseAfter] = useState(String(skill?.autoClose?.afterSec ?? ''));
   const [errors, busy, run] = useSubmit();
   async function submit(e: FormEvent) {
     e.preventDefault();
     const body: Record<string, unknown> = { name, description };
-    if (slaDefault.trim()) body.sla = { defaultSec: num(slaDefault) };
-    if (autoCloseAfter.trim()) body.autoClose = { enabled: true, afterSec: num(autoCloseAfter) };
+    const slaBody: Record<string, unknown> = {};
+    for (const [k] of SLA_FIELDS) {
+      const v = overrideValue(sla[k], skill?.sla?.[k]);
+      if (v !== undefined) slaBody[k] = v;
+    }
+    if (Object.keys(slaBody).length) body.sla = slaBody;
+    const autoClose: Record<string, unknown> = {};
+    if (autoCloseEnabled) autoClose.enabled = autoCloseEnabled === 'on';
+    const after = overrideValue(autoCloseAfter, skill?.autoClose?.afterSec);
+    if (after !== undefined) autoClose.afterSec = after;
+    if (Object.keys(autoClose).length) body.autoClose = autoClose;
     const ok = await run(
       () => (skill ? api.patch(`/api/v1/skills/${seg(skill.id)}`, body) : api.post('/api/v1/skills', body)),
       skill ? 'Skill saved' : 'Skill created',
@@ -45,26 +85,55 @@ function SkillForm({ skill, onDone }: { skill?: SkillRow; onDone: () => void }) 
       if (!skill) {
         setName('');
         setDescription('');
-        setSlaDefault('');
+        setSla(initialSla);
+        setAutoCloseEnabled('');
         setAutoCloseAfter('');
       }
       onDone();
     }
   }
+  const accountSays = (v: number | boolean | undefined) => (v === undefined ? 'account setting' : `account: ${v === true ? 'on' : v === false ? 'off' : v}`);
   return (
-    <form className="console-form" onSubmit={submit} aria-label={skill ? `Edit skill ${skill.name}` : 'New skill'} noValidate>
-      <Field label="Skill name" path="name" errors={errors}>
-        <input value={name} onChange={(e) => setName(e.target.value)} />
-      </Field>
-      <Field label="Description" path="description" errors={errors}>
-        <input value={description} onChange={(e) => setDescription(e.target.value)} />
-      </Field>
-      <Field label="SLA override (s)" path="sla" errors={errors}>
-        <input inputMode="numeric" value={slaDefault} onChange={(e) => setSlaDefault(e.target.value)} placeholder="account default" />
-      </Field>
-      <Field label="Auto-close after (s)" path="autoClose" errors={errors}>
-        <input inputMode="numeric" value={autoCloseAfter} onChange={(e) => setAutoCloseAfter(e.target.value)} placeholder="account default" />
-      </Field>
+    <form className="console-form wide" onSubmit={submit} aria-label={skill ? `Edit skill ${skill.name}` : 'New skill'} noValidate>
+      <div className="console-grid">
+        <Field label="Skill name" path="name" errors={errors}>
+          <input value={name} onChange={(e) => setName(e.target.value)} />
+        </Field>
+        <Field label="Description" path="description" errors={errors}>
+          <input value={description} onChange={(e) => setDescription(e.target.value)} />
+        </Field>
+      </div>
+      <fieldset className="field">
+        <legend>Response-time targets for this skill</legend>
+        <div className="console-grid">
+          {SLA_FIELDS.map(([k, label]) => (
+            <Field key={k} label={label} path={`sla.${k}`} errors={errors}>
+              <input inputMode="numeric" value={sla[k]} onChange={(e) => setSla({ ...sla, [k]: e.target.value })} placeholder={accountSays(defaults?.sla[k])} />
+            </Field>
+          ))}
+        </div>
+      </fieldset>
+      <fieldset className="field">
+        <legend>Auto-close for this skill</legend>
+        <div className="console-grid">
+          <Field label="Auto-close" path="autoClose.enabled" errors={errors}>
+            <select value={autoCloseEnabled} onChange={(e) => setAutoCloseEnabled(e.target.value as '' | 'on' | 'off')}>
+              {initialEnabled === '' ? <option value="">Account setting{defaults ? ` (${defaults.autoClose.enabled ? 'on' : 'off'})` : ''}</option> : null}
+              <option value="on">On</option>
+              <option value="off">Off</option>
+            </select>
+          </Field>
+          <Field label="Auto-close after (s)" path="autoClose.afterSec" errors={errors}>
+            <input
+              inputMode="numeric"
+              value={autoCloseAfter}
+              onChange={(e) => setAutoCloseAfter(e.target.value)}
+              placeholder={accountSays(defaults?.autoClose.afterSec)}
+            />
+          </Field>
+        </div>
+      </fieldset>
+      <p className="muted hint">Empty fields follow the account settings. An override, once saved, can be changed but not removed.</p>
       <FormError errors={errors} />
       <button type="submit" className="button primary" disabled={busy}>
         {skill ? 'Save skill' : 'Create skill'}
@@ -73,9 +142,20 @@ function SkillForm({ skill, onDone }: { skill?: SkillRow; onDone: () => void }) 
   );
 }
 
+const slaSummary = (s?: Sla) => SLA_FIELDS.flatMap(([k, , short]) => (s?.[k] === undefined ? [] : [`${short} ${exactDur(s[k])}`])).join(', ') || '—';
+const autoCloseSummary = (a?: AutoClose) =>
+  a?.enabled === false ? 'off' : a?.afterSec !== undefined ? `after ${exactDur(a.afterSec)}` : a?.enabled ? 'on' : '—';
+
 export function SkillsScreen() {
   const [skills, reload] = useList<SkillRow>('/api/v1/skills');
+  const [defaults, setDefaults] = useState<AccountDefaults | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
+  useEffect(() => {
+    api.get<AccountDefaults>('/api/v1/account/settings').then(
+      (s) => setDefaults({ sla: s.sla, autoClose: s.autoClose }),
+      (e: Error) => toast(e.message, 'error'),
+    );
+  }, []);
   async function remove(s: SkillRow) {
     if (!confirm(`Delete the skill ${s.name}?`)) return;
     try {
@@ -88,39 +168,44 @@ export function SkillsScreen() {
   return (
     <section aria-labelledby="console-skills">
       <h3 id="console-skills">Skills</h3>
-      <table className="console-table">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Description</th>
-            <th>SLA</th>
-            <th>Auto-close</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {skills.map((s) => (
-            <tr key={s.id}>
-              <td>{s.name}</td>
-              <td>{s.description}</td>
-              <td>{s.sla?.defaultSec ? `${s.sla.defaultSec} s` : '—'}</td>
-              <td>{s.autoClose?.afterSec ? `${String(s.autoClose.afterSec)} s` : '—'}</td>
-              <td>
-                <button type="button" className="button" onClick={() => setEditing(editing === s.id ? null : s.id)}>
-                  Edit
-                </button>{' '}
-                <button type="button" className="button" onClick={() => void remove(s)}>
-                  Delete
-                </button>
-              </td>
+      <div className="table-scroll">
+        <table className="console-table" aria-label="Skills">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Description</th>
+              <th>SLA override</th>
+              <th>Auto-close override</th>
+              <th>
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {skills.map((s) => (
+              <tr key={s.id}>
+                <td>{s.name}</td>
+                <td data-label="Description">{s.description}</td>
+                <td data-label="SLA override">{slaSummary(s.sla)}</td>
+                <td data-label="Auto-close override">{autoCloseSummary(s.autoClose)}</td>
+                <td className="actions">
+                  <button type="button" className="button" onClick={() => setEditing(editing === s.id ? null : s.id)} aria-label={`Edit ${s.name}`}>
+                    Edit
+                  </button>{' '}
+                  <button type="button" className="button" onClick={() => void remove(s)} aria-label={`Delete ${s.name}`}>
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {editing ? (
         <SkillForm
           key={editing}
           skill={skills.find((s) => s.id === editing)}
+          defaults={defaults}
           onDone={() => {
             setEditing(null);
             reload();
@@ -128,7 +213,7 @@ export function SkillsScreen() {
         />
       ) : null}
       <h4>New skill</h4>
-      <SkillForm onDone={reload} />
+      <SkillForm defaults={defaults} onDone={reload} />
     </section>
   );
 }
@@ -223,7 +308,7 @@ export function AgentsScreen() {
   return (
     <section aria-labelledby="console-agents">
       <h3 id="console-agents">Agents</h3>
-      <table className="console-table">
+      <table className="console-table" aria-label="Agents">
         <thead>
           <tr>
             <th>Name</th>
@@ -231,7 +316,9 @@ export function AgentsScreen() {
             <th>Status</th>
             <th>Skills</th>
             <th>Max.</th>
-            <th />
+            <th>
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -240,8 +327,8 @@ export function AgentsScreen() {
               <td>
                 {u.displayName} <span className="muted">({u.username})</span>
               </td>
-              <td>{u.role}</td>
-              <td>
+              <td data-label="Role">{u.role}</td>
+              <td data-label="Status">
                 {u.active ? (
                   <select
                     aria-label={`Status of ${u.displayName}`}
@@ -262,9 +349,9 @@ export function AgentsScreen() {
                   'deactivated'
                 )}
               </td>
-              <td>{u.skills.map(skillName).join(', ') || '—'}</td>
-              <td>{u.maxConcurrent}</td>
-              <td>
+              <td data-label="Skills">{u.skills.map(skillName).join(', ') || '—'}</td>
+              <td data-label="Max.">{u.maxConcurrent}</td>
+              <td className="actions">
                 <button type="button" className="button" onClick={() => setEditing(editing === u.id ? null : u.id)}>
                   Edit
                 </button>{' '}
@@ -363,26 +450,28 @@ export function ChannelsScreen() {
           </button>
         </div>
       ) : null}
-      <table className="console-table">
+      <table className="console-table" aria-label="Channels">
         <thead>
           <tr>
             <th>Name</th>
             <th>Type</th>
             <th>Skill</th>
             <th>Inbound URL</th>
-            <th />
+            <th>
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
           {channels.map((c) => (
             <tr key={c.id}>
               <td>{c.name}</td>
-              <td>{c.type}</td>
-              <td>{skills.find((s) => s.id === c.skillId)?.name ?? '—'}</td>
-              <td>
+              <td data-label="Type">{c.type}</td>
+              <td data-label="Skill">{skills.find((s) => s.id === c.skillId)?.name ?? '—'}</td>
+              <td data-label="Inbound URL">
                 <code>{c.inboundUrl}</code>
               </td>
-              <td>
+              <td className="actions">
                 <button type="button" className="button" onClick={() => void rotate(c)}>
                   Rotate secret
                 </button>

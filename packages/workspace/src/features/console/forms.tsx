@@ -1,4 +1,4 @@
-import { type ReactNode, useState } from 'react';
+import { cloneElement, isValidElement, type ReactElement, type ReactNode, useId, useState } from 'react';
 import { toast } from '../../app/store.js';
 import { ApiError } from '../../lib/api.js';
 
@@ -34,12 +34,15 @@ export function useSubmit(): [FieldErrors, boolean, (fn: () => Promise<unknown>,
   return [errors, busy, run];
 }
 
+/** The error key for a path: the path itself or the first one under it. */
+const errorKey = (errors: FieldErrors, path: string) => Object.keys(errors).find((k) => k === path || k.startsWith(`${path}.`));
+
 /** The API's error for a path, or the first error under it, shown next to the field. */
-export function FieldError({ errors, path }: { errors: FieldErrors; path: string }) {
-  const key = Object.keys(errors).find((k) => k === path || k.startsWith(`${path}.`));
+export function FieldError({ errors, path, id }: { errors: FieldErrors; path: string; id?: string }) {
+  const key = errorKey(errors, path);
   if (!key) return null;
   return (
-    <span className="field-error" role="alert" data-path={path}>
+    <span className="field-error" role="alert" data-path={path} id={id}>
       {errors[key]}
     </span>
   );
@@ -56,15 +59,24 @@ export function FormError({ errors }: { errors: FieldErrors }) {
 }
 
 export function Field({ label, path, errors, children }: { label: string; path: string; errors: FieldErrors; children: ReactNode }) {
-  // The error follows the label (not inside it), so it is not part of the control's name.
+  const errorId = useId();
+  const invalid = errorKey(errors, path) !== undefined;
+  // The error follows the label (not inside it), so it is not part of the control's name; it is the
+  // control's description instead, so a screen reader reads it with the field.
+  const control = isValidElement(children)
+    ? cloneElement(children as ReactElement<Record<string, unknown>>, {
+        'aria-invalid': invalid || undefined,
+        'aria-describedby': invalid ? errorId : undefined,
+      })
+    : children;
   return (
     <div className="field-wrap">
       {/* biome-ignore lint/a11y/noLabelWithoutControl: the control is the child passed in */}
       <label className="field">
         <span>{label}</span>
-        {children}
+        {control}
       </label>
-      <FieldError errors={errors} path={path} />
+      <FieldError errors={errors} path={path} id={errorId} />
     </div>
   );
 }
