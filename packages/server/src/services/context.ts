@@ -51,6 +51,7 @@ export async function inTransaction<T>(deps: Deps, accountId: string, fn: (tx: T
     const r = await fn(tx, out);
     stored = await appendEvents(
       tx,
+      deps.db.dialect,
       accountId,
       out.map((e) => ({ ...e, data: signFileRefs(deps, e.data) })),
       deps.clock.now(),

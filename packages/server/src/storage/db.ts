@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import { groupCommitter } from './group-commit.js';
 import * as m0001 from './migrations/2026_11_26_0001_create_core.js';
 import * as m0002 from './migrations/2026_11_26_0002_create_content_and_notes.js';
 import * as m0003 from './migrations/2026_11_26_0003_create_files_and_surveys.js';
@@ -20,7 +21,10 @@ export type Tx = Transaction<DB> | Kysely<DB>;
 export interface Database {
   kysely: Kysely<DB>;
   dialect: Dialect;
-  /** Runs `fn` in one transaction; on PostgreSQL retried on serialization/deadlock failures. */
+  /**
+   * Runs `fn` in one transaction; on PostgreSQL retried on serialization/deadlock failures; on
+   * SQLite possibly sharing its commit with other waiting transactions (each in a savepoint).
+   */
   transaction<T>(fn: (tx: Transaction<DB>) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -120,10 +124,13 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     throw new Error(`migration ${failed ?? ''} failed: ${String(error)}`);
   }
 
+  // SQLite: concurrent transactions share commits (storage/group-commit.ts).
+  const grouped = dialect === 'sqlite' ? groupCommitter(kysely) : undefined;
   return {
     kysely,
     dialect,
     async transaction(fn) {
+      if (grouped) return grouped(fn);
       for (let attempt = 0; ; attempt++) {
         try {
           return await kysely.transaction().execute(fn);

@@ -268,7 +268,7 @@ describe('manager console', () => {
     const clipped = await boss
       .getByRole('region', { name: 'Manager console' })
       .evaluate((console) =>
-        [console, ...console.querySelectorAll('*')]
+        [console, ...Array.from(console.querySelectorAll('*'))]
           .filter((el) => getComputedStyle(el).overflowX !== 'visible' && el.clientWidth > 1 && el.scrollWidth > el.clientWidth + 1)
           .map((el) => `${el.tagName.toLowerCase()}.${el.className}`),
       );

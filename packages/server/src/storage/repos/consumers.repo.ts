@@ -2,6 +2,7 @@ import type { Channel } from '@parley/contract';
 import type { Selectable } from 'kysely';
 import type { Conversation } from '../../domain/conversation.js';
 import type { Tx } from '../db.js';
+import { prepared } from '../prepared.js';
 import type { ConsumersTable } from '../schema.js';
 import { toConversation } from './conversations.repo.js';
 import { parseJson } from './json.js';
@@ -52,8 +53,12 @@ export async function insertConsumer(tx: Tx, c: ConsumerRecord): Promise<void> {
     .execute();
 }
 
+const consumerById = prepared((db, p: { accountId: string; id: string }) =>
+  db.selectFrom('consumers').selectAll().where('account_id', '=', p.accountId).where('id', '=', p.id),
+);
+
 export async function findConsumer(tx: Tx, accountId: string, id: string): Promise<ConsumerRecord | undefined> {
-  const r = await tx.selectFrom('consumers').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+  const r = (await consumerById(tx, { accountId, id })).rows[0];
   return r ? toConsumer(r) : undefined;
 }
 

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Channel, ConversationState, SenderType } from '@parley/contract';
-import type { Selectable } from 'kysely';
+import type { QueryResult, Selectable } from 'kysely';
 import type { Awaiting, ClosedBy, Conversation, RoutingDecision } from '../../domain/conversation.js';
 import type { Dialect, Tx } from '../db.js';
 import { forUpdate } from '../dialects/lock.js';
+import { prepared } from '../prepared.js';
 import type { ConversationsTable } from '../schema.js';
 import { parseJson } from './json.js';
 
@@ -112,27 +113,61 @@ export async function insertConversation(tx: Tx, c: Conversation): Promise<void>
  * untouched columns are left alone.
  */
 export async function saveConversation(tx: Tx, c: Conversation, expectedState?: ConversationState, prev?: Conversation): Promise<boolean> {
-  const { id, account_id, ...rest } = toRow(c);
+  // The recorded routing decision is the bulky part of a row: serialised only when it changed.
+  const sameRouting = prev !== undefined && prev.routing === c.routing;
+  const { id, account_id, ...rest } = toRow(sameRouting ? { ...c, routing: null } : c);
   let set: Partial<typeof rest> = rest;
   if (prev) {
-    const before = toRow(prev) as Record<string, unknown>;
+    const before = toRow(sameRouting ? { ...prev, routing: null } : prev) as Record<string, unknown>;
     set = Object.fromEntries(Object.entries(rest).filter(([k, v]) => before[k] !== v));
     if (Object.keys(set).length === 0) set = { updated_at: rest.updated_at };
   }
-  let q = tx.updateTable('conversations').set(set).where('account_id', '=', account_id).where('id', '=', id);
-  if (expectedState) q = q.where('state', '=', expectedState);
-  const r = await q.executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  const cols = Object.keys(set).sort() as (keyof typeof rest)[];
+  const update = conversationUpdate(cols, expectedState !== undefined);
+  const args: Record<string, unknown> = { account_id, id, expected_state: expectedState };
+  for (const k of cols) args[k] = set[k];
+  const r = await update(tx, args);
+  return Number(r.numAffectedRows) === 1;
 }
 
+type Update = (tx: Tx, args: Record<string, unknown>) => Promise<QueryResult<unknown>>;
+const updates = new Map<string, Update>();
+
+/** A prepared UPDATE of these columns (optionally guarded by the stored state); one per column set. */
+function conversationUpdate(cols: string[], guarded: boolean): Update {
+  const key = `${guarded ? 'g' : ''}:${cols.join(',')}`;
+  let u = updates.get(key);
+  if (!u) {
+    u = prepared((db, p: Record<string, unknown>) => {
+      let q = db
+        .updateTable('conversations')
+        .set(Object.fromEntries(cols.map((c) => [c, p[c]])))
+        .where('account_id', '=', p.account_id as string)
+        .where('id', '=', p.id as string);
+      if (guarded) q = q.where('state', '=', p.expected_state as string);
+      return q;
+    });
+    if (updates.size < 500) updates.set(key, u);
+  }
+  return u;
+}
+
+const byId = prepared((db, p: { accountId: string; id: string }) =>
+  db.selectFrom('conversations').selectAll().where('account_id', '=', p.accountId).where('id', '=', p.id),
+);
+const byIdForUpdate = prepared((db, p: { accountId: string; id: string }) =>
+  db.selectFrom('conversations').selectAll().where('account_id', '=', p.accountId).where('id', '=', p.id).forUpdate(),
+);
+
 export async function findConversation(tx: Tx, accountId: string, id: string): Promise<Conversation | undefined> {
-  const r = await tx.selectFrom('conversations').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+  const r = (await byId(tx, { accountId, id })).rows[0];
   return r ? toConversation(r) : undefined;
 }
 
 /** Read a conversation for change: row-locked on PostgreSQL until the transaction ends. */
 export async function lockConversation(tx: Tx, dialect: Dialect, accountId: string, id: string): Promise<Conversation | undefined> {
-  const r = await forUpdate(tx.selectFrom('conversations').selectAll().where('account_id', '=', accountId).where('id', '=', id), dialect).executeTakeFirst();
+  // SQLite has one writer at a time (the whole transaction is serialised): no row lock there.
+  const r = (await (dialect === 'postgres' ? byIdForUpdate : byId)(tx, { accountId, id })).rows[0];
   return r ? toConversation(r) : undefined;
 }
 

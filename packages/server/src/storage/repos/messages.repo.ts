@@ -1,6 +1,7 @@
 import type { DeliveryStatus, Message, SenderType } from '@parley/contract';
 import type { Selectable } from 'kysely';
 import type { Tx } from '../db.js';
+import { prepared } from '../prepared.js';
 import type { MessagesTable } from '../schema.js';
 import { parseJson } from './json.js';
 
@@ -49,24 +50,47 @@ export const toWireMessage = (m: MessageRecord): Message => ({
   ...(m.delivery && { delivery: m.delivery }),
 });
 
+const insertRow = prepared((db, p: Row) =>
+  db.insertInto('messages').values({
+    id: p.id,
+    account_id: p.account_id,
+    conversation_id: p.conversation_id,
+    seq: p.seq,
+    sender_type: p.sender_type,
+    sender_id: p.sender_id,
+    text: p.text,
+    file: p.file,
+    client_message_id: p.client_message_id,
+    created_at: p.created_at,
+    delivery: p.delivery,
+  }),
+);
+
 export async function insertMessage(tx: Tx, m: MessageRecord): Promise<void> {
-  await tx
-    .insertInto('messages')
-    .values({
-      id: m.id,
-      account_id: m.accountId,
-      conversation_id: m.conversationId,
-      seq: m.seq,
-      sender_type: m.senderType,
-      sender_id: m.senderId,
-      text: m.text,
-      file: m.file ? JSON.stringify(m.file) : null,
-      client_message_id: m.clientMessageId,
-      created_at: m.createdAt,
-      delivery: m.delivery ?? null,
-    })
-    .execute();
+  await insertRow(tx, {
+    id: m.id,
+    account_id: m.accountId,
+    conversation_id: m.conversationId,
+    seq: m.seq,
+    sender_type: m.senderType,
+    sender_id: m.senderId,
+    text: m.text,
+    file: m.file ? JSON.stringify(m.file) : null,
+    client_message_id: m.clientMessageId,
+    created_at: m.createdAt,
+    delivery: m.delivery ?? null,
+  });
 }
+
+const byClientId = prepared((db, p: { accountId: string; conversationId: string; senderType: string; clientMessageId: string }) =>
+  db
+    .selectFrom('messages')
+    .selectAll()
+    .where('account_id', '=', p.accountId)
+    .where('conversation_id', '=', p.conversationId)
+    .where('sender_type', '=', p.senderType)
+    .where('client_message_id', '=', p.clientMessageId),
+);
 
 export async function findMessageByClientId(
   tx: Tx,
@@ -75,14 +99,7 @@ export async function findMessageByClientId(
   senderType: SenderType,
   clientMessageId: string,
 ): Promise<MessageRecord | undefined> {
-  const r = await tx
-    .selectFrom('messages')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('conversation_id', '=', conversationId)
-    .where('sender_type', '=', senderType)
-    .where('client_message_id', '=', clientMessageId)
-    .executeTakeFirst();
+  const r = (await byClientId(tx, { accountId, conversationId, senderType, clientMessageId })).rows[0];
   return r ? toRecord(r) : undefined;
 }
 

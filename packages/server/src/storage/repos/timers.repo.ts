@@ -1,4 +1,5 @@
 import type { Database, Tx } from '../db.js';
+import { prepared } from '../prepared.js';
 
 export type TimerKind =
   | 'ring'
@@ -23,18 +24,24 @@ export interface TimerRow {
 }
 
 /** Create or move a timer; unique per (kind, subject). A moved timer is unclaimed again. */
-export async function scheduleTimer(tx: Tx, t: TimerRow): Promise<void> {
-  await tx
+const upsertTimer = prepared((db, p: { kind: string; subjectId: string; accountId: string; dueAt: number; payload: string }) =>
+  db
     .insertInto('timers')
-    .values({ kind: t.kind, subject_id: t.subjectId, account_id: t.accountId, due_at: t.dueAt, payload: JSON.stringify(t.payload), claimed_until: null })
-    .onConflict((oc) =>
-      oc.columns(['kind', 'subject_id']).doUpdateSet({ due_at: t.dueAt, payload: JSON.stringify(t.payload), claimed_until: null, account_id: t.accountId }),
-    )
-    .execute();
+    .values({ kind: p.kind, subject_id: p.subjectId, account_id: p.accountId, due_at: p.dueAt, payload: p.payload, claimed_until: null })
+    .onConflict((oc) => oc.columns(['kind', 'subject_id']).doUpdateSet({ due_at: p.dueAt, payload: p.payload, claimed_until: null, account_id: p.accountId })),
+);
+
+/** Create or move a timer; unique per (kind, subject). A moved timer is unclaimed again. */
+export async function scheduleTimer(tx: Tx, t: TimerRow): Promise<void> {
+  await upsertTimer(tx, { kind: t.kind, subjectId: t.subjectId, accountId: t.accountId, dueAt: t.dueAt, payload: JSON.stringify(t.payload) });
 }
 
+const deleteTimer = prepared((db, p: { kind: string; subjectId: string }) =>
+  db.deleteFrom('timers').where('kind', '=', p.kind).where('subject_id', '=', p.subjectId),
+);
+
 export async function cancelTimer(tx: Tx, kind: TimerKind, subjectId: string): Promise<void> {
-  await tx.deleteFrom('timers').where('kind', '=', kind).where('subject_id', '=', subjectId).execute();
+  await deleteTimer(tx, { kind, subjectId });
 }
 
 export async function findTimer(tx: Tx, kind: TimerKind, subjectId: string): Promise<TimerRow | undefined> {
