@@ -27,8 +27,8 @@ function nulAt(value: unknown, where: string): string | undefined {
  */
 export function registerInputGuards(app: FastifyInstance): void {
   app.removeContentTypeParser('text/plain');
-  app.addHook('preValidation', async (req) => {
+  app.addHook('preValidation', (req, _reply, done) => {
     const at = nulAt(req.params, 'params') ?? nulAt(req.query, 'querystring') ?? nulAt(req.body, 'body');
-    if (at) throw invalid(`${at}: NUL characters are not allowed`, at);
+    done(at ? invalid(`${at}: NUL characters are not allowed`, at) : undefined);
   });
 }

@@ -35,12 +35,13 @@ export function registerMetrics(app: FastifyInstance, opts: { db: Database; sock
       this.set(Number(r?.n ?? 0));
     },
   });
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
     http.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     if (reply.statusCode === 201 && req.method === 'POST' && route.endsWith('/messages')) {
       messages.inc({ sender: route.startsWith('/api/v1/consumer') ? 'consumer' : 'agent' });
     }
+    done();
   });
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
   return registry;

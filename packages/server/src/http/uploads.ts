@@ -31,12 +31,15 @@ export async function registerUploads(app: FastifyInstance, deps: Deps): Promise
   await app.register(multipart, {
     limits: { fileSize: maxUploadBytes, files: 2, fields: 4, fieldSize: FIELD_BYTES, parts: 6, headerPairs: 20 },
   });
-  app.addHook('preValidation', async (req) => {
-    if (req.isMultipart() && !req.routeOptions.config.upload)
-      throw new DomainError('unsupported_media_type', 'multipart/form-data is accepted only where files are uploaded');
+  app.addHook('preValidation', (req, _reply, done) => {
+    done(
+      req.isMultipart() && !req.routeOptions.config.upload
+        ? new DomainError('unsupported_media_type', 'multipart/form-data is accepted only where files are uploaded')
+        : undefined,
+    );
   });
   // Messages leave with their file link signed (services/message-wire.ts).
-  app.addHook('preSerialization', async (_req, _reply, payload) => signFileRefs(deps, payload));
+  app.addHook('preSerialization', (_req, _reply, payload, done) => done(null, signFileRefs(deps, payload)));
 }
 
 /** Body schema of the message endpoints: JSON `{ text, clientMessageId }`, or none when multipart (read by the handler). */

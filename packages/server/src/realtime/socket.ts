@@ -209,3 +209,4 @@ export async function attachRealtime(server: HttpServer, getDeps: () => Deps, op
     },
   };
 }
+

@@ -13,7 +13,7 @@ import {
   listActiveForAgent,
   listConversations,
   listPreviousConversations,
-  lockConversation,
+  lockConversationLight,
   queuePosition,
 } from '../storage/repos/conversations.repo.js';
 import { findMessageByClientId, insertMessage, listMessages, type MessageRecord, toWireMessage } from '../storage/repos/messages.repo.js';
@@ -213,7 +213,7 @@ export async function sendMessageIn(deps: Deps, tx: Tx, out: Outbox, p: Principa
   if (!input.text && !input.file) throw invalid('a message needs text or a file', 'text');
   const senderType = p.kind === 'consumer' ? 'consumer' : 'agent';
   const senderId = p.kind === 'consumer' ? p.consumerId : p.userId;
-  const locked = await lockConversation(tx, deps.db.dialect, p.accountId, conversationId);
+  const locked = await lockConversationLight(tx, deps.db.dialect, p.accountId, conversationId);
   const c = assertCanRead(p, locked, await userSkills(tx, p));
   if (p.kind === 'user') assertCanAct(p, c);
   const repeat = await findMessageByClientId(tx, p.accountId, c.id, senderType, input.clientMessageId);
@@ -265,7 +265,7 @@ export async function listConsumerMessages(deps: Deps, p: ConsumerPrincipal, id:
 
 export async function markRead(deps: Deps, p: UserPrincipal, id: string): Promise<void> {
   await inTransaction(deps, p.accountId, async (tx, out) => {
-    const c = assertCanRead(p, await lockConversation(tx, deps.db.dialect, p.accountId, id), await userSkills(tx, p));
+    const c = assertCanRead(p, await lockConversationLight(tx, deps.db.dialect, p.accountId, id), await userSkills(tx, p));
     assertCanAct(p, c);
     if (c.agentUnread === 0) return;
     const now = deps.clock.now();

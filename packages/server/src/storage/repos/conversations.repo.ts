@@ -165,6 +165,60 @@ export async function findConversation(tx: Tx, accountId: string, id: string): P
 }
 
 /** Read a conversation for change: row-locked on PostgreSQL until the transaction ends. */
+/** Every conversation column but `routing` (the recorded reason can be large — tens of kB with many agents; `routing_key` stands for it). */
+const LIGHT_COLUMNS = [
+  'id',
+  'account_id',
+  'consumer_id',
+  'channel',
+  'channel_id',
+  'skill_id',
+  'state',
+  'agent_id',
+  'last_agent_id',
+  'awaiting',
+  'awaiting_since',
+  'priority',
+  'urgent',
+  'first_time',
+  'sla_due_at',
+  'manual_sla_at',
+  'actionable',
+  'closed_by',
+  'closed_at',
+  'dismissed',
+  'created_at',
+  'queued_at',
+  'assigned_at',
+  'last_seq',
+  'last_message_text',
+  'last_message_sender',
+  'last_message_at',
+  'agent_unread',
+  'first_response_at',
+  'routing_key',
+  'target_agent_id',
+  'offered_at',
+  'offer_excluded',
+  'updated_at',
+] as const satisfies readonly (keyof Row)[];
+
+const lightById = prepared((db, p: { accountId: string; id: string }) =>
+  db.selectFrom('conversations').select(LIGHT_COLUMNS).where('account_id', '=', p.accountId).where('id', '=', p.id),
+);
+const lightByIdForUpdate = prepared((db, p: { accountId: string; id: string }) =>
+  db.selectFrom('conversations').select(LIGHT_COLUMNS).where('account_id', '=', p.accountId).where('id', '=', p.id).forUpdate(),
+);
+
+/**
+ * `lockConversation` without the recorded routing decision (its `routing` is null): for changes
+ * that never touch it, such as a new message. Saving the result leaves the stored decision as is.
+ */
+export async function lockConversationLight(tx: Tx, dialect: Dialect, accountId: string, id: string): Promise<Conversation | undefined> {
+  const r = (await (dialect === 'postgres' ? lightByIdForUpdate : lightById)(tx, { accountId, id })).rows[0];
+  return r ? toConversation({ ...r, routing: null }) : undefined;
+}
+
 export async function lockConversation(tx: Tx, dialect: Dialect, accountId: string, id: string): Promise<Conversation | undefined> {
   // SQLite has one writer at a time (the whole transaction is serialised): no row lock there.
   const r = (await (dialect === 'postgres' ? byIdForUpdate : byId)(tx, { accountId, id })).rows[0];
@@ -246,43 +300,6 @@ export async function listActiveForAgent(
   return [...working, ...closed].map((r) => ({ conversation: toConversation(r), consumerName: r.consumer_name }));
 }
 
-/** Every conversation column but `routing` (a queued row's recorded reason can be large; `routing_key` stands for it). */
-const QUEUE_COLUMNS = [
-  'id',
-  'account_id',
-  'consumer_id',
-  'channel',
-  'channel_id',
-  'skill_id',
-  'state',
-  'agent_id',
-  'last_agent_id',
-  'awaiting',
-  'awaiting_since',
-  'priority',
-  'urgent',
-  'first_time',
-  'sla_due_at',
-  'manual_sla_at',
-  'actionable',
-  'closed_by',
-  'closed_at',
-  'dismissed',
-  'created_at',
-  'queued_at',
-  'assigned_at',
-  'last_seq',
-  'last_message_text',
-  'last_message_sender',
-  'last_message_at',
-  'agent_unread',
-  'first_response_at',
-  'routing_key',
-  'target_agent_id',
-  'offered_at',
-  'offer_excluded',
-  'updated_at',
-] as const satisfies readonly (keyof Row)[];
 
 /** Where a page of the queue ended: the next page starts after this conversation in queue order. */
 export interface QueueCursor {
@@ -307,7 +324,7 @@ export async function listQueued(
 ): Promise<{ conversation: Conversation; routingKey: string | null }[]> {
   let q = tx
     .selectFrom('conversations')
-    .select(QUEUE_COLUMNS)
+    .select(LIGHT_COLUMNS)
     .where('account_id', '=', accountId)
     .where('state', '=', 'queued')
     .orderBy('priority', 'desc')
