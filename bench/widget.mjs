@@ -8,13 +8,14 @@
 // of the file is left as it is). --screenshots also writes docs/screenshots/widget-*.png.
 // Everything runs on 127.0.0.1; the server is a child of this process, stopped at the end.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { writeSection } from './sections.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
@@ -160,8 +161,7 @@ try {
   const machine = `${cpus().length} CPU(s), Node ${process.version}, Chromium (Debian, headless); load average at the end ${loadavg()
     .map((x) => x.toFixed(2))
     .join(' / ')}`;
-  const md = `<!-- widget:start -->
-## Widget
+  const md = `## Widget
 
 Written by \`node bench/widget.mjs\` (after \`npm run build\`); ${new Date().toISOString().slice(0, 19)}Z, ${machine}.
 
@@ -187,15 +187,10 @@ ${row('chat frame rendered and ready (hidden until opened)', 'frame', withW)}
 ${row('click on the launcher → panel painted with the message box focused', 'open', withW)}
 
 ${interpretation(without, withW, med)}
-<!-- widget:end -->
 `;
   process.stdout.write(`\n${md}`);
   if (!opts['no-write']) {
-    const file = join(root, 'bench/RESULTS.md');
-    const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
-    const block = /<!-- widget:start -->[\s\S]*?<!-- widget:end -->\n?/;
-    const next = block.test(current) ? current.replace(block, md) : `${current.trimEnd()}${current ? '\n\n' : ''}${md}`;
-    writeFileSync(file, next);
+    writeSection('widget', md);
     say('wrote the Widget section of bench/RESULTS.md');
   }
 } finally {

@@ -209,4 +209,3 @@ export async function attachRealtime(server: HttpServer, getDeps: () => Deps, op
     },
   };
 }
-
