@@ -80,9 +80,22 @@ export const CreateSkillRequest = z.strictObject({
 export const UpdateSkillRequest = z.strictObject({
   name: z.string().trim().min(1).max(100).optional(),
   description: z.string().max(1000).optional(),
-  sla: SlaTargets.partial().optional(),
-  autoClose: AutoCloseSettings.partial().optional(),
+  // Override groups are merged into the current ones; `null` (a field or the whole group) removes
+  // the override, back to the account's setting.
+  sla: z
+    .strictObject({
+      defaultSec: SlaTargets.shape.defaultSec.nullable().optional(),
+      firstTimeSec: SlaTargets.shape.firstTimeSec.nullable().optional(),
+      urgentSec: SlaTargets.shape.urgentSec.nullable().optional(),
+    })
+    .nullable()
+    .optional(),
+  autoClose: z
+    .strictObject({ enabled: AutoCloseSettings.shape.enabled.nullable().optional(), afterSec: AutoCloseSettings.shape.afterSec.nullable().optional() })
+    .nullable()
+    .optional(),
 });
+export type UpdateSkillRequest = z.infer<typeof UpdateSkillRequest>;
 
 export const UserSettings = z.strictObject({
   dateFormat: z.enum(['YYYY-MM-DD', 'DD/MM/YYYY', 'MM/DD/YYYY', 'DD.MM.YYYY']).optional(),

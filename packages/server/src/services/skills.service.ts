@@ -1,4 +1,4 @@
-import type { Skill, SkillOverrides } from '@parley/contract';
+import type { Skill, SkillOverrides, UpdateSkillRequest } from '@parley/contract';
 import { conflict, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { deleteSkill, findSkill, findSkillByName, insertSkill, listSkills, type SkillRecord, updateSkill } from '../storage/repos/skills.repo.js';
@@ -32,7 +32,14 @@ export async function listAccountSkills(deps: Deps, accountId: string) {
   return (await listSkills(deps.db.kysely, accountId)).map(toWireSkill);
 }
 
-export async function patchSkill(deps: Deps, accountId: string, id: string, patch: { name?: string; description?: string } & SkillOverrides) {
+/** Merge an override group's patch: a null field (or a null group) falls back to the account's setting. */
+function mergeGroup<T extends object>(current: Partial<T> | undefined, patch: { [K in keyof T]?: T[K] | null } | null | undefined): Partial<T> | undefined {
+  if (patch === null) return undefined;
+  const merged = Object.fromEntries(Object.entries({ ...current, ...patch }).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
+  return Object.keys(merged).length ? merged : undefined;
+}
+
+export async function patchSkill(deps: Deps, accountId: string, id: string, patch: UpdateSkillRequest) {
   return deps.db.transaction(async (tx) => {
     const s = await findSkill(tx, accountId, id);
     if (!s) throw notFound('skill');
@@ -43,15 +50,14 @@ export async function patchSkill(deps: Deps, accountId: string, id: string, patc
       ...s,
       name: patch.name ?? s.name,
       description: patch.description ?? s.description,
-      overrides: {
-        ...(patch.sla || s.overrides.sla ? { sla: { ...s.overrides.sla, ...patch.sla } } : {}),
-        ...(patch.autoClose || s.overrides.autoClose ? { autoClose: { ...s.overrides.autoClose, ...patch.autoClose } } : {}),
-      },
+      overrides: withoutUndefined({ sla: mergeGroup(s.overrides.sla, patch.sla), autoClose: mergeGroup(s.overrides.autoClose, patch.autoClose) }),
     };
     await updateSkill(tx, next);
     return toWireSkill(next);
   });
 }
+
+const withoutUndefined = (o: SkillOverrides): SkillOverrides => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as SkillOverrides;
 
 export async function removeSkill(deps: Deps, accountId: string, id: string): Promise<void> {
   await deps.db.transaction(async (tx) => {

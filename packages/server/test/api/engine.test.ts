@@ -169,6 +169,32 @@ describe.each(dialects)('routing and SLA engine on %s', (dialect) => {
     expect((await active(ann.token)).items[0]?.status).toBe('idle');
   });
 
+  it('skill overrides merge on PATCH; null removes one field or a whole group, back to the account setting', async () => {
+    const acc = await makeAccount(t);
+    const patch = async (body: unknown) => {
+      const r = await http(t)('PATCH', `/api/v1/skills/${acc.skills.Sales}`, { token: acc.manager.token, body });
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json();
+    };
+    expect(await patch({ sla: { firstTimeSec: 120, urgentSec: 60 }, autoClose: { enabled: false } })).toMatchObject({
+      sla: { firstTimeSec: 120, urgentSec: 60 },
+      autoClose: { enabled: false },
+    });
+    const one = await patch({ sla: { urgentSec: null } });
+    expect(one.sla).toEqual({ firstTimeSec: 120 });
+    const none = await patch({ sla: { firstTimeSec: null }, autoClose: null });
+    expect(none).not.toHaveProperty('sla');
+    expect(none).not.toHaveProperty('autoClose');
+    // Back to the account's targets: a first-time consumer gets the account's first-time SLA.
+    await settings(acc, { sla: { defaultSec: 3600, firstTimeSec: 1800, urgentSec: 600 } });
+    const ann = await acc.agent('ann');
+    await (await acc.consumer()).open({ skill: 'Sales', text: 'hello' });
+    const item = (await active(ann.token)).items[0];
+    expect(Date.parse(item?.slaDueAt ?? '') - Date.parse(item?.createdAt ?? '')).toBe(1800 * SEC);
+    const bad = await http(t)('PATCH', `/api/v1/skills/${acc.skills.Sales}`, { token: acc.manager.token, body: { sla: { urgentSec: 0 } } });
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('transfer to a skill: leaves my list, requeued actionable, reaches an agent of that skill', async () => {
     const acc = await makeAccount(t);
     const ann = await acc.agent('ann', { skills: ['Sales'] });

@@ -129,6 +129,12 @@ describe('manager console', () => {
       .getByRole('row', { name: /Warranty/ })
       .getByRole('cell', { name: 'off' })
       .waitFor();
+    // ---- emptying a saved override removes it: back to the account's setting
+    await skillsTable.getByRole('button', { name: 'Edit Warranty' }).click();
+    await editSkill.getByLabel('SLA: first-time consumer (s)').fill('');
+    await editSkill.getByRole('button', { name: 'Save skill' }).click();
+    await editSkill.waitFor({ state: 'detached' });
+    await poll(async () => (await warranty())?.sla).toEqual({ defaultSec: 120, urgentSec: 45 });
     await expectAccessible(boss, 'console: skills');
     if (SHOOT) await shoot(boss, 'console-skills');
 

@@ -46,12 +46,12 @@ interface AccountDefaults {
 }
 
 /**
- * An override field: empty means "the account's setting" and is left out, unless the skill already
- * has the override (the API merges, it cannot remove one): then the empty text is sent, so the API's
- * own error says it needs a number.
+ * An override field: empty means "the account's setting": left out for a skill without that
+ * override, sent as null (which removes it) for one that has it.
  */
-function overrideValue(text: string, existing: unknown): number | string | undefined {
-  return text.trim() === '' && existing === undefined ? undefined : num(text);
+function overrideValue(text: string, existing: unknown): number | string | null | undefined {
+  if (text.trim() === '') return existing === undefined ? undefined : null;
+  return num(text);
 }
 
 function SkillForm({ skill, defaults, onDone }: { skill?: SkillRow; defaults: AccountDefaults | null; onDone: () => void }) {
@@ -74,6 +74,7 @@ function SkillForm({ skill, defaults, onDone }: { skill?: SkillRow; defaults: Ac
     if (Object.keys(slaBody).length) body.sla = slaBody;
     const autoClose: Record<string, unknown> = {};
     if (autoCloseEnabled) autoClose.enabled = autoCloseEnabled === 'on';
+    else if (skill?.autoClose?.enabled !== undefined) autoClose.enabled = null;
     const after = overrideValue(autoCloseAfter, skill?.autoClose?.afterSec);
     if (after !== undefined) autoClose.afterSec = after;
     if (Object.keys(autoClose).length) body.autoClose = autoClose;
@@ -118,7 +119,7 @@ function SkillForm({ skill, defaults, onDone }: { skill?: SkillRow; defaults: Ac
         <div className="console-grid">
           <Field label="Auto-close" path="autoClose.enabled" errors={errors}>
             <select value={autoCloseEnabled} onChange={(e) => setAutoCloseEnabled(e.target.value as '' | 'on' | 'off')}>
-              {initialEnabled === '' ? <option value="">Account setting{defaults ? ` (${defaults.autoClose.enabled ? 'on' : 'off'})` : ''}</option> : null}
+              <option value="">Account setting{defaults ? ` (${defaults.autoClose.enabled ? 'on' : 'off'})` : ''}</option>
               <option value="on">On</option>
               <option value="off">Off</option>
             </select>
@@ -133,7 +134,7 @@ function SkillForm({ skill, defaults, onDone }: { skill?: SkillRow; defaults: Ac
           </Field>
         </div>
       </fieldset>
-      <p className="muted hint">Empty fields follow the account settings. An override, once saved, can be changed but not removed.</p>
+      <p className="muted hint">Empty fields follow the account settings; empty a saved override to remove it.</p>
       <FormError errors={errors} />
       <button type="submit" className="button primary" disabled={busy}>
         {skill ? 'Save skill' : 'Create skill'}
