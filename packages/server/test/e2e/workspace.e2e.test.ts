@@ -249,7 +249,7 @@ describe('workspace: an agent day', () => {
     await alice.getByText('Settings saved').waitFor();
     await alice.reload();
     await alice.getByRole('heading', { name: 'Active conversations' }).waitFor(); // still signed in
-    expect(await alice.locator('.app').getAttribute('data-layout')).toBe('compact');
+    await poll(() => alice.locator('.app').getAttribute('data-layout')).toBe('compact'); // once the saved settings load
     await row(alice, 'Carla Diaz').getByRole('button').click();
     await poll(() => alice.getByRole('log').locator('time').first().textContent()).toMatch(/^\d{1,2}:\d{2} (AM|PM)$/);
     void carla;
@@ -276,7 +276,7 @@ describe('workspace: an agent day', () => {
     await poll(() => rowNames(page)).toEqual(['Dev Patel']);
     expect(await dev.getAttribute('class')).toContain('tone-overdue');
     expect(await dev.textContent()).toMatch(/Overdue.*overdue by \d+ s/);
-    expect(await page.locator('.filter-overdue .filter-count').textContent()).toBe('1');
+    await poll(() => page.locator('.filter-overdue .filter-count').textContent()).toBe('1');
     await page.locator('.filter-overdue').click();
     await patchAccount(demo, { sla: { defaultSec: 3600, firstTimeSec: 1800 } });
   });
