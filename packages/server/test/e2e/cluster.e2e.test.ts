@@ -15,8 +15,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ActiveItem, EventEnvelope, Message } from '@parley/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClusterEnv, type ClusterNode, clusterCreateAccount, makeClusterEnv, startNode } from './cluster-support.js';
-import { Api, delay, RealtimeClient, type Reply, serverSeq, setUpAgents, waitFor } from './support.js';
+import { type ClusterEnv, makeClusterEnv } from './cluster-support.js';
+import { Api, cliCreateAccount, delay, RealtimeClient, type Reply, type ServerProcess, serverSeq, setUpAgents, startServer, waitFor } from './support.js';
 
 const dbUrl = process.env.PARLEY_TEST_DATABASE_URL || undefined;
 const redisUrl = process.env.PARLEY_TEST_REDIS_URL || undefined;
@@ -83,7 +83,7 @@ const upserts = (a: Agent) => (a.rt.events as EventEnvelope<ActiveItem>[]).filte
 
 describe.skipIf(!dbUrl || !redisUrl)('e2e: two nodes on PostgreSQL + Redis, one SIGKILLed under load', () => {
   let env: ClusterEnv | undefined;
-  const nodes: ClusterNode[] = [];
+  const nodes: ServerProcess[] = [];
   const sockets: RealtimeClient[] = [];
 
   let accountId = '';
@@ -93,8 +93,8 @@ describe.skipIf(!dbUrl || !redisUrl)('e2e: two nodes on PostgreSQL + Redis, one 
   // database, an account made with the CLI, then both nodes.
   beforeAll(async () => {
     env = await makeClusterEnv(dbUrl ?? '', redisUrl ?? '');
-    ({ accountId } = await clusterCreateAccount(env, 'Cluster brand'));
-    const started = await Promise.allSettled([startNode(env, 'node 1'), startNode(env, 'node 2')]);
+    ({ accountId } = await cliCreateAccount(env, 'Cluster brand'));
+    const started = await Promise.allSettled([startServer(env, { name: 'node 1' }), startServer(env, { name: 'node 2' })]);
     for (const r of started) if (r.status === 'fulfilled') nodes.push(r.value); // afterAll stops whichever started
     for (const r of started) if (r.status === 'rejected') throw r.reason;
   });

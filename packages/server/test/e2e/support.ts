@@ -45,11 +45,17 @@ export async function waitFor<T>(cond: () => T | Promise<T>, what: string, timeo
 
 // ------------------------------------------------------------------ environment (data dir + database)
 
-export interface Env {
-  dialect: DialectName;
+/** Where a `parley` process keeps its data: an Env, or cluster-support.ts's ClusterEnv (which adds Redis). */
+export interface ProcessTarget {
   dataDir: string;
   /** DATABASE_URL for the server and CLI; undefined on SQLite. */
   databaseUrl: string | undefined;
+  /** REDIS_URL for cluster mode; without it the process runs with REDIS_URL cleared (a single server). */
+  redisUrl?: string;
+}
+
+export interface Env extends ProcessTarget {
+  dialect: DialectName;
   destroy(): Promise<void>;
 }
 
@@ -60,12 +66,9 @@ export async function makeEnv(dialect: DialectName): Promise<Env> {
   let dropDb: (() => Promise<void>) | undefined;
   if (dialect === 'postgres') {
     if (!pgUrl) throw new Error('PARLEY_TEST_DATABASE_URL is not set');
-    const name = `parley_e2e_${randomBytes(6).toString('hex')}`;
-    await pgAdmin(`CREATE DATABASE ${name}`);
-    const u = new URL(pgUrl);
-    u.pathname = `/${name}`;
-    databaseUrl = u.toString();
-    dropDb = () => pgAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    const db = await makeDatabase(pgUrl, 'parley_e2e');
+    databaseUrl = db.url;
+    dropDb = db.drop;
   }
   return {
     dialect,
@@ -78,8 +81,17 @@ export async function makeEnv(dialect: DialectName): Promise<Env> {
   };
 }
 
-async function pgAdmin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: pgUrl });
+/** `CREATE DATABASE <prefix>_<random>` through `adminUrl`; drop() removes it again (WITH FORCE). */
+export async function makeDatabase(adminUrl: string, prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  await pgAdmin(adminUrl, `CREATE DATABASE ${name}`);
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return { url: u.toString(), drop: () => pgAdmin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+async function pgAdmin(adminUrl: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
     await client.query(statement);
@@ -88,11 +100,11 @@ async function pgAdmin(statement: string): Promise<void> {
   }
 }
 
-function childEnv(env: Env): NodeJS.ProcessEnv {
+function childEnv(env: ProcessTarget): NodeJS.ProcessEnv {
   return {
     ...process.env,
     DATABASE_URL: env.databaseUrl ?? '',
-    REDIS_URL: '',
+    REDIS_URL: env.redisUrl ?? '',
     LOG_LEVEL: 'warn',
     PARLEY_LOGIN_RATE_LIMIT: '10000',
   };
@@ -107,7 +119,7 @@ function assertBuilt(): void {
 export const ADMIN_PASSWORD = 'a long e2e password';
 
 /** `parley account create` against the env's database (run it before `serve`). */
-export async function cliCreateAccount(env: Env, name = 'E2E brand', adminUsername = 'boss'): Promise<{ accountId: string; userId: string }> {
+export async function cliCreateAccount(env: ProcessTarget, name = 'E2E brand', adminUsername = 'boss'): Promise<{ accountId: string; userId: string }> {
   assertBuilt();
   const args = [BIN, 'account', 'create', '--name', name, '--admin-username', adminUsername, '--admin-password', ADMIN_PASSWORD, '--data', env.dataDir];
   const stdout = await new Promise<string>((resolve, reject) => {
@@ -129,12 +141,16 @@ export interface DemoLogin {
 }
 
 export interface ServerProcess {
+  /** As given to startServer (default "server"); names the process in errors. */
+  name: string;
   url: string;
   child: ChildProcess;
   /** Everything written to stdout so far. */
   stdout(): string;
   stderr(): string;
-  /** Send a signal and wait for the process to end; resolves with its exit code / signal. */
+  /** True once the process has exited. */
+  exited(): boolean;
+  /** Send a signal and wait (at most 10 s) for the process to end; resolves with its exit code / signal. */
   kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM, then SIGKILL after a grace period; safe to call twice. */
   stop(): Promise<void>;
@@ -146,9 +162,13 @@ process.once('exit', () => {
   for (const c of running) c.kill('SIGKILL');
 });
 
-/** Starts `parley serve --port <port> --data <dir>` and resolves once it printed its URL. */
-export async function startServer(env: Env, opts: { port?: number } = {}): Promise<ServerProcess> {
+/**
+ * Starts `parley serve --port <port> --data <dir>` and resolves once it printed its URL. A single
+ * server unless `env.redisUrl` is set (cluster mode: see cluster-support.ts).
+ */
+export async function startServer(env: ProcessTarget, opts: { port?: number; name?: string } = {}): Promise<ServerProcess> {
   assertBuilt();
+  const name = opts.name ?? 'server';
   const child = spawn(process.execPath, [BIN, 'serve', '--port', String(opts.port ?? 0), '--host', '127.0.0.1', '--data', env.dataDir], {
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -163,19 +183,17 @@ export async function startServer(env: Env, opts: { port?: number } = {}): Promi
   child.stderr?.setEncoding('utf8').on('data', (s: string) => {
     err += s;
   });
+  let done = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => {
+      done = true;
       running.delete(child);
       resolve({ code, signal });
     });
   });
-  let done = false;
-  exited.then(() => {
-    done = true;
-  });
 
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error('server did not print its URL within 30 s')), 30_000);
+    const timer = setTimeout(() => fail(new Error(`${name} did not print its URL within 30 s`)), 30_000);
     const fail = (e: Error) => {
       clearTimeout(timer);
       child.kill('SIGKILL');
@@ -190,17 +208,31 @@ export async function startServer(env: Env, opts: { port?: number } = {}): Promi
       }
     };
     child.stdout?.on('data', check);
-    exited.then(({ code, signal }) => fail(new Error(`server exited before it was ready (code ${code}, signal ${signal})`)));
+    exited.then(({ code, signal }) => fail(new Error(`${name} exited before it was ready (code ${code}, signal ${signal})`)));
   });
 
+  const waitExit = async (ms: number) => {
+    let t: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      t = setTimeout(() => reject(new Error(`${name} did not exit within ${ms} ms`)), ms);
+    });
+    try {
+      return await Promise.race([exited, timeout]);
+    } finally {
+      clearTimeout(t);
+    }
+  };
+
   const server: ServerProcess = {
+    name,
     url,
     child,
     stdout: () => out,
     stderr: () => err,
+    exited: () => done,
     async kill(signal) {
       if (!done) child.kill(signal);
-      return exited;
+      return waitExit(10_000);
     },
     async stop() {
       if (done) return;
