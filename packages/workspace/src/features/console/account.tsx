@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { toast } from '../../app/store.js';
 import { api, seg } from '../../lib/api.js';
-import { Field, FieldError, FormError, num, useSubmit } from './forms.js';
+import { Field, FieldError, FormSubmit, num, useSubmit } from './forms.js';
 
 type Json = Record<string, unknown>;
 
@@ -92,10 +92,9 @@ export function AccountScreen() {
       <Field label="Allowed frame ancestors (one origin a line)" path="allowedFrameAncestors" errors={errors}>
         <textarea rows={3} value={form.ancestors ?? ''} onChange={(e) => setForm({ ...form, ancestors: e.target.value })} />
       </Field>
-      <FormError errors={errors} />
-      <button type="submit" className="button primary" disabled={busy}>
+      <FormSubmit errors={errors} busy={busy}>
         Save settings
-      </button>
+      </FormSubmit>
     </form>
   );
 }
@@ -214,10 +213,9 @@ export function SurveyScreen() {
       >
         Add question
       </button>
-      <FormError errors={errors} />
-      <button type="submit" className="button primary" disabled={busy}>
+      <FormSubmit errors={errors} busy={busy}>
         Save survey
-      </button>
+      </FormSubmit>
     </form>
   );
 }
@@ -399,10 +397,9 @@ export function ContentScreen() {
         <Field label="Text" path="text" errors={errors}>
           <textarea rows={4} value={text} onChange={(e) => setText(e.target.value)} />
         </Field>
-        <FormError errors={errors} />
-        <button type="submit" className="button primary" disabled={busy}>
+        <FormSubmit errors={errors} busy={busy}>
           {editing ? 'Save content' : 'Create content'}
-        </button>
+        </FormSubmit>
         {editing ? (
           <button type="button" className="button" onClick={() => edit(null)}>
             Cancel

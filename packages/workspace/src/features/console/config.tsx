@@ -1,9 +1,10 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, Fragment, type ReactNode, useCallback, useEffect, useState } from 'react';
 import { toast } from '../../app/store.js';
 import { api, seg } from '../../lib/api.js';
 import type { User } from '../../lib/types.js';
 import { exactDur } from './format.js';
-import { Field, FieldError, FormError, num, useSubmit } from './forms.js';
+import { Field, FieldError, FormSubmit, num, useSubmit } from './forms.js';
+import { ConsoleTable } from './table.js';
 
 type Sla = { defaultSec?: number; firstTimeSec?: number; urgentSec?: number };
 type AutoClose = { enabled?: boolean; afterSec?: number };
@@ -27,6 +28,38 @@ function useList<T>(path: string): [T[], () => void] {
   }, [path]);
   useEffect(load, [load]);
   return [items, load];
+}
+
+/**
+ * Below a list: the form for the row being edited (keyed by its id, so it starts afresh for each
+ * row; once saved it closes and the list reloads), then the form for a new row.
+ */
+function EditAndNew<T extends { id: string }>(props: {
+  rows: T[];
+  editing: string | null;
+  setEditing: (id: string | null) => void;
+  reload: () => void;
+  newTitle: string;
+  form: (row: T | undefined, onDone: () => void) => ReactNode;
+}) {
+  const { rows, editing, setEditing, reload, newTitle, form } = props;
+  return (
+    <>
+      {editing ? (
+        <Fragment key={editing}>
+          {form(
+            rows.find((r) => r.id === editing),
+            () => {
+              setEditing(null);
+              reload();
+            },
+          )}
+        </Fragment>
+      ) : null}
+      <h4>{newTitle}</h4>
+      {form(undefined, reload)}
+    </>
+  );
 }
 
 // ---------------------------------------------------------------- skills
@@ -135,10 +168,9 @@ function SkillForm({ skill, defaults, onDone }: { skill?: SkillRow; defaults: Ac
         </div>
       </fieldset>
       <p className="muted hint">Empty fields follow the account settings; empty a saved override to remove it.</p>
-      <FormError errors={errors} />
-      <button type="submit" className="button primary" disabled={busy}>
+      <FormSubmit errors={errors} busy={busy}>
         {skill ? 'Save skill' : 'Create skill'}
-      </button>
+      </FormSubmit>
     </form>
   );
 }
@@ -170,51 +202,33 @@ export function SkillsScreen() {
     <section aria-labelledby="console-skills">
       <h3 id="console-skills">Skills</h3>
       <div className="table-scroll">
-        <table className="console-table" aria-label="Skills">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Description</th>
-              <th>SLA override</th>
-              <th>Auto-close override</th>
-              <th>
-                <span className="sr-only">Actions</span>
-              </th>
+        <ConsoleTable label="Skills" columns={['Name', 'Description', 'SLA override', 'Auto-close override']} actions>
+          {skills.map((s) => (
+            <tr key={s.id}>
+              <td>{s.name}</td>
+              <td data-label="Description">{s.description}</td>
+              <td data-label="SLA override">{slaSummary(s.sla)}</td>
+              <td data-label="Auto-close override">{autoCloseSummary(s.autoClose)}</td>
+              <td className="actions">
+                <button type="button" className="button" onClick={() => setEditing(editing === s.id ? null : s.id)} aria-label={`Edit ${s.name}`}>
+                  Edit
+                </button>{' '}
+                <button type="button" className="button" onClick={() => void remove(s)} aria-label={`Delete ${s.name}`}>
+                  Delete
+                </button>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {skills.map((s) => (
-              <tr key={s.id}>
-                <td>{s.name}</td>
-                <td data-label="Description">{s.description}</td>
-                <td data-label="SLA override">{slaSummary(s.sla)}</td>
-                <td data-label="Auto-close override">{autoCloseSummary(s.autoClose)}</td>
-                <td className="actions">
-                  <button type="button" className="button" onClick={() => setEditing(editing === s.id ? null : s.id)} aria-label={`Edit ${s.name}`}>
-                    Edit
-                  </button>{' '}
-                  <button type="button" className="button" onClick={() => void remove(s)} aria-label={`Delete ${s.name}`}>
-                    Delete
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </ConsoleTable>
       </div>
-      {editing ? (
-        <SkillForm
-          key={editing}
-          skill={skills.find((s) => s.id === editing)}
-          defaults={defaults}
-          onDone={() => {
-            setEditing(null);
-            reload();
-          }}
-        />
-      ) : null}
-      <h4>New skill</h4>
-      <SkillForm defaults={defaults} onDone={reload} />
+      <EditAndNew
+        rows={skills}
+        editing={editing}
+        setEditing={setEditing}
+        reload={reload}
+        newTitle="New skill"
+        form={(skill, onDone) => <SkillForm skill={skill} defaults={defaults} onDone={onDone} />}
+      />
     </section>
   );
 }
@@ -284,10 +298,9 @@ function AgentForm({ user, skills, onDone }: { user?: User; skills: SkillRow[]; 
         ))}
         <FieldError errors={errors} path="skills" />
       </fieldset>
-      <FormError errors={errors} />
-      <button type="submit" className="button primary" disabled={busy}>
+      <FormSubmit errors={errors} busy={busy}>
         {user ? 'Save agent' : 'Create agent'}
-      </button>
+      </FormSubmit>
     </form>
   );
 }
@@ -309,83 +322,64 @@ export function AgentsScreen() {
   return (
     <section aria-labelledby="console-agents">
       <h3 id="console-agents">Agents</h3>
-      <table className="console-table" aria-label="Agents">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Role</th>
-            <th>Status</th>
-            <th>Skills</th>
-            <th>Max.</th>
-            <th>
-              <span className="sr-only">Actions</span>
-            </th>
+      <ConsoleTable label="Agents" columns={['Name', 'Role', 'Status', 'Skills', 'Max.']} actions>
+        {users.map((u) => (
+          <tr key={u.id} className={u.active ? undefined : 'inactive'}>
+            <td>
+              {u.displayName} <span className="muted">({u.username})</span>
+            </td>
+            <td data-label="Role">{u.role}</td>
+            <td data-label="Status">
+              {u.active ? (
+                <select
+                  aria-label={`Status of ${u.displayName}`}
+                  value={u.status}
+                  onChange={(e) =>
+                    void act(
+                      () => api.put(`/api/v1/users/${seg(u.id)}/status`, { status: e.target.value, handover: true }),
+                      `${u.displayName}: ${e.target.value}`,
+                    )
+                  }
+                >
+                  <option value="online">Online</option>
+                  <option value="back_soon">Back soon</option>
+                  <option value="away">Away</option>
+                  <option value="offline">Offline</option>
+                </select>
+              ) : (
+                'deactivated'
+              )}
+            </td>
+            <td data-label="Skills">{u.skills.map(skillName).join(', ') || '—'}</td>
+            <td data-label="Max.">{u.maxConcurrent}</td>
+            <td className="actions">
+              <button type="button" className="button" onClick={() => setEditing(editing === u.id ? null : u.id)}>
+                Edit
+              </button>{' '}
+              {u.active ? (
+                <button
+                  type="button"
+                  className="button"
+                  onClick={() => {
+                    if (confirm(`Deactivate ${u.displayName}? Their sessions end at once.`))
+                      void act(() => api.patch(`/api/v1/users/${seg(u.id)}`, { active: false }), `${u.displayName} deactivated`);
+                  }}
+                >
+                  Deactivate
+                </button>
+              ) : null}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {users.map((u) => (
-            <tr key={u.id} className={u.active ? undefined : 'inactive'}>
-              <td>
-                {u.displayName} <span className="muted">({u.username})</span>
-              </td>
-              <td data-label="Role">{u.role}</td>
-              <td data-label="Status">
-                {u.active ? (
-                  <select
-                    aria-label={`Status of ${u.displayName}`}
-                    value={u.status}
-                    onChange={(e) =>
-                      void act(
-                        () => api.put(`/api/v1/users/${seg(u.id)}/status`, { status: e.target.value, handover: true }),
-                        `${u.displayName}: ${e.target.value}`,
-                      )
-                    }
-                  >
-                    <option value="online">Online</option>
-                    <option value="back_soon">Back soon</option>
-                    <option value="away">Away</option>
-                    <option value="offline">Offline</option>
-                  </select>
-                ) : (
-                  'deactivated'
-                )}
-              </td>
-              <td data-label="Skills">{u.skills.map(skillName).join(', ') || '—'}</td>
-              <td data-label="Max.">{u.maxConcurrent}</td>
-              <td className="actions">
-                <button type="button" className="button" onClick={() => setEditing(editing === u.id ? null : u.id)}>
-                  Edit
-                </button>{' '}
-                {u.active ? (
-                  <button
-                    type="button"
-                    className="button"
-                    onClick={() => {
-                      if (confirm(`Deactivate ${u.displayName}? Their sessions end at once.`))
-                        void act(() => api.patch(`/api/v1/users/${seg(u.id)}`, { active: false }), `${u.displayName} deactivated`);
-                    }}
-                  >
-                    Deactivate
-                  </button>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {editing ? (
-        <AgentForm
-          key={editing}
-          user={users.find((u) => u.id === editing)}
-          skills={skills}
-          onDone={() => {
-            setEditing(null);
-            reload();
-          }}
-        />
-      ) : null}
-      <h4>New agent</h4>
-      <AgentForm skills={skills} onDone={reload} />
+        ))}
+      </ConsoleTable>
+      <EditAndNew
+        rows={users}
+        editing={editing}
+        setEditing={setEditing}
+        reload={reload}
+        newTitle="New agent"
+        form={(user, onDone) => <AgentForm user={user} skills={skills} onDone={onDone} />}
+      />
     </section>
   );
 }
@@ -451,36 +445,23 @@ export function ChannelsScreen() {
           </button>
         </div>
       ) : null}
-      <table className="console-table" aria-label="Channels">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Type</th>
-            <th>Skill</th>
-            <th>Inbound URL</th>
-            <th>
-              <span className="sr-only">Actions</span>
-            </th>
+      <ConsoleTable label="Channels" columns={['Name', 'Type', 'Skill', 'Inbound URL']} actions>
+        {channels.map((c) => (
+          <tr key={c.id}>
+            <td>{c.name}</td>
+            <td data-label="Type">{c.type}</td>
+            <td data-label="Skill">{skills.find((s) => s.id === c.skillId)?.name ?? '—'}</td>
+            <td data-label="Inbound URL">
+              <code>{c.inboundUrl}</code>
+            </td>
+            <td className="actions">
+              <button type="button" className="button" onClick={() => void rotate(c)}>
+                Rotate secret
+              </button>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {channels.map((c) => (
-            <tr key={c.id}>
-              <td>{c.name}</td>
-              <td data-label="Type">{c.type}</td>
-              <td data-label="Skill">{skills.find((s) => s.id === c.skillId)?.name ?? '—'}</td>
-              <td data-label="Inbound URL">
-                <code>{c.inboundUrl}</code>
-              </td>
-              <td className="actions">
-                <button type="button" className="button" onClick={() => void rotate(c)}>
-                  Rotate secret
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </ConsoleTable>
       <form className="console-form" onSubmit={submit} aria-label="New channel" noValidate>
         <Field label="Type" path="type" errors={errors}>
           <select value={type} onChange={(e) => setType(e.target.value as ChannelRow['type'])}>
@@ -505,10 +486,9 @@ export function ChannelsScreen() {
         <Field label="Outbound URL (webhook)" path="outboundUrl" errors={errors}>
           <input value={outboundUrl} onChange={(e) => setOutboundUrl(e.target.value)} placeholder="https://…" />
         </Field>
-        <FormError errors={errors} />
-        <button type="submit" className="button primary" disabled={busy}>
+        <FormSubmit errors={errors} busy={busy}>
           Create channel
-        </button>
+        </FormSubmit>
       </form>
     </section>
   );

@@ -3,6 +3,7 @@ import { toast, useStore } from '../../app/store.js';
 import { api } from '../../lib/api.js';
 import { HourlyChart, type HourlyChartProps } from './chart.js';
 import { dash, dur } from './format.js';
+import { ConsoleTable } from './table.js';
 
 interface Scores {
   csat: number | null;
@@ -80,78 +81,64 @@ export function DashboardScreen() {
     <section aria-labelledby="console-dashboard" className="dashboard">
       <h3 id="console-dashboard">Live dashboard</h3>
       <div className="table-scroll">
-        <table className="console-table" aria-label="Queues by skill">
-          <thead>
-            <tr>
-              <th>Skill</th>
-              <th>Queue</th>
-              <th>Longest wait</th>
-              <th>Online / away / back soon</th>
-              <th>Open</th>
-              <th>Overdue</th>
-              <th>Soon overdue</th>
-              <th>SLA today</th>
-              <th>CSAT 12 h / today</th>
-              <th>NPS 12 h / today</th>
+        <ConsoleTable
+          label="Queues by skill"
+          columns={[
+            'Skill',
+            'Queue',
+            'Longest wait',
+            'Online / away / back soon',
+            'Open',
+            'Overdue',
+            'Soon overdue',
+            'SLA today',
+            'CSAT 12 h / today',
+            'NPS 12 h / today',
+          ]}
+        >
+          {live.skills.map((s) => (
+            <tr key={s.id} data-skill={s.name}>
+              <th scope="row">{s.name}</th>
+              <td data-col="queue" data-label="Queue">
+                {s.queue}
+              </td>
+              <td data-label="Longest wait">{s.queue ? dur(s.longestWaitSec) : '—'}</td>
+              <td data-label="Online / away / back soon">
+                {s.agents.online} / {s.agents.away} / {s.agents.backSoon}
+              </td>
+              <td data-col="open" data-label="Open">
+                {s.open}
+              </td>
+              <td className={s.overdue ? 'bad' : undefined} data-label="Overdue">
+                {s.overdue}
+              </td>
+              <td data-label="Soon overdue">{s.soonOverdue}</td>
+              <td data-label="SLA today">{dash(s.slaToday, ' %')}</td>
+              <td data-col="csat" data-label="CSAT 12 h / today">
+                {dash(s.last12h.csat, ' %')} / {dash(s.today.csat, ' %')}
+              </td>
+              <td data-label="NPS 12 h / today">
+                {dash(s.last12h.nps)} / {dash(s.today.nps)}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {live.skills.map((s) => (
-              <tr key={s.id} data-skill={s.name}>
-                <th scope="row">{s.name}</th>
-                <td data-col="queue" data-label="Queue">
-                  {s.queue}
-                </td>
-                <td data-label="Longest wait">{s.queue ? dur(s.longestWaitSec) : '—'}</td>
-                <td data-label="Online / away / back soon">
-                  {s.agents.online} / {s.agents.away} / {s.agents.backSoon}
-                </td>
-                <td data-col="open" data-label="Open">
-                  {s.open}
-                </td>
-                <td className={s.overdue ? 'bad' : undefined} data-label="Overdue">
-                  {s.overdue}
-                </td>
-                <td data-label="Soon overdue">{s.soonOverdue}</td>
-                <td data-label="SLA today">{dash(s.slaToday, ' %')}</td>
-                <td data-col="csat" data-label="CSAT 12 h / today">
-                  {dash(s.last12h.csat, ' %')} / {dash(s.today.csat, ' %')}
-                </td>
-                <td data-label="NPS 12 h / today">
-                  {dash(s.last12h.nps)} / {dash(s.today.nps)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </ConsoleTable>
       </div>
       <div className="table-scroll">
-        <table className="console-table" aria-label="Agents">
-          <thead>
-            <tr>
-              <th>Agent</th>
-              <th>Status</th>
-              <th>Load</th>
-              <th>Closed today</th>
-              <th>Avg. first response</th>
-              <th>CSAT today</th>
+        <ConsoleTable label="Agents" columns={['Agent', 'Status', 'Load', 'Closed today', 'Avg. first response', 'CSAT today']}>
+          {live.agents.map((a) => (
+            <tr key={a.id}>
+              <th scope="row">{a.displayName}</th>
+              <td data-label="Status">{a.status.replace('_', ' ')}</td>
+              <td data-label="Load">
+                <meter min={0} max={a.capacity} value={a.load} aria-label={`Load of ${a.displayName}`} /> {a.load}/{a.capacity}
+              </td>
+              <td data-label="Closed today">{a.closedToday}</td>
+              <td data-label="Avg. first response">{dur(a.avgFirstResponseSec)}</td>
+              <td data-label="CSAT today">{dash(a.csat, ' %')}</td>
             </tr>
-          </thead>
-          <tbody>
-            {live.agents.map((a) => (
-              <tr key={a.id}>
-                <th scope="row">{a.displayName}</th>
-                <td data-label="Status">{a.status.replace('_', ' ')}</td>
-                <td data-label="Load">
-                  <meter min={0} max={a.capacity} value={a.load} aria-label={`Load of ${a.displayName}`} /> {a.load}/{a.capacity}
-                </td>
-                <td data-label="Closed today">{a.closedToday}</td>
-                <td data-label="Avg. first response">{dur(a.avgFirstResponseSec)}</td>
-                <td data-label="CSAT today">{dash(a.csat, ' %')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </ConsoleTable>
       </div>
       {daily ? (
         <section aria-labelledby="console-day">

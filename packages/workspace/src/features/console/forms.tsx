@@ -58,6 +58,18 @@ export function FormError({ errors }: { errors: FieldErrors }) {
   );
 }
 
+/** The end of a form: the error summary, then the submit button (disabled while the request runs). */
+export function FormSubmit({ errors, busy, children }: { errors: FieldErrors; busy: boolean; children: ReactNode }) {
+  return (
+    <>
+      <FormError errors={errors} />
+      <button type="submit" className="button primary" disabled={busy}>
+        {children}
+      </button>
+    </>
+  );
+}
+
 export function Field({ label, path, errors, children }: { label: string; path: string; errors: FieldErrors; children: ReactNode }) {
   const errorId = useId();
   const invalid = errorKey(errors, path) !== undefined;
