@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
-import { SendMessageRequest } from '@parley/contract';
+import { Message, SendMessageRequest } from '@parley/contract';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError, invalid } from '../domain/errors.js';
@@ -11,6 +11,8 @@ import { type SendResult, sendMessage } from '../services/conversations.service.
 import { type Download, sendFileMessage, type Upload } from '../services/files.service.js';
 import { signFileRefs } from '../services/message-wire.js';
 import type { Principal } from '../services/principal.js';
+import type { Guards } from './auth.js';
+import { bearerAuth, IdParams, type ZApp } from './routes/types.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -43,7 +45,7 @@ export async function registerUploads(app: FastifyInstance, deps: Deps): Promise
 }
 
 /** Body schema of the message endpoints: JSON `{ text, clientMessageId }`, or none when multipart (read by the handler). */
-export const messageBodySchema = {
+const messageBodySchema = {
   body: SendMessageRequest.nullish(),
   consumes: ['application/json', 'multipart/form-data'],
   description:
@@ -116,11 +118,42 @@ export async function readMessageForm(req: FastifyRequest): Promise<{ text?: str
 }
 
 /** Handles POST …/messages for JSON and multipart alike. */
-export async function sendFromRequest(deps: Deps, p: Principal, conversationId: string, req: FastifyRequest): Promise<SendResult> {
+async function sendFromRequest(deps: Deps, p: Principal, conversationId: string, req: FastifyRequest): Promise<SendResult> {
   if (req.isMultipart()) return sendFileMessage(deps, p, conversationId, await readMessageForm(req));
   const body = req.body as z.infer<typeof SendMessageRequest> | null | undefined;
   if (!body) throw invalid('send JSON { text, clientMessageId } or multipart/form-data with a file', 'body');
   return sendMessage(deps, p, conversationId, body);
+}
+
+/**
+ * POST `<path>` (with an `:id` conversation param): send a message as JSON or multipart, 201 for a
+ * new message, 200 when its clientMessageId was already stored. The agent's and the consumer's
+ * send routes differ only in their guard, the principal, the tags and the summary.
+ */
+export function sendMessageRoute(
+  app: ZApp,
+  deps: Deps,
+  route: { path: string; guard: Guards['user' | 'consumer']; principal: (req: FastifyRequest) => Principal; tags: string[]; summary: string },
+): void {
+  app.post(
+    route.path,
+    {
+      onRequest: route.guard,
+      config: { upload: true },
+      schema: {
+        tags: route.tags,
+        security: bearerAuth,
+        params: IdParams,
+        ...messageBodySchema,
+        summary: route.summary,
+        response: { 200: Message, 201: Message },
+      },
+    },
+    async (req, reply) => {
+      const r = await sendFromRequest(deps, route.principal(req), req.params.id, req);
+      return reply.code(r.created ? 201 : 200).send(r.message);
+    },
+  );
 }
 
 /** A file download: its real type, never sniffed, never run; images inline, everything else as an attachment. */

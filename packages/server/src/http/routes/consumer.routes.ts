@@ -5,7 +5,7 @@ import { getConsumerConversation, listConsumerMessages, openConversation } from 
 import { closeByConsumer, markUrgent } from '../../services/lifecycle.service.js';
 import { listAccountSkills } from '../../services/skills.service.js';
 import { consumerOf } from '../auth.js';
-import { messageBodySchema, sendFromRequest } from '../uploads.js';
+import { sendMessageRoute } from '../uploads.js';
 import { bearerAuth, IdParams, type RouteContext, type ZApp } from './types.js';
 
 const ConsumerConversation = z.object({
@@ -111,23 +111,11 @@ export function consumerRoutes(app: ZApp, { deps, guards }: RouteContext): void 
     { onRequest: guards.consumer, schema: { tags, security, params: IdParams, response: { 200: ConsumerConversation } } },
     async (req) => closeByConsumer(deps, consumerOf(req), req.params.id),
   );
-  app.post(
-    '/api/v1/consumer/conversations/:id/messages',
-    {
-      onRequest: guards.consumer,
-      config: { upload: true },
-      schema: {
-        tags,
-        security,
-        params: IdParams,
-        ...messageBodySchema,
-        summary: 'Send a message: text, or a photo (multipart)',
-        response: { 200: Message, 201: Message },
-      },
-    },
-    async (req, reply) => {
-      const r = await sendFromRequest(deps, consumerOf(req), req.params.id, req);
-      return reply.code(r.created ? 201 : 200).send(r.message);
-    },
-  );
+  sendMessageRoute(app, deps, {
+    path: '/api/v1/consumer/conversations/:id/messages',
+    guard: guards.consumer,
+    principal: consumerOf,
+    tags,
+    summary: 'Send a message: text, or a photo (multipart)',
+  });
 }

@@ -4,7 +4,7 @@ import { activeList, getConversationDetails, listAll, markRead, transcript, tran
 import { directory } from '../../services/directory.service.js';
 import { accept, closeByUser, decline, dismiss, resume, setManualSla, transfer } from '../../services/lifecycle.service.js';
 import { userOf } from '../auth.js';
-import { messageBodySchema, sendFromRequest } from '../uploads.js';
+import { sendMessageRoute } from '../uploads.js';
 import { bearerAuth, IdParams, NoContent, type RouteContext, type ZApp } from './types.js';
 
 const isoTime = z.iso.datetime({ offset: true });
@@ -106,25 +106,13 @@ export function conversationsRoutes(app: ZApp, { deps, guards }: RouteContext): 
   app.get('/api/v1/conversations/:id/transcript.txt', { onRequest: guards.user, schema: { tags, security, params: IdParams } }, async (req, reply) =>
     reply.type('text/plain; charset=utf-8').send(await transcriptText(deps, userOf(req), req.params.id)),
   );
-  app.post(
-    '/api/v1/conversations/:id/messages',
-    {
-      onRequest: guards.user,
-      config: { upload: true },
-      schema: {
-        tags,
-        security,
-        params: IdParams,
-        ...messageBodySchema,
-        summary: 'Send a message: text, or a file (multipart)',
-        response: { 200: Message, 201: Message },
-      },
-    },
-    async (req, reply) => {
-      const r = await sendFromRequest(deps, userOf(req), req.params.id, req);
-      return reply.code(r.created ? 201 : 200).send(r.message);
-    },
-  );
+  sendMessageRoute(app, deps, {
+    path: '/api/v1/conversations/:id/messages',
+    guard: guards.user,
+    principal: userOf,
+    tags,
+    summary: 'Send a message: text, or a file (multipart)',
+  });
   app.post(
     '/api/v1/conversations/:id/close',
     { onRequest: guards.user, schema: { tags, security, params: IdParams, response: { 200: ActiveItem } } },
