@@ -44,25 +44,24 @@ const toUser = (r: Row, skills: string[]): UserRecord => ({
   createdAt: r.created_at,
 });
 
+/** The columns an update may change (all but the ids, the username and created_at). */
+const changeableColumns = (u: UserRecord) => ({
+  display_name: u.displayName,
+  password_hash: u.passwordHash,
+  role: u.role,
+  max_concurrent: u.maxConcurrent,
+  status: u.status,
+  active: u.active ? 1 : 0,
+  settings: JSON.stringify(u.settings),
+  last_assigned_at: u.lastAssignedAt,
+  warmup_started_at: u.warmupStartedAt,
+  status_changed_at: u.statusChangedAt,
+});
+
 export async function insertUser(tx: Tx, u: UserRecord): Promise<void> {
   await tx
     .insertInto('users')
-    .values({
-      id: u.id,
-      account_id: u.accountId,
-      username: u.username,
-      display_name: u.displayName,
-      password_hash: u.passwordHash,
-      role: u.role,
-      max_concurrent: u.maxConcurrent,
-      status: u.status,
-      active: u.active ? 1 : 0,
-      settings: JSON.stringify(u.settings),
-      last_assigned_at: u.lastAssignedAt,
-      warmup_started_at: u.warmupStartedAt,
-      status_changed_at: u.statusChangedAt,
-      created_at: u.createdAt,
-    })
+    .values({ id: u.id, account_id: u.accountId, username: u.username, ...changeableColumns(u), created_at: u.createdAt })
     .execute();
   await setUserSkills(tx, u.accountId, u.id, u.skills);
 }
@@ -98,20 +97,8 @@ async function skillsOf(tx: Tx, accountId: string, userIds: string[]): Promise<M
   return map;
 }
 
-export async function findUser(tx: Tx, accountId: string, id: string): Promise<UserRecord | undefined> {
-  const r = await tx.selectFrom('users').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
-  if (!r) return undefined;
-  return toUser(r, (await skillsOf(tx, accountId, [r.id])).get(r.id) ?? []);
-}
-
-export async function findUserByUsername(tx: Tx, accountId: string, username: string): Promise<UserRecord | undefined> {
-  const r = await tx.selectFrom('users').selectAll().where('account_id', '=', accountId).where('username', '=', username).executeTakeFirst();
-  if (!r) return undefined;
-  return toUser(r, (await skillsOf(tx, accountId, [r.id])).get(r.id) ?? []);
-}
-
-export async function listUsers(tx: Tx, accountId: string): Promise<UserRecord[]> {
-  const rows = await tx.selectFrom('users').selectAll().where('account_id', '=', accountId).orderBy('username').execute();
+/** Rows to records, with the skills of all of them read in one query. */
+async function withSkills(tx: Tx, accountId: string, rows: Row[]): Promise<UserRecord[]> {
   const skills = await skillsOf(
     tx,
     accountId,
@@ -120,24 +107,22 @@ export async function listUsers(tx: Tx, accountId: string): Promise<UserRecord[]
   return rows.map((r) => toUser(r, skills.get(r.id) ?? []));
 }
 
+async function findUserBy(tx: Tx, accountId: string, column: 'id' | 'username', value: string): Promise<UserRecord | undefined> {
+  const r = await tx.selectFrom('users').selectAll().where('account_id', '=', accountId).where(column, '=', value).executeTakeFirst();
+  if (!r) return undefined;
+  return (await withSkills(tx, accountId, [r]))[0];
+}
+
+export const findUser = (tx: Tx, accountId: string, id: string) => findUserBy(tx, accountId, 'id', id);
+export const findUserByUsername = (tx: Tx, accountId: string, username: string) => findUserBy(tx, accountId, 'username', username);
+
+export async function listUsers(tx: Tx, accountId: string): Promise<UserRecord[]> {
+  const rows = await tx.selectFrom('users').selectAll().where('account_id', '=', accountId).orderBy('username').execute();
+  return withSkills(tx, accountId, rows);
+}
+
 export async function updateUser(tx: Tx, u: UserRecord): Promise<void> {
-  await tx
-    .updateTable('users')
-    .set({
-      display_name: u.displayName,
-      password_hash: u.passwordHash,
-      role: u.role,
-      max_concurrent: u.maxConcurrent,
-      status: u.status,
-      active: u.active ? 1 : 0,
-      settings: JSON.stringify(u.settings),
-      last_assigned_at: u.lastAssignedAt,
-      warmup_started_at: u.warmupStartedAt,
-      status_changed_at: u.statusChangedAt,
-    })
-    .where('account_id', '=', u.accountId)
-    .where('id', '=', u.id)
-    .execute();
+  await tx.updateTable('users').set(changeableColumns(u)).where('account_id', '=', u.accountId).where('id', '=', u.id).execute();
 }
 
 export async function touchLastAssigned(tx: Tx, accountId: string, userId: string, at: number): Promise<void> {
@@ -154,11 +139,5 @@ export async function listSkillAgents(tx: Tx, accountId: string, skillId: string
       ),
     );
   }
-  const rows = await q.orderBy('users.id').execute();
-  const skills = await skillsOf(
-    tx,
-    accountId,
-    rows.map((r) => r.id),
-  );
-  return rows.map((r) => toUser(r, skills.get(r.id) ?? []));
+  return withSkills(tx, accountId, await q.orderBy('users.id').execute());
 }
