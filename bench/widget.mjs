@@ -7,14 +7,14 @@
 // Writes the "Widget" section of bench/RESULTS.md (between the widget:start/end markers; the rest
 // of the file is left as it is). --screenshots also writes docs/screenshots/widget-*.png.
 // Everything runs on 127.0.0.1; the server is a child of this process, stopped at the end.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { startDemoServer } from '../packages/server/scripts/demo-server.mjs';
 import { writeSection } from './sections.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,29 +30,8 @@ if (!existsSync(join(dist, 'widget.js')) || !existsSync(join(root, 'packages/ser
 }
 
 // ------------------------------------------------------------------ server
-const dataDir = mkdtempSync(join(tmpdir(), 'parley-widget-bench-'));
-const server = spawn(process.execPath, [join(root, 'packages/server/bin/parley.js'), 'serve', '--port', '0', '--data', dataDir], {
-  env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-let out = '';
-const url = await new Promise((resolve, reject) => {
-  const t = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
-  server.stdout.setEncoding('utf8').on('data', (s) => {
-    out += s;
-    const m = /Parley is running at (http:\/\/\S+)/.exec(out);
-    if (m && /carol/.test(out)) {
-      clearTimeout(t);
-      resolve(m[1]);
-    }
-  });
-  server.once('exit', () => reject(new Error(`server exited:\n${out}`)));
-});
-const password = (user) => new RegExp(`agent\\s+${user}\\s+(\\S+)`).exec(out)?.[1];
-const stop = () => {
-  server.kill('SIGTERM');
-  rmSync(dataDir, { recursive: true, force: true });
-};
+const demo = await startDemoServer({ name: 'parley-widget-bench', env: { DATABASE_URL: '', REDIS_URL: '' } });
+const { url, password } = demo;
 
 try {
   // ---------------------------------------------------------------- sizes (what /widget.js and the frame cost a visitor)
@@ -194,7 +173,7 @@ ${interpretation(without, withW, med)}
     say('wrote the Widget section of bench/RESULTS.md');
   }
 } finally {
-  stop();
+  await demo.stop();
 }
 
 /** docs/screenshots/widget-desktop.png and widget-phone.png: a conversation answered by an agent, on /demo. */

@@ -5,15 +5,15 @@
 //   npm run build && node bench/workspace.mjs [--runs 10] [--no-write]
 //
 // Writes bench/RESULTS-workspace.md. The server is a child of this process on 127.0.0.1.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { startDemoServer } from '../packages/server/scripts/demo-server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({ options: { runs: { type: 'string', default: '10' }, 'no-write': { type: 'boolean', default: false } }, strict: true });
@@ -38,32 +38,8 @@ const css = size('.css');
 say(`JS ${(js.gz / 1024).toFixed(1)} kB gzipped, CSS ${(css.gz / 1024).toFixed(1)} kB`);
 
 // ------------------------------------------------------------------ server
-const dataDir = mkdtempSync(join(tmpdir(), 'parley-workspace-bench-'));
-const server = spawn(process.execPath, [join(root, 'packages/server/bin/parley.js'), 'serve', '--port', '0', '--data', dataDir], {
-  env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-let out = '';
-const url = await new Promise((resolve, reject) => {
-  server.stdout.setEncoding('utf8').on('data', (s) => {
-    out += s;
-    const m = /Parley is running at (http:\/\/\S+)/.exec(out);
-    if (m && /carol/.test(out)) resolve(m[1]);
-  });
-  server.once('exit', () => reject(new Error(`server exited:\n${out}`)));
-});
-const password = (u) => new RegExp(`(?:agent|manager)\\s+${u}\\s+(\\S+)`).exec(out)?.[1];
-async function call(method, path, body, token) {
-  const r = await fetch(url + path, {
-    method,
-    headers: { ...(body && { 'content-type': 'application/json' }), ...(token && { authorization: `Bearer ${token}` }) },
-    body: body && JSON.stringify(body),
-  });
-  const t = await r.text();
-  if (!r.ok) throw new Error(`${method} ${path} → ${r.status} ${t}`);
-  return t ? JSON.parse(t) : null;
-}
-const login = async (u) => (await call('POST', '/api/v1/auth/login', { accountId: 'demo', username: u, password: password(u) })).token;
+const demo = await startDemoServer({ name: 'parley-workspace-bench', env: { DATABASE_URL: '', REDIS_URL: '' } });
+const { url, password, call, login } = demo;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic'] });
@@ -163,6 +139,5 @@ Measured by \`node bench/workspace.mjs\` on ${new Date().toISOString().slice(0, 
   process.stdout.write(results);
 } finally {
   await browser.close();
-  server.kill('SIGTERM');
-  rmSync(dataDir, { recursive: true, force: true });
+  await demo.stop();
 }

@@ -4,46 +4,21 @@
 // The built server runs with its demo account; salesforce/dev/mock-console.html is served from
 // another origin (127.0.0.2), which the account allows in allowedFrameAncestors, and hosts the
 // workspace through /embed.js exactly as the LWC does.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+// The demo server helper of the Parley server package (this script already needs its build).
+import { startDemoServer } from '../../packages/server/scripts/demo-server.mjs';
 
 const root = join(import.meta.dirname, '../..');
 const out = join(root, 'docs/screenshots');
 mkdirSync(out, { recursive: true });
-const data = mkdtempSync(join(tmpdir(), 'parley-sf-shots-'));
-const server = spawn(process.execPath, [join(root, 'packages/server/bin/parley.js'), 'serve', '--port', '0', '--host', '127.0.0.1', '--data', data], {
-  env: { ...process.env, LOG_LEVEL: 'warn' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-let stdout = '';
-const url = await new Promise((resolve, reject) => {
-  server.stdout.on('data', (b) => {
-    stdout += b;
-    const m = /Parley is running at (\S+)/.exec(stdout);
-    if (m && /carol/.test(stdout)) resolve(m[1]);
-  });
-  server.on('exit', () => reject(new Error(stdout)));
-});
-const parley = new URL(url).origin;
-const password = (u) => new RegExp(`(?:agent|manager)\\s+${u}\\s+(\\S+)`).exec(stdout)[1];
+const demo = await startDemoServer({ name: 'parley-sf-shots', args: ['--host', '127.0.0.1'] });
+const { password, call, login } = demo;
+const parley = new URL(demo.url).origin;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function call(method, path, body, token) {
-  const r = await fetch(parley + path, {
-    method,
-    headers: { ...(body && { 'content-type': 'application/json' }), ...(token && { authorization: `Bearer ${token}` }) },
-    body: body && JSON.stringify(body),
-  });
-  const t = await r.text();
-  if (!r.ok) throw new Error(`${method} ${path} → ${r.status} ${t}`);
-  return t ? JSON.parse(t) : null;
-}
-const login = async (u) => (await call('POST', '/api/v1/auth/login', { accountId: 'demo', username: u, password: password(u) })).token;
 
 const html = readFileSync(join(import.meta.dirname, 'mock-console.html'));
 const host = createServer((_req, res) => {
@@ -118,7 +93,5 @@ try {
 } finally {
   await browser?.close();
   host.close();
-  server.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
-  rmSync(data, { recursive: true, force: true });
+  await demo.stop();
 }

@@ -1,44 +1,18 @@
 #!/usr/bin/env node
 // Takes the README screenshots (docs/screenshots/) from the built server with demo data:
 //   node packages/workspace/scripts/screenshots.mjs      (after `npm run build`; needs /usr/bin/chromium)
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { startDemoServer } from '../../server/scripts/demo-server.mjs';
 
 const root = join(import.meta.dirname, '../../..');
 const out = join(root, 'docs/screenshots');
 mkdirSync(out, { recursive: true });
-const data = mkdtempSync(join(tmpdir(), 'parley-shots-'));
-const server = spawn(process.execPath, [join(root, 'packages/server/bin/parley.js'), 'serve', '--port', '0', '--data', data], {
-  env: { ...process.env, LOG_LEVEL: 'warn' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-let stdout = '';
-const url = await new Promise((resolve, reject) => {
-  server.stdout.on('data', (b) => {
-    stdout += b;
-    const m = /Parley is running at (\S+)/.exec(stdout);
-    if (m && /carol/.test(stdout)) resolve(m[1]);
-  });
-  server.on('exit', () => reject(new Error(stdout)));
-});
-const password = (u) => new RegExp(`(?:agent|manager)\\s+${u}\\s+(\\S+)`).exec(stdout)[1];
-
-async function call(method, path, body, token) {
-  const r = await fetch(url + path, {
-    method,
-    headers: { ...(body && { 'content-type': 'application/json' }), ...(token && { authorization: `Bearer ${token}` }) },
-    body: body && JSON.stringify(body),
-  });
-  const t = await r.text();
-  if (!r.ok) throw new Error(`${method} ${path} → ${r.status} ${t}`);
-  return t ? JSON.parse(t) : null;
-}
-const login = async (u) => (await call('POST', '/api/v1/auth/login', { accountId: 'demo', username: u, password: password(u) })).token;
+const demo = await startDemoServer({ name: 'parley-shots' });
+const { url, password, call, login } = demo;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 try {
@@ -192,6 +166,5 @@ document.getElementById('rec').innerHTML = '<b>Channel</b> ' + c.channel + '<br>
   await browser.close();
   console.log(`screenshots written to ${out}`);
 } finally {
-  server.kill('SIGTERM');
-  rmSync(data, { recursive: true, force: true });
+  await demo.stop();
 }
