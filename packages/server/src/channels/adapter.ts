@@ -1,4 +1,5 @@
 import type { ChannelType } from '@parley/contract';
+import { invalid } from '../domain/errors.js';
 
 /**
  * A channel adapter turns a provider's webhook into messages and a message into the provider's
@@ -88,6 +89,15 @@ export const header = (req: InboundRequest, name: string): string | undefined =>
   const v = req.headers[name.toLowerCase()];
   return Array.isArray(v) ? v[0] : v;
 };
+
+/** The raw body of a JSON webhook, parsed; anything else is a 400 on `body`. */
+export function jsonBody(req: InboundRequest): unknown {
+  try {
+    return JSON.parse(req.rawBody.toString('utf8'));
+  } catch {
+    throw invalid('the body is not JSON', 'body');
+  }
+}
 
 /** The message text: the consumer's words, then each media URL on a line of its own. */
 export const withMedia = (text: string | undefined, urls: string[]): string => [text?.trim() ?? '', ...urls].filter(Boolean).join('\n');

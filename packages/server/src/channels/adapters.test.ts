@@ -95,6 +95,7 @@ describe('webhook adapter', () => {
     expect(webhookAdapter.parse(request('{"from":"u","eventId":"e","mediaUrl":"https://m.test/a.png"}'))[0]?.text).toBe('https://m.test/a.png');
     expect(() => webhookAdapter.parse(request('{"from":"u","eventId":"e"}'))).toThrow(/text or mediaUrl/);
     expect(() => webhookAdapter.parse(request('{"from":"u","eventId":"e","text":"x","extra":1}'))).toThrow();
+    expect(() => webhookAdapter.parse(request('not json'))).toThrow(/the body is not JSON/);
   });
 
   it('signs what it sends', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { invalid } from '../domain/errors.js';
-import { type ChannelAdapter, header, type InboundMessage, trimBase, withMedia } from './adapter.js';
+import { type ChannelAdapter, header, type InboundMessage, jsonBody, trimBase, withMedia } from './adapter.js';
 import { verifySha256 } from './signatures.js';
 
 const GRAPH_API = 'https://graph.facebook.com';
@@ -54,13 +54,7 @@ export const messengerAdapter: ChannelAdapter = {
   },
 
   parse(req) {
-    let json: unknown;
-    try {
-      json = JSON.parse(req.rawBody.toString('utf8'));
-    } catch {
-      throw invalid('the body is not JSON', 'body');
-    }
-    const parsed = Webhook.safeParse(json);
+    const parsed = Webhook.safeParse(jsonBody(req));
     if (!parsed.success) throw invalid(`not a Messenger Platform page webhook: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 'body');
     const out: InboundMessage[] = [];
     for (const entry of parsed.data.entry) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { invalid } from '../domain/errors.js';
-import { type ChannelAdapter, header, withMedia } from './adapter.js';
+import { type ChannelAdapter, header, jsonBody, withMedia } from './adapter.js';
 import { sha256Signature, verifySha256 } from './signatures.js';
 
 const Inbound = z.strictObject({
@@ -25,13 +25,7 @@ export const webhookAdapter: ChannelAdapter = {
   },
 
   parse(req) {
-    let json: unknown;
-    try {
-      json = JSON.parse(req.rawBody.toString('utf8'));
-    } catch {
-      throw invalid('the body is not JSON', 'body');
-    }
-    const r = Inbound.safeParse(json);
+    const r = Inbound.safeParse(jsonBody(req));
     if (!r.success) {
       const issue = r.error.issues[0];
       throw invalid(`body.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, `body.${issue?.path.join('.') ?? ''}`);
