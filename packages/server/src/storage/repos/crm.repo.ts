@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely';
 import type { Tx } from '../db.js';
+import type { CrmSyncsTable } from '../schema.js';
 
 export type CrmProvider = 'salesforce';
 export type CrmSyncStatus = 'pending' | 'synced' | 'failed';
@@ -47,21 +49,8 @@ export interface CrmSyncRecord {
   syncedAt: number | null;
 }
 
-type Row = {
-  conversation_id: string;
-  provider: string;
-  account_id: string;
-  status: string;
-  attempts: number;
-  next_attempt_at: number;
-  claimed_until: number | null;
-  last_error: string | null;
-  record_id: string | null;
-  external_id: string | null;
-  created_at: number;
-  updated_at: number;
-  synced_at: number | null;
-};
+/** A row as read (all but the claim token); the shape is defined once, in storage/schema.ts. */
+type Row = Omit<Selectable<CrmSyncsTable>, 'claim_token'>;
 
 const toSync = (r: Row): CrmSyncRecord => ({
   conversationId: r.conversation_id,
