@@ -408,19 +408,7 @@ async function ensureConversation(): Promise<ConsumerConversation> {
 }
 
 async function sendText(text: string): Promise<void> {
-  const clientMessageId = newClientId();
-  const pending: ChatMessage = {
-    key: `c:${clientMessageId}`,
-    conversationId: current()?.id ?? 'pending',
-    seq: Number.MAX_SAFE_INTEGER,
-    senderType: 'consumer',
-    text,
-    file: null,
-    createdAt: new Date().toISOString(),
-    clientMessageId,
-    status: 'sending',
-  };
-  await deliver(pending, (id) => api.send(id, text, clientMessageId));
+  await sendNew({ text, file: null }, (id, clientMessageId) => api.send(id, text, clientMessageId));
 }
 
 async function sendPhoto(file: File): Promise<void> {
@@ -430,20 +418,29 @@ async function sendPhoto(file: File): Promise<void> {
     render();
     return;
   }
+  await sendNew(
+    { text: null, file: { id: '', name: file.name, contentType: file.type, size: file.size, url: '' }, localPreview: URL.createObjectURL(file) },
+    (id, clientMessageId) => api.sendPhoto(id, file, clientMessageId),
+  );
+}
+
+/** A new consumer message: shown at once as sending, then posted with a fresh clientMessageId (which makes a retry safe). */
+function sendNew(
+  content: Pick<ChatMessage, 'text' | 'file' | 'localPreview'>,
+  post: (conversationId: string, clientMessageId: string) => Promise<Message>,
+): Promise<void> {
   const clientMessageId = newClientId();
   const pending: ChatMessage = {
     key: `c:${clientMessageId}`,
     conversationId: current()?.id ?? 'pending',
     seq: Number.MAX_SAFE_INTEGER,
     senderType: 'consumer',
-    text: null,
-    file: { id: '', name: file.name, contentType: file.type, size: file.size, url: '' },
+    ...content,
     createdAt: new Date().toISOString(),
     clientMessageId,
     status: 'sending',
-    localPreview: URL.createObjectURL(file),
   };
-  await deliver(pending, (id) => api.sendPhoto(id, file, clientMessageId));
+  return deliver(pending, (id) => post(id, clientMessageId));
 }
 
 const retries = new Map<string, () => void>();
