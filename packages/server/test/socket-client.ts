@@ -65,3 +65,18 @@ export async function connect(url: string, ns: '/agent' | '/consumer', token: st
     },
   };
 }
+
+/** Connects with raw handshake auth; resolves 'connected' or the connect_error message. */
+export function tryConnect(url: string, ns: '/agent' | '/consumer', auth: Record<string, unknown>): Promise<string> {
+  return new Promise((resolve) => {
+    const s: Socket = io(`${url}${ns}`, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+    s.on('connect', () => {
+      s.close();
+      resolve('connected');
+    });
+    s.on('connect_error', (err) => {
+      s.close();
+      resolve(err.message);
+    });
+  });
+}

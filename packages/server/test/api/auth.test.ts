@@ -1,9 +1,8 @@
-import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/domain/clock.js';
 import { http, login, makeAccount, PASSWORD } from '../factories/index.js';
 import { dialects, startTestApp, type TestApp } from '../harness.js';
-import { connect, type Listener } from '../socket-client.js';
+import { connect, type Listener, tryConnect } from '../socket-client.js';
 import { expectProblem, snapshot } from './support.js';
 
 /** Resolves when the socket is dropped by the server (or rejects after `ms`). */
@@ -14,21 +13,6 @@ function disconnected(l: Listener, ms = 3000): Promise<string> {
     l.socket.once('disconnect', (reason) => {
       clearTimeout(timer);
       resolve(reason);
-    });
-  });
-}
-
-/** Connects with raw handshake auth; resolves 'connected' or the connect_error message. */
-function tryConnect(url: string, ns: '/agent' | '/consumer', auth: Record<string, unknown>): Promise<string> {
-  return new Promise((resolve) => {
-    const s: Socket = io(`${url}${ns}`, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
-    s.on('connect', () => {
-      s.close();
-      resolve('connected');
-    });
-    s.on('connect_error', (err) => {
-      s.close();
-      resolve(err.message);
     });
   });
 }

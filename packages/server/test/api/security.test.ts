@@ -1,9 +1,8 @@
 import type { EventEnvelope } from '@parley/contract';
-import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AccountHandle, type AgentHandle, type ConsumerHandle, http, makeAccount } from '../factories/index.js';
 import { dialects, startTestApp, type TestApp } from '../harness.js';
-import { connect } from '../socket-client.js';
+import { connect, tryConnect } from '../socket-client.js';
 import { expectProblem, fillPath, type OpenApiOperation, openApiOperations, snapshot, validBody } from './support.js';
 
 /** Endpoints anyone may call. Everything else in the OpenAPI document needs a token. */
@@ -267,21 +266,9 @@ describe.each(dialects)('security: accounts, roles and token kinds on %s', (dial
     bob.close();
     joA.close();
 
-    const refused = (ns: '/agent' | '/consumer', auth: Record<string, string>) =>
-      new Promise<string>((resolve) => {
-        const s = io(`${t.url}${ns}`, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
-        s.on('connect', () => {
-          s.close();
-          resolve('connected');
-        });
-        s.on('connect_error', (err) => {
-          s.close();
-          resolve(err.message);
-        });
-      });
-    expect(await refused('/agent', { token: A.consumer.token })).toBe('unauthorized');
-    expect(await refused('/agent', { consumerToken: A.consumer.token })).toBe('unauthorized');
-    expect(await refused('/consumer', { consumerToken: A.agent.token })).toBe('unauthorized');
-    expect(await refused('/consumer', { token: A.agent.token })).toBe('unauthorized');
+    expect(await tryConnect(t.url, '/agent', { token: A.consumer.token })).toBe('unauthorized');
+    expect(await tryConnect(t.url, '/agent', { consumerToken: A.consumer.token })).toBe('unauthorized');
+    expect(await tryConnect(t.url, '/consumer', { consumerToken: A.agent.token })).toBe('unauthorized');
+    expect(await tryConnect(t.url, '/consumer', { token: A.agent.token })).toBe('unauthorized');
   });
 });
