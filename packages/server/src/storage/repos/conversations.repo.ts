@@ -300,7 +300,6 @@ export async function listActiveForAgent(
   return [...working, ...closed].map((r) => ({ conversation: toConversation(r), consumerName: r.consumer_name }));
 }
 
-
 /** Where a page of the queue ended: the next page starts after this conversation in queue order. */
 export interface QueueCursor {
   priority: number;
