@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
@@ -78,6 +78,8 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
+    // One access-log line per request (the onResponse hook below) instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { removeAdditional: false } },
     frameworkErrors: frameworkErrorProblem,
   }).withTypeProvider<ZodTypeProvider>();
@@ -86,6 +88,16 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   // Hooks on every request are callback-style: an async hook costs a promise per request.
   app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
+    done();
+  });
+  // Access log: one line per request, at info for the API and at debug for probes, metrics and
+  // static files (the workspace, widget and docs assets), which would otherwise drown the rest.
+  app.addHook('onResponse', (req, reply, done) => {
+    const quiet = req.method === 'GET' && !req.url.startsWith('/api/');
+    const line = { method: req.method, url: req.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 };
+    if (reply.statusCode >= 500) req.log.error(line, 'request failed');
+    else if (quiet) req.log.debug(line, 'request');
+    else req.log.info(line, 'request');
     done();
   });
   registerProblemHandlers(app);

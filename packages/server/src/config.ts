@@ -17,6 +17,8 @@ export interface Config {
   maxUploadBytes: number;
   /** The public base URL (PARLEY_PUBLIC_URL) providers call for channel webhooks; Twilio signs it. */
   publicUrl: string | undefined;
+  /** Create the demo account on an empty SQLite database (PARLEY_DEMO, default on; `off` skips it). */
+  demo: boolean;
 }
 
 export interface ConfigFlags {
@@ -42,6 +44,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     loginRateLimitPerMinute: Number(env.PARLEY_LOGIN_RATE_LIMIT ?? 30),
     maxUploadBytes: maxUploadBytes(env.PARLEY_MAX_UPLOAD_BYTES),
     publicUrl: publicUrl(env.PARLEY_PUBLIC_URL),
+    demo: !/^(off|0|false|no)$/i.test(env.PARLEY_DEMO ?? ''),
   };
 }
 

@@ -30,7 +30,7 @@ export async function serve(config: Config): Promise<{ parley: ParleyApp; url: s
     maxUploadBytes: config.maxUploadBytes,
     publicUrl: config.publicUrl,
   });
-  const demo = db.dialect === 'sqlite' && (await countAccounts(db.kysely)) === 0 ? await seedDemo(parley.deps) : undefined;
+  const demo = config.demo && db.dialect === 'sqlite' && (await countAccounts(db.kysely)) === 0 ? await seedDemo(parley.deps) : undefined;
   const address = await parley.app.listen({ port: config.port, host: config.host });
   const url = address.replace('://[::1]', '://localhost');
   await sweepQueued(parley.deps);

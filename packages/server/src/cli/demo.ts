@@ -43,7 +43,11 @@ export async function runDemo(o: DemoOptions): Promise<void> {
   const { items: skills } = await call<{ items: { id: string; name: string }[] }>(
     `${base}/api/v1/consumer/skills?accountId=${encodeURIComponent(o.accountId)}`,
     {},
-  );
+  ).catch((err: Error) => {
+    // fetch rejects with a TypeError when nothing answers; an HTTP error status keeps its own message.
+    if (err instanceof TypeError) throw new Error(`cannot reach Parley at ${base} (${err.message}): is it running there? Give its URL with --url (or PORT).`);
+    throw err;
+  });
   process.stdout.write(
     `demo: writing ${o.rate} message(s)/s to account ${o.accountId} at ${base} (skills: ${skills.map((s) => s.name).join(', ') || 'none'})\n`,
   );

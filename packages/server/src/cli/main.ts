@@ -13,7 +13,10 @@ const USAGE = `Usage:
   parley account create --name NAME --admin-username U --admin-password P [--data ./data]
   parley demo [--rate 2] [--url http://127.0.0.1:8080] [--account demo] [--duration SECONDS]
 
-Environment: PORT, HOST, PARLEY_DATA, DATABASE_URL (postgres://… = cluster mode), REDIS_URL, LOG_LEVEL.`;
+Environment: PORT, HOST, PARLEY_DATA, DATABASE_URL (postgres://… = cluster mode), REDIS_URL, LOG_LEVEL,
+PARLEY_DEMO=off (no demo account on an empty database); \`demo\` targets PORT when --url is not given.
+--admin-password needs at least 8 characters; account names need not be unique (the printed id
+identifies the account).`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${USAGE}\n`);
@@ -75,6 +78,8 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case undefined:
+      fail('no command given');
+      return;
     case '--help':
     case 'help':
       process.stdout.write(`${USAGE}\n`);
