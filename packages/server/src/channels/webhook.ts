@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { invalid } from '../domain/errors.js';
+import { invalid, invalidFields } from '../domain/errors.js';
 import { type ChannelAdapter, header, jsonBody, withMedia } from './adapter.js';
 import { sha256Signature, verifySha256 } from './signatures.js';
 
@@ -26,10 +26,7 @@ export const webhookAdapter: ChannelAdapter = {
 
   parse(req) {
     const r = Inbound.safeParse(jsonBody(req));
-    if (!r.success) {
-      const issue = r.error.issues[0];
-      throw invalid(`body.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, `body.${issue?.path.join('.') ?? ''}`);
-    }
+    if (!r.success) throw invalidFields('body', r.error.issues);
     const { from, text, mediaUrl, name, eventId } = r.data;
     const body = withMedia(text, mediaUrl ? [mediaUrl] : []);
     if (!body) throw invalid('a message needs text or mediaUrl', 'body.text');

@@ -16,3 +16,12 @@ export const notFound = (what: string) => new DomainError('not_found', `${what} 
 export const conflict = (detail: string) => new DomainError('conflict', detail);
 export const forbidden = (detail = 'you may not do this') => new DomainError('forbidden', detail);
 export const invalid = (detail: string, path?: string) => new DomainError('invalid_request', detail, path ? [{ path, message: detail }] : undefined);
+
+/** `where` (`body`, `querystring`, `params`) and the keys below it, dot-joined: `body.sla.urgentSec`, or just `body` for the whole of it. */
+export const fieldPath = (where: string, path: readonly PropertyKey[]) => [where, ...path.map(String)].join('.');
+
+/** Validation issues (zod's, or any with a key path) as a 400 whose `errors` name each field and whose detail lists them all. */
+export function invalidFields(where: string, issues: readonly { path: readonly PropertyKey[]; message: string }[]): DomainError {
+  const errors = issues.map((i) => ({ path: fieldPath(where, i.path), message: i.message }));
+  return new DomainError('invalid_request', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+}

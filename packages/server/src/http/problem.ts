@@ -1,7 +1,7 @@
 import { ERROR_CODES, type ErrorCode, PROBLEM_TYPE_BASE, type Problem } from '@parley/contract';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, invalidFields } from '../domain/errors.js';
 
 const TITLES: Record<ErrorCode, string> = {
   invalid_request: 'Invalid request',
@@ -29,12 +29,9 @@ export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | DomainError | Error, req, reply) => {
     if (err instanceof DomainError) return sendProblem(reply, problem(err.code, err.message, err.errors));
     if (hasZodFastifySchemaValidationErrors(err)) {
-      const where = (err as FastifyError).validationContext ?? 'body';
-      const errors = err.validation.map((v) => ({
-        path: `${where}${v.instancePath.replaceAll('/', '.')}`,
-        message: v.message ?? 'invalid',
-      }));
-      return sendProblem(reply, problem('invalid_request', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors));
+      const issues = err.validation.map((v) => ({ path: v.instancePath.split('/').filter(Boolean), message: v.message ?? 'invalid' }));
+      const invalid = invalidFields((err as FastifyError).validationContext ?? 'body', issues);
+      return sendProblem(reply, problem(invalid.code, invalid.message, invalid.errors));
     }
     if (isResponseSerializationError(err)) {
       req.log.error({ err }, 'response did not match its schema');

@@ -3,7 +3,7 @@ import multipart from '@fastify/multipart';
 import { Message, SendMessageRequest } from '@parley/contract';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { DomainError, invalid } from '../domain/errors.js';
+import { DomainError, invalid, invalidFields } from '../domain/errors.js';
 import { isImage } from '../files/detect.js';
 import { contentDisposition } from '../files/names.js';
 import type { Deps } from '../services/context.js';
@@ -110,10 +110,7 @@ export async function readMessageForm(req: FastifyRequest): Promise<{ text?: str
   if (!upload) throw invalid('a multipart message needs a file part named "file"', 'file');
   for (const [k, v] of Object.entries(fields)) if (v.includes('\u0000')) throw invalid(`${k}: NUL characters are not allowed`, k);
   const parsed = FormFields.safeParse(fields);
-  if (!parsed.success) {
-    const errors = parsed.error.issues.map((i) => ({ path: `body.${i.path.join('.')}`, message: i.message }));
-    throw new DomainError('invalid_request', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
-  }
+  if (!parsed.success) throw invalidFields('body', parsed.error.issues);
   return { text: parsed.data.text, clientMessageId: parsed.data.clientMessageId ?? randomUUID(), upload };
 }
 

@@ -211,6 +211,12 @@ describe.each(dialects)('bad input on %s', (dialect) => {
     await rejectsAll(attempts, 400, 'invalid_request');
     const r = await req('POST', '/api/v1/users', { token: m, body: { username: 'u5', password: PASSWORD, displayName: 'U', isAdmin: true } });
     expect(r.json().detail).toContain('isAdmin');
+    // an unknown key at the top level is an error of the whole body (or query): its path has no trailing dot
+    expect(r.json().errors).toEqual([{ path: 'body', message: expect.stringContaining('isAdmin') }]);
+    const q = await req('GET', '/api/v1/conversations?accountId=x', { token: alice.token });
+    expect(q.json().errors).toEqual([{ path: 'querystring', message: expect.stringContaining('accountId') }]);
+    const nested = await req('PATCH', '/api/v1/account/settings', { token: m, body: { warmUp: { enabled: true, turbo: 1 } } });
+    expect(nested.json().errors).toEqual([{ path: 'body.warmUp', message: expect.stringContaining('turbo') }]);
   });
 
   it('bodies over 1 MiB → 413 payload_too_large', async () => {

@@ -621,6 +621,8 @@ describe.each(dialects)('channels on %s', (dialect) => {
     expect((await signedPost(c, 'x-parley-signature', body)).json()).toEqual({ messageIds: [], duplicates: 1 });
     const unsignedShape = JSON.stringify({ from: 'user-42', eventId: 'evt-2' });
     expect((await signedPost(c, 'x-parley-signature', unsignedShape)).statusCode).toBe(400); // signed, but no text or media
+    const extraKey = await signedPost(c, 'x-parley-signature', JSON.stringify({ from: 'user-42', text: 'hi', eventId: 'evt-3', bogus: 1 }));
+    expect(extraKey.json().errors).toEqual([{ path: 'body', message: expect.stringContaining('bogus') }]); // the whole body: no trailing dot
 
     const [item] = await activeOf(alice);
     if (!item) throw new Error('no conversation');
