@@ -178,7 +178,14 @@ describe('workspace: an agent day', () => {
     await alice.getByRole('heading', { name: 'Ben Lowe', level: 2 }).waitFor();
     await alice.getByRole('button', { name: 'Transfer' }).click();
     const transfer = alice.getByRole('dialog', { name: 'Transfer conversation' });
-    await transfer.getByLabel('Search skills and agents').fill('bob');
+    // The search field has the focus (the close button has a name too): typing filters at once, no click needed.
+    const transferSearch = transfer.getByRole('searchbox', { name: 'Search skills and agents' });
+    await transfer.getByRole('button', { name: 'Close dialog' }).waitFor();
+    await poll(() => transferSearch.evaluate((el) => el === document.activeElement)).toBe(true);
+    await transfer.getByRole('button', { name: /Carol Diaz/ }).waitFor();
+    await alice.keyboard.type('bob');
+    await poll(() => transfer.getByRole('button', { name: /Carol Diaz/ }).count()).toBe(0);
+    expect(await transferSearch.inputValue()).toBe('bob');
     await transfer.getByRole('button', { name: /Bob Chen/ }).click();
     await alice.getByText('Transferred to Bob Chen').waitFor();
     await poll(() => rowNames(alice)).toEqual(['Ana Keller']);

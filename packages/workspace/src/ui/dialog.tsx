@@ -1,7 +1,11 @@
 import { type ReactNode, useEffect, useId, useRef } from 'react';
 import { Icon } from './icons.js';
 
-/** A modal on the native <dialog>: focus moves in and is trapped, Escape closes, focus returns to the opener. */
+/**
+ * A modal on the native <dialog>: focus moves in and is trapped, Escape closes, focus returns to the
+ * opener. Focus goes to the element marked `data-autofocus` (the field the dialog is for), else to
+ * the first focusable one (the close button).
+ */
 export function Dialog({ title, onClose, children, wide }: { title: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -9,6 +13,7 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
     const d = ref.current;
     const opener = document.activeElement as HTMLElement | null;
     d?.showModal();
+    d?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     return () => {
       d?.close();
       opener?.focus?.();

@@ -39,7 +39,7 @@ export function TransferDialog({ conversationId, onClose }: { conversationId: st
     <Dialog title="Transfer conversation" onClose={onClose}>
       <label className="field">
         <span>Search skills and agents</span>
-        <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="e.g. Billing or Bob" />
+        <input type="search" data-autofocus value={q} onChange={(e) => setQ(e.target.value)} placeholder="e.g. Billing or Bob" />
       </label>
       {!dir ? <p className="muted">Loading…</p> : null}
       {dir ? (
