@@ -168,15 +168,31 @@ describe('manager console', () => {
 
     // ---- predefined content in a new category
     await boss.getByRole('navigation', { name: 'Console sections' }).getByRole('button', { name: 'Content' }).click();
-    await boss.getByRole('textbox', { name: 'New category' }).fill('Repairs');
+    const newCategory = boss.getByRole('textbox', { name: 'New category' });
+    // A one-field form: its field and button side by side, top and bottom aligned.
+    const [fieldBox, buttonBox] = await Promise.all([newCategory.boundingBox(), boss.getByRole('button', { name: 'Add category' }).boundingBox()]);
+    expect(Math.abs((fieldBox?.y ?? 0) - (buttonBox?.y ?? 99))).toBeLessThan(1);
+    expect(Math.abs((fieldBox?.height ?? 0) - (buttonBox?.height ?? 99))).toBeLessThan(1);
+    await newCategory.fill('Repairs');
     await boss.getByRole('button', { name: 'Add category' }).click();
+    // A category without content says so under its heading.
+    await boss.getByRole('region', { name: 'Repairs' }).getByText('No content in this category yet.').waitFor();
+    const contentSearch = boss.getByRole('searchbox', { name: 'Search content' });
+    await contentSearch.fill('no such words');
+    await contentSearch.press('Enter');
+    await boss.getByRole('region', { name: 'Repairs' }).getByText('Nothing in this category matches the search.').waitFor();
+    await contentSearch.fill('');
+    await contentSearch.press('Enter');
+    await boss.getByRole('region', { name: 'Repairs' }).getByText('No content in this category yet.').waitFor();
+    await expectAccessible(boss, 'console: content');
     const newContent = boss.getByRole('form', { name: 'New content' });
     await newContent.getByRole('option', { name: 'Repairs' }).waitFor({ state: 'attached' });
     await newContent.getByLabel('Title').fill('Warranty length');
     await newContent.getByLabel('Category').selectOption({ label: 'Repairs' });
     await newContent.getByLabel('Text').fill('Every device carries a two-year warranty.');
     await newContent.getByRole('button', { name: 'Create content' }).click();
-    await boss.getByText('Warranty length').waitFor();
+    await boss.getByRole('region', { name: 'Repairs' }).getByText('Warranty length').waitFor();
+    expect(await boss.getByRole('region', { name: 'Repairs' }).getByText('No content in this category yet.').count()).toBe(0);
 
     // ---- survey: enable, one choice question added, previewed
     await boss.getByRole('navigation', { name: 'Console sections' }).getByRole('button', { name: 'Survey' }).click();

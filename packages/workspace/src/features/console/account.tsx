@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { toast } from '../../app/store.js';
 import { api, seg } from '../../lib/api.js';
-import { Field, FieldError, FormSubmit, num, useSubmit } from './forms.js';
+import { Field, FieldError, FormSubmit, InlineField, num, useSubmit } from './forms.js';
 
 type Json = Record<string, unknown>;
 
@@ -239,6 +239,8 @@ export function ContentScreen() {
   const [categories, setCategories] = useState<Category[]>([]);
   const [items, setItems] = useState<Item[]>([]);
   const [q, setQ] = useState('');
+  /** Whether the items shown are a search's matches (an empty category then says so, not "no content"). */
+  const [searched, setSearched] = useState(false);
   const [catName, setCatName] = useState('');
   const [editing, setEditing] = useState<Item | null>(null);
   const [title, setTitle] = useState('');
@@ -254,6 +256,7 @@ export function ContentScreen() {
       ]);
       setCategories(c.items);
       setItems(i.items);
+      setSearched(query !== '');
     } catch (e) {
       toast((e as Error).message, 'error');
     }
@@ -318,45 +321,56 @@ export function ContentScreen() {
             void load();
           }}
         >
-          <input type="search" aria-label="Search content" placeholder="Search content" value={q} onChange={(e) => setQ(e.target.value)} />
-          <button type="submit" className="button">
-            Search
-          </button>
+          <InlineField
+            label="Search content"
+            button={
+              <button type="submit" className="button">
+                Search
+              </button>
+            }
+          >
+            <input type="search" placeholder="Title or text" value={q} onChange={(e) => setQ(e.target.value)} />
+          </InlineField>
         </form>
       </search>
       {groups.map((c) => {
         const list = items.filter((i) => i.categoryId === (c?.id ?? null));
         if (!c && list.length === 0) return null;
+        const headingId = `content-group-${c?.id ?? 'none'}`;
         return (
-          <section key={c?.id ?? 'none'} className="content-group">
-            <h4>{c?.name ?? 'Uncategorized'}</h4>
-            <ul className="content-list">
-              {list.map((i, n) => (
-                <li key={i.id}>
-                  <strong>{i.title}</strong> <span className="muted">{i.text.slice(0, 80)}</span>
-                  <span className="row-actions">
-                    <button type="button" className="button" aria-label={`Move ${i.title} up`} disabled={n === 0} onClick={() => void move(i, -1)}>
-                      ↑
-                    </button>
-                    <button
-                      type="button"
-                      className="button"
-                      aria-label={`Move ${i.title} down`}
-                      disabled={n === list.length - 1}
-                      onClick={() => void move(i, 1)}
-                    >
-                      ↓
-                    </button>
-                    <button type="button" className="button" onClick={() => edit(i)}>
-                      Edit
-                    </button>
-                    <button type="button" className="button" onClick={() => void remove(i)}>
-                      Delete
-                    </button>
-                  </span>
-                </li>
-              ))}
-            </ul>
+          <section key={c?.id ?? 'none'} className="content-group" aria-labelledby={headingId}>
+            <h4 id={headingId}>{c?.name ?? 'Uncategorized'}</h4>
+            {list.length === 0 ? (
+              <p className="muted content-empty">{searched ? 'Nothing in this category matches the search.' : 'No content in this category yet.'}</p>
+            ) : (
+              <ul className="content-list">
+                {list.map((i, n) => (
+                  <li key={i.id}>
+                    <strong>{i.title}</strong> <span className="muted">{i.text.slice(0, 80)}</span>
+                    <span className="row-actions">
+                      <button type="button" className="button" aria-label={`Move ${i.title} up`} disabled={n === 0} onClick={() => void move(i, -1)}>
+                        ↑
+                      </button>
+                      <button
+                        type="button"
+                        className="button"
+                        aria-label={`Move ${i.title} down`}
+                        disabled={n === list.length - 1}
+                        onClick={() => void move(i, 1)}
+                      >
+                        ↓
+                      </button>
+                      <button type="button" className="button" onClick={() => edit(i)}>
+                        Edit
+                      </button>
+                      <button type="button" className="button" onClick={() => void remove(i)}>
+                        Delete
+                      </button>
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
           </section>
         );
       })}
@@ -372,12 +386,18 @@ export function ContentScreen() {
           }
         }}
       >
-        <Field label="New category" path="name" errors={catErrors}>
+        <InlineField
+          label="New category"
+          path="name"
+          errors={catErrors}
+          button={
+            <button type="submit" className="button" disabled={catBusy}>
+              Add category
+            </button>
+          }
+        >
           <input value={catName} onChange={(e) => setCatName(e.target.value)} />
-        </Field>
-        <button type="submit" className="button" disabled={catBusy}>
-          Add category
-        </button>
+        </InlineField>
       </form>
       <form className="console-form" onSubmit={submit} aria-label={editing ? `Edit ${editing.title}` : 'New content'} noValidate>
         <h4>{editing ? `Edit "${editing.title}"` : 'New content'}</h4>

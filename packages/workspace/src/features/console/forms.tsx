@@ -70,17 +70,23 @@ export function FormSubmit({ errors, busy, children }: { errors: FieldErrors; bu
   );
 }
 
-export function Field({ label, path, errors, children }: { label: string; path: string; errors: FieldErrors; children: ReactNode }) {
-  const errorId = useId();
-  const invalid = errorKey(errors, path) !== undefined;
-  // The error follows the label (not inside it), so it is not part of the control's name; it is the
-  // control's description instead, so a screen reader reads it with the field.
-  const control = isValidElement(children)
+/**
+ * The control with its error as its description: the error follows the label (not inside it), so it
+ * is not part of the control's name, and a screen reader reads it with the field.
+ */
+function withError(children: ReactNode, invalid: boolean, errorId: string, extra: Record<string, unknown> = {}): ReactNode {
+  return isValidElement(children)
     ? cloneElement(children as ReactElement<Record<string, unknown>>, {
+        ...extra,
         'aria-invalid': invalid || undefined,
         'aria-describedby': invalid ? errorId : undefined,
       })
     : children;
+}
+
+export function Field({ label, path, errors, children }: { label: string; path: string; errors: FieldErrors; children: ReactNode }) {
+  const errorId = useId();
+  const control = withError(children, errorKey(errors, path) !== undefined, errorId);
   return (
     <div className="field-wrap">
       {/* biome-ignore lint/a11y/noLabelWithoutControl: the control is the child passed in */}
@@ -89,6 +95,28 @@ export function Field({ label, path, errors, children }: { label: string; path: 
         {control}
       </label>
       <FieldError errors={errors} path={path} id={errorId} />
+    </div>
+  );
+}
+
+/**
+ * A one-field form (a search, a new category): the label above like every field, then the control
+ * and its button side by side at the same height, then the error.
+ */
+export function InlineField(props: { label: string; button: ReactNode; path?: string; errors?: FieldErrors; children: ReactNode }) {
+  const { label, button, path = '', errors = {}, children } = props;
+  const id = useId();
+  const errorId = useId();
+  return (
+    <div className="field inline-field">
+      <label className="field-label" htmlFor={id}>
+        {label}
+      </label>
+      <div className="inline-row">
+        {withError(children, path !== '' && errorKey(errors, path) !== undefined, errorId, { id })}
+        {button}
+      </div>
+      {path ? <FieldError errors={errors} path={path} id={errorId} /> : null}
     </div>
   );
 }
