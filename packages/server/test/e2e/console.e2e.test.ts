@@ -81,8 +81,8 @@ describe('manager console', () => {
     await newSkill.getByLabel('Auto-close after (s)').fill('soon');
     await newSkill.getByRole('button', { name: 'Create skill' }).click();
     await poll(() => errorOf(newSkill.getByLabel('Skill name'))).not.toBe('');
-    await poll(() => errorOf(newSkill.getByLabel('SLA: first response (s)'))).toMatch(/>=\s*1/);
-    await poll(() => errorOf(newSkill.getByLabel('Auto-close after (s)'))).toMatch(/number/);
+    await poll(() => errorOf(newSkill.getByLabel('SLA: first response (s)'))).toMatch(/must be at least 1/);
+    await poll(() => errorOf(newSkill.getByLabel('Auto-close after (s)'))).toMatch(/expected a number/);
     expect(await errorOf(newSkill.getByLabel('SLA: urgent (s)'))).toBe('');
     await newSkill.getByLabel('Skill name').fill('Warranty');
     await newSkill.getByLabel('Description').fill('Repairs and returns');
@@ -112,7 +112,7 @@ describe('manager console', () => {
     await poll(() => urgent.inputValue()).toBe('30');
     await urgent.fill('-5');
     await editSkill.getByRole('button', { name: 'Save skill' }).click();
-    await poll(() => errorOf(urgent)).toMatch(/>=\s*1/);
+    await poll(() => errorOf(urgent)).toMatch(/must be at least 1/);
     expect(await errorOf(editSkill.getByLabel('SLA: first response (s)'))).toBe('');
     await urgent.fill('45');
     await editSkill.getByRole('combobox', { name: /^Auto-close/ }).selectOption({ label: 'Off' });
@@ -208,6 +208,25 @@ describe('manager console', () => {
       const s = await demo.api.ok<{ survey: { enabled: boolean; questions: unknown[] } }>('GET', '/api/v1/account/settings', { token: demo.managerToken });
       return `${s.survey.enabled} ${s.survey.questions.length}`;
     }).toBe('true 3');
+
+    // ---- channels: a webhook channel, its secret shown once, then an empty form for the next one
+    await boss.getByRole('navigation', { name: 'Console sections' }).getByRole('button', { name: 'Channels' }).click();
+    const newChannel = boss.getByRole('form', { name: 'New channel' });
+    await newChannel.getByLabel('Type').selectOption({ label: 'Webhook' });
+    await newChannel.getByLabel('Channel name').fill('Shop webhook');
+    await newChannel.getByLabel('Skill').selectOption({ label: 'Warranty' });
+    await newChannel.getByLabel('Outbound URL (webhook)').fill('http://127.0.0.1:9/hook');
+    await newChannel.getByRole('button', { name: 'Create channel' }).click();
+    await boss
+      .getByRole('table', { name: 'Channels' })
+      .getByRole('row', { name: /Shop webhook/ })
+      .waitFor();
+    await boss.getByTestId('channel-secret').waitFor();
+    await poll(() => Promise.all(['Channel name', 'Skill', 'Outbound URL (webhook)'].map((label) => newChannel.getByLabel(label).inputValue()))).toEqual([
+      '',
+      '',
+      '',
+    ]);
 
     // Auto-accept again for the agent part (the ring flow has its own tests).
     await patchAccount(demo, { acceptMode: 'auto' });

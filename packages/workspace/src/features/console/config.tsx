@@ -410,7 +410,11 @@ export function ChannelsScreen() {
     if (outboundUrl.trim()) body.outboundUrl = outboundUrl.trim();
     await run(async () => {
       setShown(await api.post<ChannelRow>('/api/v1/channels', body));
+      // A fresh form for the next channel, as the other "new" forms do.
+      setType('webhook');
       setName('');
+      setSkillId('');
+      setOutboundUrl('');
       reload();
     }, 'Channel created');
   }
