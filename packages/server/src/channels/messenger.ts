@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { invalid } from '../domain/errors.js';
+import { fieldPath, invalid } from '../domain/errors.js';
+import { readableIssue } from '../http/validation.js';
 import { type ChannelAdapter, header, type InboundMessage, jsonBody, trimBase, withMedia } from './adapter.js';
 import { verifySha256 } from './signatures.js';
 
@@ -54,8 +55,11 @@ export const messengerAdapter: ChannelAdapter = {
   },
 
   parse(req) {
-    const parsed = Webhook.safeParse(jsonBody(req));
-    if (!parsed.success) throw invalid(`not a Messenger Platform page webhook: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 'body');
+    const parsed = Webhook.safeParse(jsonBody(req), { error: readableIssue });
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      throw invalid(`not a Messenger Platform page webhook: ${i ? `${fieldPath('body', i.path)} ${i.message}` : 'invalid'}`, 'body');
+    }
     const out: InboundMessage[] = [];
     for (const entry of parsed.data.entry) {
       for (const m of entry.messaging ?? []) {

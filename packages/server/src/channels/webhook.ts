@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { invalid, invalidFields } from '../domain/errors.js';
+import { invalid } from '../domain/errors.js';
+import { parseInput } from '../http/validation.js';
 import { type ChannelAdapter, header, jsonBody, withMedia } from './adapter.js';
 import { sha256Signature, verifySha256 } from './signatures.js';
 
@@ -25,9 +26,7 @@ export const webhookAdapter: ChannelAdapter = {
   },
 
   parse(req) {
-    const r = Inbound.safeParse(jsonBody(req));
-    if (!r.success) throw invalidFields('body', r.error.issues);
-    const { from, text, mediaUrl, name, eventId } = r.data;
+    const { from, text, mediaUrl, name, eventId } = parseInput(Inbound, jsonBody(req), 'body');
     const body = withMedia(text, mediaUrl ? [mediaUrl] : []);
     if (!body) throw invalid('a message needs text or mediaUrl', 'body.text');
     return [{ eventId, from, name, text: body }];

@@ -1,7 +1,7 @@
 import { ERROR_CODES, type ErrorCode, PROBLEM_TYPE_BASE, type Problem } from '@parley/contract';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { DomainError, invalidFields } from '../domain/errors.js';
+import { isResponseSerializationError } from 'fastify-type-provider-zod';
+import { DomainError } from '../domain/errors.js';
 
 const TITLES: Record<ErrorCode, string> = {
   invalid_request: 'Invalid request',
@@ -28,11 +28,6 @@ export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | DomainError | Error, req, reply) => {
     if (err instanceof DomainError) return sendProblem(reply, problem(err.code, err.message, err.errors));
-    if (hasZodFastifySchemaValidationErrors(err)) {
-      const issues = err.validation.map((v) => ({ path: v.instancePath.split('/').filter(Boolean), message: v.message ?? 'invalid' }));
-      const invalid = invalidFields((err as FastifyError).validationContext ?? 'body', issues);
-      return sendProblem(reply, problem(invalid.code, invalid.message, invalid.errors));
-    }
     if (isResponseSerializationError(err)) {
       req.log.error({ err }, 'response did not match its schema');
       return sendProblem(reply, problem('internal_error', 'internal error'));

@@ -3,7 +3,7 @@ import multipart from '@fastify/multipart';
 import { Message, SendMessageRequest } from '@parley/contract';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { DomainError, invalid, invalidFields } from '../domain/errors.js';
+import { DomainError, invalid } from '../domain/errors.js';
 import { isImage } from '../files/detect.js';
 import { contentDisposition } from '../files/names.js';
 import type { Deps } from '../services/context.js';
@@ -13,6 +13,7 @@ import { signFileRefs } from '../services/message-wire.js';
 import type { Principal } from '../services/principal.js';
 import type { Guards } from './auth.js';
 import { bearerAuth, IdParams, type ZApp } from './routes/types.js';
+import { parseInput } from './validation.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -109,9 +110,8 @@ export async function readMessageForm(req: FastifyRequest): Promise<{ text?: str
   }
   if (!upload) throw invalid('a multipart message needs a file part named "file"', 'file');
   for (const [k, v] of Object.entries(fields)) if (v.includes('\u0000')) throw invalid(`${k}: NUL characters are not allowed`, k);
-  const parsed = FormFields.safeParse(fields);
-  if (!parsed.success) throw invalidFields('body', parsed.error.issues);
-  return { text: parsed.data.text, clientMessageId: parsed.data.clientMessageId ?? randomUUID(), upload };
+  const form = parseInput(FormFields, fields, 'body');
+  return { text: form.text, clientMessageId: form.clientMessageId ?? randomUUID(), upload };
 }
 
 /** Handles POST …/messages for JSON and multipart alike. */

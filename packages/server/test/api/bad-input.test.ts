@@ -4,6 +4,9 @@ import { type AccountHandle, type AgentHandle, type ConsumerHandle, http, login,
 import { dialects, startTestApp, type TestApp } from '../harness.js';
 import { expectProblem, snapshot } from './support.js';
 
+/** zod's own messages ("Too small: expected string to have >=1 characters"): the API words its validation errors for people instead. */
+const ZOD_WORDING = /Too (small|big)|Invalid (input|option|string|number)|Unrecognized key|expected \w+, received|>=|<=/;
+
 interface Attempt {
   what: string;
   send: () => Promise<LightMyRequestResponse>;
@@ -61,6 +64,7 @@ describe.each(dialects)('bad input on %s', (dialect) => {
       const res = await a.send();
       const body = expectProblem(res, status, code);
       expect(body.status, a.what).toBe(status);
+      expect(body.detail, a.what).not.toMatch(ZOD_WORDING);
     }
     expect(await snapshot(t)).toEqual(before);
     expect({ mine: await messagesOf(conv, jo.token), users: await usernames(acc.manager.token), others: await usernames(other.manager.token) }).toEqual(counts);
@@ -177,6 +181,47 @@ describe.each(dialects)('bad input on %s', (dialect) => {
     expectProblem(long, long.statusCode === 404 ? 404 : 400);
     const named = await req('POST', sendUrl(), { token: jo.token, body: { text: 5, clientMessageId: 'x' } });
     expect(named.json().errors).toContainEqual(expect.objectContaining({ path: 'body.text' }));
+  });
+
+  it('validation messages are worded for people, next to the field they are about', async () => {
+    const req = http(t);
+    const m = acc.manager.token;
+    const errorsOf = async (res: Promise<LightMyRequestResponse>) => expectProblem(await res, 400, 'invalid_request') && (await res).json().errors;
+    expect(await errorsOf(req('POST', '/api/v1/skills', { token: m, body: { name: '', sla: { firstTimeSec: 0 }, autoClose: { afterSec: 'soon' } } }))).toEqual(
+      expect.arrayContaining([
+        { path: 'body.name', message: 'must not be empty' },
+        { path: 'body.sla.firstTimeSec', message: 'must be at least 1' },
+        { path: 'body.autoClose.afterSec', message: 'expected a number' },
+      ]),
+    );
+    expect(await errorsOf(req('POST', '/api/v1/skills', { token: m, body: { name: 'x'.repeat(101), bogus: 1 } }))).toEqual(
+      expect.arrayContaining([
+        { path: 'body.name', message: 'must be at most 100 characters' },
+        { path: 'body', message: 'unknown field "bogus"' },
+      ]),
+    );
+    expect(await errorsOf(req('PUT', '/api/v1/me/status', { token: alice.token, body: { status: 'busy' } }))).toEqual([
+      { path: 'body.status', message: 'must be one of "online", "back_soon", "away" or "offline"' },
+    ]);
+    expect(await errorsOf(req('PUT', '/api/v1/me/status', { token: alice.token, body: {} }))).toEqual([{ path: 'body.status', message: 'is required' }]);
+    expect(await errorsOf(req('GET', '/api/v1/conversations?limit=ten&from=yesterday', { token: alice.token }))).toEqual(
+      expect.arrayContaining([
+        { path: 'querystring.limit', message: 'expected a number' },
+        { path: 'querystring.from', message: expect.stringMatching(/^must be a date and time in ISO 8601 form/) },
+      ]),
+    );
+    expect(await errorsOf(req('PATCH', `/api/v1/users/${alice.id}`, { token: m, body: { maxConcurrent: 1.5, active: 'no' } }))).toEqual(
+      expect.arrayContaining([
+        { path: 'body.maxConcurrent', message: 'expected a whole number' },
+        { path: 'body.active', message: 'expected true or false' },
+      ]),
+    );
+    const session = await req('POST', '/api/v1/consumer/session', { body: { accountId: acc.accountId, customVariables: { a: { b: 1 } } } });
+    expect(await errorsOf(Promise.resolve(session))).toEqual([{ path: 'body.customVariables.a', message: 'expected a string, a number or a boolean' }]);
+    // a message the schema states itself is kept
+    expect(await errorsOf(req('POST', '/api/v1/users', { token: m, body: { username: 'pw', password: 'short', displayName: 'P' } }))).toEqual([
+      { path: 'body.password', message: 'at least 8 characters' },
+    ]);
   });
 
   it('unknown fields → 400 invalid_request (bodies are strict, nothing is silently dropped)', async () => {
