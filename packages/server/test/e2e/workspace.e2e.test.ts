@@ -205,6 +205,7 @@ describe('workspace: an agent day', () => {
     await alice.getByRole('heading', { name: 'Carla Diaz', level: 2 }).waitFor(); // the next one opened by itself
     await poll(() => alice.locator('.kpis').textContent()).toMatch(/Closed today\s*1/i);
     await poll(() => alice.locator('.filter-closed .filter-count').textContent()).toBe('1');
+    expect(await row(alice, 'Ana Keller').locator('.row-meta').textContent()).toBe('Closed'); // said once
     // Filters combine: Closed alone, then Closed + Ongoing.
     const filters = alice.getByRole('group', { name: 'Filter by status' });
     await filters.getByRole('button', { name: /Closed/, pressed: false }).click();

@@ -62,9 +62,7 @@ export const ConversationRow = memo(function ConversationRow({ item, status, soo
             </span>
           ) : status === 'idle' ? (
             <span className="row-sla">waiting for the consumer</span>
-          ) : status === 'closed' ? (
-            <span className="row-sla">closed</span>
-          ) : item.awaiting === 'consumer' ? (
+          ) : status !== 'closed' && item.awaiting === 'consumer' ? (
             <span className="row-sla">waiting for the consumer</span>
           ) : null}
         </span>
