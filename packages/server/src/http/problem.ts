@@ -8,6 +8,7 @@ const TITLES: Record<ErrorCode, string> = {
   unauthorized: 'Unauthorized',
   forbidden: 'Forbidden',
   not_found: 'Not found',
+  method_not_allowed: 'Method not allowed',
   conflict: 'Conflict',
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',
@@ -41,7 +42,33 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     req.log.error({ err }, 'unhandled error');
     return sendProblem(reply, problem('internal_error', 'internal error'));
   });
-  app.setNotFoundHandler((req, reply) => sendProblem(reply, problem('not_found', `no route ${req.method} ${req.url.split('?')[0]}`)));
+  const allowedMethods = apiMethods(app);
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '';
+    const allowed = allowedMethods(path);
+    if (allowed.length === 0 || allowed.includes(req.method)) return sendProblem(reply, problem('not_found', `no route ${req.method} ${path}`));
+    reply.header('allow', allowed.join(', '));
+    return sendProblem(reply, problem('method_not_allowed', `${req.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`));
+  });
+}
+
+/**
+ * The methods an API path has, from the routes as they are registered (so the hook must be added
+ * before them): a path that exists answers another method with 405 and `Allow`, not 404. Only
+ * `/api/` routes without wildcards count; the workspace's `GET /*` fallback would match anything.
+ */
+function apiMethods(app: FastifyInstance): (path: string) => string[] {
+  const routes: { pattern: RegExp; methods: string[] }[] = [];
+  const segment = (s: string) => (s.startsWith(':') ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  app.addHook('onRoute', (r) => {
+    if (!r.url.startsWith('/api/') || r.url.includes('*')) return;
+    routes.push({ pattern: new RegExp(`^${r.url.split('/').map(segment).join('/')}$`), methods: [r.method].flat() });
+  });
+  return (path) => {
+    const methods = new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods));
+    if (methods.has('GET')) methods.add('HEAD');
+    return [...methods].sort();
+  };
 }
 
 /** Fastify's router errors (undecodable URL, a path parameter past maxParamLength) as problem JSON, not Fastify's own body. */

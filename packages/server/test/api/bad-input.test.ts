@@ -264,6 +264,40 @@ describe.each(dialects)('bad input on %s', (dialect) => {
     expect(nested.json().errors).toEqual([{ path: 'body.warmUp', message: expect.stringContaining('turbo') }]);
   });
 
+  it('a method the path does not have → 405 method_not_allowed with Allow; a path that does not exist → 404', async () => {
+    const req = http(t);
+    const m = acc.manager.token;
+    const allows: [string, string, string][] = [
+      ['PUT', '/api/v1/skills', 'GET, HEAD, POST'],
+      ['DELETE', '/api/v1/users', 'GET, HEAD, POST'],
+      ['GET', `/api/v1/skills/${acc.skills.Sales}`, 'DELETE, PATCH'],
+      ['PUT', `/api/v1/skills/no-such-skill`, 'DELETE, PATCH'],
+      ['GET', '/api/v1/auth/login', 'POST'],
+      ['PUT', '/api/v1/account/settings', 'GET, HEAD, PATCH'],
+      ['POST', `/api/v1/conversations/${conv}/transcript.txt`, 'GET, HEAD'],
+      ['DELETE', `/api/v1/consumer/conversations/${conv}/messages`, 'GET, HEAD, POST'],
+    ];
+    await rejectsAll(
+      allows.map(([method, url]) => ({ what: `${method} ${url}`, send: () => req(method as 'GET', url, { token: m }) })),
+      405,
+      'method_not_allowed',
+    );
+    for (const [method, url, allow] of allows) {
+      const res = await req(method as 'GET', url, { token: m });
+      expect(res.headers.allow, `${method} ${url}`).toBe(allow);
+      expect(res.json().detail).toBe(`${method} is not allowed on ${url}; allowed: ${allow}`);
+    }
+    for (const [method, url] of [
+      ['GET', '/api/v1/nothing-here'],
+      ['PUT', '/api/v1/skills/a/b'],
+      ['GET', '/api/v1/skills/'],
+    ] as const) {
+      const res = await req(method, url, { token: m });
+      expectProblem(res, 404, 'not_found');
+      expect(res.headers.allow).toBeUndefined();
+    }
+  });
+
   it('bodies over 1 MiB → 413 payload_too_large', async () => {
     const req = http(t);
     const big = 'x'.repeat(1_100_000);
