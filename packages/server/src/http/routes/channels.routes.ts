@@ -12,7 +12,7 @@ import {
   updateChannel,
 } from '../../services/channels.service.js';
 import { userOf } from '../auth.js';
-import { bearerAuth, IdParams, type RouteContext, type ZApp } from './types.js';
+import { bearerAuth, IdParams, type RouteContext, WholeList, wholeList, type ZApp } from './types.js';
 
 export interface ChannelRoutesOptions {
   /** The public base URL providers call (PARLEY_PUBLIC_URL); else taken from the request. */
@@ -37,10 +37,8 @@ export function channelsRoutes(app: ZApp, { deps, guards }: RouteContext, opts: 
   const security = bearerAuth;
   const base = (req: FastifyRequest) => baseUrlOf(req, opts.publicUrl);
 
-  app.get(
-    '/api/v1/channels',
-    { onRequest: guards.manager, schema: { tags, security, response: { 200: z.object({ items: z.array(MessagingChannel) }) } } },
-    async (req) => ({ items: await listAccountChannels(deps, userOf(req).accountId, base(req)) }),
+  app.get('/api/v1/channels', { onRequest: guards.manager, schema: { tags, security, response: { 200: WholeList(MessagingChannel) } } }, async (req) =>
+    wholeList(await listAccountChannels(deps, userOf(req).accountId, base(req))),
   );
   app.post(
     '/api/v1/channels',

@@ -6,7 +6,7 @@ import { closeByConsumer, markUrgent } from '../../services/lifecycle.service.js
 import { listAccountSkills } from '../../services/skills.service.js';
 import { consumerOf } from '../auth.js';
 import { sendMessageRoute } from '../uploads.js';
-import { bearerAuth, IdParams, type RouteContext, type ZApp } from './types.js';
+import { bearerAuth, IdParams, type RouteContext, WholeList, wholeList, type ZApp } from './types.js';
 
 const ConsumerConversation = z.object({
   id: z.string(),
@@ -44,10 +44,10 @@ export function consumerRoutes(app: ZApp, { deps, guards }: RouteContext): void 
         tags,
         summary: 'Skills a consumer can write to (public: for widgets offering a topic)',
         querystring: z.strictObject({ accountId: z.string().min(1).max(100) }),
-        response: { 200: z.object({ items: z.array(z.object({ id: z.string(), name: z.string() })) }) },
+        response: { 200: WholeList(z.object({ id: z.string(), name: z.string() })) },
       },
     },
-    async (req) => ({ items: (await listAccountSkills(deps, req.query.accountId)).map((s) => ({ id: s.id, name: s.name })) }),
+    async (req) => wholeList((await listAccountSkills(deps, req.query.accountId)).map((s) => ({ id: s.id, name: s.name }))),
   );
   app.get(
     '/api/v1/consumer/history',
@@ -96,10 +96,10 @@ export function consumerRoutes(app: ZApp, { deps, guards }: RouteContext): void 
         security,
         params: IdParams,
         querystring: z.strictObject({ after: z.coerce.number().int().min(0).max(2_147_483_647).default(0) }),
-        response: { 200: z.object({ items: z.array(Message) }) },
+        response: { 200: WholeList(Message) },
       },
     },
-    async (req) => ({ items: await listConsumerMessages(deps, consumerOf(req), req.params.id, req.query.after) }),
+    async (req) => wholeList(await listConsumerMessages(deps, consumerOf(req), req.params.id, req.query.after)),
   );
   app.post(
     '/api/v1/consumer/conversations/:id/urgent',

@@ -18,15 +18,13 @@ import {
   updateContent,
 } from '../../services/content.service.js';
 import { userOf } from '../auth.js';
-import { bearerAuth, IdParams, NoContent, type RouteContext, type ZApp } from './types.js';
+import { bearerAuth, IdParams, NoContent, type RouteContext, WholeList, wholeList, type ZApp } from './types.js';
 
 export function contentRoutes(app: ZApp, { deps, guards }: RouteContext): void {
   const tags = ['predefined content'];
   const security = bearerAuth;
-  app.get(
-    '/api/v1/content/categories',
-    { onRequest: guards.user, schema: { tags, security, response: { 200: z.object({ items: z.array(ContentCategory) }) } } },
-    async (req) => ({ items: await listCategories(deps, userOf(req).accountId) }),
+  app.get('/api/v1/content/categories', { onRequest: guards.user, schema: { tags, security, response: { 200: WholeList(ContentCategory) } } }, async (req) =>
+    wholeList(await listCategories(deps, userOf(req).accountId)),
   );
   app.post(
     '/api/v1/content/categories',
@@ -55,10 +53,10 @@ export function contentRoutes(app: ZApp, { deps, guards }: RouteContext): void {
         summary: 'Predefined content; q matches title and text, not category names',
         security,
         querystring: z.strictObject({ q: z.string().max(200).optional() }),
-        response: { 200: z.object({ items: z.array(ContentItem) }) },
+        response: { 200: WholeList(ContentItem) },
       },
     },
-    async (req) => ({ items: await listContent(deps, userOf(req).accountId, req.query.q) }),
+    async (req) => wholeList(await listContent(deps, userOf(req).accountId, req.query.q)),
   );
   app.post(
     '/api/v1/content',

@@ -5,7 +5,7 @@ import { directory } from '../../services/directory.service.js';
 import { accept, closeByUser, decline, dismiss, resume, setManualSla, transfer } from '../../services/lifecycle.service.js';
 import { userOf } from '../auth.js';
 import { sendMessageRoute } from '../uploads.js';
-import { bearerAuth, IdParams, NoContent, type RouteContext, type ZApp } from './types.js';
+import { bearerAuth, IdParams, NoContent, type RouteContext, WholeList, wholeList, type ZApp } from './types.js';
 
 const isoTime = z.iso.datetime({ offset: true });
 const statusList = z
@@ -33,11 +33,11 @@ export function conversationsRoutes(app: ZApp, { deps, guards }: RouteContext): 
         security,
         querystring: z.strictObject({ status: statusList.optional() }),
         response: {
-          200: z.object({ counts: z.object({ ongoing: z.number(), overdue: z.number(), idle: z.number(), closed: z.number() }), items: z.array(ActiveItem) }),
+          200: WholeList(ActiveItem).extend({ counts: z.object({ ongoing: z.number(), overdue: z.number(), idle: z.number(), closed: z.number() }) }),
         },
       },
     },
-    async (req) => activeList(deps, userOf(req), req.query.status),
+    async (req) => ({ ...(await activeList(deps, userOf(req), req.query.status)), nextCursor: null }),
   );
   app.delete(
     '/api/v1/workspace/active/:id',
@@ -96,12 +96,11 @@ export function conversationsRoutes(app: ZApp, { deps, guards }: RouteContext): 
           includePrevious: z.enum(['true', 'false']).optional(),
           after: z.coerce.number().int().min(0).max(2_147_483_647).default(0),
         }),
-        response: { 200: z.object({ items: z.array(Message) }) },
+        response: { 200: WholeList(Message) },
       },
     },
-    async (req) => ({
-      items: await transcript(deps, userOf(req), req.params.id, { includePrevious: req.query.includePrevious === 'true', after: req.query.after }),
-    }),
+    async (req) =>
+      wholeList(await transcript(deps, userOf(req), req.params.id, { includePrevious: req.query.includePrevious === 'true', after: req.query.after })),
   );
   app.get('/api/v1/conversations/:id/transcript.txt', { onRequest: guards.user, schema: { tags, security, params: IdParams } }, async (req, reply) =>
     reply.type('text/plain; charset=utf-8').send(await transcriptText(deps, userOf(req), req.params.id)),

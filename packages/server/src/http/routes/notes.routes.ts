@@ -2,7 +2,7 @@ import { CreateNoteRequest, Note, Notification } from '@parley/contract';
 import { z } from 'zod';
 import { addNote, listNotes, listNotifications, markNotificationRead } from '../../services/notes.service.js';
 import { userOf } from '../auth.js';
-import { bearerAuth, IdParams, NoContent, type RouteContext, type ZApp } from './types.js';
+import { bearerAuth, IdParams, NoContent, type RouteContext, WholeList, wholeList, type ZApp } from './types.js';
 
 export function notesRoutes(app: ZApp, { deps, guards }: RouteContext): void {
   const security = bearerAuth;
@@ -23,8 +23,8 @@ export function notesRoutes(app: ZApp, { deps, guards }: RouteContext): void {
   );
   app.get(
     '/api/v1/conversations/:id/notes',
-    { onRequest: guards.user, schema: { tags: ['conversations'], security, params: IdParams, response: { 200: z.object({ items: z.array(Note) }) } } },
-    async (req) => ({ items: await listNotes(deps, userOf(req), req.params.id) }),
+    { onRequest: guards.user, schema: { tags: ['conversations'], security, params: IdParams, response: { 200: WholeList(Note) } } },
+    async (req) => wholeList(await listNotes(deps, userOf(req), req.params.id)),
   );
   app.get(
     '/api/v1/me/notifications',
@@ -34,10 +34,10 @@ export function notesRoutes(app: ZApp, { deps, guards }: RouteContext): void {
         tags: ['me'],
         security,
         querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
-        response: { 200: z.object({ items: z.array(Notification), unread: z.number() }) },
+        response: { 200: WholeList(Notification).extend({ unread: z.number() }) },
       },
     },
-    async (req) => listNotifications(deps, userOf(req), req.query.limit),
+    async (req) => ({ ...(await listNotifications(deps, userOf(req), req.query.limit)), nextCursor: null }),
   );
   app.post(
     '/api/v1/me/notifications/:id/read',

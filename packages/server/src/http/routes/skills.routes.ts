@@ -2,16 +2,14 @@ import { CreateSkillRequest, Skill, UpdateSkillRequest } from '@parley/contract'
 import { z } from 'zod';
 import { createSkill, listAccountSkills, patchSkill, removeSkill } from '../../services/skills.service.js';
 import { userOf } from '../auth.js';
-import { bearerAuth, IdParams, NoContent, type RouteContext, type ZApp } from './types.js';
+import { bearerAuth, IdParams, NoContent, type RouteContext, WholeList, wholeList, type ZApp } from './types.js';
 
 const SkillOut = Skill.extend({ sla: z.record(z.string(), z.number()).optional(), autoClose: z.record(z.string(), z.unknown()).optional() });
 
 export function skillsRoutes(app: ZApp, { deps, guards }: RouteContext): void {
   const tags = ['skills (manager)'];
-  app.get(
-    '/api/v1/skills',
-    { onRequest: guards.manager, schema: { tags, security: bearerAuth, response: { 200: z.object({ items: z.array(SkillOut) }) } } },
-    async (req) => ({ items: await listAccountSkills(deps, userOf(req).accountId) }),
+  app.get('/api/v1/skills', { onRequest: guards.manager, schema: { tags, security: bearerAuth, response: { 200: WholeList(SkillOut) } } }, async (req) =>
+    wholeList(await listAccountSkills(deps, userOf(req).accountId)),
   );
   app.post(
     '/api/v1/skills',

@@ -1,16 +1,13 @@
 import { CreateUserRequest, SetStatusRequest, UpdateUserRequest, User } from '@parley/contract';
-import { z } from 'zod';
 import { handover } from '../../services/handover.service.js';
 import { createUser, getUser, listAccountUsers, patchUser, setStatus } from '../../services/users.service.js';
 import { userOf } from '../auth.js';
-import { bearerAuth, IdParams, type RouteContext, type ZApp } from './types.js';
+import { bearerAuth, IdParams, type RouteContext, WholeList, wholeList, type ZApp } from './types.js';
 
 export function usersRoutes(app: ZApp, { deps, guards }: RouteContext): void {
   const tags = ['users (manager)'];
-  app.get(
-    '/api/v1/users',
-    { onRequest: guards.manager, schema: { tags, security: bearerAuth, response: { 200: z.object({ items: z.array(User) }) } } },
-    async (req) => ({ items: await listAccountUsers(deps, userOf(req).accountId) }),
+  app.get('/api/v1/users', { onRequest: guards.manager, schema: { tags, security: bearerAuth, response: { 200: WholeList(User) } } }, async (req) =>
+    wholeList(await listAccountUsers(deps, userOf(req).accountId)),
   );
   app.post(
     '/api/v1/users',
