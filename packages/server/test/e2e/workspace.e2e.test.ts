@@ -71,6 +71,11 @@ describe('workspace: an agent day', () => {
     const anaRow = row(alice, 'Ana Keller');
     expect(await anaRow.textContent()).toMatch(/Web.*Hi, where is my order\?.*Ongoing.*min left/);
     expect(await anaRow.locator('.unread-dot').count()).toBe(1);
+    // The row's accessible name says each fact once, in order; the last message is its description.
+    await anaRow.getByRole('button', { name: /^Ana Keller, Ongoing, [^,]+ left, 1 unread message, Web, last message \d\d:\d\d$/ }).waitFor();
+    expect(await anaRow.getByRole('button').evaluate((b) => document.getElementById(b.getAttribute('aria-describedby') ?? '')?.textContent)).toBe(
+      'Hi, where is my order?',
+    );
     await poll(() => alice.getByRole('img', { name: /with new messages/ }).textContent()).toBe('1');
     const ben = await consumer(demo, 'Ben Lowe', 'Support', 'My invoice looks wrong');
     await row(alice, 'Ben Lowe').waitFor();
@@ -89,6 +94,7 @@ describe('workspace: an agent day', () => {
       .getByText('Hi, where is my order?')
       .waitFor();
     await poll(() => anaRow.locator('.unread-dot').count()).toBe(0); // read
+    await anaRow.getByRole('button', { name: /^Ana Keller, Ongoing, [^,]+ left, Web, last message \d\d:\d\d$/ }).waitFor();
     await poll(() => alice.getByRole('img', { name: /with new messages/ }).textContent()).toBe('1');
     // Pinned in the left bar.
     await alice
@@ -206,6 +212,7 @@ describe('workspace: an agent day', () => {
     await poll(() => alice.locator('.kpis').textContent()).toMatch(/Closed today\s*1/i);
     await poll(() => alice.locator('.filter-closed .filter-count').textContent()).toBe('1');
     expect(await row(alice, 'Ana Keller').locator('.row-meta').textContent()).toBe('Closed'); // said once
+    await row(alice, 'Ana Keller').getByRole('button', { name: /^Ana Keller, Closed, Web, last message \d\d:\d\d$/ }).waitFor();
     // Filters combine: Closed alone, then Closed + Ongoing.
     const filters = alice.getByRole('group', { name: 'Filter by status' });
     await filters.getByRole('button', { name: /Closed/, pressed: false }).click();
@@ -242,7 +249,7 @@ describe('workspace: an agent day', () => {
     await alice.locator('.all .row-name', { hasText: 'Ana Keller' }).waitFor();
     await alice.getByRole('button', { name: 'Load more' }).click();
     await alice.getByRole('button', { name: 'Load more' }).waitFor();
-    await alice.locator('.all .row', { hasText: 'Ana Keller' }).getByRole('button').click();
+    await alice.getByRole('button', { name: /^Ana Keller, Closed, Web, started .+$/ }).click();
     await alice.getByRole('log').getByText('Thanks! Can I change the address?').waitFor();
 
     // ---- settings: 12-hour times and the compact layout, kept across a reload and sign-ins
@@ -284,6 +291,7 @@ describe('workspace: an agent day', () => {
     await poll(() => rowNames(page)).toEqual(['Dev Patel']);
     expect(await dev.getAttribute('class')).toContain('tone-overdue');
     expect(await dev.textContent()).toMatch(/Overdue.*overdue by \d+ s/);
+    await dev.getByRole('button', { name: /^Dev Patel, overdue by \d+ s, 1 unread message, Web, last message/ }).waitFor();
     await poll(() => page.locator('.filter-overdue .filter-count').textContent()).toBe('1');
     await page.locator('.filter-overdue').click();
     await patchAccount(demo, { sla: { defaultSec: 3600, firstTimeSec: 1800 } });

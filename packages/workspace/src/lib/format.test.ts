@@ -8,6 +8,7 @@ import {
   shortStamp,
   slaText,
   tomorrowAt,
+  unreadText,
   wallTimeToInstant,
   zoneOffsetMs,
 } from './format.js';
@@ -68,5 +69,12 @@ describe('date and time in the agent preferences', () => {
     const now = Date.parse('2026-03-07T23:30:00Z'); // already Mar 8 in Tokyo
     expect(new Date(tomorrowAt(9, now, 'UTC')).toISOString()).toBe('2026-03-08T09:00:00.000Z');
     expect(new Date(tomorrowAt(9, now, 'Asia/Tokyo')).toISOString()).toBe('2026-03-09T00:00:00.000Z');
+  });
+});
+
+describe('unread counts in words', () => {
+  it('says one message or several', () => {
+    expect(unreadText(1)).toBe('1 unread message');
+    expect(unreadText(3)).toBe('3 unread messages');
   });
 });

@@ -117,6 +117,9 @@ export function shortStamp(at: number | Date | string, prefs: DatePrefs, now: nu
   return dayKey(at, prefs.timeZone) === dayKey(now, prefs.timeZone) ? formatTime(at, prefs) : formatDate(at, prefs);
 }
 
+/** "1 unread message", "3 unread messages": what an unread dot or badge says to a screen reader. */
+export const unreadText = (n: number) => `${n} unread message${n === 1 ? '' : 's'}`;
+
 /** "45 s", "3 min", "1 h 20 min", "2 d 3 h". */
 export function formatDuration(sec: number): string {
   const s = Math.max(0, Math.round(sec));

@@ -77,28 +77,35 @@ export function AllList() {
       ) : null}
       {items.length === 0 && !busy ? <p className="empty">No conversations in this period.</p> : null}
       <ul className="rows">
-        {items.map((c) => (
-          <li key={c.id} className={`row tone-${c.state === 'closed' ? 'closed' : c.status}${selected === c.id ? ' selected' : ''}`}>
-            <button
-              type="button"
-              className="row-button"
-              aria-current={selected === c.id ? 'true' : undefined}
-              onClick={() => store.set({ allSelectedId: c.id })}
-            >
-              <span className="row-top">
-                <span className="row-name">{c.consumer.name}</span>
-                <span className="chip">{CHANNEL_LABEL[c.channel]}</span>
-                <span className="row-when">{formatDateTime(c.createdAt, prefs)}</span>
-              </span>
-              <span className="row-last">{c.lastMessage?.text ?? <span className="muted">No messages</span>}</span>
-              <span className="row-meta">
-                <span className={`pill pill-${c.state === 'closed' ? 'closed' : 'ongoing'}`}>
-                  {c.state === 'closed' ? 'Closed' : c.state === 'queued' ? 'In queue' : 'Open'}
+        {items.map((c) => {
+          const state = c.state === 'closed' ? 'Closed' : c.state === 'queued' ? 'In queue' : 'Open';
+          const started = formatDateTime(c.createdAt, prefs);
+          // Named "Ana Keller, Closed, Web, started 2026-03-07 14:05"; the last message is the description.
+          return (
+            <li key={c.id} className={`row tone-${c.state === 'closed' ? 'closed' : c.status}${selected === c.id ? ' selected' : ''}`}>
+              <button
+                type="button"
+                className="row-button"
+                aria-current={selected === c.id ? 'true' : undefined}
+                aria-label={`${c.consumer.name}, ${state}, ${CHANNEL_LABEL[c.channel]}, started ${started}`}
+                aria-describedby={`all-last-${c.id}`}
+                onClick={() => store.set({ allSelectedId: c.id })}
+              >
+                <span className="row-top">
+                  <span className="row-name">{c.consumer.name}</span>
+                  <span className="chip">{CHANNEL_LABEL[c.channel]}</span>
+                  <span className="row-when">{started}</span>
                 </span>
-              </span>
-            </button>
-          </li>
-        ))}
+                <span className="row-last" id={`all-last-${c.id}`}>
+                  {c.lastMessage?.text ?? <span className="muted">No messages</span>}
+                </span>
+                <span className="row-meta">
+                  <span className={`pill pill-${c.state === 'closed' ? 'closed' : 'ongoing'}`}>{state}</span>
+                </span>
+              </button>
+            </li>
+          );
+        })}
       </ul>
       <div className="load-more">
         {end ? (

@@ -1,6 +1,7 @@
 import { dismiss, goHome, openConversation } from '../../app/controller.js';
 import { useStore } from '../../app/store.js';
 import { statusNow } from '../../lib/active-list.js';
+import { unreadText } from '../../lib/format.js';
 import { Icon } from '../../ui/icons.js';
 import { useNow } from '../../ui/use-now.js';
 
@@ -40,7 +41,7 @@ export function LeftBar() {
                 className="pin-open"
                 onClick={() => openConversation(id)}
                 aria-current={current ? 'page' : undefined}
-                aria-label={`${item.consumer.name}, ${status}${item.unread > 0 ? ', new message' : ''}`}
+                aria-label={`${item.consumer.name}, ${status}${item.unread > 0 && status !== 'closed' ? `, ${unreadText(item.unread)}` : ''}`}
                 title={item.consumer.name}
               >
                 <span className="avatar" aria-hidden="true">
