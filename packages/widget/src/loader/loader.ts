@@ -45,7 +45,6 @@ const STYLE = `
 .panel{all:initial;position:fixed;right:20px;bottom:92px;width:380px;height:min(640px,calc(100vh - 112px));border:0;border-radius:16px;
  background:#fff;box-shadow:0 12px 40px rgba(15,23,42,.3);overflow:hidden;display:block;color-scheme:normal}
 .panel[hidden]{display:none}
-.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:480px){
  .panel{right:0;bottom:0;left:0;top:0;width:100%;height:100%;border-radius:0}
  .open .launcher{display:none}
@@ -131,13 +130,12 @@ function createWidget(opts: InitOptions, defaultBase: string) {
   const icon = document.createElement('span');
   icon.setAttribute('aria-hidden', 'true');
   icon.style.display = 'flex';
-  const label = document.createElement('span');
-  label.className = 'sr';
+  // The launcher's name is its aria-label ("Open chat, 2 unread"); the badge only shows the count.
   const badge = document.createElement('span');
   badge.className = 'badge';
   badge.hidden = true;
   badge.setAttribute('aria-hidden', 'true');
-  launcher.append(icon, label, badge);
+  launcher.append(icon, badge);
 
   root.append(panel, launcher);
   shadow.append(style, root);
@@ -157,9 +155,9 @@ function createWidget(opts: InitOptions, defaultBase: string) {
 
   const render = () => {
     icon.innerHTML = isOpen ? CLOSE_ICON : CHAT_ICON;
-    label.textContent = isOpen ? 'Close chat' : unread > 0 ? `Open chat, ${unread} unread` : 'Open chat';
+    launcher.setAttribute('aria-label', isOpen ? 'Close chat' : unread > 0 ? `Open chat, ${unread} unread` : 'Open chat');
     launcher.setAttribute('aria-expanded', String(isOpen));
-    badge.textContent = unread > 9 ? '9+' : String(unread);
+    badge.textContent = unread === 0 ? '' : unread > 9 ? '9+' : String(unread);
     badge.hidden = unread === 0 || isOpen;
     panel.hidden = !isOpen;
     root.classList.toggle('open', isOpen);
