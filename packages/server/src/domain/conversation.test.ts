@@ -9,6 +9,7 @@ import {
   listStatus,
   nextTimeChangeAt,
   toActiveItem,
+  unreadForNextAgent,
 } from './conversation.js';
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
@@ -65,6 +66,14 @@ describe('SLA clock', () => {
     const c = applyAgentMessage(conv({ agentUnread: 3 }), 'hello', T0 + MIN);
     expect(c).toMatchObject({ awaiting: 'consumer', slaDueAt: null, agentUnread: 0, firstResponseAt: T0 + MIN });
     expect(applyAgentMessage(c, 'again', T0 + 5 * MIN).firstResponseAt).toBe(T0 + MIN);
+  });
+});
+
+describe('unread for the next agent', () => {
+  it('counts the unanswered consumer messages, at least one while the agent owes an answer', () => {
+    expect(unreadForNextAgent('agent', 3)).toBe(3);
+    expect(unreadForNextAgent('agent', 0)).toBe(1);
+    expect(unreadForNextAgent('consumer', 0)).toBe(0);
   });
 });
 

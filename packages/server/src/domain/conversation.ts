@@ -95,6 +95,16 @@ export function applyAgentMessage(c: Conversation, text: string, now: number): C
   };
 }
 
+/**
+ * A conversation going back to a queue (a transfer, a handover, a withdrawn offer) reaches an
+ * agent who has read none of it, whatever the last one read: it arrives unread with the consumer's
+ * messages since the last agent message (`unanswered`), and at least one while it awaits the
+ * agent, so the green dot of a new incoming message shows.
+ */
+export function unreadForNextAgent(awaiting: Awaiting, unanswered: number): number {
+  return awaiting === 'agent' ? Math.max(1, unanswered) : unanswered;
+}
+
 /** When the agent must act: a manual SLA overrides the computed one. */
 export function effectiveDueAt(c: Conversation): number | null {
   if (c.state === 'closed') return null;

@@ -1,6 +1,8 @@
+import { unreadForNextAgent } from '../domain/conversation.js';
 import { findAccount } from '../storage/repos/accounts.repo.js';
 import { findConsumer } from '../storage/repos/consumers.repo.js';
 import { toConversation } from '../storage/repos/conversations.repo.js';
+import { countUnanswered } from '../storage/repos/messages.repo.js';
 import { type Deps, inTransaction } from './context.js';
 import { persist } from './conversation-timers.js';
 import { toConsumerView } from './views.js';
@@ -30,6 +32,7 @@ export async function handover(deps: Deps, accountId: string, agentId: string): 
         state: 'queued' as const,
         agentId: null,
         queuedAt: c.queuedAt ?? now,
+        agentUnread: unreadForNextAgent(c.awaiting, await countUnanswered(tx, accountId, c.id)),
         routing: { outcome: 'waiting' as const, rule: 'handed_back_by_agent', agentId: null, candidates: [], at: now },
         updatedAt: now,
       };

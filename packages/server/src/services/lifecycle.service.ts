@@ -1,11 +1,12 @@
 import type { ActiveItem } from '@parley/contract';
-import { type ClosedBy, type Conversation, toActiveItem } from '../domain/conversation.js';
+import { type ClosedBy, type Conversation, toActiveItem, unreadForNextAgent } from '../domain/conversation.js';
 import { conflict, DomainError, invalid, notFound } from '../domain/errors.js';
 import { effectiveSla, slaTargetSec } from '../domain/sla.js';
 import type { Tx } from '../storage/db.js';
 import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
 import { findConsumer, setConsumerLastAgent } from '../storage/repos/consumers.repo.js';
 import { findOpenConversationOfConsumer, lockConversation } from '../storage/repos/conversations.repo.js';
+import { countUnanswered } from '../storage/repos/messages.repo.js';
 import { findSkill } from '../storage/repos/skills.repo.js';
 import { findUser } from '../storage/repos/users.repo.js';
 import { assertCanAct, assertCanRead } from './access.js';
@@ -195,6 +196,7 @@ export async function withdrawOfferIn(
     agentId: null,
     offeredAt: null,
     offerExcluded: agentId && !c.offerExcluded.includes(agentId) ? [...c.offerExcluded, agentId] : c.offerExcluded,
+    agentUnread: unreadForNextAgent(c.awaiting, await countUnanswered(tx, c.accountId, c.id)),
     updatedAt: now,
   };
   await persist(deps, tx, account, next);
@@ -258,6 +260,7 @@ export async function transfer(
       awaiting: 'agent',
       awaitingSince: now,
       slaDueAt: now + target * 1000,
+      agentUnread: unreadForNextAgent('agent', await countUnanswered(tx, c.accountId, c.id)),
       routing: {
         outcome: 'waiting',
         rule: targetAgentId ? 'transferred_to_agent' : 'transferred_to_skill',

@@ -240,6 +240,71 @@ describe.each(dialects)('routing and SLA engine on %s', (dialect) => {
     }
   });
 
+  it('a conversation that reaches another agent arrives unread: transfer to an agent or a skill, handover, a declined offer', async () => {
+    const acc = await makeAccount(t);
+    const ann = await acc.agent('ann', { skills: ['Sales'] });
+    const unreadOf = async (token: string, id: string) => (await active(token)).items.find((i) => i.id === id)?.unread;
+    const read = async (token: string, id: string) => expect((await post(token, `/api/v1/conversations/${id}/read`)).statusCode).toBe(204);
+    const answer = async (token: string, id: string, text: string) =>
+      expect((await post(token, `/api/v1/conversations/${id}/messages`, { text, clientMessageId: text })).statusCode).toBe(201);
+
+    // two unanswered consumer messages, read by ann: ben, who gets it by transfer, has read neither
+    const jo = await acc.consumer({ name: 'Jo' });
+    const c1 = await jo.open({ skill: 'Sales', text: 'hello' });
+    await jo.send(c1.id, 'anyone there?');
+    expect(await unreadOf(ann.token, c1.id)).toBe(2);
+    await read(ann.token, c1.id);
+    expect(await unreadOf(ann.token, c1.id)).toBe(0);
+    const ben = await acc.agent('ben', { skills: ['Support'] });
+    expect((await post(ann.token, `/api/v1/conversations/${c1.id}/transfer`, { agentId: ben.id })).statusCode).toBe(200);
+    await t.routingIdle();
+    expect(await details(acc, c1.id)).toMatchObject({ state: 'open', agentId: ben.id });
+    expect(await unreadOf(ben.token, c1.id)).toBe(2);
+
+    // answered, then one more consumer message, read; transferred to a skill: only that one counts
+    const kim = await acc.consumer({ name: 'Kim' });
+    const c2 = await kim.open({ skill: 'Sales', text: 'question' });
+    await answer(ann.token, c2.id, 'answer');
+    await kim.send(c2.id, 'follow-up');
+    await read(ann.token, c2.id);
+    expect((await post(ann.token, `/api/v1/conversations/${c2.id}/transfer`, { skillId: acc.skills.Support })).statusCode).toBe(200);
+    await t.routingIdle();
+    expect(await details(acc, c2.id)).toMatchObject({ state: 'open', agentId: ben.id });
+    expect(await unreadOf(ben.token, c2.id)).toBe(1);
+
+    // the agent's message was the last one: a transfer still makes it await the new agent, so it shows as new
+    const lou = await acc.consumer({ name: 'Lou' });
+    const c3 = await lou.open({ skill: 'Sales', text: 'hi' });
+    await answer(ann.token, c3.id, 'hello Lou');
+    expect((await post(ann.token, `/api/v1/conversations/${c3.id}/transfer`, { agentId: ben.id })).statusCode).toBe(200);
+    await t.routingIdle();
+    expect(await unreadOf(ben.token, c3.id)).toBe(1);
+
+    // handover: ann read it, then signs off; the next agent of the skill sees it unread
+    const max = await acc.consumer({ name: 'Max' });
+    const c4 = await max.open({ skill: 'Sales', text: 'handover me' });
+    await read(ann.token, c4.id);
+    await http(t)('PUT', '/api/v1/me/status', { token: ann.token, body: { status: 'offline' } });
+    expect((await post(ann.token, '/api/v1/me/handover')).json().returned).toEqual([c4.id]);
+    const cara = await acc.agent('cara', { skills: ['Sales'] });
+    await t.routingIdle();
+    expect(await details(acc, c4.id)).toMatchObject({ state: 'open', agentId: cara.id });
+    expect(await unreadOf(cara.token, c4.id)).toBe(1);
+
+    // ring mode: the offered agent reads, then declines; the next one is offered it unread
+    await settings(acc, { acceptMode: 'ring', ringTimeoutSec: 60 });
+    const dan = await acc.agent('dan', { skills: ['Sales'] });
+    const ned = await acc.consumer({ name: 'Ned' });
+    const c5 = await ned.open({ skill: 'Sales', text: 'ring' });
+    const offered = (await details(acc, c5.id)).agentId;
+    const [first, second] = offered === cara.id ? [cara, dan] : [dan, cara];
+    await read(first.token, c5.id);
+    expect((await post(first.token, `/api/v1/conversations/${c5.id}/decline`)).statusCode).toBe(204);
+    await t.routingIdle();
+    expect(await details(acc, c5.id)).toMatchObject({ state: 'ringing', agentId: second.id });
+    expect(await unreadOf(second.token, c5.id)).toBe(1);
+  });
+
   it('close keeps it in the list as closed until dismissed; resume reopens it for the agent', async () => {
     const acc = await makeAccount(t);
     const ann = await acc.agent('ann');

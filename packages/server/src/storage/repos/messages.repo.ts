@@ -112,6 +112,26 @@ export async function listMessages(tx: Tx, accountId: string, conversationIds: s
   return rows.map(toRecord);
 }
 
+/** How many consumer messages came after the conversation's last agent message (all of them when no agent wrote yet). */
+export async function countUnanswered(tx: Tx, accountId: string, conversationId: string): Promise<number> {
+  const r = await tx
+    .selectFrom('messages')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('account_id', '=', accountId)
+    .where('conversation_id', '=', conversationId)
+    .where('sender_type', '=', 'consumer')
+    .where('seq', '>', (eb) =>
+      eb
+        .selectFrom('messages')
+        .select((m) => m.fn.coalesce(m.fn.max('seq'), m.lit(0)).as('s'))
+        .where('account_id', '=', accountId)
+        .where('conversation_id', '=', conversationId)
+        .where('sender_type', '=', 'agent'),
+    )
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
 export async function findMessage(tx: Tx, accountId: string, id: string): Promise<MessageRecord | undefined> {
   const r = await tx.selectFrom('messages').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
   return r ? toRecord(r) : undefined;
