@@ -88,7 +88,9 @@ describe('workspace: ring mode, embedded at 400 px, reconnect', () => {
     const offer = page.getByRole('article', { name: 'Incoming conversation from Grace Ho' });
     await offer.waitFor();
     expect(await offer.textContent()).toMatch(/Incoming conversation.*Web.*Grace Ho.*Hi, is anyone there\?.*Rings for \d+ (s|min)/);
-    await row(page, 'Grace Ho').getByRole('button', { name: /^Grace Ho, Ringing, 1 unread message, Web/ }).waitFor();
+    await row(page, 'Grace Ho')
+      .getByRole('button', { name: /^Grace Ho, Ringing, 1 unread message, Web/ })
+      .waitFor();
     await offer.getByRole('button', { name: 'Accept' }).click();
     await page.getByRole('heading', { name: 'Grace Ho', level: 2 }).waitFor();
     await offer.waitFor({ state: 'detached' });

@@ -212,7 +212,9 @@ describe('workspace: an agent day', () => {
     await poll(() => alice.locator('.kpis').textContent()).toMatch(/Closed today\s*1/i);
     await poll(() => alice.locator('.filter-closed .filter-count').textContent()).toBe('1');
     expect(await row(alice, 'Ana Keller').locator('.row-meta').textContent()).toBe('Closed'); // said once
-    await row(alice, 'Ana Keller').getByRole('button', { name: /^Ana Keller, Closed, Web, last message \d\d:\d\d$/ }).waitFor();
+    await row(alice, 'Ana Keller')
+      .getByRole('button', { name: /^Ana Keller, Closed, Web, last message \d\d:\d\d$/ })
+      .waitFor();
     // Filters combine: Closed alone, then Closed + Ongoing.
     const filters = alice.getByRole('group', { name: 'Filter by status' });
     await filters.getByRole('button', { name: /Closed/, pressed: false }).click();
