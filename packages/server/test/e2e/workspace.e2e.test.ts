@@ -249,6 +249,24 @@ describe('workspace: an agent day', () => {
     await alice.getByRole('button', { name: 'All', exact: true }).click();
     await alice.getByRole('heading', { name: 'All conversations' }).waitFor();
     await alice.locator('.all .row-name', { hasText: 'Ana Keller' }).waitFor();
+    // Search through the API, by consumer name or message, as the typing settles (or on Enter); Escape clears it.
+    const allNames = () => alice.locator('.all .row-name').allTextContents();
+    const allStatus = alice.locator('.all [role="status"]');
+    const everyone = await allNames();
+    expect(everyone).toEqual(expect.arrayContaining(['Ana Keller', 'Carla Diaz']));
+    const search = alice.getByRole('searchbox', { name: 'Search conversations' });
+    await search.pressSequentially('ana k');
+    await poll(allNames).toEqual(['Ana Keller']);
+    await poll(() => allStatus.textContent()).toMatch(/^1 conversation since .+ match “ana k”\.$/);
+    await search.fill('blue');
+    await search.press('Enter');
+    await poll(allNames).toEqual(['Carla Diaz']);
+    await search.fill('no such words');
+    await alice.getByText('No conversations match “no such words” in this period.').waitFor();
+    await expectAccessible(alice, 'all tab, searched');
+    await search.press('Escape');
+    await poll(() => search.inputValue()).toBe('');
+    await poll(allNames).toEqual(everyone);
     await alice.getByRole('button', { name: 'Load more' }).click();
     await alice.getByRole('button', { name: 'Load more' }).waitFor();
     await alice.getByRole('button', { name: /^Ana Keller, Closed, Web, started .+$/ }).click();

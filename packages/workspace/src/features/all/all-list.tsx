@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { store, useStore } from '../../app/store.js';
 import { ApiError, api } from '../../lib/api.js';
 import { formatDate, formatDateTime } from '../../lib/format.js';
@@ -6,6 +6,10 @@ import { type ActiveItem, CHANNEL_LABEL } from '../../lib/types.js';
 
 const DAY = 86_400_000;
 const PAGE = 50;
+/** How long the search waits after the last key before it asks the API (Enter asks at once). */
+const SEARCH_DELAY_MS = 300;
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 interface Page {
   items: ActiveItem[];
@@ -14,7 +18,9 @@ interface Page {
 
 /**
  * The All tab: conversations of the last 7 days, newest first. "Load more" pages through the
- * window, then reaches a further week back, until the account's history window.
+ * window, then reaches a further week back, until the account's history window. The search box
+ * filters through the API (`q`: consumer name or last message) over the same window; a new search
+ * starts again from the last 7 days, and an answer to an older search is dropped.
  */
 export function AllList() {
   const prefs = useStore((s) => s.datePrefs);
@@ -25,15 +31,23 @@ export function AllList() {
   const [end, setEnd] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  /** What is typed, and the search applied (typed, then settled for a moment or Enter). */
+  const [typed, setTyped] = useState('');
+  const [query, setQuery] = useState('');
+  const latest = useRef(0);
 
-  const load = useCallback(async (fromMs: number, toMs: number | null, cur: string | null, append: boolean) => {
+  const load = useCallback(async (q: string, fromMs: number, toMs: number | null, cur: string | null, append: boolean) => {
+    const request = ++latest.current;
+    const current = () => request === latest.current;
     setBusy(true);
     setError(null);
     const qs = new URLSearchParams({ from: new Date(fromMs).toISOString(), limit: String(PAGE) });
     if (toMs !== null) qs.set('to', new Date(toMs).toISOString());
     if (cur) qs.set('cursor', cur);
+    if (q) qs.set('q', q);
     try {
       const page = await api.get<Page>(`/api/v1/conversations?${qs}`);
+      if (!current()) return null;
       setItems((list) => {
         const seen = new Set(list.map((i) => i.id));
         return append ? [...list, ...page.items.filter((i) => !seen.has(i.id))] : page.items;
@@ -41,41 +55,69 @@ export function AllList() {
       setCursor(page.nextCursor);
       return page;
     } catch (err) {
+      if (!current()) return null;
       if (err instanceof ApiError && err.status === 400) setEnd(true);
       else setError((err as Error).message);
       return null;
     } finally {
-      setBusy(false);
+      if (current()) setBusy(false);
     }
   }, []);
 
   useEffect(() => {
-    void load(Date.now() - 7 * DAY, null, null, false);
-  }, [load]);
+    const t = setTimeout(() => setQuery(typed.trim()), SEARCH_DELAY_MS);
+    return () => clearTimeout(t);
+  }, [typed]);
+
+  useEffect(() => {
+    const start = Date.now() - 7 * DAY;
+    setFrom(start);
+    setEnd(false);
+    void load(query, start, null, null, false);
+  }, [load, query]);
 
   async function loadMore() {
     if (cursor) {
-      await load(from, null, cursor, true);
+      await load(query, from, null, cursor, true);
       return;
     }
     // Everything since `from` is shown: reach one more week back.
     const nextFrom = from - 7 * DAY;
-    const page = await load(nextFrom, from, null, true);
+    const page = await load(query, nextFrom, from, null, true);
     if (page) setFrom(nextFrom);
   }
 
+  const settled = !busy && query === typed.trim();
   return (
     <section className="list-pane all" aria-labelledby="all-title">
       <div className="pane-head">
         <h2 id="all-title">All conversations</h2>
         <p className="muted">Since {formatDate(from, prefs)}, newest first</p>
+        <search className="all-search">
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              setQuery(typed.trim());
+            }}
+          >
+            <label className="field">
+              <span>Search conversations</span>
+              <input type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="Consumer name or message" />
+            </label>
+          </form>
+        </search>
+        <p className="sr-only" role="status">
+          {query && settled ? `${cursor ? 'More than ' : ''}${plural(items.length, 'conversation')} since ${formatDate(from, prefs)} match “${query}”.` : ''}
+        </p>
       </div>
       {error ? (
         <p className="form-error pad" role="alert">
           {error}
         </p>
       ) : null}
-      {items.length === 0 && !busy ? <p className="empty">No conversations in this period.</p> : null}
+      {items.length === 0 && !busy ? (
+        <p className="empty">{query ? `No conversations match “${query}” in this period.` : 'No conversations in this period.'}</p>
+      ) : null}
       <ul className="rows">
         {items.map((c) => {
           const state = c.state === 'closed' ? 'Closed' : c.state === 'queued' ? 'In queue' : 'Open';
