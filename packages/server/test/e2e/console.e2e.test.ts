@@ -197,6 +197,13 @@ describe('manager console', () => {
     // ---- survey: enable, one choice question added, previewed
     await boss.getByRole('navigation', { name: 'Console sections' }).getByRole('button', { name: 'Survey' }).click();
     await boss.getByRole('checkbox', { name: /Send the survey/ }).check();
+    // The timeout: a wrong value comes back next to its field, and nothing is saved.
+    const surveyTimeout = boss.getByLabel('Survey timeout (s)');
+    await poll(() => surveyTimeout.inputValue()).toBe('3600');
+    await surveyTimeout.fill('0');
+    await boss.getByRole('button', { name: 'Save survey' }).click();
+    await poll(() => errorOf(surveyTimeout)).not.toBe('');
+    await surveyTimeout.fill('900');
     await boss.getByRole('button', { name: 'Add question' }).click();
     const q3 = boss.locator('.survey-question').nth(2);
     await q3.getByLabel('Type').selectOption('choice');
@@ -205,9 +212,13 @@ describe('manager console', () => {
     await q3.locator('.survey-preview').getByText('Partly').waitFor();
     await boss.getByRole('button', { name: 'Save survey' }).click();
     await poll(async () => {
-      const s = await demo.api.ok<{ survey: { enabled: boolean; questions: unknown[] } }>('GET', '/api/v1/account/settings', { token: demo.managerToken });
-      return `${s.survey.enabled} ${s.survey.questions.length}`;
-    }).toBe('true 3');
+      const s = await demo.api.ok<{ survey: { enabled: boolean; timeoutSec: number; questions: unknown[] } }>('GET', '/api/v1/account/settings', {
+        token: demo.managerToken,
+      });
+      return `${s.survey.enabled} ${s.survey.timeoutSec} ${s.survey.questions.length}`;
+    }).toBe('true 900 3');
+    expect(await errorOf(surveyTimeout)).toBe('');
+    await expectAccessible(boss, 'console: survey');
 
     // ---- channels: a webhook channel, its secret shown once, then an empty form for the next one
     await boss.getByRole('navigation', { name: 'Console sections' }).getByRole('button', { name: 'Channels' }).click();

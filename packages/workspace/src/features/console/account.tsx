@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { toast } from '../../app/store.js';
 import { api, seg } from '../../lib/api.js';
 import { Field, FieldError, FormSubmit, InlineField, num, useSubmit } from './forms.js';
@@ -136,24 +136,32 @@ function Preview({ q }: { q: Question }) {
   return <div className="preview-text" aria-hidden="true" />;
 }
 
+interface SurveySettings {
+  enabled: boolean;
+  onAutoClose: boolean;
+  timeoutSec: number;
+  questions: Question[];
+}
+
 export function SurveyScreen() {
-  const [survey, setSurvey] = useState<{ enabled: boolean; onAutoClose: boolean; timeoutSec: number; questions: Question[] } | null>(null);
+  const [survey, setSurvey] = useState<SurveySettings | null>(null);
+  /** The timeout as typed: a wrong value goes to the API and comes back as the field's error. */
+  const [timeout, setTimeoutText] = useState('');
   const [errors, busy, run] = useSubmit();
-  useEffect(() => {
-    api.get<Json>('/api/v1/account/settings').then(
-      (s) => setSurvey(s.survey as typeof survey),
-      (e: Error) => toast(e.message, 'error'),
-    );
+  const show = useCallback((s: Json) => {
+    const sv = s.survey as SurveySettings;
+    setSurvey(sv);
+    setTimeoutText(String(sv.timeoutSec));
   }, []);
+  useEffect(() => {
+    api.get<Json>('/api/v1/account/settings').then(show, (e: Error) => toast(e.message, 'error'));
+  }, [show]);
   if (!survey) return <p className="muted">Loading…</p>;
   const sv = survey;
   const update = (i: number, q: Partial<Question>) => setSurvey({ ...sv, questions: sv.questions.map((x, j) => (j === i ? { ...x, ...q } : x)) });
   async function submit(e: FormEvent) {
     e.preventDefault();
-    await run(async () => {
-      const s = await api.patch<Json>('/api/v1/account/settings', { survey: sv });
-      setSurvey(s.survey as typeof sv);
-    }, 'Survey saved');
+    await run(async () => show(await api.patch<Json>('/api/v1/account/settings', { survey: { ...sv, timeoutSec: num(timeout) } })), 'Survey saved');
   }
   return (
     <form className="console-form wide" onSubmit={submit} aria-labelledby="console-survey" noValidate>
@@ -165,6 +173,12 @@ export function SurveyScreen() {
       <label className="check">
         <input type="checkbox" checked={sv.onAutoClose} onChange={(e) => setSurvey({ ...sv, onAutoClose: e.target.checked })} /> Also after auto-close
       </label>
+      <div className="console-grid">
+        <Field label="Survey timeout (s)" path="survey.timeoutSec" errors={errors}>
+          <input inputMode="numeric" value={timeout} onChange={(e) => setTimeoutText(e.target.value)} />
+        </Field>
+      </div>
+      <p className="muted hint">A survey not answered within this time expires.</p>
       <ol className="survey-questions">
         {sv.questions.map((q, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: questions are edited in place, ids may be typed over
