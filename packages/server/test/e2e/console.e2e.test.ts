@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -164,7 +165,50 @@ describe('manager console', () => {
       const s = await demo.api.ok<{ acceptMode: string; ringTimeoutSec: number }>('GET', '/api/v1/account/settings', { token: demo.managerToken });
       return `${s.acceptMode} ${s.ringTimeoutSec}`;
     }).toBe('ring 25');
+
+    // ---- the Salesforce sync: each refusal next to its field, then saved; the key is write-only
+    const crm = boss.getByRole('form', { name: 'CRM: Salesforce transcript sync' });
+    const salesforce = async () =>
+      (await demo.api.ok<{ crm: { salesforce: Record<string, unknown> } }>('GET', '/api/v1/account/settings', { token: demo.managerToken })).crm.salesforce;
+    const syncOn = crm.getByRole('checkbox', { name: /Write each closed conversation/ });
+    const keyState = crm.getByTestId('salesforce-key-state');
+    expect(await keyState.textContent()).toContain('none stored');
+    await syncOn.check();
+    await crm.getByRole('button', { name: 'Save Salesforce settings' }).click();
+    await poll(() => errorOf(syncOn)).toMatch(/consumerKey/); // enabling needs the connected app and a key
+    await crm.getByLabel('Consumer key (connected app)').fill('3MVG9-test-key');
+    await crm.getByLabel('Integration user (username)').fill('parley@acme.example');
+    await crm.getByLabel('Instance URL (My Domain)').fill('http://acme.example');
+    await crm.getByLabel('Private key (PEM)').fill('not a key');
+    await crm.getByRole('button', { name: 'Save Salesforce settings' }).click();
+    await poll(() => errorOf(crm.getByLabel('Instance URL (My Domain)'))).toMatch(/https/);
+    await crm.getByLabel('Instance URL (My Domain)').fill('https://acme.my.salesforce.com');
+    await crm.getByRole('button', { name: 'Save Salesforce settings' }).click();
+    await poll(() => errorOf(crm.getByLabel('Private key (PEM)'))).toMatch(/privateKey/);
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
+    await crm.getByLabel('Private key (PEM)').fill(privateKey);
+    await crm.getByRole('button', { name: 'Save Salesforce settings' }).click();
+    await poll(() => keyState.textContent()).toContain('stored (write-only');
+    expect(await salesforce()).toEqual({
+      enabled: true,
+      instanceUrl: 'https://acme.my.salesforce.com',
+      loginUrl: 'https://login.salesforce.com',
+      consumerKey: '3MVG9-test-key',
+      username: 'parley@acme.example',
+      privateKeySet: true,
+    });
+    expect(await crm.getByLabel('Replace the private key (PEM)').inputValue()).toBe(''); // never shown again
     await expectAccessible(boss, 'console: account');
+    // Off again, key removed (closed conversations below must not reach for Salesforce).
+    await syncOn.uncheck();
+    await crm.getByRole('checkbox', { name: 'Remove the stored private key' }).check();
+    await crm.getByRole('button', { name: 'Save Salesforce settings' }).click();
+    await poll(() => keyState.textContent()).toContain('none stored');
+    expect(await salesforce()).toMatchObject({ enabled: false, privateKeySet: false, consumerKey: '3MVG9-test-key' });
 
     // ---- predefined content in a new category
     await boss.getByRole('navigation', { name: 'Console sections' }).getByRole('button', { name: 'Content' }).click();
