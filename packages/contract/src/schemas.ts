@@ -136,6 +136,12 @@ export const Message = z.object({
   createdAt: z.string(),
   /** Agent messages on SMS, Messenger and webhook channels: where the delivery to the provider stands. */
   delivery: DeliveryStatus.optional(),
+  /**
+   * Agent messages in the consumer's views (GET …/consumer/conversations/{id}/messages, the consumer
+   * history, the consumer's `message.created`): the display name of the agent who wrote it, which
+   * after a transfer is not the conversation's current agent.
+   */
+  senderName: z.string().optional(),
 });
 export type Message = z.infer<typeof Message>;
 

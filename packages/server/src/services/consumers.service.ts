@@ -16,6 +16,7 @@ import { listMessages, toWireMessage } from '../storage/repos/messages.repo.js';
 import { insertConsumerSession } from '../storage/repos/tokens.repo.js';
 import { findUser } from '../storage/repos/users.repo.js';
 import type { Deps } from './context.js';
+import { withSenderNames } from './message-wire.js';
 import type { ConsumerPrincipal } from './principal.js';
 import { hashToken, newToken } from './tokens.js';
 import { type ConsumerConversationView, toConsumerView } from './views.js';
@@ -173,5 +174,5 @@ export async function consumerHistory(deps: Deps, p: ConsumerPrincipal, limit: n
     conversations.map((c) => c.id),
   );
   messages.sort((a, b) => (order.get(a.conversationId) ?? 0) - (order.get(b.conversationId) ?? 0) || a.seq - b.seq);
-  return { conversations: views, messages: messages.map(toWireMessage) };
+  return { conversations: views, messages: await withSenderNames(tx, p.accountId, messages.map(toWireMessage)) };
 }

@@ -22,6 +22,7 @@ import { findUser } from '../storage/repos/users.repo.js';
 import { assertCanAct, assertCanRead } from './access.js';
 import { type Deps, inTransaction, type Outbox } from './context.js';
 import { persist, persistNew } from './conversation-timers.js';
+import { withSenderNames } from './message-wire.js';
 import { enqueueOutbound } from './outbound.service.js';
 import type { ConsumerPrincipal, Principal, UserPrincipal } from './principal.js';
 import { type ConsumerConversationView, pushActiveItem, toConsumerView } from './views.js';
@@ -230,7 +231,8 @@ export async function sendMessageIn(deps: Deps, tx: Tx, out: Outbox, p: Principa
   await persist(deps, tx, account, updated, undefined, c);
   const stored = senderType === 'agent' ? await enqueueOutbound(deps, tx, updated, message) : message;
   const wire = toWireMessage(stored);
-  out.push({ recipient: { kind: 'consumer', id: c.consumerId }, type: 'message.created', data: wire });
+  const [toConsumer = wire] = senderType === 'agent' ? await withSenderNames(tx, p.accountId, [wire]) : [wire];
+  out.push({ recipient: { kind: 'consumer', id: c.consumerId }, type: 'message.created', data: toConsumer });
   if (updated.agentId && updated.state !== 'queued') {
     out.push({ recipient: { kind: 'agent', id: updated.agentId }, type: 'message.created', data: wire });
     const consumer = await findConsumer(tx, p.accountId, c.consumerId);
@@ -258,7 +260,7 @@ export async function getConsumerConversation(
 export async function listConsumerMessages(deps: Deps, p: ConsumerPrincipal, id: string, after: number): Promise<Message[]> {
   const tx = deps.db.kysely;
   const c = assertCanRead(p, await findConversation(tx, p.accountId, id), []);
-  return (await listMessages(tx, p.accountId, [c.id], after)).map(toWireMessage);
+  return withSenderNames(tx, p.accountId, (await listMessages(tx, p.accountId, [c.id], after)).map(toWireMessage));
 }
 
 // ---------------------------------------------------------------- agent side

@@ -1,4 +1,7 @@
+import type { Message } from '@parley/contract';
 import { filePath } from '../files/links.js';
+import type { Tx } from '../storage/db.js';
+import { displayNames } from '../storage/repos/users.repo.js';
 import type { Deps } from './context.js';
 
 type FileRefLike = { id: string; url: string };
@@ -8,6 +11,21 @@ const hasUnsignedFile = (v: unknown): v is WithFile => {
   const f = (v as { file?: unknown } | null)?.file as Partial<FileRefLike> | null | undefined;
   return !!f && typeof f === 'object' && typeof f.id === 'string' && f.url === filePath(f.id);
 };
+
+/**
+ * Messages as the consumer sees them: an agent message also carries `senderName`, the display name
+ * of the agent who wrote it, so the widget labels each message with its own author and not with
+ * whoever has the conversation now (after a transfer, the earlier messages are another agent's).
+ */
+export async function withSenderNames(tx: Tx, accountId: string, messages: Message[]): Promise<Message[]> {
+  const ids = [...new Set(messages.flatMap((m) => (m.senderType === 'agent' && m.senderId ? [m.senderId] : [])))];
+  if (!ids.length) return messages;
+  const names = await displayNames(tx, accountId, ids);
+  return messages.map((m) => {
+    const name = m.senderType === 'agent' && m.senderId ? names.get(m.senderId) : undefined;
+    return name === undefined ? m : { ...m, senderName: name };
+  });
+}
 
 /**
  * Message.file.url as stored is the plain `/api/v1/files/{id}`; every message that leaves the

@@ -89,6 +89,16 @@ describe.each(dialects)('web widget server side on %s', (dialect) => {
     expectProblem(await req('POST', '/api/v1/account/identity-secret/rotate', { token: agent.token }), 403, 'forbidden');
   });
 
+  /** Alice (Sales) has Jo's new conversation, Bob (Support) is online too; Jo listens on /consumer. */
+  const joWritesToAlice = async () => {
+    const acc = await makeAccount(t);
+    const alice = await acc.agent('alice', { skills: ['Sales'] });
+    const bob = await acc.agent('bob', { skills: ['Support'] });
+    const jo = await acc.consumer({ name: 'Jo' });
+    const conv = await jo.open({ skill: 'Sales', text: 'Hello?' });
+    return { alice, bob, jo, conv, consumer: await connect(t.url, '/consumer', jo.token) };
+  };
+
   it("history: the consumer's own conversations, oldest first, earlier closed ones with their messages; nobody else's", async () => {
     const req = http(t);
     const acc = await makeAccount(t);
@@ -123,13 +133,44 @@ describe.each(dialects)('web widget server side on %s', (dialect) => {
     expectProblem(await req('GET', '/api/v1/consumer/history?limit=0', { token: jo.token }), 400, 'invalid_request');
   });
 
+  it('after a transfer each agent message still names its own author for the consumer (senderName), live, on reload and in the history', async () => {
+    const req = http(t);
+    const { alice, bob, jo, conv, consumer } = await joWritesToAlice();
+    try {
+      const answer = async (token: string, text: string) =>
+        expect((await req('POST', `/api/v1/conversations/${conv.id}/messages`, { token, body: { text, clientMessageId: text } })).statusCode).toBe(201);
+      await answer(alice.token, 'Alice here');
+      const live = await consumer.next((e) => e.type === 'message.created' && (e.data as Message).text === 'Alice here');
+      expect(live.data).toMatchObject({ senderType: 'agent', senderId: alice.id, senderName: 'Alice' });
+      expect((await req('POST', `/api/v1/conversations/${conv.id}/transfer`, { token: alice.token, body: { agentId: bob.id } })).statusCode).toBe(200);
+      await t.routingIdle();
+      await answer(bob.token, 'Bob now');
+      const later = await consumer.next((e) => e.type === 'message.created' && (e.data as Message).text === 'Bob now');
+      expect(later.data).toMatchObject({ senderId: bob.id, senderName: 'Bob' });
+
+      const byText = (messages: Message[]) => messages.map((m) => [m.senderType, m.text, m.senderName]);
+      const expected = [
+        ['consumer', 'Hello?', undefined],
+        ['agent', 'Alice here', 'Alice'],
+        ['agent', 'Bob now', 'Bob'],
+      ];
+      const listed = (await req('GET', `/api/v1/consumer/conversations/${conv.id}/messages`, { token: jo.token })).json() as { items: Message[] };
+      expect(byText(listed.items)).toEqual(expected);
+      const history = (await req('GET', '/api/v1/consumer/history', { token: jo.token })).json() as { messages: Message[] };
+      expect(byText(history.messages)).toEqual(expected);
+      // the conversation's agent is the current one: the widget must not label Alice's message with it
+      expect((await req('GET', `/api/v1/consumer/conversations/${conv.id}`, { token: jo.token })).json().agent).toMatchObject({ displayName: 'Bob' });
+      // the OpenAPI document shows the extension on the consumer's message list
+      const doc = (await req('GET', '/api/v1/openapi.json')).json();
+      const schema = doc.paths['/api/v1/consumer/conversations/{id}/messages'].get.responses['200'].content['application/json'].schema;
+      expect(schema.properties.items.items.properties).toHaveProperty('senderName');
+    } finally {
+      consumer.close();
+    }
+  });
+
   it('"agent is typing" reaches the consumer as an ephemeral event, only from the agent who has the conversation', async () => {
-    const acc = await makeAccount(t);
-    const alice = await acc.agent('alice', { skills: ['Sales'] });
-    const bob = await acc.agent('bob', { skills: ['Support'] });
-    const jo = await acc.consumer({ name: 'Jo' });
-    const conv = await jo.open({ skill: 'Sales', text: 'Hello?' });
-    const consumer = await connect(t.url, '/consumer', jo.token);
+    const { alice, bob, conv, consumer } = await joWritesToAlice();
     const aliceSocket = await connect(t.url, '/agent', alice.token);
     const bobSocket = await connect(t.url, '/agent', bob.token);
     try {

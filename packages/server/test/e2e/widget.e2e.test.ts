@@ -392,4 +392,43 @@ describe('web widget', () => {
     await page.getByRole('button', { name: 'Close chat' }).waitFor();
     expect(await page.locator('parley-widget').count()).toBe(1);
   }, 60_000);
+
+  it("after a transfer each agent's messages keep their author's name, also after a reload", async () => {
+    // A skill of its own, so only Tess gets the conversation; Uma (no skill) gets it by transfer.
+    const m = demo.managerToken;
+    const skill = await demo.api.ok<{ id: string }>('POST', '/api/v1/skills', { token: m, body: { name: 'Transfers' } });
+    const agent = async (username: string, displayName: string, skills: string[]) => {
+      const u = await demo.api.ok<{ id: string }>('POST', '/api/v1/users', { token: m, body: { username, password: 'transfer-pass-1', displayName, skills } });
+      const token = await demo.api.login(demo.accountId, username, 'transfer-pass-1');
+      await demo.api.ok('PUT', '/api/v1/me/status', { token, body: { status: 'online' } });
+      return { id: u.id, token };
+    };
+    const tess = await agent('tess', 'Tess Transfer', [skill.id]);
+    const uma = await agent('uma', 'Uma Later', []);
+
+    const { page } = await visitor();
+    await page.goto(`${demo.url}/demo?skill=${skill.id}&name=Tom`);
+    await launcher(page).click();
+    const frame = chat(page);
+    const composer = frame.getByRole('textbox', { name: 'Message' });
+    await composer.fill('Can someone help with a refund?');
+    await composer.press('Enter');
+    await frame.getByRole('heading', { name: 'Tess Transfer' }).waitFor();
+    const convId = (await stored(page))?.conversationId ?? '';
+    const answer = (token: string, text: string) =>
+      demo.api.ok('POST', `/api/v1/conversations/${convId}/messages`, { token, body: { text, clientMessageId: text } });
+    await answer(tess.token, 'Tess here, let me pass you on.');
+    await demo.api.ok('POST', `/api/v1/conversations/${convId}/transfer`, { token: tess.token, body: { agentId: uma.id } });
+    await frame.getByRole('heading', { name: 'Uma Later' }).waitFor();
+    await answer(uma.token, 'Uma here, the refund is on its way.');
+
+    const said = (text: string) => frame.locator('.msg').filter({ hasText: text }).locator('.sr-only').textContent();
+    await expect.poll(() => said('Uma here')).toBe('Uma Later said:');
+    expect(await said('Tess here')).toBe('Tess Transfer said:');
+    await page.reload();
+    await launcher(page).click();
+    await frame.getByText('Uma here, the refund is on its way.').waitFor();
+    expect(await said('Tess here')).toBe('Tess Transfer said:');
+    expect(await said('Uma here')).toBe('Uma Later said:');
+  }, 60_000);
 });

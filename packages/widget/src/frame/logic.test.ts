@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { isFrameToHost, isHostToFrame, PROTOCOL } from '../protocol.js';
-import { type ChatMessage, canMarkUrgent, checkPhoto, dayLabel, formatWait, jwtSubject, queueLine, surveyAnswers, upsertMessage } from './logic.js';
+import {
+  agentNameOf,
+  type ChatMessage,
+  canMarkUrgent,
+  checkPhoto,
+  dayLabel,
+  formatWait,
+  fromWire,
+  jwtSubject,
+  queueLine,
+  surveyAnswers,
+  upsertMessage,
+} from './logic.js';
 
 const msg = (key: string, seq: number, status: ChatMessage['status'] = 'sent', createdAt = '2026-01-01T10:00:00.000Z'): ChatMessage => ({
   key,
@@ -15,6 +27,26 @@ const msg = (key: string, seq: number, status: ChatMessage['status'] = 'sent', c
 });
 
 describe('widget logic', () => {
+  it("labels an agent message with its own author (senderName), not the conversation's current agent", () => {
+    const wire = {
+      id: 'm1',
+      conversationId: 'c1',
+      seq: 2,
+      senderType: 'agent' as const,
+      senderId: 'u1',
+      text: 'hi',
+      file: null,
+      clientMessageId: null,
+      createdAt: '2026-01-01T10:00:00.000Z',
+    };
+    const before = fromWire({ ...wire, senderName: 'Alice' });
+    expect(before.senderName).toBe('Alice');
+    expect(agentNameOf(before, 'Bob')).toBe('Alice');
+    // a server without senderName: the current agent, else a plain "Agent"
+    expect(agentNameOf(fromWire(wire), 'Bob')).toBe('Bob');
+    expect(agentNameOf(fromWire(wire), undefined)).toBe('Agent');
+  });
+
   it('merges messages: a stored one replaces our pending one, duplicates collapse, order by seq with pending last', () => {
     let list: ChatMessage[] = [];
     list = upsertMessage(list, msg('c:1', Number.MAX_SAFE_INTEGER, 'sending'));

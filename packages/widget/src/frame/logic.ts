@@ -42,6 +42,8 @@ export interface ChatMessage {
   file: Message['file'];
   createdAt: string;
   clientMessageId: string | null;
+  /** An agent message: the name of the agent who wrote it (the wire's `senderName`). */
+  senderName?: string;
   status: 'sent' | 'sending' | 'failed';
   /** A local image picked for sending, shown while it uploads. */
   localPreview?: string;
@@ -56,8 +58,12 @@ export const fromWire = (m: Message): ChatMessage => ({
   file: m.file,
   createdAt: m.createdAt,
   clientMessageId: m.clientMessageId,
+  ...(m.senderName !== undefined && { senderName: m.senderName }),
   status: 'sent',
 });
+
+/** Who wrote an agent message: its own author, else (a server without `senderName`) the conversation's current agent. */
+export const agentNameOf = (m: ChatMessage, currentAgent: string | undefined): string => m.senderName ?? currentAgent ?? 'Agent';
 
 /**
  * Merge a message into a conversation's list: a stored message replaces the pending one with

@@ -9,6 +9,7 @@ import { type FrameToHost, isHostToFrame, PROTOCOL, type WidgetConfig } from '..
 import { ApiError, ConsumerApi } from './api.js';
 import { h, ICONS, icon, type Keyed, reconcile } from './dom.js';
 import {
+  agentNameOf,
   type ChatMessage,
   type ConsumerConversation,
   CSAT_LABELS,
@@ -727,7 +728,7 @@ function renderLog(): void {
 }
 
 function messageItem(m: ChatMessage, conv: ConsumerConversation | undefined): Keyed {
-  const agentName = conv?.agent?.displayName ?? 'Agent';
+  const agentName = agentNameOf(m, conv?.agent?.displayName);
   const sig = [m.status, m.seq, m.file?.url ?? '', m.senderType === 'agent' ? agentName : ''].join('|');
   return {
     key: `m:${m.key}`,

@@ -116,6 +116,13 @@ async function findUserBy(tx: Tx, accountId: string, column: 'id' | 'username', 
 export const findUser = (tx: Tx, accountId: string, id: string) => findUserBy(tx, accountId, 'id', id);
 export const findUserByUsername = (tx: Tx, accountId: string, username: string) => findUserBy(tx, accountId, 'username', username);
 
+/** Display names of the given users of an account, by id (one query). */
+export async function displayNames(tx: Tx, accountId: string, ids: readonly string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await tx.selectFrom('users').select(['id', 'display_name']).where('account_id', '=', accountId).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.display_name]));
+}
+
 export async function listUsers(tx: Tx, accountId: string): Promise<UserRecord[]> {
   const rows = await tx.selectFrom('users').selectAll().where('account_id', '=', accountId).orderBy('username').execute();
   return withSkills(tx, accountId, rows);
