@@ -577,7 +577,16 @@ ui.file.addEventListener('change', () => {
   ui.file.value = '';
   if (f) void sendPhoto(f);
 });
-ui.minimize.addEventListener('click', () => toHost({ source: PROTOCOL, type: 'close' }));
+/**
+ * The visitor closes the panel from inside: the frame counts as closed at once (an agent's message
+ * arriving before the host's "closed" comes back counts as unread), then asks the host to hide it.
+ */
+function requestClose(): void {
+  setOpen(false);
+  toHost({ source: PROTOCOL, type: 'close' });
+}
+
+ui.minimize.addEventListener('click', requestClose);
 ui.end.addEventListener('click', () => {
   state.confirming = true;
   render();
@@ -597,7 +606,7 @@ document.addEventListener('keydown', (e) => {
       state.confirming = false;
       render();
       ui.end.focus();
-    } else toHost({ source: PROTOCOL, type: 'close' });
+    } else requestClose();
     e.preventDefault();
     return;
   }
