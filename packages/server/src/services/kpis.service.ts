@@ -24,12 +24,20 @@ export async function myKpis(deps: Deps, p: UserPrincipal) {
     .where('state', '=', 'closed')
     .where('closed_at', '>=', dayStart)
     .executeTakeFirstOrThrow();
-  const responded = await tx
+  // A conversation first answered today is still open (closed_at null) or was closed since: agents
+  // cannot write in a closed conversation, and resuming clears closed_at. Reading those two ranges of
+  // conversations_last_agent (account_id, last_agent_id, closed_at) keeps this to today's conversations
+  // instead of every one the agent ever had (as two branches: SQLite without ANALYZE statistics would
+  // not split an OR into index lookups).
+  const respondedToday = tx
     .selectFrom('conversations')
     .select(['first_response_at', 'assigned_at', 'created_at'])
     .where('account_id', '=', p.accountId)
     .where('last_agent_id', '=', p.userId)
-    .where('first_response_at', '>=', dayStart)
+    .where('first_response_at', '>=', dayStart);
+  const responded = await respondedToday
+    .where('closed_at', 'is', null)
+    .unionAll(respondedToday.where('closed_at', '>=', dayStart))
     .execute();
   const open = await tx
     .selectFrom('conversations')

@@ -1,4 +1,14 @@
 import { csatScore, npsScore } from '../domain/surveys.js';
+import {
+  arrivalsByHour,
+  arrivalsBySkillAndAgent,
+  closedByAgent,
+  conversationsWithSurveys,
+  openConversations,
+  type ResponseCounts,
+  type SlaTargets,
+  scoreAnswersSince,
+} from '../storage/repos/reports.repo.js';
 import { getSettings } from './accounts.service.js';
 import type { Deps } from './context.js';
 import { listAccountSkills } from './skills.service.js';
@@ -11,79 +21,62 @@ export const SOON_OVERDUE_MS = 60_000;
 
 type Scores = { csat: { total: number; satisfied: number }; nps: { total: number; promoters: number; detractors: number } };
 const emptyScores = (): Scores => ({ csat: { total: 0, satisfied: 0 }, nps: { total: 0, promoters: 0, detractors: 0 } });
-function addScore(s: Scores, type: string, v: number): void {
+/** Count `n` answers of value `v` (CSAT 4–5 satisfied; NPS 9–10 promoters, 0–6 detractors). */
+function addScore(s: Scores, type: string, v: number, n: number): void {
   if (type === 'csat') {
-    s.csat.total++;
-    if (v >= 4) s.csat.satisfied++;
+    s.csat.total += n;
+    if (v >= 4) s.csat.satisfied += n;
   } else if (type === 'nps') {
-    s.nps.total++;
-    if (v >= 9) s.nps.promoters++;
-    else if (v <= 6) s.nps.detractors++;
+    s.nps.total += n;
+    if (v >= 9) s.nps.promoters += n;
+    else if (v <= 6) s.nps.detractors += n;
   }
 }
 const scoreOut = (s: Scores) => ({ csat: csatScore(s.csat), nps: npsScore(s.nps), responses: s.csat.total + s.nps.total });
 const pct = (a: number, b: number) => (b ? Math.round((a / b) * 1000) / 10 : null);
 
-/** First-response SLA target of a skill (its override, else the account's default), in ms. */
+/** First-response SLA targets: each skill's override, else the account's default, in ms. */
 async function slaTargets(deps: Deps, accountId: string) {
   const [settings, skills] = await Promise.all([getSettings(deps, accountId), listAccountSkills(deps, accountId)]);
-  const target = new Map<string | null, number>();
-  for (const s of skills) target.set(s.id, ((s.sla as { defaultSec?: number } | undefined)?.defaultSec ?? settings.sla.defaultSec) * 1000);
-  return { skills, settings, targetOf: (skillId: string | null) => target.get(skillId) ?? settings.sla.defaultSec * 1000 };
+  const bySkill = new Map<string, number>();
+  for (const s of skills) bySkill.set(s.id, ((s.sla as { defaultSec?: number } | undefined)?.defaultSec ?? settings.sla.defaultSec) * 1000);
+  const targets: SlaTargets = { bySkill, defaultMs: settings.sla.defaultSec * 1000 };
+  return { skills, targets };
 }
 
 /**
- * Conversations created in [from, to): index `conversations_created (account_id, created_at)`.
- * Answered within the SLA: the first agent response came no later than created_at + the skill's target.
+ * SLA attainment of first responses: a conversation is due once it has a first agent response or its
+ * deadline (created_at + the skill's target) has passed; it met the SLA when that response came no later
+ * than the deadline.
  */
-function createdBetween(deps: Deps, accountId: string, from: number, to: number) {
-  return deps.db.kysely
-    .selectFrom('conversations')
-    .select(['id', 'skill_id', 'state', 'agent_id', 'last_agent_id', 'created_at', 'first_response_at', 'closed_at', 'closed_by', 'channel', 'consumer_id'])
-    .where('account_id', '=', accountId)
-    .where('created_at', '>=', from)
-    .where('created_at', '<', to)
-    .orderBy('created_at')
-    .execute();
-}
-
-/** Survey answers (csat, nps) since a time: index `survey_answers_time (account_id, answered_at)` (migration 0006). */
-function answersSince(deps: Deps, accountId: string, since: number) {
-  return deps.db.kysely
-    .selectFrom('survey_answers')
-    .select(['type', 'int_value', 'agent_id', 'skill_id', 'answered_at'])
-    .where('account_id', '=', accountId)
-    .where('answered_at', '>=', since)
-    .execute();
-}
+type Attainment = { met: number; due: number };
+const addAttainment = (a: Attainment, r: ResponseCounts) => {
+  a.met += r.met;
+  a.due += r.responded + r.lateUnanswered;
+};
+/** Average first response in whole seconds, or null. */
+const avgSec = (ms: number, n: number) => (n ? Math.round(ms / 1000 / n) : null);
 
 /**
- * GET /api/v1/reports/live: what the dashboard shows now. Every query is bounded by an index:
- * the open conversations by `conversations_queue` (account_id, state…), today's arrivals by
- * `conversations_created`, today's closes by `conversations_closed` and answers by `survey_answers_time`.
+ * GET /api/v1/reports/live: what the dashboard shows now. Every query reads a bounded index range and
+ * aggregates in SQL (storage/repos/reports.repo.ts): the open conversations by `conversations_queue`
+ * (account_id, state…), today's arrivals by `conversations_created`, today's closes by
+ * `conversations_closed` and the day's and last 12 h's survey answers by `survey_answers_time`.
  */
 export async function liveReport(deps: Deps, accountId: string) {
   const now = deps.clock.now();
   const dayStart = now - (now % DAY);
+  const recentFrom = now - 12 * HOUR;
   const db = deps.db.kysely;
-  const [{ skills, targetOf }, users, open, today, closedToday, answers] = await Promise.all([
-    slaTargets(deps, accountId),
+  const [{ skills, today }, users, open, closedBy, answers] = await Promise.all([
+    slaTargets(deps, accountId).then(async ({ skills, targets }) => ({
+      skills,
+      today: await arrivalsBySkillAndAgent(db, accountId, dayStart, now + 1, targets, now),
+    })),
     listAccountUsers(deps, accountId),
-    db
-      .selectFrom('conversations')
-      .select(['skill_id', 'state', 'agent_id', 'awaiting', 'queued_at', 'created_at', 'sla_due_at', 'manual_sla_at'])
-      .where('account_id', '=', accountId)
-      .where('state', 'in', ['queued', 'ringing', 'open'])
-      .execute(),
-    createdBetween(deps, accountId, dayStart, now + 1),
-    db
-      .selectFrom('conversations')
-      .select(['last_agent_id', 'skill_id'])
-      .where('account_id', '=', accountId)
-      .where('closed_at', '>=', dayStart)
-      .where('state', '=', 'closed')
-      .execute(),
-    answersSince(deps, accountId, Math.min(dayStart, now - 12 * HOUR)),
+    openConversations(db, accountId),
+    closedByAgent(db, accountId, dayStart),
+    scoreAnswersSince(db, accountId, Math.min(dayStart, recentFrom), dayStart, recentFrom),
   ]);
   const agents = users.filter((u) => u.active);
   const skillIds = [...skills.map((s) => s.id)];
@@ -96,8 +89,7 @@ export async function liveReport(deps: Deps, accountId: string) {
         open: 0,
         overdue: 0,
         soonOverdue: 0,
-        slaMet: 0,
-        slaDue: 0,
+        sla: { met: 0, due: 0 },
         today: emptyScores(),
         last12h: emptyScores(),
       },
@@ -118,39 +110,30 @@ export async function liveReport(deps: Deps, accountId: string) {
       else if (Number(due) - now <= SOON_OVERDUE_MS) s.soonOverdue++;
     }
   }
-  for (const c of today) {
-    const s = perSkill.get(c.skill_id ?? '');
-    if (!s) continue;
-    const deadline = Number(c.created_at) + targetOf(c.skill_id);
-    if (c.first_response_at !== null) {
-      s.slaDue++;
-      if (Number(c.first_response_at) <= deadline) s.slaMet++;
-    } else if (deadline <= now) s.slaDue++;
+  // Today's arrivals: SLA per skill; first response per last agent (whatever the skill).
+  const responses = new Map<string, { ms: number; n: number }>();
+  for (const g of today) {
+    const s = perSkill.get(g.skillId ?? '');
+    if (s) addAttainment(s.sla, g);
+    if (g.agentId && g.responded) {
+      const r = responses.get(g.agentId) ?? { ms: 0, n: 0 };
+      r.ms += g.responseMs;
+      r.n += g.responded;
+      responses.set(g.agentId, r);
+    }
   }
   const agentScores = new Map<string, Scores>();
   for (const a of answers) {
-    if (a.int_value === null) continue;
-    const v = Number(a.int_value);
-    const at = Number(a.answered_at);
-    const s = perSkill.get(a.skill_id ?? '');
+    const s = perSkill.get(a.skillId ?? '');
     if (s) {
-      if (at >= dayStart) addScore(s.today, a.type, v);
-      if (at >= now - 12 * HOUR) addScore(s.last12h, a.type, v);
+      if (a.today) addScore(s.today, a.type, a.value, a.n);
+      if (a.recent) addScore(s.last12h, a.type, a.value, a.n);
     }
-    if (a.agent_id && at >= dayStart) {
-      const sc = agentScores.get(a.agent_id) ?? emptyScores();
-      addScore(sc, a.type, v);
-      agentScores.set(a.agent_id, sc);
+    if (a.agentId && a.today) {
+      const sc = agentScores.get(a.agentId) ?? emptyScores();
+      addScore(sc, a.type, a.value, a.n);
+      agentScores.set(a.agentId, sc);
     }
-  }
-  const closedBy = new Map<string, number>();
-  for (const c of closedToday) if (c.last_agent_id) closedBy.set(c.last_agent_id, (closedBy.get(c.last_agent_id) ?? 0) + 1);
-  const responses = new Map<string, number[]>();
-  for (const c of today) {
-    if (c.first_response_at === null || !c.last_agent_id) continue;
-    const list = responses.get(c.last_agent_id) ?? [];
-    list.push((Number(c.first_response_at) - Number(c.created_at)) / 1000);
-    responses.set(c.last_agent_id, list);
   }
   return {
     at: new Date(now).toISOString(),
@@ -171,13 +154,13 @@ export async function liveReport(deps: Deps, accountId: string) {
         open: s.open,
         overdue: s.overdue,
         soonOverdue: s.soonOverdue,
-        slaToday: pct(s.slaMet, s.slaDue),
+        slaToday: pct(s.sla.met, s.sla.due),
         today: scoreOut(s.today),
         last12h: scoreOut(s.last12h),
       };
     }),
     agents: agents.map((a) => {
-      const r = responses.get(a.id) ?? [];
+      const r = responses.get(a.id);
       return {
         id: a.id,
         displayName: a.displayName,
@@ -186,7 +169,7 @@ export async function liveReport(deps: Deps, accountId: string) {
         load: load.get(a.id) ?? 0,
         capacity: a.maxConcurrent,
         closedToday: closedBy.get(a.id) ?? 0,
-        avgFirstResponseSec: r.length ? Math.round(r.reduce((x, y) => x + y, 0) / r.length) : null,
+        avgFirstResponseSec: r ? avgSec(r.ms, r.n) : null,
         csat: csatScore((agentScores.get(a.id) ?? emptyScores()).csat),
       };
     }),
@@ -197,26 +180,24 @@ export async function liveReport(deps: Deps, accountId: string) {
 export async function dailyReport(deps: Deps, accountId: string, date: string) {
   const from = Date.parse(`${date}T00:00:00Z`);
   const now = deps.clock.now();
-  const [{ targetOf }, rows] = await Promise.all([slaTargets(deps, accountId), createdBetween(deps, accountId, from, from + DAY)]);
-  const hours = Array.from({ length: 24 }, (_, hour) => ({ hour, arrivals: 0, responses: [] as number[], met: 0, due: 0 }));
-  for (const c of rows) {
+  const { targets } = await slaTargets(deps, accountId);
+  const rows = await arrivalsByHour(deps.db.kysely, accountId, from, targets, now);
+  const hours = Array.from({ length: 24 }, (_, hour) => ({ hour, arrivals: 0, responseMs: 0, responded: 0, sla: { met: 0, due: 0 } }));
+  for (const r of rows) {
     // biome-ignore lint/style/noNonNullAssertion: 0–23
-    const h = hours[Math.floor((Number(c.created_at) - from) / HOUR)]!;
-    h.arrivals++;
-    const deadline = Number(c.created_at) + targetOf(c.skill_id);
-    if (c.first_response_at !== null) {
-      h.responses.push((Number(c.first_response_at) - Number(c.created_at)) / 1000);
-      h.due++;
-      if (Number(c.first_response_at) <= deadline) h.met++;
-    } else if (deadline <= now) h.due++;
+    const h = hours[r.hour]!;
+    h.arrivals += r.arrivals;
+    h.responseMs += r.responseMs;
+    h.responded += r.responded;
+    addAttainment(h.sla, r);
   }
   return {
     date,
     hours: hours.map((h) => ({
       hour: h.hour,
       arrivals: h.arrivals,
-      avgFirstResponseSec: h.responses.length ? Math.round(h.responses.reduce((a, b) => a + b, 0) / h.responses.length) : null,
-      slaAttainment: pct(h.met, h.due),
+      avgFirstResponseSec: avgSec(h.responseMs, h.responded),
+      slaAttainment: pct(h.sla.met, h.sla.due),
     })),
   };
 }
@@ -236,37 +217,27 @@ const iso = (ms: unknown) => (ms === null || ms === undefined ? '' : new Date(Nu
  */
 export const MAX_CSV_ROWS = 100_000;
 export async function conversationsCsv(deps: Deps, accountId: string, from: number, to: number): Promise<string> {
-  const [rows, skills, users] = await Promise.all([
-    createdBetween(deps, accountId, from, to),
+  const [list, skills, users] = await Promise.all([
+    conversationsWithSurveys(deps.db.kysely, accountId, from, to, MAX_CSV_ROWS),
     listAccountSkills(deps, accountId),
     listAccountUsers(deps, accountId),
   ]);
-  const list = rows.slice(0, MAX_CSV_ROWS);
   const answers = new Map<string, Record<string, string>>();
   const questionIds = new Set<string>();
-  // Surveys of those conversations, in chunks: index surveys_account_conversation (account_id, conversation_id) (migration 0006).
-  for (let i = 0; i < list.length; i += 500) {
-    const ids = list.slice(i, i + 500).map((c) => c.id);
-    const surveys = await deps.db.kysely
-      .selectFrom('surveys')
-      .select(['conversation_id', 'answers'])
-      .where('account_id', '=', accountId)
-      .where('conversation_id', 'in', ids)
-      .execute();
-    for (const s of surveys) {
-      let a: Record<string, unknown> = {};
-      try {
-        a = typeof s.answers === 'string' ? (JSON.parse(s.answers) as Record<string, unknown>) : (s.answers as Record<string, unknown>);
-      } catch {
-        // unreadable: no answers
-      }
-      const out: Record<string, string> = {};
-      for (const [k, v] of Object.entries(a ?? {})) {
-        questionIds.add(k);
-        out[k] = String(v);
-      }
-      answers.set(s.conversation_id, out);
+  for (const c of list) {
+    if (c.answers === null) continue;
+    let a: Record<string, unknown> = {};
+    try {
+      a = typeof c.answers === 'string' ? (JSON.parse(c.answers) as Record<string, unknown>) : (c.answers as Record<string, unknown>);
+    } catch {
+      // unreadable: no answers
     }
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(a ?? {})) {
+      questionIds.add(k);
+      out[k] = String(v);
+    }
+    answers.set(c.id, out);
   }
   const skillName = new Map(skills.map((s) => [s.id, s.name]));
   const userName = new Map(users.map((u) => [u.id, u.displayName]));

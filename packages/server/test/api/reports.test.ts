@@ -1,10 +1,14 @@
-import { sql } from 'kysely';
+import { CompiledQuery, type KyselyPlugin, type RootOperationNode } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { myKpis } from '../../src/services/kpis.service.js';
+import { conversationsCsv, dailyReport, liveReport } from '../../src/services/reports.service.js';
 import { http, makeAccount } from '../factories/index.js';
 import { dialects, startTestApp, type TestApp } from '../harness.js';
 import { connect } from '../socket-client.js';
 import { expectProblem } from './support.js';
 
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
 const REPORTS = ['/api/v1/reports/live', '/api/v1/reports/daily', '/api/v1/reports/conversations.csv?from=2026-01-01&to=2026-01-02'];
 
 describe.each(dialects)('manager reports on %s', (dialect) => {
@@ -100,17 +104,91 @@ describe.each(dialects)('manager reports on %s', (dialect) => {
     managerSocket.close();
   });
 
-  it.runIf(dialect === 'sqlite')('the dashboard queries are index-backed (SQLite query plan)', async () => {
-    const plans: [string, string][] = [
-      ["SELECT * FROM conversations WHERE account_id = 'a' AND state IN ('queued','ringing','open')", 'conversations_queue'],
-      ["SELECT * FROM conversations WHERE account_id = 'a' AND created_at >= 1 AND created_at < 2", 'conversations_created'],
-      ["SELECT * FROM conversations WHERE account_id = 'a' AND closed_at >= 1 AND state = 'closed'", 'conversations_closed'],
-      ["SELECT * FROM survey_answers WHERE account_id = 'a' AND answered_at >= 1", 'survey_answers_time'],
-      ["SELECT * FROM surveys WHERE account_id = 'a' AND conversation_id IN ('x','y')", 'surveys_account_conversation'],
-    ];
-    for (const [query, index] of plans) {
-      const r = await sql.raw<{ detail: string }>(`EXPLAIN QUERY PLAN ${query}`).execute(t.db.kysely);
-      expect(r.rows.map((x) => x.detail).join(' | '), query).toContain(index);
+  it('SLA counts a conversation left unanswered past its deadline; daily and the agent KPIs agree, open or closed', async () => {
+    const acc = await makeAccount(t);
+    const alice = await acc.agent('alice', { skills: ['Sales'] });
+    // 10:00 UTC on a day of its own, so "today" holds only what this test does.
+    t.clock.set(t.clock.now() - (t.clock.now() % DAY) + 2 * DAY + 10 * HOUR);
+    const start = t.clock.now();
+    const reply = async (id: string, n: number) =>
+      expect(
+        (await http(t)('POST', `/api/v1/conversations/${id}/messages`, { token: alice.token, body: { text: 'hi', clientMessageId: `m${n}` } })).statusCode,
+      ).toBe(201);
+    const live = async () => (await http(t)('GET', '/api/v1/reports/live', { token: acc.manager.token })).json();
+    const kpis = async () => (await http(t)('GET', '/api/v1/me/kpis', { token: alice.token })).json();
+    const hour = async () =>
+      (await http(t)('GET', `/api/v1/reports/daily?date=${new Date(start).toISOString().slice(0, 10)}`, { token: acc.manager.token })).json().hours[10];
+
+    const answered = await (await acc.consumer({ name: 'Jo' })).open({ skill: 'Sales', text: 'hello?' });
+    await t.advance(30_000);
+    await reply(answered.id, 1);
+    const waiting = await (await acc.consumer({ name: 'Kim' })).open({ skill: 'Sales', text: 'anyone?' });
+    await t.advance(3601_000); // past the 1 h target of the second, still unanswered
+    expect((await http(t)('POST', `/api/v1/conversations/${answered.id}/close`, { token: alice.token })).statusCode).toBe(200);
+
+    let now = await live();
+    expect(now.skills.find((s: { name: string }) => s.name === 'Sales')).toMatchObject({ open: 1, overdue: 1, slaToday: 50 });
+    expect(now.agents.find((a: { id: string }) => a.id === alice.id)).toMatchObject({ load: 1, closedToday: 1, avgFirstResponseSec: 30 });
+    expect(await hour()).toMatchObject({ arrivals: 2, avgFirstResponseSec: 30, slaAttainment: 50 });
+    expect(await kpis()).toMatchObject({ closedToday: 1, openNow: 1, avgFirstResponseSec: 30 });
+
+    // The late answer is due and missed; the agent's averages take it in while it is still open.
+    await reply(waiting.id, 2);
+    now = await live();
+    expect(now.skills.find((s: { name: string }) => s.name === 'Sales')).toMatchObject({ overdue: 0, slaToday: 50 });
+    expect(now.agents.find((a: { id: string }) => a.id === alice.id)).toMatchObject({ avgFirstResponseSec: 1816 /* (30 + 3601) / 2, rounded */ });
+    expect(await hour()).toMatchObject({ arrivals: 2, avgFirstResponseSec: 1816 /* (30 + 3601) / 2, rounded */, slaAttainment: 50 });
+    expect(await kpis()).toMatchObject({ closedToday: 1, openNow: 1, avgFirstResponseSec: 1816 /* (30 + 3601) / 2, rounded */ });
+  });
+
+  it.runIf(dialect === 'sqlite')('every query behind the reports and KPIs reads an index range, never a whole table of history (SQLite plans)', async () => {
+    const acc = await makeAccount(t);
+    const alice = await acc.agent('alice', { skills: ['Sales'] });
+    await (await acc.consumer()).open({ skill: 'Sales', text: 'hello?' });
+    // Record each query the services run, with its parameters.
+    const nodes = new Map<unknown, RootOperationNode>();
+    const queries = new Map<string, CompiledQuery>();
+    const recorder: KyselyPlugin = {
+      transformQuery: ({ node, queryId }) => {
+        nodes.set(queryId, node);
+        return node;
+      },
+      transformResult: async ({ queryId, result }) => {
+        const node = nodes.get(queryId);
+        if (node) {
+          const c = t.db.kysely.getExecutor().compileQuery(node, queryId);
+          queries.set(c.sql, c);
+        }
+        return result;
+      },
+    };
+    const deps = { ...t.deps, db: { ...t.deps.db, kysely: t.db.kysely.withPlugin(recorder) } };
+    const now = t.clock.now();
+    await liveReport(deps, acc.accountId);
+    await dailyReport(deps, acc.accountId, new Date(now).toISOString().slice(0, 10));
+    await conversationsCsv(deps, acc.accountId, now - DAY, now + 1);
+    await myKpis(deps, { kind: 'user', accountId: acc.accountId, userId: alice.id, role: 'agent', tokenHash: '' });
+
+    const plans: string[] = [];
+    for (const c of queries.values()) {
+      const r = await t.db.kysely.executeQuery<{ detail: string }>(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${c.sql}`, [...c.parameters]));
+      const plan = r.rows.map((x) => x.detail).join(' | ');
+      expect(plan, c.sql).not.toMatch(/\bSCAN (conversations|survey_answers|surveys)\b/);
+      // and each index search is bounded by a time, a state or one conversation, not just by account and agent
+      for (const [, cond] of plan.matchAll(/SEARCH (?:conversations|survey_answers|surveys) USING (?:COVERING )?INDEX \w+ \(([^)]*)\)/g))
+        expect(cond, c.sql).toMatch(/created_at|closed_at|answered_at|state=|conversation_id=/);
+      plans.push(plan);
     }
+    for (const index of [
+      'conversations_queue',
+      'conversations_created',
+      'conversations_closed',
+      'conversations_last_agent',
+      'survey_answers_time',
+      'survey_answers_agent',
+    ])
+      expect(plans.join('\n')).toContain(index);
+    // a conversation's survey: by surveys_account_conversation or the unique surveys_conversation
+    expect(plans.join('\n')).toMatch(/SEARCH surveys USING INDEX \w+ \((account_id=\? AND )?conversation_id=\?\)/);
   });
 });
