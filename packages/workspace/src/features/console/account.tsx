@@ -308,7 +308,12 @@ export function SurveyScreen() {
               <span className="muted">Preview:</span> <strong>{q.text || '…'}</strong>
               <Preview q={q} />
             </div>
-            <button type="button" className="button" onClick={() => setSurvey({ ...sv, questions: sv.questions.filter((_, j) => j !== i) })}>
+            <button
+              type="button"
+              className="button"
+              aria-label={`Remove question ${i + 1}`}
+              onClick={() => setSurvey({ ...sv, questions: sv.questions.filter((_, j) => j !== i) })}
+            >
               Remove question
             </button>
           </li>
@@ -468,10 +473,10 @@ export function ContentScreen() {
                       >
                         ↓
                       </button>
-                      <button type="button" className="button" onClick={() => edit(i)}>
+                      <button type="button" className="button" aria-label={`Edit ${i.title}`} onClick={() => edit(i)}>
                         Edit
                       </button>
-                      <button type="button" className="button" onClick={() => void remove(i)}>
+                      <button type="button" className="button" aria-label={`Delete ${i.title}`} onClick={() => void remove(i)}>
                         Delete
                       </button>
                     </span>

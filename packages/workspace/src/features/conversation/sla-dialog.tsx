@@ -37,7 +37,7 @@ export function SlaDialog({ item, onClose }: { item: ActiveItem; onClose: () => 
       </div>
       <label className="field">
         <span>Due ({prefs.timeZone})</span>
-        <input type="datetime-local" value={wall} onChange={(e) => setWall(e.target.value)} required />
+        <input type="datetime-local" value={wall} onChange={(e) => setWall(e.target.value)} required data-autofocus />
       </label>
       {valid ? <p className="muted">Due {formatDateTime(at, prefs)}</p> : <p className="form-error">Choose a time in the future.</p>}
       <div className="dialog-actions">
