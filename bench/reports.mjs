@@ -104,7 +104,8 @@ const QUESTIONS = [
 /**
  * The account's history: N closed conversations spread over the 395 days before today, and TODAY
  * conversations created since midnight UTC (the last 50 of them still queued or open). 80 % got a first
- * agent response; one closed conversation in ten has an answered survey (CSAT, NPS and a comment).
+ * agent response (one in ten from an agent other than the last, as after a transfer); one closed
+ * conversation in ten has an answered survey (CSAT, NPS and a comment).
  */
 function history({ accountId, skills, agents, consumers, now }) {
   const rnd = prng(42);
@@ -119,6 +120,8 @@ function history({ accountId, skills, agents, consumers, now }) {
     const skillIndex = i % 2;
     const target = skillIndex === 0 ? HOUR : 5 * MIN;
     const agent = agents[i % agents.length];
+    // One conversation in ten was transferred after its first response: answered first by another agent.
+    const responder = Math.floor(i / agents.length) % 10 === 0 ? agents[(i + 1) % agents.length] : agent;
     const responded = rnd() < 0.8;
     const firstResponse = responded ? created + Math.floor(rnd() * 2 * target) : null;
     const openNow = today && i >= N + TODAY - 50;
@@ -154,6 +157,7 @@ function history({ accountId, skills, agents, consumers, now }) {
       last_message_at: closedAt ?? created,
       agent_unread: 0,
       first_response_at: queued ? null : firstResponse,
+      first_response_agent_id: queued || firstResponse === null ? null : responder,
       updated_at: closedAt ?? created,
     });
     if (closedAt !== null && rnd() < 0.1) {
@@ -246,7 +250,7 @@ function pgPlan(node) {
  * or is open (last_agent_id is the one that stays).
  */
 const HISTORY_TABLE = /^(conversations|survey_answers|surveys|c|s)$/;
-const bounded = (index, cond) => index === 'conversations_agent' || /created_at|closed_at|answered_at|state|conversation_id/.test(cond);
+const bounded = (index, cond) => index === 'conversations_agent' || /created_at|closed_at|first_response_at|answered_at|state|conversation_id/.test(cond);
 function sqliteUnbounded(detail) {
   if (/\bSCAN (conversations|survey_answers|surveys|c|s)\b/.test(detail)) return 'reads the whole table';
   for (const [, table, index, cond] of detail.matchAll(/SEARCH (\w+) USING (?:COVERING )?INDEX (\w+) \(([^)]*)\)/g))
@@ -448,8 +452,9 @@ ${started.toISOString().replace(/\.\d+Z$/, 'Z')}, Node ${process.version}, ${cpu
 ${results.map((r) => `${r.version}: load average (1 / 5 / 15 min) ${r.load}; seeded in ${r.setup.toFixed(1)} s.`).join('\n')}
 
 One account: ${N.toLocaleString('en')} closed conversations over the 13 months before today and ${TODAY.toLocaleString('en')} created
-today (50 of them queued or open now), 2 skills, 20 agents, 2,000 consumers; one closed conversation in ten
-has an answered survey (CSAT, NPS, comment). In-process (\`node bench/reports.mjs\`): "service" calls the
+today (50 of them queued or open now), 2 skills, 20 agents, 2,000 consumers; one answered conversation in
+ten was answered first by another agent than its last (a transfer); one closed conversation in ten has an
+answered survey (CSAT, NPS, comment). In-process (\`node bench/reports.mjs\`): "service" calls the
 report function, "HTTP" goes through \`inject()\` with auth, validation and serialization. ${RUNS} runs after 5
 warm-up runs (the 30-day CSV: ${Math.max(5, Math.round(RUNS / 3))}). SQLite runs without ANALYZE statistics (Parley never gathers them);
 PostgreSQL after ANALYZE (as autovacuum does after a bulk load).

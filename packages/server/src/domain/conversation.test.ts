@@ -44,6 +44,7 @@ export function conv(over: Partial<Conversation> = {}): Conversation {
     lastMessage: null,
     agentUnread: 0,
     firstResponseAt: null,
+    firstResponseAgentId: null,
     routing: null,
     targetAgentId: null,
     offeredAt: null,
@@ -62,10 +63,11 @@ describe('SLA clock', () => {
     expect(c2.slaDueAt).toBe(T0 + 600_000);
     expect(c2.agentUnread).toBe(2);
   });
-  it('stops when the agent answers; first response recorded once', () => {
-    const c = applyAgentMessage(conv({ agentUnread: 3 }), 'hello', T0 + MIN);
-    expect(c).toMatchObject({ awaiting: 'consumer', slaDueAt: null, agentUnread: 0, firstResponseAt: T0 + MIN });
-    expect(applyAgentMessage(c, 'again', T0 + 5 * MIN).firstResponseAt).toBe(T0 + MIN);
+  it('stops when the agent answers; first response recorded once, with the agent who gave it', () => {
+    const c = applyAgentMessage(conv({ agentUnread: 3 }), 'hello', T0 + MIN, 'alice');
+    expect(c).toMatchObject({ awaiting: 'consumer', slaDueAt: null, agentUnread: 0, firstResponseAt: T0 + MIN, firstResponseAgentId: 'alice' });
+    // After a transfer, the next agent's answer is not the first response.
+    expect(applyAgentMessage(c, 'again', T0 + 5 * MIN, 'bob')).toMatchObject({ firstResponseAt: T0 + MIN, firstResponseAgentId: 'alice' });
   });
 });
 

@@ -55,6 +55,8 @@ export interface Conversation {
   lastMessage: LastMessage | null;
   agentUnread: number;
   firstResponseAt: number | null;
+  /** Who gave the first response: the sender of the first agent message (a transfer does not move it). */
+  firstResponseAgentId: string | null;
   routing: RoutingDecision | null;
   /** Transferred to this agent: only they may get it until the transfer fallback returns it to the skill queue. */
   targetAgentId: string | null;
@@ -81,15 +83,20 @@ export function applyConsumerMessage(c: Conversation, text: string, now: number,
   };
 }
 
-/** An agent message answers the consumer: the SLA clock stops and the conversation awaits the consumer. */
-export function applyAgentMessage(c: Conversation, text: string, now: number): Conversation {
+/**
+ * An agent message answers the consumer: the SLA clock stops and the conversation awaits the consumer.
+ * The first one is the conversation's first response, credited to its sender.
+ */
+export function applyAgentMessage(c: Conversation, text: string, now: number, agentId: string): Conversation {
+  const first = c.firstResponseAt === null;
   return {
     ...c,
     awaiting: 'consumer',
     awaitingSince: now,
     slaDueAt: null,
     agentUnread: 0,
-    firstResponseAt: c.firstResponseAt ?? now,
+    firstResponseAt: first ? now : c.firstResponseAt,
+    firstResponseAgentId: first ? agentId : c.firstResponseAgentId,
     lastMessage: { text, senderType: 'agent', at: now },
     updatedAt: now,
   };

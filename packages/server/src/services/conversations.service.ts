@@ -114,6 +114,7 @@ export async function openConversationIn(
     lastMessage: null,
     agentUnread: 0,
     firstResponseAt: null,
+    firstResponseAgentId: null,
     routing: null,
     targetAgentId: null,
     offeredAt: null,
@@ -225,7 +226,7 @@ export async function sendMessageIn(deps: Deps, tx: Tx, out: Outbox, p: Principa
   const account = await accountOf(tx, p.accountId);
   const message = newMessage(c, senderType, senderId, input.text ?? null, input.clientMessageId, now, input.file ?? null);
   const line = summary(input);
-  const next = senderType === 'consumer' ? applyConsumerMessage(c, line, now, await slaTargetFor(tx, account, c)) : applyAgentMessage(c, line, now);
+  const next = senderType === 'consumer' ? applyConsumerMessage(c, line, now, await slaTargetFor(tx, account, c)) : applyAgentMessage(c, line, now, senderId);
   const updated: Conversation = { ...next, lastSeq: message.seq };
   await insertMessage(tx, message);
   await persist(deps, tx, account, updated, undefined, c);

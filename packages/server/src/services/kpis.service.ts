@@ -1,4 +1,5 @@
 import { csatScore, npsScore } from '../domain/surveys.js';
+import { firstResponsesBy } from '../storage/repos/reports.repo.js';
 import { scoreCounts } from '../storage/repos/surveys.repo.js';
 import type { Deps } from './context.js';
 import type { UserPrincipal } from './principal.js';
@@ -8,8 +9,10 @@ const DAY = 24 * 3600_000;
 export const SURVEY_WINDOW_DAYS = 30;
 
 /**
- * The agent's KPI bar: today is the UTC day of the server clock. CSAT (% of 4–5 answers) and NPS
- * (% promoters 9–10 − % detractors 0–6) come from the surveys of conversations the agent had when
+ * The agent's KPI bar: today is the UTC day of the server clock. Closed today counts the conversations
+ * the agent had when they closed; the average first response (first response − creation) counts the
+ * first responses the agent gave today, whoever has the conversation now. CSAT (% of 4–5 answers) and
+ * NPS (% promoters 9–10 − % detractors 0–6) come from the surveys of conversations the agent had when
  * they closed, answered in the last 30 days; null until there is an answer.
  */
 export async function myKpis(deps: Deps, p: UserPrincipal) {
@@ -24,21 +27,7 @@ export async function myKpis(deps: Deps, p: UserPrincipal) {
     .where('state', '=', 'closed')
     .where('closed_at', '>=', dayStart)
     .executeTakeFirstOrThrow();
-  // A conversation first answered today is still open (closed_at null) or was closed since: agents
-  // cannot write in a closed conversation, and resuming clears closed_at. Reading those two ranges of
-  // conversations_last_agent (account_id, last_agent_id, closed_at) keeps this to today's conversations
-  // instead of every one the agent ever had (as two branches: SQLite without ANALYZE statistics would
-  // not split an OR into index lookups).
-  const respondedToday = tx
-    .selectFrom('conversations')
-    .select(['first_response_at', 'assigned_at', 'created_at'])
-    .where('account_id', '=', p.accountId)
-    .where('last_agent_id', '=', p.userId)
-    .where('first_response_at', '>=', dayStart);
-  const responded = await respondedToday
-    .where('closed_at', 'is', null)
-    .unionAll(respondedToday.where('closed_at', '>=', dayStart))
-    .execute();
+  const responded = await firstResponsesBy(tx, p.accountId, p.userId, dayStart);
   const open = await tx
     .selectFrom('conversations')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -47,7 +36,6 @@ export async function myKpis(deps: Deps, p: UserPrincipal) {
     .where('state', 'in', ['open', 'ringing'])
     .executeTakeFirstOrThrow();
   const scores = await scoreCounts(tx, p.accountId, p.userId, now - SURVEY_WINDOW_DAYS * DAY);
-  const waits = responded.map((r) => ((r.first_response_at ?? 0) - r.created_at) / 1000);
   return {
     csat: csatScore(scores.csat),
     nps: npsScore(scores.nps),
@@ -55,7 +43,7 @@ export async function myKpis(deps: Deps, p: UserPrincipal) {
     npsResponses: scores.nps.total,
     surveyWindowDays: SURVEY_WINDOW_DAYS,
     closedToday: Number(closed.n),
-    avgFirstResponseSec: waits.length ? Math.round(waits.reduce((a, b) => a + b, 0) / waits.length) : null,
+    avgFirstResponseSec: responded.n ? Math.round(responded.ms / 1000 / responded.n) : null,
     openNow: Number(open.n),
   };
 }

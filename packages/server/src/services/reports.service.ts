@@ -1,7 +1,7 @@
 import { csatScore, npsScore } from '../domain/surveys.js';
 import {
   arrivalsByHour,
-  arrivalsBySkillAndAgent,
+  arrivalsBySkillAndResponder,
   closedByAgent,
   conversationsWithSurveys,
   openConversations,
@@ -57,11 +57,44 @@ const addAttainment = (a: Attainment, r: ResponseCounts) => {
 /** Average first response in whole seconds, or null. */
 const avgSec = (ms: number, n: number) => (n ? Math.round(ms / 1000 / n) : null);
 
+/** The live report's row of the conversations without a skill (the widget's topic is optional). */
+const NO_SKILL_NAME = 'No skill';
+
+type SkillFigures = {
+  queue: number;
+  longestWaitSec: number;
+  open: number;
+  overdue: number;
+  soonOverdue: number;
+  sla: Attainment;
+  today: Scores;
+  last12h: Scores;
+  /** Anything counted: the "No skill" row shows only then. */
+  seen: boolean;
+};
+const emptyFigures = (): SkillFigures => ({
+  queue: 0,
+  longestWaitSec: 0,
+  open: 0,
+  overdue: 0,
+  soonOverdue: 0,
+  sla: { met: 0, due: 0 },
+  today: emptyScores(),
+  last12h: emptyScores(),
+  seen: false,
+});
+
 /**
  * GET /api/v1/reports/live: what the dashboard shows now. Every query reads a bounded index range and
  * aggregates in SQL (storage/repos/reports.repo.ts): the open conversations by `conversations_queue`
  * (account_id, state…), today's arrivals by `conversations_created`, today's closes by
  * `conversations_closed` and the day's and last 12 h's survey answers by `survey_answers_time`.
+ *
+ * One row per skill, then a "No skill" row (id null) when conversations without a skill are waiting or
+ * open, arrived today or were rated today or in the last 12 h: its agents are every active user, as
+ * routing offers such conversations to anyone. Per agent, the first responses are credited to the agent who gave them (not the one who
+ * has the conversation after a transfer). Managers are listed when they have a skill or worked a
+ * conversation today (open now, closed, answered first or rated today); the others only supervise.
  */
 export async function liveReport(deps: Deps, accountId: string) {
   const now = deps.clock.now();
@@ -71,34 +104,25 @@ export async function liveReport(deps: Deps, accountId: string) {
   const [{ skills, today }, users, open, closedBy, answers] = await Promise.all([
     slaTargets(deps, accountId).then(async ({ skills, targets }) => ({
       skills,
-      today: await arrivalsBySkillAndAgent(db, accountId, dayStart, now + 1, targets, now),
+      today: await arrivalsBySkillAndResponder(db, accountId, dayStart, now + 1, targets, now),
     })),
     listAccountUsers(deps, accountId),
     openConversations(db, accountId),
     closedByAgent(db, accountId, dayStart),
     scoreAnswersSince(db, accountId, Math.min(dayStart, recentFrom), dayStart, recentFrom),
   ]);
-  const agents = users.filter((u) => u.active);
-  const skillIds = [...skills.map((s) => s.id)];
-  const perSkill = new Map(
-    skillIds.map((id) => [
-      id,
-      {
-        queue: 0,
-        longestWaitSec: 0,
-        open: 0,
-        overdue: 0,
-        soonOverdue: 0,
-        sla: { met: 0, due: 0 },
-        today: emptyScores(),
-        last12h: emptyScores(),
-      },
-    ]),
-  );
+  const active = users.filter((u) => u.active);
+  // Keyed by skill id; '' for the conversations without a skill.
+  const perSkill = new Map<string, SkillFigures>([...skills.map((s) => [s.id, emptyFigures()] as const), ['', emptyFigures()]]);
+  const figuresOf = (skillId: string | null) => {
+    const s = perSkill.get(skillId ?? '');
+    if (s) s.seen = true;
+    return s;
+  };
   const load = new Map<string, number>();
   for (const c of open) {
     if (c.agent_id && c.state !== 'queued') load.set(c.agent_id, (load.get(c.agent_id) ?? 0) + 1);
-    const s = perSkill.get(c.skill_id ?? '');
+    const s = figuresOf(c.skill_id);
     if (!s) continue;
     if (c.state === 'queued') {
       s.queue++;
@@ -110,21 +134,21 @@ export async function liveReport(deps: Deps, accountId: string) {
       else if (Number(due) - now <= SOON_OVERDUE_MS) s.soonOverdue++;
     }
   }
-  // Today's arrivals: SLA per skill; first response per last agent (whatever the skill).
+  // Today's arrivals: SLA per skill; first response per agent who gave it (whatever the skill).
   const responses = new Map<string, { ms: number; n: number }>();
   for (const g of today) {
-    const s = perSkill.get(g.skillId ?? '');
+    const s = figuresOf(g.skillId);
     if (s) addAttainment(s.sla, g);
-    if (g.agentId && g.responded) {
-      const r = responses.get(g.agentId) ?? { ms: 0, n: 0 };
+    if (g.responderId && g.responded) {
+      const r = responses.get(g.responderId) ?? { ms: 0, n: 0 };
       r.ms += g.responseMs;
       r.n += g.responded;
-      responses.set(g.agentId, r);
+      responses.set(g.responderId, r);
     }
   }
   const agentScores = new Map<string, Scores>();
   for (const a of answers) {
-    const s = perSkill.get(a.skillId ?? '');
+    const s = figuresOf(a.skillId);
     if (s) {
       if (a.today) addScore(s.today, a.type, a.value, a.n);
       if (a.recent) addScore(s.last12h, a.type, a.value, a.n);
@@ -135,44 +159,56 @@ export async function liveReport(deps: Deps, accountId: string) {
       agentScores.set(a.agentId, sc);
     }
   }
+  const row = (id: string | null, name: string, s: SkillFigures, agents: typeof active) => ({
+    id,
+    name,
+    queue: s.queue,
+    longestWaitSec: s.longestWaitSec,
+    agents: {
+      online: agents.filter((a) => a.status === 'online').length,
+      away: agents.filter((a) => a.status === 'away').length,
+      backSoon: agents.filter((a) => a.status === 'back_soon').length,
+    },
+    open: s.open,
+    overdue: s.overdue,
+    soonOverdue: s.soonOverdue,
+    slaToday: pct(s.sla.met, s.sla.due),
+    today: scoreOut(s.today),
+    last12h: scoreOut(s.last12h),
+  });
+  // biome-ignore lint/style/noNonNullAssertion: every skill and '' have an entry
+  const figures = (id: string) => perSkill.get(id)!;
+  const noSkill = figures('');
+  const workedToday = (id: string) => load.has(id) || closedBy.has(id) || responses.has(id) || agentScores.has(id);
   return {
     at: new Date(now).toISOString(),
-    skills: skills.map((sk) => {
-      // biome-ignore lint/style/noNonNullAssertion: every skill has an entry
-      const s = perSkill.get(sk.id)!;
-      const withSkill = agents.filter((a) => a.skills.includes(sk.id));
-      return {
-        id: sk.id,
-        name: sk.name,
-        queue: s.queue,
-        longestWaitSec: s.longestWaitSec,
-        agents: {
-          online: withSkill.filter((a) => a.status === 'online').length,
-          away: withSkill.filter((a) => a.status === 'away').length,
-          backSoon: withSkill.filter((a) => a.status === 'back_soon').length,
-        },
-        open: s.open,
-        overdue: s.overdue,
-        soonOverdue: s.soonOverdue,
-        slaToday: pct(s.sla.met, s.sla.due),
-        today: scoreOut(s.today),
-        last12h: scoreOut(s.last12h),
-      };
-    }),
-    agents: agents.map((a) => {
-      const r = responses.get(a.id);
-      return {
-        id: a.id,
-        displayName: a.displayName,
-        role: a.role,
-        status: a.status,
-        load: load.get(a.id) ?? 0,
-        capacity: a.maxConcurrent,
-        closedToday: closedBy.get(a.id) ?? 0,
-        avgFirstResponseSec: r ? avgSec(r.ms, r.n) : null,
-        csat: csatScore((agentScores.get(a.id) ?? emptyScores()).csat),
-      };
-    }),
+    skills: [
+      ...skills.map((sk) =>
+        row(
+          sk.id,
+          sk.name,
+          figures(sk.id),
+          active.filter((a) => a.skills.includes(sk.id)),
+        ),
+      ),
+      ...(noSkill.seen ? [row(null, NO_SKILL_NAME, noSkill, active)] : []),
+    ],
+    agents: active
+      .filter((a) => a.role !== 'manager' || a.skills.length > 0 || workedToday(a.id))
+      .map((a) => {
+        const r = responses.get(a.id);
+        return {
+          id: a.id,
+          displayName: a.displayName,
+          role: a.role,
+          status: a.status,
+          load: load.get(a.id) ?? 0,
+          capacity: a.maxConcurrent,
+          closedToday: closedBy.get(a.id) ?? 0,
+          avgFirstResponseSec: r ? avgSec(r.ms, r.n) : null,
+          csat: csatScore((agentScores.get(a.id) ?? emptyScores()).csat),
+        };
+      }),
   };
 }
 
@@ -213,7 +249,9 @@ const iso = (ms: unknown) => (ms === null || ms === undefined ? '' : new Date(Nu
 
 /**
  * GET /api/v1/reports/conversations.csv?from=&to=: one row per conversation created in [from, to)
- * (at most MAX_CSV_ROWS), with its survey answers as one column per question id seen.
+ * (at most MAX_CSV_ROWS), with its survey answers as one column per question id seen. `agent` is the
+ * conversation's last agent; `first_response_agent` the one who sent the first agent message (they
+ * differ after a transfer). A conversation without a skill has an empty `skill`.
  */
 export const MAX_CSV_ROWS = 100_000;
 export async function conversationsCsv(deps: Deps, accountId: string, from: number, to: number): Promise<string> {
@@ -252,6 +290,7 @@ export async function conversationsCsv(deps: Deps, accountId: string, from: numb
     'skill',
     'agent',
     'first_response_sec',
+    'first_response_agent',
     'close_reason',
     ...qs.map((q) => `survey_${q}`),
   ];
@@ -259,6 +298,7 @@ export async function conversationsCsv(deps: Deps, accountId: string, from: numb
   for (const c of list) {
     const a = answers.get(c.id) ?? {};
     const agent = c.last_agent_id ?? c.agent_id;
+    const name = (id: string | null) => (id ? (userName.get(id) ?? id) : '');
     lines.push(
       [
         c.id,
@@ -268,8 +308,9 @@ export async function conversationsCsv(deps: Deps, accountId: string, from: numb
         c.state,
         c.channel,
         skillName.get(c.skill_id ?? '') ?? c.skill_id ?? '',
-        agent ? (userName.get(agent) ?? agent) : '',
+        name(agent),
         c.first_response_at === null ? '' : Math.round((Number(c.first_response_at) - Number(c.created_at)) / 1000),
+        name(c.first_response_agent_id),
         c.closed_by ?? '',
         ...qs.map((q) => a[q] ?? ''),
       ]

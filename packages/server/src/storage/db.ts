@@ -13,6 +13,7 @@ import * as m0004 from './migrations/2026_11_26_0004_create_channels.js';
 import * as m0005 from './migrations/2026_11_26_0005_create_crm_sync.js';
 import * as m0006 from './migrations/2026_11_26_0006_create_report_indexes.js';
 import * as m0007 from './migrations/2026_11_26_0007_add_routing_key.js';
+import * as m0008 from './migrations/2026_11_26_0008_add_first_response_agent.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -52,6 +53,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_26_0005_create_crm_sync': m0005,
   '2026_11_26_0006_create_report_indexes': m0006,
   '2026_11_26_0007_add_routing_key': m0007,
+  '2026_11_26_0008_add_first_response_agent': m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -97,6 +97,8 @@ export interface ConversationsTable {
   last_message_at: number | null;
   agent_unread: number;
   first_response_at: number | null;
+  /** The agent who sent the first agent message (see migration 0008). */
+  first_response_agent_id: string | null;
   routing: string | null;
   /** Digest of `routing` without its time (see migration 0007). */
   routing_key: string | null;

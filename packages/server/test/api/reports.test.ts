@@ -96,10 +96,10 @@ describe.each(dialects)('manager reports on %s', (dialect) => {
     expect(csv.headers['content-type']).toContain('text/csv');
     const [head, row] = csv.body.trim().split('\r\n');
     expect(head).toBe(
-      'conversation_id,created_at,first_response_at,closed_at,state,channel,skill,agent,first_response_sec,close_reason,survey_csat,survey_note',
+      'conversation_id,created_at,first_response_at,closed_at,state,channel,skill,agent,first_response_sec,first_response_agent,close_reason,survey_csat,survey_note',
     );
     expect(row).toContain(`${conv.id},`);
-    expect(row).toMatch(/,closed,web,Sales,Alice,7,agent,5,"fast, ""kind"""$/);
+    expect(row).toMatch(/,closed,web,Sales,Alice,7,Alice,agent,5,"fast, ""kind"""$/);
     expectProblem(await http(t)('GET', `/api/v1/reports/conversations.csv?from=${next}&to=${day}`, { token: manager.token }), 400);
     managerSocket.close();
   });
@@ -141,6 +141,118 @@ describe.each(dialects)('manager reports on %s', (dialect) => {
     expect(await kpis()).toMatchObject({ closedToday: 1, openNow: 1, avgFirstResponseSec: 1816 /* (30 + 3601) / 2, rounded */ });
   });
 
+  it('the first response is credited to the agent who gave it, not to the agent who has the conversation after a transfer', async () => {
+    const acc = await makeAccount(t);
+    const alice = await acc.agent('alice', { skills: ['Sales'] });
+    const bob = await acc.agent('bob', { skills: ['Support'], online: false });
+    // 10:00 UTC on a day of its own, so "today" holds only what this test does.
+    t.clock.set(t.clock.now() - (t.clock.now() % DAY) + 4 * DAY + 10 * HOUR);
+    const start = t.clock.now();
+    const say = async (token: string, id: string, text: string) =>
+      expect((await http(t)('POST', `/api/v1/conversations/${id}/messages`, { token, body: { text, clientMessageId: text } })).statusCode).toBe(201);
+    const conv = await (await acc.consumer({ name: 'Jo' })).open({ skill: 'Sales', text: 'hello?' });
+    await t.advance(20_000);
+    await say(alice.token, conv.id, 'Alice here');
+    expect((await http(t)('PUT', '/api/v1/me/status', { token: bob.token, body: { status: 'online' } })).statusCode).toBe(200);
+    const moved = await http(t)('POST', `/api/v1/conversations/${conv.id}/transfer`, { token: alice.token, body: { agentId: bob.id } });
+    expect(moved.statusCode, moved.body).toBe(200);
+    await t.routingIdle();
+    await t.advance(60_000);
+    await say(bob.token, conv.id, 'Bob now');
+    expect((await http(t)('POST', `/api/v1/conversations/${conv.id}/close`, { token: bob.token })).statusCode).toBe(200);
+
+    const live = (await http(t)('GET', '/api/v1/reports/live', { token: acc.manager.token })).json();
+    const agent = (id: string) => live.agents.find((a: { id: string }) => a.id === id);
+    expect(agent(alice.id)).toMatchObject({ closedToday: 0, avgFirstResponseSec: 20 });
+    expect(agent(bob.id)).toMatchObject({ closedToday: 1, avgFirstResponseSec: null });
+    // The SLA stays with the conversation's skill, whoever answered.
+    expect(live.skills.find((s: { name: string }) => s.name === 'Sales')).toMatchObject({ slaToday: 100 });
+    const kpis = async (token: string) => (await http(t)('GET', '/api/v1/me/kpis', { token })).json();
+    expect(await kpis(alice.token)).toMatchObject({ closedToday: 0, avgFirstResponseSec: 20 });
+    expect(await kpis(bob.token)).toMatchObject({ closedToday: 1, avgFirstResponseSec: null });
+    const day = new Date(start).toISOString().slice(0, 10);
+    const daily = (await http(t)('GET', `/api/v1/reports/daily?date=${day}`, { token: acc.manager.token })).json();
+    expect(daily.hours[10]).toMatchObject({ arrivals: 1, avgFirstResponseSec: 20, slaAttainment: 100 });
+
+    const next = new Date(start + DAY).toISOString().slice(0, 10);
+    const csv = await http(t)('GET', `/api/v1/reports/conversations.csv?from=${day}&to=${next}`, { token: acc.manager.token });
+    const [head, row, extra] = csv.body.trim().split('\r\n');
+    expect(head).toBe('conversation_id,created_at,first_response_at,closed_at,state,channel,skill,agent,first_response_sec,first_response_agent,close_reason');
+    expect(row).toMatch(new RegExp(`^${conv.id},.*,closed,web,Sales,Bob,20,Alice,agent$`));
+    expect(extra).toBeUndefined();
+  });
+
+  it('conversations without a skill get a "No skill" row while there are any; daily and CSV count them', async () => {
+    const acc = await makeAccount(t);
+    const alice = await acc.agent('alice', { skills: ['Sales'], online: false });
+    t.clock.set(t.clock.now() - (t.clock.now() % DAY) + 6 * DAY + 10 * HOUR);
+    const start = t.clock.now();
+    const live = async () => (await http(t)('GET', '/api/v1/reports/live', { token: acc.manager.token })).json();
+    const names = async () => (await live()).skills.map((s: { name: string }) => s.name);
+    const noSkill = async () => (await live()).skills.find((s: { id: string | null }) => s.id === null);
+
+    expect(await names()).toEqual(['Sales', 'Support']);
+    const general = await (await acc.consumer({ name: 'Jo' })).open({ text: 'a question' });
+    await (await acc.consumer({ name: 'Kim' })).open({ skill: 'Sales', text: 'a sale' });
+    await t.advance(3601_000); // past the default 1 h target: overdue
+    expect(await names()).toEqual(['Sales', 'Support', 'No skill']);
+    expect(await noSkill()).toMatchObject({
+      id: null,
+      name: 'No skill',
+      queue: 1,
+      longestWaitSec: 3601,
+      open: 0,
+      overdue: 1,
+      slaToday: 0,
+      agents: { online: 0, away: 0, backSoon: 0 },
+    });
+    expect((await live()).skills.find((s: { name: string }) => s.name === 'Sales')).toMatchObject({ queue: 1, overdue: 1 });
+
+    // Routing offers a conversation without a skill to any agent: Alice gets both.
+    expect((await http(t)('PUT', '/api/v1/me/status', { token: alice.token, body: { status: 'online' } })).statusCode).toBe(200);
+    await t.routingIdle();
+    expect(await noSkill()).toMatchObject({ queue: 0, open: 1, overdue: 1, agents: { online: 1 } });
+    const reply = await http(t)('POST', `/api/v1/conversations/${general.id}/messages`, { token: alice.token, body: { text: 'hi', clientMessageId: 'g1' } });
+    expect(reply.statusCode).toBe(201);
+    expect((await http(t)('POST', `/api/v1/conversations/${general.id}/close`, { token: alice.token })).statusCode).toBe(200);
+    const now = await live();
+    expect(await noSkill()).toMatchObject({ queue: 0, open: 0, overdue: 0, slaToday: 0 });
+    expect(now.agents.find((a: { id: string }) => a.id === alice.id)).toMatchObject({ load: 1, closedToday: 1, avgFirstResponseSec: 3601 });
+
+    const day = new Date(start).toISOString().slice(0, 10);
+    const daily = (await http(t)('GET', `/api/v1/reports/daily?date=${day}`, { token: acc.manager.token })).json();
+    expect(daily.hours[10]).toMatchObject({ arrivals: 2, avgFirstResponseSec: 3601, slaAttainment: 0 });
+    const next = new Date(start + DAY).toISOString().slice(0, 10);
+    const csv = await http(t)('GET', `/api/v1/reports/conversations.csv?from=${day}&to=${next}`, { token: acc.manager.token });
+    expect(csv.body.split('\r\n').find((l) => l.startsWith(`${general.id},`))).toMatch(/,closed,web,,Alice,3601,Alice,agent$/);
+
+    // The next day, with nothing left without a skill, the row is gone.
+    t.clock.set(start + DAY);
+    expect(await names()).toEqual(['Sales', 'Support']);
+  });
+
+  it('the per-agent table leaves out managers without skills who worked no conversation today', async () => {
+    const acc = await makeAccount(t);
+    const alice = await acc.agent('alice', { skills: ['Sales'] });
+    const mia = await acc.agent('mia', { role: 'manager', skills: ['Sales'], online: false });
+    const max = await acc.agent('max', { role: 'manager', skills: [], online: false });
+    const agents = async () => (await http(t)('GET', '/api/v1/reports/live', { token: acc.manager.token })).json().agents as { id: string }[];
+    const ids = async () => (await agents()).map((a) => a.id);
+    expect(await ids()).toEqual(expect.arrayContaining([alice.id, mia.id]));
+    expect(await ids()).not.toContain(acc.manager.id);
+    expect(await ids()).not.toContain(max.id);
+
+    // Managers may act on any conversation: Max answers one of Alice's and is listed, with his first response.
+    const conv = await (await acc.consumer({ name: 'Jo' })).open({ skill: 'Sales', text: 'hello?' });
+    await t.advance(4_000);
+    const reply = await http(t)('POST', `/api/v1/conversations/${conv.id}/messages`, { token: max.token, body: { text: 'Max here', clientMessageId: 'x1' } });
+    expect(reply.statusCode, reply.body).toBe(201);
+    const now = await agents();
+    expect(now.find((a) => a.id === max.id)).toMatchObject({ role: 'manager', load: 0, avgFirstResponseSec: 4 });
+    expect(now.find((a) => a.id === alice.id)).toMatchObject({ load: 1, avgFirstResponseSec: null });
+    expect(now.map((a) => a.id)).not.toContain(acc.manager.id);
+  });
+
   it.runIf(dialect === 'sqlite')('every query behind the reports and KPIs reads an index range, never a whole table of history (SQLite plans)', async () => {
     const acc = await makeAccount(t);
     const alice = await acc.agent('alice', { skills: ['Sales'] });
@@ -176,7 +288,7 @@ describe.each(dialects)('manager reports on %s', (dialect) => {
       expect(plan, c.sql).not.toMatch(/\bSCAN (conversations|survey_answers|surveys)\b/);
       // and each index search is bounded by a time, a state or one conversation, not just by account and agent
       for (const [, cond] of plan.matchAll(/SEARCH (?:conversations|survey_answers|surveys) USING (?:COVERING )?INDEX \w+ \(([^)]*)\)/g))
-        expect(cond, c.sql).toMatch(/created_at|closed_at|answered_at|state=|conversation_id=/);
+        expect(cond, c.sql).toMatch(/created_at|closed_at|first_response_at|answered_at|state=|conversation_id=/);
       plans.push(plan);
     }
     for (const index of [
@@ -184,6 +296,7 @@ describe.each(dialects)('manager reports on %s', (dialect) => {
       'conversations_created',
       'conversations_closed',
       'conversations_last_agent',
+      'conversations_first_response',
       'survey_answers_time',
       'survey_answers_agent',
     ])

@@ -10,7 +10,7 @@ const LiveReport = z.object({
   at: z.string(),
   skills: z.array(
     z.object({
-      id: z.string(),
+      id: z.string().nullable().describe('null: the conversations without a skill ("No skill", listed last when there are any)'),
       name: z.string(),
       queue: z.number().int(),
       longestWaitSec: z.number().int(),

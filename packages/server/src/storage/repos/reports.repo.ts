@@ -60,25 +60,28 @@ const responseCounts = (r: { arrivals: unknown; responded: unknown; response_ms:
   lateUnanswered: count(r.late_unanswered),
 });
 
-/** Conversations created in [from, to) per (skill, last agent): index `conversations_created (account_id, created_at)`. */
-export async function arrivalsBySkillAndAgent(
+/**
+ * Conversations created in [from, to) per (skill, agent who gave the first response; null while
+ * unanswered): index `conversations_created (account_id, created_at)`.
+ */
+export async function arrivalsBySkillAndResponder(
   tx: Tx,
   accountId: string,
   from: number,
   to: number,
   targets: SlaTargets,
   now: number,
-): Promise<(ResponseCounts & { skillId: string | null; agentId: string | null })[]> {
+): Promise<(ResponseCounts & { skillId: string | null; responderId: string | null })[]> {
   const rows = await tx
     .selectFrom('conversations')
-    .select(['skill_id', 'last_agent_id'])
+    .select(['skill_id', 'first_response_agent_id'])
     .select(responseColumns(targets, now))
     .where('account_id', '=', accountId)
     .where('created_at', '>=', from)
     .where('created_at', '<', to)
-    .groupBy(['skill_id', 'last_agent_id'])
+    .groupBy(['skill_id', 'first_response_agent_id'])
     .execute();
-  return rows.map((r) => ({ skillId: r.skill_id, agentId: r.last_agent_id, ...responseCounts(r) }));
+  return rows.map((r) => ({ skillId: r.skill_id, responderId: r.first_response_agent_id, ...responseCounts(r) }));
 }
 
 /** Conversations created in [from, from + 24 h) per hour (from is a UTC midnight): index `conversations_created`. */
@@ -101,6 +104,22 @@ export async function arrivalsByHour(
     .groupBy(hourOf)
     .execute();
   return rows.map((r) => ({ hour: count(r.hour_index) - Math.floor(from / HOUR), ...responseCounts(r) }));
+}
+
+/**
+ * The first responses an agent gave since a time (a transfer does not move them): how many, and the sum
+ * of their response times (first_response_at − created_at). Index `conversations_first_response
+ * (account_id, first_response_agent_id, first_response_at)`.
+ */
+export async function firstResponsesBy(tx: Tx, accountId: string, agentId: string, since: number): Promise<{ n: number; ms: number }> {
+  const r = await tx
+    .selectFrom('conversations')
+    .select([sql<number>`count(*)`.as('n'), sql<number | null>`sum(first_response_at - created_at)`.as('ms')])
+    .where('account_id', '=', accountId)
+    .where('first_response_agent_id', '=', agentId)
+    .where('first_response_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return { n: count(r.n), ms: count(r.ms) };
 }
 
 /** Conversations closed since a time, per last agent: index `conversations_closed (account_id, closed_at)`. */
@@ -175,7 +194,19 @@ export async function scoreAnswersSince(
 export function conversationsWithSurveys(tx: Tx, accountId: string, from: number, to: number, limit: number) {
   return tx
     .selectFrom('conversations')
-    .select(['id', 'skill_id', 'state', 'agent_id', 'last_agent_id', 'created_at', 'first_response_at', 'closed_at', 'closed_by', 'channel'])
+    .select([
+      'id',
+      'skill_id',
+      'state',
+      'agent_id',
+      'last_agent_id',
+      'created_at',
+      'first_response_at',
+      'first_response_agent_id',
+      'closed_at',
+      'closed_by',
+      'channel',
+    ])
     .select((eb) =>
       eb
         .selectFrom('surveys')

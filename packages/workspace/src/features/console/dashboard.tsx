@@ -13,7 +13,8 @@ interface Scores {
 interface Live {
   at: string;
   skills: {
-    id: string;
+    /** null: the conversations without a skill ("No skill", last). */
+    id: string | null;
     name: string;
     queue: number;
     longestWaitSec: number;
@@ -97,8 +98,10 @@ export function DashboardScreen() {
           ]}
         >
           {live.skills.map((s) => (
-            <tr key={s.id} data-skill={s.name}>
-              <th scope="row">{s.name}</th>
+            <tr key={s.id ?? ''} data-skill={s.name}>
+              <th scope="row" className={s.id === null ? 'muted' : undefined}>
+                {s.name}
+              </th>
               <td data-col="queue" data-label="Queue">
                 {s.queue}
               </td>
