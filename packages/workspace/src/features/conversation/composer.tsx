@@ -4,6 +4,7 @@ import { store, toast, useStore } from '../../app/store.js';
 import { ApiError, newClientMessageId } from '../../lib/api.js';
 import type { Message } from '../../lib/types.js';
 import { Icon } from '../../ui/icons.js';
+import { usePendingCaret } from '../../ui/use-pending-caret.js';
 import { ContentPicker } from './content-picker.js';
 
 const ACCEPT = '.jpg,.jpeg,.png,.gif,.pdf,.docx,.xlsx,.pptx,image/jpeg,image/png,image/gif,application/pdf';
@@ -14,6 +15,7 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
   const [picker, setPicker] = useState(false);
   const [busy, setBusy] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
+  const placeCaret = usePendingCaret(area);
   const fileInput = useRef<HTMLInputElement>(null);
   const insertRequest = useStore((s) => s.insertRequest);
 
@@ -36,12 +38,8 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
     const start = el.selectionStart ?? text.length;
     const end = el.selectionEnd ?? text.length;
     const next = text.slice(0, start) + snippet + text.slice(end);
+    placeCaret(start + snippet.length);
     setText(next);
-    requestAnimationFrame(() => {
-      el.focus();
-      const at = start + snippet.length;
-      el.setSelectionRange(at, at);
-    });
   }
 
   async function send() {

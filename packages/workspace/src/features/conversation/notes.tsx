@@ -3,6 +3,7 @@ import { eventBus, toast, useStore } from '../../app/store.js';
 import { api, seg } from '../../lib/api.js';
 import { formatDateTime } from '../../lib/format.js';
 import type { Directory, Note } from '../../lib/types.js';
+import { usePendingCaret } from '../../ui/use-pending-caret.js';
 
 /** The @word being typed at the caret, if any. */
 function mentionAt(text: string, caret: number): { start: number; query: string } | null {
@@ -38,6 +39,7 @@ export function Notes({ conversationId, directory }: { conversationId: string; d
   const [active, setActive] = useState(0);
   const [busy, setBusy] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
+  const placeCaret = usePendingCaret(area);
 
   useEffect(() => {
     let live = true;
@@ -67,12 +69,9 @@ export function Notes({ conversationId, directory }: { conversationId: string; d
     if (!mention) return;
     const next = `${text.slice(0, mention.start)}@${username} ${text.slice(caret)}`;
     const at = mention.start + username.length + 2;
+    placeCaret(at);
     setText(next);
     setCaret(at);
-    requestAnimationFrame(() => {
-      area.current?.focus();
-      area.current?.setSelectionRange(at, at);
-    });
   }
 
   async function add() {
