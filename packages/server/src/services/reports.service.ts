@@ -90,7 +90,8 @@ const emptyFigures = (): SkillFigures => ({
  * (account_id, state…), today's arrivals by `conversations_created`, today's closes by
  * `conversations_closed` and the day's and last 12 h's survey answers by `survey_answers_time`.
  *
- * One row per skill, then a "No skill" row (id null) when conversations without a skill are waiting or
+ * One row per skill, then a "No skill" row (id null; it also counts the conversations of a deleted
+ * skill) when conversations without a skill are waiting or
  * open, arrived today or were rated today or in the last 12 h: its agents are every active user, as
  * routing offers such conversations to anyone. Per agent, the first responses are credited to the agent who gave them (not the one who
  * has the conversation after a transfer). Managers are listed when they have a skill or worked a
@@ -114,8 +115,9 @@ export async function liveReport(deps: Deps, accountId: string) {
   const active = users.filter((u) => u.active);
   // Keyed by skill id; '' for the conversations without a skill.
   const perSkill = new Map<string, SkillFigures>([...skills.map((s) => [s.id, emptyFigures()] as const), ['', emptyFigures()]]);
+  // A conversation whose skill was deleted since counts with those without a skill.
   const figuresOf = (skillId: string | null) => {
-    const s = perSkill.get(skillId ?? '');
+    const s = perSkill.get(skillId ?? '') ?? perSkill.get('');
     if (s) s.seen = true;
     return s;
   };

@@ -231,6 +231,15 @@ describe.each(dialects)('manager reports on %s', (dialect) => {
     expect(await names()).toEqual(['Sales', 'Support']);
   });
 
+  it("a deleted skill's conversations count in the No skill row", async () => {
+    const acc = await makeAccount(t);
+    await (await acc.consumer({ name: 'Lea' })).open({ skill: 'Support', text: 'still here' });
+    expect((await http(t)('DELETE', `/api/v1/skills/${acc.skills.Support}`, { token: acc.manager.token })).statusCode).toBe(204);
+    const live = (await http(t)('GET', '/api/v1/reports/live', { token: acc.manager.token })).json();
+    expect(live.skills.map((s: { name: string }) => s.name)).toEqual(['Sales', 'No skill']);
+    expect(live.skills.find((s: { id: string | null }) => s.id === null)).toMatchObject({ queue: 1 });
+  });
+
   it('the per-agent table leaves out managers without skills who worked no conversation today', async () => {
     const acc = await makeAccount(t);
     const alice = await acc.agent('alice', { skills: ['Sales'] });
