@@ -255,7 +255,9 @@ export async function transfer(
       priority: c.urgent ? 1 : 0,
       queuedAt: now,
       offeredAt: null,
-      offerExcluded: [],
+      // A transfer to a skill moves the conversation out of this agent's workspace: she is left out
+      // of the first round (and gets it back only if nobody else of the skill can take it).
+      offerExcluded: from && !targetAgentId ? [from] : [],
       // The SLA clock restarts when a transfer lands; the auto-close timer restarts with it.
       awaiting: 'agent',
       awaitingSince: now,

@@ -168,7 +168,10 @@ export async function assignQueued(deps: Deps, accountId: string): Promise<numbe
           if (consumer === null) consumer = await findConsumer(tx, accountId, c.consumerId);
           return consumer;
         };
-        const { decision, newRound } = await decide(pool, plain, c, async () => (await loadConsumer())?.lastAgentId ?? null, now);
+        // A returning consumer goes to their last agent first, but not a transferred conversation:
+        // a transfer carries no preference (the agent guide), least that for the one who transferred.
+        const prefer = async () => (c.actionable ? null : ((await loadConsumer())?.lastAgentId ?? null));
+        const { decision, newRound } = await decide(pool, plain, c, prefer, now);
         for (const cand of decision.candidates) {
           if (cand.why !== 'warm_up') continue;
           const a = pool.get(cand.agentId);

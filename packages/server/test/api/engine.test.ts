@@ -195,6 +195,25 @@ describe.each(dialects)('routing and SLA engine on %s', (dialect) => {
     expect(bad.statusCode).toBe(400);
   });
 
+  it('transfer to a skill carries no preference: it goes to another agent of the skill, back only if nobody else can take it', async () => {
+    const acc = await makeAccount(t);
+    const ann = await acc.agent('ann', { skills: ['Sales', 'Support'] });
+    const jo = await acc.consumer();
+    const c = await jo.open({ skill: 'Sales', text: 'billing, actually' });
+    expect((await details(acc, c.id)).agentId).toBe(ann.id);
+    // Nobody else has Support: after the transfer it comes back to Ann, the only one who can take it.
+    expect((await post(ann.token, `/api/v1/conversations/${c.id}/transfer`, { skillId: acc.skills.Support })).statusCode).toBe(200);
+    await t.routingIdle();
+    expect(await details(acc, c.id)).toMatchObject({ state: 'open', agentId: ann.id, skillId: acc.skills.Support });
+    // With Ben online in Support, a transfer from Ann goes to Ben although Ann is less loaded and Jo's last agent.
+    const ben = await acc.agent('ben', { skills: ['Support'], maxConcurrent: 1 });
+    const other = await (await acc.consumer()).open({ skill: 'Sales', text: 'hello' });
+    expect((await details(acc, other.id)).agentId).toBe(ann.id);
+    expect((await post(ann.token, `/api/v1/conversations/${other.id}/transfer`, { skillId: acc.skills.Support })).statusCode).toBe(200);
+    await t.routingIdle();
+    expect(await details(acc, other.id)).toMatchObject({ state: 'open', agentId: ben.id });
+  });
+
   it('transfer to a skill: leaves my list, requeued actionable, reaches an agent of that skill', async () => {
     const acc = await makeAccount(t);
     const ann = await acc.agent('ann', { skills: ['Sales'] });
