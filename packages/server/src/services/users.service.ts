@@ -5,7 +5,7 @@ import { newId } from '../domain/ids.js';
 import { findAccount } from '../storage/repos/accounts.repo.js';
 import { lockConversation } from '../storage/repos/conversations.repo.js';
 import { listSkills } from '../storage/repos/skills.repo.js';
-import { revokeUserTokens } from '../storage/repos/tokens.repo.js';
+import { hasLiveToken, revokeUserTokens } from '../storage/repos/tokens.repo.js';
 import { findUser, findUserByUsername, insertUser, listUsers, setUserSkills, type UserRecord, updateUser } from '../storage/repos/users.repo.js';
 import { toWireUser } from './auth.service.js';
 import { type Deps, inTransaction } from './context.js';
@@ -96,6 +96,16 @@ export async function patchUser(
 }
 
 /** Change availability. Going online makes the agent eligible: queued conversations may move to them. */
+/**
+ * After a sign-out: an agent signed in nowhere else goes offline, so routing stops giving them
+ * conversations (the agent guide's end of shift: set a status, then log out). Their open
+ * conversations stay theirs; signed in on another device, their status is left as it is.
+ */
+export async function signedOut(deps: Deps, accountId: string, userId: string): Promise<void> {
+  if (await hasLiveToken(deps.db.kysely, accountId, userId, deps.clock.now())) return;
+  await setStatus(deps, accountId, userId, 'offline');
+}
+
 export async function setStatus(deps: Deps, accountId: string, userId: string, status: AgentStatus): Promise<User> {
   const now = deps.clock.now();
   const user = await inTransaction(deps, accountId, async (tx, out) => {

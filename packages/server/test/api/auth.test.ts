@@ -164,6 +164,14 @@ describe.each(dialects)('authentication on %s', (dialect) => {
     await new Promise((r) => setTimeout(r, 50));
     expect(other.socket.connected).toBe(true);
     other.close();
+    // Signed in elsewhere still: her status stays online. Signing out of the last session takes her offline.
+    expect((await req('GET', '/api/v1/me', { token: second })).json().status).toBe('online');
+    expect((await req('POST', '/api/v1/auth/logout', { token: second })).statusCode).toBe(204);
+    const users = (await req('GET', '/api/v1/users', { token: acc.manager.token })).json().items as { id: string; status: string }[];
+    expect(users.find((u) => u.id === alice.id)?.status).toBe('offline');
+    // …and routing no longer gives her conversations.
+    const c = await (await acc.consumer()).open({ skill: 'Sales', text: 'anyone?' });
+    expect(c.state).toBe('queued');
   });
 
   it('PATCH /users/{id} with a password revokes all the user’s tokens and sockets; the new password works', async () => {

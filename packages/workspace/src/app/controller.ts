@@ -117,7 +117,11 @@ export async function signOut(): Promise<void> {
   } catch {
     // the token is dropped either way
   }
+  // The next sign-in starts with no conversation selected and an empty left bar (the agent guide);
+  // a reload while signed in keeps them.
+  const userId = store.get().session?.user.id;
   endSession();
+  if (userId) writeItem(navKey(userId), null);
 }
 
 async function reloadAll(): Promise<void> {

@@ -1,5 +1,6 @@
 import { LoginRequest, LoginResponse } from '@parley/contract';
 import { login, logout } from '../../services/auth.service.js';
+import { signedOut } from '../../services/users.service.js';
 import { userOf } from '../auth.js';
 import { bearerAuth, NoContent, type RouteContext, type ZApp } from './types.js';
 
@@ -14,9 +15,11 @@ export function authRoutes(app: ZApp, { deps, guards, loginRateLimitPerMinute }:
   );
   app.post(
     '/api/v1/auth/logout',
-    { onRequest: guards.user, schema: { tags: ['auth'], summary: 'Sign out: the token stops working', security: bearerAuth, response: { 204: NoContent } } },
+    { onRequest: guards.user, schema: { tags: ['auth'], summary: 'Sign out: the token stops working; signed in nowhere else, the agent goes offline', security: bearerAuth, response: { 204: NoContent } } },
     async (req, reply) => {
-      await logout(deps, userOf(req));
+      const p = userOf(req);
+      await logout(deps, p);
+      await signedOut(deps, p.accountId, p.userId);
       return reply.code(204).send(null);
     },
   );

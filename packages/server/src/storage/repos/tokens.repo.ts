@@ -28,6 +28,20 @@ export async function revokeAuthToken(tx: Tx, hash: string, now: number): Promis
   await tx.updateTable('auth_tokens').set({ revoked_at: now }).where('token_hash', '=', hash).where('revoked_at', 'is', null).execute();
 }
 
+/** Whether the user has a signed-in session (a token neither revoked nor expired). */
+export async function hasLiveToken(tx: Tx, accountId: string, userId: string, now: number): Promise<boolean> {
+  const r = await tx
+    .selectFrom('auth_tokens')
+    .select('token_hash')
+    .where('account_id', '=', accountId)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .limit(1)
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
 export async function revokeUserTokens(tx: Tx, accountId: string, userId: string, now: number): Promise<void> {
   await tx
     .updateTable('auth_tokens')
