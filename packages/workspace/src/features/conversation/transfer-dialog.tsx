@@ -64,7 +64,8 @@ export function TransferDialog({ conversationId, onClose }: { conversationId: st
             <ul className="choice-list">
               {dir.agents.map((a) => (
                 <li key={a.id}>
-                  <button type="button" className="choice" disabled={busy} onClick={() => void go({ agentId: a.id }, a.displayName)}>
+                  {/* An offline agent cannot receive a transfer (the API answers 409): shown, not offered. */}
+                  <button type="button" className="choice" disabled={busy || a.status === 'offline'} onClick={() => void go({ agentId: a.id }, a.displayName)}>
                     <span className="choice-name">
                       <StatusDot status={a.status} /> {a.displayName}
                     </span>
