@@ -15,7 +15,15 @@ export function authRoutes(app: ZApp, { deps, guards, loginRateLimitPerMinute }:
   );
   app.post(
     '/api/v1/auth/logout',
-    { onRequest: guards.user, schema: { tags: ['auth'], summary: 'Sign out: the token stops working; signed in nowhere else, the agent goes offline', security: bearerAuth, response: { 204: NoContent } } },
+    {
+      onRequest: guards.user,
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign out: the token stops working; signed in nowhere else, the agent goes offline',
+        security: bearerAuth,
+        response: { 204: NoContent },
+      },
+    },
     async (req, reply) => {
       const p = userOf(req);
       await logout(deps, p);
