@@ -1,3 +1,4 @@
+export * from './dates.js';
 export * from './embed.js';
 export * from './errors.js';
 export * from './events.js';

@@ -1,4 +1,4 @@
-import type { ActiveItem, ListStatus, Message, SenderType } from '@parley/contract';
+import { type ActiveItem, type DatePrefs, formatDateTime, type ListStatus, type Message, type SenderType } from '@parley/contract';
 import { applyAgentMessage, applyConsumerMessage, type Conversation, compareActive, countByStatus, toActiveItem } from '../domain/conversation.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -335,18 +335,27 @@ export async function transcript(deps: Deps, p: UserPrincipal, id: string, opts:
   return messages.map(toWireMessage);
 }
 
+/** The transcript an agent copies (Copy transcript, CRM records): times in the agent's own date format, clock and time zone. */
 export async function transcriptText(deps: Deps, p: UserPrincipal, id: string): Promise<string> {
   const tx = deps.db.kysely;
   const c = assertCanRead(p, await findConversation(tx, p.accountId, id), await userSkills(tx, p));
-  return renderTranscript(tx, c);
+  const settings = (await findUser(tx, p.accountId, p.userId))?.settings ?? {};
+  const prefs: DatePrefs = { dateFormat: settings.dateFormat ?? 'YYYY-MM-DD', timeFormat: settings.timeFormat ?? '24h', timeZone: settings.timeZone ?? 'UTC' };
+  return renderTranscript(tx, c, (at) => `${formatDateTime(at, prefs)}${settings.timeZone ? '' : ' UTC'}`);
 }
 
-/** The plain-text transcript of a conversation (no access check: callers do it, or act for the system, as the CRM sync does). */
-export async function renderTranscript(tx: Tx, c: Conversation): Promise<string> {
+const CHANNEL_NAME: Record<Conversation['channel'], string> = { web: 'Web', sms: 'SMS', messenger: 'Messenger', webhook: 'Webhook' };
+const iso = (at: number) => new Date(at).toISOString();
+
+/**
+ * The plain-text transcript of a conversation (no access check: callers do it, or act for the
+ * system, as the CRM sync does, with ISO times).
+ */
+export async function renderTranscript(tx: Tx, c: Conversation, time: (at: number) => string = iso): Promise<string> {
   const consumer = await findConsumer(tx, c.accountId, c.consumerId);
   const messages = await listMessages(tx, c.accountId, [c.id]);
   const names = new Map<string, string>();
-  const lines = [`Conversation ${c.id} with ${consumer?.name ?? 'Visitor'} (${c.channel})`, `Started ${new Date(c.createdAt).toISOString()}`, ''];
+  const lines = [`Conversation with ${consumer?.name ?? 'Visitor'} (${CHANNEL_NAME[c.channel]}), started ${time(c.createdAt)}`, ''];
   for (const m of messages) {
     let who = 'System';
     if (m.senderType === 'consumer') who = consumer?.name ?? 'Visitor';
@@ -355,9 +364,9 @@ export async function renderTranscript(tx: Tx, c: Conversation): Promise<string>
       who = names.get(m.senderId) ?? 'Agent';
     }
     const body = [m.text, m.file ? `[file: ${m.file.name}]` : null].filter(Boolean).join(' ');
-    lines.push(`[${new Date(m.createdAt).toISOString()}] ${who}: ${body}`);
+    lines.push(`[${time(m.createdAt)}] ${who}: ${body}`);
   }
-  if (c.closedAt !== null) lines.push('', `Closed ${new Date(c.closedAt).toISOString()}${c.closedBy ? ` by ${c.closedBy}` : ''}`);
+  if (c.closedAt !== null) lines.push('', `Closed ${time(c.closedAt)}${c.closedBy ? ` by ${c.closedBy}` : ''}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -129,5 +129,18 @@ describe.each(dialects)('messaging core on %s', (dialect) => {
     const txt = await req('GET', `/api/v1/conversations/${second.id}/transcript.txt`, { token: agent.token });
     expect(txt.headers['content-type']).toContain('text/plain');
     expect(txt.body).toContain('Jo Repeat: back again');
+    expect(txt.body).toMatch(/^Conversation with Jo Repeat \(Web\), started \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\n/);
+    // In the agent's own date format, clock and time zone once set.
+    const prefs = { dateFormat: 'DD/MM/YYYY', timeFormat: '12h', timeZone: 'Asia/Kolkata' };
+    expect((await req('PATCH', '/api/v1/me/settings', { token: agent.token, body: prefs })).statusCode).toBe(200);
+    const mine = (await req('GET', `/api/v1/conversations/${second.id}/transcript.txt`, { token: agent.token })).body;
+    const line = mine.split('\n').find((l) => l.endsWith('Jo Repeat: back again')) ?? '';
+    const at = new Date((await req('GET', `/api/v1/conversations/${second.id}/messages`, { token: agent.token })).json().items.at(-1).createdAt);
+    const ist = new Date(at.getTime() + 5.5 * 3600_000); // Kolkata is UTC+5:30, no daylight saving
+    const h = ist.getUTCHours();
+    const two = (n: number) => String(n).padStart(2, '0');
+    expect(line).toBe(
+      `[${two(ist.getUTCDate())}/${two(ist.getUTCMonth() + 1)}/${ist.getUTCFullYear()} ${h % 12 || 12}:${two(ist.getUTCMinutes())} ${h < 12 ? 'AM' : 'PM'}] Jo Repeat: back again`,
+    );
   });
 });
