@@ -98,3 +98,13 @@ export function formatTime(at: number | Date | string, prefs: DatePrefs): string
 }
 
 export const formatDateTime = (at: number | Date | string, prefs: DatePrefs) => `${formatDate(at, prefs)} ${formatTime(at, prefs)}`;
+
+/** The instant the calendar day containing `at` began in `timeZone` (its local midnight). */
+export function startOfDay(at: number, timeZone: string): number {
+  const p = zonedParts(at, timeZone);
+  const sinceMidnight = ((p.hour * 60 + p.minute) * 60 + p.second) * 1000 + (((at % 1000) + 1000) % 1000);
+  // A daylight-saving change earlier today shifts local midnight by the change: correct for it.
+  const guess = at - sinceMidnight;
+  const q = zonedParts(guess, timeZone);
+  return q.hour === 0 ? guess : guess - (q.hour >= 12 ? q.hour - 24 : q.hour) * 3600_000;
+}

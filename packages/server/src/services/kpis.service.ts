@@ -1,6 +1,8 @@
+import { startOfDay } from '@parley/contract';
 import { csatScore, npsScore } from '../domain/surveys.js';
 import { firstResponsesBy } from '../storage/repos/reports.repo.js';
 import { scoreCounts } from '../storage/repos/surveys.repo.js';
+import { findUser } from '../storage/repos/users.repo.js';
 import type { Deps } from './context.js';
 import type { UserPrincipal } from './principal.js';
 
@@ -9,7 +11,8 @@ const DAY = 24 * 3600_000;
 export const SURVEY_WINDOW_DAYS = 30;
 
 /**
- * The agent's KPI bar: today is the UTC day of the server clock. Closed today counts the conversations
+ * The agent's KPI bar: today is the calendar day in the agent's own time zone (settings; UTC
+ * until they choose one). Closed today counts the conversations
  * the agent had when they closed; the average first response (first response − creation) counts the
  * first responses the agent gave today, whoever has the conversation now. CSAT (% of 4–5 answers) and
  * NPS (% promoters 9–10 − % detractors 0–6) come from the surveys of conversations the agent had when
@@ -17,8 +20,9 @@ export const SURVEY_WINDOW_DAYS = 30;
  */
 export async function myKpis(deps: Deps, p: UserPrincipal) {
   const now = deps.clock.now();
-  const dayStart = now - (now % DAY);
   const tx = deps.db.kysely;
+  const timeZone = (await findUser(tx, p.accountId, p.userId))?.settings.timeZone ?? 'UTC';
+  const dayStart = startOfDay(now, timeZone);
   const closed = await tx
     .selectFrom('conversations')
     .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -231,6 +231,23 @@ describe.each(dialects)('manager reports on %s', (dialect) => {
     expect(await names()).toEqual(['Sales', 'Support']);
   });
 
+  it("the KPI bar's today is the agent's own calendar day (time zone in their settings)", async () => {
+    const acc = await makeAccount(t);
+    const alice = await acc.agent('alice', { skills: ['Sales'] });
+    const day = t.clock.now() - (t.clock.now() % DAY) + 9 * DAY;
+    t.clock.set(day + 18 * HOUR);
+    const c = await (await acc.consumer({ name: 'Jo' })).open({ skill: 'Sales', text: 'hi' });
+    expect((await http(t)('POST', `/api/v1/conversations/${c.id}/close`, { token: alice.token })).statusCode).toBe(200);
+    t.clock.set(day + 23 * HOUR + 30 * 60_000);
+    const closedToday = async (timeZone?: string) => {
+      if (timeZone) await http(t)('PATCH', '/api/v1/me/settings', { token: alice.token, body: { timeZone } });
+      return (await http(t)('GET', '/api/v1/me/kpis', { token: alice.token })).json().closedToday;
+    };
+    expect(await closedToday()).toBe(1); // UTC until she picks a zone: closed at 18:00, now 23:30
+    expect(await closedToday('Asia/Kolkata')).toBe(0); // there it is 05:00 the next day
+    expect(await closedToday('America/New_York')).toBe(1); // 18:30 the same day
+  });
+
   it("a deleted skill's conversations count in the No skill row", async () => {
     const acc = await makeAccount(t);
     await (await acc.consumer({ name: 'Lea' })).open({ skill: 'Support', text: 'still here' });
