@@ -277,11 +277,29 @@ async function loadPendingSurvey(): Promise<void> {
 }
 
 /** Re-read the current conversation (queue position and expected wait while it waits). */
+/**
+ * Realtime updates seen per conversation. A view fetched over HTTP may be older than an update that
+ * arrived while the request was in flight (a GET answered just before an assignment whose event
+ * came first): then only its queue figures are taken, if the conversation is still queued.
+ */
+const liveUpdates = new Map<string, number>();
+
+async function fetchAndMerge(id: string): Promise<void> {
+  const seen = liveUpdates.get(id) ?? 0;
+  const view = await api.conversation(id);
+  if ((liveUpdates.get(id) ?? 0) === seen) return mergeConversation(view);
+  const now = state.conversations.find((c) => c.id === id);
+  if (now?.state === 'queued' && view.state === 'queued') {
+    now.queuePosition = view.queuePosition ?? null;
+    now.expectedResponseSec = view.expectedResponseSec ?? null;
+  }
+}
+
 async function refreshCurrent(): Promise<void> {
   const c = current();
   if (!c) return;
   try {
-    mergeConversation(await api.conversation(c.id));
+    await fetchAndMerge(c.id);
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return dropSession();
   }
@@ -339,6 +357,7 @@ function onEvent(e: EventEnvelope): void {
     case 'conversation.updated':
     case 'conversation.closed': {
       const view = e.data as ConsumerConversation;
+      liveUpdates.set(view.id, (liveUpdates.get(view.id) ?? 0) + 1);
       mergeConversation(view);
       if (view.state === 'closed' && state.typing?.conversationId === view.id) state.typing = null;
       // Routing pushes the queue figures with the update; ask only when they are missing.
@@ -363,7 +382,7 @@ function onEvent(e: EventEnvelope): void {
 
 async function refreshConversation(id: string): Promise<void> {
   try {
-    mergeConversation(await api.conversation(id));
+    await fetchAndMerge(id);
     render();
   } catch {
     // a later event or reload will tell
