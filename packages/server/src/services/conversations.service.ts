@@ -18,7 +18,7 @@ import {
 } from '../storage/repos/conversations.repo.js';
 import { findMessageByClientId, insertMessage, listMessages, type MessageRecord, toWireMessage } from '../storage/repos/messages.repo.js';
 import { findSkill, findSkillCached } from '../storage/repos/skills.repo.js';
-import { findUser } from '../storage/repos/users.repo.js';
+import { displayNames, findUser } from '../storage/repos/users.repo.js';
 import { assertCanAct, assertCanRead } from './access.js';
 import { type Deps, inTransaction, type Outbox } from './context.js';
 import { persist, persistNew } from './conversation-timers.js';
@@ -354,15 +354,13 @@ const iso = (at: number) => new Date(at).toISOString();
 export async function renderTranscript(tx: Tx, c: Conversation, time: (at: number) => string = iso): Promise<string> {
   const consumer = await findConsumer(tx, c.accountId, c.consumerId);
   const messages = await listMessages(tx, c.accountId, [c.id]);
-  const names = new Map<string, string>();
+  const agentIds = [...new Set(messages.flatMap((m) => (m.senderType === 'agent' && m.senderId ? [m.senderId] : [])))];
+  const names = await displayNames(tx, c.accountId, agentIds);
   const lines = [`Conversation with ${consumer?.name ?? 'Visitor'} (${CHANNEL_NAME[c.channel]}), started ${time(c.createdAt)}`, ''];
   for (const m of messages) {
     let who = 'System';
     if (m.senderType === 'consumer') who = consumer?.name ?? 'Visitor';
-    else if (m.senderType === 'agent' && m.senderId) {
-      if (!names.has(m.senderId)) names.set(m.senderId, (await findUser(tx, c.accountId, m.senderId))?.displayName ?? 'Agent');
-      who = names.get(m.senderId) ?? 'Agent';
-    }
+    else if (m.senderType === 'agent' && m.senderId) who = names.get(m.senderId) ?? 'Agent';
     const body = [m.text, m.file ? `[file: ${m.file.name}]` : null].filter(Boolean).join(' ');
     lines.push(`[${time(m.createdAt)}] ${who}: ${body}`);
   }

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Channel, ConversationState, SenderType } from '@parley/contract';
-import type { QueryResult, Selectable } from 'kysely';
+import type { QueryResult, Selectable, SelectQueryBuilder } from 'kysely';
 import type { Awaiting, ClosedBy, Conversation, RoutingDecision } from '../../domain/conversation.js';
 import type { Dialect, Tx } from '../db.js';
 import { forUpdate } from '../dialects/lock.js';
 import { prepared } from '../prepared.js';
-import type { ConversationsTable } from '../schema.js';
+import type { ConversationsTable, DB } from '../schema.js';
 import { parseJson } from './json.js';
 
 type Row = Selectable<ConversationsTable>;
@@ -154,19 +154,11 @@ function conversationUpdate(cols: string[], guarded: boolean): Update {
   return u;
 }
 
-const byId = prepared((db, p: { accountId: string; id: string }) =>
-  db.selectFrom('conversations').selectAll().where('account_id', '=', p.accountId).where('id', '=', p.id),
-);
-const byIdForUpdate = prepared((db, p: { accountId: string; id: string }) =>
-  db.selectFrom('conversations').selectAll().where('account_id', '=', p.accountId).where('id', '=', p.id).forUpdate(),
-);
-
 export async function findConversation(tx: Tx, accountId: string, id: string): Promise<Conversation | undefined> {
   const r = (await byId(tx, { accountId, id })).rows[0];
   return r ? toConversation(r) : undefined;
 }
 
-/** Read a conversation for change: row-locked on PostgreSQL until the transaction ends. */
 /** Every conversation column but `routing` (the recorded reason can be large — tens of kB with many agents; `routing_key` stands for it). */
 const LIGHT_COLUMNS = [
   'id',
@@ -206,12 +198,14 @@ const LIGHT_COLUMNS = [
   'updated_at',
 ] as const satisfies readonly (keyof Row)[];
 
-const lightById = prepared((db, p: { accountId: string; id: string }) =>
-  db.selectFrom('conversations').select(LIGHT_COLUMNS).where('account_id', '=', p.accountId).where('id', '=', p.id),
-);
-const lightByIdForUpdate = prepared((db, p: { accountId: string; id: string }) =>
-  db.selectFrom('conversations').select(LIGHT_COLUMNS).where('account_id', '=', p.accountId).where('id', '=', p.id).forUpdate(),
-);
+type ById = { accountId: string; id: string };
+/** One conversation by id: all columns or all but `routing`; with `FOR UPDATE` for PostgreSQL's row lock. */
+const whereId = <Q extends SelectQueryBuilder<DB, 'conversations', object>>(q: Q, p: ById) =>
+  q.where('account_id', '=', p.accountId).where('id', '=', p.id) as Q;
+const byId = prepared((db, p: ById) => whereId(db.selectFrom('conversations').selectAll(), p));
+const byIdForUpdate = prepared((db, p: ById) => whereId(db.selectFrom('conversations').selectAll(), p).forUpdate());
+const lightById = prepared((db, p: ById) => whereId(db.selectFrom('conversations').select(LIGHT_COLUMNS), p));
+const lightByIdForUpdate = prepared((db, p: ById) => whereId(db.selectFrom('conversations').select(LIGHT_COLUMNS), p).forUpdate());
 
 /**
  * `lockConversation` without the recorded routing decision (its `routing` is null): for changes
@@ -222,6 +216,7 @@ export async function lockConversationLight(tx: Tx, dialect: Dialect, accountId:
   return r ? toConversation({ ...r, routing: null }) : undefined;
 }
 
+/** Read a conversation for change: row-locked on PostgreSQL until the transaction ends. */
 export async function lockConversation(tx: Tx, dialect: Dialect, accountId: string, id: string): Promise<Conversation | undefined> {
   // SQLite has one writer at a time (the whole transaction is serialised): no row lock there.
   const r = (await (dialect === 'postgres' ? byIdForUpdate : byId)(tx, { accountId, id })).rows[0];
