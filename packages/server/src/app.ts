@@ -6,7 +6,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
+import type { TrustProxy } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
+import { documentAccess, enforceDeclaredAccess } from './http/access.js';
 import { guards } from './http/auth.js';
 import { registerEmbedScript } from './http/embed.js';
 import { registerInputGuards } from './http/input.js';
@@ -26,6 +28,7 @@ import { skillsRoutes } from './http/routes/skills.routes.js';
 import { surveysRoutes } from './http/routes/surveys.routes.js';
 import type { RouteContext } from './http/routes/types.js';
 import { usersRoutes } from './http/routes/users.routes.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerWorkspace } from './http/static.js';
 import { documentUploads, registerUploads } from './http/uploads.js';
 import { validatorCompiler } from './http/validation.js';
@@ -56,6 +59,16 @@ export interface AppOptions {
   publicUrl?: string | undefined;
   /** Queued conversations read per routing transaction (default 500; tests use small pages). */
   routingPageSize?: number;
+  /** Whose X-Forwarded-For gives `req.ip` (PARLEY_TRUST_PROXY); default false: the TCP peer. */
+  trustProxy?: TrustProxy;
+  /** New consumer sessions per client address per minute (PARLEY_RATE_LIMIT_CONSUMER_SESSIONS, default 120). */
+  consumerSessionRateLimitPerMinute?: number;
+  /** PARLEY_HSTS=on: `Strict-Transport-Security` on every response. */
+  hsts?: boolean;
+  /** PARLEY_METRICS_TOKEN: `/metrics` wants this bearer token; open when unset. */
+  metricsToken?: string | undefined;
+  /** Where the rate limiter keeps its counters: default Redis at `redisUrl` (namespace `parley-rl-`) or memory; tests pass a namespace of their own. */
+  rateLimitStore?: { redisUrl: string; nameSpace: string };
 }
 
 export interface ParleyApp {
@@ -74,6 +87,8 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: opts.bodyLimit ?? 1_048_576,
+    // req.ip (rate limits, login lockout, logs): the TCP peer unless proxies are trusted.
+    trustProxy: opts.trustProxy ?? false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
@@ -95,7 +110,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   // static files (the workspace, widget and docs assets), which would otherwise drown the rest.
   app.addHook('onResponse', (req, reply, done) => {
     const quiet = req.method === 'GET' && !req.url.startsWith('/api/');
-    const line = { method: req.method, url: req.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 };
+    const line = { method: req.method, url: req.url, ip: req.ip, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 };
     if (reply.statusCode >= 500) req.log.error(line, 'request failed');
     else if (quiet) req.log.debug(line, 'request');
     else req.log.info(line, 'request');
@@ -109,6 +124,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   const getDeps = () => deps;
   const routing = createRoutingKicker(getDeps);
   const realtime = await attachRealtime(app.server, getDeps, { redisUrl: opts.redisUrl });
+  registerSecurityHeaders(app, { hsts: opts.hsts ?? false });
   const timers = createScheduler(getDeps, timerHandlers, { pollMs: opts.db.dialect === 'postgres' ? 1000 : 5000 });
   deps = {
     db: opts.db,
@@ -120,12 +136,16 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     files: await createFileDeps(opts.db, { dir: opts.filesDir, maxUploadBytes: opts.maxUploadBytes }),
     ...(opts.routingPageSize !== undefined && { routingPageSize: opts.routingPageSize }),
   };
+  // Every /api/ route declares who may call it (config.access); its guard is derived from that.
+  const routeGuards = guards(deps);
+  const accessRegistry = enforceDeclaredAccess(app, routeGuards);
   await registerUploads(app, deps);
 
-  const rateRedis = opts.redisUrl ? new Redis(opts.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 500 }) : undefined;
+  const rateStore = opts.rateLimitStore ?? (opts.redisUrl ? { redisUrl: opts.redisUrl, nameSpace: 'parley-rl-' } : undefined);
+  const rateRedis = rateStore ? new Redis(rateStore.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 500 }) : undefined;
   await app.register(rateLimit, {
     global: false,
-    ...(rateRedis && { redis: rateRedis, nameSpace: 'parley-rl-' }),
+    ...(rateRedis && rateStore && { redis: rateRedis, nameSpace: rateStore.nameSpace }),
     errorResponseBuilder: (_req, ctx) => ({ ...problem('rate_limited', `too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`), statusCode: 429 }),
   });
 
@@ -136,14 +156,14 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
     },
     transform: jsonSchemaTransform,
-    transformObject: documentUploads,
+    transformObject: (doc) => documentAccess(documentUploads(doc), accessRegistry),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  registerMetrics(app, { db: opts.db, sockets: realtime.connectedSockets });
+  registerMetrics(app, { db: opts.db, sockets: realtime.connectedSockets, token: opts.metricsToken });
 
   await registerWorkspace(app, deps);
-  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
     try {
@@ -154,14 +174,14 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     }
   });
 
-  const ctx: RouteContext = { deps, guards: guards(deps), loginRateLimitPerMinute: opts.loginRateLimitPerMinute ?? 30 };
+  const ctx: RouteContext = { deps, guards: routeGuards, loginRateLimitPerMinute: opts.loginRateLimitPerMinute ?? 30 };
   authRoutes(app, ctx);
   usersRoutes(app, ctx);
   skillsRoutes(app, ctx);
   accountRoutes(app, ctx);
   meRoutes(app, ctx);
   conversationsRoutes(app, ctx);
-  consumerRoutes(app, ctx);
+  consumerRoutes(app, ctx, { sessionsPerMinute: opts.consumerSessionRateLimitPerMinute ?? 120 });
   contentRoutes(app, ctx);
   notesRoutes(app, ctx);
   registerWidget(app);

@@ -106,6 +106,7 @@ export async function registerWorkspace(app: ZApp, deps: Deps, opts: { dist?: st
   app.get(
     '/api/v1/embed/config',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['workspace'],
         summary: 'Embedding: the origins allowed to frame the workspace of an account (public)',

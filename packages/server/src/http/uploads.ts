@@ -11,7 +11,6 @@ import { type SendResult, sendMessage } from '../services/conversations.service.
 import { type Download, sendFileMessage, type Upload } from '../services/files.service.js';
 import { signFileRefs } from '../services/message-wire.js';
 import type { Principal } from '../services/principal.js';
-import type { Guards } from './auth.js';
 import { bearerAuth, IdParams, type ZApp } from './routes/types.js';
 import { parseInput } from './validation.js';
 
@@ -130,13 +129,12 @@ async function sendFromRequest(deps: Deps, p: Principal, conversationId: string,
 export function sendMessageRoute(
   app: ZApp,
   deps: Deps,
-  route: { path: string; guard: Guards['user' | 'consumer']; principal: (req: FastifyRequest) => Principal; tags: string[]; summary: string },
+  route: { path: string; access: 'conversation:act' | 'consumer'; principal: (req: FastifyRequest) => Principal; tags: string[]; summary: string },
 ): void {
   app.post(
     route.path,
     {
-      onRequest: route.guard,
-      config: { upload: true },
+      config: { upload: true, access: route.access },
       schema: {
         tags: route.tags,
         security: bearerAuth,

@@ -84,6 +84,8 @@ export interface OpenApiOperation {
   method: string;
   path: string;
   requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
+  /** The route's declared access (`x-access`, see src/http/access.ts). */
+  access?: string;
 }
 
 export interface JsonSchema {
@@ -108,12 +110,17 @@ export interface JsonSchema {
 export async function openApiOperations(t: TestApp): Promise<OpenApiOperation[]> {
   const res = await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
   expect(res.statusCode).toBe(200);
-  const doc = res.json() as { paths: Record<string, Record<string, { requestBody?: OpenApiOperation['requestBody'] }>> };
+  const doc = res.json() as { paths: Record<string, Record<string, { requestBody?: OpenApiOperation['requestBody']; 'x-access'?: string }>> };
   const ops: OpenApiOperation[] = [];
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {
       if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
-      ops.push({ method: method.toUpperCase(), path, ...(op.requestBody && { requestBody: op.requestBody }) });
+      ops.push({
+        method: method.toUpperCase(),
+        path,
+        ...(op.requestBody && { requestBody: op.requestBody }),
+        ...(op['x-access'] && { access: op['x-access'] }),
+      });
     }
   }
   return ops;

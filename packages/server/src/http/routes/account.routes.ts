@@ -4,21 +4,23 @@ import { getIdentitySecret, getSettings, patchSettings, rotateIdentitySecret } f
 import { userOf } from '../auth.js';
 import { bearerAuth, type RouteContext, type ZApp } from './types.js';
 
-export function accountRoutes(app: ZApp, { deps, guards }: RouteContext): void {
+export function accountRoutes(app: ZApp, { deps }: RouteContext): void {
   const tags = ['account (manager)'];
-  app.get('/api/v1/account/settings', { onRequest: guards.manager, schema: { tags, security: bearerAuth, response: { 200: AccountSettings } } }, async (req) =>
-    getSettings(deps, userOf(req).accountId),
+  app.get(
+    '/api/v1/account/settings',
+    { config: { access: 'manager' }, schema: { tags, security: bearerAuth, response: { 200: AccountSettings } } },
+    async (req) => getSettings(deps, userOf(req).accountId),
   );
   app.patch(
     '/api/v1/account/settings',
-    { onRequest: guards.manager, schema: { tags, security: bearerAuth, body: AccountSettingsPatch, response: { 200: AccountSettings } } },
+    { config: { access: 'manager' }, schema: { tags, security: bearerAuth, body: AccountSettingsPatch, response: { 200: AccountSettings } } },
     async (req) => patchSettings(deps, userOf(req).accountId, req.body),
   );
   const IdentitySecret = z.object({ secret: z.string() }).describe('HS256 key (its UTF-8 bytes) for consumer identity tokens');
   app.get(
     '/api/v1/account/identity-secret',
     {
-      onRequest: guards.manager,
+      config: { access: 'manager' },
       schema: { tags, security: bearerAuth, summary: 'The secret that signs web consumer identity tokens', response: { 200: IdentitySecret } },
     },
     async (req) => getIdentitySecret(deps, userOf(req).accountId),
@@ -26,7 +28,7 @@ export function accountRoutes(app: ZApp, { deps, guards }: RouteContext): void {
   app.post(
     '/api/v1/account/identity-secret/rotate',
     {
-      onRequest: guards.manager,
+      config: { access: 'manager' },
       schema: {
         tags,
         security: bearerAuth,

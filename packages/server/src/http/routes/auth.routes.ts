@@ -4,19 +4,19 @@ import { signedOut } from '../../services/users.service.js';
 import { userOf } from '../auth.js';
 import { bearerAuth, NoContent, type RouteContext, type ZApp } from './types.js';
 
-export function authRoutes(app: ZApp, { deps, guards, loginRateLimitPerMinute }: RouteContext): void {
+export function authRoutes(app: ZApp, { deps, loginRateLimitPerMinute }: RouteContext): void {
   app.post(
     '/api/v1/auth/login',
     {
       schema: { tags: ['auth'], summary: 'Sign in', body: LoginRequest, response: { 200: LoginResponse } },
-      config: { rateLimit: { max: loginRateLimitPerMinute, timeWindow: 60_000 } },
+      config: { access: 'public', rateLimit: { max: loginRateLimitPerMinute, timeWindow: 60_000 } },
     },
-    async (req) => login(deps, req.body),
+    async (req) => login(deps, req.body, req.ip),
   );
   app.post(
     '/api/v1/auth/logout',
     {
-      onRequest: guards.user,
+      config: { access: 'user' },
       schema: {
         tags: ['auth'],
         summary: 'Sign out: the token stops working; signed in nowhere else, the agent goes offline',

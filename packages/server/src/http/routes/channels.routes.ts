@@ -32,18 +32,18 @@ function baseUrlOf(req: FastifyRequest, publicUrl: string | undefined): string {
   return `${proto}://${host}`;
 }
 
-export function channelsRoutes(app: ZApp, { deps, guards }: RouteContext, opts: ChannelRoutesOptions = {}): void {
+export function channelsRoutes(app: ZApp, { deps }: RouteContext, opts: ChannelRoutesOptions = {}): void {
   const tags = ['channels (manager)'];
   const security = bearerAuth;
   const base = (req: FastifyRequest) => baseUrlOf(req, opts.publicUrl);
 
-  app.get('/api/v1/channels', { onRequest: guards.manager, schema: { tags, security, response: { 200: WholeList(MessagingChannel) } } }, async (req) =>
+  app.get('/api/v1/channels', { config: { access: 'manager' }, schema: { tags, security, response: { 200: WholeList(MessagingChannel) } } }, async (req) =>
     wholeList(await listAccountChannels(deps, userOf(req).accountId, base(req))),
   );
   app.post(
     '/api/v1/channels',
     {
-      onRequest: guards.manager,
+      config: { access: 'manager' },
       schema: {
         tags,
         security,
@@ -56,18 +56,18 @@ export function channelsRoutes(app: ZApp, { deps, guards }: RouteContext, opts: 
   );
   app.get(
     '/api/v1/channels/:id',
-    { onRequest: guards.manager, schema: { tags, security, params: IdParams, response: { 200: MessagingChannel } } },
+    { config: { access: 'manager' }, schema: { tags, security, params: IdParams, response: { 200: MessagingChannel } } },
     async (req) => getChannel(deps, userOf(req).accountId, req.params.id, base(req)),
   );
   app.patch(
     '/api/v1/channels/:id',
-    { onRequest: guards.manager, schema: { tags, security, params: IdParams, body: UpdateChannelRequest, response: { 200: MessagingChannel } } },
+    { config: { access: 'manager' }, schema: { tags, security, params: IdParams, body: UpdateChannelRequest, response: { 200: MessagingChannel } } },
     async (req) => updateChannel(deps, userOf(req).accountId, req.params.id, req.body, base(req)),
   );
   app.post(
     '/api/v1/channels/:id/rotate-secret',
     {
-      onRequest: guards.manager,
+      config: { access: 'manager' },
       schema: {
         tags,
         security,
@@ -90,6 +90,7 @@ export function channelsRoutes(app: ZApp, { deps, guards }: RouteContext, opts: 
     hooks.post(
       '/api/v1/channels/:id/inbound',
       {
+        config: { access: 'provider' },
         schema: {
           tags: inboundTags,
           summary: 'Inbound provider webhook: Twilio form (sms), Messenger Platform JSON (messenger) or Parley JSON (webhook), signed',
@@ -105,6 +106,7 @@ export function channelsRoutes(app: ZApp, { deps, guards }: RouteContext, opts: 
     hooks.get(
       '/api/v1/channels/:id/inbound',
       {
+        config: { access: 'provider' },
         schema: {
           tags: inboundTags,
           summary: "Messenger's webhook verification: answers hub.challenge when hub.verify_token matches",

@@ -21,7 +21,7 @@ const ConsumerConversation = z.object({
   closedBy: z.string().nullable(),
 });
 
-export function consumerRoutes(app: ZApp, { deps, guards }: RouteContext): void {
+export function consumerRoutes(app: ZApp, { deps }: RouteContext, limits: { sessionsPerMinute: number }): void {
   const tags = ['consumer'];
   const security = bearerAuth;
   app.post(
@@ -33,13 +33,14 @@ export function consumerRoutes(app: ZApp, { deps, guards }: RouteContext): void 
         body: ConsumerSessionRequest,
         response: { 201: z.object({ consumerToken: z.string(), consumerId: z.string() }) },
       },
-      config: { rateLimit: { max: 120, timeWindow: 60_000 } },
+      config: { access: 'public', rateLimit: { max: limits.sessionsPerMinute, timeWindow: 60_000 } },
     },
     async (req, reply) => reply.code(201).send(await createConsumerSession(deps, req.body)),
   );
   app.get(
     '/api/v1/consumer/skills',
     {
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'Skills a consumer can write to (public: for widgets offering a topic)',
@@ -52,7 +53,7 @@ export function consumerRoutes(app: ZApp, { deps, guards }: RouteContext): void 
   app.get(
     '/api/v1/consumer/history',
     {
-      onRequest: guards.consumer,
+      config: { access: 'consumer' },
       schema: {
         tags,
         security,
@@ -66,7 +67,7 @@ export function consumerRoutes(app: ZApp, { deps, guards }: RouteContext): void 
   app.post(
     '/api/v1/consumer/conversations',
     {
-      onRequest: guards.consumer,
+      config: { access: 'consumer' },
       schema: { tags, security, body: ConsumerOpenConversationRequest.default({}), response: { 200: ConsumerConversation, 201: ConsumerConversation } },
     },
     async (req, reply) => {
@@ -77,7 +78,7 @@ export function consumerRoutes(app: ZApp, { deps, guards }: RouteContext): void 
   app.get(
     '/api/v1/consumer/conversations/:id',
     {
-      onRequest: guards.consumer,
+      config: { access: 'consumer' },
       schema: {
         tags,
         security,
@@ -90,7 +91,7 @@ export function consumerRoutes(app: ZApp, { deps, guards }: RouteContext): void 
   app.get(
     '/api/v1/consumer/conversations/:id/messages',
     {
-      onRequest: guards.consumer,
+      config: { access: 'consumer' },
       schema: {
         tags,
         security,
@@ -103,17 +104,17 @@ export function consumerRoutes(app: ZApp, { deps, guards }: RouteContext): void 
   );
   app.post(
     '/api/v1/consumer/conversations/:id/urgent',
-    { onRequest: guards.consumer, schema: { tags, security, params: IdParams, response: { 200: ConsumerConversation } } },
+    { config: { access: 'consumer' }, schema: { tags, security, params: IdParams, response: { 200: ConsumerConversation } } },
     async (req) => markUrgent(deps, consumerOf(req), req.params.id),
   );
   app.post(
     '/api/v1/consumer/conversations/:id/close',
-    { onRequest: guards.consumer, schema: { tags, security, params: IdParams, response: { 200: ConsumerConversation } } },
+    { config: { access: 'consumer' }, schema: { tags, security, params: IdParams, response: { 200: ConsumerConversation } } },
     async (req) => closeByConsumer(deps, consumerOf(req), req.params.id),
   );
   sendMessageRoute(app, deps, {
     path: '/api/v1/consumer/conversations/:id/messages',
-    guard: guards.consumer,
+    access: 'consumer',
     principal: consumerOf,
     tags,
     summary: 'Send a message: text, or a photo (multipart)',

@@ -21,12 +21,12 @@ const statusList = z
     return parts as ListStatus[];
   });
 
-export function conversationsRoutes(app: ZApp, { deps, guards }: RouteContext): void {
+export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
   const security = bearerAuth;
   app.get(
     '/api/v1/workspace/active',
     {
-      onRequest: guards.user,
+      config: { access: 'user' },
       schema: {
         tags: ['workspace'],
         summary: 'The Active list, sorted by urgency; counts ignore the filter',
@@ -42,7 +42,7 @@ export function conversationsRoutes(app: ZApp, { deps, guards }: RouteContext): 
   app.delete(
     '/api/v1/workspace/active/:id',
     {
-      onRequest: guards.user,
+      config: { access: 'user' },
       schema: { tags: ['workspace'], summary: 'Dismiss a closed conversation', security, params: IdParams, response: { 204: NoContent } },
     },
     async (req, reply) => {
@@ -55,7 +55,7 @@ export function conversationsRoutes(app: ZApp, { deps, guards }: RouteContext): 
   app.get(
     '/api/v1/conversations',
     {
-      onRequest: guards.user,
+      config: { access: 'user' },
       schema: {
         tags,
         summary: 'The All tab: newest first, keyset-paginated',
@@ -81,13 +81,13 @@ export function conversationsRoutes(app: ZApp, { deps, guards }: RouteContext): 
       });
     },
   );
-  app.get('/api/v1/conversations/:id', { onRequest: guards.user, schema: { tags, security, params: IdParams } }, async (req) =>
+  app.get('/api/v1/conversations/:id', { config: { access: 'conversation:read' }, schema: { tags, security, params: IdParams } }, async (req) =>
     getConversationDetails(deps, userOf(req), req.params.id),
   );
   app.get(
     '/api/v1/conversations/:id/messages',
     {
-      onRequest: guards.user,
+      config: { access: 'conversation:read' },
       schema: {
         tags,
         security,
@@ -102,37 +102,45 @@ export function conversationsRoutes(app: ZApp, { deps, guards }: RouteContext): 
     async (req) =>
       wholeList(await transcript(deps, userOf(req), req.params.id, { includePrevious: req.query.includePrevious === 'true', after: req.query.after })),
   );
-  app.get('/api/v1/conversations/:id/transcript.txt', { onRequest: guards.user, schema: { tags, security, params: IdParams } }, async (req, reply) =>
-    reply.type('text/plain; charset=utf-8').send(await transcriptText(deps, userOf(req), req.params.id)),
+  app.get(
+    '/api/v1/conversations/:id/transcript.txt',
+    { config: { access: 'conversation:read' }, schema: { tags, security, params: IdParams } },
+    async (req, reply) => reply.type('text/plain; charset=utf-8').send(await transcriptText(deps, userOf(req), req.params.id)),
   );
   sendMessageRoute(app, deps, {
     path: '/api/v1/conversations/:id/messages',
-    guard: guards.user,
+    access: 'conversation:act',
     principal: userOf,
     tags,
     summary: 'Send a message: text, or a file (multipart)',
   });
   app.post(
     '/api/v1/conversations/:id/close',
-    { onRequest: guards.user, schema: { tags, security, params: IdParams, response: { 200: ActiveItem } } },
+    { config: { access: 'conversation:act' }, schema: { tags, security, params: IdParams, response: { 200: ActiveItem } } },
     async (req) => closeByUser(deps, userOf(req), req.params.id),
   );
   app.post(
     '/api/v1/conversations/:id/resume',
     {
-      onRequest: guards.user,
+      config: { access: 'conversation:act' },
       schema: { tags, summary: 'Reopen a closed conversation and take it', security, params: IdParams, response: { 200: ActiveItem } },
     },
     async (req) => resume(deps, userOf(req), req.params.id),
   );
   app.post(
     '/api/v1/conversations/:id/accept',
-    { onRequest: guards.user, schema: { tags, summary: 'Accept a ringing conversation', security, params: IdParams, response: { 200: ActiveItem } } },
+    {
+      config: { access: 'conversation:act' },
+      schema: { tags, summary: 'Accept a ringing conversation', security, params: IdParams, response: { 200: ActiveItem } },
+    },
     async (req) => accept(deps, userOf(req), req.params.id),
   );
   app.post(
     '/api/v1/conversations/:id/decline',
-    { onRequest: guards.user, schema: { tags, summary: 'Decline a ringing conversation', security, params: IdParams, response: { 204: NoContent } } },
+    {
+      config: { access: 'conversation:act' },
+      schema: { tags, summary: 'Decline a ringing conversation', security, params: IdParams, response: { 204: NoContent } },
+    },
     async (req, reply) => {
       await decline(deps, userOf(req), req.params.id);
       return reply.code(204).send(null);
@@ -141,7 +149,7 @@ export function conversationsRoutes(app: ZApp, { deps, guards }: RouteContext): 
   app.post(
     '/api/v1/conversations/:id/transfer',
     {
-      onRequest: guards.user,
+      config: { access: 'conversation:act' },
       schema: {
         tags,
         summary: 'Transfer to a skill or an agent',
@@ -156,20 +164,20 @@ export function conversationsRoutes(app: ZApp, { deps, guards }: RouteContext): 
   app.put(
     '/api/v1/conversations/:id/sla',
     {
-      onRequest: guards.user,
+      config: { access: 'conversation:act' },
       schema: { tags, summary: 'Set a manual SLA', security, params: IdParams, body: z.strictObject({ dueAt: isoTime }), response: { 200: ActiveItem } },
     },
     async (req) => setManualSla(deps, userOf(req), req.params.id, Date.parse(req.body.dueAt)),
   );
   app.delete(
     '/api/v1/conversations/:id/sla',
-    { onRequest: guards.user, schema: { tags, summary: 'Clear the manual SLA', security, params: IdParams, response: { 200: ActiveItem } } },
+    { config: { access: 'conversation:act' }, schema: { tags, summary: 'Clear the manual SLA', security, params: IdParams, response: { 200: ActiveItem } } },
     async (req) => setManualSla(deps, userOf(req), req.params.id, null),
   );
   app.get(
     '/api/v1/directory',
     {
-      onRequest: guards.user,
+      config: { access: 'user' },
       schema: {
         tags: ['workspace'],
         summary: 'Skills and agents a conversation can be transferred to',
@@ -181,7 +189,7 @@ export function conversationsRoutes(app: ZApp, { deps, guards }: RouteContext): 
   );
   app.post(
     '/api/v1/conversations/:id/read',
-    { onRequest: guards.user, schema: { tags, security, params: IdParams, response: { 204: NoContent } } },
+    { config: { access: 'conversation:act' }, schema: { tags, security, params: IdParams, response: { 204: NoContent } } },
     async (req, reply) => {
       await markRead(deps, userOf(req), req.params.id);
       return reply.code(204).send(null);

@@ -25,6 +25,7 @@ export function filesRoutes(app: ZApp, { deps, guards }: RouteContext): void {
   app.get(
     '/api/v1/files/:id',
     {
+      config: { access: 'file' },
       onRequest: linkOrUser,
       schema: {
         tags: ['files'],
@@ -45,7 +46,7 @@ export function filesRoutes(app: ZApp, { deps, guards }: RouteContext): void {
   app.get(
     '/api/v1/consumer/files/:id',
     {
-      onRequest: guards.consumer,
+      config: { access: 'consumer' },
       schema: {
         tags: ['consumer'],
         summary: 'Download a file of one of my conversations (consumer token)',

@@ -7,31 +7,35 @@ import { getMySettings, getUser, patchMySettings, setStatus } from '../../servic
 import { userOf } from '../auth.js';
 import { bearerAuth, type RouteContext, type ZApp } from './types.js';
 
-export function meRoutes(app: ZApp, { deps, guards }: RouteContext): void {
+export function meRoutes(app: ZApp, { deps }: RouteContext): void {
   const tags = ['me'];
   const security = bearerAuth;
-  app.get('/api/v1/me', { onRequest: guards.user, schema: { tags, security, response: { 200: User } } }, async (req) => {
+  app.get('/api/v1/me', { config: { access: 'user' }, schema: { tags, security, response: { 200: User } } }, async (req) => {
     const me = userOf(req);
     return toWireUser(await getUser(deps, me.accountId, me.userId));
   });
-  app.put('/api/v1/me/status', { onRequest: guards.user, schema: { tags, security, body: SetStatusRequest, response: { 200: User } } }, async (req) => {
+  app.put('/api/v1/me/status', { config: { access: 'user' }, schema: { tags, security, body: SetStatusRequest, response: { 200: User } } }, async (req) => {
     const me = userOf(req);
     const user = await setStatus(deps, me.accountId, me.userId, req.body.status);
     if (req.body.handover) await handover(deps, me.accountId, me.userId);
     return user;
   });
-  app.get('/api/v1/me/settings', { onRequest: guards.user, schema: { tags, security, response: { 200: UserSettings } } }, async (req) => {
+  app.get('/api/v1/me/settings', { config: { access: 'user' }, schema: { tags, security, response: { 200: UserSettings } } }, async (req) => {
     const me = userOf(req);
     return getMySettings(deps, me.accountId, me.userId);
   });
-  app.patch('/api/v1/me/settings', { onRequest: guards.user, schema: { tags, security, body: UserSettings, response: { 200: UserSettings } } }, async (req) => {
-    const me = userOf(req);
-    return patchMySettings(deps, me.accountId, me.userId, req.body);
-  });
+  app.patch(
+    '/api/v1/me/settings',
+    { config: { access: 'user' }, schema: { tags, security, body: UserSettings, response: { 200: UserSettings } } },
+    async (req) => {
+      const me = userOf(req);
+      return patchMySettings(deps, me.accountId, me.userId, req.body);
+    },
+  );
   app.get(
     '/api/v1/me/kpis',
     {
-      onRequest: guards.user,
+      config: { access: 'user' },
       schema: {
         tags,
         security,
@@ -53,7 +57,7 @@ export function meRoutes(app: ZApp, { deps, guards }: RouteContext): void {
   );
   app.post(
     '/api/v1/me/handover',
-    { onRequest: guards.user, schema: { tags, security, response: { 200: z.object({ returned: z.array(z.string()) }) } } },
+    { config: { access: 'user' }, schema: { tags, security, response: { 200: z.object({ returned: z.array(z.string()) }) } } },
     async (req) => {
       const me = userOf(req);
       return handover(deps, me.accountId, me.userId);

@@ -4,12 +4,12 @@ import { addNote, listNotes, listNotifications, markNotificationRead } from '../
 import { userOf } from '../auth.js';
 import { bearerAuth, IdParams, NoContent, type RouteContext, WholeList, wholeList, type ZApp } from './types.js';
 
-export function notesRoutes(app: ZApp, { deps, guards }: RouteContext): void {
+export function notesRoutes(app: ZApp, { deps }: RouteContext): void {
   const security = bearerAuth;
   app.post(
     '/api/v1/conversations/:id/notes',
     {
-      onRequest: guards.user,
+      config: { access: 'conversation:read' },
       schema: {
         tags: ['conversations'],
         summary: 'Internal note; @username mentions notify',
@@ -23,13 +23,13 @@ export function notesRoutes(app: ZApp, { deps, guards }: RouteContext): void {
   );
   app.get(
     '/api/v1/conversations/:id/notes',
-    { onRequest: guards.user, schema: { tags: ['conversations'], security, params: IdParams, response: { 200: WholeList(Note) } } },
+    { config: { access: 'conversation:read' }, schema: { tags: ['conversations'], security, params: IdParams, response: { 200: WholeList(Note) } } },
     async (req) => wholeList(await listNotes(deps, userOf(req), req.params.id)),
   );
   app.get(
     '/api/v1/me/notifications',
     {
-      onRequest: guards.user,
+      config: { access: 'user' },
       schema: {
         tags: ['me'],
         security,
@@ -41,7 +41,7 @@ export function notesRoutes(app: ZApp, { deps, guards }: RouteContext): void {
   );
   app.post(
     '/api/v1/me/notifications/:id/read',
-    { onRequest: guards.user, schema: { tags: ['me'], security, params: IdParams, response: { 204: NoContent } } },
+    { config: { access: 'user' }, schema: { tags: ['me'], security, params: IdParams, response: { 204: NoContent } } },
     async (req, reply) => {
       await markNotificationRead(deps, userOf(req), req.params.id);
       return reply.code(204).send(null);

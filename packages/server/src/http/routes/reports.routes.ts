@@ -45,18 +45,18 @@ const DailyReport = z.object({
 });
 
 /** Manager reports behind the console's dashboard (docs/console.md). Days are UTC. */
-export function reportsRoutes(app: ZApp, { deps, guards }: RouteContext): void {
+export function reportsRoutes(app: ZApp, { deps }: RouteContext): void {
   const tags = ['reports (manager)'];
   const security = bearerAuth;
   app.get(
     '/api/v1/reports/live',
-    { onRequest: guards.manager, schema: { tags, security, summary: 'Queues, agents, SLA and CSAT now', response: { 200: LiveReport } } },
+    { config: { access: 'manager' }, schema: { tags, security, summary: 'Queues, agents, SLA and CSAT now', response: { 200: LiveReport } } },
     async (req) => liveReport(deps, userOf(req).accountId),
   );
   app.get(
     '/api/v1/reports/daily',
     {
-      onRequest: guards.manager,
+      config: { access: 'manager' },
       schema: {
         tags,
         security,
@@ -70,7 +70,7 @@ export function reportsRoutes(app: ZApp, { deps, guards }: RouteContext): void {
   app.get(
     '/api/v1/reports/conversations.csv',
     {
-      onRequest: guards.manager,
+      config: { access: 'manager' },
       schema: {
         tags,
         security,

@@ -6,24 +6,24 @@ import { bearerAuth, IdParams, NoContent, type RouteContext, WholeList, wholeLis
 
 const SkillOut = Skill.extend({ sla: z.record(z.string(), z.number()).optional(), autoClose: z.record(z.string(), z.unknown()).optional() });
 
-export function skillsRoutes(app: ZApp, { deps, guards }: RouteContext): void {
+export function skillsRoutes(app: ZApp, { deps }: RouteContext): void {
   const tags = ['skills (manager)'];
-  app.get('/api/v1/skills', { onRequest: guards.manager, schema: { tags, security: bearerAuth, response: { 200: WholeList(SkillOut) } } }, async (req) =>
+  app.get('/api/v1/skills', { config: { access: 'manager' }, schema: { tags, security: bearerAuth, response: { 200: WholeList(SkillOut) } } }, async (req) =>
     wholeList(await listAccountSkills(deps, userOf(req).accountId)),
   );
   app.post(
     '/api/v1/skills',
-    { onRequest: guards.manager, schema: { tags, security: bearerAuth, body: CreateSkillRequest, response: { 201: SkillOut } } },
+    { config: { access: 'manager' }, schema: { tags, security: bearerAuth, body: CreateSkillRequest, response: { 201: SkillOut } } },
     async (req, reply) => reply.code(201).send(await createSkill(deps, userOf(req).accountId, req.body)),
   );
   app.patch(
     '/api/v1/skills/:id',
-    { onRequest: guards.manager, schema: { tags, security: bearerAuth, params: IdParams, body: UpdateSkillRequest, response: { 200: SkillOut } } },
+    { config: { access: 'manager' }, schema: { tags, security: bearerAuth, params: IdParams, body: UpdateSkillRequest, response: { 200: SkillOut } } },
     async (req) => patchSkill(deps, userOf(req).accountId, req.params.id, req.body),
   );
   app.delete(
     '/api/v1/skills/:id',
-    { onRequest: guards.manager, schema: { tags, security: bearerAuth, params: IdParams, response: { 204: NoContent } } },
+    { config: { access: 'manager' }, schema: { tags, security: bearerAuth, params: IdParams, response: { 204: NoContent } } },
     async (req, reply) => {
       await removeSkill(deps, userOf(req).accountId, req.params.id);
       return reply.code(204).send(null);

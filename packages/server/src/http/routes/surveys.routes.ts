@@ -23,13 +23,13 @@ const SubmitSurveyRequest = z.strictObject({
     .describe('question id → value: csat an integer 1–5, nps an integer 0–10, text a string of at most 2000 characters, choice one of its choices'),
 });
 
-export function surveysRoutes(app: ZApp, { deps, guards }: RouteContext): void {
+export function surveysRoutes(app: ZApp, { deps }: RouteContext): void {
   const tags = ['consumer'];
   const security = bearerAuth;
   app.get(
     '/api/v1/consumer/conversations/:id/survey',
     {
-      onRequest: guards.consumer,
+      config: { access: 'consumer' },
       schema: {
         tags,
         security,
@@ -43,7 +43,7 @@ export function surveysRoutes(app: ZApp, { deps, guards }: RouteContext): void {
   app.post(
     '/api/v1/consumer/conversations/:id/survey',
     {
-      onRequest: guards.consumer,
+      config: { access: 'consumer' },
       schema: {
         tags,
         security,

@@ -4,24 +4,24 @@ import { createUser, getUser, listAccountUsers, patchUser, setStatus } from '../
 import { userOf } from '../auth.js';
 import { bearerAuth, IdParams, type RouteContext, WholeList, wholeList, type ZApp } from './types.js';
 
-export function usersRoutes(app: ZApp, { deps, guards }: RouteContext): void {
+export function usersRoutes(app: ZApp, { deps }: RouteContext): void {
   const tags = ['users (manager)'];
-  app.get('/api/v1/users', { onRequest: guards.manager, schema: { tags, security: bearerAuth, response: { 200: WholeList(User) } } }, async (req) =>
+  app.get('/api/v1/users', { config: { access: 'manager' }, schema: { tags, security: bearerAuth, response: { 200: WholeList(User) } } }, async (req) =>
     wholeList(await listAccountUsers(deps, userOf(req).accountId)),
   );
   app.post(
     '/api/v1/users',
-    { onRequest: guards.manager, schema: { tags, security: bearerAuth, body: CreateUserRequest, response: { 201: User } } },
+    { config: { access: 'manager' }, schema: { tags, security: bearerAuth, body: CreateUserRequest, response: { 201: User } } },
     async (req, reply) => reply.code(201).send(await createUser(deps, userOf(req).accountId, req.body)),
   );
   app.patch(
     '/api/v1/users/:id',
-    { onRequest: guards.manager, schema: { tags, security: bearerAuth, params: IdParams, body: UpdateUserRequest, response: { 200: User } } },
+    { config: { access: 'manager' }, schema: { tags, security: bearerAuth, params: IdParams, body: UpdateUserRequest, response: { 200: User } } },
     async (req) => patchUser(deps, userOf(req).accountId, req.params.id, req.body),
   );
   app.put(
     '/api/v1/users/:id/status',
-    { onRequest: guards.manager, schema: { tags, security: bearerAuth, params: IdParams, body: SetStatusRequest, response: { 200: User } } },
+    { config: { access: 'manager' }, schema: { tags, security: bearerAuth, params: IdParams, body: SetStatusRequest, response: { 200: User } } },
     async (req) => {
       const me = userOf(req);
       await getUser(deps, me.accountId, req.params.id);
