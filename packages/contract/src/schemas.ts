@@ -32,7 +32,17 @@ const displayName = z.string().trim().min(1).max(120);
 const clientMessageId = z.string().min(1).max(128);
 const messageText = z.string().trim().min(1, 'text must not be empty').max(10_000);
 
-export const LoginRequest = z.strictObject({ accountId: id, username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+/**
+ * `frameAccountId` (extension): the account named by the embed URL (`/?account=`) of the frame the
+ * workspace signs in from; a sign-in to any other account is refused (403), so a page allowed by
+ * one account never gets a session of another (docs/embedding.md).
+ */
+export const LoginRequest = z.strictObject({
+  accountId: id,
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(256),
+  frameAccountId: id.optional(),
+});
 
 export const User = z.object({
   id: z.string(),

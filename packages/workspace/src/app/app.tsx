@@ -12,7 +12,7 @@ import { StatusMenu } from '../features/status/status-menu.js';
 import { incomingCount } from '../lib/active-list.js';
 import { isEmbedded } from '../lib/embed-bridge.js';
 import { Icon } from '../ui/icons.js';
-import { openPanel, restore, setTab, signOut } from './controller.js';
+import { openPanel, restore, setTab, showConsole, signOut } from './controller.js';
 import { useStore } from './store.js';
 
 function ConnectionBanner() {
@@ -62,7 +62,7 @@ function TopBar() {
           All
         </button>
         {isManager ? (
-          <button type="button" className="tabs-item" aria-current={panel === 'console' ? 'page' : undefined} onClick={() => openPanel('console')}>
+          <button type="button" className="tabs-item" aria-current={panel === 'console' ? 'page' : undefined} onClick={showConsole}>
             Console
           </button>
         ) : null}

@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '@parley/contract';
 import { applyRemove, applyUpsert, incomingCount, nextToOpen, sortActive } from '../lib/active-list.js';
 import { ApiError, api, seg } from '../lib/api.js';
-import { type BridgeCommand, EmbedBridge } from '../lib/embed-bridge.js';
+import { type BridgeCommand, EmbedBridge, frameAccountId } from '../lib/embed-bridge.js';
 import { type DatePrefs, DEFAULT_DATE_PREFS } from '../lib/format.js';
 import { Realtime } from '../lib/realtime.js';
 import { playChime, unlockAudio } from '../lib/sound.js';
@@ -37,26 +37,28 @@ export function prefsOf(settings: UserSettings): DatePrefs {
   };
 }
 
-/** On page load: the account from `?account=` (embed URL) and a session kept across reloads. */
+/** On page load: a session kept across reloads (in a frame, only one of the frame's `?account=`). */
 let restored = false;
 export async function restore(): Promise<void> {
   if (restored) return;
   restored = true;
-  const account = new URLSearchParams(location.search).get('account');
-  if (account) void bridge.connect(account);
   const saved = readJson<Session | null>(SESSION_KEY, null);
-  if (!saved?.token) {
+  const frameAccount = frameAccountId();
+  if (!saved?.token || (frameAccount && saved.user?.accountId !== frameAccount)) {
+    if (saved) writeItem(SESSION_KEY, null);
     store.set({ connection: 'offline' });
     return;
   }
   api.token = saved.token;
   try {
     const user = await api.get<User>('/api/v1/me');
+    if (frameAccount && user.accountId !== frameAccount) throw new ApiError(401, {});
     await start({ token: saved.token, user });
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) {
       writeItem(SESSION_KEY, null);
       api.token = null;
+      store.set({ connection: 'offline' });
     } else {
       // The server is unreachable: keep the session and show the workspace with the banner.
       await start(saved);
@@ -64,9 +66,24 @@ export async function restore(): Promise<void> {
   }
 }
 
+/** A sign-in refused because the frame belongs to another account (docs/embedding.md). */
+export class FrameAccountError extends Error {
+  constructor(readonly frameAccountId: string) {
+    super(`This embedded workspace is for account "${frameAccountId}" only. Sign in with a user of that account, or open Parley in its own browser tab.`);
+  }
+}
+
 export async function signIn(accountId: string, username: string, password: string): Promise<void> {
   unlockAudio();
-  const r = await api.post<Session>('/api/v1/auth/login', { accountId, username, password });
+  // In a frame, only the account of the embed URL: the host page was allowed by that account, not by another.
+  const frameAccount = frameAccountId();
+  if (frameAccount && accountId !== frameAccount) throw new FrameAccountError(frameAccount);
+  const r = await api.post<Session>('/api/v1/auth/login', { accountId, username, password, ...(frameAccount && { frameAccountId: frameAccount }) });
+  if (frameAccount && r.user.accountId !== frameAccount) {
+    // Never kept: an older server that does not check `frameAccountId` itself.
+    await fetch('/api/v1/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${r.token}` } }).catch(() => undefined);
+    throw new FrameAccountError(frameAccount);
+  }
   await start(r);
 }
 
@@ -75,8 +92,11 @@ async function start(session: Session): Promise<void> {
   api.onUnauthorized = () => endSession('Your session has ended. Please sign in again.');
   writeJson(SESSION_KEY, session);
   const nav = readJson<{ pinned?: string[]; selectedId?: string | null }>(navKey(session.user.id), {});
-  store.set({ ...initialState, session, pinned: nav.pinned ?? [], selectedId: null, connection: 'connecting' });
-  void bridge.connect(session.user.accountId);
+  // Managers land on the console (the Active list is empty for a manager without skills); agents on Active.
+  const panel = session.user.role === 'manager' ? 'console' : null;
+  store.set({ ...initialState, session, pinned: nav.pinned ?? [], selectedId: null, panel, connection: 'connecting' });
+  // The bridge talks only with origins of the signed-in user's own account, bound afresh for each session.
+  void bridge.bind(session.user.accountId);
   bridge.post('auth.changed', { signedIn: true, user: { id: session.user.id, displayName: session.user.displayName, accountId: session.user.accountId } });
   bridge.post('status.changed', { status: session.user.status });
   const settingsLoaded = api
@@ -107,7 +127,7 @@ function endSession(message?: string): void {
   writeItem(SESSION_KEY, null);
   api.token = null;
   store.set({ ...initialState, connection: 'offline' });
-  bridge.post('auth.changed', { signedIn: false });
+  bridge.unbind();
   if (message) toast(message, 'error');
 }
 
@@ -479,6 +499,11 @@ export function openPanel(panel: AppState['panel']): void {
   store.set((s) => ({ panel: s.panel === panel ? null : panel }));
 }
 
+/** The Console tab (managers): shows the console; unlike the settings and notifications buttons it does not toggle. */
+export function showConsole(): void {
+  store.set({ panel: 'console' });
+}
+
 /** Tells the consumer the agent is typing (throttled in Realtime). */
 export function notifyTyping(conversationId: string): void {
   realtime?.typing(conversationId);
@@ -503,6 +528,9 @@ export function copyTranscriptToHost(id: string, text: string): void {
 // ------------------------------------------------------------------ host page commands
 
 function onBridgeCommand(cmd: BridgeCommand): void {
+  // The bridge listens only while signed in; a command never outlives the session it came in.
+  const session = store.get().session;
+  if (!session) return;
   switch (cmd.type) {
     case 'openConversation':
       if (typeof cmd.data.id === 'string') openConversation(cmd.data.id);
@@ -515,7 +543,13 @@ function onBridgeCommand(cmd: BridgeCommand): void {
       break;
     case 'requestTranscript': {
       const id = typeof cmd.data.id === 'string' ? cmd.data.id : store.get().selectedId;
-      if (id) void api.text(`/api/v1/conversations/${seg(id)}/transcript.txt`).then((text) => bridge.post('transcript', { id, text }));
+      if (!id) break;
+      api.text(`/api/v1/conversations/${seg(id)}/transcript.txt`).then(
+        (text) => {
+          if (store.get().session?.token === session.token) bridge.post('transcript', { id, text });
+        },
+        () => undefined, // not this agent's to read, or gone: the host's request times out
+      );
       break;
     }
   }

@@ -1,4 +1,5 @@
 import { LoginRequest, LoginResponse } from '@parley/contract';
+import { DomainError } from '../../domain/errors.js';
 import { login, logout } from '../../services/auth.service.js';
 import { signedOut } from '../../services/users.service.js';
 import { userOf } from '../auth.js';
@@ -11,7 +12,18 @@ export function authRoutes(app: ZApp, { deps, loginRateLimitPerMinute }: RouteCo
       schema: { tags: ['auth'], summary: 'Sign in', body: LoginRequest, response: { 200: LoginResponse } },
       config: { access: 'public', rateLimit: { max: loginRateLimitPerMinute, timeWindow: 60_000 } },
     },
-    async (req) => login(deps, req.body, req.ip),
+    async (req) => {
+      // The workspace in a frame names the frame's account (`/?account=`): a page that account allowed
+      // never gets a session of another account. Refused before the password is looked at or counted.
+      const { frameAccountId, ...credentials } = req.body;
+      if (frameAccountId !== undefined && frameAccountId !== credentials.accountId) {
+        throw new DomainError(
+          'forbidden',
+          `this embedded workspace signs in to account ${frameAccountId} only; open Parley in its own tab for another account`,
+        );
+      }
+      return login(deps, credentials, req.ip);
+    },
   );
   app.post(
     '/api/v1/auth/logout',

@@ -1,8 +1,10 @@
 import { type FormEvent, useState } from 'react';
-import { rememberAccount, savedAccountId, signIn } from '../../app/controller.js';
+import { FrameAccountError, rememberAccount, savedAccountId, signIn } from '../../app/controller.js';
 import { ApiError } from '../../lib/api.js';
+import { frameAccountId } from '../../lib/embed-bridge.js';
 
 export function SignIn() {
+  const frameAccount = frameAccountId();
   const [accountId, setAccountId] = useState(savedAccountId);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -17,7 +19,8 @@ export function SignIn() {
       rememberAccount(accountId.trim());
       await signIn(accountId.trim(), username.trim(), password);
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) setError('The account, username or password is not right.');
+      if (err instanceof FrameAccountError) setError(err.message);
+      else if (err instanceof ApiError && err.status === 401) setError('The account, username or password is not right.');
       else if (err instanceof ApiError && err.status === 429) setError('Too many attempts. Wait a minute and try again.');
       else setError((err as Error).message);
       setBusy(false);
@@ -33,8 +36,20 @@ export function SignIn() {
         <h1 id="signin-title">Sign in to your workspace</h1>
         <label className="field">
           <span>Account</span>
-          <input name="account" value={accountId} onChange={(e) => setAccountId(e.target.value)} required autoComplete="organization" />
+          <input
+            name="account"
+            value={accountId}
+            onChange={(e) => setAccountId(e.target.value)}
+            required
+            autoComplete="organization"
+            aria-describedby={frameAccount ? 'signin-frame-account' : undefined}
+          />
         </label>
+        {frameAccount ? (
+          <p id="signin-frame-account" className="field-note">
+            This embedded workspace signs in to this account only.
+          </p>
+        ) : null}
         <label className="field">
           <span>Username</span>
           <input name="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoComplete="username" autoCapitalize="none" />
