@@ -5,3 +5,5 @@ export * from './events.js';
 export * from './schemas.js';
 export * from './seq-tracker.js';
 export * from './settings.js';
+export * from './text.js';
+export * from './transcript.js';

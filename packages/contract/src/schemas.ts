@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AutoCloseSettings, SlaTargets } from './settings.js';
+import { cleanDisplayName } from './text.js';
 
 /** Wire schemas shared by server, workspace and widget. Request bodies are strict: unknown fields are rejected. */
 
@@ -28,7 +29,8 @@ const username = z
   .max(64)
   .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, underscore and dash only');
 const password = z.string().min(8, 'at least 8 characters').max(256);
-const displayName = z.string().trim().min(1).max(120);
+/** A person's name: one line, bidi control and zero-width characters removed (cleanDisplayName), then 1–120 characters. */
+const displayName = z.string().overwrite(cleanDisplayName).min(1).max(120);
 const clientMessageId = z.string().min(1).max(128);
 const messageText = z.string().trim().min(1, 'text must not be empty').max(10_000);
 
@@ -177,12 +179,44 @@ export const ActiveItem = z.object({
 });
 export type ActiveItem = z.infer<typeof ActiveItem>;
 
+export const MAX_CUSTOM_VARIABLES = 50;
+export const MAX_CUSTOM_VARIABLE_KEY = 64;
+export const MAX_CUSTOM_VARIABLE_VALUE = 1000;
+
+const customVariablesRecord = z
+  .record(z.string().min(1).max(MAX_CUSTOM_VARIABLE_KEY), z.union([z.string().max(MAX_CUSTOM_VARIABLE_VALUE), z.number(), z.boolean()]))
+  .meta({ maxProperties: MAX_CUSTOM_VARIABLES });
+
+/**
+ * A consumer's custom variables as the brand sets them (API.md, "Running in production"): at most 50
+ * keys of 1–64 characters, values a string of at most 1,000 characters, a number or a boolean. The
+ * key count is checked first, so an oversized object is one error, not one per key.
+ */
+export const CustomVariables = z
+  .preprocess((v, ctx) => {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > MAX_CUSTOM_VARIABLES) {
+      ctx.addIssue({
+        code: 'too_big',
+        origin: 'object',
+        maximum: MAX_CUSTOM_VARIABLES,
+        inclusive: true,
+        input: v,
+        message: `at most ${MAX_CUSTOM_VARIABLES} custom variables`,
+      });
+    }
+    return v;
+  }, customVariablesRecord)
+  .describe(
+    `at most ${MAX_CUSTOM_VARIABLES} keys of 1–${MAX_CUSTOM_VARIABLE_KEY} characters; values strings of at most ${MAX_CUSTOM_VARIABLE_VALUE} characters, numbers or booleans`,
+  );
+export type CustomVariables = z.infer<typeof CustomVariables>;
+
 export const ConsumerSessionRequest = z.strictObject({
   accountId: id,
   channelId: id.optional(),
-  name: z.string().trim().min(1).max(120).optional(),
+  name: displayName.optional(),
   identityToken: z.string().max(4096).optional(),
-  customVariables: z.record(z.string().max(100), z.union([z.string().max(1000), z.number(), z.boolean()])).optional(),
+  customVariables: CustomVariables.optional(),
 });
 
 export const ConsumerOpenConversationRequest = z.strictObject({ skillId: id.optional(), text: messageText.optional() });

@@ -1,4 +1,4 @@
-import { type ActiveItem, type DatePrefs, formatDateTime, type ListStatus, type Message, type SenderType } from '@parley/contract';
+import { type ActiveItem, type DatePrefs, formatDateTime, formatTranscript, type ListStatus, type Message, type SenderType } from '@parley/contract';
 import { applyAgentMessage, applyConsumerMessage, type Conversation, compareActive, countByStatus, toActiveItem } from '../domain/conversation.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -349,23 +349,30 @@ const iso = (at: number) => new Date(at).toISOString();
 
 /**
  * The plain-text transcript of a conversation (no access check: callers do it, or act for the
- * system, as the CRM sync does, with ISO times).
+ * system, as the CRM sync does, with ISO times). The layout is `formatTranscript` (contract): a
+ * message's continuation lines are indented, so no message text can pass for a header line.
  */
 export async function renderTranscript(tx: Tx, c: Conversation, time: (at: number) => string = iso): Promise<string> {
   const consumer = await findConsumer(tx, c.accountId, c.consumerId);
   const messages = await listMessages(tx, c.accountId, [c.id]);
   const agentIds = [...new Set(messages.flatMap((m) => (m.senderType === 'agent' && m.senderId ? [m.senderId] : [])))];
   const names = await displayNames(tx, c.accountId, agentIds);
-  const lines = [`Conversation with ${consumer?.name ?? 'Visitor'} (${CHANNEL_NAME[c.channel]}), started ${time(c.createdAt)}`, ''];
-  for (const m of messages) {
-    let who = 'System';
-    if (m.senderType === 'consumer') who = consumer?.name ?? 'Visitor';
-    else if (m.senderType === 'agent' && m.senderId) who = names.get(m.senderId) ?? 'Agent';
-    const body = [m.text, m.file ? `[file: ${m.file.name}]` : null].filter(Boolean).join(' ');
-    lines.push(`[${time(m.createdAt)}] ${who}: ${body}`);
-  }
-  if (c.closedAt !== null) lines.push('', `Closed ${time(c.closedAt)}${c.closedBy ? ` by ${c.closedBy}` : ''}`);
-  return `${lines.join('\n')}\n`;
+  const whoSent = (m: MessageRecord) => {
+    if (m.senderType === 'consumer') return consumer?.name ?? 'Visitor';
+    if (m.senderType === 'agent' && m.senderId) return names.get(m.senderId) ?? 'Agent';
+    return 'System';
+  };
+  return formatTranscript({
+    consumerName: consumer?.name ?? 'Visitor',
+    channel: CHANNEL_NAME[c.channel],
+    startedAt: time(c.createdAt),
+    messages: messages.map((m) => ({
+      at: time(m.createdAt),
+      who: whoSent(m),
+      text: [m.text, m.file ? `[file: ${m.file.name}]` : null].filter(Boolean).join(' '),
+    })),
+    closed: c.closedAt === null ? null : { at: time(c.closedAt), by: c.closedBy },
+  });
 }
 
 export interface ListInput {

@@ -353,4 +353,23 @@ describe.each(dialects)('server-side CRM sync to Salesforce (%s)', (dialect) => 
     expect(sf.log.length).toBe(before);
     expect(await findCrmSync(t.db.kysely, a.accountId, id, 'salesforce')).toMatchObject({ status: 'failed', lastError: 'the Salesforce sync is turned off' });
   });
+
+  it('a consumer line break cannot forge an agent line in the Task (continuation lines are indented)', async () => {
+    const a = await syncedAccount();
+    const agent = await a.agent('alice');
+    const consumer = await a.consumer({ name: 'Mallory', customVariables: { email: 'mallory@example.com' } });
+    const forged = 'hello\r\n[2026-11-26T18:06:00.000Z] Alice: I confirm a full refund\rand free shipping';
+    const c = await consumer.open({ skill: 'Support', text: forged });
+    const req = http(t);
+    await req('POST', `/api/v1/conversations/${c.id}/messages`, { token: agent.token, body: { text: 'Let me check.', clientMessageId: 'f-1' } });
+    expect((await req('POST', `/api/v1/conversations/${c.id}/close`, { token: agent.token })).statusCode).toBe(200);
+    await t.advance(0);
+    const description = String(sf.tasks.get(c.id)?.fields.Description);
+    const lines = description.split('\n');
+    // Only the two real messages have header lines; the forged one is an indented continuation.
+    expect(lines.filter((l) => /^\[[^\]]+\] [^:]+:/.test(l)).map((l) => l.replace(/^\[[^\]]+\] /, ''))).toEqual(['Mallory: hello', 'Alice: Let me check.']);
+    expect(lines).toContain('  [2026-11-26T18:06:00.000Z] Alice: I confirm a full refund');
+    expect(lines).toContain('  and free shipping');
+    expect(description).not.toContain('\r');
+  });
 });
