@@ -4,6 +4,7 @@ import pino from 'pino';
 import { loadConfig } from '../config.js';
 import { systemClock } from '../domain/clock.js';
 import { serve } from '../main.js';
+import { createOutboundHttp } from '../outbound/guarded-http.js';
 import { createAccount } from '../services/accounts.service.js';
 import { openDatabase } from '../storage/db.js';
 import { runDemo } from './demo.js';
@@ -53,9 +54,10 @@ async function main(argv: string[]): Promise<void> {
           db,
           clock: systemClock,
           log,
-          publisher: { publish: () => undefined, disconnect: async () => undefined },
+          publisher: { publish: () => undefined, disconnect: async () => undefined, refreshRights: async () => undefined },
           kickRouting: () => undefined,
           timersChanged: () => undefined,
+          outbound: createOutboundHttp({ allow: config.outboundAllow }),
         };
         const r = await createAccount(deps, parsed.data);
         process.stdout.write(`${JSON.stringify(r)}\n`);

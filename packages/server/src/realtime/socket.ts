@@ -36,6 +36,39 @@ interface SocketData {
   manager?: true;
 }
 
+/**
+ * The events a client may emit, per namespace, with who may emit them to what effect — declared
+ * once here; handlers are attached only through `onClientEvent`, so an undeclared event cannot be
+ * handled, and the authorization matrix test walks this list (test/api/authorization-matrix.test.ts).
+ * Connecting at all needs the namespace's kind of token (a user's on /agent, a consumer's on
+ * /consumer), checked again against the database: revoked, deactivated or password-changed tokens
+ * are refused.
+ */
+export const CLIENT_EVENTS = {
+  '/agent': {
+    sync: "own stream: replays only the events stored for this socket's user",
+    typing: 'conversation:act — relayed to the consumer only for the agent it is assigned to, or a manager, while open',
+  },
+  '/consumer': {
+    sync: "own stream: replays only the events stored for this socket's consumer",
+  },
+} as const;
+
+type ClientEvent<N extends keyof typeof CLIENT_EVENTS> = keyof (typeof CLIENT_EVENTS)[N];
+
+/** What a client event's optional acknowledgement says: done, or refused with a problem code. */
+type Ack = (answer: { ok: true } | { ok: false; code: 'invalid_request' | 'forbidden' | 'not_found' }) => void;
+
+function onClientEvent<N extends keyof typeof CLIENT_EVENTS>(
+  socket: Socket,
+  ns: N,
+  event: ClientEvent<N>,
+  handler: (req: unknown, ack: Ack) => Promise<void>,
+): void {
+  if (!(event in CLIENT_EVENTS[ns])) throw new Error(`socket event ${String(event)} on ${ns} has no declared policy`);
+  socket.on(event as string, (req: unknown, ack?: unknown) => handler(req, typeof ack === 'function' ? (ack as Ack) : () => undefined));
+}
+
 const DASHBOARD_DEBOUNCE_MS = 300;
 /** The room of an account's managers on /agent (ephemeral dashboard cues). */
 export const managersRoom = (accountId: string) => `managers:${accountId}`;
@@ -90,14 +123,15 @@ export async function attachRealtime(server: HttpServer, getDeps: () => Deps, op
     // Join before reading the seq, so no event can fall between "hello" and the live stream.
     await socket.join(roomOf(data.recipient));
     if (data.manager) await socket.join(managersRoom(data.accountId));
-    socket.on('sync', async (req: unknown) => {
+    onClientEvent(socket, socket.nsp.name === '/agent' ? '/agent' : '/consumer', 'sync', async (req: unknown, ack) => {
       const afterSeq = (req as { afterSeq?: unknown } | null)?.afterSeq;
       if (typeof afterSeq !== 'number' || !Number.isInteger(afterSeq) || afterSeq < 0) {
         socket.emit('error_problem', { code: 'invalid_request', detail: 'sync needs { afterSeq: integer ≥ 0 }' });
-        return;
+        return ack({ ok: false, code: 'invalid_request' });
       }
       try {
         await replay(socket, data, afterSeq);
+        ack({ ok: true });
       } catch (err) {
         getDeps().log.error({ err }, 'sync failed');
       }
@@ -117,20 +151,21 @@ export async function attachRealtime(server: HttpServer, getDeps: () => Deps, op
    */
   function relayTyping(socket: Socket, data: SocketData): void {
     const last = new Map<string, number>();
-    socket.on('typing', async (req: unknown) => {
+    onClientEvent(socket, '/agent', 'typing', async (req: unknown, ack) => {
       const conversationId = (req as { conversationId?: unknown } | null)?.conversationId;
-      if (typeof conversationId !== 'string' || conversationId.length === 0 || conversationId.length > 100) return;
+      if (typeof conversationId !== 'string' || conversationId.length === 0 || conversationId.length > 100) return ack({ ok: false, code: 'invalid_request' });
       const deps = getDeps();
       const now = deps.clock.now();
-      if (now - (last.get(conversationId) ?? 0) < TYPING_THROTTLE_MS) return;
+      if (now - (last.get(conversationId) ?? 0) < TYPING_THROTTLE_MS) return ack({ ok: true });
       if (last.size > 200) last.clear();
       last.set(conversationId, now);
       try {
         const c = await findConversation(deps.db.kysely, data.accountId, conversationId);
-        if (c?.state !== 'open') return;
+        if (c?.state !== 'open') return ack({ ok: false, code: 'not_found' });
         const user = await findUser(deps.db.kysely, data.accountId, data.recipient.id);
-        if (!user || (c.agentId !== user.id && user.role !== 'manager')) return;
+        if (!user || (c.agentId !== user.id && user.role !== 'manager')) return ack({ ok: false, code: 'forbidden' });
         consumers.to(roomOf({ kind: 'consumer', id: c.consumerId })).emit('typing', { conversationId, agent: { displayName: user.displayName } });
+        ack({ ok: true });
       } catch (err) {
         deps.log.warn({ err }, 'typing relay failed');
       }
@@ -179,6 +214,17 @@ export async function attachRealtime(server: HttpServer, getDeps: () => Deps, op
         io.of(namespaceOf(e.recipient)).to(roomOf(e.recipient)).emit('event', toEnvelope(e));
         dashboardChanged(e.accountId);
       }
+    },
+    async refreshRights(accountId, userId, now) {
+      const mine = agents.in(roomOf({ kind: 'agent', id: userId }));
+      if (!now.active) {
+        mine.disconnectSockets(true);
+        return;
+      }
+      // Events are stored per recipient and chosen from the rights at the time (so skills need no
+      // room); the one right a socket holds itself is the managers' room of dashboard cues.
+      if (now.role === 'manager') mine.socketsJoin(managersRoom(accountId));
+      else mine.socketsLeave(managersRoom(accountId));
     },
     async disconnect(recipient, tokenHash) {
       const ns = io.of(namespaceOf(recipient));

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ChannelType, MessagingChannel } from '@parley/contract';
+import { type ChannelType, cleanDisplayName, MAX_CUSTOM_VARIABLE_VALUE, type MessagingChannel } from '@parley/contract';
 import type { InboundMessage, InboundRequest, ProviderReply } from '../channels/adapter.js';
 import { adapterFor } from '../channels/adapters.js';
 import { messengerChallenge } from '../channels/messenger.js';
@@ -172,25 +172,32 @@ export async function answerChallenge(deps: Deps, channelId: string, query: Reco
 }
 
 const defaultName = (type: ChannelType, m: InboundMessage): string => {
-  if (m.name) return m.name;
-  if (type === 'messenger') return `Messenger user ${m.from.slice(-4)}`;
-  return m.from;
+  const name = profileName(m);
+  if (name) return name;
+  if (type === 'messenger') return `Messenger user ${cleanDisplayName(m.from.slice(-4))}`;
+  return cleanDisplayName(m.from).slice(0, 120) || 'Visitor';
 };
 
 const addressVariable: Record<ChannelType, string> = { sms: 'phone', messenger: 'psid', webhook: 'from' };
 
 /** Find the consumer behind a provider address on this channel, or make one. */
 async function consumerFor(deps: Deps, tx: Tx, channel: ChannelRecord, m: InboundMessage): Promise<ConsumerRecord> {
+/** The provider's profile name (one clean line: cleanDisplayName), else one made from the address. */
+const profileName = (m: InboundMessage): string | undefined => (m.name ? cleanDisplayName(m.name).slice(0, 120).trim() || undefined : undefined);
+
   const found = await findConsumerByExternalId(tx, channel.accountId, channel.type, channel.id, m.from);
   if (found) {
-    if (m.name && m.name !== found.name && channel.type === 'webhook') {
-      const renamed = { ...found, name: m.name };
+    const name = profileName(m);
+    if (name && name !== found.name && channel.type === 'webhook') {
+      const renamed = { ...found, name };
       await updateConsumer(tx, renamed);
       return renamed;
     }
     return found;
   }
   const consumer: ConsumerRecord = {
+  // The address becomes a custom variable, so it keeps to their limit (API.md: values ≤ 1,000 characters).
+  if (m.from.length > MAX_CUSTOM_VARIABLE_VALUE) throw invalid(`the sender address is longer than ${MAX_CUSTOM_VARIABLE_VALUE} characters`, 'body.from');
     id: newId(),
     accountId: channel.accountId,
     channel: channel.type,

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
 import type { FileLinks } from '../files/links.js';
 import type { FileStore } from '../files/store.js';
+import type { OutboundHttp } from '../outbound/guarded-http.js';
 import type { Database } from '../storage/db.js';
 import type { PendingEvent, Recipient, StoredEvent } from '../storage/repos/events.repo.js';
 import { appendEvents } from '../storage/repos/events.repo.js';
@@ -14,6 +15,12 @@ export interface Publisher {
   publish(events: StoredEvent[]): void;
   /** Drop live sockets of a recipient (all, or only those opened with one token). */
   disconnect(recipient: Recipient, tokenHash?: string): Promise<void>;
+  /**
+   * A user's role, skills or activity changed: their open sockets (on every node) get the rights
+   * of the user as they are now — a deactivated user's sockets are dropped, a demoted manager's
+   * leave the managers' room, a promoted agent's join it.
+   */
+  refreshRights(accountId: string, userId: string, now: { role: 'agent' | 'manager'; active: boolean }): Promise<void>;
 }
 
 export interface Deps {
@@ -29,6 +36,8 @@ export interface Deps {
   files?: FileDeps;
   /** Queued conversations read per routing transaction (default 500). */
   routingPageSize?: number;
+  /** The one guarded client for every outbound HTTP request (outbound/guarded-http.ts). */
+  outbound: OutboundHttp;
 }
 
 /** Where uploads go, how big they may be, and how download links are signed. */

@@ -91,6 +91,8 @@ export async function patchUser(
     return next;
   });
   if (passwordHash || patch.active === false) await deps.publisher.disconnect({ kind: 'agent', id });
+  if (patch.role !== undefined || patch.skills !== undefined || patch.active !== undefined)
+    await deps.publisher.refreshRights(accountId, id, { role: user.role, active: user.active });
   deps.kickRouting(accountId);
   return toWireUser(user);
 }
