@@ -1,4 +1,4 @@
-import type { Message } from '@parley/contract';
+import { cleanDisplayName, MAX_CUSTOM_VARIABLES, type Message } from '@parley/contract';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { DomainError, invalid, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -45,7 +45,9 @@ export async function verifyIdentityToken(account: Account, token: string, now: 
     });
     const sub = payload.sub;
     if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200) throw new DomainError('unauthorized', 'identity token: sub is required');
-    const name = typeof payload.name === 'string' && payload.name.trim() ? payload.name.trim().slice(0, 120) : undefined;
+    // The same rule as every display name: one line, no bidi control or zero-width characters.
+    const cleaned = typeof payload.name === 'string' ? cleanDisplayName(payload.name).slice(0, 120).trim() : '';
+    const name = cleaned || undefined;
     return { externalId: sub, name };
   } catch (err) {
     if (err instanceof DomainError) throw err;
@@ -121,7 +123,17 @@ async function identifiedConsumer(
   const name = identity.name ?? input.name;
   const existing = await findConsumerByExternalId(tx, account.id, 'web', null, identity.externalId);
   if (existing) {
-    const next = { ...existing, name: name ?? existing.name, customVariables: { ...existing.customVariables, ...input.customVariables } };
+    const customVariables = { ...existing.customVariables, ...input.customVariables };
+    // The limit holds for what is stored, not only for one request: sessions cannot add up past it
+    // (a consumer stored with more before the limit existed may still sign in, without adding keys).
+    const added = Object.keys(input.customVariables ?? {}).filter((k) => !Object.hasOwn(existing.customVariables, k));
+    if (added.length > 0 && Object.keys(customVariables).length > MAX_CUSTOM_VARIABLES) {
+      throw invalid(
+        `at most ${MAX_CUSTOM_VARIABLES} custom variables (this consumer already has ${Object.keys(existing.customVariables).length})`,
+        'body.customVariables',
+      );
+    }
+    const next = { ...existing, name: name ?? existing.name, customVariables };
     if (next.name !== existing.name || JSON.stringify(next.customVariables) !== JSON.stringify(existing.customVariables)) await updateConsumer(tx, next);
     return next;
   }
