@@ -1,6 +1,8 @@
 /** Stable machine-readable error codes, shared by server and clients. */
 export const ERROR_CODES = {
   invalid_request: 400,
+  /** A URL for outbound requests points at a private, loopback, link-local or reserved address (PARLEY_OUTBOUND_ALLOW). */
+  outbound_address_refused: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

@@ -33,6 +33,7 @@ import { registerWorkspace } from './http/static.js';
 import { documentUploads, registerUploads } from './http/uploads.js';
 import { validatorCompiler } from './http/validation.js';
 import { registerWidget } from './http/widget.js';
+import { createOutboundHttp, type Resolver } from './outbound/guarded-http.js';
 import { attachRealtime, type Realtime } from './realtime/socket.js';
 import type { Deps } from './services/context.js';
 import { createFileDeps } from './services/files.service.js';
@@ -59,6 +60,10 @@ export interface AppOptions {
   publicUrl?: string | undefined;
   /** Queued conversations read per routing transaction (default 500; tests use small pages). */
   routingPageSize?: number;
+  /** PARLEY_OUTBOUND_ALLOW: hosts, addresses and CIDRs outbound requests may reach although private (default: none). */
+  outboundAllow?: readonly string[];
+  /** How outbound requests resolve names (default dns.lookup; tests inject one to play DNS rebinding). */
+  outboundResolver?: Resolver;
   /** Whose X-Forwarded-For gives `req.ip` (PARLEY_TRUST_PROXY); default false: the TCP peer. */
   trustProxy?: TrustProxy;
   /** New consumer sessions per client address per minute (PARLEY_RATE_LIMIT_CONSUMER_SESSIONS, default 120). */
@@ -135,6 +140,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     timersChanged: (dueAt) => timers.notify(dueAt),
     files: await createFileDeps(opts.db, { dir: opts.filesDir, maxUploadBytes: opts.maxUploadBytes }),
     ...(opts.routingPageSize !== undefined && { routingPageSize: opts.routingPageSize }),
+    outbound: createOutboundHttp({ allow: opts.outboundAllow ?? [], ...(opts.outboundResolver && { resolver: opts.outboundResolver }) }),
   };
   // Every /api/ route declares who may call it (config.access); its guard is derived from that.
   const routeGuards = guards(deps);

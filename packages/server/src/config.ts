@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseAllowList } from './outbound/address-policy.js';
 
 /** The only reader of process.env. Flags (from the CLI) win over environment variables. */
 export interface Config {
@@ -19,6 +20,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** Create the demo account on an empty SQLite database (PARLEY_DEMO, default on; `off` skips it). */
   demo: boolean;
+  /** PARLEY_OUTBOUND_ALLOW: hosts, addresses and CIDRs outbound requests may reach although private or loopback (empty: none). */
+  outboundAllow: string[];
 }
 
 export interface ConfigFlags {
@@ -45,7 +48,22 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     maxUploadBytes: maxUploadBytes(env.PARLEY_MAX_UPLOAD_BYTES),
     publicUrl: publicUrl(env.PARLEY_PUBLIC_URL),
     demo: !/^(off|0|false|no)$/i.test(env.PARLEY_DEMO ?? ''),
+    outboundAllow: outboundAllow(env.PARLEY_OUTBOUND_ALLOW),
   };
+}
+
+/** A comma list, each entry checked by the address policy's parser (so a typo stops the start, not a delivery). */
+function outboundAllow(v: string | undefined): string[] {
+  const entries = (v ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  try {
+    parseAllowList(entries);
+  } catch (err) {
+    throw new Error(`PARLEY_OUTBOUND_ALLOW: ${(err as Error).message} (give host names, IP addresses or CIDRs, comma separated)`);
+  }
+  return entries;
 }
 
 function publicUrl(v: string | undefined): string | undefined {

@@ -29,6 +29,7 @@ export async function serve(config: Config): Promise<{ parley: ParleyApp; url: s
     filesDir: join(config.dataDir, 'files'),
     maxUploadBytes: config.maxUploadBytes,
     publicUrl: config.publicUrl,
+    outboundAllow: config.outboundAllow,
   });
   const demo = config.demo && db.dialect === 'sqlite' && (await countAccounts(db.kysely)) === 0 ? await seedDemo(parley.deps) : undefined;
   const address = await parley.app.listen({ port: config.port, host: config.host });

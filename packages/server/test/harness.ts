@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { buildApp, type ParleyApp } from '../src/app.js';
 import { FakeClock } from '../src/domain/clock.js';
+import type { Resolver } from '../src/outbound/guarded-http.js';
 import { type Database, dropPgSchema, openDatabase } from '../src/storage/db.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -40,6 +41,9 @@ export async function openTestDb(dialect: DialectName): Promise<TestDb> {
   };
 }
 
+/** Test stubs (providers, Salesforce) listen on loopback, which production refuses: the tests allow it. */
+export const TEST_OUTBOUND_ALLOW = ['127.0.0.1', '::1'];
+
 export interface TestApp extends ParleyApp {
   db: Database;
   clock: FakeClock;
@@ -61,6 +65,9 @@ export async function startTestApp(
     filesDir?: string;
     maxUploadBytes?: number;
     routingPageSize?: number;
+    /** PARLEY_OUTBOUND_ALLOW; default the loopback addresses the test stubs listen on (`[]`: as in production). */
+    outboundAllow?: string[];
+    outboundResolver?: Resolver;
   } = {},
 ): Promise<TestApp> {
   const { db, destroy } = await openTestDb(dialect);
@@ -79,6 +86,8 @@ export async function startTestApp(
     ...(opts.bodyLimit !== undefined && { bodyLimit: opts.bodyLimit }),
     ...(opts.publicUrl !== undefined && { publicUrl: opts.publicUrl }),
     ...(opts.routingPageSize !== undefined && { routingPageSize: opts.routingPageSize }),
+    outboundAllow: opts.outboundAllow ?? TEST_OUTBOUND_ALLOW,
+    ...(opts.outboundResolver && { outboundResolver: opts.outboundResolver }),
   });
   const t: TestApp = {
     ...parley,

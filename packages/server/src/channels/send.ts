@@ -1,21 +1,27 @@
+import { OutboundError, type OutboundHttp } from '../outbound/guarded-http.js';
 import type { HttpRequest } from './adapter.js';
 
-export type SendResult = { ok: true; status: number } | { ok: false; status: number | null; error: string };
+/** `permanent`: not worth retrying (the address is refused by the outbound policy, the channel cannot send). */
+export type SendResult = { ok: true; status: number } | { ok: false; status: number | null; error: string; permanent?: true };
 
 export const SEND_TIMEOUT_MS = 10_000;
+/** A provider's answer is read only for the error text; more than this is cut off and fails the attempt. */
+export const SEND_MAX_BODY_BYTES = 64 * 1024;
 
 /**
- * POST one provider request. Only a 2xx is success; redirects are not followed (a 3xx is a
- * failure, retried like any other). Never throws.
+ * POST one provider request through the guarded outbound client. Only a 2xx is success; redirects
+ * are not followed (a 3xx is a failure, retried like any other). A refused address fails at once,
+ * permanently, with the same text whatever is (or is not) listening there. Never throws.
  */
-export async function postToProvider(req: HttpRequest, timeoutMs = SEND_TIMEOUT_MS): Promise<SendResult> {
+export async function postToProvider(outbound: OutboundHttp, req: HttpRequest, timeoutMs = SEND_TIMEOUT_MS): Promise<SendResult> {
   try {
-    const res = await fetch(req.url, { method: 'POST', headers: req.headers, body: req.body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-    const text = await res.text().catch(() => '');
+    const res = await outbound.request({ url: req.url, method: 'POST', headers: req.headers, body: req.body, timeoutMs, maxBodyBytes: SEND_MAX_BODY_BYTES });
+    const text = res.body.toString('utf8');
     if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status };
     return { ok: false, status: res.status, error: `HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}` };
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    return { ok: false, status: null, error: `${e.name}: ${e.cause?.code ?? e.message}`.slice(0, 300) };
+    if (err instanceof OutboundError && err.kind === 'refused') return { ok: false, status: null, error: err.message, permanent: true };
+    const e = err as Error;
+    return { ok: false, status: null, error: `${e.name}: ${e.message}`.slice(0, 300) };
   }
 }

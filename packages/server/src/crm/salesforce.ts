@@ -5,12 +5,21 @@
  * and lazily: servers that sync nothing never load it.
  */
 import { createPrivateKey, type KeyObject, sign } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import type { Connection } from 'jsforce';
 import { type CrmKeys, contactQueries, TASK_EXTERNAL_ID_FIELD, type TranscriptTask } from '../domain/crm-sync.js';
+import type { OutboundHttp } from '../outbound/guarded-http.js';
 
 export const SALESFORCE_API_VERSION = '62.0';
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** One whole push (token, queries, upsert) gives up after this long. */
 export const PUSH_TIMEOUT_MS = 60_000;
+/** One Salesforce request (redirects included) gives up after this long… */
+export const REQUEST_TIMEOUT_MS = 20_000;
+/** …and refuses an answer larger than this. */
+export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+/** Redirects followed per request, each checked against the outbound address policy again. */
+export const MAX_REDIRECTS = 3;
 
 export interface SalesforceConnectionSettings {
   loginUrl: string;
@@ -63,6 +72,7 @@ interface SaveResult {
  * upserted on Task.Parley_Conversation_Id__c = conversationId. Throws on any failure (the caller retries).
  */
 export async function pushTranscriptTask(
+  outbound: OutboundHttp,
   settings: SalesforceConnectionSettings,
   input: { conversationId: string; keys: CrmKeys; task: (whoId: string | null) => TranscriptTask; now: number },
 ): Promise<PushResult> {
@@ -72,18 +82,65 @@ export async function pushTranscriptTask(
     timer.unref();
   });
   try {
-    return await Promise.race([push(settings, input), timeout]);
+    return await Promise.race([push(outbound, settings, input), timeout]);
   } finally {
     clearTimeout(timer);
   }
 }
 
+type JsforceTransport = Connection['_transport'];
+type JsforceRequest = Parameters<JsforceTransport['httpRequest']>[0];
+
+function requestBody(body: JsforceRequest['body']): string | Buffer | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string' || Buffer.isBuffer(body)) return body;
+  if (body instanceof URLSearchParams) return body.toString();
+  throw new Error('a Salesforce request with a streamed or multipart body is not supported');
+}
+
+/**
+ * jsforce does its own HTTP (node-fetch, following redirects); its `Transport` is the one seam every
+ * request goes through (`Connection._transport` for REST, `OAuth2._transport` for the token). This
+ * one sends through the guarded outbound client instead: the login URL, the `instance_url` the
+ * token answer names, and every redirect hop are checked against the address policy before any
+ * connection, with a deadline and a size cap per request. (jsforce's retries are gone with its
+ * transport; the durable crm_sync timer retries a failed push.)
+ */
+async function guardedTransport(outbound: OutboundHttp): Promise<JsforceTransport> {
+  const [{ Transport }, { StreamPromise }] = await Promise.all([import('jsforce/lib/transport.js'), import('jsforce/lib/util/promise.js')]);
+  class GuardedTransport extends Transport {
+    override httpRequest(req: JsforceRequest) {
+      return StreamPromise.create(() => {
+        const promise = (async () => {
+          const res = await outbound.request({
+            url: req.url,
+            method: req.method,
+            headers: req.headers ?? {},
+            body: requestBody(req.body),
+            timeoutMs: REQUEST_TIMEOUT_MS,
+            maxBodyBytes: MAX_RESPONSE_BYTES,
+            maxRedirects: MAX_REDIRECTS,
+          });
+          return { statusCode: res.status, headers: res.headers, body: res.body.toString('utf8') };
+        })();
+        // jsforce pipes this stream only for streamed results (bulk, files), which the sync never asks for.
+        return { stream: new PassThrough(), promise };
+      });
+    }
+  }
+  return new GuardedTransport();
+}
+
 async function push(
+  outbound: OutboundHttp,
   settings: SalesforceConnectionSettings,
   input: { conversationId: string; keys: CrmKeys; task: (whoId: string | null) => TranscriptTask; now: number },
 ): Promise<PushResult> {
   const { Connection } = await import('jsforce');
   const conn = new Connection({ loginUrl: settings.loginUrl.replace(/\/$/, ''), version: SALESFORCE_API_VERSION });
+  const transport = await guardedTransport(outbound);
+  conn._transport = transport;
+  conn.oauth2._transport = transport;
   const assertion = jwtBearerAssertion({
     consumerKey: settings.consumerKey,
     username: settings.username,

@@ -5,6 +5,7 @@ import { DomainError } from '../domain/errors.js';
 
 const TITLES: Record<ErrorCode, string> = {
   invalid_request: 'Invalid request',
+  outbound_address_refused: 'Outbound address refused',
   unauthorized: 'Unauthorized',
   forbidden: 'Forbidden',
   not_found: 'Not found',

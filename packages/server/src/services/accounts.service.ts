@@ -5,7 +5,7 @@ import { newId } from '../domain/ids.js';
 import { findAccount, insertAccount, saveIdentitySecret, saveSettings } from '../storage/repos/accounts.repo.js';
 import { findUserByUsername, insertUser } from '../storage/repos/users.repo.js';
 import type { Deps } from './context.js';
-import { applyCrmPatchIn } from './crm-sync.service.js';
+import { applyCrmPatchIn, assertCrmUrls } from './crm-sync.service.js';
 import { hashPassword } from './passwords.js';
 
 export async function createAccount(
@@ -74,6 +74,7 @@ export function mergeSettingsPatch(s: AccountSettings, p: AccountSettingsPatch):
 }
 
 export async function patchSettings(deps: Deps, accountId: string, patch: AccountSettingsPatch): Promise<AccountSettings> {
+  await assertCrmUrls(deps, patch.crm);
   const next = await deps.db.transaction(async (tx) => {
     const a = await findAccount(tx, accountId);
     if (!a) throw notFound('account');

@@ -171,6 +171,9 @@ export async function answerChallenge(deps: Deps, channelId: string, query: Reco
   return challenge;
 }
 
+/** The provider's profile name (one clean line: cleanDisplayName), else one made from the address. */
+const profileName = (m: InboundMessage): string | undefined => (m.name ? cleanDisplayName(m.name).slice(0, 120).trim() || undefined : undefined);
+
 const defaultName = (type: ChannelType, m: InboundMessage): string => {
   const name = profileName(m);
   if (name) return name;
@@ -182,9 +185,8 @@ const addressVariable: Record<ChannelType, string> = { sms: 'phone', messenger: 
 
 /** Find the consumer behind a provider address on this channel, or make one. */
 async function consumerFor(deps: Deps, tx: Tx, channel: ChannelRecord, m: InboundMessage): Promise<ConsumerRecord> {
-/** The provider's profile name (one clean line: cleanDisplayName), else one made from the address. */
-const profileName = (m: InboundMessage): string | undefined => (m.name ? cleanDisplayName(m.name).slice(0, 120).trim() || undefined : undefined);
-
+  // The address becomes a custom variable, so it keeps to their limit (API.md: values ≤ 1,000 characters).
+  if (m.from.length > MAX_CUSTOM_VARIABLE_VALUE) throw invalid(`the sender address is longer than ${MAX_CUSTOM_VARIABLE_VALUE} characters`, 'body.from');
   const found = await findConsumerByExternalId(tx, channel.accountId, channel.type, channel.id, m.from);
   if (found) {
     const name = profileName(m);
@@ -196,8 +198,6 @@ const profileName = (m: InboundMessage): string | undefined => (m.name ? cleanDi
     return found;
   }
   const consumer: ConsumerRecord = {
-  // The address becomes a custom variable, so it keeps to their limit (API.md: values ≤ 1,000 characters).
-  if (m.from.length > MAX_CUSTOM_VARIABLE_VALUE) throw invalid(`the sender address is longer than ${MAX_CUSTOM_VARIABLE_VALUE} characters`, 'body.from');
     id: newId(),
     accountId: channel.accountId,
     channel: channel.type,

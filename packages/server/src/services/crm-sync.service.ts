@@ -4,6 +4,7 @@ import { PUSH_TIMEOUT_MS, type PushResult, parsePrivateKey, pushTranscriptTask }
 import type { Conversation } from '../domain/conversation.js';
 import { afterCrmFailure, crmKeysOf, transcriptTask } from '../domain/crm-sync.js';
 import { invalid } from '../domain/errors.js';
+import { OutboundError } from '../outbound/guarded-http.js';
 import type { Tx } from '../storage/db.js';
 import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
 import { findConsumer } from '../storage/repos/consumers.repo.js';
@@ -12,6 +13,7 @@ import { claimCrmSync, findCrmPrivateKey, findCrmSync, queueCrmSync, saveCrmPriv
 import { scheduleTimer } from '../storage/repos/timers.repo.js';
 import type { Deps } from './context.js';
 import { renderTranscript } from './conversations.service.js';
+import { assertOutboundUrls } from './outbound-urls.service.js';
 
 /**
  * Server-side CRM sync (Salesforce): when a conversation closes, its transcript is written to the
@@ -26,6 +28,16 @@ import { renderTranscript } from './conversations.service.js';
 const CLAIM_MS = 2 * PUSH_TIMEOUT_MS;
 
 // ------------------------------------------------------------------ settings (PATCH /api/v1/account/settings)
+
+/** Before the settings transaction: the Salesforce URLs of a patch must not point at refused addresses (outbound_address_refused). */
+export async function assertCrmUrls(deps: Deps, patch: CrmSettingsPatch | undefined): Promise<void> {
+  const sf = patch?.salesforce;
+  if (!sf) return;
+  await assertOutboundUrls(deps, [
+    { path: 'crm.salesforce.loginUrl', url: sf.loginUrl },
+    { path: 'crm.salesforce.instanceUrl', url: sf.instanceUrl },
+  ]);
+}
 
 /** Apply `crm` of a settings patch: stores or removes the write-only private key, and checks that an enabled sync has what it needs. */
 export async function applyCrmPatchIn(tx: Tx, accountId: string, current: CrmSettings, patch: CrmSettingsPatch, now: number): Promise<CrmSettings> {
@@ -88,6 +100,7 @@ async function attempt(deps: Deps, accountId: string, conversationId: string, no
   const transcript = await renderTranscript(db, c);
   try {
     const result = await pushTranscriptTask(
+      deps.outbound,
       { loginUrl: sf.loginUrl, instanceUrl: sf.instanceUrl, consumerKey: sf.consumerKey, username: sf.username, privateKey },
       {
         conversationId,
@@ -98,6 +111,8 @@ async function attempt(deps: Deps, accountId: string, conversationId: string, no
     );
     return { ok: true, result };
   } catch (err) {
+    // A refused address (the login URL, the instance_url of the token answer, a redirect) is not retried.
+    if (err instanceof OutboundError && err.kind === 'refused') return { ok: false, error: err.message, permanent: true };
     const e = err as Error & { errorCode?: string };
     return { ok: false, error: `${e.errorCode ?? e.name ?? 'Error'}: ${e.message}`.slice(0, 1000), permanent: false };
   }

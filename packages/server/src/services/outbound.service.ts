@@ -58,7 +58,7 @@ async function armDelivery(deps: Deps, tx: Tx, accountId: string, conversationId
 /** The text a provider gets for a message: its text, and a file by name (files are not sent to providers yet). */
 const outboundText = (m: MessageRecord): string => [m.text ?? '', m.file ? `[file: ${m.file.name}]` : ''].filter(Boolean).join('\n');
 
-type Attempt = SendResult | { ok: false; status: null; error: string; permanent: true };
+type Attempt = SendResult;
 
 async function attempt(deps: Deps, d: DeliveryRecord): Promise<Attempt> {
   const db = deps.db.kysely;
@@ -77,7 +77,7 @@ async function attempt(deps: Deps, d: DeliveryRecord): Promise<Attempt> {
   };
   const request = adapterFor(channel.type).outbound(config, msg);
   if ('error' in request) return { ok: false, status: null, error: request.error, permanent: true };
-  return postToProvider(request);
+  return postToProvider(deps.outbound, request);
 }
 
 /** Record an attempt's outcome, tell the agents, and say when to try again (if at all). */
@@ -87,7 +87,7 @@ async function settle(deps: Deps, d: DeliveryRecord, token: string, result: Atte
   let status: DeliveryStatus = 'sent';
   let retryAt: number | null = null;
   if (!result.ok) {
-    const next = 'permanent' in result ? ({ kind: 'failed' } as const) : afterFailure(attempts, now);
+    const next = result.permanent ? ({ kind: 'failed' } as const) : afterFailure(attempts, now);
     if (next.kind === 'failed') status = 'failed';
     else {
       status = 'queued';

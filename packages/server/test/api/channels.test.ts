@@ -15,7 +15,7 @@ import { hashToken, newToken } from '../../src/services/tokens.js';
 import { type Database, dropPgSchema, openDatabase } from '../../src/storage/db.js';
 import { insertConsumerSession } from '../../src/storage/repos/tokens.repo.js';
 import { type AccountHandle, type AgentHandle, http, makeAccount } from '../factories/index.js';
-import { type DialectName, dialects, pgUrl, startTestApp, type TestApp } from '../harness.js';
+import { type DialectName, dialects, pgUrl, startTestApp, TEST_OUTBOUND_ALLOW, type TestApp } from '../harness.js';
 import { connect } from '../socket-client.js';
 
 const PUBLIC_URL = 'https://parley.example.test';
@@ -682,7 +682,7 @@ describe.each(dialects)('channel deliveries across a restart on %s', (dialect) =
     const clock = new FakeClock(Date.now());
     const boot = async () => {
       const db = await store.open();
-      const parley = await buildApp({ db, clock, timers: 'manual', loginRateLimitPerMinute: 10_000 });
+      const parley = await buildApp({ db, clock, timers: 'manual', loginRateLimitPerMinute: 10_000, outboundAllow: TEST_OUTBOUND_ALLOW });
       const t = { ...parley, db, clock } as unknown as TestApp;
       return { t, db, parley };
     };

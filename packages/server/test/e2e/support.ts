@@ -107,6 +107,8 @@ function childEnv(env: ProcessTarget): NodeJS.ProcessEnv {
     REDIS_URL: env.redisUrl ?? '',
     LOG_LEVEL: 'warn',
     PARLEY_LOGIN_RATE_LIMIT: '10000',
+    // Test stubs listen on loopback, which production refuses for outbound requests.
+    PARLEY_OUTBOUND_ALLOW: '127.0.0.1,::1',
   };
 }
 
