@@ -86,17 +86,22 @@ describe('embedding SDK: the workspace in a page of another origin', () => {
     const frame = page.frameLocator('#parley iframe');
     const types = async () => (await events()).map((e) => e.type);
 
-    // The bridge is up before anyone signs in: the account comes from the embed URL.
-    await poll(types).toContain('ready');
-    expect((await events()).find((e) => e.type === 'ready')?.data).toEqual({ version: 1 });
+    // Nothing crosses the bridge before an agent signs in (the list is the signed-in user's account's).
+    await frame.getByLabel('Username').waitFor();
+    await page.waitForTimeout(500);
+    expect(await events()).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { parley: { ready: boolean } }).parley.ready)).toBe(false);
 
     await frame.getByLabel('Username').fill('bob');
     await frame.getByLabel('Password').fill(demo.password('bob'));
     await frame.getByRole('button', { name: 'Sign in' }).click();
     await frame.getByRole('heading', { name: 'Active conversations' }).waitFor();
+    await poll(types).toContain('ready');
+    expect((await events()).find((e) => e.type === 'ready')?.data).toEqual({ version: 1 });
+    expect((await types()).indexOf('ready')).toBe(0);
     await poll(async () => (await events()).find((e) => e.type === 'auth.changed')?.data).toMatchObject({
       signedIn: true,
-      user: { displayName: expect.any(String) },
+      user: { displayName: expect.any(String), accountId: demo.accountId },
     });
 
     // The host sets the agent online.

@@ -83,13 +83,17 @@ export async function agentPage(
   return { context, page };
 }
 
+/** Signs in at `/` and waits for the landing screen: the Active list for an agent, the console for a manager. */
 export async function signIn(page: Page, demo: Demo, username: string, password = demo.password(username)): Promise<void> {
   await page.goto(`${demo.url}/`);
   await page.getByLabel('Account').fill(demo.accountId);
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Active conversations' }).waitFor();
+  await page
+    .getByRole('heading', { name: 'Active conversations' })
+    .or(page.getByRole('heading', { name: 'Manager console' }))
+    .waitFor();
 }
 
 /** Opens the top-left status menu and picks a status. */
