@@ -10,6 +10,7 @@ import type { TrustProxy } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { documentAccess, enforceDeclaredAccess } from './http/access.js';
 import { guards } from './http/auth.js';
+import { trustProxyOption } from './http/client-address.js';
 import { registerEmbedScript } from './http/embed.js';
 import { registerInputGuards } from './http/input.js';
 import { registerMetrics } from './http/metrics.js';
@@ -28,7 +29,7 @@ import { skillsRoutes } from './http/routes/skills.routes.js';
 import { surveysRoutes } from './http/routes/surveys.routes.js';
 import type { RouteContext } from './http/routes/types.js';
 import { usersRoutes } from './http/routes/users.routes.js';
-import { registerSecurityHeaders } from './http/security-headers.js';
+import { securityHeaders } from './http/security-headers.js';
 import { registerWorkspace } from './http/static.js';
 import { documentUploads, registerUploads } from './http/uploads.js';
 import { validatorCompiler } from './http/validation.js';
@@ -89,11 +90,12 @@ export interface ParleyApp {
 /** Builds the HTTP app, realtime and routing around a database. Never listens: callers do (tests use inject() or listen on port 0). */
 export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   const log = opts.logger ?? pino({ level: 'silent' });
+  const security = securityHeaders({ hsts: opts.hsts ?? false });
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: opts.bodyLimit ?? 1_048_576,
     // req.ip (rate limits, login lockout, logs): the TCP peer unless proxies are trusted.
-    trustProxy: opts.trustProxy ?? false,
+    trustProxy: trustProxyOption(opts.trustProxy),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
@@ -102,7 +104,10 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     // One access-log line per request (the onResponse hook below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { removeAdditional: false } },
-    frameworkErrors: frameworkErrorProblem,
+    frameworkErrors: (err, req, reply) => {
+      security.set(reply);
+      frameworkErrorProblem(err, req, reply);
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -129,7 +134,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   const getDeps = () => deps;
   const routing = createRoutingKicker(getDeps);
   const realtime = await attachRealtime(app.server, getDeps, { redisUrl: opts.redisUrl });
-  registerSecurityHeaders(app, { hsts: opts.hsts ?? false });
+  security.register(app);
   const timers = createScheduler(getDeps, timerHandlers, { pollMs: opts.db.dialect === 'postgres' ? 1000 : 5000 });
   deps = {
     db: opts.db,

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parseAllowList } from './outbound/address-policy.js';
 
@@ -22,7 +23,21 @@ export interface Config {
   demo: boolean;
   /** PARLEY_OUTBOUND_ALLOW: hosts, addresses and CIDRs outbound requests may reach although private or loopback (empty: none). */
   outboundAllow: string[];
+  /**
+   * Which proxies' `X-Forwarded-For` to believe (PARLEY_TRUST_PROXY), as Fastify's `trustProxy`:
+   * `false` (unset: the client is the TCP peer), a hop count, or the proxies' addresses/CIDRs.
+   */
+  trustProxy: TrustProxy;
+  /** New consumer sessions per client address per minute (PARLEY_RATE_LIMIT_CONSUMER_SESSIONS, default 120). */
+  consumerSessionRateLimitPerMinute: number;
+  /** PARLEY_HSTS=on: every response carries `Strict-Transport-Security`. */
+  hsts: boolean;
+  /** PARLEY_METRICS_TOKEN: `/metrics` wants `Authorization: Bearer <token>`; open when unset. */
+  metricsToken: string | undefined;
 }
+
+/** Fastify's `trustProxy` forms that Parley accepts: never `true` (that would believe any client's X-Forwarded-For). */
+export type TrustProxy = false | number | string[];
 
 export interface ConfigFlags {
   port?: string | undefined;
@@ -44,12 +59,71 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     sqliteSynchronous: sync,
     logLevel: env.LOG_LEVEL ?? 'info',
     bodyLimit: Number(env.PARLEY_BODY_LIMIT ?? 1_048_576),
-    loginRateLimitPerMinute: Number(env.PARLEY_LOGIN_RATE_LIMIT ?? 30),
+    loginRateLimitPerMinute: positiveInt('PARLEY_LOGIN_RATE_LIMIT', env.PARLEY_LOGIN_RATE_LIMIT, 30),
     maxUploadBytes: maxUploadBytes(env.PARLEY_MAX_UPLOAD_BYTES),
     publicUrl: publicUrl(env.PARLEY_PUBLIC_URL),
     demo: !/^(off|0|false|no)$/i.test(env.PARLEY_DEMO ?? ''),
     outboundAllow: outboundAllow(env.PARLEY_OUTBOUND_ALLOW),
+    trustProxy: trustProxy(env.PARLEY_TRUST_PROXY),
+    consumerSessionRateLimitPerMinute: positiveInt('PARLEY_RATE_LIMIT_CONSUMER_SESSIONS', env.PARLEY_RATE_LIMIT_CONSUMER_SESSIONS, 120),
+    hsts: onOff('PARLEY_HSTS', env.PARLEY_HSTS),
+    metricsToken: metricsToken(env.PARLEY_METRICS_TOKEN),
   };
+}
+
+function positiveInt(name: string, v: string | undefined, fallback: number): number {
+  if (v === undefined || v.trim() === '') return fallback;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a whole number ≥ 1: ${v}`);
+  return n;
+}
+
+function onOff(name: string, v: string | undefined): boolean {
+  if (v === undefined || /^(|off|0|false|no)$/i.test(v.trim())) return false;
+  if (/^(on|1|true|yes)$/i.test(v.trim())) return true;
+  throw new Error(`${name} must be on or off: ${v}`);
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** A proxy address, a CIDR (`10.0.0.0/8`, `fd00::/8`) or one of proxy-addr's names (`loopback`, `linklocal`, `uniquelocal`). */
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [addr = '', prefix, ...more] = entry.split('/');
+  const family = isIP(addr);
+  if (family === 0 || more.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
+  return bits >= 0 && bits <= (family === 4 ? 32 : 128);
+}
+
+function trustProxy(v: string | undefined): TrustProxy {
+  const value = v?.trim() ?? '';
+  if (value === '') return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 32) throw new Error(`PARLEY_TRUST_PROXY: ${value} proxy hops is not plausible (at most 32)`);
+    return hops === 0 ? false : hops;
+  }
+  if (/^true$/i.test(value)) {
+    throw new Error('PARLEY_TRUST_PROXY=true would believe any client’s X-Forwarded-For; give the number of proxy hops or the proxies’ addresses/CIDRs');
+  }
+  const entries = value.split(',').map((e) => e.trim());
+  const bad = entries.filter((e) => !isProxyEntry(e));
+  if (bad.length > 0) {
+    throw new Error(
+      `PARLEY_TRUST_PROXY must be a number of proxy hops or a comma list of proxy addresses/CIDRs (e.g. 10.0.0.0/8,127.0.0.1); not understood: ${bad.map((e) => JSON.stringify(e)).join(', ')}`,
+    );
+  }
+  return entries;
+}
+
+function metricsToken(v: string | undefined): string | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (v.length < 16 || !/^[\x21-\x7e]+$/.test(v)) {
+    throw new Error('PARLEY_METRICS_TOKEN must be at least 16 printable characters without spaces (e.g. `openssl rand -hex 24`)');
+  }
+  return v;
 }
 
 /** A comma list, each entry checked by the address policy's parser (so a typo stops the start, not a delivery). */

@@ -29,6 +29,10 @@ export async function serve(config: Config): Promise<{ parley: ParleyApp; url: s
     filesDir: join(config.dataDir, 'files'),
     maxUploadBytes: config.maxUploadBytes,
     publicUrl: config.publicUrl,
+    trustProxy: config.trustProxy,
+    consumerSessionRateLimitPerMinute: config.consumerSessionRateLimitPerMinute,
+    hsts: config.hsts,
+    metricsToken: config.metricsToken,
     outboundAllow: config.outboundAllow,
   });
   const demo = config.demo && db.dialect === 'sqlite' && (await countAccounts(db.kysely)) === 0 ? await seedDemo(parley.deps) : undefined;

@@ -3,8 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { buildApp, type ParleyApp } from '../src/app.js';
+import type { TrustProxy } from '../src/config.js';
 import { FakeClock } from '../src/domain/clock.js';
 import type { Resolver } from '../src/outbound/guarded-http.js';
 import { type Database, dropPgSchema, openDatabase } from '../src/storage/db.js';
@@ -65,6 +66,13 @@ export async function startTestApp(
     filesDir?: string;
     maxUploadBytes?: number;
     routingPageSize?: number;
+    /** As PARLEY_TRUST_PROXY parses it (default: unset, the TCP peer is the client). */
+    trustProxy?: TrustProxy;
+    consumerSessionRateLimitPerMinute?: number;
+    hsts?: boolean;
+    metricsToken?: string;
+    /** A logger of the test's own (e.g. to read the access log). */
+    logger?: Logger;
     /** PARLEY_OUTBOUND_ALLOW; default the loopback addresses the test stubs listen on (`[]`: as in production). */
     outboundAllow?: string[];
     outboundResolver?: Resolver;
@@ -81,6 +89,7 @@ export async function startTestApp(
     timers: 'manual',
     // PARLEY_TEST_LOG=error (or debug…) prints the app's logs when a test needs explaining.
     ...(process.env.PARLEY_TEST_LOG && { logger: pino({ level: process.env.PARLEY_TEST_LOG }) }),
+    ...(opts.logger && { logger: opts.logger }),
     filesDir,
     ...(opts.maxUploadBytes !== undefined && { maxUploadBytes: opts.maxUploadBytes }),
     ...(opts.bodyLimit !== undefined && { bodyLimit: opts.bodyLimit }),
@@ -88,6 +97,13 @@ export async function startTestApp(
     ...(opts.routingPageSize !== undefined && { routingPageSize: opts.routingPageSize }),
     outboundAllow: opts.outboundAllow ?? TEST_OUTBOUND_ALLOW,
     ...(opts.outboundResolver && { outboundResolver: opts.outboundResolver }),
+    ...(opts.trustProxy !== undefined && { trustProxy: opts.trustProxy }),
+    ...(opts.consumerSessionRateLimitPerMinute !== undefined && { consumerSessionRateLimitPerMinute: opts.consumerSessionRateLimitPerMinute }),
+    ...(opts.hsts !== undefined && { hsts: opts.hsts }),
+    ...(opts.metricsToken !== undefined && { metricsToken: opts.metricsToken }),
+    // PARLEY_TEST_REDIS_URL: rate-limit counters in Redis, under a namespace of this app's own so
+    // that a second run within the minute (or another test file) never meets this one's counters.
+    ...(redisUrl && { rateLimitStore: { redisUrl, nameSpace: `parley-rl-test-${process.pid}-${randomBytes(6).toString('hex')}-` } }),
   });
   const t: TestApp = {
     ...parley,

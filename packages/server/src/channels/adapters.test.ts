@@ -86,6 +86,10 @@ describe('messenger adapter', () => {
     const q = { 'hub.mode': 'subscribe', 'hub.verify_token': 'tok', 'hub.challenge': '42' };
     expect(messengerChallenge('tok', q)).toBe('42');
     expect(messengerChallenge('other', q)).toBeNull();
+    // compared as digests: a prefix, a longer token or an empty one never match
+    expect(messengerChallenge('tok', { ...q, 'hub.verify_token': 'to' })).toBeNull();
+    expect(messengerChallenge('tok', { ...q, 'hub.verify_token': 'toke' })).toBeNull();
+    expect(messengerChallenge('tok', { ...q, 'hub.verify_token': '' })).toBeNull();
     expect(messengerChallenge('tok', { ...q, 'hub.mode': 'unsubscribe' })).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { fieldPath, invalid } from '../domain/errors.js';
 import { readableIssue } from '../http/validation.js';
 import { type ChannelAdapter, header, type InboundMessage, jsonBody, trimBase, withMedia } from './adapter.js';
-import { verifySha256 } from './signatures.js';
+import { secretEqual, verifySha256 } from './signatures.js';
 
 const GRAPH_API = 'https://graph.facebook.com';
 const DEFAULT_VERSION = 'v21.0';
@@ -102,5 +102,5 @@ export function messengerChallenge(verifyToken: string, query: Record<string, un
   const token = query['hub.verify_token'];
   const challenge = query['hub.challenge'];
   if (mode !== 'subscribe' || typeof token !== 'string' || typeof challenge !== 'string') return null;
-  return token === verifyToken ? challenge : null;
+  return secretEqual(token, verifyToken) ? challenge : null;
 }

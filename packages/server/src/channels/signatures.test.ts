@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { parseForm, sha256Signature, twilioSignature, twilioUrlVariants, verifySha256, verifyTwilio } from './signatures.js';
+import { parseForm, secretEqual, sha256Signature, twilioSignature, twilioUrlVariants, verifySha256, verifyTwilio } from './signatures.js';
+
+describe('secretEqual', () => {
+  it('is true for the same secret only, whatever the lengths', () => {
+    expect(secretEqual('s3cret-token', 's3cret-token')).toBe(true);
+    expect(secretEqual('s3cret-tokem', 's3cret-token')).toBe(false);
+    expect(secretEqual('s3cret', 's3cret-token')).toBe(false);
+    expect(secretEqual('s3cret-token-and-more', 's3cret-token')).toBe(false);
+    expect(secretEqual('', 's3cret-token')).toBe(false);
+    expect(secretEqual('é', 'é')).toBe(true);
+  });
+});
 
 describe('X-Twilio-Signature', () => {
   // The worked example of Twilio's security documentation.

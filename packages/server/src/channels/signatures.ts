@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /** Form parameters as a provider posted them; a key may repeat. */
 export type FormParams = Map<string, string[]>;
@@ -18,6 +18,16 @@ export function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Constant-time comparison of a secret someone presents with the one expected: both are hashed
+ * first, so the comparison takes the same time whatever the lengths (a length check would tell a
+ * guesser the secret's length; timingSafeEqual needs equal-length inputs).
+ */
+export function secretEqual(presented: string, expected: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(presented), digest(expected));
 }
 
 /**

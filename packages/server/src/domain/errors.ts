@@ -12,6 +12,16 @@ export class DomainError extends Error {
   }
 }
 
+/** `rate_limited` (429) with the whole seconds to wait, sent as `Retry-After`. */
+export class RateLimited extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSec: number,
+  ) {
+    super('rate_limited', message);
+  }
+}
+
 export const notFound = (what: string) => new DomainError('not_found', `${what} not found`);
 export const conflict = (detail: string) => new DomainError('conflict', detail);
 export const forbidden = (detail = 'you may not do this') => new DomainError('forbidden', detail);

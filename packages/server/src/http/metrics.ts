@@ -1,9 +1,15 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { secretEqual } from '../channels/signatures.js';
 import type { Database } from '../storage/db.js';
+import { problem, sendProblem } from './problem.js';
 
-/** Prometheus metrics: one registry per app instance. */
-export function registerMetrics(app: FastifyInstance, opts: { db: Database; sockets: () => number }) {
+/**
+ * Prometheus metrics: one registry per app instance. With `token` (PARLEY_METRICS_TOKEN) a scrape
+ * must send `Authorization: Bearer <token>` (compared in constant time); otherwise 401 problem JSON.
+ * Without it `/metrics` is open, for a scraper on a private network.
+ */
+export function registerMetrics(app: FastifyInstance, opts: { db: Database; sockets: () => number; token?: string | undefined }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const http = new Histogram({
@@ -43,6 +49,17 @@ export function registerMetrics(app: FastifyInstance, opts: { db: Database; sock
     }
     done();
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  const { token } = opts;
+  const scraperOnly = token
+    ? (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+        const given = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+        if (given !== undefined && secretEqual(given, token)) return done();
+        reply.header('www-authenticate', 'Bearer realm="metrics"');
+        sendProblem(reply, problem('unauthorized', 'metrics need the bearer token PARLEY_METRICS_TOKEN'));
+      }
+    : undefined;
+  app.get('/metrics', { schema: { hide: true }, ...(scraperOnly && { onRequest: scraperOnly }) }, async (_req, reply) =>
+    reply.type(registry.contentType).send(await registry.metrics()),
+  );
   return registry;
 }

@@ -1,7 +1,7 @@
 import { ERROR_CODES, type ErrorCode, PROBLEM_TYPE_BASE, type Problem } from '@parley/contract';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { isResponseSerializationError } from 'fastify-type-provider-zod';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, RateLimited } from '../domain/errors.js';
 
 const TITLES: Record<ErrorCode, string> = {
   invalid_request: 'Invalid request',
@@ -29,7 +29,11 @@ export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
 /** Maps every error to RFC 9457 problem JSON; status codes live here and only here. */
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | DomainError | Error, req, reply) => {
-    if (err instanceof DomainError) return sendProblem(reply, problem(err.code, err.message, err.errors));
+    if (err instanceof DomainError) {
+      // Every 429 says when to come back: the lockout knows exactly, anything else a minute.
+      if (err.code === 'rate_limited') reply.header('retry-after', String(err instanceof RateLimited ? Math.max(1, Math.ceil(err.retryAfterSec)) : 60));
+      return sendProblem(reply, problem(err.code, err.message, err.errors));
+    }
     if (isResponseSerializationError(err)) {
       req.log.error({ err }, 'response did not match its schema');
       return sendProblem(reply, problem('internal_error', 'internal error'));
@@ -38,7 +42,11 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     const status = fe.statusCode ?? 500;
     if (status === 413 || fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendProblem(reply, problem('payload_too_large', 'request body too large'));
     if (status === 415 || fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendProblem(reply, problem('unsupported_media_type', fe.message));
-    if (status === 429) return sendProblem(reply, problem('rate_limited', 'too many requests; slow down'));
+    if (status === 429) {
+      // @fastify/rate-limit has set Retry-After already; any other 429 gets a minute (every 429 carries one).
+      if (!reply.hasHeader('retry-after')) reply.header('retry-after', '60');
+      return sendProblem(reply, problem('rate_limited', 'too many requests; slow down'));
+    }
     if (status >= 400 && status < 500) return sendProblem(reply, problem('invalid_request', fe.message));
     req.log.error({ err }, 'unhandled error');
     return sendProblem(reply, problem('internal_error', 'internal error'));

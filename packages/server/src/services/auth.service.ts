@@ -1,13 +1,14 @@
 import type { User } from '@parley/contract';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, RateLimited } from '../domain/errors.js';
+import { LOGIN_MAX_FAILURES_PER_USER, LOGIN_WINDOW_MS, loginLock } from '../domain/login-lockout.js';
 import { TtlCache } from '../storage/cache.js';
 import { findAccount } from '../storage/repos/accounts.repo.js';
 import {
   clearLoginFailures,
-  countLoginFailures,
   findAuthToken,
   findConsumerSession,
   insertAuthToken,
+  recentLoginFailures,
   recordLoginFailure,
   revokeAuthToken,
 } from '../storage/repos/tokens.repo.js';
@@ -18,8 +19,6 @@ import type { ConsumerPrincipal, UserPrincipal } from './principal.js';
 import { hashToken, newToken } from './tokens.js';
 
 export const TOKEN_TTL_MS = 30 * 24 * 3600_000;
-export const LOGIN_MAX_FAILURES = 5;
-export const LOGIN_WINDOW_MS = 15 * 60_000;
 
 export const toWireUser = (u: UserRecord): User => ({
   id: u.id,
@@ -34,25 +33,32 @@ export const toWireUser = (u: UserRecord): User => ({
 });
 
 /**
- * Log in. Failures are counted per account+username; past the limit the answer is 429 until the
- * window passes, even for the right password. The answer to a bad login is the same whether or
- * not the account or user exists.
+ * Log in from `clientAddress` (req.ip). Failures are counted per account+username and client
+ * address, with a slower brake over all addresses (domain/login-lockout.ts); while locked the
+ * answer is 429 with the seconds to wait, even for the right password. The answer to a bad login
+ * is the same whether or not the account or user exists.
  */
-export async function login(deps: Deps, input: { accountId: string; username: string; password: string }): Promise<{ token: string; user: User }> {
+export async function login(
+  deps: Deps,
+  input: { accountId: string; username: string; password: string },
+  clientAddress: string,
+): Promise<{ token: string; user: User }> {
   const now = deps.clock.now();
   const { db } = deps;
-  const recent = await countLoginFailures(db.kysely, input.accountId, input.username.toLowerCase(), now - LOGIN_WINDOW_MS);
-  if (recent >= LOGIN_MAX_FAILURES) throw new DomainError('rate_limited', 'too many failed logins; try again later');
+  const username = input.username.toLowerCase();
+  const failures = await recentLoginFailures(db.kysely, input.accountId, username, now - LOGIN_WINDOW_MS, LOGIN_MAX_FAILURES_PER_USER);
+  const lock = loginLock(failures, clientAddress, now);
+  if (lock) throw new RateLimited('too many failed logins; try again later', Math.ceil(lock.retryAfterMs / 1000));
   const account = await findAccount(db.kysely, input.accountId);
   const user = account ? await findUserByUsername(db.kysely, input.accountId, input.username) : undefined;
   const ok = await verifyPassword(user?.active ? user.passwordHash : undefined, input.password);
   if (!ok || !user) {
-    await recordLoginFailure(db.kysely, input.accountId, input.username.toLowerCase(), now);
+    await recordLoginFailure(db.kysely, { accountId: input.accountId, username, address: clientAddress, at: now, before: now - LOGIN_WINDOW_MS });
     throw new DomainError('unauthorized', 'wrong account, username or password');
   }
   const token = newToken('pat');
   await db.transaction(async (tx) => {
-    await clearLoginFailures(tx, input.accountId, input.username.toLowerCase());
+    await clearLoginFailures(tx, input.accountId, username, clientAddress);
     await insertAuthToken(tx, { hash: hashToken(token), accountId: user.accountId, userId: user.id, createdAt: now, expiresAt: now + TOKEN_TTL_MS });
   });
   return { token, user: toWireUser(user) };

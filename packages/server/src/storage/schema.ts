@@ -48,6 +48,8 @@ export interface LoginFailuresTable {
   account_id: string;
   username: string;
   failed_at: number;
+  /** The client address of the attempt; null on rows stored before 2026_12_02_0009. */
+  client_address: string | null;
 }
 export interface ConsumersTable {
   id: string;

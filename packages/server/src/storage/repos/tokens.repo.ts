@@ -72,21 +72,33 @@ export async function findConsumerSession(tx: Tx, hash: string, now: number): Pr
   return r ? { accountId: r.account_id, subjectId: r.consumer_id, expiresAt: r.expires_at } : undefined;
 }
 
-export async function recordLoginFailure(tx: Tx, accountId: string, username: string, at: number): Promise<void> {
-  await tx.insertInto('login_failures').values({ account_id: accountId, username, failed_at: at }).execute();
+/** Stores a failed sign-in and drops that user's failures older than `before` (out of every window). */
+export async function recordLoginFailure(tx: Tx, f: { accountId: string; username: string; address: string; at: number; before: number }): Promise<void> {
+  await tx.insertInto('login_failures').values({ account_id: f.accountId, username: f.username, client_address: f.address, failed_at: f.at }).execute();
+  await tx.deleteFrom('login_failures').where('account_id', '=', f.accountId).where('username', '=', f.username).where('failed_at', '<=', f.before).execute();
 }
 
-export async function countLoginFailures(tx: Tx, accountId: string, username: string, since: number): Promise<number> {
-  const r = await tx
+/** The user's failed sign-ins after `since`, newest first, at most `limit` (from every address). */
+export async function recentLoginFailures(
+  tx: Tx,
+  accountId: string,
+  username: string,
+  since: number,
+  limit: number,
+): Promise<{ at: number; address: string | null }[]> {
+  const rows = await tx
     .selectFrom('login_failures')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select(['failed_at', 'client_address'])
     .where('account_id', '=', accountId)
     .where('username', '=', username)
     .where('failed_at', '>', since)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
+    .orderBy('failed_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ at: r.failed_at, address: r.client_address }));
 }
 
-export async function clearLoginFailures(tx: Tx, accountId: string, username: string): Promise<void> {
-  await tx.deleteFrom('login_failures').where('account_id', '=', accountId).where('username', '=', username).execute();
+/** A successful sign-in forgets the failures from its own address (those from elsewhere still count). */
+export async function clearLoginFailures(tx: Tx, accountId: string, username: string, address: string): Promise<void> {
+  await tx.deleteFrom('login_failures').where('account_id', '=', accountId).where('username', '=', username).where('client_address', '=', address).execute();
 }
