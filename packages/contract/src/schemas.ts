@@ -304,7 +304,8 @@ export const UpdateChannelRequest = z.strictObject({
   skillId: id.optional(),
   outboundUrl: httpUrl.nullable().optional(),
   providerBaseUrl: httpUrl.nullable().optional(),
-  credentials: channelCredentials.optional(),
+  /** Merged over the stored credentials; `null` removes a key (the secret-bearing one cannot be removed: rotate it). */
+  credentials: z.record(z.string().min(1).max(64), z.string().min(1).max(2000).nullable()).optional(),
 });
 /** `secret` (min 16 characters) sets the secret, e.g. to a rotated Twilio auth token; omitted, a new random one is made. */
 export const RotateChannelSecretRequest = z.strictObject({ secret: z.string().min(16).max(200).optional() });

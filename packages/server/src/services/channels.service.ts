@@ -55,27 +55,33 @@ export interface ChannelInput {
   skillId?: string | undefined;
   outboundUrl?: string | null | undefined;
   providerBaseUrl?: string | null | undefined;
-  credentials?: Record<string, string> | undefined;
+  /** `null` (update only) removes a stored key. */
+  credentials?: Record<string, string | null> | undefined;
 }
 
-/** Check the input against the channel type; returns the credentials to store and the secret they carry, if any. */
-function checkInput(type: ChannelType, input: ChannelInput): { credentials: Record<string, string>; secret: string | undefined } {
+/** Check the input against the channel type; returns the credentials to store, the keys to remove and the secret they carry, if any. */
+function checkInput(type: ChannelType, input: ChannelInput): { credentials: Record<string, string>; removed: string[]; secret: string | undefined } {
   const adapter = adapterFor(type);
   if (input.outboundUrl && type !== 'webhook') throw invalid('outboundUrl is for webhook channels (SMS and Messenger use providerBaseUrl)', 'outboundUrl');
   if (input.providerBaseUrl && type === 'webhook')
     throw invalid('providerBaseUrl is for SMS and Messenger channels (webhook uses outboundUrl)', 'providerBaseUrl');
   const credentials: Record<string, string> = {};
+  const removed: string[] = [];
   let secret: string | undefined;
   for (const [k, v] of Object.entries(input.credentials ?? {})) {
     if (!adapter.credentialKeys.some((x) => x.key === k)) {
       const allowed = adapter.credentialKeys.map((x) => x.key).join(', ') || 'none';
       throw invalid(`credentials.${k}: not a ${type} credential (allowed: ${allowed})`, `credentials.${k}`);
     }
-    if (k === adapter.secretCredential) secret = v;
+    if (v === null) {
+      // The provider signs with it: a channel always has one. Rotating the secret replaces it.
+      if (k === adapter.secretCredential) throw invalid(`${k} is the channel secret: it cannot be removed (rotate the secret)`, `credentials.${k}`);
+      removed.push(k);
+    } else if (k === adapter.secretCredential) secret = v;
     else credentials[k] = v;
   }
   if (secret !== undefined && secret.length < 16) throw invalid('the secret must have at least 16 characters', `credentials.${adapter.secretCredential}`);
-  return { credentials, secret };
+  return { credentials, removed, secret };
 }
 
 async function assertSkill(tx: Tx, accountId: string, skillId: string): Promise<void> {
@@ -121,20 +127,21 @@ export async function getChannel(deps: Deps, accountId: string, id: string, base
   return toChannelView(c, baseUrl);
 }
 
-/** Change a channel; given credentials are merged over the stored ones (a secret-bearing one replaces the secret). */
+/** Change a channel; given credentials are merged over the stored ones (a secret-bearing one replaces the secret, `null` removes a key). */
 export async function updateChannel(deps: Deps, accountId: string, id: string, input: ChannelInput, baseUrl: string): Promise<MessagingChannel> {
   return deps.db.transaction(async (tx) => {
     const c = await findChannel(tx, accountId, id);
     if (!c) throw notFound('channel');
-    const { credentials, secret } = checkInput(c.type, input);
+    const { credentials, removed, secret } = checkInput(c.type, input);
     if (input.skillId !== undefined) await assertSkill(tx, accountId, input.skillId);
+    const merged = Object.fromEntries(Object.entries({ ...c.credentials, ...credentials }).filter(([k]) => !removed.includes(k)));
     const next: ChannelRecord = {
       ...c,
       name: input.name ?? c.name,
       skillId: input.skillId ?? c.skillId,
       outboundUrl: input.outboundUrl === undefined ? c.outboundUrl : input.outboundUrl,
       providerBaseUrl: input.providerBaseUrl === undefined ? c.providerBaseUrl : input.providerBaseUrl,
-      credentials: { ...c.credentials, ...credentials },
+      credentials: merged,
       secret: secret ?? c.secret,
       updatedAt: deps.clock.now(),
     };

@@ -289,6 +289,33 @@ describe.each(dialects)('channels on %s', (dialect) => {
     expect((await req('GET', `/api/v1/channels/${c.id}`, { token: other.manager.token })).statusCode).toBe(404);
   });
 
+  it('PATCH merges credentials: a given key replaces, null removes one; the secret-bearing key replaces the secret and cannot be removed', async () => {
+    const acc = await makeAccount(t);
+    const c = await createChannel(acc, {
+      type: 'messenger',
+      credentials: { appSecret: 'app-secret-0123456789abcdef', pageAccessToken: 'EAAB-page-token', verifyToken: 'verify-me', apiVersion: 'v21.0' },
+      providerBaseUrl: provider.url,
+    });
+    const patch = (body: Record<string, unknown>) => req('PATCH', `/api/v1/channels/${c.id}`, { token: acc.manager.token, body });
+    const stored = async () => (await t.db.kysely.selectFrom('channels').select(['secret']).where('id', '=', c.id).executeTakeFirstOrThrow()).secret;
+
+    const removed = await patch({ credentials: { verifyToken: null, apiVersion: null, pageAccessToken: 'EAAB-new-token' } });
+    expect(removed.statusCode, removed.body).toBe(200);
+    expect(removed.json().credentials).toEqual({ pageAccessToken: '********' });
+    expect(await stored()).toBe('app-secret-0123456789abcdef');
+
+    const refused = await patch({ credentials: { appSecret: null } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().errors).toEqual([expect.objectContaining({ path: 'credentials.appSecret' })]);
+    expect(await stored()).toBe('app-secret-0123456789abcdef');
+
+    const replaced = await patch({ credentials: { appSecret: 'a-new-app-secret-0123456789' }, providerBaseUrl: null });
+    expect(replaced.statusCode, replaced.body).toBe(200);
+    expect(replaced.json()).toMatchObject({ providerBaseUrl: null, credentials: { pageAccessToken: '********' } });
+    expect(replaced.body).not.toContain('a-new-app-secret');
+    expect(await stored()).toBe('a-new-app-secret-0123456789');
+  });
+
   // ---------------------------------------------------------------- SMS (Twilio)
 
   it('SMS: requests signed by the twilio package are accepted; a wrong or missing signature is refused and nothing is stored', async () => {
