@@ -8,6 +8,8 @@ import {
   isSoonOverdue,
   listStatus,
   nextTimeChangeAt,
+  slaClockAtTransfer,
+  slaDueAtUnder,
   toActiveItem,
   unreadForNextAgent,
 } from './conversation.js';
@@ -55,6 +57,21 @@ export function conv(over: Partial<Conversation> = {}): Conversation {
 }
 
 describe('SLA clock', () => {
+  it('continues across a transfer while the customer waits; starts at the transfer when it awaited the consumer', () => {
+    const waiting = conv({ awaitingSince: T0, slaDueAt: T0 + 10 * MIN });
+    expect(slaClockAtTransfer(waiting, T0 + 12 * MIN, 600)).toEqual({ awaiting: 'agent', awaitingSince: T0, slaDueAt: T0 + 10 * MIN });
+    // the receiving skill's target, from the same start
+    expect(slaClockAtTransfer(waiting, T0 + 12 * MIN, 900).slaDueAt).toBe(T0 + 15 * MIN);
+    const answered = conv({ awaiting: 'consumer', awaitingSince: T0, slaDueAt: null });
+    expect(slaClockAtTransfer(answered, T0 + 20 * MIN, 600)).toEqual({ awaiting: 'agent', awaitingSince: T0 + 20 * MIN, slaDueAt: T0 + 30 * MIN });
+  });
+
+  it('under new targets the due time is measured from the same start; no running clock, no change', () => {
+    expect(slaDueAtUnder(conv({ awaitingSince: T0, slaDueAt: T0 + 60 * MIN }), 120)).toBe(T0 + 2 * MIN);
+    expect(slaDueAtUnder(conv({ awaiting: 'consumer', slaDueAt: null }), 120)).toBeNull();
+    expect(slaDueAtUnder(conv({ state: 'closed', slaDueAt: null }), 120)).toBeNull();
+  });
+
   it('starts at the first unanswered consumer message and does not move on later ones', () => {
     const c0 = conv({ awaiting: 'consumer', slaDueAt: null, awaitingSince: T0 - 10 * MIN });
     const c1 = applyConsumerMessage(c0, 'hi', T0, 600);

@@ -103,6 +103,27 @@ export function applyAgentMessage(c: Conversation, text: string, now: number, ag
 }
 
 /**
+ * The SLA clock at a transfer: the customer's wait continues. A conversation that awaited the agent
+ * keeps the start of that wait (its first unanswered message), so an overdue one stays overdue; one
+ * that awaited the consumer starts the clock when the transfer lands. The due time is the start plus
+ * the receiving skill's target.
+ */
+export function slaClockAtTransfer(c: Conversation, now: number, slaTargetSec: number): Pick<Conversation, 'awaiting' | 'awaitingSince' | 'slaDueAt'> {
+  const since = c.awaiting === 'agent' ? c.awaitingSince : now;
+  return { awaiting: 'agent', awaitingSince: since, slaDueAt: since + slaTargetSec * 1000 };
+}
+
+/**
+ * The computed SLA due time under (possibly changed) targets, measured from the same start as
+ * before: the start of the customer's wait plus the target. Unchanged when there is no running
+ * clock (awaiting the consumer, or closed).
+ */
+export function slaDueAtUnder(c: Conversation, slaTargetSec: number): number | null {
+  if (c.state === 'closed' || c.awaiting !== 'agent' || c.slaDueAt === null) return c.slaDueAt;
+  return c.awaitingSince + slaTargetSec * 1000;
+}
+
+/**
  * A conversation going back to a queue (a transfer, a handover, a withdrawn offer) reaches an
  * agent who has read none of it, whatever the last one read: it arrives unread with the consumer's
  * messages since the last agent message (`unanswered`), and at least one while it awaits the

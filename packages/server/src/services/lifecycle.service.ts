@@ -1,5 +1,5 @@
 import type { ActiveItem } from '@parley/contract';
-import { type ClosedBy, type Conversation, toActiveItem, unreadForNextAgent } from '../domain/conversation.js';
+import { type ClosedBy, type Conversation, slaClockAtTransfer, toActiveItem, unreadForNextAgent } from '../domain/conversation.js';
 import { conflict, DomainError, invalid, notFound } from '../domain/errors.js';
 import { effectiveSla, slaTargetSec } from '../domain/sla.js';
 import type { Tx } from '../storage/db.js';
@@ -258,10 +258,9 @@ export async function transfer(
       // A transfer to a skill moves the conversation out of this agent's workspace: she is left out
       // of the first round (and gets it back only if nobody else of the skill can take it).
       offerExcluded: from && !targetAgentId ? [from] : [],
-      // The SLA clock restarts when a transfer lands; the auto-close timer restarts with it.
-      awaiting: 'agent',
-      awaitingSince: now,
-      slaDueAt: now + target * 1000,
+      // The customer's wait continues across a transfer (it restarts only if it awaited the consumer);
+      // awaiting the agent, it is out of auto-close until the next agent answers.
+      ...slaClockAtTransfer(c, now, target),
       agentUnread: unreadForNextAgent('agent', await countUnanswered(tx, c.accountId, c.id)),
       routing: {
         outcome: 'waiting',

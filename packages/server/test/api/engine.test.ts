@@ -451,6 +451,55 @@ describe.each(dialects)('routing and SLA engine on %s', (dialect) => {
     expect(waiting.candidates).toEqual([]);
   });
 
+  it("the customer's wait continues across a transfer (to an agent, to a skill) and a handover: the next agent's row shows the true SLA", async () => {
+    const acc = await makeAccount(t);
+    await settings(acc, { sla: { defaultSec: 600, firstTimeSec: 600, urgentSec: 300 } });
+    const ann = await acc.agent('ann', { skills: ['Sales'] });
+    const jo = await acc.consumer({ name: 'Jo' });
+    const c = await jo.open({ skill: 'Sales', text: 'still waiting' });
+    const due = new Date(t.clock.now() + 600 * SEC).toISOString();
+    await t.advance(12 * MIN);
+    expect((await active(ann.token)).items[0]).toMatchObject({ id: c.id, status: 'overdue', slaDueAt: due });
+
+    // to Carol: overdue in her list too, due when it was due with Ann (not "10 min left")
+    const carol = await acc.agent('carol', { skills: ['Sales'] });
+    const sc = await connect(t.url, '/agent', carol.token);
+    expect((await post(ann.token, `/api/v1/conversations/${c.id}/transfer`, { agentId: carol.id })).statusCode).toBe(200);
+    await t.routingIdle();
+    const landed = await sc.next((e) => e.type === 'conversation.upserted' && (e.data as ActiveItem).id === c.id);
+    expect(landed.data).toMatchObject({ state: 'open', status: 'overdue', soonOverdue: false, slaDueAt: due });
+    expect((await active(carol.token)).items[0]).toMatchObject({ id: c.id, status: 'overdue', slaDueAt: due });
+
+    // to a skill: Ben of Support gets it, still overdue since the same moment
+    const ben = await acc.agent('ben', { skills: ['Support'] });
+    await t.advance(1 * MIN);
+    expect((await post(carol.token, `/api/v1/conversations/${c.id}/transfer`, { skillId: acc.skills.Support })).statusCode).toBe(200);
+    await t.routingIdle();
+    expect(await details(acc, c.id)).toMatchObject({ state: 'open', agentId: ben.id, actionable: true });
+    expect((await active(ben.token)).items[0]).toMatchObject({ id: c.id, status: 'overdue', slaDueAt: due });
+
+    // a handover (Ben signs off): Dana gets it with the same due time
+    await http(t)('PUT', '/api/v1/me/status', { token: ben.token, body: { status: 'offline' } });
+    expect((await post(ben.token, '/api/v1/me/handover')).json().returned).toEqual([c.id]);
+    const dana = await acc.agent('dana', { skills: ['Support'] });
+    await t.routingIdle();
+    expect((await active(dana.token)).items[0]).toMatchObject({ id: c.id, status: 'overdue', slaDueAt: due });
+
+    // a conversation that awaited the consumer: the clock starts when the transfer lands
+    const lou = await acc.consumer({ name: 'Lou' });
+    const c2 = await lou.open({ skill: 'Sales', text: 'hi' });
+    expect((await post(ann.token, `/api/v1/conversations/${c2.id}/messages`, { text: 'hello Lou', clientMessageId: 'lou-1' })).statusCode).toBe(201);
+    await t.advance(20 * MIN);
+    const transferredAt = t.clock.now();
+    expect((await post(ann.token, `/api/v1/conversations/${c2.id}/transfer`, { agentId: carol.id })).statusCode).toBe(200);
+    await t.routingIdle();
+    expect((await active(carol.token)).items.find((i) => i.id === c2.id)).toMatchObject({
+      status: 'ongoing',
+      slaDueAt: new Date(transferredAt + 600 * SEC).toISOString(),
+    });
+    sc.close();
+  });
+
   it('the directory lists skills and agents to transfer to', async () => {
     const acc = await makeAccount(t);
     const ann = await acc.agent('ann');
