@@ -8,6 +8,20 @@ describe('configuration', () => {
     expect(loadConfig({}, {}).port).toBe(8080);
   });
 
+  it('PARLEY_OUTBOUND_ALLOW: a comma list of hosts, addresses and CIDRs (none by default); a bad entry stops the start', () => {
+    expect(loadConfig({}, {}).outboundAllow).toEqual([]);
+    expect(loadConfig({}, { PARLEY_OUTBOUND_ALLOW: ' 127.0.0.1, ::1,10.0.0.0/8 ,crm.internal,, [fd00::1]' }).outboundAllow).toEqual([
+      '127.0.0.1',
+      '::1',
+      '10.0.0.0/8',
+      'crm.internal',
+      '[fd00::1]',
+    ]);
+    for (const bad of ['10.0.0.0/40', 'host:8080', 'http://x/']) {
+      expect(() => loadConfig({}, { PARLEY_OUTBOUND_ALLOW: bad }), bad).toThrow(/PARLEY_OUTBOUND_ALLOW: /);
+    }
+  });
+
   it('PARLEY_DEMO=off (or 0, false, no) skips the demo account', () => {
     for (const v of ['off', 'OFF', '0', 'false', 'no']) expect(loadConfig({}, { PARLEY_DEMO: v }).demo).toBe(false);
     for (const v of ['on', '1', '']) expect(loadConfig({}, { PARLEY_DEMO: v }).demo).toBe(true);
