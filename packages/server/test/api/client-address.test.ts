@@ -54,6 +54,35 @@ describe.each(dialects)('client address and rate limits on %s', (dialect) => {
     }
   });
 
+  it("a channel's webhook URL follows X-Forwarded-Proto/Host only from a trusted proxy", async () => {
+    for (const [trustProxy, want] of [
+      [undefined, 'http://parley.internal:8080'],
+      [[LB], 'https://chat.brand.example'],
+    ] as const) {
+      const t = await startTestApp(dialect, trustProxy ? { trustProxy: [...trustProxy] } : {});
+      try {
+        const acc = await makeAccount(t);
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/channels',
+          remoteAddress: LB,
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${acc.manager.token}`,
+            host: 'parley.internal:8080',
+            'x-forwarded-proto': 'https',
+            'x-forwarded-host': 'chat.brand.example',
+          },
+          payload: JSON.stringify({ type: 'sms', name: 'SMS', skillId: acc.skills.Sales }),
+        });
+        expect(res.statusCode, res.body).toBe(201);
+        expect((res.json() as { inboundUrl: string }).inboundUrl.startsWith(`${want}/api/v1/channels/`)).toBe(true);
+      } finally {
+        await t.stop();
+      }
+    }
+  });
+
   it('1 trusted hop: 121 visitors behind the balancer all get a session; the 121st from one address gets 429 + Retry-After', async () => {
     const t = await startTestApp(dialect, { trustProxy: 1 });
     try {

@@ -12,24 +12,26 @@ import {
   updateChannel,
 } from '../../services/channels.service.js';
 import { userOf } from '../auth.js';
-import { bearerAuth, IdParams, type RouteContext, WholeList, wholeList, type ZApp } from './types.js';
+import { cursorPart, keysetPage, Page, pageQuery } from '../pagination.js';
+import { bearerAuth, IdParams, type RouteContext, type ZApp } from './types.js';
+
+/** Channels, oldest first: the position is `[createdAt (ms), id]`. */
+const ChannelPosition = z.tuple([cursorPart.int, cursorPart.string]);
 
 export interface ChannelRoutesOptions {
   /** The public base URL providers call (PARLEY_PUBLIC_URL); else taken from the request. */
   publicUrl?: string | undefined;
 }
 
-const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v)?.split(',')[0]?.trim() || undefined;
-
 /**
- * The base URL a request was made to: PARLEY_PUBLIC_URL when set, else the (forwarded) protocol and
- * host. Twilio signs the exact URL it called, so behind a proxy that rewrites either, set PARLEY_PUBLIC_URL.
+ * The base URL a request was made to: PARLEY_PUBLIC_URL when set, else the request's protocol and
+ * host as Fastify derives them — X-Forwarded-Proto/Host count only from a proxy trusted by
+ * PARLEY_TRUST_PROXY, so a client cannot choose the URL a provider's signature is checked against.
+ * Twilio signs the exact URL it called, so behind a proxy that rewrites either, set PARLEY_PUBLIC_URL.
  */
 function baseUrlOf(req: FastifyRequest, publicUrl: string | undefined): string {
   if (publicUrl) return publicUrl.replace(/\/+$/, '');
-  const proto = first(req.headers['x-forwarded-proto']) ?? req.protocol;
-  const host = first(req.headers['x-forwarded-host']) ?? req.headers.host ?? 'localhost';
-  return `${proto}://${host}`;
+  return `${req.protocol}://${req.host || 'localhost'}`;
 }
 
 export function channelsRoutes(app: ZApp, { deps }: RouteContext, opts: ChannelRoutesOptions = {}): void {
@@ -37,8 +39,23 @@ export function channelsRoutes(app: ZApp, { deps }: RouteContext, opts: ChannelR
   const security = bearerAuth;
   const base = (req: FastifyRequest) => baseUrlOf(req, opts.publicUrl);
 
-  app.get('/api/v1/channels', { config: { access: 'manager' }, schema: { tags, security, response: { 200: WholeList(MessagingChannel) } } }, async (req) =>
-    wholeList(await listAccountChannels(deps, userOf(req).accountId, base(req))),
+  app.get(
+    '/api/v1/channels',
+    {
+      config: { access: 'manager' },
+      schema: {
+        tags,
+        security,
+        summary: 'Channels, oldest first',
+        querystring: z.strictObject(pageQuery(ChannelPosition)),
+        response: { 200: Page(MessagingChannel) },
+      },
+    },
+    async (req) => {
+      const { limit, cursor } = req.query;
+      const channels = await listAccountChannels(deps, userOf(req).accountId, base(req), { after: cursor, limit: limit + 1 });
+      return keysetPage(channels, limit, (c) => [Date.parse(c.createdAt), c.id]);
+    },
   );
   app.post(
     '/api/v1/channels',
