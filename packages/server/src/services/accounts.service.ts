@@ -7,6 +7,7 @@ import { findUserByUsername, insertUser } from '../storage/repos/users.repo.js';
 import type { Deps } from './context.js';
 import { applyCrmPatchIn, assertCrmUrls } from './crm-sync.service.js';
 import { hashPassword } from './passwords.js';
+import { scheduleTimersReevaluation, settingsDriveTimers } from './timers-reevaluation.service.js';
 
 export async function createAccount(
   deps: Deps,
@@ -75,14 +76,21 @@ export function mergeSettingsPatch(s: AccountSettings, p: AccountSettingsPatch):
 
 export async function patchSettings(deps: Deps, accountId: string, patch: AccountSettingsPatch): Promise<AccountSettings> {
   await assertCrmUrls(deps, patch.crm);
+  let reevaluate = false;
   const next = await deps.db.transaction(async (tx) => {
     const a = await findAccount(tx, accountId);
     if (!a) throw notFound('account');
     const merged = mergeSettingsPatch(a.settings, patch);
     if (patch.crm) merged.crm = await applyCrmPatchIn(tx, accountId, a.settings.crm, patch.crm, deps.clock.now());
     await saveSettings(tx, accountId, merged);
+    // Conversations under way follow the new SLA / auto-close / idle settings (swept in batches by a timer).
+    if (settingsDriveTimers(a.settings, merged)) {
+      await scheduleTimersReevaluation(tx, { accountId, skillId: null, idleChanged: a.settings.idleAfterSec !== merged.idleAfterSec, now: deps.clock.now() });
+      reevaluate = true;
+    }
     return merged;
   });
+  if (reevaluate) deps.timersChanged(deps.clock.now());
   deps.kickRouting(accountId);
   return next;
 }

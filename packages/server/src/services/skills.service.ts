@@ -3,6 +3,7 @@ import { conflict, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { deleteSkill, findSkill, findSkillByName, insertSkill, listSkills, type SkillRecord, updateSkill } from '../storage/repos/skills.repo.js';
 import type { Deps } from './context.js';
+import { overridesDriveTimers, scheduleTimersReevaluation } from './timers-reevaluation.service.js';
 
 export const toWireSkill = (s: SkillRecord): Skill & { sla?: SkillOverrides['sla']; autoClose?: SkillOverrides['autoClose'] } => ({
   id: s.id,
@@ -40,7 +41,8 @@ function mergeGroup<T extends object>(current: Partial<T> | undefined, patch: { 
 }
 
 export async function patchSkill(deps: Deps, accountId: string, id: string, patch: UpdateSkillRequest) {
-  return deps.db.transaction(async (tx) => {
+  let reevaluate = false;
+  const r = await deps.db.transaction(async (tx) => {
     const s = await findSkill(tx, accountId, id);
     if (!s) throw notFound('skill');
     if (patch.name !== undefined && patch.name !== s.name && (await findSkillByName(tx, accountId, patch.name))) {
@@ -53,8 +55,15 @@ export async function patchSkill(deps: Deps, accountId: string, id: string, patc
       overrides: withoutUndefined({ sla: mergeGroup(s.overrides.sla, patch.sla), autoClose: mergeGroup(s.overrides.autoClose, patch.autoClose) }),
     };
     await updateSkill(tx, next);
+    // The skill's conversations under way follow its new SLA / auto-close overrides (swept in batches by a timer).
+    if (overridesDriveTimers(s.overrides, next.overrides)) {
+      await scheduleTimersReevaluation(tx, { accountId, skillId: id, idleChanged: false, now: deps.clock.now() });
+      reevaluate = true;
+    }
     return toWireSkill(next);
   });
+  if (reevaluate) deps.timersChanged(deps.clock.now());
+  return r;
 }
 
 const withoutUndefined = (o: SkillOverrides): SkillOverrides => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as SkillOverrides;

@@ -11,6 +11,7 @@ import { closeIn, withdrawOfferIn } from './lifecycle.service.js';
 import { deliverConversation } from './outbound.service.js';
 import { expireSurvey } from './surveys.service.js';
 import type { TimerHandler } from './timers.service.js';
+import { reevaluateTimersBatch } from './timers-reevaluation.service.js';
 import { pushActiveItem } from './views.js';
 
 /**
@@ -113,5 +114,10 @@ export const timerHandlers: Partial<Record<TimerKind, TimerHandler>> = {
   // CRM sync: write a closed conversation's transcript to Salesforce (retries re-arm this timer).
   async crm_sync(deps, t) {
     await syncConversationToCrm(deps, t.accountId, t.subjectId);
+  },
+
+  // SLA, auto-close (or other timer) settings changed: re-time the conversations under way, a batch per firing.
+  async timers_reevaluation(deps, t) {
+    await reevaluateTimersBatch(deps, t);
   },
 };

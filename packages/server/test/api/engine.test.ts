@@ -1,5 +1,7 @@
 import type { ActiveItem } from '@parley/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REEVALUATION_BATCH } from '../../src/services/timers-reevaluation.service.js';
+import { findTimer } from '../../src/storage/repos/timers.repo.js';
 import { type AccountHandle, http, makeAccount } from '../factories/index.js';
 import { dialects, startTestApp, type TestApp } from '../harness.js';
 import { connect } from '../socket-client.js';
@@ -498,6 +500,78 @@ describe.each(dialects)('routing and SLA engine on %s', (dialect) => {
       slaDueAt: new Date(transferredAt + 600 * SEC).toISOString(),
     });
     sc.close();
+  });
+
+  it('new auto-close and SLA settings reach the conversations under way, measured from the same start; agents get the rows', async () => {
+    const acc = await makeAccount(t); // defaults: auto-close after 24 h, first-time SLA 30 min
+    const ann = await acc.agent('ann', { skills: ['Sales'], maxConcurrent: 10 });
+    const sa = await connect(t.url, '/agent', ann.token);
+    const answer = async (id: string) =>
+      expect((await post(ann.token, `/api/v1/conversations/${id}/messages`, { text: 'answered', clientMessageId: `a-${id}` })).statusCode).toBe(201);
+    const quiet = await (await acc.consumer({ name: 'Quiet' })).open({ skill: 'Sales', text: 'q' });
+    await answer(quiet.id); // awaits the consumer from here
+    await t.advance(2 * MIN);
+    const waiting = await (await acc.consumer({ name: 'Waiting' })).open({ skill: 'Sales', text: 'w' });
+    const openedAt = t.clock.now();
+    await t.advance(2 * MIN);
+    const later = await (await acc.consumer({ name: 'Later' })).open({ skill: 'Sales', text: 'l' });
+    await answer(later.id);
+    await t.advance(1 * MIN);
+    expect(await details(acc, waiting.id)).toMatchObject({ status: 'ongoing', slaDueAt: new Date(openedAt + 1800 * SEC).toISOString() });
+
+    await settings(acc, { autoClose: { afterSec: 240 }, sla: { firstTimeSec: 120 } });
+    await t.advance(1 * SEC);
+    // waited 5 min for the consumer > 4 min: closed at once; the one answered a minute ago waits on
+    expect(await details(acc, quiet.id)).toMatchObject({ state: 'closed', closedBy: 'system' });
+    expect((await details(acc, later.id)).state).toBe('open');
+    // waited 3 min for an answer > 2 min: overdue, due 2 min after its first message, pushed
+    const due = new Date(openedAt + 120 * SEC).toISOString();
+    const pushed = await sa.next(
+      (e) => e.type === 'conversation.upserted' && (e.data as ActiveItem).id === waiting.id && (e.data as ActiveItem).status === 'overdue',
+    );
+    expect(pushed.data).toMatchObject({ slaDueAt: due });
+    expect((await active(ann.token)).items.find((i) => i.id === waiting.id)).toMatchObject({ status: 'overdue', slaDueAt: due });
+    await t.advance(3 * MIN);
+    expect(await details(acc, later.id)).toMatchObject({ state: 'closed', closedBy: 'system' });
+    sa.close();
+  });
+
+  it("a skill's new overrides re-time its conversations only, in batches of bounded size", async () => {
+    const acc = await makeAccount(t, { skills: ['Sales', 'Support', 'Backlog'] });
+    const ann = await acc.agent('ann', { skills: ['Sales', 'Support'] });
+    const answered = async (skill: string) => {
+      const c = await (await acc.consumer()).open({ skill, text: skill });
+      expect((await post(ann.token, `/api/v1/conversations/${c.id}/messages`, { text: 'ok', clientMessageId: `a-${c.id}` })).statusCode).toBe(201);
+      return c;
+    };
+    const sales = await answered('Sales');
+    const support = await answered('Support');
+    await t.advance(2 * MIN);
+    const skillPatch = async (skill: string, body: unknown) =>
+      expect((await http(t)('PATCH', `/api/v1/skills/${acc.skills[skill]}`, { token: acc.manager.token, body })).statusCode).toBe(200);
+    await skillPatch('Sales', { autoClose: { afterSec: 60 } });
+    await t.advance(1 * SEC);
+    expect(await details(acc, sales.id)).toMatchObject({ state: 'closed', closedBy: 'system' });
+    expect((await details(acc, support.id)).state).toBe('open');
+
+    // more waiting conversations than one batch (nobody has Backlog): one transaction per batch
+    const backlog: { id: string; createdAt: number }[] = [];
+    for (let i = 0; i < REEVALUATION_BATCH + 5; i++) {
+      backlog.push({ id: (await (await acc.consumer()).open({ skill: 'Backlog', text: `waiting ${i}` })).id, createdAt: t.clock.now() });
+      t.clock.advance(10);
+    }
+    const retimed = async () => {
+      let n = 0;
+      for (const c of backlog) if ((await details(acc, c.id)).slaDueAt === new Date(c.createdAt + 60 * SEC).toISOString()) n++;
+      return n;
+    };
+    await skillPatch('Backlog', { sla: { firstTimeSec: 60 } });
+    t.clock.advance(1 * SEC);
+    await t.timers.tick();
+    expect(await retimed()).toBe(REEVALUATION_BATCH);
+    await t.timers.tick();
+    expect(await retimed()).toBe(backlog.length);
+    expect(await findTimer(t.db.kysely, 'timers_reevaluation', acc.skills.Backlog ?? '')).toBeUndefined();
   });
 
   it('the directory lists skills and agents to transfer to', async () => {

@@ -235,6 +235,21 @@ export async function findOpenConversationOfConsumer(tx: Tx, accountId: string, 
   return r ? toConversation(r) : undefined;
 }
 
+/**
+ * One batch of a sweep over the account's conversations that are not closed (of one skill when
+ * `skillId` is given): up to `limit` ids in id order after `after`.
+ */
+export async function listUnclosedConversationIds(
+  tx: Tx,
+  accountId: string,
+  o: { skillId: string | null; after: string | null; limit: number },
+): Promise<string[]> {
+  let q = tx.selectFrom('conversations').select('id').where('account_id', '=', accountId).where('state', 'in', ['queued', 'ringing', 'open']);
+  if (o.skillId !== null) q = q.where('skill_id', '=', o.skillId);
+  if (o.after !== null) q = q.where('id', '>', o.after);
+  return (await q.orderBy('id').limit(o.limit).execute()).map((r) => r.id);
+}
+
 /** The consumer's most recent conversation, open or closed. */
 export async function findLatestConversationOfConsumer(tx: Tx, accountId: string, consumerId: string): Promise<Conversation | undefined> {
   const r = await tx

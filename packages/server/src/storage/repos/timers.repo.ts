@@ -13,7 +13,12 @@ export type TimerKind =
   /** Channel outbound: send a conversation's queued messages (subject = conversation id). */
   | 'delivery'
   /** CRM sync: write a closed conversation's transcript to Salesforce (subject = conversation id). */
-  | 'crm_sync';
+  | 'crm_sync'
+  /**
+   * Settings that drive timers changed: re-time the open conversations, one batch per firing
+   * (subject = account id, or skill id for a skill's overrides).
+   */
+  | 'timers_reevaluation';
 
 export interface TimerRow {
   kind: TimerKind;
@@ -82,6 +87,22 @@ export async function claimDueTimers(db: Database, now: number, limit: number, l
     }
     return rows.map((r) => ({ kind: r.kind as TimerKind, subjectId: r.subject_id, accountId: r.account_id, dueAt: r.due_at, payload: JSON.parse(r.payload) }));
   });
+}
+
+/**
+ * Re-arm a claimed timer for its next step (`dueAt`, `payload`) only if nobody rescheduled it since
+ * it was claimed (its payload is still the claimed one); false when it was. Unclaims it.
+ */
+export async function advanceClaimedTimer(tx: Tx, t: TimerRow, dueAt: number, payload: Record<string, unknown>): Promise<boolean> {
+  const r = await tx
+    .updateTable('timers')
+    .set({ due_at: dueAt, payload: JSON.stringify(payload), claimed_until: null })
+    .where('kind', '=', t.kind)
+    .where('subject_id', '=', t.subjectId)
+    .where('payload', '=', JSON.stringify(t.payload))
+    .where('claimed_until', 'is not', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }
 
 /** Remove a fired timer unless it was moved meanwhile (then it stays, with its new due time). */
