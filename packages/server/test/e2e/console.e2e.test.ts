@@ -1,6 +1,7 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
+import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentPage, type Demo, expectAccessible, launchBrowser, patchAccount, poll, row, setStatus, signIn, startDemo } from './workspace-support.js';
 
@@ -270,18 +271,14 @@ describe('manager console', () => {
     await newChannel.getByLabel('Type').selectOption({ label: 'Webhook' });
     await newChannel.getByLabel('Channel name').fill('Shop webhook');
     await newChannel.getByLabel('Skill').selectOption({ label: 'Warranty' });
-    await newChannel.getByLabel('Outbound URL (webhook)').fill('http://127.0.0.1:9/hook');
+    await newChannel.getByLabel('Outbound URL').fill('http://127.0.0.1:9/hook');
     await newChannel.getByRole('button', { name: 'Create channel' }).click();
     await boss
       .getByRole('table', { name: 'Channels' })
       .getByRole('row', { name: /Shop webhook/ })
       .waitFor();
     await boss.getByTestId('channel-secret').waitFor();
-    await poll(() => Promise.all(['Channel name', 'Skill', 'Outbound URL (webhook)'].map((label) => newChannel.getByLabel(label).inputValue()))).toEqual([
-      '',
-      '',
-      '',
-    ]);
+    await poll(() => Promise.all(['Channel name', 'Skill', 'Outbound URL'].map((label) => newChannel.getByLabel(label).inputValue()))).toEqual(['', '', '']);
 
     // Auto-accept again for the agent part (the ring flow has its own tests).
     await patchAccount(demo, { acceptMode: 'auto' });
@@ -380,5 +377,144 @@ describe('manager console', () => {
     await boss.getByRole('navigation', { name: 'Console sections' }).getByRole('button', { name: 'Agents' }).click();
     await boss.getByRole('combobox', { name: 'Status of Dana Quinn' }).selectOption('offline');
     await poll(() => dana.getByRole('button', { name: /^Status:/ }).getAttribute('aria-label')).toContain('Offline');
+  }, 120_000);
+
+  it('sets up SMS and Messenger channels entirely from the console: every API field, write-only secrets, refusals beside their field, by keyboard', async () => {
+    const { page: boss } = await agentPage(browser, demo);
+    await signIn(boss, demo, 'manager');
+    await boss.getByRole('navigation', { name: 'Console sections' }).getByRole('button', { name: 'Channels' }).click();
+    const table = boss.getByRole('table', { name: 'Channels' });
+    const newChannel = boss.getByRole('form', { name: 'New channel' });
+    type ChannelWire = { id: string; name: string; inboundUrl: string; providerBaseUrl: string | null; credentials: Record<string, string> };
+    const channel = async (name: string) =>
+      (await demo.api.ok<{ items: ChannelWire[] }>('GET', '/api/v1/channels', { token: demo.managerToken })).items.find((c) => c.name === name);
+    /** Twilio's inbound webhook signed with `token`, as Twilio would with the account's auth token. */
+    const smsInbound = async (c: ChannelWire, token: string, body: string) => {
+      const params = { From: '+15551230001', To: '+15557654321', Body: body, NumMedia: '0', MessageSid: `SM${randomUUID().replaceAll('-', '')}` };
+      const res = await fetch(c.inboundUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(token, c.inboundUrl, params) },
+        body: new URLSearchParams(params).toString(),
+      });
+      return res.status;
+    };
+    const TOKEN = 'twilio-auth-token-0123456789abcdef';
+    const NEW_TOKEN = 'rotated-twilio-token-fedcba9876543210';
+
+    // ---- SMS: the Twilio fields appear with the type; refusals come back beside their field
+    await newChannel.getByLabel('Type').selectOption({ label: 'SMS' });
+    expect(await newChannel.getByLabel('Outbound URL').count()).toBe(0);
+    await newChannel.getByLabel('Channel name').fill('Support SMS');
+    await newChannel.getByLabel('Skill').selectOption({ label: 'Support' });
+    await newChannel.getByLabel('Account SID').fill('AC0123456789abcdef0123456789abcdef');
+    await newChannel.getByLabel('Auth token').fill('too short');
+    await newChannel.getByLabel('Sender number').fill('+15557654321');
+    await newChannel.getByLabel('Provider base URL').fill('http://10.20.30.40/twilio');
+    await newChannel.getByRole('button', { name: 'Create channel' }).click();
+    await poll(() => errorOf(newChannel.getByLabel('Auth token'))).toMatch(/at least 16 characters/);
+    await newChannel.getByLabel('Auth token').fill(TOKEN);
+    await newChannel.getByRole('button', { name: 'Create channel' }).click();
+    // A private address is refused (outbound_address_refused), next to the field that named it.
+    await poll(() => errorOf(newChannel.getByLabel('Provider base URL'))).toMatch(/refused/);
+    expect(await errorOf(newChannel.getByLabel('Auth token'))).toBe('');
+    expect(await channel('Support SMS')).toBeUndefined();
+    await expectAccessible(boss, 'console: channel form with errors');
+    await newChannel.getByLabel('Provider base URL').fill('http://127.0.0.1:9/twilio');
+    await newChannel.getByRole('button', { name: 'Create channel' }).click();
+    await table.getByRole('row', { name: /Support SMS/ }).waitFor();
+    // The inbound URL to paste into Twilio; the secret is the auth token the manager typed: not shown back.
+    const created = boss.getByRole('status').filter({ hasText: 'Support SMS' });
+    await created.getByTestId('channel-inbound-url').waitFor();
+    expect(await created.getByTestId('channel-secret').count()).toBe(0);
+    expect(await boss.content()).not.toContain(TOKEN);
+    const sms = await channel('Support SMS');
+    if (!sms) throw new Error('no SMS channel');
+    expect(sms).toMatchObject({
+      providerBaseUrl: 'http://127.0.0.1:9/twilio',
+      credentials: { accountSid: 'AC0123456789abcdef0123456789abcdef', from: '+15557654321' },
+    });
+    expect(await created.getByTestId('channel-inbound-url').textContent()).toBe(sms.inboundUrl);
+    // Twilio's signature with that auth token is what the channel now accepts.
+    expect(await smsInbound(sms, TOKEN, 'Hello by SMS')).toBe(200);
+    expect(await smsInbound(sms, 'some-other-token-0123456789', 'forged')).toBe(401);
+    // A fresh form for the next channel: back to a webhook, nothing of the SMS channel left.
+    await poll(() => Promise.all(['Type', 'Channel name', 'Outbound URL'].map((l) => newChannel.getByLabel(l).inputValue()))).toEqual(['webhook', '', '']);
+
+    // ---- edit, by keyboard: Enter on Edit lands in the form; the stored values are there, the token is not
+    const edit = table.getByRole('button', { name: 'Edit Support SMS' });
+    await edit.focus();
+    await boss.keyboard.press('Enter');
+    const editForm = boss.getByRole('form', { name: 'Edit channel Support SMS' });
+    await poll(() => boss.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).toBe('Support SMS');
+    expect(await editForm.getByLabel('Type').count()).toBe(0); // the type of a channel does not change
+    expect(await editForm.getByLabel('Sender number').inputValue()).toBe('+15557654321');
+    expect(await editForm.getByLabel('Provider base URL').inputValue()).toBe('http://127.0.0.1:9/twilio');
+    const replaceToken = editForm.getByLabel('Replace the auth token');
+    expect(await replaceToken.inputValue()).toBe('');
+    expect(await editForm.getByTestId('credential-state-authToken').textContent()).toContain('never shown');
+    await editForm.getByLabel('Sender number').fill('+15550001111');
+    await editForm.getByLabel('Messaging service SID').fill('MG0123456789abcdef0123456789abcdef');
+    await replaceToken.fill(NEW_TOKEN);
+    await editForm.getByLabel('Provider base URL').fill('http://169.254.169.254/latest');
+    await editForm.getByLabel('Channel name').press('Enter');
+    await poll(() => errorOf(editForm.getByLabel('Provider base URL'))).toMatch(/refused/);
+    expect((await channel('Support SMS'))?.credentials.from).toBe('+15557654321'); // nothing saved
+    await expectAccessible(boss, 'console: channel edit with a refused URL');
+    if (SHOOT) await shoot(boss, 'console-channel-form', { edit: editForm });
+    await editForm.getByLabel('Provider base URL').fill('http://127.0.0.1:9/twilio-v2');
+    await editForm.getByLabel('Provider base URL').press('Enter');
+    await editForm.waitFor({ state: 'detached' });
+    await poll(() => boss.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Edit Support SMS');
+    await poll(async () => {
+      const c = await channel('Support SMS');
+      return [c?.providerBaseUrl, c?.credentials];
+    }).toEqual([
+      'http://127.0.0.1:9/twilio-v2',
+      { accountSid: 'AC0123456789abcdef0123456789abcdef', from: '+15550001111', messagingServiceSid: 'MG0123456789abcdef0123456789abcdef' },
+    ]);
+    await table
+      .getByRole('row', { name: /Support SMS/ })
+      .getByRole('cell', { name: 'http://127.0.0.1:9/twilio-v2, from +15550001111' })
+      .waitFor();
+    expect(await smsInbound(sms, NEW_TOKEN, 'Still there?')).toBe(200);
+    expect(await smsInbound(sms, TOKEN, 'the old token')).toBe(401);
+
+    // ---- open again: the token is never shown back; an emptied field is removed
+    await edit.click();
+    await poll(() => editForm.getByLabel('Sender number').inputValue()).toBe('+15550001111');
+    expect(await replaceToken.inputValue()).toBe('');
+    const html = await boss.content();
+    expect(html).not.toContain(NEW_TOKEN);
+    expect(html).not.toContain(TOKEN);
+    await editForm.getByLabel('Messaging service SID').fill('');
+    await editForm.getByRole('button', { name: 'Save channel' }).click();
+    await editForm.waitFor({ state: 'detached' });
+    await poll(async () => (await channel('Support SMS'))?.credentials).toEqual({ accountSid: 'AC0123456789abcdef0123456789abcdef', from: '+15550001111' });
+
+    // ---- Messenger: Meta's fields; a stored page token is write-only and can be removed
+    await newChannel.getByLabel('Type').selectOption({ label: 'Messenger' });
+    await newChannel.getByLabel('Channel name').fill('Shop Messenger');
+    await newChannel.getByLabel('Skill').selectOption({ label: 'Sales' });
+    await newChannel.getByLabel('App secret').fill('meta-app-secret-0123456789');
+    await newChannel.getByLabel('Page access token').fill('EAAB-page-token');
+    await newChannel.getByLabel('Verify token').fill('parley-verify-token');
+    await newChannel.getByLabel('Graph API version').fill('v21.0');
+    await newChannel.getByRole('button', { name: 'Create channel' }).click();
+    await table.getByRole('row', { name: /Shop Messenger/ }).waitFor();
+    expect(await boss.content()).not.toContain('EAAB-page-token');
+    expect((await channel('Shop Messenger'))?.credentials).toEqual({ pageAccessToken: '********', verifyToken: '********', apiVersion: 'v21.0' });
+    await table.getByRole('button', { name: 'Edit Shop Messenger' }).click();
+    const editMessenger = boss.getByRole('form', { name: 'Edit channel Shop Messenger' });
+    expect(await editMessenger.getByTestId('credential-state-pageAccessToken').textContent()).toContain('stored (write-only');
+    expect(await editMessenger.getByLabel('Replace the page access token').inputValue()).toBe('');
+    await editMessenger.getByRole('checkbox', { name: 'Remove the stored page access token' }).check();
+    await editMessenger.getByRole('button', { name: 'Save channel' }).click();
+    await editMessenger.waitFor({ state: 'detached' });
+    await poll(async () => (await channel('Shop Messenger'))?.credentials).toEqual({ verifyToken: '********', apiVersion: 'v21.0' });
+    await table.getByRole('button', { name: 'Edit Shop Messenger' }).click();
+    await poll(() => editMessenger.getByTestId('credential-state-pageAccessToken').textContent()).toContain('none stored');
+    await expectAccessible(boss, 'console: channels');
+    await boss.setViewportSize({ width: 400, height: 800 });
+    await expectAccessible(boss, 'console: channels at 400 px');
   }, 120_000);
 });

@@ -18,7 +18,7 @@ export interface SkillRow {
   autoClose?: AutoClose;
 }
 
-function useList<T>(path: string): [T[], () => void] {
+export function useList<T>(path: string): [T[], () => void] {
   const [items, setItems] = useState<T[]>([]);
   const load = useCallback(() => {
     api.get<{ items: T[] }>(path).then(
@@ -380,120 +380,6 @@ export function AgentsScreen() {
         newTitle="New agent"
         form={(user, onDone) => <AgentForm user={user} skills={skills} onDone={onDone} />}
       />
-    </section>
-  );
-}
-
-// ---------------------------------------------------------------- channels
-
-interface ChannelRow {
-  id: string;
-  type: 'sms' | 'messenger' | 'webhook';
-  name: string;
-  skillId: string | null;
-  inboundUrl: string;
-  secret?: string;
-}
-
-export function ChannelsScreen() {
-  const [channels, reload] = useList<ChannelRow>('/api/v1/channels');
-  const [skills] = useList<SkillRow>('/api/v1/skills');
-  const [type, setType] = useState<ChannelRow['type']>('webhook');
-  const [name, setName] = useState('');
-  const [skillId, setSkillId] = useState('');
-  const [outboundUrl, setOutboundUrl] = useState('');
-  const [shown, setShown] = useState<ChannelRow | null>(null);
-  const [errors, busy, run] = useSubmit();
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const body: Record<string, unknown> = { type, name, skillId };
-    if (outboundUrl.trim()) body.outboundUrl = outboundUrl.trim();
-    await run(async () => {
-      setShown(await api.post<ChannelRow>('/api/v1/channels', body));
-      // A fresh form for the next channel, as the other "new" forms do.
-      setType('webhook');
-      setName('');
-      setSkillId('');
-      setOutboundUrl('');
-      reload();
-    }, 'Channel created');
-  }
-  async function rotate(c: ChannelRow) {
-    if (!confirm(`Rotate the secret of ${c.name}? The old one stops working.`)) return;
-    try {
-      setShown(await api.post<ChannelRow>(`/api/v1/channels/${seg(c.id)}/rotate-secret`, {}));
-    } catch (e) {
-      toast((e as Error).message, 'error');
-    }
-  }
-  return (
-    <section aria-labelledby="console-channels">
-      <h3 id="console-channels">Channels</h3>
-      {shown?.secret ? (
-        <div className="secret-once" role="status">
-          <p>
-            <strong>{shown.name}</strong>: copy the secret now, it is shown only once.
-          </p>
-          <dl className="kv">
-            <dt>Inbound URL</dt>
-            <dd>
-              <code>{shown.inboundUrl}</code>
-            </dd>
-            <dt>Secret</dt>
-            <dd>
-              <code data-testid="channel-secret">{shown.secret}</code>
-            </dd>
-          </dl>
-          <button type="button" className="button" onClick={() => setShown(null)}>
-            Done
-          </button>
-        </div>
-      ) : null}
-      <ConsoleTable label="Channels" columns={['Name', 'Type', 'Skill', 'Inbound URL']} actions>
-        {channels.map((c) => (
-          <tr key={c.id}>
-            <td>{c.name}</td>
-            <td data-label="Type">{c.type}</td>
-            <td data-label="Skill">{skills.find((s) => s.id === c.skillId)?.name ?? '—'}</td>
-            <td data-label="Inbound URL">
-              <code>{c.inboundUrl}</code>
-            </td>
-            <td className="actions">
-              <button type="button" className="button" onClick={() => void rotate(c)}>
-                Rotate secret
-              </button>
-            </td>
-          </tr>
-        ))}
-      </ConsoleTable>
-      <form className="console-form" onSubmit={submit} aria-label="New channel" noValidate>
-        <Field label="Type" path="type" errors={errors}>
-          <select value={type} onChange={(e) => setType(e.target.value as ChannelRow['type'])}>
-            <option value="webhook">Webhook</option>
-            <option value="sms">SMS</option>
-            <option value="messenger">Messenger</option>
-          </select>
-        </Field>
-        <Field label="Channel name" path="name" errors={errors}>
-          <input value={name} onChange={(e) => setName(e.target.value)} />
-        </Field>
-        <Field label="Skill" path="skillId" errors={errors}>
-          <select value={skillId} onChange={(e) => setSkillId(e.target.value)}>
-            <option value="">Choose…</option>
-            {skills.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label="Outbound URL (webhook)" path="outboundUrl" errors={errors}>
-          <input value={outboundUrl} onChange={(e) => setOutboundUrl(e.target.value)} placeholder="https://…" />
-        </Field>
-        <FormSubmit errors={errors} busy={busy}>
-          Create channel
-        </FormSubmit>
-      </form>
     </section>
   );
 }

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useStore } from '../../app/store.js';
 import { AccountScreen, ContentScreen, SurveyScreen } from './account.js';
-import { AgentsScreen, ChannelsScreen, SkillsScreen } from './config.js';
+import { ChannelsScreen } from './channels.js';
+import { AgentsScreen, SkillsScreen } from './config.js';
 import { DashboardScreen } from './dashboard.js';
 
 const SCREENS = {
