@@ -117,8 +117,14 @@ export async function createChannel(
   return { ...toChannelView(c, baseUrl), secret: c.secret };
 }
 
-export async function listAccountChannels(deps: Deps, accountId: string, baseUrl: string): Promise<MessagingChannel[]> {
-  return (await listChannels(deps.db.kysely, accountId)).map((c) => toChannelView(c, baseUrl));
+/** The account's channels, oldest first; `page` reads up to `limit` after the position `[createdAt, id]`. */
+export async function listAccountChannels(
+  deps: Deps,
+  accountId: string,
+  baseUrl: string,
+  page?: { after?: readonly [number, string] | undefined; limit: number },
+): Promise<MessagingChannel[]> {
+  return (await listChannels(deps.db.kysely, accountId, page)).map((c) => toChannelView(c, baseUrl));
 }
 
 export async function getChannel(deps: Deps, accountId: string, id: string, baseUrl: string): Promise<MessagingChannel> {

@@ -2,6 +2,7 @@ import type { ContentItem } from '@parley/contract';
 import { invalid, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Tx } from '../storage/db.js';
+import { afterPosition } from '../storage/keyset.js';
 import type { Deps } from './context.js';
 
 type ContentRow = { id: string; category_id: string | null; title: string; text: string; position: number; updated_at: number };
@@ -20,15 +21,20 @@ async function assertCategory(tx: Tx, accountId: string, categoryId: string | nu
   if (!c) throw invalid('unknown category', 'categoryId');
 }
 
-export async function listCategories(deps: Deps, accountId: string) {
-  const rows = await deps.db.kysely
-    .selectFrom('content_categories')
-    .select(['id', 'name', 'position'])
-    .where('account_id', '=', accountId)
-    .orderBy('position')
-    .orderBy('name')
-    .execute();
-  return rows;
+/** Categories by position, name and id; up to `page.limit` after the position `[position, name, id]`. */
+export async function listCategories(deps: Deps, accountId: string, page: { after?: readonly [number, string, string] | undefined; limit: number }) {
+  let q = deps.db.kysely.selectFrom('content_categories').select(['id', 'name', 'position']).where('account_id', '=', accountId);
+  const after = page.after;
+  if (after) {
+    q = q.where((eb) =>
+      afterPosition(eb, [
+        { column: 'position', direction: 'asc', value: after[0] },
+        { column: 'name', direction: 'asc', value: after[1] },
+        { column: 'id', direction: 'asc', value: after[2] },
+      ]),
+    );
+  }
+  return q.orderBy('position').orderBy('name').orderBy('id').limit(page.limit).execute();
 }
 
 export async function createCategory(deps: Deps, accountId: string, input: { name: string; position?: number | undefined }) {
@@ -71,7 +77,13 @@ export async function deleteCategory(deps: Deps, accountId: string, id: string):
 }
 
 /** Predefined content, in the manager's order; `q` matches title and text (never category names). */
-export async function listContent(deps: Deps, accountId: string, q?: string | undefined): Promise<ContentItem[]> {
+/** Predefined content by position, title and id, `q` matching title or text; up to `page.limit` after the position `[position, title, id]`. */
+export async function listContent(
+  deps: Deps,
+  accountId: string,
+  q: string | undefined,
+  page: { after?: readonly [number, string, string] | undefined; limit: number },
+): Promise<ContentItem[]> {
   let query = deps.db.kysely.selectFrom('content').select(['id', 'category_id', 'title', 'text', 'position', 'updated_at']).where('account_id', '=', accountId);
   const needle = q
     ?.trim()
@@ -81,7 +93,17 @@ export async function listContent(deps: Deps, accountId: string, q?: string | un
     const like = `%${needle}%`;
     query = query.where((eb) => eb.or([eb(eb.fn('lower', ['title']), 'like', like), eb(eb.fn('lower', ['text']), 'like', like)]));
   }
-  const rows = await query.orderBy('position').orderBy('title').limit(500).execute();
+  const after = page.after;
+  if (after) {
+    query = query.where((eb) =>
+      afterPosition(eb, [
+        { column: 'position', direction: 'asc', value: after[0] },
+        { column: 'title', direction: 'asc', value: after[1] },
+        { column: 'id', direction: 'asc', value: after[2] },
+      ]),
+    );
+  }
+  const rows = await query.orderBy('position').orderBy('title').orderBy('id').limit(page.limit).execute();
   return rows.map(toItem);
 }
 

@@ -16,7 +16,15 @@ import {
   lockConversationLight,
   queuePosition,
 } from '../storage/repos/conversations.repo.js';
-import { findMessageByClientId, insertMessage, listMessages, type MessageRecord, toWireMessage } from '../storage/repos/messages.repo.js';
+import {
+  findMessageByClientId,
+  insertMessage,
+  listMessages,
+  listTranscriptPage,
+  type MessageRecord,
+  type TranscriptPosition,
+  toWireMessage,
+} from '../storage/repos/messages.repo.js';
 import { findSkill, findSkillCached } from '../storage/repos/skills.repo.js';
 import { displayNames, findUser } from '../storage/repos/users.repo.js';
 import { assertCanAct, assertCanRead } from './access.js';
@@ -258,10 +266,26 @@ export async function getConsumerConversation(
   return { ...view, queuePosition: position, expectedResponseSec: Math.max(0, Math.round((due - now) / 1000)) };
 }
 
-export async function listConsumerMessages(deps: Deps, p: ConsumerPrincipal, id: string, after: number): Promise<Message[]> {
+/** A transcript page as read: each message with its position, for the route's cursor (http/pagination.ts). */
+export type TranscriptRows = { message: Message; position: TranscriptPosition }[];
+
+/** The consumer's transcript of one of their conversations, in seq order after `after` (a seq) and the page position. */
+export async function listConsumerMessages(
+  deps: Deps,
+  p: ConsumerPrincipal,
+  id: string,
+  after: number,
+  page: { after?: TranscriptPosition | undefined; limit: number },
+): Promise<TranscriptRows> {
   const tx = deps.db.kysely;
   const c = assertCanRead(p, await findConversation(tx, p.accountId, id), []);
-  return withSenderNames(tx, p.accountId, (await listMessages(tx, p.accountId, [c.id], after)).map(toWireMessage));
+  const rows = await listTranscriptPage(tx, p.accountId, [c.id], { afterSeq: after, ...page });
+  const messages = await withSenderNames(
+    tx,
+    p.accountId,
+    rows.map((r) => toWireMessage(r.message)),
+  );
+  return rows.map((r, i) => ({ message: messages[i] ?? toWireMessage(r.message), position: r.position }));
 }
 
 // ---------------------------------------------------------------- agent side
@@ -318,8 +342,16 @@ export async function getConversationDetails(deps: Deps, p: UserPrincipal, id: s
   };
 }
 
-/** Transcript; with `includePrevious` the consumer's earlier conversations (within the history window) come first. */
-export async function transcript(deps: Deps, p: UserPrincipal, id: string, opts: { includePrevious: boolean; after: number }): Promise<Message[]> {
+/**
+ * Transcript; with `includePrevious` the consumer's earlier conversations (within the history
+ * window) come first. Paginated in SQL: up to `page.limit` messages after `page.after`.
+ */
+export async function transcript(
+  deps: Deps,
+  p: UserPrincipal,
+  id: string,
+  opts: { includePrevious: boolean; after: number; page: { after?: TranscriptPosition | undefined; limit: number } },
+): Promise<TranscriptRows> {
   const tx = deps.db.kysely;
   const c = assertCanRead(p, await findConversation(tx, p.accountId, id), await userSkills(tx, p));
   const ids = [c.id];
@@ -329,10 +361,9 @@ export async function transcript(deps: Deps, p: UserPrincipal, id: string, opts:
     const prev = await listPreviousConversations(tx, c, since);
     ids.unshift(...prev.map((x) => x.id));
   }
-  const messages = await listMessages(tx, p.accountId, ids, ids.length === 1 ? opts.after : 0);
-  const order = new Map(ids.map((x, i) => [x, i]));
-  messages.sort((a, b) => (order.get(a.conversationId) ?? 0) - (order.get(b.conversationId) ?? 0) || a.seq - b.seq);
-  return messages.map(toWireMessage);
+  // Previous conversations are all older than this one, so (created_at, id) order is the order above.
+  const rows = await listTranscriptPage(tx, p.accountId, ids, { afterSeq: ids.length === 1 ? opts.after : 0, ...opts.page });
+  return rows.map((r) => ({ message: toWireMessage(r.message), position: r.position }));
 }
 
 /** The transcript an agent copies (Copy transcript, CRM records): times in the agent's own date format, clock and time zone. */
@@ -379,29 +410,13 @@ export interface ListInput {
   from?: number | undefined;
   to?: number | undefined;
   q?: string | undefined;
-  cursor?: string | undefined;
+  /** The keyset position `[createdAt, id]` of the last conversation of the previous page. */
+  after?: readonly [number, string] | undefined;
   limit: number;
 }
 
-export function encodeCursor(c: { createdAt: number; id: string }): string {
-  return Buffer.from(JSON.stringify([c.createdAt, c.id])).toString('base64url');
-}
-
-export function decodeCursor(s: string): { createdAt: number; id: string } {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(s, 'base64url').toString()) as [unknown, unknown];
-    // A forged cursor must not reach SQL: bigint times only, ids as bounded as path ids, no NUL.
-    if (Number.isSafeInteger(createdAt) && (createdAt as number) >= 0 && typeof id === 'string' && id.length <= 100 && !id.includes('\u0000')) {
-      return { createdAt: createdAt as number, id };
-    }
-  } catch {
-    // fall through
-  }
-  throw invalid('bad cursor', 'cursor');
-}
-
-/** The All tab: conversations the user may see, newest first; `from` defaults to 7 days ago, bounded by the history window. */
-export async function listAll(deps: Deps, p: UserPrincipal, input: ListInput) {
+/** The All tab: conversations the user may see, newest first, up to `limit` after `after`; `from` defaults to 7 days ago, bounded by the history window. */
+export async function listAll(deps: Deps, p: UserPrincipal, input: ListInput): Promise<ActiveItem[]> {
   const tx = deps.db.kysely;
   const account = await accountOf(tx, p.accountId);
   const now = deps.clock.now();
@@ -418,15 +433,10 @@ export async function listAll(deps: Deps, p: UserPrincipal, input: ListInput) {
     q: input.q,
     skillIds: skills,
     userId: p.userId,
-    cursor: input.cursor ? decodeCursor(input.cursor) : undefined,
-    limit: input.limit + 1,
+    cursor: input.after ? { createdAt: input.after[0], id: input.after[1] } : undefined,
+    limit: input.limit,
   });
-  const page = rows.slice(0, input.limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map((r) => toActiveItem(r, account.settings.idleAfterSec, now)),
-    nextCursor: rows.length > input.limit && last ? encodeCursor(last.conversation) : null,
-  };
+  return rows.map((r) => toActiveItem(r, account.settings.idleAfterSec, now));
 }
 
 export type { Outbox };

@@ -1,8 +1,9 @@
 import type { Note, Notification } from '@parley/contract';
 import { notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
+import { afterPosition } from '../storage/keyset.js';
 import { findConversation } from '../storage/repos/conversations.repo.js';
-import { findUser, listUsers } from '../storage/repos/users.repo.js';
+import { displayNames, findUser, listUsers } from '../storage/repos/users.repo.js';
 import { assertCanRead } from './access.js';
 import { type Deps, inTransaction } from './context.js';
 import type { UserPrincipal } from './principal.js';
@@ -68,19 +69,32 @@ export async function addNote(deps: Deps, p: UserPrincipal, conversationId: stri
   });
 }
 
-export async function listNotes(deps: Deps, p: UserPrincipal, conversationId: string): Promise<Note[]> {
+/** A conversation's notes, oldest first; up to `page.limit` after the position `[createdAt, id]`. */
+export async function listNotes(
+  deps: Deps,
+  p: UserPrincipal,
+  conversationId: string,
+  page: { after?: readonly [number, string] | undefined; limit: number },
+): Promise<Note[]> {
   const tx = deps.db.kysely;
   const me = await findUser(tx, p.accountId, p.userId);
   const c = assertCanRead(p, await findConversation(tx, p.accountId, conversationId), p.role === 'manager' ? [] : (me?.skills ?? []));
-  const rows = await tx
-    .selectFrom('notes')
-    .selectAll()
-    .where('account_id', '=', p.accountId)
-    .where('conversation_id', '=', c.id)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-  const users = new Map((await listUsers(tx, p.accountId)).map((u) => [u.id, u.displayName]));
+  let q = tx.selectFrom('notes').selectAll().where('account_id', '=', p.accountId).where('conversation_id', '=', c.id);
+  const after = page.after;
+  if (after) {
+    q = q.where((eb) =>
+      afterPosition(eb, [
+        { column: 'created_at', direction: 'asc', value: after[0] },
+        { column: 'id', direction: 'asc', value: after[1] },
+      ]),
+    );
+  }
+  const rows = await q.orderBy('created_at').orderBy('id').limit(page.limit).execute();
+  const users = await displayNames(
+    tx,
+    p.accountId,
+    rows.map((r) => r.author_id),
+  );
   return rows.map((r) => ({
     id: r.id,
     conversationId: r.conversation_id,
@@ -92,17 +106,24 @@ export async function listNotes(deps: Deps, p: UserPrincipal, conversationId: st
   }));
 }
 
-export async function listNotifications(deps: Deps, p: UserPrincipal, limit: number): Promise<{ items: Notification[]; unread: number }> {
+/** The user's notifications, newest first, up to `page.limit` after the position `[createdAt, id]`; `unread` counts them all. */
+export async function listNotifications(
+  deps: Deps,
+  p: UserPrincipal,
+  page: { after?: readonly [number, string] | undefined; limit: number },
+): Promise<{ items: Notification[]; unread: number }> {
   const tx = deps.db.kysely;
-  const rows = await tx
-    .selectFrom('notifications')
-    .selectAll()
-    .where('account_id', '=', p.accountId)
-    .where('user_id', '=', p.userId)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
+  let q = tx.selectFrom('notifications').selectAll().where('account_id', '=', p.accountId).where('user_id', '=', p.userId);
+  const after = page.after;
+  if (after) {
+    q = q.where((eb) =>
+      afterPosition(eb, [
+        { column: 'created_at', direction: 'desc', value: after[0] },
+        { column: 'id', direction: 'desc', value: after[1] },
+      ]),
+    );
+  }
+  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
   const unread = await tx
     .selectFrom('notifications')
     .select((eb) => eb.fn.countAll<number>().as('n'))

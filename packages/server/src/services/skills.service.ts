@@ -29,8 +29,9 @@ export async function createSkill(deps: Deps, accountId: string, input: { name: 
   });
 }
 
-export async function listAccountSkills(deps: Deps, accountId: string) {
-  return (await listSkills(deps.db.kysely, accountId)).map(toWireSkill);
+/** The account's skills by name; `page` reads up to `limit` after the position `[name, id]`. */
+export async function listAccountSkills(deps: Deps, accountId: string, page?: { after?: readonly [string, string] | undefined; limit: number }) {
+  return (await listSkills(deps.db.kysely, accountId, page)).map(toWireSkill);
 }
 
 /** Merge an override group's patch: a null field (or a null group) falls back to the account's setting. */

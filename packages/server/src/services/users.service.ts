@@ -50,8 +50,13 @@ export async function createUser(
   return toWireUser(u);
 }
 
-export async function listAccountUsers(deps: Deps, accountId: string): Promise<User[]> {
-  return (await listUsers(deps.db.kysely, accountId)).map(toWireUser);
+/** The account's users by username; `page` reads up to `limit` after the position `[username, id]`. */
+export async function listAccountUsers(
+  deps: Deps,
+  accountId: string,
+  page?: { after?: readonly [string, string] | undefined; limit: number },
+): Promise<User[]> {
+  return (await listUsers(deps.db.kysely, accountId, page)).map(toWireUser);
 }
 
 export async function getUser(deps: Deps, accountId: string, id: string): Promise<UserRecord> {

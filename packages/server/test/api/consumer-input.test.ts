@@ -3,7 +3,11 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, makeAccount } from '../factories/index.js';
 import { dialects, startTestApp, type TestApp } from '../harness.js';
-import { expectProblem } from './support.js';
+import { expectProblem as expectProblemBody } from './support.js';
+
+/** The problem JSON, with the `errors` list a 400 carries. */
+const expectProblem = (...args: Parameters<typeof expectProblemBody>) =>
+  expectProblemBody(...args) as ReturnType<typeof expectProblemBody> & { errors?: { path: string; message: string }[] };
 
 /**
  * Issue 11, points 5 and 7: what a consumer (or anyone who names a person) types is bounded and

@@ -1,65 +1,237 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeCursor } from '../../src/http/pagination.js';
 import { type AccountHandle, type AgentHandle, type ConsumerHandle, http, makeAccount } from '../factories/index.js';
 import { dialects, startTestApp, type TestApp } from '../harness.js';
 
-/** API.md: "the response has `items` and `nextCursor` (null at the end)" — for every list, paginated or not. */
+type Schema = { properties?: Record<string, Schema>; required?: string[]; type?: string | string[] };
+type Op = { parameters?: { in: string; name: string }[]; responses?: Record<string, { content?: Record<string, { schema?: Schema }> }> };
+type Doc = { paths: Record<string, Record<string, Op>> };
+
+/**
+ * API.md: every list takes `?limit=` (1–200) and an opaque `cursor`, and answers `{ items, nextCursor }`
+ * (null at the end). Walked from the OpenAPI document, so a list added later is covered (or fails here
+ * until it is given a fixture below).
+ */
 describe.each(dialects)('lists on %s', (dialect) => {
   let t: TestApp;
   let acc: AccountHandle;
   let alice: AgentHandle;
   let jo: ConsumerHandle;
+  /** Jo's second conversation (the first one is closed): the transcript with includePrevious spans both. */
   let conv: string;
+  let listOps: string[];
+  /** Each list of the OpenAPI document: the URL to call (path parameters filled in) and the token. */
+  let fixtures: Record<string, { url: string; token: string }>;
+
+  const get = (url: string, token: string) => http(t)('GET', url, token ? { token } : {});
+  const withQuery = (url: string, q: string) => `${url}${url.includes('?') ? '&' : '?'}${q}`;
 
   beforeAll(async () => {
     t = await startTestApp(dialect);
-    acc = await makeAccount(t);
-    alice = await acc.agent('alice');
+    acc = await makeAccount(t, { skills: ['Sales', 'Support', 'Billing', 'Returns', 'Warranty'] });
+    const req = http(t);
+    const m = acc.manager.token;
+    alice = await acc.agent('alice', { maxConcurrent: 10 });
+    // Colleagues who stay offline: everything is routed to Alice; they fill the directory and the user list.
+    for (const name of ['bob', 'carol', 'dave', 'erin']) await acc.agent(name, { online: false });
+
+    // The clock moves between some writes and not others, so the orders are tested on distinct and on equal times.
+    const tick = () => t.clock.advance(1000);
+    // Jo: a first conversation (3 messages, closed), then a second (3 + Alice's 2).
     jo = await acc.consumer({ name: 'Jo' });
-    conv = (await jo.open({ skill: 'Sales', text: 'hello' })).id;
+    const first = await jo.open({ skill: 'Sales', text: 'first 1' });
+    for (const text of ['first 2', 'first 3']) expect((await jo.send(first.id, text)).statusCode).toBe(201);
+    expect((await req('POST', `/api/v1/conversations/${first.id}/close`, { token: alice.token })).statusCode).toBe(200);
+    tick();
+    conv = (await jo.open({ skill: 'Sales', text: 'second 1' })).id;
+    for (const text of ['second 2', 'second 3']) expect((await jo.send(conv, text)).statusCode).toBe(201);
+    for (const text of ['reply 1', 'reply 2']) {
+      const r = await req('POST', `/api/v1/conversations/${conv}/messages`, { token: alice.token, body: { text, clientMessageId: text } });
+      expect(r.statusCode, r.body).toBe(201);
+    }
+    // More conversations in Alice's Active list.
+    for (const name of ['Kim', 'Lee', 'Max']) {
+      if (name !== 'Lee') tick();
+      await (await acc.consumer({ name })).open({ skill: 'Support', text: `hi from ${name}` });
+    }
+
+    // Notes mentioning Alice: notes on the conversation, notifications for her.
+    for (let i = 1; i <= 5; i++) {
+      if (i % 2) tick();
+      expect((await req('POST', `/api/v1/conversations/${conv}/notes`, { token: m, body: { text: `note ${i} for @alice` } })).statusCode).toBe(201);
+    }
+    // Content with ties in position and title, so the order falls back to the id.
+    const cats: string[] = [];
+    for (const name of ['Greetings', 'Returns', 'Shipping']) {
+      cats.push((await req('POST', '/api/v1/content/categories', { token: m, body: { name, position: 0 } })).json().id);
+    }
+    for (const [title, position] of [
+      ['Hello', 0],
+      ['Hello', 0],
+      ['Bye', 0],
+      ['Refund', 1],
+      ['Refund', 1],
+      ['Tracking', 2],
+    ] as const) {
+      const r = await req('POST', '/api/v1/content', { token: m, body: { title, text: `${title} text`, position, categoryId: cats[0] } });
+      expect(r.statusCode, r.body).toBe(201);
+    }
+    for (const name of ['Web app', 'Partner app', 'Kiosk']) {
+      if (name !== 'Partner app') tick();
+      expect((await req('POST', '/api/v1/channels', { token: m, body: { type: 'webhook', name, skillId: acc.skills.Sales } })).statusCode).toBe(201);
+    }
+
+    fixtures = {
+      '/api/v1/users': { url: '/api/v1/users', token: m },
+      '/api/v1/skills': { url: '/api/v1/skills', token: m },
+      '/api/v1/channels': { url: '/api/v1/channels', token: m },
+      '/api/v1/content': { url: '/api/v1/content', token: alice.token },
+      '/api/v1/content/categories': { url: '/api/v1/content/categories', token: alice.token },
+      '/api/v1/workspace/active': { url: '/api/v1/workspace/active', token: alice.token },
+      '/api/v1/conversations': { url: '/api/v1/conversations', token: alice.token },
+      '/api/v1/conversations/{id}/messages': { url: `/api/v1/conversations/${conv}/messages?includePrevious=true`, token: alice.token },
+      '/api/v1/conversations/{id}/notes': { url: `/api/v1/conversations/${conv}/notes`, token: alice.token },
+      '/api/v1/me/notifications': { url: '/api/v1/me/notifications', token: alice.token },
+      '/api/v1/directory': { url: '/api/v1/directory', token: alice.token },
+      '/api/v1/reports/daily': { url: '/api/v1/reports/daily', token: m },
+      '/api/v1/consumer/skills': { url: `/api/v1/consumer/skills?accountId=${acc.accountId}`, token: '' },
+      '/api/v1/consumer/conversations/{id}/messages': { url: `/api/v1/consumer/conversations/${conv}/messages`, token: jo.token },
+    };
+
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json() as Doc;
+    listOps = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      const op = item.get;
+      const schema = op?.responses?.['200']?.content?.['application/json']?.schema;
+      if (schema?.properties?.items?.type === 'array') listOps.push(path);
+    }
   });
   afterAll(async () => t.stop());
 
-  it('every list answers items and nextCursor: null when there is no further page', async () => {
-    const req = http(t);
-    const m = acc.manager.token;
-    const lists: [string, string][] = [
-      ['/api/v1/skills', m],
-      ['/api/v1/users', m],
-      ['/api/v1/channels', m],
-      ['/api/v1/content', alice.token],
-      ['/api/v1/content/categories', alice.token],
-      ['/api/v1/workspace/active', alice.token],
-      ['/api/v1/conversations', alice.token],
-      [`/api/v1/conversations/${conv}/messages`, alice.token],
-      [`/api/v1/conversations/${conv}/notes`, alice.token],
-      ['/api/v1/me/notifications', alice.token],
-      [`/api/v1/consumer/skills?accountId=${acc.accountId}`, ''],
-      [`/api/v1/consumer/conversations/${conv}/messages`, jo.token],
-    ];
-    for (const [url, token] of lists) {
-      const res = await req('GET', url, token ? { token } : {});
-      expect(res.statusCode, `${url} ${res.body.slice(0, 200)}`).toBe(200);
-      const body = res.json();
-      expect(Array.isArray(body.items), url).toBe(true);
-      expect(body, url).toHaveProperty('nextCursor', null);
+  it('the OpenAPI document: every GET answering items takes limit and cursor and declares nextCursor', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json() as Doc;
+    const problems: string[] = [];
+    for (const path of listOps) {
+      const op = doc.paths[path]?.get as Op;
+      const query = new Set((op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name));
+      if (!query.has('limit')) problems.push(`${path}: no limit`);
+      if (!query.has('cursor')) problems.push(`${path}: no cursor`);
+      const schema = op.responses?.['200']?.content?.['application/json']?.schema;
+      if (!schema?.properties?.nextCursor || !schema.required?.includes('nextCursor')) problems.push(`${path}: no required nextCursor`);
+    }
+    expect(problems).toEqual([]);
+    // The lists API.md names are among them (the directory and the daily report used to answer no items).
+    for (const p of ['/api/v1/conversations/{id}/messages', '/api/v1/workspace/active', '/api/v1/content', '/api/v1/directory', '/api/v1/reports/daily']) {
+      expect(listOps).toContain(p);
+    }
+    // Every list has a fixture here, so the checks below run on all of them.
+    expect(listOps.filter((p) => !fixtures[p])).toEqual([]);
+  });
+
+  it('every list honours limit, refuses a limit out of 1–200 or a forged cursor with a 400 naming the field', async () => {
+    for (const path of listOps) {
+      const f = fixtures[path];
+      if (!f) continue;
+      const one = await get(withQuery(f.url, 'limit=1'), f.token);
+      expect(one.statusCode, `${path} ${one.body.slice(0, 200)}`).toBe(200);
+      const body = one.json() as { items: unknown[]; nextCursor: string | null };
+      expect(body.items.length, path).toBe(1);
+      expect(typeof body.nextCursor, `${path}: more than one item, so a next page`).toBe('string');
+
+      const refused: [query: string, field: string][] = [
+        ['limit=0', 'querystring.limit'],
+        ['limit=201', 'querystring.limit'],
+        ['limit=two', 'querystring.limit'],
+        ['cursor=%%%', 'querystring.cursor'],
+        ['cursor=not-a-cursor', 'querystring.cursor'],
+        [`cursor=${encodeCursor({ offset: 1 })}`, 'querystring.cursor'],
+        [`cursor=${encodeCursor(['x'.repeat(600), 'y', 'z'])}`, 'querystring.cursor'],
+        [`cursor=${encodeCursor([1, 'a\u0000b', 2])}`, 'querystring.cursor'],
+      ];
+      for (const [q, field] of refused) {
+        const bad = await get(withQuery(f.url, q), f.token);
+        expect(bad.statusCode, `${path}?${q} ${bad.body.slice(0, 200)}`).toBe(400);
+        expect(bad.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(
+          (bad.json() as { errors?: { path: string }[] }).errors?.map((e) => e.path),
+          `${path}?${q}`,
+        ).toEqual([field]);
+      }
     }
   });
 
-  it('the OpenAPI document declares nextCursor, required, beside every items list', async () => {
-    type Schema = { properties?: Record<string, Schema>; required?: string[]; type?: string | string[] };
-    type Op = { responses?: Record<string, { content?: Record<string, { schema?: Schema }> }> };
-    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json() as { paths: Record<string, Record<string, Op>> };
-    const lists: string[] = [];
-    const missing: string[] = [];
-    for (const [path, item] of Object.entries(doc.paths)) {
-      for (const [method, op] of Object.entries(item)) {
-        const schema = op.responses?.['200']?.content?.['application/json']?.schema;
-        if (schema?.properties?.items?.type !== 'array') continue;
-        lists.push(`${method} ${path}`);
-        if (!schema.properties.nextCursor || !schema.required?.includes('nextCursor')) missing.push(`${method} ${path}`);
+  it('paging with a small limit walks every list without duplicates or gaps, in the order of the whole list', async () => {
+    const ids = (items: unknown[]) => items.map((i) => JSON.stringify(i));
+    for (const [path, f] of Object.entries(fixtures)) {
+      const whole = await get(f.url, f.token);
+      expect(whole.statusCode, path).toBe(200);
+      const all = whole.json() as { items: unknown[]; nextCursor: string | null };
+      expect(all.nextCursor, `${path}: the default page holds the whole list`).toBeNull();
+      expect(all.items.length, `${path} has enough items to page`).toBeGreaterThanOrEqual(3);
+
+      for (const limit of [1, 2]) {
+        const walked: unknown[] = [];
+        let cursor: string | null = null;
+        let pages = 0;
+        do {
+          const page = await get(withQuery(f.url, `limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`), f.token);
+          expect(page.statusCode, `${path} ${page.body.slice(0, 200)}`).toBe(200);
+          const body = page.json() as { items: unknown[]; nextCursor: string | null };
+          expect(body.items.length, path).toBeLessThanOrEqual(limit);
+          walked.push(...body.items);
+          cursor = body.nextCursor;
+          pages++;
+        } while (cursor && pages < 100);
+        expect(ids(walked), `${path} by ${limit}`).toEqual(ids(all.items));
+        expect(new Set(ids(walked)).size, `${path}: no duplicates`).toBe(walked.length);
       }
     }
-    expect(lists.length).toBeGreaterThanOrEqual(12);
-    expect(missing).toEqual([]);
+  });
+
+  it('keeps the fields around the page: Active counts ignore filter and page, the directory splits its page, notifications count unread', async () => {
+    const active = (await get('/api/v1/workspace/active?limit=1', alice.token)).json();
+    const whole = (await get('/api/v1/workspace/active', alice.token)).json();
+    expect(active.counts).toEqual(whole.counts);
+    expect(whole.items.length).toBe(5);
+    expect((await get('/api/v1/workspace/active?status=closed&limit=1', alice.token)).json().counts).toEqual(whole.counts);
+
+    const dir = (await get('/api/v1/directory?limit=6', alice.token)).json();
+    expect(dir.items.map((e: { kind: string }) => e.kind)).toEqual(['skill', 'skill', 'skill', 'skill', 'skill', 'agent']);
+    expect(dir.skills).toHaveLength(5);
+    expect(dir.agents.map((a: { username: string }) => a.username)).toEqual(['bob']);
+    const next = (await get(`/api/v1/directory?limit=6&cursor=${dir.nextCursor}`, alice.token)).json();
+    expect(next.agents.map((a: { username: string }) => a.username)).toEqual(['boss', 'carol', 'dave', 'erin']);
+    expect(next.nextCursor).toBeNull();
+    // q still filters, in SQL, on both kinds.
+    expect((await get('/api/v1/directory?q=ER', alice.token)).json().items.map((e: { displayName: string }) => e.displayName)).toEqual(['Erin']);
+
+    const n = (await get('/api/v1/me/notifications?limit=2', alice.token)).json();
+    expect(n.unread).toBe(5);
+    expect(n.items).toHaveLength(2);
+
+    const daily = (await get('/api/v1/reports/daily?limit=5', acc.manager.token)).json();
+    expect(daily.items.map((h: { hour: number }) => h.hour)).toEqual([0, 1, 2, 3, 4]);
+    expect(daily.hours).toEqual(daily.items);
+    expect((await get('/api/v1/reports/daily', acc.manager.token)).json().hours).toHaveLength(24);
+  });
+
+  it('the transcript pages across conversations in order, and `after` still filters by seq', async () => {
+    const url = `/api/v1/conversations/${conv}/messages?includePrevious=true`;
+    const texts: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const body = (await get(`${url}&limit=4${cursor ? `&cursor=${cursor}` : ''}`, alice.token)).json() as {
+        items: { text: string }[];
+        nextCursor: string | null;
+      };
+      texts.push(...body.items.map((m) => m.text));
+      cursor = body.nextCursor;
+    } while (cursor);
+    expect(texts).toEqual(['first 1', 'first 2', 'first 3', 'second 1', 'second 2', 'second 3', 'reply 1', 'reply 2']);
+    const after = (await get(`/api/v1/consumer/conversations/${conv}/messages?after=3&limit=1`, jo.token)).json();
+    expect(after.items.map((m: { text: string }) => m.text)).toEqual(['reply 1']);
+    const rest = (await get(`/api/v1/consumer/conversations/${conv}/messages?after=3&limit=1&cursor=${after.nextCursor}`, jo.token)).json();
+    expect(rest.items.map((m: { text: string }) => m.text)).toEqual(['reply 2']);
+    expect(rest.nextCursor).toBeNull();
   });
 });

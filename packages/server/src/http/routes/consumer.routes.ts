@@ -5,8 +5,11 @@ import { getConsumerConversation, listConsumerMessages, openConversation } from 
 import { closeByConsumer, markUrgent } from '../../services/lifecycle.service.js';
 import { listAccountSkills } from '../../services/skills.service.js';
 import { consumerOf } from '../auth.js';
+import { keysetPage, Page, pageQuery } from '../pagination.js';
 import { sendMessageRoute } from '../uploads.js';
-import { bearerAuth, IdParams, type RouteContext, WholeList, wholeList, type ZApp } from './types.js';
+import { TranscriptPosition } from './conversations.routes.js';
+import { SkillPosition } from './skills.routes.js';
+import { bearerAuth, IdParams, type RouteContext, type ZApp } from './types.js';
 
 const ConsumerConversation = z.object({
   id: z.string(),
@@ -44,11 +47,20 @@ export function consumerRoutes(app: ZApp, { deps }: RouteContext, limits: { sess
       schema: {
         tags,
         summary: 'Skills a consumer can write to (public: for widgets offering a topic)',
-        querystring: z.strictObject({ accountId: z.string().min(1).max(100) }),
-        response: { 200: WholeList(z.object({ id: z.string(), name: z.string() })) },
+        querystring: z.strictObject({ accountId: z.string().min(1).max(100), ...pageQuery(SkillPosition) }),
+        response: { 200: Page(z.object({ id: z.string(), name: z.string() })) },
       },
     },
-    async (req) => wholeList((await listAccountSkills(deps, req.query.accountId)).map((s) => ({ id: s.id, name: s.name }))),
+    async (req) => {
+      const { accountId, limit, cursor } = req.query;
+      const skills = await listAccountSkills(deps, accountId, { after: cursor, limit: limit + 1 });
+      return keysetPage(
+        skills,
+        limit,
+        (s) => [s.name, s.id],
+        (s) => ({ id: s.id, name: s.name }),
+      );
+    },
   );
   app.get(
     '/api/v1/consumer/history',
@@ -96,11 +108,21 @@ export function consumerRoutes(app: ZApp, { deps }: RouteContext, limits: { sess
         tags,
         security,
         params: IdParams,
-        querystring: z.strictObject({ after: z.coerce.number().int().min(0).max(2_147_483_647).default(0) }),
-        response: { 200: WholeList(Message) },
+        summary: 'The transcript in seq order (after `after`, a seq), keyset-paginated',
+        querystring: z.strictObject({ after: z.coerce.number().int().min(0).max(2_147_483_647).default(0), ...pageQuery(TranscriptPosition) }),
+        response: { 200: Page(Message) },
       },
     },
-    async (req) => wholeList(await listConsumerMessages(deps, consumerOf(req), req.params.id, req.query.after)),
+    async (req) => {
+      const { after, limit, cursor } = req.query;
+      const rows = await listConsumerMessages(deps, consumerOf(req), req.params.id, after, { after: cursor, limit: limit + 1 });
+      return keysetPage(
+        rows,
+        limit,
+        (r) => r.position,
+        (r) => r.message,
+      );
+    },
   );
   app.post(
     '/api/v1/consumer/conversations/:id/urgent',

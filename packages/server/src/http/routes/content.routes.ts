@@ -18,15 +18,32 @@ import {
   updateContent,
 } from '../../services/content.service.js';
 import { userOf } from '../auth.js';
-import { bearerAuth, IdParams, NoContent, type RouteContext, WholeList, wholeList, type ZApp } from './types.js';
+import { cursorPart, keysetPage, Page, pageQuery } from '../pagination.js';
+import { bearerAuth, IdParams, NoContent, type RouteContext, type ZApp } from './types.js';
+
+/** Categories and content are ordered by position, then name (title), then id. */
+const OrderedPosition = z.tuple([cursorPart.int, cursorPart.string, cursorPart.string]);
 
 export function contentRoutes(app: ZApp, { deps }: RouteContext): void {
   const tags = ['predefined content'];
   const security = bearerAuth;
   app.get(
     '/api/v1/content/categories',
-    { config: { access: 'user' }, schema: { tags, security, response: { 200: WholeList(ContentCategory) } } },
-    async (req) => wholeList(await listCategories(deps, userOf(req).accountId)),
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        security,
+        summary: 'Categories by position',
+        querystring: z.strictObject(pageQuery(OrderedPosition)),
+        response: { 200: Page(ContentCategory) },
+      },
+    },
+    async (req) => {
+      const { limit, cursor } = req.query;
+      const rows = await listCategories(deps, userOf(req).accountId, { after: cursor, limit: limit + 1 });
+      return keysetPage(rows, limit, (c) => [c.position, c.name, c.id]);
+    },
   );
   app.post(
     '/api/v1/content/categories',
@@ -54,11 +71,15 @@ export function contentRoutes(app: ZApp, { deps }: RouteContext): void {
         tags,
         summary: 'Predefined content; q matches title and text, not category names',
         security,
-        querystring: z.strictObject({ q: z.string().max(200).optional() }),
-        response: { 200: WholeList(ContentItem) },
+        querystring: z.strictObject({ q: z.string().max(200).optional(), ...pageQuery(OrderedPosition) }),
+        response: { 200: Page(ContentItem) },
       },
     },
-    async (req) => wholeList(await listContent(deps, userOf(req).accountId, req.query.q)),
+    async (req) => {
+      const { q, limit, cursor } = req.query;
+      const items = await listContent(deps, userOf(req).accountId, q, { after: cursor, limit: limit + 1 });
+      return keysetPage(items, limit, (i) => [i.position, i.title, i.id]);
+    },
   );
   app.post(
     '/api/v1/content',

@@ -4,8 +4,28 @@ import { activeList, getConversationDetails, listAll, markRead, transcript, tran
 import { directory } from '../../services/directory.service.js';
 import { accept, closeByUser, decline, dismiss, resume, setManualSla, transfer } from '../../services/lifecycle.service.js';
 import { userOf } from '../auth.js';
+import { cursorPart, keysetPage, OffsetPosition, offsetPage, Page, pageQuery } from '../pagination.js';
 import { sendMessageRoute } from '../uploads.js';
-import { bearerAuth, IdParams, NoContent, type RouteContext, WholeList, wholeList, type ZApp } from './types.js';
+import { bearerAuth, IdParams, NoContent, type RouteContext, type ZApp } from './types.js';
+
+/** A transcript page ends at `[conversation createdAt (ms), conversation id, seq]` (the consumer's transcript too). */
+export const TranscriptPosition = z.tuple([cursorPart.int, cursorPart.string, cursorPart.int]);
+/** The All tab, newest first: `[createdAt (ms), id]`. */
+const ConversationPosition = z.tuple([cursorPart.int, cursorPart.string]);
+/** The directory: skills (0) by name, then agents (1) by username; then the id. */
+const DirectoryPosition = z.tuple([z.union([z.literal(0), z.literal(1)]), cursorPart.string, cursorPart.string]);
+
+const DirectorySkill = z.object({ kind: z.literal('skill'), id: z.string(), displayName: z.string(), description: z.string(), queued: z.number().int() });
+const DirectoryAgent = z.object({
+  kind: z.literal('agent'),
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  status: z.string(),
+  skills: z.array(z.string()),
+  load: z.number().int(),
+  maxConcurrent: z.number().int(),
+});
 
 const isoTime = z.iso.datetime({ offset: true });
 const statusList = z
@@ -29,15 +49,21 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
       config: { access: 'user' },
       schema: {
         tags: ['workspace'],
-        summary: 'The Active list, sorted by urgency; counts ignore the filter',
+        summary: 'The Active list, sorted by urgency; counts ignore the filter (and the page)',
+        description:
+          "Computed and sorted in memory (it is bounded by the agent's capacity and the closed-retention window), then paged by offset: the default limit, 200, is the whole list for every agent in practice.",
         security,
-        querystring: z.strictObject({ status: statusList.optional() }),
+        querystring: z.strictObject({ status: statusList.optional(), ...pageQuery(OffsetPosition) }),
         response: {
-          200: WholeList(ActiveItem).extend({ counts: z.object({ ongoing: z.number(), overdue: z.number(), idle: z.number(), closed: z.number() }) }),
+          200: Page(ActiveItem).extend({ counts: z.object({ ongoing: z.number(), overdue: z.number(), idle: z.number(), closed: z.number() }) }),
         },
       },
     },
-    async (req) => ({ ...(await activeList(deps, userOf(req), req.query.status)), nextCursor: null }),
+    async (req) => {
+      const { status, limit, cursor } = req.query;
+      const { counts, items } = await activeList(deps, userOf(req), status);
+      return { counts, ...offsetPage(items, limit, cursor) };
+    },
   );
   app.delete(
     '/api/v1/workspace/active/:id',
@@ -64,21 +90,21 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
           from: isoTime.optional(),
           to: isoTime.optional(),
           q: z.string().max(200).optional(),
-          cursor: z.string().max(500).optional(),
-          limit: z.coerce.number().int().min(1).max(200).default(50),
+          ...pageQuery(ConversationPosition, { defaultLimit: 50 }),
         }),
-        response: { 200: z.object({ items: z.array(ActiveItem), nextCursor: z.string().nullable() }) },
+        response: { 200: Page(ActiveItem) },
       },
     },
     async (req) => {
       const q = req.query;
-      return listAll(deps, userOf(req), {
+      const items = await listAll(deps, userOf(req), {
         from: q.from ? Date.parse(q.from) : undefined,
         to: q.to ? Date.parse(q.to) : undefined,
         q: q.q,
-        cursor: q.cursor,
-        limit: q.limit,
+        after: q.cursor,
+        limit: q.limit + 1,
       });
+      return keysetPage(items, q.limit, (i) => [Date.parse(i.createdAt), i.id]);
     },
   );
   app.get('/api/v1/conversations/:id', { config: { access: 'conversation:read' }, schema: { tags, security, params: IdParams } }, async (req) =>
@@ -92,15 +118,29 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
         tags,
         security,
         params: IdParams,
+        summary: 'The transcript (earlier conversations first with includePrevious), keyset-paginated',
         querystring: z.strictObject({
           includePrevious: z.enum(['true', 'false']).optional(),
           after: z.coerce.number().int().min(0).max(2_147_483_647).default(0),
+          ...pageQuery(TranscriptPosition),
         }),
-        response: { 200: WholeList(Message) },
+        response: { 200: Page(Message) },
       },
     },
-    async (req) =>
-      wholeList(await transcript(deps, userOf(req), req.params.id, { includePrevious: req.query.includePrevious === 'true', after: req.query.after })),
+    async (req) => {
+      const { includePrevious, after, limit, cursor } = req.query;
+      const rows = await transcript(deps, userOf(req), req.params.id, {
+        includePrevious: includePrevious === 'true',
+        after,
+        page: { after: cursor, limit: limit + 1 },
+      });
+      return keysetPage(
+        rows,
+        limit,
+        (r) => r.position,
+        (r) => r.message,
+      );
+    },
   );
   app.get(
     '/api/v1/conversations/:id/transcript.txt',
@@ -180,12 +220,33 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
       config: { access: 'user' },
       schema: {
         tags: ['workspace'],
-        summary: 'Skills and agents a conversation can be transferred to',
+        summary: 'Skills and agents a conversation can be transferred to: skills by name, then agents by username',
+        description: '`items` is the page, skills first; `skills` and `agents` are the same entries split by kind (as before pagination).',
         security,
-        querystring: z.strictObject({ q: z.string().max(100).optional() }),
+        querystring: z.strictObject({ q: z.string().max(100).optional(), ...pageQuery(DirectoryPosition) }),
+        response: {
+          200: Page(z.discriminatedUnion('kind', [DirectorySkill, DirectoryAgent])).extend({
+            skills: z.array(DirectorySkill),
+            agents: z.array(DirectoryAgent),
+          }),
+        },
       },
     },
-    async (req) => directory(deps, userOf(req), req.query.q),
+    async (req) => {
+      const { q, limit, cursor } = req.query;
+      const rows = await directory(deps, userOf(req), q, { after: cursor, limit: limit + 1 });
+      const page = keysetPage(
+        rows,
+        limit,
+        (r) => r.position,
+        (r) => r.entry,
+      );
+      return {
+        ...page,
+        skills: page.items.flatMap((e) => (e.kind === 'skill' ? [e] : [])),
+        agents: page.items.flatMap((e) => (e.kind === 'agent' ? [e] : [])),
+      };
+    },
   );
   app.post(
     '/api/v1/conversations/:id/read',

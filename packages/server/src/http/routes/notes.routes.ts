@@ -2,7 +2,11 @@ import { CreateNoteRequest, Note, Notification } from '@parley/contract';
 import { z } from 'zod';
 import { addNote, listNotes, listNotifications, markNotificationRead } from '../../services/notes.service.js';
 import { userOf } from '../auth.js';
-import { bearerAuth, IdParams, NoContent, type RouteContext, WholeList, wholeList, type ZApp } from './types.js';
+import { cursorPart, keysetPage, Page, pageQuery } from '../pagination.js';
+import { bearerAuth, IdParams, NoContent, type RouteContext, type ZApp } from './types.js';
+
+/** Notes (oldest first) and notifications (newest first) end at `[createdAt (ms), id]`. */
+const TimePosition = z.tuple([cursorPart.int, cursorPart.string]);
 
 export function notesRoutes(app: ZApp, { deps }: RouteContext): void {
   const security = bearerAuth;
@@ -23,8 +27,22 @@ export function notesRoutes(app: ZApp, { deps }: RouteContext): void {
   );
   app.get(
     '/api/v1/conversations/:id/notes',
-    { config: { access: 'conversation:read' }, schema: { tags: ['conversations'], security, params: IdParams, response: { 200: WholeList(Note) } } },
-    async (req) => wholeList(await listNotes(deps, userOf(req), req.params.id)),
+    {
+      config: { access: 'conversation:read' },
+      schema: {
+        tags: ['conversations'],
+        summary: 'Internal notes, oldest first',
+        security,
+        params: IdParams,
+        querystring: z.strictObject(pageQuery(TimePosition)),
+        response: { 200: Page(Note) },
+      },
+    },
+    async (req) => {
+      const { limit, cursor } = req.query;
+      const notes = await listNotes(deps, userOf(req), req.params.id, { after: cursor, limit: limit + 1 });
+      return keysetPage(notes, limit, (n) => [Date.parse(n.createdAt), n.id]);
+    },
   );
   app.get(
     '/api/v1/me/notifications',
@@ -33,11 +51,16 @@ export function notesRoutes(app: ZApp, { deps }: RouteContext): void {
       schema: {
         tags: ['me'],
         security,
-        querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
-        response: { 200: WholeList(Notification).extend({ unread: z.number() }) },
+        summary: 'My notifications, newest first; unread counts them all',
+        querystring: z.strictObject(pageQuery(TimePosition, { defaultLimit: 50 })),
+        response: { 200: Page(Notification).extend({ unread: z.number() }) },
       },
     },
-    async (req) => ({ ...(await listNotifications(deps, userOf(req), req.query.limit)), nextCursor: null }),
+    async (req) => {
+      const { limit, cursor } = req.query;
+      const { items, unread } = await listNotifications(deps, userOf(req), { after: cursor, limit: limit + 1 });
+      return { unread, ...keysetPage(items, limit, (n) => [Date.parse(n.createdAt), n.id]) };
+    },
   );
   app.post(
     '/api/v1/me/notifications/:id/read',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { invalid } from '../../domain/errors.js';
 import { conversationsCsv, dailyReport, liveReport } from '../../services/reports.service.js';
 import { userOf } from '../auth.js';
+import { OffsetPosition, offsetPage, Page, pageQuery } from '../pagination.js';
 import { bearerAuth, type RouteContext, type ZApp } from './types.js';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
@@ -37,12 +38,9 @@ const LiveReport = z.object({
     }),
   ),
 });
-const DailyReport = z.object({
-  date: z.string(),
-  hours: z.array(
-    z.object({ hour: z.number().int(), arrivals: z.number().int(), avgFirstResponseSec: z.number().nullable(), slaAttainment: z.number().nullable() }),
-  ),
-});
+const Hour = z.object({ hour: z.number().int(), arrivals: z.number().int(), avgFirstResponseSec: z.number().nullable(), slaAttainment: z.number().nullable() });
+/** A list like every other (`items`, `nextCursor`: the hours of the day); `hours` is the same page, as before pagination. */
+const DailyReport = Page(Hour).extend({ date: z.string(), hours: z.array(Hour).describe('the same hours as items') });
 
 /** Manager reports behind the console's dashboard (docs/console.md). Days are UTC. */
 export function reportsRoutes(app: ZApp, { deps }: RouteContext): void {
@@ -61,11 +59,16 @@ export function reportsRoutes(app: ZApp, { deps }: RouteContext): void {
         tags,
         security,
         summary: 'Per hour of a UTC day: arrivals, first response, SLA',
-        querystring: z.strictObject({ date: date.optional() }),
+        querystring: z.strictObject({ date: date.optional(), ...pageQuery(OffsetPosition) }),
         response: { 200: DailyReport },
       },
     },
-    async (req) => dailyReport(deps, userOf(req).accountId, req.query.date ?? new Date(deps.clock.now()).toISOString().slice(0, 10)),
+    async (req) => {
+      const { limit, cursor } = req.query;
+      const report = await dailyReport(deps, userOf(req).accountId, req.query.date ?? new Date(deps.clock.now()).toISOString().slice(0, 10));
+      const page = offsetPage(report.hours, limit, cursor);
+      return { ...report, ...page, hours: page.items };
+    },
   );
   app.get(
     '/api/v1/reports/conversations.csv',

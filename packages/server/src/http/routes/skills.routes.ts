@@ -2,14 +2,33 @@ import { CreateSkillRequest, Skill, UpdateSkillRequest } from '@parley/contract'
 import { z } from 'zod';
 import { createSkill, listAccountSkills, patchSkill, removeSkill } from '../../services/skills.service.js';
 import { userOf } from '../auth.js';
-import { bearerAuth, IdParams, NoContent, type RouteContext, WholeList, wholeList, type ZApp } from './types.js';
+import { cursorPart, keysetPage, Page, pageQuery } from '../pagination.js';
+import { bearerAuth, IdParams, NoContent, type RouteContext, type ZApp } from './types.js';
+
+/** Skills by name: the position is `[name, id]` (the consumer's list of skills pages the same way). */
+export const SkillPosition = z.tuple([cursorPart.string, cursorPart.string]);
 
 const SkillOut = Skill.extend({ sla: z.record(z.string(), z.number()).optional(), autoClose: z.record(z.string(), z.unknown()).optional() });
 
 export function skillsRoutes(app: ZApp, { deps }: RouteContext): void {
   const tags = ['skills (manager)'];
-  app.get('/api/v1/skills', { config: { access: 'manager' }, schema: { tags, security: bearerAuth, response: { 200: WholeList(SkillOut) } } }, async (req) =>
-    wholeList(await listAccountSkills(deps, userOf(req).accountId)),
+  app.get(
+    '/api/v1/skills',
+    {
+      config: { access: 'manager' },
+      schema: {
+        tags,
+        security: bearerAuth,
+        summary: 'Skills by name',
+        querystring: z.strictObject(pageQuery(SkillPosition)),
+        response: { 200: Page(SkillOut) },
+      },
+    },
+    async (req) => {
+      const { limit, cursor } = req.query;
+      const skills = await listAccountSkills(deps, userOf(req).accountId, { after: cursor, limit: limit + 1 });
+      return keysetPage(skills, limit, (s) => [s.name, s.id]);
+    },
   );
   app.post(
     '/api/v1/skills',

@@ -16,11 +16,3 @@ export const IdParams = z.strictObject({ id: z.string().min(1).max(100) });
 export const Problem = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string(), code: z.string() });
 export const NoContent = z.null().describe('No content');
 export const bearerAuth = [{ bearerAuth: [] }];
-
-/**
- * A list answered whole: `items` and, as every list of the API has (API.md), `nextCursor`, which is
- * always null here since there is no further page. Keyset-paginated lists declare their own.
- */
-export const WholeList = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.null().describe('always null: the list is not paginated, this is all of it') });
-export const wholeList = <T>(items: T[]) => ({ items, nextCursor: null });

@@ -1,13 +1,27 @@
 import { CreateUserRequest, SetStatusRequest, UpdateUserRequest, User } from '@parley/contract';
+import { z } from 'zod';
 import { handover } from '../../services/handover.service.js';
 import { createUser, getUser, listAccountUsers, patchUser, setStatus } from '../../services/users.service.js';
 import { userOf } from '../auth.js';
-import { bearerAuth, IdParams, type RouteContext, WholeList, wholeList, type ZApp } from './types.js';
+import { cursorPart, keysetPage, Page, pageQuery } from '../pagination.js';
+import { bearerAuth, IdParams, type RouteContext, type ZApp } from './types.js';
+
+/** Users by username: the position is `[username, id]`. */
+const UserPosition = z.tuple([cursorPart.string, cursorPart.string]);
 
 export function usersRoutes(app: ZApp, { deps }: RouteContext): void {
   const tags = ['users (manager)'];
-  app.get('/api/v1/users', { config: { access: 'manager' }, schema: { tags, security: bearerAuth, response: { 200: WholeList(User) } } }, async (req) =>
-    wholeList(await listAccountUsers(deps, userOf(req).accountId)),
+  app.get(
+    '/api/v1/users',
+    {
+      config: { access: 'manager' },
+      schema: { tags, security: bearerAuth, summary: 'Users by username', querystring: z.strictObject(pageQuery(UserPosition)), response: { 200: Page(User) } },
+    },
+    async (req) => {
+      const { limit, cursor } = req.query;
+      const users = await listAccountUsers(deps, userOf(req).accountId, { after: cursor, limit: limit + 1 });
+      return keysetPage(users, limit, (u) => [u.username, u.id]);
+    },
   );
   app.post(
     '/api/v1/users',

@@ -2,6 +2,7 @@ import type { ChannelType } from '@parley/contract';
 import type { Selectable } from 'kysely';
 import type { Dialect, Tx } from '../db.js';
 import { forUpdate } from '../dialects/lock.js';
+import { afterPosition } from '../keyset.js';
 import type { ChannelsTable } from '../schema.js';
 import { parseJson } from './json.js';
 
@@ -79,8 +80,27 @@ export async function lockChannel(tx: Tx, dialect: Dialect, id: string): Promise
   return r ? toChannel(r) : undefined;
 }
 
-export async function listChannels(tx: Tx, accountId: string): Promise<ChannelRecord[]> {
-  const rows = await tx.selectFrom('channels').selectAll().where('account_id', '=', accountId).orderBy('created_at').orderBy('id').execute();
+/** The channels of an account, oldest first; with `page`, up to `limit` of them after the position `[createdAt, id]`. */
+export async function listChannels(
+  tx: Tx,
+  accountId: string,
+  page?: { after?: readonly [number, string] | undefined; limit: number },
+): Promise<ChannelRecord[]> {
+  let q = tx.selectFrom('channels').selectAll().where('account_id', '=', accountId);
+  const after = page?.after;
+  if (after) {
+    q = q.where((eb) =>
+      afterPosition(eb, [
+        { column: 'created_at', direction: 'asc', value: after[0] },
+        { column: 'id', direction: 'asc', value: after[1] },
+      ]),
+    );
+  }
+  const rows = await q
+    .orderBy('created_at')
+    .orderBy('id')
+    .$if(page !== undefined, (qb) => qb.limit(page?.limit ?? 0))
+    .execute();
   return rows.map(toChannel);
 }
 

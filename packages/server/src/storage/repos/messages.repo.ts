@@ -1,6 +1,7 @@
 import type { DeliveryStatus, Message, SenderType } from '@parley/contract';
 import type { Selectable } from 'kysely';
 import type { Tx } from '../db.js';
+import { afterPosition } from '../keyset.js';
 import { prepared } from '../prepared.js';
 import type { MessagesTable } from '../schema.js';
 import { parseJson } from './json.js';
@@ -110,6 +111,44 @@ export async function listMessages(tx: Tx, accountId: string, conversationIds: s
   if (afterSeq > 0) q = q.where('seq', '>', afterSeq);
   const rows = await q.orderBy('created_at').orderBy('seq').limit(limit).execute();
   return rows.map(toRecord);
+}
+
+/** Where a transcript page ends: the conversation's creation time and id, then the message's seq. */
+export type TranscriptPosition = readonly [conversationCreatedAt: number, conversationId: string, seq: number];
+
+/**
+ * A page of a transcript: the messages of the given conversations in transcript order — earlier
+ * conversations first (created_at, id), then by seq — after `after`, at most `limit`; with
+ * `afterSeq` only the messages after that seq (one conversation). Keyset-paginated in SQL, each
+ * row carries its position.
+ */
+export async function listTranscriptPage(
+  tx: Tx,
+  accountId: string,
+  conversationIds: readonly string[],
+  page: { afterSeq?: number; after?: TranscriptPosition | undefined; limit: number },
+): Promise<{ message: MessageRecord; position: TranscriptPosition }[]> {
+  if (!conversationIds.length) return [];
+  let q = tx
+    .selectFrom('messages')
+    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .selectAll('messages')
+    .select('conversations.created_at as conversation_created_at')
+    .where('messages.account_id', '=', accountId)
+    .where('messages.conversation_id', 'in', [...conversationIds]);
+  if (page.afterSeq) q = q.where('messages.seq', '>', page.afterSeq);
+  const after = page.after;
+  if (after) {
+    q = q.where((eb) =>
+      afterPosition(eb, [
+        { column: 'conversations.created_at', direction: 'asc', value: after[0] },
+        { column: 'conversations.id', direction: 'asc', value: after[1] },
+        { column: 'messages.seq', direction: 'asc', value: after[2] },
+      ]),
+    );
+  }
+  const rows = await q.orderBy('conversations.created_at').orderBy('conversations.id').orderBy('messages.seq').limit(page.limit).execute();
+  return rows.map((r) => ({ message: toRecord(r), position: [Number(r.conversation_created_at), r.conversation_id, r.seq] as const }));
 }
 
 /** How many consumer messages came after the conversation's last agent message (all of them when no agent wrote yet). */

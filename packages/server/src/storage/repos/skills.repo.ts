@@ -1,6 +1,7 @@
 import type { SkillOverrides } from '@parley/contract';
 import { TtlCache } from '../cache.js';
 import type { Tx } from '../db.js';
+import { afterPosition } from '../keyset.js';
 import { parseJson } from './json.js';
 
 export interface SkillRecord {
@@ -47,8 +48,54 @@ export async function findSkillByName(tx: Tx, accountId: string, name: string): 
   return r ? toSkill(r) : undefined;
 }
 
-export async function listSkills(tx: Tx, accountId: string): Promise<SkillRecord[]> {
-  const rows = await tx.selectFrom('skills').selectAll().where('account_id', '=', accountId).where('deleted', '=', 0).orderBy('name').orderBy('id').execute();
+/** The skills of an account by name (then id); with `page`, up to `limit` of them after the position `[name, id]`. */
+export async function listSkills(tx: Tx, accountId: string, page?: { after?: readonly [string, string] | undefined; limit: number }): Promise<SkillRecord[]> {
+  let q = tx.selectFrom('skills').selectAll().where('account_id', '=', accountId).where('deleted', '=', 0);
+  const after = page?.after;
+  if (after) {
+    q = q.where((eb) =>
+      afterPosition(eb, [
+        { column: 'name', direction: 'asc', value: after[0] },
+        { column: 'id', direction: 'asc', value: after[1] },
+      ]),
+    );
+  }
+  const rows = await q
+    .orderBy('name')
+    .orderBy('id')
+    .$if(page !== undefined, (qb) => qb.limit(page?.limit ?? 0))
+    .execute();
+  return rows.map(toSkill);
+}
+
+/**
+ * Skills whose name or description contains `q` (case-insensitive; LIKE wildcards in `q` are
+ * ignored), by name then id, up to `limit` after the position `[name, id]`: the transfer directory.
+ */
+export async function searchSkills(
+  tx: Tx,
+  accountId: string,
+  f: { q?: string | undefined; after?: readonly [string, string] | undefined; limit: number },
+): Promise<SkillRecord[]> {
+  let q = tx.selectFrom('skills').selectAll().where('account_id', '=', accountId).where('deleted', '=', 0);
+  const needle = f.q
+    ?.trim()
+    .toLowerCase()
+    .replace(/[%_\\]/g, '');
+  if (needle) {
+    const like = `%${needle}%`;
+    q = q.where((eb) => eb.or([eb(eb.fn('lower', ['name']), 'like', like), eb(eb.fn('lower', ['description']), 'like', like)]));
+  }
+  const after = f.after;
+  if (after) {
+    q = q.where((eb) =>
+      afterPosition(eb, [
+        { column: 'name', direction: 'asc', value: after[0] },
+        { column: 'id', direction: 'asc', value: after[1] },
+      ]),
+    );
+  }
+  const rows = await q.orderBy('name').orderBy('id').limit(f.limit).execute();
   return rows.map(toSkill);
 }
 

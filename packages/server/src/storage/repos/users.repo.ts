@@ -1,6 +1,7 @@
 import type { AgentStatus, Role, UserSettings } from '@parley/contract';
 import type { Selectable } from 'kysely';
 import type { Tx } from '../db.js';
+import { afterPosition } from '../keyset.js';
 import type { UsersTable } from '../schema.js';
 import { parseJson } from './json.js';
 
@@ -123,8 +124,55 @@ export async function displayNames(tx: Tx, accountId: string, ids: readonly stri
   return new Map(rows.map((r) => [r.id, r.display_name]));
 }
 
-export async function listUsers(tx: Tx, accountId: string): Promise<UserRecord[]> {
-  const rows = await tx.selectFrom('users').selectAll().where('account_id', '=', accountId).orderBy('username').execute();
+/** The users of an account by username (then id); with `page`, up to `limit` of them after the position `[username, id]`. */
+export async function listUsers(tx: Tx, accountId: string, page?: { after?: readonly [string, string] | undefined; limit: number }): Promise<UserRecord[]> {
+  let q = tx.selectFrom('users').selectAll().where('account_id', '=', accountId);
+  const after = page?.after;
+  if (after) {
+    q = q.where((eb) =>
+      afterPosition(eb, [
+        { column: 'username', direction: 'asc', value: after[0] },
+        { column: 'id', direction: 'asc', value: after[1] },
+      ]),
+    );
+  }
+  const rows = await q
+    .orderBy('username')
+    .orderBy('id')
+    .$if(page !== undefined, (qb) => qb.limit(page?.limit ?? 0))
+    .execute();
+  return withSkills(tx, accountId, rows);
+}
+
+/**
+ * Active users other than `exceptId` whose display name or username contains `q` (case-insensitive;
+ * LIKE wildcards in `q` are ignored), by username then id, up to `limit` after the position
+ * `[username, id]`: the transfer directory.
+ */
+export async function searchActiveUsers(
+  tx: Tx,
+  accountId: string,
+  f: { q?: string | undefined; exceptId: string; after?: readonly [string, string] | undefined; limit: number },
+): Promise<UserRecord[]> {
+  let q = tx.selectFrom('users').selectAll().where('account_id', '=', accountId).where('active', '=', 1).where('id', '!=', f.exceptId);
+  const needle = f.q
+    ?.trim()
+    .toLowerCase()
+    .replace(/[%_\\]/g, '');
+  if (needle) {
+    const like = `%${needle}%`;
+    q = q.where((eb) => eb.or([eb(eb.fn('lower', ['display_name']), 'like', like), eb(eb.fn('lower', ['username']), 'like', like)]));
+  }
+  const after = f.after;
+  if (after) {
+    q = q.where((eb) =>
+      afterPosition(eb, [
+        { column: 'username', direction: 'asc', value: after[0] },
+        { column: 'id', direction: 'asc', value: after[1] },
+      ]),
+    );
+  }
+  const rows = await q.orderBy('username').orderBy('id').limit(f.limit).execute();
   return withSkills(tx, accountId, rows);
 }
 
