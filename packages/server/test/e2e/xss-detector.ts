@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 // (the detector below runs in the browser, in every frame, before the page's own scripts)
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 /**
@@ -15,7 +15,7 @@ import { expect } from 'vitest';
  * Findings arrive in Node through an exposed binding, so a frame that is gone has still reported.
  */
 export interface Finding {
-  kind: 'execution' | 'injected' | 'csp' | 'dialog';
+  kind: 'execution' | 'injected' | 'csp' | 'dialog' | 'no detector';
   detail: string;
   url: string;
 }
@@ -192,12 +192,39 @@ export class XssWatch {
   async take(page: Page, settleMs = 300): Promise<Finding[]> {
     await page.waitForTimeout(settleMs);
     for (const frame of page.frames()) {
-      await frame.evaluate(() => window.__xssSweep?.()).catch(() => undefined);
+      const swept = await frame.evaluate(() => (window.__xssSweep ? window.__xssSweep().then(() => true) : false)).catch(() => undefined);
+      // A frame that navigated away meanwhile answers nothing (undefined); one that answers "no" has no detector.
+      if (swept === false && frame.url() !== 'about:blank')
+        this.findings.push({ kind: 'no detector', detail: 'the detector did not run in this frame', url: frame.url() });
     }
     this.sweeps++;
     const all = this.findings.splice(0);
     const once = new Map(all.map((f) => [`${f.kind} ${f.detail} ${f.url}`, f]));
     return [...once.values()];
+  }
+
+  /**
+   * Proves the detector works in the frames of a real screen, under their CSP: an element with an
+   * inline handler put into each of `frames` must show as injected and as a CSP violation, and
+   * must not run.
+   */
+  async probe(page: Page, frames: Frame[], where: string): Promise<void> {
+    expect(frames.length, `${where}: frames to probe`).toBeGreaterThan(0);
+    await this.expectClean(page, `${where}, before the probe`);
+    for (const f of frames) {
+      await f.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<img id="xss-probe" src="/xss-probe.png" alt="" onerror="__xss(0)">'));
+    }
+    await expect
+      .poll(async () => {
+        this.findings.push(...(await this.take(page, 100)));
+        return frames.map((f) => {
+          const kinds = new Set(this.findings.filter((x) => x.url === f.url()).map((x) => x.kind));
+          return [...kinds].sort().join(' ');
+        });
+      })
+      .toEqual(frames.map(() => 'csp injected'));
+    for (const f of frames) await f.evaluate(() => document.getElementById('xss-probe')?.remove());
+    this.findings.splice(0);
   }
 
   async expectClean(page: Page, where: string): Promise<void> {

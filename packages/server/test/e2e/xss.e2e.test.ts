@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Frame, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from './support.js';
 import { type Demo, launchBrowser, patchAccount, poll, row, signIn, startDemo } from './workspace-support.js';
 import { type Finding, XssWatch } from './xss-detector.js';
 import { fits, PAYLOADS, type Payload, packed } from './xss-payloads.js';
@@ -65,23 +66,68 @@ const SECOND = PAYLOADS.slice(20, 40);
 const SURVEY_A = surveyQuestions('a', FIRST, SECOND);
 const SURVEY_B = surveyQuestions('b', SECOND, FIRST);
 
-/** Everything a screen shows as text: the document's text, and the values of its form fields. */
-async function shownText(where: Page | Frame): Promise<string> {
-  return where.evaluate(() => {
-    const parts = [document.body?.textContent ?? ''];
-    for (const el of Array.from(document.querySelectorAll('input, textarea, select'))) parts.push((el as HTMLInputElement).value);
-    for (const img of Array.from(document.querySelectorAll('img[alt]'))) parts.push(img.getAttribute('alt') ?? '');
+/** Everything a screen (or the last element matching `within`) shows as text: its text, the values of its form fields, its images' alt texts. */
+async function shownText(where: Page | Frame, within?: string): Promise<string> {
+  return where.evaluate((sel) => {
+    const root = sel ? Array.from(document.querySelectorAll(sel)).pop() : document.body;
+    if (!root) return '';
+    const parts = [root.textContent ?? ''];
+    for (const el of Array.from(root.querySelectorAll('input, textarea, select'))) parts.push((el as HTMLInputElement).value);
+    for (const img of Array.from(root.querySelectorAll('img[alt]'))) parts.push(img.getAttribute('alt') ?? '');
     return parts.join('\n');
-  });
+  }, within);
 }
 
 /** Waits until `where` shows every one of `texts` (as text), naming the ones it does not. */
-async function expectShown(where: Page | Frame, texts: readonly string[], what: string): Promise<void> {
+async function expectShown(where: Page | Frame, texts: readonly string[], what: string, within?: string): Promise<void> {
+  expect(texts.length, `${what}: something to look for`).toBeGreaterThan(0);
   await poll(async () => {
-    const shown = await shownText(where);
+    const shown = await shownText(where, within);
     return texts.filter((t) => !shown.includes(t));
   }, 15_000).toEqual([]);
-  expect(texts.length, `${what}: something to look for`).toBeGreaterThan(0);
+}
+
+/** The survey form in the widget: every question and choice shown; text answers are payloads too. */
+async function answerSurvey(chat: Frame, frame: FrameLocator, questions: ReturnType<typeof surveyQuestions>): Promise<void> {
+  const form = frame.getByRole('form', { name: 'How did we do?' }).last();
+  await form.waitFor();
+  await expectShown(chat, [...questions.map((q) => q.text), ...questions.flatMap((q) => q.choices ?? [])], 'widget: survey', 'form.survey');
+  for (const [k, q] of questions.entries()) {
+    if (q.type === 'text') await form.locator(`textarea[name="${q.id}"]`).fill(PAYLOADS[(k + 7) % PAYLOADS.length]?.text ?? '');
+    else await form.locator(`input[type="radio"][name="${q.id}"]`).first().check();
+  }
+  await form.getByRole('button', { name: 'Send feedback' }).click();
+  await frame.getByText('Thank you for your feedback!').last().waitFor();
+}
+
+/** RFC 4180: quoted fields, doubled quotes, CRLF rows. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += ch;
+  }
+  if (cell || row.length) rows.push([...row, cell]);
+  return rows;
 }
 
 describe('XSS corpus in the browser', () => {
@@ -241,7 +287,9 @@ describe('XSS corpus in the browser', () => {
 
   beforeAll(async () => {
     [demo, browser] = await Promise.all([startDemo(), launchBrowser()]);
-    seeded = await seed();
+    seeded = await seed().catch((err: Error) => {
+      throw new Error(`${err.message}\nserver output:\n${demo.server.stdout().slice(-3000)}\n${demo.server.stderr().slice(-3000)}`);
+    });
   }, 120_000);
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
@@ -255,6 +303,24 @@ describe('XSS corpus in the browser', () => {
     expect(new Set(PAYLOADS.map((p) => p.text)).size).toBe(PAYLOADS.length);
     for (const p of PAYLOADS) expect(p.text, p.kind).toContain(`__xss(${p.id})`);
     expect(fits(64).length).toBeGreaterThanOrEqual(30); // even the shortest field (a custom variable key) takes 30
+  });
+
+  it('the pages that render stored data send a CSP without inline or eval script', async () => {
+    for (const path of ['/', `/?account=${demo.accountId}`, '/widget/frame.html']) {
+      const r = await demo.api.req('GET', path);
+      expect(r.headers.get('content-type'), path).toMatch(/^text\/html/);
+      const csp = r.headers.get('content-security-policy') ?? '';
+      const directive = (name: string) =>
+        csp
+          .split(';')
+          .map((d) => d.trim())
+          .find((d) => d.startsWith(`${name} `));
+      expect(directive('script-src'), path).toBe("script-src 'self'");
+      expect(directive('object-src'), path).toBe("object-src 'none'");
+      expect(directive('base-uri'), path).toMatch(/^base-uri '(self|none)'$/);
+      expect(csp, path).not.toMatch(/unsafe-inline|unsafe-eval|unsafe-hashes|strict-dynamic|\*\s*;?\s*script/);
+      expect(r.headers.get('x-content-type-options'), path).toBe('nosniff');
+    }
   });
 
   it('self-check: the detector sees an execution, an injected element and a CSP violation', async () => {
@@ -301,5 +367,333 @@ describe('XSS corpus in the browser', () => {
       PAYLOADS.map((p) => p.text).join('\n'),
     );
     expect(await watch.take(page)).toEqual([]);
+  }, 60_000);
+  /** The chat frame of a page with the widget. */
+  const chatFrame = (page: Page) => waitFor(() => page.frames().find((f) => f.url().includes('/widget/frame.html')), 'the chat frame');
+  const fileNames = async (conversationId: string) =>
+    (await api<{ items: { file: { name: string } | null }[] }>('GET', `/api/v1/conversations/${conversationId}/messages`, demo.managerToken)).items.flatMap(
+      (x) => (x.file ? [x.file.name] : []),
+    );
+  const texts = (ps: readonly Payload[]) => ps.map((p) => p.text);
+  let widgetConversation = '';
+
+  it('the widget and the agent workspace show every payload as text, and nothing runs', async () => {
+    const { agent, colleagues, skills, named, mia } = seeded;
+
+    // ---- the visitor, on a brand page without CSP: their name and custom variables are payloads
+    const visitorName = packed(120, 8);
+    const widgetVars = Object.fromEntries(
+      fits(64)
+        .slice(0, 12)
+        .map((p, i) => [p.text, PAYLOADS[(i + 20) % PAYLOADS.length]?.text]),
+    );
+    const init = JSON.stringify({ accountId: demo.accountId, name: visitorName, customVariables: widgetVars, open: true }).replaceAll('<', '\\u003c');
+    const brand = await site(
+      `<!doctype html><html lang="en"><head><title>Brand</title><script data-test-own>window.ParleyWidget = { q: [${init}] };</script></head>` +
+        `<body><h1>Brand</h1><script data-test-own src="${demo.url}/widget.js" async></script></body></html>`,
+    );
+    const { page: visitor, watch: visitorWatch } = await watched();
+    await visitor.goto(brand);
+    const chat = await chatFrame(visitor);
+    await expectShown(chat, [`Hi ${visitorName}!`], 'widget: greeting');
+    await expectShown(
+      chat,
+      skills.map((s) => s.name),
+      'widget: topics',
+    );
+    await visitorWatch.expectClean(visitor, 'widget: greeting and topics');
+    await visitorWatch.probe(visitor, [chat], 'widget');
+
+    // ---- through the widget's own composer: the </textarea> breakout, in the skill named by a payload
+    const frame: FrameLocator = visitor.frameLocator('iframe[title="Chat with us"]');
+    await frame.getByLabel('Topic').selectOption(skills[1]?.id ?? '');
+    const composer = frame.getByRole('textbox', { name: 'Message' });
+    const breakout = PAYLOADS.find((p) => p.kind === '</textarea> breakout') as Payload;
+    await composer.fill(breakout.text);
+    await composer.press('Enter');
+    await poll(() => chat.evaluate(() => document.getElementById('title')?.textContent)).toBe(agent.displayName);
+    const session = await chat.evaluate((k) => JSON.parse(localStorage.getItem(k) ?? '{}'), `parley:session:${demo.accountId}`);
+    const w: string = session.conversationId;
+    widgetConversation = w;
+    expect(w).toBeTruthy();
+
+    // ---- the visitor's messages; then the conversation goes round every colleague (a message and a
+    // note mentioning xagent each), comes back to xagent, who sends files named by payloads
+    for (const p of PAYLOADS)
+      await api('POST', `/api/v1/consumer/conversations/${w}/messages`, session.consumerToken, { text: p.text, clientMessageId: `w-${p.id}` });
+    // A transfer queues the conversation for its target; routing assigns it a moment later.
+    const transferTo = async (from: Agent, to: Agent) => {
+      await api('POST', `/api/v1/conversations/${w}/transfer`, from.token, { agentId: to.id });
+      await waitFor(
+        async () => (await api<{ agentId: string | null }>('GET', `/api/v1/conversations/${w}`, demo.managerToken)).agentId === to.id,
+        `the widget conversation assigned to ${to.username}`,
+      );
+    };
+    await transferTo(agent, colleagues[0] as Agent);
+    for (const [i, c] of colleagues.entries()) {
+      const p = PAYLOADS[i] as Payload;
+      await api('POST', `/api/v1/conversations/${w}/messages`, c.token, { text: p.text, clientMessageId: `a-${p.id}` });
+      await api('POST', `/api/v1/conversations/${w}/notes`, c.token, { text: `@xagent ${p.text}` });
+      await transferTo(c, colleagues[i + 1] ?? agent);
+    }
+    for (const p of PAYLOADS) {
+      const [file, type, ext] = p.id % 2 ? [PDF, 'application/pdf', 'pdf'] : [PNG, 'image/png', 'png'];
+      await upload(`/api/v1/conversations/${w}/messages`, agent.token, `${p.text}.${ext}`, file, type);
+    }
+    const widgetFiles = await fileNames(w);
+    expect(widgetFiles).toHaveLength(PAYLOADS.length);
+
+    // ---- the widget: every message both ways, each agent's name, the file names, xagent's name on top
+    await expectShown(chat, texts(PAYLOADS), 'widget: messages');
+    await expectShown(
+      chat,
+      colleagues.map((c) => `${c.displayName} said:`),
+      'widget: agent names',
+    );
+    await expectShown(chat, widgetFiles, 'widget: file names');
+    await poll(() => chat.evaluate(() => document.getElementById('title')?.textContent)).toBe(agent.displayName);
+    await visitorWatch.expectClean(visitor, 'widget: conversation');
+
+    // ---- the workspace, as xagent (whose own name is packed with payloads)
+    const { page, watch } = await watched();
+    await signIn(page, demo, 'xagent', PASSWORD);
+    await watch.probe(page, [page.mainFrame()], 'workspace');
+    await expectShown(page, [...named.map((c) => c.name), 'Mia Messages', visitorName, agent.displayName], 'Active list');
+    await watch.expectClean(page, 'workspace: Active list');
+
+    // Mia: every payload from the consumer and from the agent, as file names, as custom variables
+    await row(page, 'Mia Messages').locator('button.row-button').click();
+    await page.getByRole('heading', { name: 'Mia Messages', level: 2 }).waitFor();
+    const log = page.getByRole('log', { name: /Transcript with Mia Messages/ });
+    await log.getByText('Hello from Mia').waitFor();
+    await expectShown(page, [...texts(PAYLOADS), ...mia.fileNames], 'Mia: transcript');
+    expect(await log.getByText(PAYLOADS[0]?.text ?? '', { exact: true }).count()).toBe(2); // once from Mia, once from xagent
+    await watch.expectClean(page, 'workspace: transcript');
+    await page.getByRole('tab', { name: 'Consumer info' }).click();
+    await expectShown(page, [...Object.keys(mia.vars), ...Object.values(mia.vars)], 'Mia: custom variables');
+    await watch.expectClean(page, 'workspace: consumer info');
+
+    // The widget's conversation: the colleagues' messages under their names, their notes, the widget's variables
+    const visitorRow = page.locator('ul.rows > li').filter({ hasText: visitorName });
+    await visitorRow.locator('button.row-button').click();
+    await page.getByRole('tab', { name: 'Transcript' }).click();
+    await expectShown(page, [...texts(PAYLOADS), ...colleagues.map((c) => c.displayName), ...widgetFiles], 'widget conversation: transcript');
+    await watch.expectClean(page, 'workspace: transcript of the widget conversation');
+    await page.getByRole('tab', { name: 'Consumer info' }).click();
+    await expectShown(page, [visitorName, ...Object.keys(widgetVars), ...Object.values(widgetVars).map(String)], 'widget conversation: consumer info');
+    await page.getByRole('tab', { name: 'Notes' }).click();
+    await expectShown(page, [...PAYLOADS.map((p) => `@xagent ${p.text}`), ...colleagues.map((c) => c.displayName)], 'notes');
+    await watch.expectClean(page, 'workspace: notes');
+
+    // Transfer dialog: skills and agents by their names
+    await page.getByRole('button', { name: 'Transfer' }).click();
+    const transfer = page.getByRole('dialog', { name: 'Transfer conversation' });
+    await transfer.waitFor();
+    await expectShown(page, [...skills.map((s) => s.name), ...colleagues.map((c) => c.displayName)], 'transfer dialog');
+    await watch.expectClean(page, 'workspace: transfer dialog');
+    // Searched by a piece of markup (the searches drop "_" and "%", so "__xss(…)" itself finds nothing)
+    await transfer.getByRole('searchbox', { name: 'Search skills and agents' }).fill('onerror=');
+    await poll(async () => {
+      const found = await transfer.locator('.choice-name').allTextContents();
+      return found.length > 0 && found.every((t) => t.includes('onerror='));
+    }).toBe(true);
+    await watch.expectClean(page, 'workspace: transfer dialog, searched');
+    await transfer.getByRole('button', { name: 'Close dialog' }).click();
+
+    // Predefined content: every title and text; the </textarea> one goes into the composer and out to the visitor
+    await page.getByRole('tab', { name: 'Transcript' }).click();
+    await page.getByRole('button', { name: 'Predefined content' }).click();
+    await expectShown(page, [...seeded.content.map((c) => c.title), ...seeded.content.map((c) => c.text)], 'predefined content');
+    await watch.expectClean(page, 'workspace: predefined content');
+    // (the search drops "_" from the query, so it cannot take the whole payload: "__xss" never matches)
+    await page.getByRole('combobox', { name: 'Search predefined content' }).fill('</textarea>');
+    await poll(() => page.getByRole('option').count()).toBe(1); // the search, over title and text, finds it alone
+    await page.getByRole('option', { name: breakout.text }).click();
+    const reply = page.getByRole('textbox', { name: 'Message' });
+    await poll(() => reply.inputValue()).toBe(breakout.text);
+    const inWidget = async () => (await shownText(chat)).split(breakout.text).length - 1;
+    const before = await inWidget();
+    await reply.press('Enter');
+    await poll(inWidget).toBeGreaterThan(before); // the visitor has it
+    await watch.expectClean(page, 'workspace: content inserted and sent');
+    await visitorWatch.expectClean(visitor, 'widget: content from the agent');
+
+    // Notifications: each colleague mentioned xagent in a note
+    const bell = page.getByRole('button', { name: /^Notifications/ });
+    await bell.click();
+    await expectShown(page, [...PAYLOADS.map((p) => `@xagent ${p.text}`), ...colleagues.map((c) => c.displayName)], 'notifications');
+    await watch.expectClean(page, 'workspace: notifications');
+    await bell.click();
+
+    // The All tab: every consumer's name; a search by a payload, echoed in the "no match" text
+    await page.getByRole('button', { name: 'All', exact: true }).click();
+    await page.getByRole('heading', { name: 'All conversations' }).waitFor();
+    await expectShown(page, [...named.map((c) => c.name), 'Mia Messages'], 'All tab');
+    const search = page.getByRole('searchbox', { name: 'Search conversations' });
+    await search.fill('<svg onload=');
+    await search.press('Enter');
+    await page.locator('.all [role="status"]', { hasText: 'match “<svg onload=”' }).waitFor();
+    expect(await page.locator('.all .row-name').allTextContents()).toContain(named[2]?.name);
+    await search.fill(`${PAYLOADS[1]?.text} no such thing`);
+    await search.press('Enter');
+    await page.getByText(`No conversations match “${PAYLOADS[1]?.text} no such thing” in this period.`).waitFor();
+    await watch.expectClean(page, 'workspace: All tab, searched');
+    await page.getByRole('button', { name: 'Home' }).click();
+
+    // ---- xagent closes the widget conversation: the visitor gets survey A (payload questions) and answers it in the widget
+    await visitorRow.locator('button.row-button').click();
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+    await answerSurvey(chat, frame, SURVEY_A);
+    await visitorWatch.expectClean(visitor, 'widget: survey A');
+    await watch.expectClean(page, 'workspace: after closing');
+
+    // ---- survey B (the other 20 payloads as questions), on a second conversation of the visitor
+    await patchAccount(demo, { survey: { questions: SURVEY_B } });
+    await frame.getByLabel('Topic').selectOption(skills[2]?.id ?? '');
+    await composer.fill(PAYLOADS[3]?.text ?? '');
+    await composer.press('Enter');
+    const second = await waitFor(async () => {
+      const s = await chat.evaluate((k) => JSON.parse(localStorage.getItem(k) ?? '{}'), `parley:session:${demo.accountId}`);
+      return s.conversationId !== w && s.conversationId;
+    }, 'the second conversation');
+    await poll(async () => (await api<{ agentId: string | null }>('GET', `/api/v1/conversations/${second}`, demo.managerToken)).agentId).toBe(agent.id);
+    await api('POST', `/api/v1/conversations/${second}/close`, agent.token);
+    await answerSurvey(chat, frame, SURVEY_B);
+    await visitorWatch.expectClean(visitor, 'widget: survey B');
+  }, 180_000);
+  it('the manager console shows every payload as text, and nothing runs', async () => {
+    const { agent, colleagues, skills, categories, content, channels, mia, named } = seeded;
+    await patchAccount(demo, { survey: { questions: SURVEY_B } });
+    // Surveys of the other conversations, answered through the API: text answers are payloads (formulas among them).
+    for (const [i, c] of [...named, { id: mia.id, token: mia.token }].entries()) {
+      await api('POST', `/api/v1/conversations/${c.id}/close`, agent.token);
+      const answers: Record<string, string> = {};
+      for (const [k, q] of SURVEY_B.entries())
+        answers[q.id] = q.type === 'text' ? (PAYLOADS[(i + k) % PAYLOADS.length] as Payload).text : (q.choices?.[0] ?? '');
+      await api('POST', `/api/v1/consumer/conversations/${c.id}/survey`, c.token, { answers });
+    }
+
+    const { page, watch } = await watched();
+    await page.goto(`${demo.url}/`);
+    await page.getByLabel('Account').fill(demo.accountId);
+    await page.getByLabel('Username').fill('manager');
+    await page.getByLabel('Password').fill(demo.password('manager'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: /^(Active conversations|Manager console)$/ }).waitFor();
+    if (!(await page.getByRole('heading', { name: 'Manager console' }).isVisible())) await page.getByRole('button', { name: 'Console' }).click();
+    await page.getByRole('heading', { name: 'Manager console' }).waitFor();
+    await watch.probe(page, [page.mainFrame()], 'console');
+    const section = (name: string) => page.getByRole('navigation', { name: 'Console sections' }).getByRole('button', { name }).click();
+
+    // ---- dashboard: skills and agents by name; the CSV export
+    await page.getByRole('heading', { name: 'Live dashboard' }).waitFor();
+    await expectShown(page, [...skills.map((s) => s.name), ...colleagues.map((c) => c.displayName), agent.displayName], 'dashboard');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: "Export today's conversations (CSV)" }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^conversations-\d{4}-\d{2}-\d{2}\.csv$/);
+    await watch.expectClean(page, 'console: dashboard');
+
+    // ---- skills: names and descriptions, and one in the edit form
+    await section('Skills');
+    await expectShown(page, [...skills.map((s) => s.name), ...skills.map((s) => s.description)], 'console: skills');
+    const breakout = skills[PAYLOADS.findIndex((p) => p.kind === '</textarea> breakout')] as Seeded['skills'][number];
+    await page.getByRole('button', { name: `Edit ${breakout.name}` }).click();
+    const editSkill = page.getByRole('form', { name: `Edit skill ${breakout.name}` });
+    await poll(() => editSkill.getByLabel('Skill name').inputValue()).toBe(breakout.name);
+    expect(await editSkill.getByLabel('Description').inputValue()).toBe(breakout.description);
+    await watch.expectClean(page, 'console: skills');
+
+    // ---- agents: display names, and one in the edit form
+    await section('Agents');
+    await expectShown(page, [...colleagues.map((c) => c.displayName), agent.displayName], 'console: agents');
+    const named1 = colleagues[0] as Agent;
+    await page
+      .getByRole('table', { name: 'Agents' })
+      .getByRole('row')
+      .filter({ hasText: `(${named1.username})` })
+      .getByRole('button', { name: 'Edit' })
+      .click();
+    await poll(() =>
+      page
+        .getByRole('form', { name: `Edit ${named1.displayName}` })
+        .getByLabel('Display name')
+        .inputValue(),
+    ).toBe(named1.displayName);
+    await watch.expectClean(page, 'console: agents');
+
+    // ---- content, channels, survey (B: its questions and choices in the fields and the preview)
+    await section('Content');
+    await expectShown(page, [...categories, ...content.map((c) => c.title), ...content.map((c) => c.text)], 'console: content');
+    await watch.expectClean(page, 'console: content');
+    await section('Channels');
+    await expectShown(page, channels, 'console: channels');
+    await watch.expectClean(page, 'console: channels');
+    await section('Survey');
+    await expectShown(page, [...SURVEY_B.map((q) => q.text), ...SURVEY_B.flatMap((q) => q.choices ?? [])], 'console: survey');
+    await watch.expectClean(page, 'console: survey');
+    await section('Account');
+    await watch.expectClean(page, 'console: account');
+
+    // ---- the manager's All tab and a transcript seen by the manager
+    await page.getByRole('button', { name: 'All', exact: true }).click();
+    await page.getByRole('heading', { name: 'All conversations' }).waitFor();
+    await expectShown(
+      page,
+      named.map((c) => c.name),
+      'manager: All tab',
+    );
+    await page.getByRole('button', { name: /^Mia Messages, Closed/ }).click();
+    await page.getByRole('log').getByText('Hello from Mia').waitFor();
+    await expectShown(page, [...texts(PAYLOADS), ...mia.fileNames], 'manager: transcript');
+    await watch.expectClean(page, 'manager: transcript');
+  }, 120_000);
+
+  it('exports: transcript.txt, the CSV and the API JSON are plain data (type, nosniff, no formulas), and opening them runs nothing', async () => {
+    const { mia } = seeded;
+    const m = demo.managerToken;
+    const transcripts = [mia.id, widgetConversation].filter(Boolean);
+    expect(transcripts).toHaveLength(2);
+    for (const id of transcripts) {
+      const r = await demo.api.req('GET', `/api/v1/conversations/${id}/transcript.txt`, { token: m });
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+      for (const p of PAYLOADS) expect(r.text).toContain(p.text.split('\n')[0]);
+    }
+
+    // ---- the CSV: every cell that a spreadsheet would read as a formula is neutralized
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const csvPath = `/api/v1/reports/conversations.csv?from=${today}&to=${tomorrow}`;
+    const csv = await demo.api.req('GET', csvPath, { token: m });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(csv.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(csv.headers.get('content-disposition')).toMatch(/^attachment;/);
+    const rows = parseCsv(csv.text);
+    const head = rows[0] ?? [];
+    expect(head).toEqual(expect.arrayContaining(['skill', 'agent', 'survey_b00']));
+    const cells = rows.flat();
+    expect(cells.filter((c) => /^[=+\-@\t\r]/.test(c))).toEqual([]);
+    const formulas = PAYLOADS.filter((p) => p.kind.startsWith('CSV'));
+    for (const p of formulas) expect(cells, p.kind).toContain(`'${p.text}`); // as a skill name and as a survey answer
+    expect(cells).toContain(seeded.agent.displayName);
+    for (const p of PAYLOADS.filter((x) => !/^[=+\-@]/.test(x.text))) expect(cells, p.kind).toContain(p.text);
+
+    // ---- opened in the browser, as a manager would (the bearer token on every request)
+    const { page, watch } = await watched({ authorization: `Bearer ${m}` });
+    for (const id of transcripts) {
+      await page.goto(`${demo.url}/api/v1/conversations/${id}/transcript.txt`);
+      expect(await page.evaluate(() => document.contentType)).toBe('text/plain');
+      expect(await page.evaluate(() => Array.from(document.body.querySelectorAll('*')).map((e) => e.localName))).toEqual(['pre']);
+      await watch.expectClean(page, 'transcript.txt in the browser');
+    }
+    const [download] = await Promise.all([page.waitForEvent('download'), page.goto(`${demo.url}${csvPath}`).catch(() => undefined)]);
+    expect(download.suggestedFilename()).toBe(`conversations-${today}.csv`);
+    await watch.expectClean(page, 'the CSV in the browser');
+    await page.goto(`${demo.url}/api/v1/conversations/${mia.id}/messages`);
+    expect(await page.evaluate(() => document.contentType)).toBe('application/json');
+    await expectShown(page, [JSON.stringify(PAYLOADS[1]?.text).slice(1, -1)], 'the API JSON in the browser');
+    await watch.expectClean(page, 'the API JSON in the browser');
+    expect(watch.sweeps).toBeGreaterThan(0);
   }, 60_000);
 });
