@@ -59,8 +59,25 @@ export class ConsumerApi {
     return this.call<{ consumerToken: string; consumerId: string }>('POST', '/api/v1/consumer/session', input);
   }
 
+  /** Every item of a paginated list (`limit` ≤ 200, `cursor`, `{ items, nextCursor }`): follows nextCursor to the last page. */
+  private async all<T>(path: string, maxPages = 100): Promise<{ items: T[] }> {
+    const sep = path.includes('?') ? '&' : '?';
+    const items: T[] = [];
+    let cursor: string | null = null;
+    for (let n = 0; n < maxPages; n++) {
+      const page: { items: T[]; nextCursor?: string | null } = await this.call(
+        'GET',
+        `${path}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      items.push(...page.items);
+      cursor = page.nextCursor ?? null;
+      if (!cursor) break;
+    }
+    return { items };
+  }
+
   skills(accountId: string) {
-    return this.call<{ items: { id: string; name: string }[] }>('GET', `/api/v1/consumer/skills?accountId=${encodeURIComponent(accountId)}`);
+    return this.all<{ id: string; name: string }>(`/api/v1/consumer/skills?accountId=${encodeURIComponent(accountId)}`);
   }
 
   history() {
@@ -75,8 +92,9 @@ export class ConsumerApi {
     return this.call<ConsumerConversation>('GET', `/api/v1/consumer/conversations/${encodeURIComponent(id)}`);
   }
 
+  /** The messages after seq `after`: every page of them. */
   messages(id: string, after = 0) {
-    return this.call<{ items: Message[] }>('GET', `/api/v1/consumer/conversations/${encodeURIComponent(id)}/messages?after=${after}`);
+    return this.all<Message>(`/api/v1/consumer/conversations/${encodeURIComponent(id)}/messages?after=${after}`);
   }
 
   send(id: string, text: string, clientMessageId: string) {
