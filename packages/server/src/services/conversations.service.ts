@@ -415,13 +415,17 @@ export interface ListInput {
   limit: number;
 }
 
-/** The All tab: conversations the user may see, newest first, up to `limit` after `after`; `from` defaults to 7 days ago, bounded by the history window. */
+/**
+ * The All tab: conversations the user may see, newest first, up to `limit` after `after`. `from`
+ * defaults to 7 days ago when browsing, and to the start of the history window when searching
+ * (`q`): a search reaches the whole history at once, page by page. `from` is bounded by the window.
+ */
 export async function listAll(deps: Deps, p: UserPrincipal, input: ListInput): Promise<ActiveItem[]> {
   const tx = deps.db.kysely;
   const account = await accountOf(tx, p.accountId);
   const now = deps.clock.now();
   const windowStart = now - account.settings.historyMonths * 31 * DAY;
-  const from = input.from ?? now - 7 * DAY;
+  const from = input.from ?? (input.q ? windowStart : now - 7 * DAY);
   if (from < windowStart) throw invalid(`from may not reach past the history window (${new Date(windowStart).toISOString()})`, 'from');
   const to = input.to ?? now + 1;
   if (to <= from) throw invalid('to must be after from', 'to');

@@ -446,9 +446,13 @@ export async function listConversations(tx: Tx, f: ConversationListFilter): Prom
   }
   if (f.cursor) {
     const { createdAt, id } = f.cursor;
-    q = q.where((eb) =>
-      eb.or([eb('conversations.created_at', '<', createdAt), eb.and([eb('conversations.created_at', '=', createdAt), eb('conversations.id', '<', id)])]),
-    );
+    // The plain bound makes the index range start at the cursor (the OR alone is only a filter,
+    // which would read every newer conversation again on each page).
+    q = q
+      .where('conversations.created_at', '<=', createdAt)
+      .where((eb) =>
+        eb.or([eb('conversations.created_at', '<', createdAt), eb.and([eb('conversations.created_at', '=', createdAt), eb('conversations.id', '<', id)])]),
+      );
   }
   const rows = await q.orderBy('conversations.created_at', 'desc').orderBy('conversations.id', 'desc').limit(f.limit).execute();
   return rows.map((r) => ({ conversation: toConversation(r), consumerName: r.consumer_name }));
