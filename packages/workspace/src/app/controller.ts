@@ -151,7 +151,7 @@ async function reloadAll(): Promise<void> {
 
 export async function reloadActive(): Promise<void> {
   try {
-    const r = await api.get<{ items: ActiveItem[] }>('/api/v1/workspace/active');
+    const r = await api.getAll<ActiveItem>('/api/v1/workspace/active');
     const active: Record<string, ActiveItem> = {};
     const offers: Record<string, Offer> = { ...store.get().offers };
     for (const i of r.items) active[i.id] = i;

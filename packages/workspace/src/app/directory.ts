@@ -1,7 +1,16 @@
 import { useEffect, useState } from 'react';
 import { api } from '../lib/api.js';
-import type { Directory } from '../lib/types.js';
+import type { Directory, DirectoryAgent, DirectorySkill } from '../lib/types.js';
 import { store } from './store.js';
+
+/** The whole directory (every page: skills first, then agents), optionally filtered by `q`. */
+export async function fetchDirectory(q = ''): Promise<Directory> {
+  const r = await api.getAll<DirectorySkill | DirectoryAgent>(`/api/v1/directory${q ? `?q=${encodeURIComponent(q)}` : ''}`);
+  return {
+    skills: r.items.filter((e): e is DirectorySkill => e.kind === 'skill'),
+    agents: r.items.filter((e): e is DirectoryAgent => e.kind === 'agent'),
+  };
+}
 
 /** The account's skills and agents, fetched once per sign-in: names for senders, "why me" and @mentions. */
 let cached: { token: string; promise: Promise<Directory> } | null = null;
@@ -9,7 +18,7 @@ let cached: { token: string; promise: Promise<Directory> } | null = null;
 export function loadDirectory(): Promise<Directory> {
   const token = store.get().session?.token ?? '';
   if (!cached || cached.token !== token) {
-    const promise = api.get<Directory>('/api/v1/directory').catch(() => ({ skills: [], agents: [] }) as Directory);
+    const promise = fetchDirectory().catch(() => ({ skills: [], agents: [] }) as Directory);
     cached = { token, promise };
   }
   return cached.promise;

@@ -64,7 +64,33 @@ export class Api {
   text(path: string): Promise<string> {
     return this.request<string>('GET', path, undefined, { text: true });
   }
+
+  /**
+   * Every item of a list: every list of the API is paginated (`limit` ≤ 200, `cursor`,
+   * `{ items, nextCursor }`), so this follows `nextCursor` until the last page. The first page's
+   * other fields (`counts`, `unread`…) come back as they are; `items` holds all pages.
+   */
+  async getAll<T, Extra extends object = object>(path: string, maxPages = 100): Promise<Extra & { items: T[] }> {
+    const sep = path.includes('?') ? '&' : '?';
+    let page = await this.get<Extra & Page<T>>(`${path}${sep}limit=${PAGE_LIMIT}`);
+    const first = page;
+    const items = [...page.items];
+    for (let n = 1; page.nextCursor && n < maxPages; n++) {
+      page = await this.get<Extra & Page<T>>(`${path}${sep}limit=${PAGE_LIMIT}&cursor=${encodeURIComponent(page.nextCursor)}`);
+      items.push(...page.items);
+    }
+    return { ...first, items, nextCursor: null };
+  }
 }
+
+/** One page of a list, as every list of the API answers. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** The largest page the API gives (API.md: `limit` ≤ 200). */
+export const PAGE_LIMIT = 200;
 
 export const api = new Api();
 

@@ -364,8 +364,8 @@ export function ContentScreen() {
   async function load(query = q) {
     try {
       const [c, i] = await Promise.all([
-        api.get<{ items: Category[] }>('/api/v1/content/categories'),
-        api.get<{ items: Item[] }>(`/api/v1/content${query ? `?q=${encodeURIComponent(query)}` : ''}`),
+        api.getAll<Category>('/api/v1/content/categories'),
+        api.getAll<Item>(`/api/v1/content${query ? `?q=${encodeURIComponent(query)}` : ''}`),
       ]);
       setCategories(c.items);
       setItems(i.items);

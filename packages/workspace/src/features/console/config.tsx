@@ -21,7 +21,7 @@ export interface SkillRow {
 export function useList<T>(path: string): [T[], () => void] {
   const [items, setItems] = useState<T[]>([]);
   const load = useCallback(() => {
-    api.get<{ items: T[] }>(path).then(
+    api.getAll<T>(path).then(
       (r) => setItems(r.items),
       (e: Error) => toast(e.message, 'error'),
     );

@@ -24,7 +24,7 @@ export function ContentPicker({ onInsert, onClose }: { onInsert: (text: string) 
     const t = setTimeout(
       () => {
         api
-          .get<{ items: ContentItem[] }>(`/api/v1/content${q.trim() ? `?q=${encodeURIComponent(q.trim())}` : ''}`)
+          .getAll<ContentItem>(`/api/v1/content${q.trim() ? `?q=${encodeURIComponent(q.trim())}` : ''}`)
           .then((r) => {
             if (!live) return;
             setItems(r.items);

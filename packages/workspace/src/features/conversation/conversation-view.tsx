@@ -10,6 +10,7 @@ import { Icon } from '../../ui/icons.js';
 import { useNow } from '../../ui/use-now.js';
 import { Composer } from './composer.js';
 import { ConsumerInfo, WhyMe } from './consumer-info.js';
+import { copyTranscript } from './copy-transcript.js';
 import { Notes } from './notes.js';
 import { SlaDialog } from './sla-dialog.js';
 import { Transcript } from './transcript.js';
@@ -22,22 +23,6 @@ const TABS: { id: TabId; label: string }[] = [
   { id: 'why', label: 'Why me' },
   { id: 'notes', label: 'Notes' },
 ];
-
-async function copyText(text: string): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(text);
-  } catch {
-    const ta = document.createElement('textarea');
-    ta.value = text;
-    ta.setAttribute('readonly', '');
-    ta.style.position = 'fixed';
-    ta.style.opacity = '0';
-    document.body.appendChild(ta);
-    ta.select();
-    document.execCommand('copy');
-    ta.remove();
-  }
-}
 
 /** Orders messages: earlier conversations first, then by seq; drops duplicates by id. */
 function merge(list: Message[], more: Message[], currentId: string): Message[] {
@@ -96,7 +81,7 @@ export function ConversationView({ id, from }: { id: string; from: 'active' | 'a
     setLoading(true);
     void epoch;
     api
-      .get<{ items: Message[] }>(`/api/v1/conversations/${seg(id)}/messages?includePrevious=true`)
+      .getAll<Message>(`/api/v1/conversations/${seg(id)}/messages?includePrevious=true`)
       .then((r) => live && setMessages((list) => merge(list, r.items, id)))
       .catch((err) => live && toast(`Could not load the transcript: ${(err as Error).message}`, 'error'))
       .finally(() => live && setLoading(false));
@@ -131,9 +116,7 @@ export function ConversationView({ id, from }: { id: string; from: 'active' | 'a
 
   async function copy() {
     try {
-      const text = await api.text(`/api/v1/conversations/${seg(id)}/transcript.txt`);
-      await copyText(text);
-      copyTranscriptToHost(id, text);
+      copyTranscriptToHost(id, await copyTranscript(id));
       toast('Transcript copied to the clipboard');
     } catch (err) {
       toast(`Could not copy: ${(err as Error).message}`, 'error');

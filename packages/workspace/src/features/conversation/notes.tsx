@@ -45,7 +45,7 @@ export function Notes({ conversationId, directory }: { conversationId: string; d
     let live = true;
     void epoch;
     api
-      .get<{ items: Note[] }>(`/api/v1/conversations/${seg(conversationId)}/notes`)
+      .getAll<Note>(`/api/v1/conversations/${seg(conversationId)}/notes`)
       .then((r) => live && setNotes(r.items))
       .catch(() => live && setNotes([]));
     const off = eventBus.on((type, data) => {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { transferConversation } from '../../app/controller.js';
-import { api } from '../../lib/api.js';
+import { fetchDirectory } from '../../app/directory.js';
 import { type Directory, STATUS_LABEL } from '../../lib/types.js';
 import { Dialog } from '../../ui/dialog.js';
 import { StatusDot } from '../status/status-menu.js';
@@ -15,8 +15,7 @@ export function TransferDialog({ conversationId, onClose }: { conversationId: st
     let live = true;
     const t = setTimeout(
       () => {
-        api
-          .get<Directory>(`/api/v1/directory${q.trim() ? `?q=${encodeURIComponent(q.trim())}` : ''}`)
+        fetchDirectory(q.trim())
           .then((d) => live && setDir(d))
           .catch(() => live && setDir({ skills: [], agents: [] }));
       },
