@@ -3,7 +3,7 @@ import { findAccount } from '../storage/repos/accounts.repo.js';
 import { findConsumer } from '../storage/repos/consumers.repo.js';
 import { lockConversation } from '../storage/repos/conversations.repo.js';
 import type { TimerKind } from '../storage/repos/timers.repo.js';
-import { findUser, updateUser } from '../storage/repos/users.repo.js';
+import { findUser } from '../storage/repos/users.repo.js';
 import { inTransaction } from './context.js';
 import { autoCloseDueAt, persist, syncTimers } from './conversation-timers.js';
 import { syncConversationToCrm } from './crm-sync.service.js';
@@ -12,6 +12,7 @@ import { deliverConversation } from './outbound.service.js';
 import { expireSurvey } from './surveys.service.js';
 import type { TimerHandler } from './timers.service.js';
 import { reevaluateTimersBatch } from './timers-reevaluation.service.js';
+import { changeStatusIn } from './users.service.js';
 import { pushActiveItem } from './views.js';
 
 /**
@@ -45,10 +46,8 @@ export const timerHandlers: Partial<Record<TimerKind, TimerHandler>> = {
       await withdrawOfferIn(deps, tx, out, account, c, 'timeout', now);
       if (account.settings.awayOnMissedRing && missedBy) {
         const u = await findUser(tx, t.accountId, missedBy);
-        if (u && u.status === 'online') {
-          await updateUser(tx, { ...u, status: 'away', statusChangedAt: now });
-          out.push({ recipient: { kind: 'agent', id: u.id }, type: 'status.changed', data: { userId: u.id, status: 'away', reason: 'missed_ring' } });
-        }
+        // the same rule as any status change: the agent's other ringing offers move on too
+        if (u && u.status === 'online') await changeStatusIn(deps, tx, out, u, 'away', now, 'missed_ring');
       }
     });
     deps.kickRouting(t.accountId);

@@ -2,13 +2,14 @@ import type { AgentStatus, Role, User, UserSettings } from '@parley/contract';
 import { startsShift } from '../domain/agents.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
+import type { Tx } from '../storage/db.js';
 import { findAccount } from '../storage/repos/accounts.repo.js';
 import { lockConversation } from '../storage/repos/conversations.repo.js';
 import { listSkills } from '../storage/repos/skills.repo.js';
 import { hasLiveToken, revokeUserTokens } from '../storage/repos/tokens.repo.js';
 import { findUser, findUserByUsername, insertUser, listUsers, setUserSkills, type UserRecord, updateUser } from '../storage/repos/users.repo.js';
 import { toWireUser } from './auth.service.js';
-import { type Deps, inTransaction } from './context.js';
+import { type Deps, inTransaction, type Outbox } from './context.js';
 import { withdrawOfferIn } from './lifecycle.service.js';
 import { hashPassword } from './passwords.js';
 
@@ -118,33 +119,51 @@ export async function setStatus(deps: Deps, accountId: string, userId: string, s
   const user = await inTransaction(deps, accountId, async (tx, out) => {
     const u = await findUser(tx, accountId, userId);
     if (!u) throw notFound('user');
-    if (u.status === status) return u;
-    const account = await findAccount(tx, accountId);
-    const next: UserRecord = { ...u, status, statusChangedAt: now };
-    if (status === 'online' && account) {
-      // A shift starts when the agent comes online after a long gap without assignments: warm up.
-      next.warmupStartedAt = startsShift(account.settings.warmUp, u.lastAssignedAt, now) ? now : u.warmupStartedAt;
-    }
-    await updateUser(tx, next);
-    out.push({ recipient: { kind: 'agent', id: userId }, type: 'status.changed', data: { userId, status } });
-    if (status !== 'online' && account) {
-      // Leaving online: offers still ringing move on to another agent; assigned conversations stay.
-      const ringing = await tx
-        .selectFrom('conversations')
-        .selectAll()
-        .where('account_id', '=', accountId)
-        .where('agent_id', '=', userId)
-        .where('state', '=', 'ringing')
-        .execute();
-      for (const r of ringing) {
-        const c = await lockConversation(tx, deps.db.dialect, accountId, r.id);
-        if (c?.state === 'ringing' && c.agentId === userId) await withdrawOfferIn(deps, tx, out, account, c, 'declined', now);
-      }
-    }
-    return next;
+    return changeStatusIn(deps, tx, out, u, status, now);
   });
   deps.kickRouting(accountId);
   return toWireUser(user);
+}
+
+/**
+ * The one rule of a status change, inside the caller's transaction: the new status (a shift's
+ * warm-up when coming online), `status.changed` to the agent, and, when leaving online, every offer
+ * still ringing to the agent moves on to another agent (assigned conversations stay). Used by the
+ * agent's or a manager's change and by a missed ring (`reason: 'missed_ring'`).
+ */
+export async function changeStatusIn(
+  deps: Deps,
+  tx: Tx,
+  out: Outbox,
+  u: UserRecord,
+  status: AgentStatus,
+  now: number,
+  reason?: 'missed_ring',
+): Promise<UserRecord> {
+  if (u.status === status) return u;
+  const accountId = u.accountId;
+  const account = await findAccount(tx, accountId);
+  const next: UserRecord = { ...u, status, statusChangedAt: now };
+  if (status === 'online' && account) {
+    // A shift starts when the agent comes online after a long gap without assignments: warm up.
+    next.warmupStartedAt = startsShift(account.settings.warmUp, u.lastAssignedAt, now) ? now : u.warmupStartedAt;
+  }
+  await updateUser(tx, next);
+  out.push({ recipient: { kind: 'agent', id: u.id }, type: 'status.changed', data: { userId: u.id, status, ...(reason && { reason }) } });
+  if (status !== 'online' && account) {
+    const ringing = await tx
+      .selectFrom('conversations')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('agent_id', '=', u.id)
+      .where('state', '=', 'ringing')
+      .execute();
+    for (const r of ringing) {
+      const c = await lockConversation(tx, deps.db.dialect, accountId, r.id);
+      if (c?.state === 'ringing' && c.agentId === u.id) await withdrawOfferIn(deps, tx, out, account, c, 'declined', now);
+    }
+  }
+  return next;
 }
 
 export async function getMySettings(deps: Deps, accountId: string, userId: string): Promise<UserSettings> {
