@@ -165,12 +165,6 @@ export function checkPhoto(f: { type: string; size: number }): string | null {
 
 export const isImage = (contentType: string): boolean => /^image\/(jpeg|png|gif|webp)$/.test(contentType);
 
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
 /** Day label of a conversation divider: "Today", "Yesterday" or a date. */
 export function dayLabel(iso: string, now: Date, locale?: string): string {
   const d = new Date(iso);

@@ -4,7 +4,7 @@
  * and the `/consumer` Socket.IO namespace.
  */
 import './style.css';
-import type { EventEnvelope, Message } from '@parley/contract';
+import { type EventEnvelope, formatFileSize, type Message } from '@parley/contract';
 import { type FrameToHost, isHostToFrame, PROTOCOL, type WidgetConfig } from '../protocol.js';
 import { ApiError, ConsumerApi } from './api.js';
 import { h, ICONS, icon, type Keyed, reconcile } from './dom.js';
@@ -16,7 +16,6 @@ import {
   canMarkUrgent,
   checkPhoto,
   dayLabel,
-  formatSize,
   fromWire,
   isImage,
   jwtSubject,
@@ -831,10 +830,10 @@ function fileView(m: ChatMessage): HTMLElement {
     { type: 'button', class: 'file' },
     icon(ICONS.file, 22),
     h('span', { class: 'file-name' }, f.name),
-    h('span', { class: 'file-size' }, formatSize(f.size)),
+    h('span', { class: 'file-size' }, formatFileSize(f.size)),
     icon(ICONS.download, 18),
   );
-  btn.setAttribute('aria-label', `Download ${f.name}, ${formatSize(f.size)}`);
+  btn.setAttribute('aria-label', `Download ${f.name}, ${formatFileSize(f.size)}`);
   btn.addEventListener('click', async () => {
     try {
       const url = await fileUrl(f);

@@ -1,3 +1,4 @@
+import { formatFileSize } from '@parley/contract';
 import { Fragment, useEffect, useLayoutEffect, useRef } from 'react';
 import { nameOf } from '../../app/directory.js';
 import { useStore } from '../../app/store.js';
@@ -5,7 +6,8 @@ import { type DatePrefs, dayKey, dayLabel, formatDate, formatTime } from '../../
 import type { Directory, Message } from '../../lib/types.js';
 
 function FileView({ file }: { file: NonNullable<Message['file']> }) {
-  const kb = file.size >= 1024 * 1024 ? `${(file.size / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(file.size / 1024))} kB`;
+  // The same words as the consumer's widget: one formatter in @parley/contract.
+  const size = formatFileSize(file.size);
   if (file.contentType.startsWith('image/')) {
     return (
       <a className="msg-image" href={file.url} target="_blank" rel="noreferrer">
@@ -15,7 +17,7 @@ function FileView({ file }: { file: NonNullable<Message['file']> }) {
   }
   return (
     <a className="msg-file" href={file.url} download={file.name}>
-      {file.name} <span className="muted">({kb})</span>
+      {file.name} <span className="muted">({size})</span>
     </a>
   );
 }
