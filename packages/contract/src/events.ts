@@ -19,6 +19,7 @@ export const CONSUMER_EVENT_TYPES = [
   'conversation.closed',
   'survey.requested',
   'survey.expired',
+  'survey.withdrawn',
   'typing',
   'resync.required',
 ] as const;
@@ -34,6 +35,23 @@ export interface EventEnvelope<T = unknown> {
   type: EventType;
   at: string;
   data: T;
+}
+
+/** `survey.expired` (consumer): the survey was not answered within its timeout. */
+export interface SurveyExpiredEvent {
+  surveyId: string;
+  conversationId: string;
+}
+
+/**
+ * `survey.withdrawn` (consumer): the pending survey of `conversationId` no longer applies, because
+ * the conversation went on — the agent resumed it (`resumed`) or the consumer started a new
+ * conversation (`new_conversation`). Remove its form; answering it now is 409.
+ */
+export interface SurveyWithdrawnEvent {
+  surveyId: string;
+  conversationId: string;
+  reason: 'resumed' | 'new_conversation';
 }
 
 /** Sent by the server once per connection: the listener's current last seq. */

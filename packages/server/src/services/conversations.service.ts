@@ -9,6 +9,7 @@ import { findConsumer } from '../storage/repos/consumers.repo.js';
 import {
   countConsumerConversations,
   findConversation,
+  findLatestConversationOfConsumer,
   findOpenConversationOfConsumer,
   listActiveForAgent,
   listConversations,
@@ -33,6 +34,7 @@ import { persist, persistNew } from './conversation-timers.js';
 import { withSenderNames } from './message-wire.js';
 import { enqueueOutbound } from './outbound.service.js';
 import type { ConsumerPrincipal, Principal, UserPrincipal } from './principal.js';
+import { withdrawSurveyIn } from './surveys.service.js';
 import { type ConsumerConversationView, pushActiveItem, toConsumerView } from './views.js';
 
 const HOUR = 3600_000;
@@ -93,6 +95,9 @@ export async function openConversationIn(
   const consumer = await findConsumer(tx, p.accountId, p.consumerId);
   if (!consumer) throw notFound('consumer');
   if (input.skillId && !(await findSkill(tx, p.accountId, input.skillId))) throw invalid('unknown skill', 'skillId');
+  // The consumer writes again after a close: the survey of the conversation before no longer applies.
+  const previous = await findLatestConversationOfConsumer(tx, p.accountId, p.consumerId);
+  if (previous) await withdrawSurveyIn(deps, tx, out, p.accountId, previous.id, 'new_conversation');
   const firstTime = (await countConsumerConversations(tx, p.accountId, p.consumerId)) === 0;
   const base = { skillId: input.skillId ?? null, firstTime, urgent: false };
   const target = await slaTargetFor(tx, account, base);

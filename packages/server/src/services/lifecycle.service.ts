@@ -16,7 +16,7 @@ import { persist } from './conversation-timers.js';
 import { queueCrmSyncIn } from './crm-sync.service.js';
 import type { ConsumerPrincipal, UserPrincipal } from './principal.js';
 import { announceAssignment } from './routing.service.js';
-import { requestSurveyIn } from './surveys.service.js';
+import { requestSurveyIn, withdrawSurveyIn } from './surveys.service.js';
 import { type ConsumerConversationView, pushActiveItem, toConsumerView } from './views.js';
 
 async function accountOf(tx: Tx, id: string): Promise<Account> {
@@ -146,6 +146,8 @@ export async function resume(deps: Deps, p: UserPrincipal, id: string): Promise<
       updatedAt: now,
     };
     await persist(deps, tx, account, next);
+    // The conversation goes on: the survey sent at its close no longer applies.
+    await withdrawSurveyIn(deps, tx, out, p.accountId, c.id, 'resumed');
     if (c.lastAgentId && c.lastAgentId !== p.userId)
       out.push({ recipient: { kind: 'agent', id: c.lastAgentId }, type: 'conversation.removed', data: { id: c.id } });
     await setConsumerLastAgent(tx, p.accountId, c.consumerId, p.userId);

@@ -1,3 +1,4 @@
+import type { SurveyExpiredEvent, SurveyWithdrawnEvent } from '@parley/contract';
 import type { ClosedBy, Conversation } from '../domain/conversation.js';
 import { conflict, DomainError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -102,8 +103,38 @@ export async function expireSurvey(deps: Deps, accountId: string, surveyId: stri
       return;
     }
     await saveSurvey(tx, { ...s, status: 'expired' }, 'pending');
-    out.push({ recipient: { kind: 'consumer', id: s.consumerId }, type: 'survey.expired', data: { surveyId: s.id, conversationId: s.conversationId } });
+    out.push({
+      recipient: { kind: 'consumer', id: s.consumerId },
+      type: 'survey.expired',
+      data: { surveyId: s.id, conversationId: s.conversationId } satisfies SurveyExpiredEvent,
+    });
   });
+}
+
+/** Why a pending survey stopped applying (`survey.withdrawn`'s `reason`). */
+export type SurveyWithdrawReason = SurveyWithdrawnEvent['reason'];
+
+/**
+ * In the caller's transaction: the conversation went on after its close — the agent resumed it, or
+ * the consumer started a new conversation — so its pending survey no longer applies. It becomes
+ * `withdrawn` (answers given so far are kept), its expiry timer goes, and the consumer gets
+ * `survey.withdrawn` so the widget removes the form; answering it is then 409. An answered or
+ * expired survey stays as it is. A later close of the same conversation sends it afresh.
+ */
+export async function withdrawSurveyIn(
+  deps: Deps,
+  tx: Tx,
+  out: Outbox,
+  accountId: string,
+  conversationId: string,
+  reason: SurveyWithdrawReason,
+): Promise<void> {
+  const s = await findSurveyOfConversation(tx, accountId, conversationId, deps.db.dialect);
+  if (s?.status !== 'pending') return;
+  if (!(await saveSurvey(tx, { ...s, status: 'withdrawn' }, 'pending'))) return;
+  await cancelTimer(tx, 'survey_expiry', s.id);
+  const data: SurveyWithdrawnEvent = { surveyId: s.id, conversationId: s.conversationId, reason };
+  out.push({ recipient: { kind: 'consumer', id: s.consumerId }, type: 'survey.withdrawn', data });
 }
 
 /** Which survey of `conversationId` the consumer may see: 404 for other consumers' conversations and when none was sent. */
@@ -123,6 +154,7 @@ export async function getSurvey(deps: Deps, p: ConsumerPrincipal, conversationId
 
 function assertOpen(s: SurveyRecord, now: number): void {
   if (s.status === 'answered') throw conflict('the survey was already answered');
+  if (s.status === 'withdrawn') throw conflict('the survey was withdrawn: the conversation went on');
   if (s.status === 'expired' || now >= s.expiresAt) throw conflict('the survey has expired');
 }
 
@@ -150,7 +182,7 @@ async function recordAnswers(_deps: Deps, tx: Tx, out: Outbox, s: SurveyRecord, 
 /**
  * The consumer answers the survey (widget form): `answers` maps question ids to values, checked
  * per question type against the questions the survey was sent with; any bad answer → 400 and
- * nothing stored. 409 when the survey is no longer pending (answered or expired), 404 when there
+ * nothing stored. 409 when the survey is no longer pending (answered, expired or withdrawn), 404 when there
  * is none or the conversation is not the consumer's. Questions left out stay unanswered.
  */
 export async function submitSurvey(deps: Deps, p: ConsumerPrincipal, conversationId: string, answers: Record<string, unknown>): Promise<SurveyView> {

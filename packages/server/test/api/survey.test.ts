@@ -206,6 +206,50 @@ describe.each(dialects)('post-conversation survey on %s', (dialect) => {
     expect(await agentRequests(ned, nedConv)).toBe(404);
   });
 
+  it('a resume by the agent or a new conversation withdraws the pending survey: survey.withdrawn, then 409; a new close sends it afresh', async () => {
+    const acc = await makeAccount(t);
+    await settings(acc, { enabled: true, timeoutSec: 3600, questions: QUESTIONS.slice(0, 2) });
+    const alice = await acc.agent('alice', { skills: ['Sales'] });
+    const jo = await acc.consumer();
+    const consumerSocket = await connect(t.url, '/consumer', jo.token);
+    const id = await servedAndClosed(alice, jo);
+    const requested = await consumerSocket.next((e) => e.type === 'survey.requested');
+    const surveyId = (requested.data as { surveyId: string }).surveyId;
+
+    // the agent resumes the conversation: the survey under it no longer applies
+    expect((await http(t)('POST', `/api/v1/conversations/${id}/resume`, { token: alice.token })).statusCode).toBe(200);
+    const withdrawn = await consumerSocket.next((e) => e.type === 'survey.withdrawn');
+    expect(withdrawn.data).toEqual({ surveyId, conversationId: id, reason: 'resumed' });
+    expect((await survey(jo, id)).json()).toMatchObject({ id: surveyId, status: 'withdrawn' });
+    expectProblem(await answer(jo, id, { csat: 5 }), 409, 'conflict');
+    // its expiry timer went with it
+    await t.advance(3601 * SEC);
+    expect(consumerSocket.events.some((e) => e.type === 'survey.expired')).toBe(false);
+    expect((await survey(jo, id)).json().status).toBe('withdrawn');
+
+    // closed again: the survey comes afresh
+    await closeByAgent(alice, id);
+    await consumerSocket.next((e) => e.type === 'survey.requested');
+    expect((await survey(jo, id)).json()).toMatchObject({ id: surveyId, status: 'pending' });
+
+    // the consumer writes again (a new conversation): the earlier one's survey is withdrawn
+    const next = await jo.open({ skill: 'Sales', text: 'one more thing' });
+    expect(next.id).not.toBe(id);
+    const again = await consumerSocket.next((e) => e.type === 'survey.withdrawn');
+    expect(again.data).toEqual({ surveyId, conversationId: id, reason: 'new_conversation' });
+    expectProblem(await answer(jo, id, { csat: 5 }), 409, 'conflict');
+    expect(await kpis(alice)).toMatchObject({ csat: null, csatResponses: 0 });
+
+    // an answered survey is never withdrawn
+    await closeByAgent(alice, next.id);
+    await consumerSocket.next((e) => e.type === 'survey.requested' && (e.data as { conversationId: string }).conversationId === next.id);
+    expect((await answer(jo, next.id, { csat: 4 })).statusCode).toBe(200);
+    await jo.open({ skill: 'Sales', text: 'and another' });
+    expect((await survey(jo, next.id)).json().status).toBe('answered');
+    expect(consumerSocket.events.some((e) => e.type === 'survey.withdrawn')).toBe(false);
+    consumerSocket.close();
+  });
+
   it('channels answer one question per message (answerSurveyQuestion): bad replies re-ask, the last answer completes it', async () => {
     const acc = await makeAccount(t);
     await settings(acc, { enabled: true, questions: QUESTIONS });

@@ -7,7 +7,8 @@ import { bearerAuth, IdParams, type RouteContext, type ZApp } from './types.js';
 export const SurveyView = z.object({
   id: z.string(),
   conversationId: z.string(),
-  status: z.enum(['pending', 'answered', 'expired']),
+  /** `withdrawn`: the conversation went on (resumed by the agent, or the consumer started a new one); no longer answerable. */
+  status: z.enum(['pending', 'answered', 'expired', 'withdrawn']),
   questions: z.array(SurveyQuestion),
   answers: z.record(z.string(), z.union([z.number(), z.string()])),
   requestedAt: z.string(),
@@ -47,7 +48,7 @@ export function surveysRoutes(app: ZApp, { deps }: RouteContext): void {
       schema: {
         tags,
         security,
-        summary: 'Answer the post-conversation survey (409 when it was already answered or has expired)',
+        summary: 'Answer the post-conversation survey (409 when it was already answered, has expired or was withdrawn)',
         params: IdParams,
         body: SubmitSurveyRequest,
         response: { 200: SurveyView },

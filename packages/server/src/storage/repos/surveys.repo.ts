@@ -5,7 +5,8 @@ import { forUpdate } from '../dialects/lock.js';
 import type { SurveysTable } from '../schema.js';
 import { parseJson } from './json.js';
 
-export type SurveyStatus = 'pending' | 'answered' | 'expired';
+/** `withdrawn`: no longer asked, because the conversation went on (resumed, or the consumer started a new one). */
+export type SurveyStatus = 'pending' | 'answered' | 'expired' | 'withdrawn';
 
 export interface SurveyRecord {
   id: string;
