@@ -118,10 +118,12 @@ export class ConsumerApi {
 
   /** The survey sent for a conversation (404 when none was). */
   surveyOf(id: string) {
-    return this.call<{ status: 'pending' | 'answered' | 'expired'; conversationId: string; questions: SurveyRequest['questions']; expiresAt: string }>(
-      'GET',
-      `/api/v1/consumer/conversations/${encodeURIComponent(id)}/survey`,
-    );
+    return this.call<{
+      status: 'pending' | 'answered' | 'expired' | 'withdrawn';
+      conversationId: string;
+      questions: SurveyRequest['questions'];
+      expiresAt: string;
+    }>('GET', `/api/v1/consumer/conversations/${encodeURIComponent(id)}/survey`);
   }
 
   survey(id: string, answers: SurveyAnswers) {

@@ -4,7 +4,7 @@
  * and the `/consumer` Socket.IO namespace.
  */
 import './style.css';
-import { type EventEnvelope, formatFileSize, type Message } from '@parley/contract';
+import { type EventEnvelope, formatFileSize, type Message, type SurveyWithdrawnEvent } from '@parley/contract';
 import { type FrameToHost, isHostToFrame, PROTOCOL, type WidgetConfig } from '../protocol.js';
 import { ApiError, ConsumerApi } from './api.js';
 import { h, ICONS, icon, type Keyed, reconcile } from './dom.js';
@@ -359,6 +359,8 @@ function onEvent(e: EventEnvelope): void {
       liveUpdates.set(view.id, (liveUpdates.get(view.id) ?? 0) + 1);
       mergeConversation(view);
       if (view.state === 'closed' && state.typing?.conversationId === view.id) state.typing = null;
+      // Resumed by the agent: the survey of its close no longer applies (the server withdraws it too).
+      if (view.state !== 'closed') state.surveys.delete(view.id);
       // Routing pushes the queue figures with the update; ask only when they are missing.
       if (view.state === 'queued' && view.queuePosition === undefined) void refreshCurrent();
       break;
@@ -368,6 +370,12 @@ function onEvent(e: EventEnvelope): void {
       if (req && typeof req.conversationId === 'string' && Array.isArray(req.questions)) {
         state.surveys.set(req.conversationId, { req, status: 'form', error: null });
       }
+      break;
+    }
+    case 'survey.withdrawn': {
+      // The conversation went on (resumed, or a new one started): remove the form.
+      const w = e.data as SurveyWithdrawnEvent;
+      if (w && typeof w.conversationId === 'string') state.surveys.delete(w.conversationId);
       break;
     }
     case 'resync.required':
@@ -747,8 +755,11 @@ function renderLog(): void {
       const who = conv.closedBy === 'consumer' ? 'You ended the conversation' : 'The conversation has ended';
       items.push({ key: `end:${conv.id}`, sig: who, make: () => h('div', { class: 'divider ended', role: 'separator' }, h('span', {}, who)) });
     }
+    // A survey still to answer belongs under the last conversation while it is closed: once it goes
+    // on, or a newer one starts, the server has withdrawn it (a thank-you stays where it was).
     const survey = state.surveys.get(conv.id);
-    if (survey) items.push(surveyItem(survey));
+    const askable = conv.state === 'closed' && conv === conversations[conversations.length - 1];
+    if (survey && (survey.status === 'done' || askable)) items.push(surveyItem(survey));
   }
   for (const m of state.messages.get('pending') ?? []) items.push(messageItem(m, undefined));
   reconcile(ui.log, items);
