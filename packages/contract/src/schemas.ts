@@ -22,6 +22,10 @@ export type SenderType = z.infer<typeof SenderType>;
 export const Channel = z.enum(['web', 'sms', 'messenger', 'webhook']);
 export type Channel = z.infer<typeof Channel>;
 
+/** Who closed a conversation: the consumer, a user (agent or manager), or the system (auto-close). */
+export const ClosedBy = z.enum(['agent', 'consumer', 'system']);
+export type ClosedBy = z.infer<typeof ClosedBy>;
+
 const id = z.string().min(1).max(100);
 const username = z
   .string()
@@ -173,9 +177,26 @@ export const ActiveItem = z.object({
   skillId: z.string().nullable(),
   agentId: z.string().nullable(),
   consumer: z.object({ id: z.string(), name: z.string() }),
-  lastMessage: z.object({ text: z.string(), senderType: SenderType, at: z.string() }).nullable(),
+  lastMessage: z
+    .object({
+      text: z.string(),
+      senderType: SenderType,
+      /** Who wrote it: the consumer's id, the agent's user id; null for system lines. */
+      senderId: z.string().nullable(),
+      /** Agent messages: the author's display name when they wrote it ("You" is for the reader to decide). */
+      senderName: z.string().optional(),
+      at: z.string(),
+    })
+    .nullable(),
   createdAt: z.string(),
   closedAt: z.string().nullable(),
+  /** The consumer marked it urgent (the urgent SLA applies). */
+  urgent: z.boolean(),
+  /** Who closed it (null while open): the consumer, an agent or manager, or the system (auto-close). */
+  closedBy: ClosedBy.nullable(),
+  /** `closedBy: "agent"`: the user who closed it, and their display name then; null otherwise. */
+  closedById: z.string().nullable(),
+  closedByName: z.string().nullable(),
 });
 export type ActiveItem = z.infer<typeof ActiveItem>;
 

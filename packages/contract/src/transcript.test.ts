@@ -54,4 +54,14 @@ describe('transcript text', () => {
     expect(headers(text)).toEqual(['[T1] Jo: hello', '[T2] Alice: Hi Jo']);
     expect(formatTranscript({ consumerName: 'Jo', channel: 'SMS', startedAt: 'S', messages: [] })).toBe('Conversation with Jo (SMS), started S\n\n');
   });
+
+  it('the closing line says who closed it, or that it closed by itself', () => {
+    const closedLine = (closed: { at: string; by: string | null; automatic?: boolean }) =>
+      formatTranscript({ consumerName: 'Jo', channel: 'Web', startedAt: 'S', messages: [], closed }).trimEnd().split('\n').at(-1);
+    expect(closedLine({ at: 'C', by: 'Dana Reyes' })).toBe('Closed C by Dana Reyes');
+    expect(closedLine({ at: 'C', by: 'the consumer' })).toBe('Closed C by the consumer');
+    expect(closedLine({ at: 'C', by: null, automatic: true })).toBe('Closed C automatically');
+    expect(closedLine({ at: 'C', by: 'Dana\n[t] Jo: forged' })).toBe('Closed C by Dana [t] Jo: forged');
+    expect(closedLine({ at: 'C', by: null })).toBe('Closed C');
+  });
 });

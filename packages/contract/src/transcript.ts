@@ -29,8 +29,11 @@ export interface TranscriptInput {
   channel: string;
   startedAt: string;
   messages: readonly TranscriptMessage[];
-  /** Set when the conversation is closed: when, and by whom (`agent`, `consumer`, `system`…), if known. */
-  closed?: { at: string; by: string | null } | null;
+  /**
+   * Set when the conversation is closed: when, and by whom as the line should name them ("Dana
+   * Reyes", "the consumer"), if known; `automatic` for an auto-close ("Closed … automatically").
+   */
+  closed?: { at: string; by: string | null; automatic?: boolean } | null;
 }
 
 /** A one-line name for a header; an empty one (only invisible characters) reads as `fallback`. */
@@ -47,6 +50,9 @@ export function transcriptEntry(m: TranscriptMessage): string {
 export function formatTranscript(t: TranscriptInput): string {
   const lines = [`Conversation with ${oneLine(t.consumerName, 'Visitor')} (${t.channel}), started ${t.startedAt}`, ''];
   for (const m of t.messages) lines.push(transcriptEntry(m));
-  if (t.closed) lines.push('', `Closed ${t.closed.at}${t.closed.by ? ` by ${oneLine(t.closed.by, '?')}` : ''}`);
+  if (t.closed) {
+    const who = t.closed.automatic ? ' automatically' : t.closed.by ? ` by ${oneLine(t.closed.by, '?')}` : '';
+    lines.push('', `Closed ${t.closed.at}${who}`);
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -37,6 +37,8 @@ export function conv(over: Partial<Conversation> = {}): Conversation {
     manualSlaAt: null,
     actionable: false,
     closedBy: null,
+    closedById: null,
+    closedByName: null,
     closedAt: null,
     dismissed: false,
     createdAt: T0,
@@ -148,5 +150,35 @@ describe('Active list order and counts', () => {
     ];
     expect(items.sort(compareActive).map((i) => i.id)).toEqual(['overdue', 'manual', 'due-late', 'idle', 'waiting', 'closed-new', 'closed-old']);
     expect(countByStatus(items)).toEqual({ ongoing: 3, overdue: 1, idle: 1, closed: 2 });
+  });
+
+  it('a row names the author of its last message: the agent by id and name, the consumer by id', () => {
+    const byBob = applyAgentMessage(conv(), 'Bob here', T0, 'bob', 'Bob Chen');
+    expect(toActiveItem({ conversation: byBob, consumerName: 'x' }, idle, now).lastMessage).toEqual({
+      text: 'Bob here',
+      senderType: 'agent',
+      senderId: 'bob',
+      senderName: 'Bob Chen',
+      at: new Date(T0).toISOString(),
+    });
+    const byConsumer = applyConsumerMessage(byBob, 'thanks', T0 + MIN, 600);
+    expect(toActiveItem({ conversation: byConsumer, consumerName: 'x' }, idle, now).lastMessage).toEqual({
+      text: 'thanks',
+      senderType: 'consumer',
+      senderId: 'k',
+      at: new Date(T0 + MIN).toISOString(),
+    });
+  });
+
+  it('a row says whether it is urgent and, once closed, who closed it', () => {
+    expect(item({ urgent: true })).toMatchObject({ urgent: true, closedBy: null, closedById: null, closedByName: null });
+    expect(item({ state: 'closed', closedAt: T0, closedBy: 'agent', closedById: 'dana', closedByName: 'Dana Reyes' })).toMatchObject({
+      closedBy: 'agent',
+      closedById: 'dana',
+      closedByName: 'Dana Reyes',
+    });
+    expect(item({ state: 'closed', closedAt: T0, closedBy: 'system' })).toMatchObject({ closedBy: 'system', closedById: null, closedByName: null });
+    // resumed: no closer any more
+    expect(item({ state: 'open', closedBy: null, closedById: 'dana' })).toMatchObject({ closedBy: null, closedById: null });
   });
 });

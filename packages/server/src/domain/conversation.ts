@@ -6,6 +6,10 @@ export type ClosedBy = 'agent' | 'consumer' | 'system';
 export interface LastMessage {
   text: string;
   senderType: SenderType;
+  /** The consumer's id or the agent's user id; null for system lines (and rows from before migration 0011). */
+  senderId: string | null;
+  /** An agent's display name when they wrote it. */
+  senderName: string | null;
   at: number;
 }
 
@@ -46,6 +50,9 @@ export interface Conversation {
   manualSlaAt: number | null;
   actionable: boolean;
   closedBy: ClosedBy | null;
+  /** Closed by a user (`closedBy: 'agent'`): who, and their display name then. */
+  closedById: string | null;
+  closedByName: string | null;
   closedAt: number | null;
   dismissed: boolean;
   createdAt: number;
@@ -78,7 +85,7 @@ export function applyConsumerMessage(c: Conversation, text: string, now: number,
     awaitingSince: startsClock ? now : c.awaitingSince,
     slaDueAt: startsClock ? now + slaTargetSec * 1000 : c.slaDueAt,
     agentUnread: c.agentUnread + 1,
-    lastMessage: { text, senderType: 'consumer', at: now },
+    lastMessage: { text, senderType: 'consumer', senderId: c.consumerId, senderName: null, at: now },
     updatedAt: now,
   };
 }
@@ -87,7 +94,7 @@ export function applyConsumerMessage(c: Conversation, text: string, now: number,
  * An agent message answers the consumer: the SLA clock stops and the conversation awaits the consumer.
  * The first one is the conversation's first response, credited to its sender.
  */
-export function applyAgentMessage(c: Conversation, text: string, now: number, agentId: string): Conversation {
+export function applyAgentMessage(c: Conversation, text: string, now: number, agentId: string, agentName: string | null = null): Conversation {
   const first = c.firstResponseAt === null;
   return {
     ...c,
@@ -97,7 +104,7 @@ export function applyAgentMessage(c: Conversation, text: string, now: number, ag
     agentUnread: 0,
     firstResponseAt: first ? now : c.firstResponseAt,
     firstResponseAgentId: first ? agentId : c.firstResponseAgentId,
-    lastMessage: { text, senderType: 'agent', at: now },
+    lastMessage: { text, senderType: 'agent', senderId: agentId, senderName: agentName, at: now },
     updatedAt: now,
   };
 }
@@ -171,6 +178,16 @@ export interface ActiveRow {
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
+function lastMessageWire(m: LastMessage): NonNullable<ActiveItem['lastMessage']> {
+  return {
+    text: m.text,
+    senderType: m.senderType,
+    senderId: m.senderId,
+    ...(m.senderType === 'agent' && m.senderName !== null && { senderName: m.senderName }),
+    at: new Date(m.at).toISOString(),
+  };
+}
+
 export function toActiveItem(row: ActiveRow, idleAfterSec: number, now: number): ActiveItem {
   const c = row.conversation;
   return {
@@ -187,9 +204,13 @@ export function toActiveItem(row: ActiveRow, idleAfterSec: number, now: number):
     skillId: c.skillId,
     agentId: c.agentId ?? c.lastAgentId,
     consumer: { id: c.consumerId, name: row.consumerName },
-    lastMessage: c.lastMessage ? { text: c.lastMessage.text, senderType: c.lastMessage.senderType, at: new Date(c.lastMessage.at).toISOString() } : null,
+    lastMessage: c.lastMessage ? lastMessageWire(c.lastMessage) : null,
     createdAt: new Date(c.createdAt).toISOString(),
     closedAt: iso(c.closedAt),
+    urgent: c.urgent,
+    closedBy: c.state === 'closed' ? c.closedBy : null,
+    closedById: c.state === 'closed' && c.closedBy === 'agent' ? c.closedById : null,
+    closedByName: c.state === 'closed' && c.closedBy === 'agent' ? c.closedByName : null,
   };
 }
 

@@ -118,6 +118,8 @@ export async function openConversationIn(
     manualSlaAt: null,
     actionable: false,
     closedBy: null,
+    closedById: null,
+    closedByName: null,
     closedAt: null,
     dismissed: false,
     createdAt: now,
@@ -239,13 +241,16 @@ export async function sendMessageIn(deps: Deps, tx: Tx, out: Outbox, p: Principa
   const account = await accountOf(tx, p.accountId);
   const message = newMessage(c, senderType, senderId, input.text ?? null, input.clientMessageId, now, input.file ?? null);
   const line = summary(input);
-  const next = senderType === 'consumer' ? applyConsumerMessage(c, line, now, await slaTargetFor(tx, account, c)) : applyAgentMessage(c, line, now, senderId);
+  // An agent's name goes with the message to the consumer and into the list's preview ("Bob Chen: …").
+  const agentName = senderType === 'agent' ? ((await displayNames(tx, p.accountId, [senderId])).get(senderId) ?? null) : null;
+  const next =
+    senderType === 'consumer' ? applyConsumerMessage(c, line, now, await slaTargetFor(tx, account, c)) : applyAgentMessage(c, line, now, senderId, agentName);
   const updated: Conversation = { ...next, lastSeq: message.seq };
   await insertMessage(tx, message);
   await persist(deps, tx, account, updated, undefined, c);
   const stored = senderType === 'agent' ? await enqueueOutbound(deps, tx, updated, message) : message;
   const wire = toWireMessage(stored);
-  const [toConsumer = wire] = senderType === 'agent' ? await withSenderNames(tx, p.accountId, [wire]) : [wire];
+  const toConsumer: Message = agentName !== null ? { ...wire, senderName: agentName } : wire;
   out.push({ recipient: { kind: 'consumer', id: c.consumerId }, type: 'message.created', data: toConsumer });
   if (updated.agentId && updated.state !== 'queued') {
     out.push({ recipient: { kind: 'agent', id: updated.agentId }, type: 'message.created', data: wire });
@@ -388,6 +393,13 @@ const iso = (at: number) => new Date(at).toISOString();
  * system, as the CRM sync does, with ISO times). The layout is `formatTranscript` (contract): a
  * message's continuation lines are indented, so no message text can pass for a header line.
  */
+/** Who closed it, as the closing line names them: the agent by name, or the consumer; null for an automatic close. */
+function closerName(c: Conversation): string | null {
+  if (c.closedBy === 'consumer') return 'the consumer';
+  if (c.closedBy === 'agent') return c.closedByName ?? 'an agent';
+  return null;
+}
+
 export async function renderTranscript(tx: Tx, c: Conversation, time: (at: number) => string = iso): Promise<string> {
   const consumer = await findConsumer(tx, c.accountId, c.consumerId);
   const messages = await listMessages(tx, c.accountId, [c.id]);
@@ -407,7 +419,7 @@ export async function renderTranscript(tx: Tx, c: Conversation, time: (at: numbe
       who: whoSent(m),
       text: [m.text, m.file ? `[file: ${m.file.name}]` : null].filter(Boolean).join(' '),
     })),
-    closed: c.closedAt === null ? null : { at: time(c.closedAt), by: c.closedBy },
+    closed: c.closedAt === null ? null : { at: time(c.closedAt), by: closerName(c), automatic: c.closedBy === 'system' },
   });
 }
 

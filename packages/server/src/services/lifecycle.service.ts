@@ -53,8 +53,20 @@ const item = (c: Conversation, name: string, account: Account, now: number): Act
 
 // ---------------------------------------------------------------- close, dismiss, resume
 
-/** Close in the caller's transaction; the conversation stays in its agent's Active list (closed) until dismissed or retention ends. */
-export async function closeIn(deps: Deps, tx: Tx, out: Outbox, account: Account, c: Conversation, by: ClosedBy, now: number): Promise<Conversation> {
+/**
+ * Close in the caller's transaction; the conversation stays in its agent's Active list (closed) until
+ * dismissed or retention ends. `closer`: the user who closed it (`by: 'agent'`), recorded with their name.
+ */
+export async function closeIn(
+  deps: Deps,
+  tx: Tx,
+  out: Outbox,
+  account: Account,
+  c: Conversation,
+  by: ClosedBy,
+  now: number,
+  closer: { id: string; name: string | null } | null = null,
+): Promise<Conversation> {
   const next: Conversation = {
     ...c,
     state: 'closed',
@@ -62,6 +74,8 @@ export async function closeIn(deps: Deps, tx: Tx, out: Outbox, account: Account,
     lastAgentId: c.state === 'open' ? (c.agentId ?? c.lastAgentId) : c.lastAgentId,
     closedAt: now,
     closedBy: by,
+    closedById: closer?.id ?? null,
+    closedByName: closer?.name ?? null,
     slaDueAt: null,
     manualSlaAt: null,
     agentUnread: 0,
@@ -87,7 +101,8 @@ export async function closeIn(deps: Deps, tx: Tx, out: Outbox, account: Account,
 export async function closeByUser(deps: Deps, p: UserPrincipal, id: string): Promise<ActiveItem> {
   const r = await act(deps, p, id, async ({ tx, out, c, account, now }) => {
     if (c.state === 'closed') throw conflict('the conversation is already closed');
-    const next = await closeIn(deps, tx, out, account, c, 'agent', now);
+    const name = (await findUser(tx, p.accountId, p.userId))?.displayName ?? null;
+    const next = await closeIn(deps, tx, out, account, c, 'agent', now, { id: p.userId, name });
     return item(next, await consumerName(tx, next), account, now);
   });
   deps.kickRouting(p.accountId);
@@ -137,6 +152,8 @@ export async function resume(deps: Deps, p: UserPrincipal, id: string): Promise<
       lastAgentId: p.userId,
       closedAt: null,
       closedBy: null,
+      closedById: null,
+      closedByName: null,
       dismissed: false,
       awaiting: 'agent',
       awaitingSince: now,

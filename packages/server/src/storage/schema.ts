@@ -88,6 +88,9 @@ export interface ConversationsTable {
   manual_sla_at: number | null;
   actionable: number;
   closed_by: string | null;
+  /** The user who closed it, and their display name then (see migration 0011). */
+  closed_by_id: string | null;
+  closed_by_name: string | null;
   closed_at: number | null;
   dismissed: number;
   created_at: number;
@@ -96,6 +99,9 @@ export interface ConversationsTable {
   last_seq: number;
   last_message_text: string | null;
   last_message_sender: string | null;
+  /** The author of the last message, and an agent's display name then (see migration 0011). */
+  last_message_sender_id: string | null;
+  last_message_sender_name: string | null;
   last_message_at: number | null;
   agent_unread: number;
   first_response_at: number | null;

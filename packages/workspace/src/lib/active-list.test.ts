@@ -20,9 +20,13 @@ function item(id: string, o: Partial<ActiveItem> = {}): ActiveItem {
     skillId: null,
     agentId: 'a1',
     consumer: { id: `c-${id}`, name: id },
-    lastMessage: { text: 'hi', senderType: 'consumer', at: iso(T0) },
+    lastMessage: { text: 'hi', senderType: 'consumer', senderId: `c-${id}`, at: iso(T0) },
     createdAt: iso(T0),
     closedAt: null,
+    urgent: false,
+    closedBy: null,
+    closedById: null,
+    closedByName: null,
     ...o,
   };
 }
@@ -31,11 +35,11 @@ describe('the Active list model', () => {
   it('sorts ringing offers first, then by due time, then those awaiting the consumer, then closed (latest first)', () => {
     const rows = [
       item('closed-old', { state: 'closed', status: 'closed', slaDueAt: null, closedAt: iso(T0 - 2000) }),
-      item('waiting-new', { awaiting: 'consumer', slaDueAt: null, lastMessage: { text: 'x', senderType: 'agent', at: iso(T0 + 10) } }),
+      item('waiting-new', { awaiting: 'consumer', slaDueAt: null, lastMessage: { text: 'x', senderType: 'agent', senderId: 'a1', at: iso(T0 + 10) } }),
       item('due-late', { slaDueAt: iso(T0 + 7200_000) }),
       item('closed-new', { state: 'closed', status: 'closed', slaDueAt: null, closedAt: iso(T0 - 1000) }),
       item('due-soon', { slaDueAt: iso(T0 + 60_000) }),
-      item('waiting-old', { awaiting: 'consumer', slaDueAt: null, lastMessage: { text: 'x', senderType: 'agent', at: iso(T0 - 10) } }),
+      item('waiting-old', { awaiting: 'consumer', slaDueAt: null, lastMessage: { text: 'x', senderType: 'agent', senderId: 'a1', at: iso(T0 - 10) } }),
       item('ringing', { state: 'ringing', slaDueAt: iso(T0 + 9_000_000) }),
     ];
     expect(sortActive(rows).map((r) => r.id)).toEqual(['ringing', 'due-soon', 'due-late', 'waiting-old', 'waiting-new', 'closed-new', 'closed-old']);
