@@ -192,10 +192,19 @@ export class XssWatch {
   async take(page: Page, settleMs = 300): Promise<Finding[]> {
     await page.waitForTimeout(settleMs);
     for (const frame of page.frames()) {
-      const swept = await frame.evaluate(() => (window.__xssSweep ? window.__xssSweep().then(() => true) : false)).catch(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      const swept = await Promise.race([
+        frame.evaluate(() => (window.__xssSweep ? window.__xssSweep().then(() => true) : false)).catch(() => undefined),
+        new Promise<'hung'>((resolve) => {
+          timer = setTimeout(() => resolve('hung'), 10_000);
+        }),
+      ]);
+      clearTimeout(timer);
       // A frame that navigated away meanwhile answers nothing (undefined); one that answers "no" has no detector.
       if (swept === false && frame.url() !== 'about:blank')
         this.findings.push({ kind: 'no detector', detail: 'the detector did not run in this frame', url: frame.url() });
+      if (swept === 'hung')
+        this.findings.push({ kind: 'no detector', detail: 'the frame did not answer within 10 s (a script running away?)', url: frame.url() });
     }
     this.sweeps++;
     const all = this.findings.splice(0);

@@ -411,11 +411,15 @@ describe('XSS corpus in the browser', () => {
     const breakout = PAYLOADS.find((p) => p.kind === '</textarea> breakout') as Payload;
     await composer.fill(breakout.text);
     await composer.press('Enter');
-    await poll(() => chat.evaluate(() => document.getElementById('title')?.textContent)).toBe(agent.displayName);
-    const session = await chat.evaluate((k) => JSON.parse(localStorage.getItem(k) ?? '{}'), `parley:session:${demo.accountId}`);
-    const w: string = session.conversationId;
+    const session = await waitFor(async () => {
+      const s = await chat.evaluate((k) => JSON.parse(localStorage.getItem(k) ?? '{}'), `parley:session:${demo.accountId}`);
+      return s.conversationId && (s as { consumerToken: string; conversationId: string });
+    }, 'the visitor’s conversation');
+    const w = session.conversationId;
     widgetConversation = w;
-    expect(w).toBeTruthy();
+    await poll(async () => (await api<{ agentId: string | null }>('GET', `/api/v1/conversations/${w}`, demo.managerToken)).agentId).toBe(agent.id);
+    await visitorWatch.expectClean(visitor, 'widget: assigned to xagent');
+    await poll(() => chat.evaluate(() => document.getElementById('title')?.textContent)).toBe(agent.displayName);
 
     // ---- the visitor's messages; then the conversation goes round every colleague (a message and a
     // note mentioning xagent each), comes back to xagent, who sends files named by payloads
