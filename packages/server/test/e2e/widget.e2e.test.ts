@@ -431,4 +431,56 @@ describe('web widget', () => {
     expect(await said('Tess here')).toBe('Tess Transfer said:');
     expect(await said('Uma here')).toBe('Uma Later said:');
   }, 60_000);
+
+  it('the survey of a close goes away when the agent resumes the conversation, and when the consumer writes again', async () => {
+    const m = demo.managerToken;
+    const skill = await demo.api.ok<{ id: string }>('POST', '/api/v1/skills', { token: m, body: { name: 'Resumes' } });
+    await demo.api.ok('POST', '/api/v1/users', {
+      token: m,
+      body: { username: 'rita', password: 'resume-pass-1', displayName: 'Rita Resume', skills: [skill.id] },
+    });
+    const rita = await demo.api.login(demo.accountId, 'rita', 'resume-pass-1');
+    await demo.api.ok('PUT', '/api/v1/me/status', { token: rita, body: { status: 'online' } });
+
+    const { page } = await visitor();
+    await page.goto(`${demo.url}/demo?skill=${skill.id}&name=Rhea`);
+    await launcher(page).click();
+    const frame = chat(page);
+    const composer = frame.getByRole('textbox', { name: 'Message' });
+    await composer.fill('My parcel is late');
+    await composer.press('Enter');
+    await frame.getByRole('heading', { name: 'Rita Resume' }).waitFor();
+    const session = await stored(page);
+    const convId = session?.conversationId ?? '';
+    const agent = (path: string, body?: unknown) =>
+      demo.api.ok('POST', `/api/v1/conversations/${convId}${path}`, { token: rita, ...(body !== undefined && { body }) });
+    await agent('/messages', { text: 'Let me check, Rhea.', clientMessageId: 'rita-1' });
+    await frame.getByText('Let me check, Rhea.').waitFor();
+
+    // Rita closes: the survey comes; she resumes: it goes, the conversation goes on
+    const survey = frame.getByRole('form', { name: 'How did we do?' });
+    await agent('/close');
+    await survey.waitFor();
+    await agent('/resume');
+    await expect.poll(() => survey.count()).toBe(0);
+    await agent('/messages', { text: 'Found it: it arrives tomorrow.', clientMessageId: 'rita-2' });
+    await frame.getByText('Found it: it arrives tomorrow.').waitFor();
+    expect(await survey.count()).toBe(0);
+    const surveyOf = (id: string) => demo.api.ok<{ status: string }>('GET', `/api/v1/consumer/conversations/${id}/survey`, { token: session?.consumerToken });
+    expect((await surveyOf(convId)).status).toBe('withdrawn');
+
+    // closed again: the survey again; Rhea writes instead: a new conversation, and the form goes
+    await agent('/close');
+    await survey.waitFor();
+    await composer.fill('Actually, one more thing');
+    await composer.press('Enter');
+    await expect.poll(async () => (await stored(page))?.conversationId).not.toBe(convId);
+    await expect.poll(() => survey.count()).toBe(0);
+    await expect.poll(async () => (await surveyOf(convId)).status).toBe('withdrawn');
+    // …also after a reload
+    await page.reload();
+    await launcher(page).click();
+    await frame.getByText('Actually, one more thing').waitFor();
+    expect(await survey.count()).toBe(0);
+  }, 60_000);
 });
