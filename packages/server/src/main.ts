@@ -1,16 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pino from 'pino';
 import { buildApp, type ParleyApp, sweepQueued } from './app.js';
 import type { Config } from './config.js';
-import { createAccount } from './services/accounts.service.js';
-import type { Deps } from './services/context.js';
-import { createSkill } from './services/skills.service.js';
-import { createUser } from './services/users.service.js';
+import { seedDemo } from './services/demo-account.service.js';
 import { openDatabase } from './storage/db.js';
 import { countAccounts } from './storage/repos/accounts.repo.js';
-
-export const DEMO_ACCOUNT_ID = 'demo';
 
 /** Starts Parley: database (migrated), app, listen; SIGINT/SIGTERM close gracefully. */
 export async function serve(config: Config): Promise<{ parley: ParleyApp; url: string }> {
@@ -46,6 +40,11 @@ export async function serve(config: Config): Promise<{ parley: ParleyApp; url: s
   if (demo) {
     lines.push('', `Demo account created. Account id: ${demo.accountId}  (these passwords are shown only once)`);
     for (const u of demo.users) lines.push(`  ${u.role.padEnd(8)} ${u.username.padEnd(8)} ${u.password}   skills: ${u.skills}`);
+    lines.push(
+      '  It has predefined content in three categories, the survey on (CSAT and a question) and a signed webhook channel,',
+      `  "${demo.webhook.name}": POST ${config.publicUrl ?? url}${demo.webhook.inboundPath}  secret ${demo.webhook.secret}`,
+      '  (X-Parley-Signature: sha256=<HMAC-SHA256 of the body>; docs/channels.md). Simulated consumers: npx parley demo',
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 
@@ -63,33 +62,4 @@ export async function serve(config: Config): Promise<{ parley: ParleyApp; url: s
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   return { parley, url };
-}
-
-const password = () => randomBytes(9).toString('base64url');
-
-/** A demo account: a manager and three agents in two skills. */
-export async function seedDemo(deps: Deps) {
-  const managerPassword = password();
-  const { accountId } = await createAccount(deps, { name: 'Demo brand', adminUsername: 'manager', adminPassword: managerPassword, accountId: DEMO_ACCOUNT_ID });
-  const sales = await createSkill(deps, accountId, { name: 'Sales', description: 'Buying, pricing and orders' });
-  const support = await createSkill(deps, accountId, { name: 'Support', description: 'Help with products and accounts' });
-  const users = [{ role: 'manager', username: 'manager', password: managerPassword, skills: '-' }];
-  const agents = [
-    { username: 'alice', displayName: 'Alice Martin', skills: [sales, support] },
-    { username: 'bob', displayName: 'Bob Chen', skills: [support] },
-    { username: 'carol', displayName: 'Carol Diaz', skills: [sales] },
-  ];
-  for (const a of agents) {
-    const pw = password();
-    await createUser(deps, accountId, {
-      username: a.username,
-      password: pw,
-      displayName: a.displayName,
-      role: 'agent',
-      skills: a.skills.map((s) => s.id),
-      maxConcurrent: 5,
-    });
-    users.push({ role: 'agent', username: a.username, password: pw, skills: a.skills.map((s) => s.name).join(', ') });
-  }
-  return { accountId, users };
 }

@@ -329,6 +329,7 @@ describe('manager console', () => {
     await dana.getByRole('button', { name: 'Predefined content' }).click();
     await dana.getByRole('combobox', { name: 'Search predefined content' }).fill('two-year');
     await dana.getByRole('option', { name: /Warranty length/ }).waitFor();
+    await poll(() => dana.getByRole('option').count()).toBe(1); // the search has narrowed the demo account's content down
     await dana.keyboard.press('Enter');
     const composer = dana.getByRole('textbox', { name: 'Message' });
     await poll(() => composer.inputValue()).toBe('Every device carries a two-year warranty.');
@@ -342,11 +343,11 @@ describe('manager console', () => {
         token: session.consumerToken,
       });
       return (r.json?.questions ?? []).map((q) => q.id);
-    }).toEqual(['csat', 'nps', 'q3']);
+    }).toEqual(['csat', 'comment', 'q3']); // the demo account's survey (CSAT, a text question) and the one added
     await demo.api.ok(
       'POST',
       `/api/v1/consumer/conversations/${conv.id}/survey`,
-      { token: session.consumerToken, body: { answers: { csat: 5, nps: 9, q3: 'Yes' } } },
+      { token: session.consumerToken, body: { answers: { csat: 5, comment: 'Quick and friendly', q3: 'Yes' } } },
       [200, 201, 204],
     );
 

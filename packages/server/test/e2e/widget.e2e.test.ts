@@ -30,7 +30,16 @@ describe('web widget', () => {
 
   beforeAll(async () => {
     [demo, browser] = await Promise.all([startDemo(), launchBrowser()]);
-    await patchAccount(demo, { survey: { enabled: true } });
+    // The survey this test answers: CSAT and NPS (the demo account's own asks CSAT and a text question).
+    await patchAccount(demo, {
+      survey: {
+        enabled: true,
+        questions: [
+          { id: 'csat', type: 'csat', text: 'How satisfied are you with this conversation?' },
+          { id: 'nps', type: 'nps', text: 'How likely are you to recommend us to a friend?' },
+        ],
+      },
+    });
   }, 60_000);
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
