@@ -157,6 +157,7 @@ describe('web widget', () => {
 
     // ---- a PDF from the agent: a download link in the widget
     await alice.getByLabel('File to send').setInputFiles({ name: 'invoice.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await alice.getByRole('button', { name: 'Send file' }).click(); // shown first, sent on Send
     const fileButton = frame.getByRole('button', { name: /Download invoice\.pdf/ });
     await fileButton.waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'), fileButton.click()]);

@@ -174,6 +174,7 @@ describe('workspace: ring mode, embedded at 400 px, reconnect', () => {
 
     // ---- files: the agent sends a PDF; the consumer's photo shows inline
     await frame.getByLabel('File to send').setInputFiles({ name: 'return-label.pdf', mimeType: 'application/pdf', buffer: Buffer.from(PDF) });
+    await frame.getByRole('button', { name: 'Send file' }).click(); // shown first, sent on Send
     await log.getByRole('link', { name: /return-label\.pdf/ }).waitFor();
     await poll(async () => (await emma.messages()).some((m) => (m as { file?: { name: string } }).file?.name === 'return-label.pdf')).toBe(true);
     const form = new FormData();

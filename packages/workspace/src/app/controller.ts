@@ -514,9 +514,11 @@ export async function sendText(id: string, text: string, clientMessageId: string
   return api.post<Message>(`/api/v1/conversations/${seg(id)}/messages`, { text, clientMessageId });
 }
 
-export async function sendFile(id: string, file: File, clientMessageId: string): Promise<Message> {
+/** A file, with an optional caption (the multipart `text` part), as one message. */
+export async function sendFile(id: string, file: File, clientMessageId: string, caption?: string): Promise<Message> {
   const form = new FormData();
   form.append('clientMessageId', clientMessageId);
+  if (caption?.trim()) form.append('text', caption.trim());
   form.append('file', file, file.name);
   return api.post<Message>(`/api/v1/conversations/${seg(id)}/messages`, form);
 }

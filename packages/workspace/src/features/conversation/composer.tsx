@@ -1,3 +1,4 @@
+import { formatFileSize } from '@parley/contract';
 import { useEffect, useRef, useState } from 'react';
 import { notifyTyping, sendFile, sendText } from '../../app/controller.js';
 import { store, toast, useStore } from '../../app/store.js';
@@ -5,15 +6,32 @@ import { ApiError, newClientMessageId } from '../../lib/api.js';
 import type { Message } from '../../lib/types.js';
 import { Icon } from '../../ui/icons.js';
 import { usePendingCaret } from '../../ui/use-pending-caret.js';
+import { ATTACHMENT_ACCEPT, attachmentProblem, hasThumbnail, pasteIsFile } from './attachment.js';
 import { ContentPicker } from './content-picker.js';
 
-const ACCEPT = '.jpg,.jpeg,.png,.gif,.pdf,.docx,.xlsx,.pptx,image/jpeg,image/png,image/gif,application/pdf';
+/** A file shown for sending: nothing leaves before Send. A retry keeps its clientMessageId, so it is never sent twice. */
+interface Pending {
+  file: File;
+  /** Object URL of the thumbnail (photos only). */
+  thumbnail: string | null;
+  clientMessageId: string;
+}
 
-/** Free text (Enter sends, Shift+Enter breaks the line), predefined content, and file send. */
+const hasFiles = (e: DragEvent) => !!e.dataTransfer && [...e.dataTransfer.types].includes('Files');
+
+/**
+ * Free text (Enter sends, Shift+Enter breaks the line), predefined content, and files: picked,
+ * pasted or dropped onto the conversation, a file is shown first (name, size, a thumbnail for
+ * photos) with Remove; the message box becomes its optional caption, and Send sends both as one
+ * message.
+ */
 export function Composer({ conversationId, onSent }: { conversationId: string; onSent: (m: Message) => void }) {
   const [text, setText] = useState('');
   const [picker, setPicker] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [dropping, setDropping] = useState(false);
+  const root = useRef<HTMLDivElement>(null);
   const area = useRef<HTMLTextAreaElement>(null);
   const placeCaret = usePendingCaret(area);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -27,6 +45,77 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
       area.current?.focus();
     }
   }, [insertRequest]);
+
+  // A file shown for one conversation never goes to the next one opened.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the conversation changes
+  useEffect(() => {
+    setPending(null);
+  }, [conversationId]);
+
+  // The thumbnail's object URL lives as long as it is shown.
+  useEffect(() => {
+    const url = pending?.thumbnail;
+    return url ? () => URL.revokeObjectURL(url) : undefined;
+  }, [pending]);
+
+  function stage(files: readonly File[]) {
+    const [file, ...more] = files;
+    if (!file) return;
+    const problem = attachmentProblem(file);
+    if (problem) {
+      toast(problem, 'error');
+      return;
+    }
+    setPending({ file, thumbnail: hasThumbnail(file) ? URL.createObjectURL(file) : null, clientMessageId: newClientMessageId() });
+    if (more.length) toast(`One file per message: ${file.name} is ready to send.`);
+    area.current?.focus();
+  }
+
+  // Drag and drop anywhere on the conversation (the section this composer belongs to).
+  const stageRef = useRef(stage);
+  stageRef.current = stage;
+  useEffect(() => {
+    const target = root.current?.closest('section') ?? root.current;
+    if (!target) return;
+    let depth = 0; // dragenter/dragleave fire for every child crossed
+    const over = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+    };
+    const enter = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      depth++;
+      setDropping(true);
+    };
+    const leave = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) setDropping(false);
+    };
+    const drop = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      depth = 0;
+      setDropping(false);
+      stageRef.current([...(e.dataTransfer?.files ?? [])]);
+    };
+    target.addEventListener('dragover', over);
+    target.addEventListener('dragenter', enter);
+    target.addEventListener('dragleave', leave);
+    target.addEventListener('drop', drop);
+    return () => {
+      target.removeEventListener('dragover', over);
+      target.removeEventListener('dragenter', enter);
+      target.removeEventListener('dragleave', leave);
+      target.removeEventListener('drop', drop);
+    };
+  }, []);
+  useEffect(() => {
+    const target = root.current?.closest('section');
+    target?.classList.toggle('drop-target', dropping);
+    return () => target?.classList.remove('drop-target');
+  }, [dropping]);
 
   function insert(snippet: string) {
     const el = area.current;
@@ -42,9 +131,20 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
     setText(next);
   }
 
+  function remove() {
+    setPending(null);
+    if (fileInput.current) fileInput.current.value = '';
+    area.current?.focus();
+  }
+
   async function send() {
+    if (busy) return;
     const body = text.trim();
-    if (!body || busy) return;
+    if (pending) {
+      await sendPending(pending, body);
+      return;
+    }
+    if (!body) return;
     setBusy(true);
     try {
       const m = await sendText(conversationId, body, newClientMessageId());
@@ -58,22 +158,28 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
     }
   }
 
-  async function attach(file: File) {
+  async function sendPending(p: Pending, caption: string) {
     setBusy(true);
     try {
-      onSent(await sendFile(conversationId, file, newClientMessageId()));
-      toast(`Sent ${file.name}`);
+      const m = await sendFile(conversationId, p.file, p.clientMessageId, caption);
+      setPending(null);
+      setText('');
+      if (fileInput.current) fileInput.current.value = '';
+      onSent(m);
+      toast(`Sent ${p.file.name}`);
     } catch (err) {
+      // The file stays shown: Send again (the same message id) or Remove it.
       const why = err instanceof ApiError && err.status === 413 ? 'the file is too large' : (err as Error).message;
-      toast(`Could not send ${file.name}: ${why}`, 'error');
+      toast(`Could not send ${p.file.name}: ${why}`, 'error');
     } finally {
       setBusy(false);
-      if (fileInput.current) fileInput.current.value = '';
+      area.current?.focus();
     }
   }
 
+  const hintId = `composer-file-${conversationId}`;
   return (
-    <div className="composer">
+    <div className="composer" ref={root}>
       {picker ? (
         <ContentPicker
           onInsert={insert}
@@ -83,6 +189,38 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
           }}
         />
       ) : null}
+      {dropping ? (
+        <p className="drop-hint" aria-hidden="true">
+          Drop the file to attach it
+        </p>
+      ) : null}
+      {pending ? (
+        <fieldset className="attachment">
+          <legend className="sr-only">File ready to send: {pending.file.name}</legend>
+          {pending.thumbnail ? (
+            <img className="attachment-thumb" src={pending.thumbnail} alt={`Preview of ${pending.file.name}`} />
+          ) : (
+            <span className="attachment-icon">
+              <Icon name="note" size={22} />
+            </span>
+          )}
+          <span className="attachment-text">
+            <span className="attachment-name">{pending.file.name}</span>
+            <span className="attachment-size">{formatFileSize(pending.file.size)}</span>
+          </span>
+          <button type="button" className="button ghost" aria-label={`Remove ${pending.file.name}`} onClick={remove} disabled={busy}>
+            <Icon name="close" /> Remove
+          </button>
+        </fieldset>
+      ) : null}
+      <p className="sr-only" role="status">
+        {pending ? `${pending.file.name}, ${formatFileSize(pending.file.size)}, ready to send. Type a caption if you like, then Send.` : ''}
+      </p>
+      {pending ? (
+        <p className="sr-only" id={hintId}>
+          The message is sent with {pending.file.name} as its caption.
+        </p>
+      ) : null}
       <label className="sr-only" htmlFor={`composer-${conversationId}`}>
         Message
       </label>
@@ -90,12 +228,19 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
         id={`composer-${conversationId}`}
         ref={area}
         className="composer-input"
-        placeholder="Write a message… (Enter to send, Shift+Enter for a new line)"
+        placeholder={pending ? 'Add a caption (optional)… Enter sends the file' : 'Write a message… (Enter to send, Shift+Enter for a new line)'}
+        aria-describedby={pending ? hintId : undefined}
         rows={2}
         value={text}
         onChange={(e) => {
           setText(e.target.value);
           if (e.target.value) notifyTyping(conversationId);
+        }}
+        onPaste={(e) => {
+          const files = [...e.clipboardData.files];
+          if (!pasteIsFile(files.length, e.clipboardData.getData('text/plain'))) return;
+          e.preventDefault();
+          stage(files);
         }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
@@ -116,16 +261,16 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
           type="file"
           className="sr-only"
           tabIndex={-1}
-          accept={ACCEPT}
+          accept={ATTACHMENT_ACCEPT}
           aria-label="File to send"
           onChange={(e) => {
-            const f = e.target.files?.[0];
-            if (f) void attach(f);
+            stage([...(e.target.files ?? [])]);
+            e.target.value = '';
           }}
         />
         <span className="spacer" />
-        <button type="button" className="button primary" onClick={() => void send()} disabled={busy || !text.trim()}>
-          <Icon name="send" /> Send
+        <button type="button" className="button primary" onClick={() => void send()} disabled={busy || (!pending && !text.trim())}>
+          <Icon name="send" /> {pending ? 'Send file' : 'Send'}
         </button>
       </div>
     </div>
