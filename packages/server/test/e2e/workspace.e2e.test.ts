@@ -257,12 +257,12 @@ describe('workspace: an agent day', () => {
     const search = alice.getByRole('searchbox', { name: 'Search conversations' });
     await search.pressSequentially('ana k');
     await poll(allNames).toEqual(['Ana Keller']);
-    await poll(() => allStatus.textContent()).toMatch(/^1 conversation since .+ match “ana k”\.$/);
+    await poll(() => allStatus.textContent()).toBe('1 conversation in the whole history match “ana k”.'); // a search reaches the whole history
     await search.fill('blue');
     await search.press('Enter');
     await poll(allNames).toEqual(['Carla Diaz']);
     await search.fill('no such words');
-    await alice.getByText('No conversations match “no such words” in this period.').waitFor();
+    await alice.getByText('No conversations match “no such words” in the whole history.').waitFor();
     await expectAccessible(alice, 'all tab, searched');
     await search.press('Escape');
     await poll(() => search.inputValue()).toBe('');

@@ -540,7 +540,7 @@ describe('XSS corpus in the browser', () => {
     expect(await page.locator('.all .row-name').allTextContents()).toContain(named[2]?.name);
     await search.fill(`${PAYLOADS[1]?.text} no such thing`);
     await search.press('Enter');
-    await page.getByText(`No conversations match “${PAYLOADS[1]?.text} no such thing” in this period.`).waitFor();
+    await page.getByText(`No conversations match “${PAYLOADS[1]?.text} no such thing” in the whole history.`).waitFor();
     await watch.expectClean(page, 'workspace: All tab, searched');
     await page.getByRole('button', { name: 'Home' }).click();
 

@@ -1,13 +1,15 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { store, useStore } from '../../app/store.js';
 import { ApiError, api } from '../../lib/api.js';
-import { formatDate, formatDateTime } from '../../lib/format.js';
+import { dayKey, formatDate, formatDateTime, wallTimeToInstant } from '../../lib/format.js';
 import { type ActiveItem, CHANNEL_LABEL } from '../../lib/types.js';
 
 const DAY = 86_400_000;
 const PAGE = 50;
 /** How long the search waits after the last key before it asks the API (Enter asks at once). */
 const SEARCH_DELAY_MS = 300;
+/** The longest history window an account may keep (13 months of 31 days): the Since field's earliest day. */
+const LONGEST_HISTORY_MS = 13 * 31 * DAY;
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
@@ -18,15 +20,17 @@ interface Page {
 
 /**
  * The All tab: conversations of the last 7 days, newest first. "Load more" pages through the
- * window, then reaches a further week back, until the account's history window. The search box
- * filters through the API (`q`: consumer name or last message) over the same window; a new search
- * starts again from the last 7 days, and an answer to an older search is dropped.
+ * window, then reaches a further week back, until the account's history window. "Since" (a date)
+ * starts the list on that day instead. The search box filters through the API (`q`: consumer name
+ * or last message) over the whole history window at once — or since the Since day when one is
+ * chosen; a new search starts again, and an answer to an older search is dropped.
  */
 export function AllList() {
   const prefs = useStore((s) => s.datePrefs);
   const selected = useStore((s) => s.allSelectedId);
   const [items, setItems] = useState<ActiveItem[]>([]);
-  const [from, setFrom] = useState(() => Date.now() - 7 * DAY);
+  /** The earliest start shown; null: the whole history window (a search without a Since day). */
+  const [from, setFrom] = useState<number | null>(() => Date.now() - 7 * DAY);
   const [cursor, setCursor] = useState<string | null>(null);
   const [end, setEnd] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -34,14 +38,19 @@ export function AllList() {
   /** What is typed, and the search applied (typed, then settled for a moment or Enter). */
   const [typed, setTyped] = useState('');
   const [query, setQuery] = useState('');
+  /** The day chosen in the Since field ("2026-03-07"), or "" for the default; `n` counts the choices (the same day again starts again). */
+  const [since, setSince] = useState({ day: '', n: 0 });
+  /** What the Since field shows: the day typed so far, then the first day of the list as it grows ("" for the whole history). */
+  const [sinceText, setSinceText] = useState(() => dayKey(Date.now() - 7 * DAY, prefs.timeZone));
   const latest = useRef(0);
 
-  const load = useCallback(async (q: string, fromMs: number, toMs: number | null, cur: string | null, append: boolean) => {
+  const load = useCallback(async (q: string, fromMs: number | null, toMs: number | null, cur: string | null, append: boolean) => {
     const request = ++latest.current;
     const current = () => request === latest.current;
     setBusy(true);
     setError(null);
-    const qs = new URLSearchParams({ from: new Date(fromMs).toISOString(), limit: String(PAGE) });
+    const qs = new URLSearchParams({ limit: String(PAGE) });
+    if (fromMs !== null) qs.set('from', new Date(fromMs).toISOString());
     if (toMs !== null) qs.set('to', new Date(toMs).toISOString());
     if (cur) qs.set('cursor', cur);
     if (q) qs.set('q', q);
@@ -53,11 +62,19 @@ export function AllList() {
         return append ? [...list, ...page.items.filter((i) => !seen.has(i.id))] : page.items;
       });
       setCursor(page.nextCursor);
+      // A search over the whole window has nothing further back once its last page is in.
+      if (fromMs === null && !page.nextCursor) setEnd(true);
       return page;
     } catch (err) {
       if (!current()) return null;
-      if (err instanceof ApiError && err.status === 400) setEnd(true);
-      else setError((err as Error).message);
+      // 400: `from` is before the account's history window (a week further back, or the Since day).
+      if (err instanceof ApiError && err.status === 400) {
+        setEnd(true);
+        if (!append) {
+          setItems([]);
+          setError('That day is before the history this account keeps: choose a later one.');
+        }
+      } else setError((err as Error).message);
       return null;
     } finally {
       if (current()) setBusy(false);
@@ -70,17 +87,23 @@ export function AllList() {
   }, [typed]);
 
   useEffect(() => {
-    const start = Date.now() - 7 * DAY;
+    const start = since.day ? wallTimeToInstant(`${since.day}T00:00`, prefs.timeZone) : query ? null : Date.now() - 7 * DAY;
     setFrom(start);
     setEnd(false);
+    setCursor(null);
     void load(query, start, null, null, false);
-  }, [load, query]);
+  }, [load, query, since, prefs.timeZone]);
+
+  useEffect(() => {
+    setSinceText(from === null ? '' : dayKey(from, prefs.timeZone));
+  }, [from, prefs.timeZone]);
 
   async function loadMore() {
     if (cursor) {
       await load(query, from, null, cursor, true);
       return;
     }
+    if (from === null) return;
     // Everything since `from` is shown: reach one more week back.
     const nextFrom = from - 7 * DAY;
     const page = await load(query, nextFrom, from, null, true);
@@ -88,11 +111,14 @@ export function AllList() {
   }
 
   const settled = !busy && query === typed.trim();
+  const today = dayKey(Date.now(), prefs.timeZone);
+  const earliest = dayKey(Date.now() - LONGEST_HISTORY_MS, prefs.timeZone);
+  const period = from === null ? 'in the whole history' : `since ${formatDate(from, prefs)}`;
   return (
     <section className="list-pane all" aria-labelledby="all-title">
       <div className="pane-head">
         <h2 id="all-title">All conversations</h2>
-        <p className="muted">Since {formatDate(from, prefs)}, newest first</p>
+        <p className="muted">{from === null ? 'The whole history, newest first' : `Since ${formatDate(from, prefs)}, newest first`}</p>
         <search className="all-search">
           <form
             onSubmit={(e) => {
@@ -104,10 +130,31 @@ export function AllList() {
               <span>Search conversations</span>
               <input type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="Consumer name or message" />
             </label>
+            <label className="field all-since">
+              <span>Since</span>
+              <input
+                type="date"
+                value={sinceText}
+                min={earliest}
+                max={today}
+                aria-describedby="all-since-note"
+                onChange={(e) => {
+                  const day = e.target.value;
+                  setSinceText(day);
+                  // A day half typed (year 0002 on the way to 2025) or out of range waits for the rest.
+                  if (day === '' || (day.localeCompare(earliest) >= 0 && day.localeCompare(today) <= 0)) setSince((s) => ({ day, n: s.n + 1 }));
+                }}
+              />
+            </label>
           </form>
+          <p className="field-note" id="all-since-note">
+            {query && !since.day
+              ? 'A search covers the whole history; pick a day to search from it.'
+              : 'Empty: the last 7 days, or the whole history when searching.'}
+          </p>
         </search>
         <p className="sr-only" role="status">
-          {query && settled ? `${cursor ? 'More than ' : ''}${plural(items.length, 'conversation')} since ${formatDate(from, prefs)} match “${query}”.` : ''}
+          {query && settled ? `${cursor ? 'More than ' : ''}${plural(items.length, 'conversation')} ${period} match “${query}”.` : ''}
         </p>
       </div>
       {error ? (
@@ -116,7 +163,9 @@ export function AllList() {
         </p>
       ) : null}
       {items.length === 0 && !busy ? (
-        <p className="empty">{query ? `No conversations match “${query}” in this period.` : 'No conversations in this period.'}</p>
+        <p className="empty">
+          {query ? `No conversations match “${query}” ${from === null ? 'in the whole history' : 'in this period'}.` : 'No conversations in this period.'}
+        </p>
       ) : null}
       <ul className="rows">
         {items.map((c) => {
