@@ -3,6 +3,7 @@ import { invalid, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Tx } from '../storage/db.js';
 import { afterPosition } from '../storage/keyset.js';
+import { containsText } from '../storage/text-search.js';
 import type { Deps } from './context.js';
 
 type ContentRow = { id: string; category_id: string | null; title: string; text: string; position: number; updated_at: number };
@@ -85,14 +86,7 @@ export async function listContent(
   page: { after?: readonly [number, string, string] | undefined; limit: number },
 ): Promise<ContentItem[]> {
   let query = deps.db.kysely.selectFrom('content').select(['id', 'category_id', 'title', 'text', 'position', 'updated_at']).where('account_id', '=', accountId);
-  const needle = q
-    ?.trim()
-    .toLowerCase()
-    .replace(/[%_\\]/g, '');
-  if (needle) {
-    const like = `%${needle}%`;
-    query = query.where((eb) => eb.or([eb(eb.fn('lower', ['title']), 'like', like), eb(eb.fn('lower', ['text']), 'like', like)]));
-  }
+  if (q?.trim()) query = query.where((eb) => containsText(eb, ['title', 'text'], q) ?? eb.val(true));
   const after = page.after;
   if (after) {
     query = query.where((eb) =>

@@ -6,6 +6,7 @@ import type { Dialect, Tx } from '../db.js';
 import { forUpdate } from '../dialects/lock.js';
 import { prepared } from '../prepared.js';
 import type { ConversationsTable, DB } from '../schema.js';
+import { containsText } from '../text-search.js';
 import { parseJson } from './json.js';
 
 type Row = Selectable<ConversationsTable>;
@@ -456,10 +457,7 @@ export async function listConversations(tx: Tx, f: ConversationListFilter): Prom
       ]),
     );
   }
-  if (f.q) {
-    const like = `%${f.q.toLowerCase().replace(/[\\%_]/g, '')}%`;
-    q = q.where((eb) => eb.or([eb(eb.fn('lower', ['consumers.name']), 'like', like), eb(eb.fn('lower', ['conversations.last_message_text']), 'like', like)]));
-  }
+  if (f.q?.trim()) q = q.where((eb) => containsText(eb, ['consumers.name', 'conversations.last_message_text'], f.q) ?? eb.val(true));
   if (f.cursor) {
     const { createdAt, id } = f.cursor;
     // The plain bound makes the index range start at the cursor (the OR alone is only a filter,

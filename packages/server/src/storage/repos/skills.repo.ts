@@ -2,6 +2,7 @@ import type { SkillOverrides } from '@parley/contract';
 import { TtlCache } from '../cache.js';
 import type { Tx } from '../db.js';
 import { afterPosition } from '../keyset.js';
+import { containsText } from '../text-search.js';
 import { parseJson } from './json.js';
 
 export interface SkillRecord {
@@ -78,14 +79,7 @@ export async function searchSkills(
   f: { q?: string | undefined; after?: readonly [string, string] | undefined; limit: number },
 ): Promise<SkillRecord[]> {
   let q = tx.selectFrom('skills').selectAll().where('account_id', '=', accountId).where('deleted', '=', 0);
-  const needle = f.q
-    ?.trim()
-    .toLowerCase()
-    .replace(/[%_\\]/g, '');
-  if (needle) {
-    const like = `%${needle}%`;
-    q = q.where((eb) => eb.or([eb(eb.fn('lower', ['name']), 'like', like), eb(eb.fn('lower', ['description']), 'like', like)]));
-  }
+  if (f.q?.trim()) q = q.where((eb) => containsText(eb, ['name', 'description'], f.q) ?? eb.val(true));
   const after = f.after;
   if (after) {
     q = q.where((eb) =>

@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely';
 import type { Tx } from '../db.js';
 import { afterPosition } from '../keyset.js';
 import type { UsersTable } from '../schema.js';
+import { containsText } from '../text-search.js';
 import { parseJson } from './json.js';
 
 export interface UserRecord {
@@ -155,14 +156,7 @@ export async function searchActiveUsers(
   f: { q?: string | undefined; exceptId: string; after?: readonly [string, string] | undefined; limit: number },
 ): Promise<UserRecord[]> {
   let q = tx.selectFrom('users').selectAll().where('account_id', '=', accountId).where('active', '=', 1).where('id', '!=', f.exceptId);
-  const needle = f.q
-    ?.trim()
-    .toLowerCase()
-    .replace(/[%_\\]/g, '');
-  if (needle) {
-    const like = `%${needle}%`;
-    q = q.where((eb) => eb.or([eb(eb.fn('lower', ['display_name']), 'like', like), eb(eb.fn('lower', ['username']), 'like', like)]));
-  }
+  if (f.q?.trim()) q = q.where((eb) => containsText(eb, ['display_name', 'username'], f.q) ?? eb.val(true));
   const after = f.after;
   if (after) {
     q = q.where((eb) =>
