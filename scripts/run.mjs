@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Entry for `npm start`, `npm test` and `npm run bench`: installs and builds what is missing, then runs.
-// Plain Node with no dependencies, so it works on a fresh clone before `npm install`.
+// Plain Node with no dependencies, so it works on a fresh clone before `npm install`. `prepare` is
+// what `npm install` runs afterwards: it builds what is missing, so `npx parley serve` works at once.
+
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -20,7 +22,7 @@ function ensureInstalled() {
   const stale = !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs + 1000);
   const sqlite = join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
   if (stale || !existsSync(sqlite)) {
-    console.log('parley: installing dependencies (first run: about 90 s, better-sqlite3 compiles)…');
+    console.log('parley: installing dependencies, then building (first run: about 1¼ min, better-sqlite3 compiles)…');
     run('npm', ['install', '--no-audit', '--no-fund']);
   }
 }
@@ -103,9 +105,28 @@ function build() {
   buildEmbed();
 }
 
+/** What `npx parley serve` needs: the compiled server, the workspace, the widget and the embedding SDK. */
+const BUILT = [
+  'packages/server/dist/cli/main.js',
+  'packages/workspace/dist/index.html',
+  'packages/widget/dist/frame.html',
+  'packages/widget/dist/widget.js',
+  'packages/embed/dist/embed.js',
+];
+
 const [command, ...rest] = process.argv.slice(2);
-ensureInstalled();
+// `prepare` runs inside `npm install`: installing again from there would recurse.
+if (command !== 'prepare') ensureInstalled();
 switch (command) {
+  case 'prepare': {
+    // After `npm install`: build only when something is missing (a fresh clone). A tree that was
+    // built before is left alone: `npm start` and `npm test` rebuild what is stale anyway.
+    const missing = BUILT.filter((f) => !existsSync(join(root, f)));
+    if (missing.length === 0 || process.env.PARLEY_SKIP_BUILD === '1') break;
+    console.log(`parley: building (missing: ${missing.join(', ')})…`);
+    build();
+    break;
+  }
   case 'start': {
     build();
     const child = spawn(process.execPath, [join(root, 'packages/server/bin/parley.js'), 'serve', ...rest], { cwd: root, stdio: 'inherit' });
@@ -135,6 +156,6 @@ switch (command) {
     break;
   }
   default:
-    console.error('usage: node scripts/run.mjs start|test|bench');
+    console.error('usage: node scripts/run.mjs start|test|bench|prepare');
     process.exit(2);
 }
