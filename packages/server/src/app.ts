@@ -37,7 +37,10 @@ import { registerWidget } from './http/widget.js';
 import { createOutboundHttp, type Resolver } from './outbound/guarded-http.js';
 import { attachRealtime, type Realtime } from './realtime/socket.js';
 import type { Deps } from './services/context.js';
+import { crmSyncJob } from './services/crm-sync.service.js';
 import { createFileDeps } from './services/files.service.js';
+import { createJobRunner } from './services/jobs.service.js';
+import { deliveryJob } from './services/outbound.service.js';
 import { createRoutingKicker } from './services/routing.service.js';
 import { timerHandlers } from './services/timer-handlers.js';
 import { createScheduler, type Scheduler } from './services/timers.service.js';
@@ -135,7 +138,11 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   const routing = createRoutingKicker(getDeps);
   const realtime = await attachRealtime(app.server, getDeps, { redisUrl: opts.redisUrl });
   security.register(app);
-  const timers = createScheduler(getDeps, timerHandlers, { pollMs: opts.db.dialect === 'postgres' ? 1000 : 5000 });
+  // Durable jobs (ADR 12): each kind's queues run on the timers (one timer per kind and ordering key).
+  const jobs = createJobRunner();
+  jobs.registerJobKind('delivery', deliveryJob);
+  jobs.registerJobKind('crm_sync', crmSyncJob);
+  const timers = createScheduler(getDeps, { ...timerHandlers, ...jobs.timerHandlers() }, { pollMs: opts.db.dialect === 'postgres' ? 1000 : 5000 });
   deps = {
     db: opts.db,
     clock: opts.clock ?? systemClock,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  afterCrmFailure,
   CRM_MAX_RETRY_MS,
+  CRM_SYNC_RETRY,
   contactQueries,
   crmKeysOf,
   crmRetryDelayMs,
@@ -11,14 +11,18 @@ import {
   soqlString,
   transcriptTask,
 } from './crm-sync.js';
+import { afterFailedAttempt } from './retry-policy.js';
 
 describe('CRM sync rules', () => {
   it('backs off 5 s doubling to 15 min, then gives up', () => {
     expect([1, 2, 3, 4].map(crmRetryDelayMs)).toEqual([5000, 10_000, 20_000, 40_000]);
     expect(crmRetryDelayMs(9)).toBe(CRM_MAX_RETRY_MS);
     expect(crmRetryDelayMs(100)).toBe(CRM_MAX_RETRY_MS);
-    expect(afterCrmFailure(1, 1000)).toEqual({ kind: 'retry', at: 6000 });
-    expect(afterCrmFailure(MAX_CRM_SYNC_ATTEMPTS, 1000)).toEqual({ kind: 'failed' });
+    expect(afterFailedAttempt(CRM_SYNC_RETRY, { failedAttempts: 1, queuedAt: 0, now: 1000 })).toEqual({ kind: 'retry', at: 6000, delayMs: 5000 });
+    expect(afterFailedAttempt(CRM_SYNC_RETRY, { failedAttempts: MAX_CRM_SYNC_ATTEMPTS, queuedAt: 0, now: 1000 })).toEqual({
+      kind: 'give_up',
+      reason: 'max_attempts',
+    });
   });
 
   it('takes the CRM id, email and phone from custom variables; an SMS consumer’s number is their phone', () => {

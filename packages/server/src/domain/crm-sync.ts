@@ -1,29 +1,28 @@
+import { backoffDelayMs, type RetryPolicy } from './retry-policy.js';
+
 /**
  * CRM sync rules, pure: how a closed conversation becomes a Salesforce Task, how the consumer is
  * looked up, and how long a failing sync is retried.
  *
- * Retries: attempt n (1-based) that fails is retried after 5 s · 2^(n-1), capped at 15 min; after
- * MAX_CRM_SYNC_ATTEMPTS the sync is `failed` (5 + 10 + … + 640 s, then 15 min steps: about 1 h 20 min).
+ * Retries: attempt n (1-based) that fails is retried after 5 s · 2^(n-1), capped at 15 min, without
+ * jitter; after MAX_CRM_SYNC_ATTEMPTS the sync is `failed` (5 + 10 + … + 640 s, then 15 min steps:
+ * about 1 h 20 min).
  */
 export const MAX_CRM_SYNC_ATTEMPTS = 12;
 export const CRM_FIRST_RETRY_MS = 5000;
 export const CRM_MAX_RETRY_MS = 15 * 60_000;
+export const CRM_SYNC_RETRY: RetryPolicy = {
+  firstDelayMs: CRM_FIRST_RETRY_MS,
+  maxDelayMs: CRM_MAX_RETRY_MS,
+  jitter: 'none',
+  maxAttempts: MAX_CRM_SYNC_ATTEMPTS,
+};
 /** Task.Description holds at most 32 000 characters. */
 export const MAX_TASK_DESCRIPTION = 32_000;
 /** The external id field on Task (Activity) that makes the write idempotent per conversation. */
 export const TASK_EXTERNAL_ID_FIELD = 'Parley_Conversation_Id__c';
 
-export type CrmRetry = { kind: 'retry'; at: number } | { kind: 'failed' };
-
-export function crmRetryDelayMs(failedAttempts: number): number {
-  const n = Math.max(1, failedAttempts);
-  return Math.min(CRM_MAX_RETRY_MS, CRM_FIRST_RETRY_MS * 2 ** Math.min(n - 1, 30));
-}
-
-export function afterCrmFailure(failedAttempts: number, now: number, maxAttempts = MAX_CRM_SYNC_ATTEMPTS): CrmRetry {
-  if (failedAttempts >= maxAttempts) return { kind: 'failed' };
-  return { kind: 'retry', at: now + crmRetryDelayMs(failedAttempts) };
-}
+export const crmRetryDelayMs = (failedAttempts: number): number => backoffDelayMs(CRM_SYNC_RETRY, failedAttempts);
 
 export type CustomVariables = Record<string, string | number | boolean>;
 

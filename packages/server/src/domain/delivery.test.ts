@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { afterFailure, MAX_DELIVERY_ATTEMPTS, retryDelayMs } from './delivery.js';
+import { DELIVERY_RETRY, MAX_DELIVERY_ATTEMPTS, retryDelayMs } from './delivery.js';
+import { afterFailedAttempt } from './retry-policy.js';
 
 describe('outbound delivery backoff', () => {
   it('doubles from one second and caps at a minute', () => {
@@ -7,9 +8,9 @@ describe('outbound delivery backoff', () => {
   });
 
   it('retries until the last attempt, then fails', () => {
-    expect(afterFailure(1, 10_000)).toEqual({ kind: 'retry', at: 11_000 });
-    expect(afterFailure(MAX_DELIVERY_ATTEMPTS - 1, 0)).toMatchObject({ kind: 'retry' });
-    expect(afterFailure(MAX_DELIVERY_ATTEMPTS, 0)).toEqual({ kind: 'failed' });
-    expect(afterFailure(3, 0, 3)).toEqual({ kind: 'failed' });
+    const after = (failedAttempts: number, now: number) => afterFailedAttempt(DELIVERY_RETRY, { failedAttempts, queuedAt: 0, now });
+    expect(after(1, 10_000)).toEqual({ kind: 'retry', at: 11_000, delayMs: 1000 });
+    expect(after(MAX_DELIVERY_ATTEMPTS - 1, 0)).toMatchObject({ kind: 'retry' });
+    expect(after(MAX_DELIVERY_ATTEMPTS, 0)).toEqual({ kind: 'give_up', reason: 'max_attempts' });
   });
 });

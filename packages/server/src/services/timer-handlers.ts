@@ -6,9 +6,7 @@ import type { TimerKind } from '../storage/repos/timers.repo.js';
 import { findUser } from '../storage/repos/users.repo.js';
 import { inTransaction } from './context.js';
 import { autoCloseDueAt, persist, syncTimers } from './conversation-timers.js';
-import { syncConversationToCrm } from './crm-sync.service.js';
 import { closeIn, withdrawOfferIn } from './lifecycle.service.js';
-import { deliverConversation } from './outbound.service.js';
 import { expireSurvey } from './surveys.service.js';
 import type { TimerHandler } from './timers.service.js';
 import { reevaluateTimersBatch } from './timers-reevaluation.service.js';
@@ -16,7 +14,8 @@ import { changeStatusIn } from './users.service.js';
 import { pushActiveItem } from './views.js';
 
 /**
- * What each durable timer does when it falls due. Every handler re-reads and re-checks the state it
+ * What each durable timer does when it falls due (the job kinds' timers — `delivery`, `crm_sync` —
+ * come from the job runner, services/jobs.service.ts). Every handler re-reads and re-checks the state it
  * acts on (a timer can be stale, or fire twice after a crash) and changes nothing if it no longer applies.
  */
 export const timerHandlers: Partial<Record<TimerKind, TimerHandler>> = {
@@ -103,16 +102,6 @@ export const timerHandlers: Partial<Record<TimerKind, TimerHandler>> = {
   // A warm-up step passed: the agent may take one more.
   async warmup(deps, t) {
     deps.kickRouting(t.accountId);
-  },
-
-  // Channel outbound: send the conversation's queued messages in order (retries re-arm this timer).
-  async delivery(deps, t) {
-    await deliverConversation(deps, t.accountId, t.subjectId);
-  },
-
-  // CRM sync: write a closed conversation's transcript to Salesforce (retries re-arm this timer).
-  async crm_sync(deps, t) {
-    await syncConversationToCrm(deps, t.accountId, t.subjectId);
   },
 
   // SLA, auto-close (or other timer) settings changed: re-time the conversations under way, a batch per firing.

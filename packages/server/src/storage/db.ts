@@ -17,6 +17,7 @@ import * as m0008 from './migrations/2026_11_26_0008_add_first_response_agent.js
 import * as m0009 from './migrations/2026_12_02_0009_add_login_failure_address.js';
 import * as m0010 from './migrations/2026_12_02_0010_extend_conversations_created_index.js';
 import * as m0011 from './migrations/2026_12_02_0011_add_closer_and_last_sender.js';
+import * as m0012 from './migrations/2026_12_02_0012_create_jobs.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -60,6 +61,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0009_add_login_failure_address': m0009,
   '2026_12_02_0010_extend_conversations_created_index': m0010,
   '2026_12_02_0011_add_closer_and_last_sender': m0011,
+  '2026_12_02_0012_create_jobs': m0012,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -209,22 +209,6 @@ export interface ChannelEventsTable {
   account_id: string;
   created_at: number;
 }
-export interface DeliveriesTable {
-  message_id: string;
-  account_id: string;
-  conversation_id: string;
-  channel_id: string;
-  seq: number;
-  status: string;
-  attempts: number;
-  next_attempt_at: number;
-  claimed_until: number | null;
-  claim_token: string | null;
-  last_error: string | null;
-  created_at: number;
-  updated_at: number;
-  sent_at: number | null;
-}
 export interface FilesTable {
   id: string;
   account_id: string;
@@ -276,21 +260,26 @@ export interface CrmCredentialsTable {
   private_key: string;
   updated_at: number;
 }
-export interface CrmSyncsTable {
-  conversation_id: string;
-  provider: string;
+/** Durable jobs of every kind (channel deliveries, CRM sync, …): storage/repos/jobs.repo.ts, ADR 12. */
+export interface JobsTable {
+  id: string;
   account_id: string;
-  status: string;
+  kind: string;
+  ordering_key: string;
+  position: number;
+  payload: string;
+  state: string;
   attempts: number;
-  next_attempt_at: number;
-  claimed_until: number | null;
-  claim_token: string | null;
+  next_at: number;
+  lease_until: number | null;
+  lease_token: string | null;
   last_error: string | null;
-  record_id: string | null;
-  external_id: string | null;
+  last_status: number | null;
+  result: string | null;
+  queued_at: number;
   created_at: number;
   updated_at: number;
-  synced_at: number | null;
+  finished_at: number | null;
 }
 
 export interface DB {
@@ -317,7 +306,6 @@ export interface DB {
   timers: TimersTable;
   channels: ChannelsTable;
   channel_events: ChannelEventsTable;
-  deliveries: DeliveriesTable;
   crm_credentials: CrmCredentialsTable;
-  crm_syncs: CrmSyncsTable;
+  jobs: JobsTable;
 }

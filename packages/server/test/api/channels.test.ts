@@ -13,6 +13,7 @@ import { MAX_DELIVERY_ATTEMPTS, retryDelayMs } from '../../src/domain/delivery.j
 import { deliverConversation } from '../../src/services/outbound.service.js';
 import { hashToken, newToken } from '../../src/services/tokens.js';
 import { type Database, dropPgSchema, openDatabase } from '../../src/storage/db.js';
+import { findDelivery } from '../../src/storage/repos/deliveries.repo.js';
 import { insertConsumerSession } from '../../src/storage/repos/tokens.repo.js';
 import { type AccountHandle, type AgentHandle, http, makeAccount } from '../factories/index.js';
 import { type DialectName, dialects, pgUrl, startTestApp, TEST_OUTBOUND_ALLOW, type TestApp } from '../harness.js';
@@ -460,9 +461,9 @@ describe.each(dialects)('channels on %s', (dialect) => {
     const states = Object.fromEntries((await transcript(alice, item.id)).map((m) => [m.id, m.delivery]));
     expect(states[doomed.id]).toBe('failed');
     expect(states[next.id]).toBe('sent');
-    const row = await t.db.kysely.selectFrom('deliveries').selectAll().where('message_id', '=', doomed.id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ status: 'failed', attempts: MAX_DELIVERY_ATTEMPTS });
-    expect(row.last_error).toContain('HTTP 500');
+    const row = await findDelivery(t.db.kysely, acc.accountId, doomed.id);
+    expect(row).toMatchObject({ status: 'failed', attempts: MAX_DELIVERY_ATTEMPTS, lastStatus: 500 });
+    expect(row?.lastError).toContain('HTTP 500');
   });
 
   it('two workers delivering the same conversation at once send each message once, in order', async () => {

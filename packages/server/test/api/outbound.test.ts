@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Resolver } from '../../src/outbound/guarded-http.js';
 import { findCrmSync } from '../../src/storage/repos/crm.repo.js';
+import { findDelivery } from '../../src/storage/repos/deliveries.repo.js';
 import { type AccountHandle, http, makeAccount } from '../factories/index.js';
 import { dialects, startTestApp, type TestApp } from '../harness.js';
 
@@ -217,9 +218,9 @@ describe.each(dialects)('outbound address policy through the API (%s)', (dialect
     expect(stub.connections).toBe(0);
     expect(a).toMatchObject({ status: 'failed', attempts: 1 });
     expect(b).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(a.last_error).toBe(b.last_error);
-    expect(a.last_error).toMatch(/^outbound address refused/);
-    expect(a.last_error).not.toContain('127.0.0.1');
+    expect(a.lastError).toBe(b.lastError);
+    expect(a.lastError).toMatch(/^outbound address refused/);
+    expect(a.lastError).not.toContain('127.0.0.1');
   });
 
   it('the same delivery goes out where the address is allowed (the harness allows loopback)', async () => {
@@ -244,7 +245,7 @@ describe.each(dialects)('outbound address policy through the API (%s)', (dialect
       const c = await createWebhook(dev, acc, `${stub.url}/hook`);
       const row = await deliverOne(dev, c, alice, 'redirected');
       expect(row).toMatchObject({ status: 'queued', attempts: 1 });
-      expect(row.last_error).toContain('HTTP 307');
+      expect(row.lastError).toContain('HTTP 307');
       expect(stub.requests).toHaveLength(1);
       expect(other.connections).toBe(0);
     } finally {
@@ -259,7 +260,7 @@ describe.each(dialects)('outbound address policy through the API (%s)', (dialect
     const c = await createWebhook(prod, acc, `http://brand.test:${stub.port}/hook`);
     const row = await deliverOne(prod, c, alice, 'rebound');
     expect(row).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(row.last_error).toMatch(/^outbound address refused/);
+    expect(row.lastError).toMatch(/^outbound address refused/);
     expect(stub.connections).toBe(0);
   });
 
@@ -365,7 +366,9 @@ async function deliverOne(t: TestApp, c: WebhookChannel, agent: { token: string 
   const sent = await req('POST', `/api/v1/conversations/${item.id}/messages`, { token: agent.token, body: { text, clientMessageId: randomUUID() } });
   expect(sent.statusCode, sent.body).toBe(201);
   await t.advance(0);
-  const row = await t.db.kysely.selectFrom('deliveries').selectAll().where('message_id', '=', sent.json().id).executeTakeFirstOrThrow();
+  const { account_id } = await t.db.kysely.selectFrom('channels').select('account_id').where('id', '=', c.id).executeTakeFirstOrThrow();
+  const row = await findDelivery(t.db.kysely, account_id, sent.json().id);
+  if (!row) throw new Error('no delivery');
   // Close it so the agent is free for the next test's conversation.
   await req('POST', `/api/v1/conversations/${item.id}/close`, { token: agent.token });
   return row;

@@ -1,6 +1,5 @@
-import type { Selectable } from 'kysely';
 import type { Tx } from '../db.js';
-import type { CrmSyncsTable } from '../schema.js';
+import { findJob, type JobState } from './jobs.repo.js';
 
 export type CrmProvider = 'salesforce';
 export type CrmSyncStatus = 'pending' | 'synced' | 'failed';
@@ -29,8 +28,12 @@ export async function saveCrmPrivateKey(tx: Tx, accountId: string, provider: Crm
     .execute();
 }
 
-// ------------------------------------------------------------------ sync queue (one row per conversation and CRM)
+// ------------------------------------------------------------------ sync queue (one `crm_sync` job per conversation and CRM)
 
+/** The id of a conversation's sync job for a CRM: one per conversation and CRM, queued again on a re-close. */
+export const crmSyncJobId = (provider: CrmProvider, conversationId: string): string => `crm_sync:${provider}:${conversationId}`;
+
+/** A conversation's `crm_sync` job (jobs.repo.ts), as the CRM sync speaks of it. */
 export interface CrmSyncRecord {
   conversationId: string;
   provider: CrmProvider;
@@ -49,126 +52,25 @@ export interface CrmSyncRecord {
   syncedAt: number | null;
 }
 
-/** A row as read (all but the claim token); the shape is defined once, in storage/schema.ts. */
-type Row = Omit<Selectable<CrmSyncsTable>, 'claim_token'>;
-
-const toSync = (r: Row): CrmSyncRecord => ({
-  conversationId: r.conversation_id,
-  provider: r.provider as CrmProvider,
-  accountId: r.account_id,
-  status: r.status as CrmSyncStatus,
-  attempts: r.attempts,
-  nextAttemptAt: r.next_attempt_at,
-  claimedUntil: r.claimed_until,
-  lastError: r.last_error,
-  recordId: r.record_id,
-  externalId: r.external_id,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  syncedAt: r.synced_at,
-});
+const STATUS: Record<JobState, CrmSyncStatus> = { queued: 'pending', done: 'synced', failed: 'failed' };
+const idOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export async function findCrmSync(tx: Tx, accountId: string, conversationId: string, provider: CrmProvider): Promise<CrmSyncRecord | undefined> {
-  const r = await tx
-    .selectFrom('crm_syncs')
-    .select([
-      'conversation_id',
-      'provider',
-      'account_id',
-      'status',
-      'attempts',
-      'next_attempt_at',
-      'claimed_until',
-      'last_error',
-      'record_id',
-      'external_id',
-      'created_at',
-      'updated_at',
-      'synced_at',
-    ])
-    .where('account_id', '=', accountId)
-    .where('conversation_id', '=', conversationId)
-    .where('provider', '=', provider)
-    .executeTakeFirst();
-  return r ? toSync(r) : undefined;
-}
-
-/** Queue (or re-queue, after a conversation was closed again) a conversation for its CRM: pending, attempts from zero. */
-export async function queueCrmSync(tx: Tx, accountId: string, conversationId: string, provider: CrmProvider, now: number): Promise<void> {
-  await tx
-    .insertInto('crm_syncs')
-    .values({
-      conversation_id: conversationId,
-      provider,
-      account_id: accountId,
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      claimed_until: null,
-      claim_token: null,
-      last_error: null,
-      record_id: null,
-      external_id: null,
-      created_at: now,
-      updated_at: now,
-      synced_at: null,
-    })
-    .onConflict((oc) =>
-      // A claim in flight keeps its lease but loses its token: its outcome (the older transcript) is not recorded, the next run writes the new one.
-      oc
-        .columns(['conversation_id', 'provider'])
-        .doUpdateSet({ status: 'pending', attempts: 0, next_attempt_at: now, last_error: null, claim_token: null, updated_at: now }),
-    )
-    .execute();
-}
-
-/** Claim a pending sync for one attempt (a guarded update): false when another node holds it or it is not pending. */
-export async function claimCrmSync(tx: Tx, conversationId: string, provider: CrmProvider, token: string, now: number, leaseMs: number): Promise<boolean> {
-  const r = await tx
-    .updateTable('crm_syncs')
-    .set({ claimed_until: now + leaseMs, claim_token: token, updated_at: now })
-    .where('conversation_id', '=', conversationId)
-    .where('provider', '=', provider)
-    .where('status', '=', 'pending')
-    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now)]))
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
-}
-
-/** Record the outcome of a claimed attempt and release the claim; false if the claim was lost meanwhile. */
-export async function settleCrmSync(
-  tx: Tx,
-  conversationId: string,
-  provider: CrmProvider,
-  token: string,
-  patch: {
-    status: CrmSyncStatus;
-    attempts: number;
-    nextAttemptAt: number;
-    lastError: string | null;
-    recordId?: string | null;
-    externalId?: string | null;
-    syncedAt: number | null;
-    now: number;
-  },
-): Promise<boolean> {
-  const r = await tx
-    .updateTable('crm_syncs')
-    .set({
-      status: patch.status,
-      attempts: patch.attempts,
-      next_attempt_at: patch.nextAttemptAt,
-      last_error: patch.lastError,
-      ...(patch.recordId !== undefined && { record_id: patch.recordId }),
-      ...(patch.externalId !== undefined && { external_id: patch.externalId }),
-      synced_at: patch.syncedAt,
-      claimed_until: null,
-      claim_token: null,
-      updated_at: patch.now,
-    })
-    .where('conversation_id', '=', conversationId)
-    .where('provider', '=', provider)
-    .where('claim_token', '=', token)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  const job = await findJob(tx, accountId, crmSyncJobId(provider, conversationId));
+  if (!job) return undefined;
+  return {
+    conversationId: job.key,
+    provider,
+    accountId: job.accountId,
+    status: STATUS[job.state],
+    attempts: job.attempts,
+    nextAttemptAt: job.nextAt,
+    claimedUntil: job.leaseUntil,
+    lastError: job.lastError,
+    recordId: idOrNull(job.result?.recordId),
+    externalId: idOrNull(job.result?.externalId),
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
+    syncedAt: job.state === 'done' ? job.finishedAt : null,
+  };
 }

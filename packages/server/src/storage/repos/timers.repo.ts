@@ -1,5 +1,6 @@
 import type { Database, Tx } from '../db.js';
 import { prepared } from '../prepared.js';
+import type { JobKind } from './jobs.repo.js';
 
 export type TimerKind =
   | 'ring'
@@ -10,10 +11,8 @@ export type TimerKind =
   | 'warmup'
   | 'survey_expiry'
   | 'retention'
-  /** Channel outbound: send a conversation's queued messages (subject = conversation id). */
-  | 'delivery'
-  /** CRM sync: write a closed conversation's transcript to Salesforce (subject = conversation id). */
-  | 'crm_sync'
+  /** A durable job queue: run the jobs of that kind and key (subject = the ordering key; services/jobs.service.ts). */
+  | JobKind
   /**
    * Settings that drive timers changed: re-time the open conversations, one batch per firing
    * (subject = account id, or skill id for a skill's overrides).
