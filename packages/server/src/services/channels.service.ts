@@ -23,6 +23,7 @@ import { findSkill } from '../storage/repos/skills.repo.js';
 import { replyToChannelSurveyIn } from './channel-surveys.service.js';
 import { type Deps, inTransaction, type Outbox } from './context.js';
 import { openConversationIn, sendMessageIn } from './conversations.service.js';
+import { assertOutboundUrls } from './outbound-urls.service.js';
 import type { ConsumerPrincipal } from './principal.js';
 
 const MASK = '********';
@@ -84,6 +85,13 @@ function checkInput(type: ChannelType, input: ChannelInput): { credentials: Reco
   return { credentials, removed, secret };
 }
 
+/** The URLs deliveries will call must not point at refused addresses (checked before the transaction: it may wait for DNS). */
+const assertChannelUrls = (deps: Deps, input: ChannelInput) =>
+  assertOutboundUrls(deps, [
+    { path: 'outboundUrl', url: input.outboundUrl },
+    { path: 'providerBaseUrl', url: input.providerBaseUrl },
+  ]);
+
 async function assertSkill(tx: Tx, accountId: string, skillId: string): Promise<void> {
   if (!(await findSkill(tx, accountId, skillId))) throw invalid('unknown skill', 'skillId');
 }
@@ -95,6 +103,7 @@ export async function createChannel(
   baseUrl: string,
 ): Promise<MessagingChannel & { secret: string }> {
   const { credentials, secret } = checkInput(input.type, input);
+  await assertChannelUrls(deps, input);
   const now = deps.clock.now();
   const c: ChannelRecord = {
     id: newId(),
@@ -135,6 +144,7 @@ export async function getChannel(deps: Deps, accountId: string, id: string, base
 
 /** Change a channel; given credentials are merged over the stored ones (a secret-bearing one replaces the secret, `null` removes a key). */
 export async function updateChannel(deps: Deps, accountId: string, id: string, input: ChannelInput, baseUrl: string): Promise<MessagingChannel> {
+  await assertChannelUrls(deps, input);
   return deps.db.transaction(async (tx) => {
     const c = await findChannel(tx, accountId, id);
     if (!c) throw notFound('channel');
