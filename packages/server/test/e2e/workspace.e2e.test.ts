@@ -211,7 +211,7 @@ describe('workspace: an agent day', () => {
     await alice.getByRole('heading', { name: 'Carla Diaz', level: 2 }).waitFor(); // the next one opened by itself
     await poll(() => alice.locator('.kpis').textContent()).toMatch(/Closed today\s*1/i);
     await poll(() => alice.locator('.filter-closed .filter-count').textContent()).toBe('1');
-    expect(await row(alice, 'Ana Keller').locator('.row-meta').textContent()).toBe('Closed'); // said once
+    expect(await row(alice, 'Ana Keller').locator('.row-meta').textContent()).toBe('Closed by you'); // the status said once, then who closed it
     await row(alice, 'Ana Keller')
       .getByRole('button', { name: /^Ana Keller, Closed, Web, last message \d\d:\d\d$/ })
       .waitFor();

@@ -73,6 +73,7 @@ function TopBar() {
           type="button"
           className={`icon-button${panel === 'notifications' ? ' current' : ''}`}
           aria-label={unreadNotes > 0 ? `Notifications, ${unreadNotes} unread` : 'Notifications'}
+          title="Notifications"
           aria-pressed={panel === 'notifications'}
           onClick={() => openPanel('notifications')}
         >
@@ -87,12 +88,13 @@ function TopBar() {
           type="button"
           className={`icon-button${panel === 'settings' ? ' current' : ''}`}
           aria-label="Settings"
+          title="Settings"
           aria-pressed={panel === 'settings'}
           onClick={() => openPanel('settings')}
         >
           <Icon name="gear" />
         </button>
-        <button type="button" className="icon-button" aria-label="Sign out" onClick={() => void signOut()}>
+        <button type="button" className="icon-button" aria-label="Sign out" title="Sign out" onClick={() => void signOut()}>
           <Icon name="logout" />
         </button>
       </div>

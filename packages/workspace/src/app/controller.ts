@@ -1,8 +1,10 @@
 import type { EventEnvelope } from '@parley/contract';
-import { applyRemove, applyUpsert, incomingCount, nextToOpen, sortActive } from '../lib/active-list.js';
+import { type ActiveState, applyAnswer, applyEvent, applySnapshot } from '../lib/active-events.js';
+import { incomingCount, nextToOpen, sortActive } from '../lib/active-list.js';
 import { ApiError, api, seg } from '../lib/api.js';
 import { type BridgeCommand, EmbedBridge, frameAccountId } from '../lib/embed-bridge.js';
 import { type DatePrefs, DEFAULT_DATE_PREFS } from '../lib/format.js';
+import { consumerLabel } from '../lib/people.js';
 import { Realtime } from '../lib/realtime.js';
 import { playChime, unlockAudio } from '../lib/sound.js';
 import { readItem, readJson, writeItem, writeJson } from '../lib/storage.js';
@@ -114,8 +116,20 @@ async function start(session: Session): Promise<void> {
     onResync: () => void reloadAll(),
     onDashboardChanged: () => store.set((s) => ({ dashboardTick: s.dashboardTick + 1 })),
     onUnauthorized: () => endSession('Your session has ended. Please sign in again.'),
+    onBaseline: () => {
+      onBaseline?.();
+      // A list read before the stream's baseline may have missed events from between: read it again.
+      if (activeAskedBeforeBaseline) void reloadActive();
+    },
+  });
+  activeAskedBeforeBaseline = false;
+  const baseline = new Promise<void>((resolve) => {
+    onBaseline = resolve;
   });
   realtime.start();
+  // The list is read once the stream has its baseline (or after a moment without one, e.g. offline).
+  await Promise.race([baseline, new Promise((resolve) => setTimeout(resolve, 3000))]);
+  onBaseline = null;
   await Promise.all([settingsLoaded, reloadAll()]);
   // Re-open what was open before a reload, if it is still there.
   if (nav.selectedId && store.get().active[nav.selectedId]) openConversation(nav.selectedId);
@@ -149,14 +163,30 @@ async function reloadAll(): Promise<void> {
   store.set((s) => ({ epoch: s.epoch + 1 }));
 }
 
+// ------------------------------------------------------------------ the Active list (lib/active-events.ts)
+
+let onBaseline: (() => void) | null = null;
+let activeAskedBeforeBaseline = false;
+
+const activeOf = (s: AppState): ActiveState => ({ items: s.active, offers: s.offers, seqOf: s.activeSeqOf });
+const activePatch = (a: ActiveState): Partial<AppState> => ({ active: a.items, offers: a.offers, activeSeqOf: a.seqOf });
+/** Where the realtime stream stands now: an HTTP answer asked now is at least this new (-1: no baseline yet). */
+const streamSeq = () => realtime?.seq ?? -1;
+
+/** The answer to one of the agent's own actions about `id`, asked at `sinceSeq`: applied unless a newer event about it came meanwhile. */
+function applyActionAnswer(id: string, row: ActiveItem | null, sinceSeq: number): void {
+  store.set((s) => activePatch(applyAnswer(activeOf(s), id, row, sinceSeq)));
+}
+
 export async function reloadActive(): Promise<void> {
+  const since = streamSeq();
+  if (since < 0) activeAskedBeforeBaseline = true;
   try {
     const r = await api.getAll<ActiveItem>('/api/v1/workspace/active');
-    const active: Record<string, ActiveItem> = {};
-    const offers: Record<string, Offer> = { ...store.get().offers };
-    for (const i of r.items) active[i.id] = i;
-    for (const id of Object.keys(offers)) if (active[id]?.state !== 'ringing') delete offers[id];
-    store.set((s) => ({ active, offers, activeLoaded: true, pinned: s.pinned.filter((id) => active[id]) }));
+    store.set((s) => {
+      const a = applySnapshot(activeOf(s), r.items, since);
+      return { ...activePatch(a), activeLoaded: true, pinned: s.pinned.filter((id) => a.items[id]) };
+    });
     announceUnread();
     saveNav();
   } catch (err) {
@@ -198,17 +228,16 @@ function announceUnread(): void {
 
 function handleEvent(e: EventEnvelope): void {
   const s = store.get();
+  // The list follows the events in seq order; one older than what the list has about its conversation changes nothing.
+  const before = activeOf(s);
+  const after = applyEvent(before, e);
+  if (after !== before) store.set(activePatch(after));
+  const listChanged = after !== before;
   switch (e.type) {
     case 'conversation.upserted': {
+      if (!listChanged) break;
       const item = e.data as ActiveItem;
       const known = s.active[item.id];
-      const patch: Partial<AppState> = { active: applyUpsert(s.active, item) };
-      if (item.state !== 'ringing' && s.offers[item.id]) {
-        const offers = { ...s.offers };
-        delete offers[item.id];
-        patch.offers = offers;
-      }
-      store.set(patch);
       if (!known && item.state === 'open') alertNewConversation(item);
       if (known && known.state !== 'closed' && item.state === 'closed') void refreshKpis();
       // New incoming message in the conversation on screen: it is read.
@@ -217,12 +246,9 @@ function handleEvent(e: EventEnvelope): void {
       break;
     }
     case 'conversation.removed': {
+      if (!listChanged) break;
       const { id } = e.data as { id: string };
-      const offers = { ...s.offers };
-      delete offers[id];
       store.set((st) => ({
-        active: applyRemove(st.active, id),
-        offers,
         pinned: st.pinned.filter((p) => p !== id),
         selectedId: st.selectedId === id ? null : st.selectedId,
       }));
@@ -231,19 +257,15 @@ function handleEvent(e: EventEnvelope): void {
       announceUnread();
       break;
     }
-    case 'offer.created': {
-      const offer = e.data as Offer;
-      store.set((st) => ({ offers: { ...st.offers, [offer.conversation.id]: offer }, active: applyUpsert(st.active, offer.conversation) }));
-      alertNewConversation(offer.conversation, true);
+    case 'offer.created':
+      if (listChanged) alertNewConversation((e.data as Offer).conversation, true);
       break;
-    }
-    case 'offer.withdrawn': {
-      const { id } = e.data as { id: string };
-      const offers = { ...s.offers };
-      delete offers[id];
-      store.set({ offers });
+    case 'offer.withdrawn':
       break;
-    }
+    case 'survey.answered':
+      // A survey answer of one of my conversations (they come after the close): CSAT and NPS move.
+      void refreshKpis();
+      break;
     case 'status.changed': {
       const { status, reason } = e.data as { status: AgentStatus; reason?: string };
       if (!s.session) break;
@@ -274,7 +296,7 @@ function alertNewConversation(item: ActiveItem, ringing = false): void {
   if (settings.notificationsEnabled && typeof Notification !== 'undefined' && Notification.permission === 'granted' && document.visibilityState !== 'visible') {
     try {
       const n = new Notification(ringing ? 'Incoming conversation' : 'New conversation', {
-        body: `${item.consumer.name}: ${item.lastMessage?.text ?? ''}`.slice(0, 160),
+        body: `${consumerLabel(item.consumer.name, item.channel)}: ${item.lastMessage?.text ?? ''}`.slice(0, 160),
         tag: item.id,
       });
       n.onclick = () => {
@@ -343,6 +365,7 @@ export async function markRead(id: string): Promise<void> {
 
 /** Removes a closed conversation from the left bar and the Active list (the orange "x"). */
 export async function dismiss(id: string): Promise<void> {
+  const since = streamSeq();
   try {
     await api.del(`/api/v1/workspace/active/${seg(id)}`);
   } catch (err) {
@@ -353,8 +376,8 @@ export async function dismiss(id: string): Promise<void> {
   }
   const s = store.get();
   if (s.selectedId === id) bridge.post('conversation.closed', { id });
+  applyActionAnswer(id, null, since);
   store.set((st) => ({
-    active: applyRemove(st.active, id),
     pinned: st.pinned.filter((p) => p !== id),
     selectedId: st.selectedId === id ? null : st.selectedId,
   }));
@@ -384,9 +407,10 @@ export async function setStatus(status: AgentStatus): Promise<void> {
 }
 
 export async function closeConversation(id: string): Promise<void> {
+  const since = streamSeq();
   try {
     const item = await api.post<ActiveItem>(`/api/v1/conversations/${seg(id)}/close`);
-    store.set((s) => ({ active: applyUpsert(s.active, item) }));
+    applyActionAnswer(id, item, since);
     bridge.post('conversation.closed', { id });
     void refreshKpis();
     const next = nextToOpen(sortActive(Object.values(store.get().active)), id);
@@ -398,9 +422,10 @@ export async function closeConversation(id: string): Promise<void> {
 }
 
 export async function resumeConversation(id: string): Promise<boolean> {
+  const since = streamSeq();
   try {
     const item = await api.post<ActiveItem>(`/api/v1/conversations/${seg(id)}/resume`);
-    store.set((s) => ({ active: applyUpsert(s.active, item) }));
+    applyActionAnswer(id, item, since);
     openConversation(id);
     toast('Conversation resumed');
     return true;
@@ -411,10 +436,12 @@ export async function resumeConversation(id: string): Promise<boolean> {
 }
 
 export async function transferConversation(id: string, target: { skillId: string } | { agentId: string }, label: string): Promise<boolean> {
+  const since = streamSeq();
   try {
     await api.post(`/api/v1/conversations/${seg(id)}/transfer`, target);
-    const s = store.get();
-    store.set({ active: applyRemove(s.active, id), pinned: s.pinned.filter((p) => p !== id) });
+    // It leaves the list, unless routing already gave it back (its events came before this answer).
+    applyActionAnswer(id, null, since);
+    store.set((s) => ({ pinned: s.pinned.filter((p) => p !== id) }));
     bridge.post('conversation.closed', { id });
     toast(`Transferred to ${label}`);
     const next = nextToOpen(sortActive(Object.values(store.get().active)), id);
@@ -428,12 +455,13 @@ export async function transferConversation(id: string, target: { skillId: string
 }
 
 export async function setManualSla(id: string, dueAt: number | null): Promise<boolean> {
+  const since = streamSeq();
   try {
     const item =
       dueAt === null
         ? await api.del<ActiveItem>(`/api/v1/conversations/${seg(id)}/sla`)
         : await api.put<ActiveItem>(`/api/v1/conversations/${seg(id)}/sla`, { dueAt: new Date(dueAt).toISOString() });
-    store.set((s) => ({ active: applyUpsert(s.active, item) }));
+    applyActionAnswer(id, item, since);
     toast(dueAt === null ? 'Manual SLA cleared' : 'Manual SLA set');
     return true;
   } catch (err) {
@@ -443,11 +471,10 @@ export async function setManualSla(id: string, dueAt: number | null): Promise<bo
 }
 
 export async function acceptOffer(id: string): Promise<void> {
+  const since = streamSeq();
   try {
     const item = await api.post<ActiveItem>(`/api/v1/conversations/${seg(id)}/accept`);
-    const offers = { ...store.get().offers };
-    delete offers[id];
-    store.set((s) => ({ offers, active: applyUpsert(s.active, item) }));
+    applyActionAnswer(id, item, since);
     openConversation(id);
   } catch (err) {
     const offers = { ...store.get().offers };
@@ -458,9 +485,7 @@ export async function acceptOffer(id: string): Promise<void> {
 }
 
 export async function declineOffer(id: string): Promise<void> {
-  const offers = { ...store.get().offers };
-  delete offers[id];
-  store.set((s) => ({ offers, active: applyRemove(s.active, id) }));
+  applyActionAnswer(id, null, streamSeq());
   try {
     await api.post(`/api/v1/conversations/${seg(id)}/decline`);
   } catch (err) {

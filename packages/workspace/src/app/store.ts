@@ -20,6 +20,8 @@ export interface AppState {
   active: Record<string, ActiveItem>;
   activeLoaded: boolean;
   offers: Record<string, Offer>;
+  /** Per conversation, the seq of the last realtime event about it (lib/active-events.ts): HTTP answers asked before it are older. */
+  activeSeqOf: Record<string, number>;
   /** Conversations the agent opened, in the left bar, in the order opened. */
   pinned: string[];
   /** The conversation open in the Active tab; null: the full list, nothing selected. */
@@ -49,6 +51,7 @@ export const initialState: AppState = {
   active: {},
   activeLoaded: false,
   offers: {},
+  activeSeqOf: {},
   pinned: [],
   selectedId: null,
   tab: 'active',

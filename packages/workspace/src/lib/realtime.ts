@@ -11,6 +11,8 @@ export interface RealtimeHandlers {
   onUnauthorized(): void;
   /** Managers: the live dashboard changed (a cue to refetch GET /api/v1/reports/live). */
   onDashboardChanged?(): void;
+  /** The first `hello`: from here on every event is delivered; state read over HTTP before it may have missed some. */
+  onBaseline?(): void;
 }
 
 /**
@@ -55,6 +57,7 @@ export class Realtime {
         const early = this.early;
         this.early = [];
         for (const e of early) this.receive(e);
+        this.h.onBaseline?.();
       } else if (hello.seq < this.tracker.seq) {
         // The server's log is behind us (restored database): start over from HTTP.
         this.tracker.reset(hello.seq);

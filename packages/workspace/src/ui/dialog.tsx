@@ -31,7 +31,7 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
     >
       <div className="dialog-head">
         <h2 id={titleId}>{title}</h2>
-        <button type="button" className="icon-button" aria-label="Close dialog" onClick={onClose}>
+        <button type="button" className="icon-button" aria-label="Close dialog" title="Close dialog" onClick={onClose}>
           <Icon name="close" />
         </button>
       </div>

@@ -1,6 +1,7 @@
 import { memo, useId } from 'react';
 import { useStore } from '../../app/store.js';
 import { shortStamp, slaText, unreadText } from '../../lib/format.js';
+import { closedByPhrase, consumerLabel, lastMessageAuthor } from '../../lib/people.js';
 import { type ActiveItem, CHANNEL_LABEL, type ListStatus } from '../../lib/types.js';
 import { useNow } from '../../ui/use-now.js';
 
@@ -22,13 +23,19 @@ export interface RowProps {
 
 /**
  * One row of the Active list: a button that opens the conversation; colours follow the SLA status.
- * Its accessible name is a hidden line in reading order, each fact once ("Ana Keller, Ongoing, 23 min
- * left, 2 unread messages, Web, last message 09:09"); the last message is its description.
+ * Its accessible name is a hidden line in reading order, each fact once ("Ana Keller, Urgent,
+ * Ongoing, 23 min left, 2 unread messages, Web, last message 09:09"); the last message is its
+ * description ("Bob Chen: …", "You: …"), after who closed it for a closed one ("Closed by you.").
  */
 export const ConversationRow = memo(function ConversationRow({ item, status, soon, selected, focusable, onOpen }: RowProps) {
   const prefs = useStore((s) => s.datePrefs);
+  const meId = useStore((s) => s.session?.user.id ?? null);
   const labelId = useId();
   const lastId = useId();
+  const closedId = useId();
+  const name = consumerLabel(item.consumer.name, item.channel);
+  const author = lastMessageAuthor(item.lastMessage, meId);
+  const closedBy = status === 'closed' ? closedByPhrase(item, meId) : null;
   const ringing = item.state === 'ringing';
   const tone = ringing ? 'ringing' : soon && status === 'ongoing' ? 'soon' : status;
   const last = item.lastMessage;
@@ -45,20 +52,21 @@ export const ConversationRow = memo(function ConversationRow({ item, status, soo
         tabIndex={focusable ? 0 : -1}
         aria-current={selected ? 'true' : undefined}
         aria-labelledby={labelId}
-        aria-describedby={lastId}
+        aria-describedby={closedBy ? `${closedId} ${lastId}` : lastId}
         onClick={() => onOpen(item.id)}
         data-row={item.id}
       >
         <span className="row-top">
           {unread ? <span className="unread-dot" title="New message" aria-hidden="true" /> : null}
-          <span className="row-name">{item.consumer.name}</span>
+          <span className="row-name">{name}</span>
+          {item.urgent && status !== 'closed' ? <span className="chip chip-urgent">Urgent</span> : null}
           <span className="chip">{CHANNEL_LABEL[item.channel]}</span>
           <span className="row-when">{when}</span>
         </span>
         <span className="row-last" id={lastId}>
           {last ? (
             <>
-              {last.senderType === 'agent' ? <span className="row-you">You: </span> : null}
+              {author ? <span className="row-you">{author}: </span> : null}
               {last.text}
             </>
           ) : (
@@ -67,6 +75,12 @@ export const ConversationRow = memo(function ConversationRow({ item, status, soo
         </span>
         <span className="row-meta">
           <span className={`pill pill-${tone}`}>{statusText}</span>
+          {closedBy ? (
+            <>
+              {' '}
+              <span className="row-closed-by">{closedBy}</span>
+            </>
+          ) : null}
           {showSla && item.slaDueAt ? (
             <span className="row-sla">
               <Countdown dueAt={item.slaDueAt} />
@@ -81,7 +95,8 @@ export const ConversationRow = memo(function ConversationRow({ item, status, soo
           may come from hidden text). The status word is left out where the countdown says it.
         */}
         <span hidden id={labelId}>
-          {item.consumer.name}, {status === 'overdue' && showSla ? null : `${statusText}, `}
+          {name}, {item.urgent && status !== 'closed' ? 'Urgent, ' : ''}
+          {status === 'overdue' && showSla ? null : `${statusText}, `}
           {showSla && item.slaDueAt ? (
             <>
               <Countdown dueAt={item.slaDueAt} />
@@ -94,6 +109,11 @@ export const ConversationRow = memo(function ConversationRow({ item, status, soo
           {CHANNEL_LABEL[item.channel]}
           {when ? `, last message ${when}` : ''}
         </span>
+        {closedBy ? (
+          <span hidden id={closedId}>
+            Closed {closedBy}.
+          </span>
+        ) : null}
       </button>
     </li>
   );

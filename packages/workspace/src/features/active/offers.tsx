@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { acceptOffer, declineOffer } from '../../app/controller.js';
 import { useStore } from '../../app/store.js';
 import { formatDuration } from '../../lib/format.js';
+import { consumerLabel } from '../../lib/people.js';
 import { startRinging } from '../../lib/sound.js';
 import { CHANNEL_LABEL, type Offer } from '../../lib/types.js';
 import { useNow } from '../../ui/use-now.js';
@@ -10,14 +11,18 @@ function OfferCard({ offer }: { offer: Offer }) {
   const now = useNow();
   const c = offer.conversation;
   const left = Math.max(0, (Date.parse(offer.expiresAt) - now) / 1000);
+  const name = consumerLabel(c.consumer.name, c.channel);
   return (
-    <article className="offer" aria-label={`Incoming conversation from ${c.consumer.name}`}>
+    <article className="offer" aria-label={`Incoming conversation from ${name}${c.urgent ? ', urgent' : ''}`}>
       <div className="offer-ring" aria-hidden="true" />
       <div className="offer-body">
         <p className="offer-title">
           Incoming conversation · <span className="chip">{CHANNEL_LABEL[c.channel]}</span>
         </p>
-        <p className="offer-name">{c.consumer.name}</p>
+        <p className="offer-name">
+          {name}
+          {c.urgent ? <span className="chip chip-urgent">Urgent</span> : null}
+        </p>
         {c.lastMessage ? <p className="offer-text">{c.lastMessage.text}</p> : null}
         <p className="offer-timer" aria-live="off">
           Rings for {formatDuration(left)}

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { store, useStore } from '../../app/store.js';
 import { ApiError, api } from '../../lib/api.js';
 import { dayKey, formatDate, formatDateTime, wallTimeToInstant } from '../../lib/format.js';
+import { closedByPhrase, consumerLabel, lastMessageAuthor } from '../../lib/people.js';
 import { type ActiveItem, CHANNEL_LABEL } from '../../lib/types.js';
 
 const DAY = 86_400_000;
@@ -28,6 +29,7 @@ interface Page {
 export function AllList() {
   const prefs = useStore((s) => s.datePrefs);
   const selected = useStore((s) => s.allSelectedId);
+  const meId = useStore((s) => s.session?.user.id ?? null);
   const [items, setItems] = useState<ActiveItem[]>([]);
   /** The earliest start shown; null: the whole history window (a search without a Since day). */
   const [from, setFrom] = useState<number | null>(() => Date.now() - 7 * DAY);
@@ -171,28 +173,43 @@ export function AllList() {
         {items.map((c) => {
           const state = c.state === 'closed' ? 'Closed' : c.state === 'queued' ? 'In queue' : 'Open';
           const started = formatDateTime(c.createdAt, prefs);
-          // Named "Ana Keller, Closed, Web, started 2026-03-07 14:05"; the last message is the description.
+          const name = consumerLabel(c.consumer.name, c.channel);
+          const closedBy = closedByPhrase(c, meId);
+          const author = lastMessageAuthor(c.lastMessage, meId);
+          // Named "Ana Keller, Closed, Web, started 2026-03-07 14:05"; described by who closed it and the last message.
           return (
             <li key={c.id} className={`row tone-${c.state === 'closed' ? 'closed' : c.status}${selected === c.id ? ' selected' : ''}`}>
               <button
                 type="button"
                 className="row-button"
                 aria-current={selected === c.id ? 'true' : undefined}
-                aria-label={`${c.consumer.name}, ${state}, ${CHANNEL_LABEL[c.channel]}, started ${started}`}
-                aria-describedby={`all-last-${c.id}`}
+                aria-label={`${name}, ${state}, ${CHANNEL_LABEL[c.channel]}, started ${started}`}
+                aria-describedby={closedBy ? `all-closed-${c.id} all-last-${c.id}` : `all-last-${c.id}`}
                 onClick={() => store.set({ allSelectedId: c.id })}
               >
                 <span className="row-top">
-                  <span className="row-name">{c.consumer.name}</span>
+                  <span className="row-name">{name}</span>
                   <span className="chip">{CHANNEL_LABEL[c.channel]}</span>
                   <span className="row-when">{started}</span>
                 </span>
                 <span className="row-last" id={`all-last-${c.id}`}>
+                  {author ? <span className="row-you">{author}: </span> : null}
                   {c.lastMessage?.text ?? <span className="muted">No messages</span>}
                 </span>
                 <span className="row-meta">
                   <span className={`pill pill-${c.state === 'closed' ? 'closed' : 'ongoing'}`}>{state}</span>
+                  {closedBy ? (
+                    <>
+                      {' '}
+                      <span className="row-closed-by">{closedBy}</span>
+                    </>
+                  ) : null}
                 </span>
+                {closedBy ? (
+                  <span hidden id={`all-closed-${c.id}`}>
+                    Closed {closedBy}.
+                  </span>
+                ) : null}
               </button>
             </li>
           );

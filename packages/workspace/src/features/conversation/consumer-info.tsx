@@ -1,11 +1,14 @@
 import { nameOf } from '../../app/directory.js';
 import { useStore } from '../../app/store.js';
 import { formatDateTime } from '../../lib/format.js';
+import { closedByPhrase } from '../../lib/people.js';
 import { CHANNEL_LABEL, type ConversationDetails, type Directory, STATUS_LABEL } from '../../lib/types.js';
 
 export function ConsumerInfo({ details, directory }: { details: ConversationDetails | null; directory: Directory | null }) {
   const prefs = useStore((s) => s.datePrefs);
+  const meId = useStore((s) => s.session?.user.id ?? null);
   if (!details) return <p className="muted pad">Loading…</p>;
+  const closedBy = closedByPhrase(details, meId);
   const vars = Object.entries(details.consumer.customVariables ?? {});
   const skill = directory?.skills.find((s) => s.id === details.skillId)?.displayName ?? details.skillId ?? '—';
   return (
@@ -25,7 +28,7 @@ export function ConsumerInfo({ details, directory }: { details: ConversationDeta
             <dt>Closed</dt>
             <dd>
               {formatDateTime(details.closedAt, prefs)}
-              {details.closedBy ? ` by ${details.closedBy}` : ''}
+              {closedBy ? ` ${closedBy}` : ''}
             </dd>
           </>
         ) : null}

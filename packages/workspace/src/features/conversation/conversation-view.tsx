@@ -4,7 +4,8 @@ import { useDirectory } from '../../app/directory.js';
 import { eventBus, store, toast, useStore } from '../../app/store.js';
 import { soonOverdueNow, statusNow } from '../../lib/active-list.js';
 import { api, seg } from '../../lib/api.js';
-import { slaText } from '../../lib/format.js';
+import { shortStamp, slaText } from '../../lib/format.js';
+import { closedByText, consumerLabel } from '../../lib/people.js';
 import { type ActiveItem, CHANNEL_LABEL, type ConversationDetails, type Message } from '../../lib/types.js';
 import { Icon } from '../../ui/icons.js';
 import { useNow } from '../../ui/use-now.js';
@@ -43,6 +44,7 @@ export function ConversationView({ id, from }: { id: string; from: 'active' | 'a
   const offer = useStore((s) => s.offers[id]);
   const directory = useDirectory();
   const now = useNow();
+  const prefs = useStore((s) => s.datePrefs);
   const [details, setDetails] = useState<ConversationDetails | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
   const [loading, setLoading] = useState(true);
@@ -113,6 +115,9 @@ export function ConversationView({ id, from }: { id: string; from: 'active' | 'a
   const ringing = item.state === 'ringing';
   const canAct = mine && (from === 'active' || !!storeItem);
   const tone = ringing ? 'ringing' : soon && status === 'ongoing' ? 'soon' : status;
+  const name = consumerLabel(item.consumer.name, item.channel);
+  const closedBy = closed ? closedByText(item, me?.id ?? null) : null;
+  const closing = closed && item.closedAt ? `${closedBy ?? 'Closed'} · ${shortStamp(item.closedAt, prefs, now)}` : null;
 
   async function copy() {
     try {
@@ -143,15 +148,17 @@ export function ConversationView({ id, from }: { id: string; from: 'active' | 'a
           type="button"
           className="icon-button back-button"
           aria-label="Back to the list"
+          title="Back to the list"
           onClick={() => (from === 'all' ? store.set({ allSelectedId: null }) : goHome())}
         >
           <Icon name="chevron" />
         </button>
         <div className="conv-title">
           <h2 id={`conv-title-${id}`} ref={headingRef} tabIndex={-1}>
-            {item.consumer.name}
+            {name}
           </h2>
           <p className="conv-sub">
+            {item.urgent && !closed ? <span className="chip chip-urgent">Urgent</span> : null}
             <span className="chip">{CHANNEL_LABEL[item.channel]}</span>
             <span className={`pill pill-${tone}`}>
               {ringing ? 'Ringing' : soon && status === 'ongoing' ? 'Soon overdue' : status[0]?.toUpperCase() + status.slice(1)}
@@ -166,17 +173,18 @@ export function ConversationView({ id, from }: { id: string; from: 'active' | 'a
           </p>
         </div>
         <div className="conv-actions" role="toolbar" aria-label="Conversation actions">
-          <button type="button" className="button ghost" onClick={() => void copy()}>
+          {/* Below 760 px the ghost buttons show their icon only: the label stays their name, and the title their tooltip. */}
+          <button type="button" className="button ghost" title="Copy transcript" onClick={() => void copy()}>
             <Icon name="copy" />
             <span className="btn-label">Copy transcript</span>
           </button>
           {canAct && open ? (
             <>
-              <button type="button" className="button ghost" onClick={() => setDialog('transfer')}>
+              <button type="button" className="button ghost" title="Transfer" onClick={() => setDialog('transfer')}>
                 <Icon name="transfer" />
                 <span className="btn-label">Transfer</span>
               </button>
-              <button type="button" className="button ghost" onClick={() => setDialog('sla')}>
+              <button type="button" className="button ghost" title={item.manualSla ? 'Change SLA' : 'Set SLA'} onClick={() => setDialog('sla')}>
                 <Icon name="clock" />
                 <span className="btn-label">{item.manualSla ? 'Change SLA' : 'Set SLA'}</span>
               </button>
@@ -234,11 +242,11 @@ export function ConversationView({ id, from }: { id: string; from: 'active' | 'a
       <div className="conv-body" role="tabpanel" id={`panel-${id}-${tab}`} aria-labelledby={`tab-${id}-${tab}`}>
         {tab === 'transcript' ? (
           <>
-            <Transcript messages={messages} conversationId={id} consumerName={item.consumer.name} directory={directory} loading={loading} />
+            <Transcript messages={messages} conversationId={id} consumerName={name} directory={directory} loading={loading} closing={closing} />
             {canAct && open ? (
               <Composer conversationId={id} onSent={(m) => setMessages((list) => merge(list, [m], id))} />
             ) : closed && me && item.agentId === me.id ? (
-              <p className="composer-note">This conversation is closed. Resume it to write to {item.consumer.name} again.</p>
+              <p className="composer-note">This conversation is closed. Resume it to write to {name} again.</p>
             ) : ringing ? (
               <p className="composer-note">Accept the conversation to answer.</p>
             ) : null}

@@ -53,12 +53,15 @@ export function Transcript({
   consumerName,
   directory,
   loading,
+  closing = null,
 }: {
   messages: Message[];
   conversationId: string;
   consumerName: string;
   directory: Directory | null;
   loading: boolean;
+  /** A closed conversation's closing line, after its last message ("Closed by you · 14:05"). */
+  closing?: string | null;
 }) {
   const prefs = useStore((s) => s.datePrefs);
   const ref = useRef<HTMLDivElement>(null);
@@ -121,6 +124,11 @@ export function Transcript({
             </Fragment>
           );
         })}
+        {closing ? (
+          <li className="sep sep-closed closed-line">
+            <span>{closing}</span>
+          </li>
+        ) : null}
       </ol>
     </div>
   );

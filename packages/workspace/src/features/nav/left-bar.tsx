@@ -2,16 +2,9 @@ import { dismiss, goHome, openConversation } from '../../app/controller.js';
 import { useStore } from '../../app/store.js';
 import { statusNow } from '../../lib/active-list.js';
 import { unreadText } from '../../lib/format.js';
+import { consumerLabel, initialsOf } from '../../lib/people.js';
 import { Icon } from '../../ui/icons.js';
 import { useNow } from '../../ui/use-now.js';
-
-const initials = (name: string) =>
-  name
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, 2)
-    .map((w) => w[0]?.toUpperCase())
-    .join('') || '?';
 
 /** The left bar: Home (the full Active list) and the conversations opened this shift; closed ones get an "x". */
 export function LeftBar() {
@@ -33,6 +26,7 @@ export function LeftBar() {
           const item = active[id];
           if (!item) return null;
           const status = statusNow(item, now);
+          const name = consumerLabel(item.consumer.name, item.channel);
           const current = tab === 'active' && selectedId === id;
           return (
             <li key={id} className={`pin tone-${status}${current ? ' current' : ''}`}>
@@ -41,19 +35,25 @@ export function LeftBar() {
                 className="pin-open"
                 onClick={() => openConversation(id)}
                 aria-current={current ? 'page' : undefined}
-                aria-label={`${item.consumer.name}, ${status}${item.unread > 0 && status !== 'closed' ? `, ${unreadText(item.unread)}` : ''}`}
-                title={item.consumer.name}
+                aria-label={`${name}, ${status}${item.unread > 0 && status !== 'closed' ? `, ${unreadText(item.unread)}` : ''}`}
+                title={name}
               >
                 <span className="avatar" aria-hidden="true">
-                  {initials(item.consumer.name)}
+                  {initialsOf(name)}
                 </span>
                 <span className="pin-name" aria-hidden="true">
-                  {item.consumer.name}
+                  {name}
                 </span>
                 {item.unread > 0 && status !== 'closed' ? <span className="unread-dot" aria-hidden="true" /> : null}
               </button>
               {status === 'closed' ? (
-                <button type="button" className="pin-remove" aria-label={`Remove ${item.consumer.name} from your list`} onClick={() => void dismiss(id)}>
+                <button
+                  type="button"
+                  className="pin-remove"
+                  aria-label={`Remove ${name} from your list`}
+                  title={`Remove ${name} from your list`}
+                  onClick={() => void dismiss(id)}
+                >
                   <Icon name="close" size={14} />
                 </button>
               ) : null}
