@@ -1,7 +1,5 @@
 import type { Transaction } from 'kysely';
 import type { Logger } from 'pino';
-import type { DomainEvent } from '@parley/contract';
-import { deliveriesOf, type Scene } from '../domain/audience.js';
 import type { Clock } from '../domain/clock.js';
 import type { FileLinks } from '../files/links.js';
 import type { FileStore } from '../files/store.js';
@@ -49,13 +47,7 @@ export interface FileDeps {
   maxUploadBytes: number;
 }
 
-/** The events of one transaction, each for its recipient; filled only through `emit`. */
 export type Outbox = PendingEvent[];
-
-/** Record events that happened in `scene`: their recipients come from `audienceFor` (domain/audience.ts), never from the caller. */
-export function emit(out: Outbox, events: readonly DomainEvent[], scene: Scene): void {
-  out.push(...deliveriesOf(events, scene));
-}
 
 /**
  * One transaction: `fn` reads and writes through repos and pushes events into `out`; the events
@@ -70,7 +62,7 @@ export async function inTransaction<T>(deps: Deps, accountId: string, fn: (tx: T
       tx,
       deps.db.dialect,
       accountId,
-      out.map((e) => ({ ...e, data: signFileRefs(deps, e.data) }) as PendingEvent),
+      out.map((e) => ({ ...e, data: signFileRefs(deps, e.data) })),
       deps.clock.now(),
     );
     return r;
