@@ -37,22 +37,7 @@ export interface EventEnvelope<T = unknown> {
   data: T;
 }
 
-/** `survey.expired` (consumer): the survey was not answered within its timeout. */
-export interface SurveyExpiredEvent {
-  surveyId: string;
-  conversationId: string;
-}
-
-/**
- * `survey.withdrawn` (consumer): the pending survey of `conversationId` no longer applies, because
- * the conversation went on — the agent resumed it (`resumed`) or the consumer started a new
- * conversation (`new_conversation`). Remove its form; answering it now is 409.
- */
-export interface SurveyWithdrawnEvent {
-  surveyId: string;
-  conversationId: string;
-  reason: 'resumed' | 'new_conversation';
-}
+// The payloads of the stored events (and `SurveyExpiredEvent`, `SurveyWithdrawnEvent`) are typed in domain-events.ts.
 
 /** Sent by the server once per connection: the listener's current last seq. */
 export interface HelloPayload {

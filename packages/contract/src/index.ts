@@ -1,4 +1,5 @@
 export * from './dates.js';
+export * from './domain-events.js';
 export * from './embed.js';
 export * from './errors.js';
 export * from './events.js';

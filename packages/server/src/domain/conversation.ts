@@ -1,4 +1,4 @@
-import type { ActiveItem, Channel, ConversationState, ListStatus, SenderType } from '@parley/contract';
+import type { ActiveItem, Channel, ConsumerConversation, ConversationState, DomainEvent, ListStatus, SenderType } from '@parley/contract';
 
 export type Awaiting = 'agent' | 'consumer';
 export type ClosedBy = 'agent' | 'consumer' | 'system';
@@ -211,6 +211,30 @@ export function toActiveItem(row: ActiveRow, idleAfterSec: number, now: number):
     closedBy: c.state === 'closed' ? c.closedBy : null,
     closedById: c.state === 'closed' && c.closedBy === 'agent' ? c.closedById : null,
     closedByName: c.state === 'closed' && c.closedBy === 'agent' ? c.closedByName : null,
+  };
+}
+
+/** `conversation.upserted`: the conversation's Active-list row as it is now. */
+export function rowEvent(c: Conversation, consumerName: string, idleAfterSec: number, now: number): DomainEvent {
+  return { type: 'conversation.upserted', data: toActiveItem({ conversation: c, consumerName }, idleAfterSec, now) };
+}
+
+/** The conversation as its consumer sees it; `agent` is who answers (null while nobody does). */
+export function toConsumerView(
+  c: Pick<Conversation, 'id' | 'state' | 'skillId' | 'channel' | 'awaiting' | 'urgent' | 'createdAt' | 'closedAt' | 'closedBy'>,
+  agent: { id: string; displayName: string } | null,
+): ConsumerConversation {
+  return {
+    id: c.id,
+    state: c.state,
+    skillId: c.skillId,
+    channel: c.channel,
+    agent,
+    awaiting: c.awaiting,
+    urgent: c.urgent,
+    createdAt: new Date(c.createdAt).toISOString(),
+    closedAt: iso(c.closedAt),
+    closedBy: c.closedBy,
   };
 }
 

@@ -3,6 +3,7 @@ import type { EventEnvelope } from '@parley/contract';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { Server, type Socket } from 'socket.io';
+import { agentRecipient, consumerRecipient } from '../domain/audience.js';
 import { authenticateConsumer, authenticateUser } from '../services/auth.service.js';
 import type { Deps, Publisher } from '../services/context.js';
 import { findConversation } from '../storage/repos/conversations.repo.js';
@@ -97,7 +98,7 @@ export async function attachRealtime(server: HttpServer, getDeps: () => Deps, op
       const token = (socket.handshake.auth as { token?: unknown }).token;
       const p = typeof token === 'string' ? await authenticateUser(getDeps(), token) : undefined;
       if (!p) return next(new Error('unauthorized'));
-      const data: SocketData = { recipient: { kind: 'agent', id: p.userId }, accountId: p.accountId, tokenHash: p.tokenHash };
+      const data: SocketData = { recipient: agentRecipient(p.userId), accountId: p.accountId, tokenHash: p.tokenHash };
       socket.data = data;
       if (p.role === 'manager') data.manager = true;
       next();
@@ -110,7 +111,7 @@ export async function attachRealtime(server: HttpServer, getDeps: () => Deps, op
       const token = (socket.handshake.auth as { consumerToken?: unknown }).consumerToken;
       const p = typeof token === 'string' ? await authenticateConsumer(getDeps(), token) : undefined;
       if (!p) return next(new Error('unauthorized'));
-      const data: SocketData = { recipient: { kind: 'consumer', id: p.consumerId }, accountId: p.accountId };
+      const data: SocketData = { recipient: consumerRecipient(p.consumerId), accountId: p.accountId };
       socket.data = data;
       next();
     } catch (err) {
@@ -164,7 +165,7 @@ export async function attachRealtime(server: HttpServer, getDeps: () => Deps, op
         if (c?.state !== 'open') return ack({ ok: false, code: 'not_found' });
         const user = await findUser(deps.db.kysely, data.accountId, data.recipient.id);
         if (!user || (c.agentId !== user.id && user.role !== 'manager')) return ack({ ok: false, code: 'forbidden' });
-        consumers.to(roomOf({ kind: 'consumer', id: c.consumerId })).emit('typing', { conversationId, agent: { displayName: user.displayName } });
+        consumers.to(roomOf(consumerRecipient(c.consumerId))).emit('typing', { conversationId, agent: { displayName: user.displayName } });
         ack({ ok: true });
       } catch (err) {
         deps.log.warn({ err }, 'typing relay failed');
@@ -216,7 +217,7 @@ export async function attachRealtime(server: HttpServer, getDeps: () => Deps, op
       }
     },
     async refreshRights(accountId, userId, now) {
-      const mine = agents.in(roomOf({ kind: 'agent', id: userId }));
+      const mine = agents.in(roomOf(agentRecipient(userId)));
       if (!now.active) {
         mine.disconnectSockets(true);
         return;

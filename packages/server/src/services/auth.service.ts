@@ -1,4 +1,5 @@
 import type { User } from '@parley/contract';
+import { agentRecipient } from '../domain/audience.js';
 import { DomainError, RateLimited } from '../domain/errors.js';
 import { LOGIN_MAX_FAILURES_PER_USER, LOGIN_WINDOW_MS, loginLock } from '../domain/login-lockout.js';
 import { TtlCache } from '../storage/cache.js';
@@ -66,7 +67,7 @@ export async function login(
 
 export async function logout(deps: Deps, p: UserPrincipal): Promise<void> {
   await revokeAuthToken(deps.db.kysely, p.tokenHash, deps.clock.now());
-  await deps.publisher.disconnect({ kind: 'agent', id: p.userId }, p.tokenHash);
+  await deps.publisher.disconnect(agentRecipient(p.userId), p.tokenHash);
 }
 
 export async function authenticateUser(deps: Deps, token: string): Promise<UserPrincipal | undefined> {

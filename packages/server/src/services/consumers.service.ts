@@ -1,5 +1,6 @@
-import { cleanDisplayName, MAX_CUSTOM_VARIABLES, type Message } from '@parley/contract';
+import { type ConsumerConversation, cleanDisplayName, MAX_CUSTOM_VARIABLES, type Message } from '@parley/contract';
 import { errors as joseErrors, jwtVerify } from 'jose';
+import { toConsumerView } from '../domain/conversation.js';
 import { DomainError, invalid, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Tx } from '../storage/db.js';
@@ -19,7 +20,6 @@ import type { Deps } from './context.js';
 import { withSenderNames } from './message-wire.js';
 import type { ConsumerPrincipal } from './principal.js';
 import { hashToken, newToken } from './tokens.js';
-import { type ConsumerConversationView, toConsumerView } from './views.js';
 
 export const CONSUMER_TOKEN_TTL_MS = 90 * 24 * 3600_000;
 const DAY = 24 * 3600_000;
@@ -154,7 +154,7 @@ async function identifiedConsumer(
 
 export interface ConsumerHistory {
   /** Oldest first; the last one may still be open. */
-  conversations: ConsumerConversationView[];
+  conversations: ConsumerConversation[];
   messages: Message[];
 }
 
@@ -166,7 +166,7 @@ export async function consumerHistory(deps: Deps, p: ConsumerPrincipal, limit: n
   const since = deps.clock.now() - account.settings.historyMonths * 31 * DAY;
   const conversations = (await listConversationsOfConsumer(tx, p.accountId, p.consumerId, since, limit)).reverse();
   const agents = new Map<string, { id: string; displayName: string } | null>();
-  const views: ConsumerConversationView[] = [];
+  const views: ConsumerConversation[] = [];
   for (const c of conversations) {
     let agent: { id: string; displayName: string } | null = null;
     const agentId = c.state === 'open' ? c.agentId : c.state === 'closed' ? c.lastAgentId : null;

@@ -1,5 +1,7 @@
+import type { DomainEvent } from '@parley/contract';
 import type { Transaction } from 'kysely';
 import type { Logger } from 'pino';
+import { deliveriesOf, type Scene } from '../domain/audience.js';
 import type { Clock } from '../domain/clock.js';
 import type { FileLinks } from '../files/links.js';
 import type { FileStore } from '../files/store.js';
@@ -47,7 +49,13 @@ export interface FileDeps {
   maxUploadBytes: number;
 }
 
+/** The events of one transaction, each for its recipient; filled only through `emit`. */
 export type Outbox = PendingEvent[];
+
+/** Record events that happened in `scene`: their recipients come from `audienceFor` (domain/audience.ts), never from the caller. */
+export function emit(out: Outbox, events: readonly DomainEvent[], scene: Scene): void {
+  out.push(...deliveriesOf(events, scene));
+}
 
 /**
  * One transaction: `fn` reads and writes through repos and pushes events into `out`; the events
@@ -62,7 +70,7 @@ export async function inTransaction<T>(deps: Deps, accountId: string, fn: (tx: T
       tx,
       deps.db.dialect,
       accountId,
-      out.map((e) => ({ ...e, data: signFileRefs(deps, e.data) })),
+      out.map((e) => ({ ...e, data: signFileRefs(deps, e.data) }) as PendingEvent),
       deps.clock.now(),
     );
     return r;

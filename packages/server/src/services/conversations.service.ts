@@ -1,5 +1,23 @@
-import { type ActiveItem, type DatePrefs, formatDateTime, formatTranscript, type ListStatus, type Message, type SenderType } from '@parley/contract';
-import { applyAgentMessage, applyConsumerMessage, type Conversation, compareActive, countByStatus, toActiveItem } from '../domain/conversation.js';
+import {
+  type ActiveItem,
+  type ConsumerConversation,
+  type DatePrefs,
+  formatDateTime,
+  formatTranscript,
+  type ListStatus,
+  type Message,
+  type SenderType,
+} from '@parley/contract';
+import {
+  applyAgentMessage,
+  applyConsumerMessage,
+  type Conversation,
+  compareActive,
+  countByStatus,
+  rowEvent,
+  toActiveItem,
+  toConsumerView,
+} from '../domain/conversation.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { effectiveSla, slaTargetSec } from '../domain/sla.js';
@@ -29,13 +47,12 @@ import {
 import { findSkill, findSkillCached } from '../storage/repos/skills.repo.js';
 import { displayNames, findUser } from '../storage/repos/users.repo.js';
 import { assertCanAct, assertCanRead } from './access.js';
-import { type Deps, inTransaction, type Outbox } from './context.js';
+import { type Deps, emit, inTransaction, type Outbox } from './context.js';
 import { persist, persistNew } from './conversation-timers.js';
 import { withSenderNames } from './message-wire.js';
 import { enqueueOutbound } from './outbound.service.js';
 import type { ConsumerPrincipal, Principal, UserPrincipal } from './principal.js';
 import { withdrawSurveyIn } from './surveys.service.js';
-import { type ConsumerConversationView, pushActiveItem, toConsumerView } from './views.js';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -65,7 +82,7 @@ async function agentView(tx: Tx, c: Conversation): Promise<{ id: string; display
 // ---------------------------------------------------------------- consumer side
 
 export interface OpenResult {
-  conversation: ConsumerConversationView;
+  conversation: ConsumerConversation;
   created: boolean;
 }
 
@@ -144,10 +161,10 @@ export async function openConversationIn(
   await persistNew(deps, tx, account, c);
   if (message) {
     await insertMessage(tx, message);
-    out.push({ recipient: { kind: 'consumer', id: p.consumerId }, type: 'message.created', data: toWireMessage(message) });
+    emit(out, [{ type: 'message.created', data: toWireMessage(message) }], { conversation: c });
   }
   const view = toConsumerView(c, null);
-  out.push({ recipient: { kind: 'consumer', id: p.consumerId }, type: 'conversation.updated', data: view });
+  emit(out, [{ type: 'conversation.updated', data: view }], { conversation: c });
   return { conversation: view, created: true };
 }
 
@@ -200,9 +217,7 @@ export async function appendMessageIn(
   await persist(deps, tx, account, updated, undefined, c);
   const stored = m.senderType === 'system' ? await enqueueOutbound(deps, tx, updated, message) : message;
   const wire = toWireMessage(stored);
-  out.push({ recipient: { kind: 'consumer', id: c.consumerId }, type: 'message.created', data: wire });
-  const agentId = c.agentId ?? c.lastAgentId;
-  if (agentId) out.push({ recipient: { kind: 'agent', id: agentId }, type: 'message.created', data: wire });
+  emit(out, [{ type: 'message.created', data: wire }], { conversation: updated });
   return { conversation: updated, message: wire };
 }
 
@@ -250,12 +265,12 @@ export async function sendMessageIn(deps: Deps, tx: Tx, out: Outbox, p: Principa
   await persist(deps, tx, account, updated, undefined, c);
   const stored = senderType === 'agent' ? await enqueueOutbound(deps, tx, updated, message) : message;
   const wire = toWireMessage(stored);
-  const toConsumer: Message = agentName !== null ? { ...wire, senderName: agentName } : wire;
-  out.push({ recipient: { kind: 'consumer', id: c.consumerId }, type: 'message.created', data: toConsumer });
+  // The consumer's copy names the agent who wrote it; the agents' copy does not (domain/audience.ts).
+  const event: Message = agentName !== null ? { ...wire, senderName: agentName } : wire;
+  emit(out, [{ type: 'message.created', data: event }], { conversation: updated });
   if (updated.agentId && updated.state !== 'queued') {
-    out.push({ recipient: { kind: 'agent', id: updated.agentId }, type: 'message.created', data: wire });
     const consumer = await findConsumer(tx, p.accountId, c.consumerId);
-    pushActiveItem(out, updated, consumer?.name ?? 'Visitor', account.settings.idleAfterSec, now);
+    emit(out, [rowEvent(updated, consumer?.name ?? 'Visitor', account.settings.idleAfterSec, now)], { conversation: updated });
   }
   return { message: wire, created: true };
 }
@@ -265,7 +280,7 @@ export async function getConsumerConversation(
   deps: Deps,
   p: ConsumerPrincipal,
   id: string,
-): Promise<ConsumerConversationView & { queuePosition: number | null; expectedResponseSec: number | null }> {
+): Promise<ConsumerConversation & { queuePosition: number | null; expectedResponseSec: number | null }> {
   const tx = deps.db.kysely;
   const c = assertCanRead(p, await findConversation(tx, p.accountId, id), []);
   const view = toConsumerView(c, await agentView(tx, c));
@@ -310,7 +325,7 @@ export async function markRead(deps: Deps, p: UserPrincipal, id: string): Promis
     const account = await accountOf(tx, p.accountId);
     await persist(deps, tx, account, next, undefined, c);
     const consumer = await findConsumer(tx, p.accountId, c.consumerId);
-    pushActiveItem(out, next, consumer?.name ?? 'Visitor', account.settings.idleAfterSec, now);
+    emit(out, [rowEvent(next, consumer?.name ?? 'Visitor', account.settings.idleAfterSec, now)], { conversation: next });
   });
 }
 

@@ -1,11 +1,9 @@
-import { unreadForNextAgent } from '../domain/conversation.js';
+import { toConsumerView, unreadForNextAgent } from '../domain/conversation.js';
 import { findAccount } from '../storage/repos/accounts.repo.js';
-import { findConsumer } from '../storage/repos/consumers.repo.js';
 import { toConversation } from '../storage/repos/conversations.repo.js';
 import { countUnanswered } from '../storage/repos/messages.repo.js';
-import { type Deps, inTransaction } from './context.js';
+import { type Deps, emit, inTransaction } from './context.js';
 import { persist } from './conversation-timers.js';
-import { toConsumerView } from './views.js';
 
 /**
  * Shift-end handover: the agent's open conversations that await the agent go back to their skill
@@ -38,9 +36,14 @@ export async function handover(deps: Deps, accountId: string, agentId: string): 
       };
       if (!account || !(await persist(deps, tx, account, next, 'open'))) continue;
       ids.push(c.id);
-      out.push({ recipient: { kind: 'agent', id: agentId }, type: 'conversation.removed', data: { id: c.id } });
-      const consumer = await findConsumer(tx, accountId, c.consumerId);
-      if (consumer) out.push({ recipient: { kind: 'consumer', id: c.consumerId }, type: 'conversation.updated', data: toConsumerView(next, null) });
+      emit(
+        out,
+        [
+          { type: 'conversation.removed', data: { id: c.id } },
+          { type: 'conversation.updated', data: toConsumerView(next, null) },
+        ],
+        { before: c, conversation: next },
+      );
     }
     return ids;
   });

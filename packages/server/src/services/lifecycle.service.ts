@@ -1,5 +1,5 @@
-import type { ActiveItem } from '@parley/contract';
-import { type ClosedBy, type Conversation, slaClockAtTransfer, toActiveItem, unreadForNextAgent } from '../domain/conversation.js';
+import type { ActiveItem, ConsumerConversation } from '@parley/contract';
+import { type ClosedBy, type Conversation, rowEvent, slaClockAtTransfer, toActiveItem, toConsumerView, unreadForNextAgent } from '../domain/conversation.js';
 import { conflict, DomainError, invalid, notFound } from '../domain/errors.js';
 import { effectiveSla, slaTargetSec } from '../domain/sla.js';
 import type { Tx } from '../storage/db.js';
@@ -11,13 +11,12 @@ import { findSkill } from '../storage/repos/skills.repo.js';
 import { findUser } from '../storage/repos/users.repo.js';
 import { assertCanAct, assertCanRead } from './access.js';
 import { offerSurveyOnChannelIn } from './channel-surveys.service.js';
-import { type Deps, inTransaction, type Outbox } from './context.js';
+import { type Deps, emit, inTransaction, type Outbox } from './context.js';
 import { persist } from './conversation-timers.js';
 import { queueCrmSyncIn } from './crm-sync.service.js';
 import type { ConsumerPrincipal, UserPrincipal } from './principal.js';
 import { announceAssignment } from './routing.service.js';
 import { requestSurveyIn, withdrawSurveyIn } from './surveys.service.js';
-import { type ConsumerConversationView, pushActiveItem, toConsumerView } from './views.js';
 
 async function accountOf(tx: Tx, id: string): Promise<Account> {
   const a = await findAccount(tx, id);
@@ -87,10 +86,16 @@ export async function closeIn(
   await persist(deps, tx, account, next);
   const name = await consumerName(tx, c);
   if (c.state === 'ringing' && c.agentId) {
-    out.push({ recipient: { kind: 'agent', id: c.agentId }, type: 'offer.withdrawn', data: { id: c.id, reason: 'closed' } });
-    out.push({ recipient: { kind: 'agent', id: c.agentId }, type: 'conversation.removed', data: { id: c.id } });
-  } else pushActiveItem(out, next, name, account.settings.idleAfterSec, now);
-  out.push({ recipient: { kind: 'consumer', id: c.consumerId }, type: 'conversation.closed', data: toConsumerView(next, null) });
+    emit(
+      out,
+      [
+        { type: 'offer.withdrawn', data: { id: c.id, reason: 'closed' } },
+        { type: 'conversation.removed', data: { id: c.id } },
+      ],
+      { before: c, conversation: next },
+    );
+  } else emit(out, [rowEvent(next, name, account.settings.idleAfterSec, now)], { conversation: next });
+  emit(out, [{ type: 'conversation.closed', data: toConsumerView(next, null) }], { conversation: next });
   await queueCrmSyncIn(deps, tx, account, next, now);
   const survey = await requestSurveyIn(deps, tx, out, account, next, by, now);
   // channels without a form (SMS, Messenger, webhook) get the first question as a message
@@ -109,7 +114,7 @@ export async function closeByUser(deps: Deps, p: UserPrincipal, id: string): Pro
   return r;
 }
 
-export async function closeByConsumer(deps: Deps, p: ConsumerPrincipal, id: string): Promise<ConsumerConversationView> {
+export async function closeByConsumer(deps: Deps, p: ConsumerPrincipal, id: string): Promise<ConsumerConversation> {
   const r = await inTransaction(deps, p.accountId, async (tx, out) => {
     const c = assertCanRead(p, await lockConversation(tx, deps.db.dialect, p.accountId, id), []);
     if (c.state === 'closed') throw conflict('the conversation is already closed');
@@ -129,7 +134,7 @@ export async function dismiss(deps: Deps, p: UserPrincipal, id: string): Promise
     if (c.state !== 'closed') throw conflict('only closed conversations can be dismissed');
     if (c.dismissed) return;
     await persist(deps, tx, await accountOf(tx, p.accountId), { ...c, dismissed: true, updatedAt: deps.clock.now() });
-    out.push({ recipient: { kind: 'agent', id: p.userId }, type: 'conversation.removed', data: { id: c.id } });
+    emit(out, [{ type: 'conversation.removed', data: { id: c.id } }], { before: c });
   });
 }
 
@@ -165,11 +170,10 @@ export async function resume(deps: Deps, p: UserPrincipal, id: string): Promise<
     await persist(deps, tx, account, next);
     // The conversation goes on: the survey sent at its close no longer applies.
     await withdrawSurveyIn(deps, tx, out, p.accountId, c.id, 'resumed');
-    if (c.lastAgentId && c.lastAgentId !== p.userId)
-      out.push({ recipient: { kind: 'agent', id: c.lastAgentId }, type: 'conversation.removed', data: { id: c.id } });
+    if (c.lastAgentId && c.lastAgentId !== p.userId) emit(out, [{ type: 'conversation.removed', data: { id: c.id } }], { before: c });
     await setConsumerLastAgent(tx, p.accountId, c.consumerId, p.userId);
-    const it = pushActiveItem(out, next, await consumerName(tx, next), account.settings.idleAfterSec, now);
-    if (it) await announceAssignment(tx, out, next, it);
+    emit(out, [rowEvent(next, await consumerName(tx, next), account.settings.idleAfterSec, now)], { conversation: next });
+    await announceAssignment(tx, out, next);
     return item(next, await consumerName(tx, next), account, now);
   });
 }
@@ -192,8 +196,8 @@ export async function accept(deps: Deps, p: UserPrincipal, id: string): Promise<
     };
     await persist(deps, tx, account, next);
     await setConsumerLastAgent(tx, p.accountId, c.consumerId, p.userId);
-    const it = pushActiveItem(out, next, await consumerName(tx, next), account.settings.idleAfterSec, now);
-    if (it) await announceAssignment(tx, out, next, it);
+    emit(out, [rowEvent(next, await consumerName(tx, next), account.settings.idleAfterSec, now)], { conversation: next });
+    await announceAssignment(tx, out, next);
     return item(next, await consumerName(tx, next), account, now);
   });
 }
@@ -219,10 +223,14 @@ export async function withdrawOfferIn(
     updatedAt: now,
   };
   await persist(deps, tx, account, next);
-  if (agentId) {
-    out.push({ recipient: { kind: 'agent', id: agentId }, type: 'offer.withdrawn', data: { id: c.id, reason } });
-    out.push({ recipient: { kind: 'agent', id: agentId }, type: 'conversation.removed', data: { id: c.id } });
-  }
+  emit(
+    out,
+    [
+      { type: 'offer.withdrawn', data: { id: c.id, reason } },
+      { type: 'conversation.removed', data: { id: c.id } },
+    ],
+    { before: c, conversation: next },
+  );
 }
 
 export async function decline(deps: Deps, p: UserPrincipal, id: string): Promise<void> {
@@ -291,11 +299,12 @@ export async function transfer(
       updatedAt: now,
     };
     await persist(deps, tx, account, next);
+    const scene = { before: c, conversation: next };
     if (from) {
-      if (c.state === 'ringing') out.push({ recipient: { kind: 'agent', id: from }, type: 'offer.withdrawn', data: { id: c.id, reason: 'transferred' } });
-      out.push({ recipient: { kind: 'agent', id: from }, type: 'conversation.removed', data: { id: c.id } });
+      if (c.state === 'ringing') emit(out, [{ type: 'offer.withdrawn', data: { id: c.id, reason: 'transferred' } }], scene);
+      emit(out, [{ type: 'conversation.removed', data: { id: c.id } }], scene);
     }
-    out.push({ recipient: { kind: 'consumer', id: c.consumerId }, type: 'conversation.updated', data: toConsumerView(next, null) });
+    emit(out, [{ type: 'conversation.updated', data: toConsumerView(next, null) }], scene);
     return { id: c.id, state: next.state };
   });
   deps.kickRouting(p.accountId);
@@ -312,13 +321,13 @@ export async function setManualSla(deps: Deps, p: UserPrincipal, id: string, due
     const next: Conversation = { ...c, manualSlaAt: dueAt, updatedAt: now };
     await persist(deps, tx, account, next);
     const name = await consumerName(tx, next);
-    pushActiveItem(out, next, name, account.settings.idleAfterSec, now);
+    emit(out, [rowEvent(next, name, account.settings.idleAfterSec, now)], { conversation: next });
     return item(next, name, account, now);
   });
 }
 
 /** The consumer marks the conversation urgent: the urgent response time applies and it moves up its queue. */
-export async function markUrgent(deps: Deps, p: ConsumerPrincipal, id: string): Promise<ConsumerConversationView> {
+export async function markUrgent(deps: Deps, p: ConsumerPrincipal, id: string): Promise<ConsumerConversation> {
   const r = await inTransaction(deps, p.accountId, async (tx, out) => {
     const c = assertCanRead(p, await lockConversation(tx, deps.db.dialect, p.accountId, id), []);
     if (c.state === 'closed') throw conflict('the conversation is closed');
@@ -330,7 +339,7 @@ export async function markUrgent(deps: Deps, p: ConsumerPrincipal, id: string): 
     const due = c.awaiting === 'agent' ? Math.min(c.slaDueAt ?? Number.POSITIVE_INFINITY, c.awaitingSince + urgentSec * 1000) : c.slaDueAt;
     const next: Conversation = { ...c, urgent: true, priority: 1, slaDueAt: due, updatedAt: now };
     await persist(deps, tx, account, next);
-    pushActiveItem(out, next, await consumerName(tx, next), account.settings.idleAfterSec, now);
+    emit(out, [rowEvent(next, await consumerName(tx, next), account.settings.idleAfterSec, now)], { conversation: next });
     return toConsumerView(next, null);
   });
   deps.kickRouting(p.accountId);

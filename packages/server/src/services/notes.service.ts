@@ -5,7 +5,7 @@ import { afterPosition } from '../storage/keyset.js';
 import { findConversation } from '../storage/repos/conversations.repo.js';
 import { displayNames, findUser, listUsers } from '../storage/repos/users.repo.js';
 import { assertCanRead } from './access.js';
-import { type Deps, inTransaction } from './context.js';
+import { type Deps, emit, inTransaction } from './context.js';
 import type { UserPrincipal } from './principal.js';
 
 const MENTION = /(^|[^\w@])@([A-Za-z0-9._-]+)/g;
@@ -48,8 +48,7 @@ export async function addNote(deps: Deps, p: UserPrincipal, conversationId: stri
         created_at: now,
       })
       .execute();
-    const audience = new Set([c.agentId ?? c.lastAgentId, p.userId].filter((x): x is string => !!x));
-    for (const id of audience) out.push({ recipient: { kind: 'agent', id }, type: 'note.created', data: note });
+    emit(out, [{ type: 'note.created', data: note }], { conversation: c });
     for (const u of mentioned) {
       if (u.id === p.userId) continue;
       const n: Notification = {
@@ -63,7 +62,7 @@ export async function addNote(deps: Deps, p: UserPrincipal, conversationId: stri
         .insertInto('notifications')
         .values({ id: n.id, account_id: p.accountId, user_id: u.id, type: n.type, data: JSON.stringify(n.data), read_at: null, created_at: now })
         .execute();
-      out.push({ recipient: { kind: 'agent', id: u.id }, type: 'notification.created', data: n });
+      emit(out, [{ type: 'notification.created', data: n }], { user: u.id });
     }
     return note;
   });

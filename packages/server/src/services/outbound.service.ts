@@ -8,7 +8,7 @@ import { findChannel } from '../storage/repos/channels.repo.js';
 import { findConsumer } from '../storage/repos/consumers.repo.js';
 import { findConversation } from '../storage/repos/conversations.repo.js';
 import { findMessage, type MessageRecord, setMessageDelivery, toWireMessage } from '../storage/repos/messages.repo.js';
-import type { Deps } from './context.js';
+import { type Deps, emit } from './context.js';
 import { enqueueJob, type JobKindHandler, type JobOutcome, runJobQueue } from './jobs.service.js';
 
 /**
@@ -74,9 +74,7 @@ export const deliveryJob: JobKindHandler<DeliveryPayload> = {
     const message = await findMessage(tx, job.accountId, job.id);
     const c = await findConversation(tx, job.accountId, job.key);
     if (!message || !c) return;
-    const wire = toWireMessage(message);
-    const agents = new Set([c.agentId ?? c.lastAgentId, message.senderType === 'agent' ? message.senderId : null].filter((x): x is string => !!x));
-    for (const id of agents) out.push({ recipient: { kind: 'agent', id }, type: 'message.updated', data: wire });
+    emit(out, [{ type: 'message.updated', data: toWireMessage(message) }], { conversation: c });
   },
 };
 

@@ -1,6 +1,7 @@
+import type { DomainEvent } from '@parley/contract';
+import { toConsumerView } from '../domain/conversation.js';
 import { listQueueOrder } from '../storage/repos/queue.repo.js';
-import { type Deps, inTransaction, type Outbox } from './context.js';
-import { toConsumerView } from './views.js';
+import { type Deps, emit, inTransaction } from './context.js';
 
 /** Positions beyond this are not pushed (they are still answered by GET …/conversations/{id}). */
 const MAX_PUSHED = 1000;
@@ -27,7 +28,7 @@ export async function pushQueuePositions(deps: Deps, accountId: string): Promise
   const now = deps.clock.now();
   const rank = new Map<string, number>();
   const after = new Map<string, number>();
-  const out: Outbox = [];
+  const updates: { c: (typeof queued)[number]; event: DomainEvent }[] = [];
   for (const c of queued) {
     const skill = c.skillId ?? '';
     const position = (rank.get(skill) ?? 0) + 1;
@@ -35,13 +36,13 @@ export async function pushQueuePositions(deps: Deps, accountId: string): Promise
     after.set(c.id, position);
     if (before.get(c.id) === position) continue;
     const expectedResponseSec = Math.max(0, Math.round(((c.slaDueAt ?? now) - now) / 1000));
-    out.push({
-      recipient: { kind: 'consumer', id: c.consumerId },
-      type: 'conversation.updated',
-      data: { ...toConsumerView(c, null), queuePosition: position, expectedResponseSec },
-    });
+    updates.push({ c, event: { type: 'conversation.updated', data: { ...toConsumerView(c, null), queuePosition: position, expectedResponseSec } } });
   }
   if (after.size) byAccount.set(accountId, after);
   else byAccount.delete(accountId);
-  if (out.length) await inTransaction(deps, accountId, async (_tx, o) => void o.push(...out));
+  if (updates.length)
+    await inTransaction(deps, accountId, async (_tx, out) => {
+      // A queued conversation is with no agent: only its consumer hears of its place.
+      for (const u of updates) emit(out, [u.event], { conversation: { ...u.c, agentId: null, lastAgentId: null } });
+    });
 }

@@ -1,7 +1,6 @@
-import type { ActiveItem } from '@parley/contract';
 import { sql } from 'kysely';
 import { type AgentLoad, nextWarmupStepAt, warmupCap } from '../domain/agents.js';
-import { type Conversation, type RoutingDecision, toActiveItem } from '../domain/conversation.js';
+import { type Conversation, type RoutingDecision, toActiveItem, toConsumerView } from '../domain/conversation.js';
 import { chooseAgent } from '../routing/strategy.js';
 import type { Tx } from '../storage/db.js';
 import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
@@ -9,10 +8,9 @@ import { findConsumer, setConsumerLastAgent } from '../storage/repos/consumers.r
 import { listAgentWork, listQueued, type QueueCursor, routingKey } from '../storage/repos/conversations.repo.js';
 import { scheduleTimer } from '../storage/repos/timers.repo.js';
 import { findUser, listSkillAgents, touchLastAssigned, type UserRecord } from '../storage/repos/users.repo.js';
-import { type Deps, inTransaction, type Outbox } from './context.js';
+import { type Deps, emit, inTransaction, type Outbox } from './context.js';
 import { persist } from './conversation-timers.js';
 import { pushQueuePositions } from './queue-positions.service.js';
-import { toConsumerView } from './views.js';
 
 const PAGE = 500;
 
@@ -203,16 +201,13 @@ export async function assignQueued(deps: Deps, accountId: string): Promise<numbe
         const name = (await loadConsumer())?.name ?? 'Visitor';
         const item = toActiveItem({ conversation: next, consumerName: name }, account.settings.idleAfterSec, now);
         if (ring) {
-          out.push({
-            recipient: { kind: 'agent', id: agent.agentId },
-            type: 'offer.created',
-            data: { conversation: item, expiresAt: new Date(now + account.settings.ringTimeoutSec * 1000).toISOString() },
-          });
+          const expiresAt = new Date(now + account.settings.ringTimeoutSec * 1000).toISOString();
+          emit(out, [{ type: 'offer.created', data: { conversation: item, expiresAt } }], { conversation: next });
         } else {
           await setConsumerLastAgent(tx, accountId, c.consumerId, agent.agentId);
-          await announceAssignment(tx, out, next, item, pool.nameOf(agent.agentId));
+          await announceAssignment(tx, out, next, pool.nameOf(agent.agentId));
         }
-        out.push({ recipient: { kind: 'agent', id: agent.agentId }, type: 'conversation.upserted', data: item });
+        emit(out, [{ type: 'conversation.upserted', data: item }], { conversation: next });
         moved++;
       }
       for (const [agentId, at] of warmupWaits) {
@@ -228,13 +223,9 @@ export async function assignQueued(deps: Deps, accountId: string): Promise<numbe
 }
 
 /** Tell the consumer who is now answering. */
-export async function announceAssignment(tx: Tx, out: Outbox, c: Conversation, _item: ActiveItem, agentName?: string): Promise<void> {
+export async function announceAssignment(tx: Tx, out: Outbox, c: Conversation, agentName?: string): Promise<void> {
   const u = c.agentId && agentName ? { id: c.agentId, displayName: agentName } : c.agentId ? await findUser(tx, c.accountId, c.agentId) : undefined;
-  out.push({
-    recipient: { kind: 'consumer', id: c.consumerId },
-    type: 'conversation.updated',
-    data: toConsumerView(c, u ? { id: u.id, displayName: u.displayName } : null),
-  });
+  emit(out, [{ type: 'conversation.updated', data: toConsumerView(c, u ? { id: u.id, displayName: u.displayName } : null) }], { conversation: c });
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { SurveyExpiredEvent, SurveyWithdrawnEvent } from '@parley/contract';
+import type { SurveyWithdrawnEvent } from '@parley/contract';
 import type { ClosedBy, Conversation } from '../domain/conversation.js';
 import { conflict, DomainError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -9,7 +9,7 @@ import { findConversation } from '../storage/repos/conversations.repo.js';
 import { findSurvey, findSurveyOfConversation, insertSurvey, type SurveyRecord, saveSurvey, upsertAnswers } from '../storage/repos/surveys.repo.js';
 import { cancelTimer, scheduleTimer } from '../storage/repos/timers.repo.js';
 import { assertCanRead } from './access.js';
-import { type Deps, inTransaction, type Outbox } from './context.js';
+import { type Deps, emit, inTransaction, type Outbox } from './context.js';
 import type { ConsumerPrincipal } from './principal.js';
 
 /** A survey as the consumer (widget) sees it. */
@@ -82,11 +82,13 @@ export async function requestSurveyIn(
   else await insertSurvey(tx, survey);
   await scheduleTimer(tx, { kind: 'survey_expiry', subjectId: survey.id, accountId: account.id, dueAt: survey.expiresAt, payload: { conversationId: c.id } });
   deps.timersChanged(survey.expiresAt);
-  out.push({
-    recipient: { kind: 'consumer', id: c.consumerId },
-    type: 'survey.requested',
-    data: { surveyId: survey.id, conversationId: c.id, questions: survey.questions, expiresAt: iso(survey.expiresAt) },
-  });
+  emit(
+    out,
+    [{ type: 'survey.requested', data: { surveyId: survey.id, conversationId: c.id, questions: survey.questions, expiresAt: iso(survey.expiresAt) } }],
+    {
+      survey,
+    },
+  );
   return survey;
 }
 
@@ -103,11 +105,7 @@ export async function expireSurvey(deps: Deps, accountId: string, surveyId: stri
       return;
     }
     await saveSurvey(tx, { ...s, status: 'expired' }, 'pending');
-    out.push({
-      recipient: { kind: 'consumer', id: s.consumerId },
-      type: 'survey.expired',
-      data: { surveyId: s.id, conversationId: s.conversationId } satisfies SurveyExpiredEvent,
-    });
+    emit(out, [{ type: 'survey.expired', data: { surveyId: s.id, conversationId: s.conversationId } }], { survey: s });
   });
 }
 
@@ -133,8 +131,7 @@ export async function withdrawSurveyIn(
   if (s?.status !== 'pending') return;
   if (!(await saveSurvey(tx, { ...s, status: 'withdrawn' }, 'pending'))) return;
   await cancelTimer(tx, 'survey_expiry', s.id);
-  const data: SurveyWithdrawnEvent = { surveyId: s.id, conversationId: s.conversationId, reason };
-  out.push({ recipient: { kind: 'consumer', id: s.consumerId }, type: 'survey.withdrawn', data });
+  emit(out, [{ type: 'survey.withdrawn', data: { surveyId: s.id, conversationId: s.conversationId, reason } }], { survey: s });
 }
 
 /** Which survey of `conversationId` the consumer may see: 404 for other consumers' conversations and when none was sent. */
@@ -170,12 +167,9 @@ async function recordAnswers(_deps: Deps, tx: Tx, out: Outbox, s: SurveyRecord, 
   if (!(await saveSurvey(tx, next, 'pending'))) throw conflict('the survey was already answered');
   await upsertAnswers(tx, s, answers, now, types);
   if (complete) await cancelTimer(tx, 'survey_expiry', s.id);
-  if (s.agentId)
-    out.push({
-      recipient: { kind: 'agent', id: s.agentId },
-      type: 'survey.answered',
-      data: { surveyId: s.id, conversationId: s.conversationId, complete, questionIds: Object.keys(answers) },
-    });
+  emit(out, [{ type: 'survey.answered', data: { surveyId: s.id, conversationId: s.conversationId, complete, questionIds: Object.keys(answers) } }], {
+    survey: s,
+  });
   return next;
 }
 

@@ -1,17 +1,16 @@
-import { listStatus } from '../domain/conversation.js';
+import { listStatus, rowEvent } from '../domain/conversation.js';
 import { findAccount } from '../storage/repos/accounts.repo.js';
 import { findConsumer } from '../storage/repos/consumers.repo.js';
 import { lockConversation } from '../storage/repos/conversations.repo.js';
 import type { TimerKind } from '../storage/repos/timers.repo.js';
 import { findUser } from '../storage/repos/users.repo.js';
-import { inTransaction } from './context.js';
+import { emit, inTransaction } from './context.js';
 import { autoCloseDueAt, persist, syncTimers } from './conversation-timers.js';
 import { closeIn, withdrawOfferIn } from './lifecycle.service.js';
 import { expireSurvey } from './surveys.service.js';
 import type { TimerHandler } from './timers.service.js';
 import { reevaluateTimersBatch } from './timers-reevaluation.service.js';
 import { changeStatusIn } from './users.service.js';
-import { pushActiveItem } from './views.js';
 
 /**
  * What each durable timer does when it falls due (the job kinds' timers — `delivery`, `crm_sync` —
@@ -26,7 +25,7 @@ export const timerHandlers: Partial<Record<TimerKind, TimerHandler>> = {
       const account = await findAccount(tx, t.accountId);
       if (!c || !account || (c.state !== 'open' && c.state !== 'ringing')) return;
       const consumer = await findConsumer(tx, t.accountId, c.consumerId);
-      pushActiveItem(out, c, consumer?.name ?? 'Visitor', account.settings.idleAfterSec, deps.clock.now());
+      emit(out, [rowEvent(c, consumer?.name ?? 'Visitor', account.settings.idleAfterSec, deps.clock.now())], { conversation: c });
       await syncTimers(deps, tx, account, c);
     });
     // Dynamic capacity: a conversation turning idle can free capacity.
@@ -90,7 +89,7 @@ export const timerHandlers: Partial<Record<TimerKind, TimerHandler>> = {
       if (!c || !account || c.state !== 'closed' || c.dismissed || !c.lastAgentId || c.closedAt === null) return;
       if (listStatus(c, account.settings.idleAfterSec, deps.clock.now()) !== 'closed') return;
       if (deps.clock.now() < c.closedAt + account.settings.closedRetentionHours * 3600_000) return void (await syncTimers(deps, tx, account, c));
-      out.push({ recipient: { kind: 'agent', id: c.lastAgentId }, type: 'conversation.removed', data: { id: c.id } });
+      emit(out, [{ type: 'conversation.removed', data: { id: c.id } }], { before: c });
     });
   },
 

@@ -1,5 +1,5 @@
 import type { AccountSettings, SkillOverrides } from '@parley/contract';
-import { type Conversation, slaDueAtUnder } from '../domain/conversation.js';
+import { type Conversation, rowEvent, slaDueAtUnder } from '../domain/conversation.js';
 import { newId } from '../domain/ids.js';
 import { effectiveSla, slaTargetSec } from '../domain/sla.js';
 import type { Tx } from '../storage/db.js';
@@ -8,9 +8,8 @@ import { findConsumer } from '../storage/repos/consumers.repo.js';
 import { listUnclosedConversationIds, lockConversationLight, saveConversation } from '../storage/repos/conversations.repo.js';
 import { findSkill } from '../storage/repos/skills.repo.js';
 import { advanceClaimedTimer, findTimer, scheduleTimer, type TimerRow } from '../storage/repos/timers.repo.js';
-import { type Deps, inTransaction, type Outbox } from './context.js';
+import { type Deps, emit, inTransaction, type Outbox } from './context.js';
 import { syncTimers } from './conversation-timers.js';
-import { pushActiveItem } from './views.js';
 
 /** Conversations re-timed per transaction: a big account is swept in many short transactions, not one long one. */
 export const REEVALUATION_BATCH = 50;
@@ -74,7 +73,7 @@ async function retimeIn(deps: Deps, tx: Tx, out: Outbox, account: Account, c: Co
   await syncTimers(deps, tx, account, next);
   if (next !== c || (idleChanged && next.awaiting === 'consumer')) {
     const consumer = await findConsumer(tx, c.accountId, c.consumerId);
-    pushActiveItem(out, next, consumer?.name ?? 'Visitor', account.settings.idleAfterSec, now);
+    emit(out, [rowEvent(next, consumer?.name ?? 'Visitor', account.settings.idleAfterSec, now)], { conversation: next });
   }
 }
 

@@ -1,5 +1,6 @@
 import type { AgentStatus, Role, User, UserSettings } from '@parley/contract';
 import { startsShift } from '../domain/agents.js';
+import { agentRecipient } from '../domain/audience.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Tx } from '../storage/db.js';
@@ -9,7 +10,7 @@ import { listSkills } from '../storage/repos/skills.repo.js';
 import { hasLiveToken, revokeUserTokens } from '../storage/repos/tokens.repo.js';
 import { findUser, findUserByUsername, insertUser, listUsers, setUserSkills, type UserRecord, updateUser } from '../storage/repos/users.repo.js';
 import { toWireUser } from './auth.service.js';
-import { type Deps, inTransaction, type Outbox } from './context.js';
+import { type Deps, emit, inTransaction, type Outbox } from './context.js';
 import { withdrawOfferIn } from './lifecycle.service.js';
 import { hashPassword } from './passwords.js';
 
@@ -96,7 +97,7 @@ export async function patchUser(
     if (passwordHash || patch.active === false) await revokeUserTokens(tx, accountId, id, now);
     return next;
   });
-  if (passwordHash || patch.active === false) await deps.publisher.disconnect({ kind: 'agent', id });
+  if (passwordHash || patch.active === false) await deps.publisher.disconnect(agentRecipient(id));
   if (patch.role !== undefined || patch.skills !== undefined || patch.active !== undefined)
     await deps.publisher.refreshRights(accountId, id, { role: user.role, active: user.active });
   deps.kickRouting(accountId);
@@ -149,7 +150,7 @@ export async function changeStatusIn(
     next.warmupStartedAt = startsShift(account.settings.warmUp, u.lastAssignedAt, now) ? now : u.warmupStartedAt;
   }
   await updateUser(tx, next);
-  out.push({ recipient: { kind: 'agent', id: u.id }, type: 'status.changed', data: { userId: u.id, status, ...(reason && { reason }) } });
+  emit(out, [{ type: 'status.changed', data: { userId: u.id, status, ...(reason && { reason }) } }], {});
   if (status !== 'online' && account) {
     const ringing = await tx
       .selectFrom('conversations')

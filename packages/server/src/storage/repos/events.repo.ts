@@ -1,29 +1,16 @@
 import { type Insertable, sql } from 'kysely';
+import type { Delivery, Recipient } from '../../domain/audience.js';
 import type { Dialect, Tx } from '../db.js';
 import { prepared } from '../prepared.js';
 import type { EventsTable } from '../schema.js';
 
-export type RecipientKind = 'agent' | 'consumer';
+export type { Recipient, RecipientKind } from '../../domain/audience.js';
 
-export interface Recipient {
-  kind: RecipientKind;
-  id: string;
-}
+/** An event for one recipient, before it is stored (its audience was decided by domain/audience.ts). */
+export type PendingEvent = Delivery;
 
-export interface PendingEvent {
-  recipient: Recipient;
-  type: string;
-  data: unknown;
-}
-
-export interface StoredEvent {
-  accountId: string;
-  recipient: Recipient;
-  seq: number;
-  type: string;
-  data: unknown;
-  at: number;
-}
+/** A stored event: a recipient's event with its seq. */
+export type StoredEvent = Delivery & { accountId: string; seq: number; at: number };
 
 const key = (r: Recipient) => `${r.kind}:${r.id}`;
 
@@ -78,7 +65,7 @@ export async function appendEvents(tx: Tx, dialect: Dialect, accountId: string, 
       first = Number(row.last_seq) - n + 1;
     }
     list.forEach((e, i) => {
-      stored.push({ accountId, recipient, seq: first + i, type: e.type, data: e.data, at });
+      stored.push({ ...e, accountId, recipient, seq: first + i, at });
     });
   }
   const rows = stored.map((e) => ({
@@ -122,7 +109,8 @@ export async function readEventsAfter(tx: Tx, accountId: string, recipient: Reci
     .orderBy('seq')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ accountId: r.account_id, recipient, seq: Number(r.seq), type: r.type, data: JSON.parse(r.data), at: r.at }));
+  // Stored by appendEvents from typed deliveries: the row holds what the contract's schema says.
+  return rows.map((r) => ({ accountId: r.account_id, recipient, seq: Number(r.seq), type: r.type, data: JSON.parse(r.data), at: r.at }) as StoredEvent);
 }
 
 export async function oldestSeq(tx: Tx, recipient: Recipient): Promise<number | null> {
