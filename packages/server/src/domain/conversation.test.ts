@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { aConversation, MIN, T0 } from '../../test/factories/conversation.js';
 import {
   applyAgentMessage,
   applyConsumerMessage,
@@ -14,49 +15,9 @@ import {
   unreadForNextAgent,
 } from './conversation.js';
 
-const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
-const MIN = 60_000;
-
-export function conv(over: Partial<Conversation> = {}): Conversation {
-  return {
-    id: 'c1',
-    accountId: 'a',
-    consumerId: 'k',
-    channel: 'web',
-    channelId: null,
-    skillId: 's',
-    state: 'open',
-    agentId: 'u',
-    lastAgentId: 'u',
-    awaiting: 'agent',
-    awaitingSince: T0,
-    priority: 0,
-    urgent: false,
-    firstTime: false,
-    slaDueAt: T0 + 60 * MIN,
-    manualSlaAt: null,
-    actionable: false,
-    closedBy: null,
-    closedById: null,
-    closedByName: null,
-    closedAt: null,
-    dismissed: false,
-    createdAt: T0,
-    queuedAt: T0,
-    assignedAt: T0,
-    lastSeq: 0,
-    lastMessage: null,
-    agentUnread: 0,
-    firstResponseAt: null,
-    firstResponseAgentId: null,
-    routing: null,
-    targetAgentId: null,
-    offeredAt: null,
-    offerExcluded: [],
-    updatedAt: T0,
-    ...over,
-  };
-}
+/** The shared fixture with this file's names (agent `u`, consumer `k`, nothing unread). */
+const conv = (over: Partial<Conversation> = {}): Conversation =>
+  aConversation({ accountId: 'a', consumerId: 'k', skillId: 's', agentId: 'u', lastAgentId: 'u', lastSeq: 0, agentUnread: 0, ...over });
 
 describe('SLA clock', () => {
   it('continues across a transfer while the customer waits; starts at the transfer when it awaited the consumer', () => {

@@ -74,6 +74,47 @@ export interface Conversation {
   updatedAt: number;
 }
 
+/** What a new conversation starts from: who, where, and the SLA target that applies to it. */
+export type NewConversation = Pick<Conversation, 'id' | 'accountId' | 'consumerId' | 'channel' | 'channelId' | 'skillId' | 'firstTime'> & {
+  slaTargetSec: number;
+};
+
+/** A conversation just opened by its consumer: queued, awaiting an agent, its SLA clock running from now. */
+export function newConversation(n: NewConversation, now: number): Conversation {
+  const { slaTargetSec, ...who } = n;
+  return {
+    ...who,
+    urgent: false,
+    state: 'queued',
+    agentId: null,
+    lastAgentId: null,
+    awaiting: 'agent',
+    awaitingSince: now,
+    priority: 0,
+    slaDueAt: now + slaTargetSec * 1000,
+    manualSlaAt: null,
+    actionable: false,
+    closedBy: null,
+    closedById: null,
+    closedByName: null,
+    closedAt: null,
+    dismissed: false,
+    createdAt: now,
+    queuedAt: now,
+    assignedAt: null,
+    lastSeq: 0,
+    lastMessage: null,
+    agentUnread: 0,
+    firstResponseAt: null,
+    firstResponseAgentId: null,
+    routing: null,
+    targetAgentId: null,
+    offeredAt: null,
+    offerExcluded: [],
+    updatedAt: now,
+  };
+}
+
 export const SOON_OVERDUE_MS = 5 * 60_000;
 
 /** A consumer message: the agent now owes an answer; the SLA clock starts at the first unanswered message. */

@@ -14,6 +14,7 @@ import {
   type Conversation,
   compareActive,
   countByStatus,
+  newConversation,
   rowEvent,
   toActiveItem,
   toConsumerView,
@@ -48,7 +49,7 @@ import { findSkill, findSkillCached } from '../storage/repos/skills.repo.js';
 import { displayNames, findUser } from '../storage/repos/users.repo.js';
 import { assertCanAct, assertCanRead } from './access.js';
 import { type Deps, emit, inTransaction, type Outbox } from './context.js';
-import { persist, persistNew } from './conversation-timers.js';
+import { persist, persistNew, settingsFor } from './conversation-timers.js';
 import { withSenderNames } from './message-wire.js';
 import { enqueueOutbound } from './outbound.service.js';
 import type { ConsumerPrincipal, Principal, UserPrincipal } from './principal.js';
@@ -118,47 +119,16 @@ export async function openConversationIn(
   const firstTime = (await countConsumerConversations(tx, p.accountId, p.consumerId)) === 0;
   const base = { skillId: input.skillId ?? null, firstTime, urgent: false };
   const target = await slaTargetFor(tx, account, base);
-  let c: Conversation = {
-    id: newId(),
-    accountId: p.accountId,
-    consumerId: p.consumerId,
-    channel: consumer.channel,
-    channelId: consumer.channelId,
-    ...base,
-    state: 'queued',
-    agentId: null,
-    lastAgentId: null,
-    awaiting: 'agent',
-    awaitingSince: now,
-    priority: 0,
-    slaDueAt: now + target * 1000,
-    manualSlaAt: null,
-    actionable: false,
-    closedBy: null,
-    closedById: null,
-    closedByName: null,
-    closedAt: null,
-    dismissed: false,
-    createdAt: now,
-    queuedAt: now,
-    assignedAt: null,
-    lastSeq: 0,
-    lastMessage: null,
-    agentUnread: 0,
-    firstResponseAt: null,
-    firstResponseAgentId: null,
-    routing: null,
-    targetAgentId: null,
-    offeredAt: null,
-    offerExcluded: [],
-    updatedAt: now,
-  };
+  let c = newConversation(
+    { id: newId(), accountId: p.accountId, consumerId: p.consumerId, channel: consumer.channel, channelId: consumer.channelId, ...base, slaTargetSec: target },
+    now,
+  );
   let message: MessageRecord | undefined;
   if (input.text) {
     message = newMessage(c, 'consumer', p.consumerId, input.text, null, now);
     c = { ...applyConsumerMessage(c, input.text, now, target), lastSeq: 1 };
   }
-  await persistNew(deps, tx, account, c);
+  await persistNew(deps, tx, await settingsFor(tx, account, c.skillId), c);
   if (message) {
     await insertMessage(tx, message);
     emit(out, [{ type: 'message.created', data: toWireMessage(message) }], { conversation: c });
@@ -214,7 +184,7 @@ export async function appendMessageIn(
   const message = newMessage(c, m.senderType, m.senderId, m.text, m.clientMessageId ?? null, now);
   const updated: Conversation = { ...c, lastSeq: message.seq, updatedAt: now };
   await insertMessage(tx, message);
-  await persist(deps, tx, account, updated, undefined, c);
+  await persist(deps, tx, await settingsFor(tx, account, c.skillId), updated, undefined, c);
   const stored = m.senderType === 'system' ? await enqueueOutbound(deps, tx, updated, message) : message;
   const wire = toWireMessage(stored);
   emit(out, [{ type: 'message.created', data: wire }], { conversation: updated });
@@ -262,7 +232,7 @@ export async function sendMessageIn(deps: Deps, tx: Tx, out: Outbox, p: Principa
     senderType === 'consumer' ? applyConsumerMessage(c, line, now, await slaTargetFor(tx, account, c)) : applyAgentMessage(c, line, now, senderId, agentName);
   const updated: Conversation = { ...next, lastSeq: message.seq };
   await insertMessage(tx, message);
-  await persist(deps, tx, account, updated, undefined, c);
+  await persist(deps, tx, await settingsFor(tx, account, c.skillId), updated, undefined, c);
   const stored = senderType === 'agent' ? await enqueueOutbound(deps, tx, updated, message) : message;
   const wire = toWireMessage(stored);
   // The consumer's copy names the agent who wrote it; the agents' copy does not (domain/audience.ts).
@@ -323,7 +293,7 @@ export async function markRead(deps: Deps, p: UserPrincipal, id: string): Promis
     const now = deps.clock.now();
     const next = { ...c, agentUnread: 0, updatedAt: now };
     const account = await accountOf(tx, p.accountId);
-    await persist(deps, tx, account, next, undefined, c);
+    await persist(deps, tx, await settingsFor(tx, account, c.skillId), next, undefined, c);
     const consumer = await findConsumer(tx, p.accountId, c.consumerId);
     emit(out, [rowEvent(next, consumer?.name ?? 'Visitor', account.settings.idleAfterSec, now)], { conversation: next });
   });

@@ -3,7 +3,7 @@ import { findAccount } from '../storage/repos/accounts.repo.js';
 import { toConversation } from '../storage/repos/conversations.repo.js';
 import { countUnanswered } from '../storage/repos/messages.repo.js';
 import { type Deps, emit, inTransaction } from './context.js';
-import { persist } from './conversation-timers.js';
+import { persist, settingsFor } from './conversation-timers.js';
 
 /**
  * Shift-end handover: the agent's open conversations that await the agent go back to their skill
@@ -34,7 +34,7 @@ export async function handover(deps: Deps, accountId: string, agentId: string): 
         routing: { outcome: 'waiting' as const, rule: 'handed_back_by_agent', agentId: null, candidates: [], at: now },
         updatedAt: now,
       };
-      if (!account || !(await persist(deps, tx, account, next, 'open'))) continue;
+      if (!account || !(await persist(deps, tx, await settingsFor(tx, account, c.skillId), next, 'open'))) continue;
       ids.push(c.id);
       emit(
         out,

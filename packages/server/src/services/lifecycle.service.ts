@@ -12,7 +12,7 @@ import { findUser } from '../storage/repos/users.repo.js';
 import { assertCanAct, assertCanRead } from './access.js';
 import { offerSurveyOnChannelIn } from './channel-surveys.service.js';
 import { type Deps, emit, inTransaction, type Outbox } from './context.js';
-import { persist } from './conversation-timers.js';
+import { persist, settingsFor } from './conversation-timers.js';
 import { queueCrmSyncIn } from './crm-sync.service.js';
 import type { ConsumerPrincipal, UserPrincipal } from './principal.js';
 import { announceAssignment } from './routing.service.js';
@@ -83,7 +83,7 @@ export async function closeIn(
     offerExcluded: [],
     updatedAt: now,
   };
-  await persist(deps, tx, account, next);
+  await persist(deps, tx, await settingsFor(tx, account, next.skillId), next);
   const name = await consumerName(tx, c);
   if (c.state === 'ringing' && c.agentId) {
     emit(
@@ -133,7 +133,7 @@ export async function dismiss(deps: Deps, p: UserPrincipal, id: string): Promise
     if (!c || (c.lastAgentId !== p.userId && c.agentId !== p.userId)) throw notFound('conversation');
     if (c.state !== 'closed') throw conflict('only closed conversations can be dismissed');
     if (c.dismissed) return;
-    await persist(deps, tx, await accountOf(tx, p.accountId), { ...c, dismissed: true, updatedAt: deps.clock.now() });
+    await persist(deps, tx, await settingsFor(tx, await accountOf(tx, p.accountId), c.skillId), { ...c, dismissed: true, updatedAt: deps.clock.now() });
     emit(out, [{ type: 'conversation.removed', data: { id: c.id } }], { before: c });
   });
 }
@@ -167,7 +167,7 @@ export async function resume(deps: Deps, p: UserPrincipal, id: string): Promise<
       routing: { outcome: 'assigned', rule: 'resumed_by_agent', agentId: p.userId, candidates: [], at: now },
       updatedAt: now,
     };
-    await persist(deps, tx, account, next);
+    await persist(deps, tx, await settingsFor(tx, account, next.skillId), next);
     // The conversation goes on: the survey sent at its close no longer applies.
     await withdrawSurveyIn(deps, tx, out, p.accountId, c.id, 'resumed');
     if (c.lastAgentId && c.lastAgentId !== p.userId) emit(out, [{ type: 'conversation.removed', data: { id: c.id } }], { before: c });
@@ -194,7 +194,7 @@ export async function accept(deps: Deps, p: UserPrincipal, id: string): Promise<
       routing: c.routing ? { ...c.routing, outcome: 'assigned' } : null,
       updatedAt: now,
     };
-    await persist(deps, tx, account, next);
+    await persist(deps, tx, await settingsFor(tx, account, next.skillId), next);
     await setConsumerLastAgent(tx, p.accountId, c.consumerId, p.userId);
     emit(out, [rowEvent(next, await consumerName(tx, next), account.settings.idleAfterSec, now)], { conversation: next });
     await announceAssignment(tx, out, next);
@@ -222,7 +222,7 @@ export async function withdrawOfferIn(
     agentUnread: unreadForNextAgent(c.awaiting, await countUnanswered(tx, c.accountId, c.id)),
     updatedAt: now,
   };
-  await persist(deps, tx, account, next);
+  await persist(deps, tx, await settingsFor(tx, account, next.skillId), next);
   emit(
     out,
     [
@@ -298,7 +298,7 @@ export async function transfer(
       },
       updatedAt: now,
     };
-    await persist(deps, tx, account, next);
+    await persist(deps, tx, await settingsFor(tx, account, next.skillId), next);
     const scene = { before: c, conversation: next };
     if (from) {
       if (c.state === 'ringing') emit(out, [{ type: 'offer.withdrawn', data: { id: c.id, reason: 'transferred' } }], scene);
@@ -319,7 +319,7 @@ export async function setManualSla(deps: Deps, p: UserPrincipal, id: string, due
     if (c.state === 'closed') throw conflict('the conversation is closed');
     if (dueAt !== null && dueAt <= now) throw invalid('dueAt must be in the future', 'dueAt');
     const next: Conversation = { ...c, manualSlaAt: dueAt, updatedAt: now };
-    await persist(deps, tx, account, next);
+    await persist(deps, tx, await settingsFor(tx, account, next.skillId), next);
     const name = await consumerName(tx, next);
     emit(out, [rowEvent(next, name, account.settings.idleAfterSec, now)], { conversation: next });
     return item(next, name, account, now);
@@ -338,7 +338,7 @@ export async function markUrgent(deps: Deps, p: ConsumerPrincipal, id: string): 
     const urgentSec = effectiveSla(account.settings, skill?.overrides ?? null).urgentSec;
     const due = c.awaiting === 'agent' ? Math.min(c.slaDueAt ?? Number.POSITIVE_INFINITY, c.awaitingSince + urgentSec * 1000) : c.slaDueAt;
     const next: Conversation = { ...c, urgent: true, priority: 1, slaDueAt: due, updatedAt: now };
-    await persist(deps, tx, account, next);
+    await persist(deps, tx, await settingsFor(tx, account, next.skillId), next);
     emit(out, [rowEvent(next, await consumerName(tx, next), account.settings.idleAfterSec, now)], { conversation: next });
     return toConsumerView(next, null);
   });

@@ -1,15 +1,15 @@
 import { sql } from 'kysely';
-import { type AgentLoad, nextWarmupStepAt, warmupCap } from '../domain/agents.js';
+import { type AgentLoad, warmupCap } from '../domain/agents.js';
 import { type Conversation, type RoutingDecision, toActiveItem, toConsumerView } from '../domain/conversation.js';
+import { agentTimers, type WantedTimer } from '../domain/timers.js';
 import { chooseAgent } from '../routing/strategy.js';
 import type { Tx } from '../storage/db.js';
 import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
 import { findConsumer, setConsumerLastAgent } from '../storage/repos/consumers.repo.js';
 import { listAgentWork, listQueued, type QueueCursor, routingKey } from '../storage/repos/conversations.repo.js';
-import { scheduleTimer } from '../storage/repos/timers.repo.js';
 import { findUser, listSkillAgents, touchLastAssigned, type UserRecord } from '../storage/repos/users.repo.js';
 import { type Deps, emit, inTransaction, type Outbox } from './context.js';
-import { persist } from './conversation-timers.js';
+import { persist, reconcileTimers, settingsFor } from './conversation-timers.js';
 import { pushQueuePositions } from './queue-positions.service.js';
 
 const PAGE = 500;
@@ -158,7 +158,7 @@ export async function assignQueued(deps: Deps, accountId: string): Promise<numbe
       if (!queued.length) return { moved: 0, next };
       const pool = new AgentPool(tx, account, now);
       const plain = new SkillDecisions(pool);
-      const warmupWaits = new Map<string, number>();
+      const warmupWaits = new Map<string, WantedTimer<'warmup'>[]>();
       let moved = 0;
       for (const { conversation: c, routingKey: recorded } of queued) {
         let consumer: Awaited<ReturnType<typeof findConsumer>> | null = null;
@@ -173,11 +173,11 @@ export async function assignQueued(deps: Deps, accountId: string): Promise<numbe
         for (const cand of decision.candidates) {
           if (cand.why !== 'warm_up') continue;
           const a = pool.get(cand.agentId);
-          if (a?.warmupStartedAt) warmupWaits.set(a.agentId, nextWarmupStepAt(account.settings.warmUp, a.warmupStartedAt, now));
+          if (a?.warmupStartedAt) warmupWaits.set(a.agentId, agentTimers({ warmupStartedAt: a.warmupStartedAt }, account.settings.warmUp, now));
         }
         const agent = decision.agentId ? pool.get(decision.agentId) : undefined;
         if (decision.outcome !== 'assigned' || !agent) {
-          if (recorded !== routingKey(decision)) await persist(deps, tx, account, { ...c, routing: decision }, undefined, c);
+          if (recorded !== routingKey(decision)) await persist(deps, tx, await settingsFor(tx, account, c.skillId), { ...c, routing: decision }, undefined, c);
           continue;
         }
         const ring = account.settings.acceptMode === 'ring';
@@ -193,7 +193,7 @@ export async function assignQueued(deps: Deps, accountId: string): Promise<numbe
           routing: { ...decision, outcome: ring ? 'offered' : 'assigned' },
           updatedAt: now,
         };
-        if (!(await persist(deps, tx, account, next, 'queued', c))) continue; // someone else moved it
+        if (!(await persist(deps, tx, await settingsFor(tx, account, c.skillId), next, 'queued', c))) continue; // someone else moved it
         await touchLastAssigned(tx, accountId, agent.agentId, now);
         agent.load += 1;
         agent.lastAssignedAt = now;
@@ -210,10 +210,7 @@ export async function assignQueued(deps: Deps, accountId: string): Promise<numbe
         emit(out, [{ type: 'conversation.upserted', data: item }], { conversation: next });
         moved++;
       }
-      for (const [agentId, at] of warmupWaits) {
-        await scheduleTimer(tx, { kind: 'warmup', subjectId: agentId, accountId, dueAt: at, payload: {} });
-        deps.timersChanged(at);
-      }
+      for (const [agentId, timers] of warmupWaits) await reconcileTimers(deps, tx, { id: agentId, accountId }, timers);
       return { moved, next };
     });
     total += page.moved;

@@ -3,13 +3,15 @@ import type { ClosedBy, Conversation } from '../domain/conversation.js';
 import { conflict, DomainError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { type AnswerValue, checkAnswers, nextQuestion, parseReply, questionPrompt, type SurveyQuestion, shouldSendSurvey } from '../domain/surveys.js';
+import { surveyTimers } from '../domain/timers.js';
 import type { Tx } from '../storage/db.js';
 import type { Account } from '../storage/repos/accounts.repo.js';
 import { findConversation } from '../storage/repos/conversations.repo.js';
 import { findSurvey, findSurveyOfConversation, insertSurvey, type SurveyRecord, saveSurvey, upsertAnswers } from '../storage/repos/surveys.repo.js';
-import { cancelTimer, scheduleTimer } from '../storage/repos/timers.repo.js';
+import type { TimerRow } from '../storage/repos/timers.repo.js';
 import { assertCanRead } from './access.js';
 import { type Deps, emit, inTransaction, type Outbox } from './context.js';
+import { reconcileTimers } from './conversation-timers.js';
 import type { ConsumerPrincipal } from './principal.js';
 
 /** A survey as the consumer (widget) sees it. */
@@ -80,8 +82,7 @@ export async function requestSurveyIn(
   };
   if (existing) await saveSurvey(tx, survey);
   else await insertSurvey(tx, survey);
-  await scheduleTimer(tx, { kind: 'survey_expiry', subjectId: survey.id, accountId: account.id, dueAt: survey.expiresAt, payload: { conversationId: c.id } });
-  deps.timersChanged(survey.expiresAt);
+  await reconcileTimers(deps, tx, survey, surveyTimers(survey));
   emit(
     out,
     [{ type: 'survey.requested', data: { surveyId: survey.id, conversationId: c.id, questions: survey.questions, expiresAt: iso(survey.expiresAt) } }],
@@ -93,15 +94,14 @@ export async function requestSurveyIn(
 }
 
 /** The `survey_expiry` timer: a survey still pending at its expiry becomes `expired` (partial answers are kept). */
-export async function expireSurvey(deps: Deps, accountId: string, surveyId: string): Promise<void> {
+export async function expireSurvey(deps: Deps, accountId: string, surveyId: string, firing?: TimerRow): Promise<void> {
   await inTransaction(deps, accountId, async (tx, out) => {
     const s = await findSurvey(tx, accountId, surveyId, deps.db.dialect);
     if (s?.status !== 'pending') return;
     const now = deps.clock.now();
     if (now < s.expiresAt) {
       // moved meanwhile (the conversation was closed again): wait for the new time
-      await scheduleTimer(tx, { kind: 'survey_expiry', subjectId: s.id, accountId, dueAt: s.expiresAt, payload: { conversationId: s.conversationId } });
-      deps.timersChanged(s.expiresAt);
+      await reconcileTimers(deps, tx, s, surveyTimers(s), { firing });
       return;
     }
     await saveSurvey(tx, { ...s, status: 'expired' }, 'pending');
@@ -129,8 +129,9 @@ export async function withdrawSurveyIn(
 ): Promise<void> {
   const s = await findSurveyOfConversation(tx, accountId, conversationId, deps.db.dialect);
   if (s?.status !== 'pending') return;
-  if (!(await saveSurvey(tx, { ...s, status: 'withdrawn' }, 'pending'))) return;
-  await cancelTimer(tx, 'survey_expiry', s.id);
+  const withdrawn: SurveyRecord = { ...s, status: 'withdrawn' };
+  if (!(await saveSurvey(tx, withdrawn, 'pending'))) return;
+  await reconcileTimers(deps, tx, s, surveyTimers(withdrawn));
   emit(out, [{ type: 'survey.withdrawn', data: { surveyId: s.id, conversationId: s.conversationId, reason } }], { survey: s });
 }
 
@@ -156,7 +157,7 @@ function assertOpen(s: SurveyRecord, now: number): void {
 }
 
 /** Record answers and tell the agent whose KPIs they feed; completes the survey when `complete`. */
-async function recordAnswers(_deps: Deps, tx: Tx, out: Outbox, s: SurveyRecord, answers: Record<string, AnswerValue>, complete: boolean, now: number) {
+async function recordAnswers(deps: Deps, tx: Tx, out: Outbox, s: SurveyRecord, answers: Record<string, AnswerValue>, complete: boolean, now: number) {
   const types = Object.fromEntries(s.questions.map((q) => [q.id, q.type]));
   const next: SurveyRecord = {
     ...s,
@@ -166,7 +167,7 @@ async function recordAnswers(_deps: Deps, tx: Tx, out: Outbox, s: SurveyRecord, 
   };
   if (!(await saveSurvey(tx, next, 'pending'))) throw conflict('the survey was already answered');
   await upsertAnswers(tx, s, answers, now, types);
-  if (complete) await cancelTimer(tx, 'survey_expiry', s.id);
+  if (complete) await reconcileTimers(deps, tx, s, surveyTimers(next));
   emit(out, [{ type: 'survey.answered', data: { surveyId: s.id, conversationId: s.conversationId, complete, questionIds: Object.keys(answers) } }], {
     survey: s,
   });

@@ -1,11 +1,12 @@
 import { listStatus, rowEvent } from '../domain/conversation.js';
+import { autoCloseDueAt, closedExpiryAt, ringEndsAt, transferFallbackAt } from '../domain/timers.js';
 import { findAccount } from '../storage/repos/accounts.repo.js';
 import { findConsumer } from '../storage/repos/consumers.repo.js';
 import { lockConversation } from '../storage/repos/conversations.repo.js';
 import type { TimerKind } from '../storage/repos/timers.repo.js';
 import { findUser } from '../storage/repos/users.repo.js';
 import { emit, inTransaction } from './context.js';
-import { autoCloseDueAt, persist, syncTimers } from './conversation-timers.js';
+import { persist, settingsFor, syncTimers } from './conversation-timers.js';
 import { closeIn, withdrawOfferIn } from './lifecycle.service.js';
 import { expireSurvey } from './surveys.service.js';
 import type { TimerHandler } from './timers.service.js';
@@ -26,7 +27,7 @@ export const timerHandlers: Partial<Record<TimerKind, TimerHandler>> = {
       if (!c || !account || (c.state !== 'open' && c.state !== 'ringing')) return;
       const consumer = await findConsumer(tx, t.accountId, c.consumerId);
       emit(out, [rowEvent(c, consumer?.name ?? 'Visitor', account.settings.idleAfterSec, deps.clock.now())], { conversation: c });
-      await syncTimers(deps, tx, account, c);
+      await syncTimers(deps, tx, await settingsFor(tx, account, c.skillId), c, { firing: t });
     });
     // Dynamic capacity: a conversation turning idle can free capacity.
     deps.kickRouting(t.accountId);
@@ -39,7 +40,9 @@ export const timerHandlers: Partial<Record<TimerKind, TimerHandler>> = {
       const account = await findAccount(tx, t.accountId);
       if (!c || !account || c.state !== 'ringing' || c.agentId !== t.payload.agentId || c.offeredAt !== t.payload.offeredAt) return;
       const now = deps.clock.now();
-      if (c.offeredAt !== null && now < c.offeredAt + account.settings.ringTimeoutSec * 1000) return void (await syncTimers(deps, tx, account, c));
+      const s = await settingsFor(tx, account, c.skillId);
+      const ends = ringEndsAt(c, s);
+      if (ends !== null && now < ends) return void (await syncTimers(deps, tx, s, c, { firing: t }));
       missedBy = c.agentId;
       await withdrawOfferIn(deps, tx, out, account, c, 'timeout', now);
       if (account.settings.awayOnMissedRing && missedBy) {
@@ -56,9 +59,10 @@ export const timerHandlers: Partial<Record<TimerKind, TimerHandler>> = {
       const c = await lockConversation(tx, deps.db.dialect, t.accountId, t.subjectId);
       const account = await findAccount(tx, t.accountId);
       if (!c || !account) return;
-      const due = await autoCloseDueAt(tx, account, c);
+      const s = await settingsFor(tx, account, c.skillId);
+      const due = autoCloseDueAt(c, s);
       const now = deps.clock.now();
-      if (due === null || due > now) return void (await syncTimers(deps, tx, account, c));
+      if (due === null || due > now) return void (await syncTimers(deps, tx, s, c, { firing: t }));
       await closeIn(deps, tx, out, account, c, 'system', now);
     });
     deps.kickRouting(t.accountId);
@@ -70,8 +74,10 @@ export const timerHandlers: Partial<Record<TimerKind, TimerHandler>> = {
       const account = await findAccount(tx, t.accountId);
       if (!c || !account || c.state !== 'queued' || c.targetAgentId === null) return;
       const now = deps.clock.now();
-      if (c.queuedAt !== null && now < c.queuedAt + account.settings.transferFallbackSec * 1000) return void (await syncTimers(deps, tx, account, c));
-      await persist(deps, tx, account, {
+      const s = await settingsFor(tx, account, c.skillId);
+      const due = transferFallbackAt(c, s);
+      if (due !== null && now < due) return void (await syncTimers(deps, tx, s, c, { firing: t }));
+      await persist(deps, tx, s, {
         ...c,
         targetAgentId: null,
         routing: { outcome: 'waiting', rule: 'transfer_fallback_to_skill_queue', agentId: null, candidates: [], at: now },
@@ -88,14 +94,16 @@ export const timerHandlers: Partial<Record<TimerKind, TimerHandler>> = {
       const account = await findAccount(tx, t.accountId);
       if (!c || !account || c.state !== 'closed' || c.dismissed || !c.lastAgentId || c.closedAt === null) return;
       if (listStatus(c, account.settings.idleAfterSec, deps.clock.now()) !== 'closed') return;
-      if (deps.clock.now() < c.closedAt + account.settings.closedRetentionHours * 3600_000) return void (await syncTimers(deps, tx, account, c));
+      const s = await settingsFor(tx, account, c.skillId);
+      const due = closedExpiryAt(c, s);
+      if (due !== null && deps.clock.now() < due) return void (await syncTimers(deps, tx, s, c, { firing: t }));
       emit(out, [{ type: 'conversation.removed', data: { id: c.id } }], { before: c });
     });
   },
 
   // A post-conversation survey was not answered in time.
   async survey_expiry(deps, t) {
-    await expireSurvey(deps, t.accountId, t.subjectId);
+    await expireSurvey(deps, t.accountId, t.subjectId, t);
   },
 
   // A warm-up step passed: the agent may take one more.

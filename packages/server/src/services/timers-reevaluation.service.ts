@@ -70,7 +70,7 @@ async function retimeIn(deps: Deps, tx: Tx, out: Outbox, account: Account, c: Co
   const slaDueAt = slaDueAtUnder(c, slaTargetSec(effectiveSla(account.settings, overrides), c));
   const next: Conversation = slaDueAt === c.slaDueAt ? c : { ...c, slaDueAt, updatedAt: now };
   if (next !== c) await saveConversation(tx, next, undefined, c);
-  await syncTimers(deps, tx, account, next);
+  await syncTimers(deps, tx, { account: account.settings, skill: overrides }, next);
   if (next !== c || (idleChanged && next.awaiting === 'consumer')) {
     const consumer = await findConsumer(tx, c.accountId, c.consumerId);
     emit(out, [rowEvent(next, consumer?.name ?? 'Visitor', account.settings.idleAfterSec, now)], { conversation: next });

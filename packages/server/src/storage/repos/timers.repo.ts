@@ -53,6 +53,35 @@ export async function findTimer(tx: Tx, kind: TimerKind, subjectId: string): Pro
   return r ? { kind: r.kind as TimerKind, subjectId: r.subject_id, accountId: r.account_id, dueAt: r.due_at, payload: JSON.parse(r.payload) } : undefined;
 }
 
+/** A subject's stored timers of these kinds, as the reconciler compares them (payload as stored JSON). */
+export interface StoredTimer {
+  kind: TimerKind;
+  dueAt: number;
+  payload: string;
+  claimed: boolean;
+}
+
+type TimersOf = (tx: Tx, args: { subjectId: string }) => Promise<{ rows: { kind: string; due_at: number; payload: string; claimed_until: number | null }[] }>;
+const timersOf = new Map<string, TimersOf>();
+
+/** A subject's stored timers of these kinds (one prepared query per list of kinds: the lists are constants of the callers). */
+export async function listTimersOf(tx: Tx, subjectId: string, kinds: readonly TimerKind[]): Promise<StoredTimer[]> {
+  const key = kinds.join(',');
+  let q = timersOf.get(key);
+  if (!q) {
+    q = prepared((db, p: { subjectId: string }) =>
+      db
+        .selectFrom('timers')
+        .select(['kind', 'due_at', 'payload', 'claimed_until'])
+        .where('subject_id', '=', p.subjectId)
+        .where('kind', 'in', [...kinds]),
+    );
+    timersOf.set(key, q);
+  }
+  const { rows } = await q(tx, { subjectId });
+  return rows.map((t) => ({ kind: t.kind as TimerKind, dueAt: Number(t.due_at), payload: t.payload, claimed: t.claimed_until !== null }));
+}
+
 export async function nextDueAt(tx: Tx): Promise<number | null> {
   const r = await tx
     .selectFrom('timers')
