@@ -1,3 +1,4 @@
+import type { Conversation } from './conversation.js';
 import { backoffDelayMs, type RetryPolicy } from './retry-policy.js';
 
 /**
@@ -12,3 +13,6 @@ export const DELIVERY_RETRY: RetryPolicy = { firstDelayMs: 1000, maxDelayMs: 60_
 
 /** Delay before the next attempt after `failedAttempts` (≥ 1) attempts failed. */
 export const retryDelayMs = (failedAttempts: number): number => backoffDelayMs(DELIVERY_RETRY, failedAttempts);
+
+/** Messages to the consumer of this conversation go out through a channel's provider (SMS, Messenger, webhook), queued for delivery; web consumers read them over the API. */
+export const sentThroughChannel = (c: Pick<Conversation, 'channel' | 'channelId'>): boolean => c.channel !== 'web' && c.channelId !== null;

@@ -1,4 +1,5 @@
 import type { Conversation } from '../domain/conversation.js';
+import { sentThroughChannel } from '../domain/delivery.js';
 import { nextQuestion, questionPrompt } from '../domain/surveys.js';
 import type { Tx } from '../storage/db.js';
 import type { Account } from '../storage/repos/accounts.repo.js';
@@ -16,14 +17,15 @@ import { answerSurveyQuestionIn } from './surveys.service.js';
 
 export const SURVEY_THANKS = 'Thank you for your feedback!';
 
-const byMessages = (c: Conversation): boolean => c.channel !== 'web' && c.channelId !== null;
+/** Channels without a form: the survey goes one question per message. */
+const byMessages = sentThroughChannel;
 
 /** Called by `closeIn` once a survey was requested: sends its first question on the channel. */
-export async function offerSurveyOnChannelIn(deps: Deps, tx: Tx, out: Outbox, account: Account, c: Conversation, survey: SurveyRecord): Promise<Conversation> {
+export async function offerSurveyOnChannelIn(deps: Deps, tx: Tx, out: Outbox, c: Conversation, survey: SurveyRecord): Promise<Conversation> {
   if (!byMessages(c) || survey.status !== 'pending') return c;
   const q = nextQuestion(survey.questions, survey.answers);
   if (!q) return c;
-  return (await appendMessageIn(deps, tx, out, account, c, { senderType: 'system', senderId: null, text: questionPrompt(q) })).conversation;
+  return (await appendMessageIn(deps, tx, out, c, { senderType: 'system', senderId: null, text: questionPrompt(q) })).conversation;
 }
 
 /**
@@ -45,8 +47,8 @@ export async function replyToChannelSurveyIn(
   if (!byMessages(last) || last.state !== 'closed') return null;
   const r = await answerSurveyQuestionIn(deps, tx, out, account.id, last.id, text);
   if (r.status === 'none' || r.status === 'invalid') return null;
-  const reply = await appendMessageIn(deps, tx, out, account, last, { senderType: 'consumer', senderId: last.consumerId, text, clientMessageId: eventId });
+  const reply = await appendMessageIn(deps, tx, out, last, { senderType: 'consumer', senderId: last.consumerId, text, clientMessageId: eventId });
   const next = r.status === 'next' ? r.prompt : SURVEY_THANKS;
-  await appendMessageIn(deps, tx, out, account, reply.conversation, { senderType: 'system', senderId: null, text: next });
+  await appendMessageIn(deps, tx, out, reply.conversation, { senderType: 'system', senderId: null, text: next });
   return reply.message.id;
 }

@@ -8,20 +8,11 @@ import {
   type Message,
   type SenderType,
 } from '@parley/contract';
-import {
-  applyAgentMessage,
-  applyConsumerMessage,
-  type Conversation,
-  compareActive,
-  countByStatus,
-  newConversation,
-  rowEvent,
-  toActiveItem,
-  toConsumerView,
-} from '../domain/conversation.js';
-import { conflict, invalid, notFound } from '../domain/errors.js';
+import { type Conversation, compareActive, countByStatus, toActiveItem, toConsumerView } from '../domain/conversation.js';
+import * as lifecycle from '../domain/conversation-lifecycle.js';
+import { sentThroughChannel } from '../domain/delivery.js';
+import { invalid, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { effectiveSla, slaTargetSec } from '../domain/sla.js';
 import type { Tx } from '../storage/db.js';
 import { type Account, findAccountCached } from '../storage/repos/accounts.repo.js';
 import { findConsumer } from '../storage/repos/consumers.repo.js';
@@ -45,13 +36,13 @@ import {
   type TranscriptPosition,
   toWireMessage,
 } from '../storage/repos/messages.repo.js';
-import { findSkill, findSkillCached } from '../storage/repos/skills.repo.js';
+import { findSkill } from '../storage/repos/skills.repo.js';
 import { displayNames, findUser } from '../storage/repos/users.repo.js';
 import { assertCanAct, assertCanRead } from './access.js';
-import { type Deps, emit, inTransaction, type Outbox } from './context.js';
-import { persist, persistNew, settingsFor } from './conversation-timers.js';
+import { type Deps, inTransaction, type Outbox } from './context.js';
 import { withSenderNames } from './message-wire.js';
 import { enqueueOutbound } from './outbound.service.js';
+import { commit, commitNew, settingsFor } from './persist.js';
 import type { ConsumerPrincipal, Principal, UserPrincipal } from './principal.js';
 import { withdrawSurveyIn } from './surveys.service.js';
 
@@ -67,11 +58,6 @@ async function accountOf(tx: Tx, accountId: string): Promise<Account> {
 async function userSkills(tx: Tx, p: Principal): Promise<string[]> {
   if (p.kind !== 'user' || p.role === 'manager') return [];
   return (await findUser(tx, p.accountId, p.userId))?.skills ?? [];
-}
-
-async function slaTargetFor(tx: Tx, account: Account, c: Pick<Conversation, 'skillId' | 'firstTime' | 'urgent'>): Promise<number> {
-  const skill = c.skillId ? await findSkillCached(tx, account.id, c.skillId) : undefined;
-  return slaTargetSec(effectiveSla(account.settings, skill?.overrides ?? null), c);
 }
 
 async function agentView(tx: Tx, c: Conversation): Promise<{ id: string; displayName: string } | null> {
@@ -112,34 +98,32 @@ export async function openConversationIn(
   const account = await accountOf(tx, p.accountId);
   const consumer = await findConsumer(tx, p.accountId, p.consumerId);
   if (!consumer) throw notFound('consumer');
-  if (input.skillId && !(await findSkill(tx, p.accountId, input.skillId))) throw invalid('unknown skill', 'skillId');
+  const skill = input.skillId ? await findSkill(tx, p.accountId, input.skillId) : undefined;
+  if (input.skillId && !skill) throw invalid('unknown skill', 'skillId');
   // The consumer writes again after a close: the survey of the conversation before no longer applies.
   const previous = await findLatestConversationOfConsumer(tx, p.accountId, p.consumerId);
   if (previous) await withdrawSurveyIn(deps, tx, out, p.accountId, previous.id, 'new_conversation');
   const firstTime = (await countConsumerConversations(tx, p.accountId, p.consumerId)) === 0;
-  const base = { skillId: input.skillId ?? null, firstTime, urgent: false };
-  const target = await slaTargetFor(tx, account, base);
-  let c = newConversation(
-    { id: newId(), accountId: p.accountId, consumerId: p.consumerId, channel: consumer.channel, channelId: consumer.channelId, ...base, slaTargetSec: target },
-    now,
-  );
-  let message: MessageRecord | undefined;
-  if (input.text) {
-    message = newMessage(c, 'consumer', p.consumerId, input.text, null, now);
-    c = { ...applyConsumerMessage(c, input.text, now, target), lastSeq: 1 };
-  }
-  await persistNew(deps, tx, await settingsFor(tx, account, c.skillId), c);
-  if (message) {
-    await insertMessage(tx, message);
-    emit(out, [{ type: 'message.created', data: toWireMessage(message) }], { conversation: c });
-  }
-  const view = toConsumerView(c, null);
-  emit(out, [{ type: 'conversation.updated', data: view }], { conversation: c });
-  return { conversation: view, created: true };
+  const n = {
+    id: newId(),
+    accountId: p.accountId,
+    consumerId: p.consumerId,
+    channel: consumer.channel,
+    channelId: consumer.channelId,
+    skillId: input.skillId ?? null,
+    firstTime,
+  };
+  const message = input.text ? newMessage({ ...n, lastSeq: 0 }, 'consumer', p.consumerId, input.text, null, now) : undefined;
+  const t = lifecycle.open(n, { account: account.settings, skill: skill?.overrides ?? null }, now, {
+    first: message && input.text ? { message: toWireMessage(message), line: input.text } : undefined,
+  });
+  await commitNew(deps, tx, out, t);
+  if (message) await insertMessage(tx, message);
+  return { conversation: toConsumerView(t.conversation, null), created: true };
 }
 
 function newMessage(
-  c: Conversation,
+  c: Pick<Conversation, 'id' | 'accountId' | 'lastSeq'>,
   senderType: SenderType,
   senderId: string | null,
   text: string | null,
@@ -176,19 +160,16 @@ export async function appendMessageIn(
   deps: Deps,
   tx: Tx,
   out: Outbox,
-  account: Account,
   c: Conversation,
   m: { senderType: 'consumer' | 'system'; senderId: string | null; text: string; clientMessageId?: string | null },
 ): Promise<{ conversation: Conversation; message: Message }> {
   const now = deps.clock.now();
   const message = newMessage(c, m.senderType, m.senderId, m.text, m.clientMessageId ?? null, now);
-  const updated: Conversation = { ...c, lastSeq: message.seq, updatedAt: now };
   await insertMessage(tx, message);
-  await persist(deps, tx, await settingsFor(tx, account, c.skillId), updated, undefined, c);
-  const stored = m.senderType === 'system' ? await enqueueOutbound(deps, tx, updated, message) : message;
-  const wire = toWireMessage(stored);
-  emit(out, [{ type: 'message.created', data: wire }], { conversation: updated });
-  return { conversation: updated, message: wire };
+  const stored = m.senderType === 'system' ? await enqueueOutbound(deps, tx, c, message) : message;
+  const t = lifecycle.appendMessage(c, now, { message: toWireMessage(stored) });
+  await commit(deps, tx, out, c, t);
+  return { conversation: t.conversation, message: toWireMessage(stored) };
 }
 
 /**
@@ -220,28 +201,27 @@ export async function sendMessageIn(deps: Deps, tx: Tx, out: Outbox, p: Principa
   if (p.kind === 'user') assertCanAct(p, c);
   const repeat = await findMessageByClientId(tx, p.accountId, c.id, senderType, input.clientMessageId);
   if (repeat) return { message: toWireMessage(repeat), created: false };
-  if (c.state === 'closed') throw conflict('the conversation is closed');
-  if (p.kind === 'user' && c.state === 'ringing') throw conflict('accept the conversation before answering');
   const now = deps.clock.now();
   const account = await accountOf(tx, p.accountId);
   const message = newMessage(c, senderType, senderId, input.text ?? null, input.clientMessageId, now, input.file ?? null);
-  const line = summary(input);
   // An agent's name goes with the message to the consumer and into the list's preview ("Bob Chen: …").
   const agentName = senderType === 'agent' ? ((await displayNames(tx, p.accountId, [senderId])).get(senderId) ?? null) : null;
-  const next =
-    senderType === 'consumer' ? applyConsumerMessage(c, line, now, await slaTargetFor(tx, account, c)) : applyAgentMessage(c, line, now, senderId, agentName);
-  const updated: Conversation = { ...next, lastSeq: message.seq };
+  const sender: lifecycle.Sender = senderType === 'agent' ? { type: 'agent', id: senderId, name: agentName } : { type: 'consumer' };
+  // As it will be stored: an agent message on a channel conversation is queued for delivery (outbound.service.ts).
+  const wire = toWireMessage(senderType === 'agent' && sentThroughChannel(c) ? { ...message, delivery: 'queued' } : message);
+  const consumer = await findConsumer(tx, p.accountId, c.consumerId);
+  const t = lifecycle.orThrow(
+    lifecycle.receiveMessage(c, await settingsFor(tx, account, c.skillId), now, {
+      sender,
+      // The consumer's copy names the agent who wrote it; the agents' copy does not (domain/audience.ts).
+      message: agentName !== null ? { ...wire, senderName: agentName } : wire,
+      line: summary(input),
+      consumerName: consumer?.name ?? 'Visitor',
+    }),
+  );
   await insertMessage(tx, message);
-  await persist(deps, tx, await settingsFor(tx, account, c.skillId), updated, undefined, c);
-  const stored = senderType === 'agent' ? await enqueueOutbound(deps, tx, updated, message) : message;
-  const wire = toWireMessage(stored);
-  // The consumer's copy names the agent who wrote it; the agents' copy does not (domain/audience.ts).
-  const event: Message = agentName !== null ? { ...wire, senderName: agentName } : wire;
-  emit(out, [{ type: 'message.created', data: event }], { conversation: updated });
-  if (updated.agentId && updated.state !== 'queued') {
-    const consumer = await findConsumer(tx, p.accountId, c.consumerId);
-    emit(out, [rowEvent(updated, consumer?.name ?? 'Visitor', account.settings.idleAfterSec, now)], { conversation: updated });
-  }
+  if (senderType === 'agent') await enqueueOutbound(deps, tx, c, message);
+  await commit(deps, tx, out, c, t);
   return { message: wire, created: true };
 }
 
@@ -290,12 +270,10 @@ export async function markRead(deps: Deps, p: UserPrincipal, id: string): Promis
     const c = assertCanRead(p, await lockConversationLight(tx, deps.db.dialect, p.accountId, id), await userSkills(tx, p));
     assertCanAct(p, c);
     if (c.agentUnread === 0) return;
-    const now = deps.clock.now();
-    const next = { ...c, agentUnread: 0, updatedAt: now };
     const account = await accountOf(tx, p.accountId);
-    await persist(deps, tx, await settingsFor(tx, account, c.skillId), next, undefined, c);
     const consumer = await findConsumer(tx, p.accountId, c.consumerId);
-    emit(out, [rowEvent(next, consumer?.name ?? 'Visitor', account.settings.idleAfterSec, now)], { conversation: next });
+    const t = lifecycle.markRead(c, await settingsFor(tx, account, c.skillId), deps.clock.now(), { consumerName: consumer?.name ?? 'Visitor' });
+    await commit(deps, tx, out, c, t);
   });
 }
 

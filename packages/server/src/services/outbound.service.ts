@@ -2,7 +2,7 @@ import type { ChannelConfig, OutboundMessage } from '../channels/adapter.js';
 import { adapterFor } from '../channels/adapters.js';
 import { postToProvider, SEND_TIMEOUT_MS } from '../channels/send.js';
 import type { Conversation } from '../domain/conversation.js';
-import { DELIVERY_RETRY } from '../domain/delivery.js';
+import { DELIVERY_RETRY, sentThroughChannel } from '../domain/delivery.js';
 import type { Tx } from '../storage/db.js';
 import { findChannel } from '../storage/repos/channels.repo.js';
 import { findConsumer } from '../storage/repos/consumers.repo.js';
@@ -32,7 +32,7 @@ export interface DeliveryPayload {
  * `delivery` status).
  */
 export async function enqueueOutbound(deps: Deps, tx: Tx, c: Conversation, message: MessageRecord): Promise<MessageRecord> {
-  if (c.channel === 'web' || !c.channelId) return message;
+  if (!sentThroughChannel(c) || !c.channelId) return message;
   const payload: DeliveryPayload = { channelId: c.channelId };
   await enqueueJob(deps, tx, { id: message.id, accountId: c.accountId, kind: 'delivery', key: c.id, position: message.seq, payload: { ...payload } });
   await setMessageDelivery(tx, c.accountId, message.id, 'queued');

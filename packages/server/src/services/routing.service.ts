@@ -1,15 +1,17 @@
 import { sql } from 'kysely';
 import { type AgentLoad, warmupCap } from '../domain/agents.js';
-import { type Conversation, type RoutingDecision, toActiveItem, toConsumerView } from '../domain/conversation.js';
-import { agentTimers, type WantedTimer } from '../domain/timers.js';
+import type { Conversation, RoutingDecision } from '../domain/conversation.js';
+import type { AgentName } from '../domain/conversation-lifecycle.js';
+import * as lifecycle from '../domain/conversation-lifecycle.js';
+import { agentTimers, type ConversationSettings, type WantedTimer } from '../domain/timers.js';
 import { chooseAgent } from '../routing/strategy.js';
 import type { Tx } from '../storage/db.js';
 import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
 import { findConsumer, setConsumerLastAgent } from '../storage/repos/consumers.repo.js';
 import { listAgentWork, listQueued, type QueueCursor, routingKey } from '../storage/repos/conversations.repo.js';
 import { findUser, listSkillAgents, touchLastAssigned, type UserRecord } from '../storage/repos/users.repo.js';
-import { type Deps, emit, inTransaction, type Outbox } from './context.js';
-import { persist, reconcileTimers, settingsFor } from './conversation-timers.js';
+import { type Deps, inTransaction } from './context.js';
+import { commit, reconcileTimers, settingsFor } from './persist.js';
 import { pushQueuePositions } from './queue-positions.service.js';
 
 const PAGE = 500;
@@ -159,6 +161,15 @@ export async function assignQueued(deps: Deps, accountId: string): Promise<numbe
       const pool = new AgentPool(tx, account, now);
       const plain = new SkillDecisions(pool);
       const warmupWaits = new Map<string, WantedTimer<'warmup'>[]>();
+      const settingsBySkill = new Map<string, ConversationSettings>();
+      const settingsOf = async (skillId: string | null): Promise<ConversationSettings> => {
+        const key = skillId ?? '';
+        const known = settingsBySkill.get(key);
+        if (known) return known;
+        const s = await settingsFor(tx, account, skillId);
+        settingsBySkill.set(key, s);
+        return s;
+      };
       let moved = 0;
       for (const { conversation: c, routingKey: recorded } of queued) {
         let consumer: Awaited<ReturnType<typeof findConsumer>> | null = null;
@@ -176,38 +187,23 @@ export async function assignQueued(deps: Deps, accountId: string): Promise<numbe
           if (a?.warmupStartedAt) warmupWaits.set(a.agentId, agentTimers({ warmupStartedAt: a.warmupStartedAt }, account.settings.warmUp, now));
         }
         const agent = decision.agentId ? pool.get(decision.agentId) : undefined;
+        const settings = await settingsOf(c.skillId);
         if (decision.outcome !== 'assigned' || !agent) {
-          if (recorded !== routingKey(decision)) await persist(deps, tx, await settingsFor(tx, account, c.skillId), { ...c, routing: decision }, undefined, c);
+          if (recorded !== routingKey(decision)) await commit(deps, tx, out, c, lifecycle.recordWait(c, decision));
           continue;
         }
+        const input = { decision: { ...decision, agentId: agent.agentId }, newRound, consumerName: (await loadConsumer())?.name ?? 'Visitor' };
         const ring = account.settings.acceptMode === 'ring';
-        const next: Conversation = {
-          ...c,
-          state: ring ? 'ringing' : 'open',
-          agentId: agent.agentId,
-          lastAgentId: ring ? c.lastAgentId : agent.agentId,
-          assignedAt: ring ? c.assignedAt : now,
-          offeredAt: ring ? now : null,
-          offerExcluded: newRound ? [] : c.offerExcluded,
-          targetAgentId: ring ? c.targetAgentId : null,
-          routing: { ...decision, outcome: ring ? 'offered' : 'assigned' },
-          updatedAt: now,
-        };
-        if (!(await persist(deps, tx, await settingsFor(tx, account, c.skillId), next, 'queued', c))) continue; // someone else moved it
+        const t = ring
+          ? lifecycle.offer(c, settings, now, input)
+          : lifecycle.assign(c, settings, now, { ...input, agent: await agentOf(tx, accountId, agent.agentId, pool.nameOf(agent.agentId)) });
+        // someone else moved it
+        if (lifecycle.isRefusal(t) || !(await commit(deps, tx, out, c, t, { expectedState: 'queued' }))) continue;
         await touchLastAssigned(tx, accountId, agent.agentId, now);
         agent.load += 1;
         agent.lastAssignedAt = now;
         pool.version++;
-        const name = (await loadConsumer())?.name ?? 'Visitor';
-        const item = toActiveItem({ conversation: next, consumerName: name }, account.settings.idleAfterSec, now);
-        if (ring) {
-          const expiresAt = new Date(now + account.settings.ringTimeoutSec * 1000).toISOString();
-          emit(out, [{ type: 'offer.created', data: { conversation: item, expiresAt } }], { conversation: next });
-        } else {
-          await setConsumerLastAgent(tx, accountId, c.consumerId, agent.agentId);
-          await announceAssignment(tx, out, next, pool.nameOf(agent.agentId));
-        }
-        emit(out, [{ type: 'conversation.upserted', data: item }], { conversation: next });
+        if (!ring) await setConsumerLastAgent(tx, accountId, c.consumerId, agent.agentId);
         moved++;
       }
       for (const [agentId, timers] of warmupWaits) await reconcileTimers(deps, tx, { id: agentId, accountId }, timers);
@@ -219,10 +215,11 @@ export async function assignQueued(deps: Deps, accountId: string): Promise<numbe
   }
 }
 
-/** Tell the consumer who is now answering. */
-export async function announceAssignment(tx: Tx, out: Outbox, c: Conversation, agentName?: string): Promise<void> {
-  const u = c.agentId && agentName ? { id: c.agentId, displayName: agentName } : c.agentId ? await findUser(tx, c.accountId, c.agentId) : undefined;
-  emit(out, [{ type: 'conversation.updated', data: toConsumerView(c, u ? { id: u.id, displayName: u.displayName } : null) }], { conversation: c });
+/** The agent as the consumer sees who answers (the pool knows the name; otherwise it is read). */
+async function agentOf(tx: Tx, accountId: string, agentId: string, name: string | undefined): Promise<AgentName | null> {
+  if (name !== undefined) return { id: agentId, displayName: name };
+  const u = await findUser(tx, accountId, agentId);
+  return u ? { id: u.id, displayName: u.displayName } : null;
 }
 
 /**

@@ -11,7 +11,7 @@ import { findSurvey, findSurveyOfConversation, insertSurvey, type SurveyRecord, 
 import type { TimerRow } from '../storage/repos/timers.repo.js';
 import { assertCanRead } from './access.js';
 import { type Deps, emit, inTransaction, type Outbox } from './context.js';
-import { reconcileTimers } from './conversation-timers.js';
+import { reconcileTimers } from './persist.js';
 import type { ConsumerPrincipal } from './principal.js';
 
 /** A survey as the consumer (widget) sees it. */

@@ -1,13 +1,14 @@
-import { listStatus, rowEvent } from '../domain/conversation.js';
-import { autoCloseDueAt, closedExpiryAt, ringEndsAt, transferFallbackAt } from '../domain/timers.js';
-import { findAccount } from '../storage/repos/accounts.repo.js';
+import type { Conversation } from '../domain/conversation.js';
+import * as lifecycle from '../domain/conversation-lifecycle.js';
+import type { Tx } from '../storage/db.js';
+import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
 import { findConsumer } from '../storage/repos/consumers.repo.js';
 import { lockConversation } from '../storage/repos/conversations.repo.js';
-import type { TimerKind } from '../storage/repos/timers.repo.js';
+import type { TimerKind, TimerRow } from '../storage/repos/timers.repo.js';
 import { findUser } from '../storage/repos/users.repo.js';
-import { emit, inTransaction } from './context.js';
-import { persist, settingsFor, syncTimers } from './conversation-timers.js';
+import { type Deps, inTransaction, type Outbox } from './context.js';
 import { closeIn, withdrawOfferIn } from './lifecycle.service.js';
+import { commit, settingsFor, syncTimers } from './persist.js';
 import { expireSurvey } from './surveys.service.js';
 import type { TimerHandler } from './timers.service.js';
 import { reevaluateTimersBatch } from './timers-reevaluation.service.js';
@@ -15,36 +16,61 @@ import { changeStatusIn } from './users.service.js';
 
 /**
  * What each durable timer does when it falls due (the job kinds' timers — `delivery`, `crm_sync` —
- * come from the job runner, services/jobs.service.ts). Every handler re-reads and re-checks the state it
- * acts on (a timer can be stale, or fire twice after a crash) and changes nothing if it no longer applies.
+ * come from the job runner, services/jobs.service.ts). A timer can be stale, or fire twice after a
+ * crash: every handler re-reads the conversation and re-checks through the same transition a user
+ * would go through (domain/conversation-lifecycle.ts). A refusal changes nothing; `not_due` (the
+ * settings moved the time) re-arms the timers as the state wants them.
  */
+
+interface Ctx {
+  tx: Tx;
+  out: Outbox;
+  c: Conversation;
+  account: Account;
+  now: number;
+}
+
+/** Run `fn` on the timer's conversation, locked, when it and its account still exist. */
+async function onConversation(deps: Deps, t: TimerRow, fn: (ctx: Ctx) => Promise<void>): Promise<void> {
+  await inTransaction(deps, t.accountId, async (tx, out) => {
+    const c = await lockConversation(tx, deps.db.dialect, t.accountId, t.subjectId);
+    const account = await findAccount(tx, t.accountId);
+    if (c && account) await fn({ tx, out, c, account, now: deps.clock.now() });
+  });
+}
+
+/** After a refusal: a timer that is not due yet is armed again for when it is; any other refusal means it no longer applies. */
+async function unlessDue(deps: Deps, t: TimerRow, ctx: Ctx, r: lifecycle.Refusal): Promise<void> {
+  if (r.refused === 'not_due') await syncTimers(deps, ctx.tx, await settingsFor(ctx.tx, ctx.account, ctx.c.skillId), ctx.c, { firing: t });
+}
+
+const consumerName = async (tx: Tx, c: Conversation) => (await findConsumer(tx, c.accountId, c.consumerId))?.name ?? 'Visitor';
+
 export const timerHandlers: Partial<Record<TimerKind, TimerHandler>> = {
   // Time alone changed the list status (soon overdue, overdue, idle): push the row, arm the next change.
   async status(deps, t) {
-    await inTransaction(deps, t.accountId, async (tx, out) => {
-      const c = await lockConversation(tx, deps.db.dialect, t.accountId, t.subjectId);
-      const account = await findAccount(tx, t.accountId);
-      if (!c || !account || (c.state !== 'open' && c.state !== 'ringing')) return;
-      const consumer = await findConsumer(tx, t.accountId, c.consumerId);
-      emit(out, [rowEvent(c, consumer?.name ?? 'Visitor', account.settings.idleAfterSec, deps.clock.now())], { conversation: c });
-      await syncTimers(deps, tx, await settingsFor(tx, account, c.skillId), c, { firing: t });
+    await onConversation(deps, t, async ({ tx, out, c, account, now }) => {
+      const r = lifecycle.tick(c, await settingsFor(tx, account, c.skillId), now, { consumerName: await consumerName(tx, c) });
+      if (!lifecycle.isRefusal(r)) await commit(deps, tx, out, c, r, { firing: t });
     });
     // Dynamic capacity: a conversation turning idle can free capacity.
     deps.kickRouting(t.accountId);
   },
 
   async ring(deps, t) {
-    let missedBy: string | null = null;
-    await inTransaction(deps, t.accountId, async (tx, out) => {
-      const c = await lockConversation(tx, deps.db.dialect, t.accountId, t.subjectId);
-      const account = await findAccount(tx, t.accountId);
-      if (!c || !account || c.state !== 'ringing' || c.agentId !== t.payload.agentId || c.offeredAt !== t.payload.offeredAt) return;
-      const now = deps.clock.now();
-      const s = await settingsFor(tx, account, c.skillId);
-      const ends = ringEndsAt(c, s);
-      if (ends !== null && now < ends) return void (await syncTimers(deps, tx, s, c, { firing: t }));
-      missedBy = c.agentId;
-      await withdrawOfferIn(deps, tx, out, account, c, 'timeout', now);
+    await onConversation(deps, t, async (ctx) => {
+      const { tx, out, c, account, now } = ctx;
+      const r = await withdrawOfferIn(
+        deps,
+        tx,
+        out,
+        account,
+        c,
+        { reason: 'timeout', offer: { agentId: t.payload.agentId, offeredAt: t.payload.offeredAt } },
+        t,
+      );
+      if (lifecycle.isRefusal(r)) return unlessDue(deps, t, ctx, r);
+      const missedBy = c.agentId;
       if (account.settings.awayOnMissedRing && missedBy) {
         const u = await findUser(tx, t.accountId, missedBy);
         // the same rule as any status change: the agent's other ringing offers move on too
@@ -55,49 +81,30 @@ export const timerHandlers: Partial<Record<TimerKind, TimerHandler>> = {
   },
 
   async auto_close(deps, t) {
-    await inTransaction(deps, t.accountId, async (tx, out) => {
-      const c = await lockConversation(tx, deps.db.dialect, t.accountId, t.subjectId);
-      const account = await findAccount(tx, t.accountId);
-      if (!c || !account) return;
-      const s = await settingsFor(tx, account, c.skillId);
-      const due = autoCloseDueAt(c, s);
-      const now = deps.clock.now();
-      if (due === null || due > now) return void (await syncTimers(deps, tx, s, c, { firing: t }));
-      await closeIn(deps, tx, out, account, c, 'system', now);
+    await onConversation(deps, t, async (ctx) => {
+      const r = await closeIn(deps, ctx.tx, ctx.out, ctx.account, ctx.c, 'system');
+      if ('refused' in r) await unlessDue(deps, t, ctx, r);
     });
     deps.kickRouting(t.accountId);
   },
 
   async transfer_fallback(deps, t) {
-    await inTransaction(deps, t.accountId, async (tx) => {
-      const c = await lockConversation(tx, deps.db.dialect, t.accountId, t.subjectId);
-      const account = await findAccount(tx, t.accountId);
-      if (!c || !account || c.state !== 'queued' || c.targetAgentId === null) return;
-      const now = deps.clock.now();
-      const s = await settingsFor(tx, account, c.skillId);
-      const due = transferFallbackAt(c, s);
-      if (due !== null && now < due) return void (await syncTimers(deps, tx, s, c, { firing: t }));
-      await persist(deps, tx, s, {
-        ...c,
-        targetAgentId: null,
-        routing: { outcome: 'waiting', rule: 'transfer_fallback_to_skill_queue', agentId: null, candidates: [], at: now },
-        updatedAt: now,
-      });
+    await onConversation(deps, t, async (ctx) => {
+      const { tx, out, c, account, now } = ctx;
+      const r = lifecycle.fallBack(c, await settingsFor(tx, account, c.skillId), now);
+      if (lifecycle.isRefusal(r)) return unlessDue(deps, t, ctx, r);
+      await commit(deps, tx, out, c, r, { firing: t });
     });
     deps.kickRouting(t.accountId);
   },
 
   // Closed conversations leave the Active list once the retention window passes.
   async closed_expiry(deps, t) {
-    await inTransaction(deps, t.accountId, async (tx, out) => {
-      const c = await lockConversation(tx, deps.db.dialect, t.accountId, t.subjectId);
-      const account = await findAccount(tx, t.accountId);
-      if (!c || !account || c.state !== 'closed' || c.dismissed || !c.lastAgentId || c.closedAt === null) return;
-      if (listStatus(c, account.settings.idleAfterSec, deps.clock.now()) !== 'closed') return;
-      const s = await settingsFor(tx, account, c.skillId);
-      const due = closedExpiryAt(c, s);
-      if (due !== null && deps.clock.now() < due) return void (await syncTimers(deps, tx, s, c, { firing: t }));
-      emit(out, [{ type: 'conversation.removed', data: { id: c.id } }], { before: c });
+    await onConversation(deps, t, async (ctx) => {
+      const { tx, out, c, account, now } = ctx;
+      const r = lifecycle.leaveList(c, await settingsFor(tx, account, c.skillId), now);
+      if (lifecycle.isRefusal(r)) return unlessDue(deps, t, ctx, r);
+      await commit(deps, tx, out, c, r, { firing: t });
     });
   },
 

@@ -1,15 +1,15 @@
 import type { AccountSettings, SkillOverrides } from '@parley/contract';
-import { type Conversation, rowEvent, slaDueAtUnder } from '../domain/conversation.js';
+import type { Conversation } from '../domain/conversation.js';
+import * as lifecycle from '../domain/conversation-lifecycle.js';
 import { newId } from '../domain/ids.js';
-import { effectiveSla, slaTargetSec } from '../domain/sla.js';
 import type { Tx } from '../storage/db.js';
 import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
 import { findConsumer } from '../storage/repos/consumers.repo.js';
-import { listUnclosedConversationIds, lockConversationLight, saveConversation } from '../storage/repos/conversations.repo.js';
+import { listUnclosedConversationIds, lockConversationLight } from '../storage/repos/conversations.repo.js';
 import { findSkill } from '../storage/repos/skills.repo.js';
 import { advanceClaimedTimer, findTimer, scheduleTimer, type TimerRow } from '../storage/repos/timers.repo.js';
-import { type Deps, emit, inTransaction, type Outbox } from './context.js';
-import { syncTimers } from './conversation-timers.js';
+import { type Deps, inTransaction, type Outbox } from './context.js';
+import { commit } from './persist.js';
 
 /** Conversations re-timed per transaction: a big account is swept in many short transactions, not one long one. */
 export const REEVALUATION_BATCH = 50;
@@ -58,23 +58,14 @@ export async function scheduleTimersReevaluation(tx: Tx, o: { accountId: string;
 }
 
 /**
- * Re-time one conversation under the settings as they are now: its computed SLA due time from the
- * same start as before (`slaDueAtUnder`), and every timer it needs (auto-close from the consumer's
- * last wait, list status, ring, transfer fallback) rewritten. A timer already past its new due time
- * fires on the next tick (an auto-close closes, the status timer is not needed: the row is pushed
- * overdue now). The agent's row is pushed when its due time moved, or, after an idle-threshold
- * change, when it awaits the consumer.
+ * Re-time one conversation under the settings as they are now (the `retime` transition): its
+ * computed SLA due time from the same start, and every timer it needs rewritten. A timer already
+ * past its new due time fires on the next tick (an auto-close closes; the row is pushed overdue now).
  */
 async function retimeIn(deps: Deps, tx: Tx, out: Outbox, account: Account, c: Conversation, overrides: SkillOverrides | null, idleChanged: boolean) {
-  const now = deps.clock.now();
-  const slaDueAt = slaDueAtUnder(c, slaTargetSec(effectiveSla(account.settings, overrides), c));
-  const next: Conversation = slaDueAt === c.slaDueAt ? c : { ...c, slaDueAt, updatedAt: now };
-  if (next !== c) await saveConversation(tx, next, undefined, c);
-  await syncTimers(deps, tx, { account: account.settings, skill: overrides }, next);
-  if (next !== c || (idleChanged && next.awaiting === 'consumer')) {
-    const consumer = await findConsumer(tx, c.accountId, c.consumerId);
-    emit(out, [rowEvent(next, consumer?.name ?? 'Visitor', account.settings.idleAfterSec, now)], { conversation: next });
-  }
+  const consumer = await findConsumer(tx, c.accountId, c.consumerId);
+  const t = lifecycle.retime(c, { account: account.settings, skill: overrides }, deps.clock.now(), { idleChanged, consumerName: consumer?.name ?? 'Visitor' });
+  if (!lifecycle.isRefusal(t)) await commit(deps, tx, out, c, t);
 }
 
 /**

@@ -5,7 +5,7 @@ import { conflict, invalid, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Tx } from '../storage/db.js';
 import { findAccount } from '../storage/repos/accounts.repo.js';
-import { lockConversation } from '../storage/repos/conversations.repo.js';
+import { listConversationIdsOfAgent, lockConversation } from '../storage/repos/conversations.repo.js';
 import { listSkills } from '../storage/repos/skills.repo.js';
 import { hasLiveToken, revokeUserTokens } from '../storage/repos/tokens.repo.js';
 import { findUser, findUserByUsername, insertUser, listUsers, setUserSkills, type UserRecord, updateUser } from '../storage/repos/users.repo.js';
@@ -152,16 +152,10 @@ export async function changeStatusIn(
   await updateUser(tx, next);
   emit(out, [{ type: 'status.changed', data: { userId: u.id, status, ...(reason && { reason }) } }], {});
   if (status !== 'online' && account) {
-    const ringing = await tx
-      .selectFrom('conversations')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('agent_id', '=', u.id)
-      .where('state', '=', 'ringing')
-      .execute();
-    for (const r of ringing) {
-      const c = await lockConversation(tx, deps.db.dialect, accountId, r.id);
-      if (c?.state === 'ringing' && c.agentId === u.id) await withdrawOfferIn(deps, tx, out, account, c, 'declined', now);
+    for (const id of await listConversationIdsOfAgent(tx, accountId, u.id, 'ringing')) {
+      // Withdrawn through the decline transition, which re-checks it still rings to this agent.
+      const c = await lockConversation(tx, deps.db.dialect, accountId, id);
+      if (c) await withdrawOfferIn(deps, tx, out, account, c, { reason: 'declined', agentId: u.id });
     }
   }
   return next;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Deps } from '../../src/services/context.js';
-import { reconcileTimers } from '../../src/services/conversation-timers.js';
+import { reconcileTimers } from '../../src/services/persist.js';
 import { claimDueTimers, completeTimer, scheduleTimer } from '../../src/storage/repos/timers.repo.js';
 import { dialects, openTestDb } from '../harness.js';
 

@@ -240,6 +240,20 @@ export async function lockConversation(tx: Tx, dialect: Dialect, accountId: stri
   return r ? toConversation(r) : undefined;
 }
 
+/** The ids of an agent's conversations in `state` (ringing to them, or open with them), oldest first. */
+export async function listConversationIdsOfAgent(tx: Tx, accountId: string, agentId: string, state: 'ringing' | 'open'): Promise<string[]> {
+  const rows = await tx
+    .selectFrom('conversations')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('agent_id', '=', agentId)
+    .where('state', '=', state)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export async function findOpenConversationOfConsumer(tx: Tx, accountId: string, consumerId: string): Promise<Conversation | undefined> {
   const r = await tx
     .selectFrom('conversations')

@@ -1,11 +1,12 @@
 import type { Conversation } from '../domain/conversation.js';
+import type { Transition } from '../domain/conversation-lifecycle.js';
 import { type ConversationSettings, conversationTimers, type WantedTimer } from '../domain/timers.js';
 import type { Tx } from '../storage/db.js';
 import type { Account } from '../storage/repos/accounts.repo.js';
 import { insertConversation, saveConversation } from '../storage/repos/conversations.repo.js';
 import { findSkill } from '../storage/repos/skills.repo.js';
 import { cancelTimer, listTimersOf, scheduleTimer, type TimerKind, type TimerRow } from '../storage/repos/timers.repo.js';
-import type { Deps } from './context.js';
+import { type Deps, emit, type Outbox } from './context.js';
 
 /** The settings that apply to a conversation of `skillId`: the account's and the skill's overrides. */
 export async function settingsFor(tx: Tx, account: Account, skillId: string | null): Promise<ConversationSettings> {
@@ -28,6 +29,7 @@ export async function reconcileTimers(
   wanted: readonly WantedTimer<TimerKind>[],
   opts: { firing?: TimerRow | undefined; fresh?: boolean } = {},
 ): Promise<void> {
+  if (!wanted.length) return;
   const stored = opts.fresh
     ? []
     : await listTimersOf(
@@ -48,26 +50,34 @@ export async function reconcileTimers(
   }
 }
 
-/** The conversation's timers as its state wants them now, reconciled. */
-export async function syncTimers(deps: Deps, tx: Tx, s: ConversationSettings, c: Conversation, opts: { firing?: TimerRow | undefined } = {}): Promise<void> {
-  await reconcileTimers(deps, tx, c, conversationTimers(c, s, deps.clock.now()), opts);
-}
-
-/** Save a conversation and reconcile its timers; with `expectedState`, only if the stored state still is that. `prev`: the row as read. */
-export async function persist(
+/**
+ * Commit a transition in the caller's transaction: save the conversation (only the changed
+ * columns; with `expectedState`, only if the stored state still is that — false when someone else
+ * moved it, and then nothing else happens), reconcile the timers it wants, and emit its events to
+ * the audience `audienceFor` gives them in the scene before → after.
+ */
+export async function commit(
   deps: Deps,
   tx: Tx,
-  s: ConversationSettings,
-  c: Conversation,
-  expectedState?: Conversation['state'],
-  prev?: Conversation,
+  out: Outbox,
+  before: Conversation,
+  t: Transition,
+  opts: { expectedState?: Conversation['state']; firing?: TimerRow | undefined } = {},
 ): Promise<boolean> {
-  const ok = await saveConversation(tx, c, expectedState, prev);
-  if (ok) await syncTimers(deps, tx, s, c);
-  return ok;
+  if (t.conversation !== before && !(await saveConversation(tx, t.conversation, opts.expectedState, before))) return false;
+  if (t.timers.length) await reconcileTimers(deps, tx, t.conversation, t.timers, { firing: opts.firing });
+  emit(out, t.events, { before, conversation: t.conversation });
+  return true;
 }
 
-export async function persistNew(deps: Deps, tx: Tx, s: ConversationSettings, c: Conversation): Promise<void> {
-  await insertConversation(tx, c);
-  await reconcileTimers(deps, tx, c, conversationTimers(c, s, deps.clock.now()), { fresh: true });
+/** Commit the transition that opened a conversation: insert it, arm its timers, emit its events. */
+export async function commitNew(deps: Deps, tx: Tx, out: Outbox, t: Transition): Promise<void> {
+  await insertConversation(tx, t.conversation);
+  await reconcileTimers(deps, tx, t.conversation, t.timers, { fresh: true });
+  emit(out, t.events, { conversation: t.conversation });
+}
+
+/** The conversation's timers as its state wants them now, reconciled (a handler whose transition did not apply). */
+export async function syncTimers(deps: Deps, tx: Tx, s: ConversationSettings, c: Conversation, opts: { firing?: TimerRow | undefined } = {}): Promise<void> {
+  await reconcileTimers(deps, tx, c, conversationTimers(c, s, deps.clock.now()), opts);
 }
