@@ -318,6 +318,13 @@ describe('within a state', () => {
     expect(types(ok(lc.retime(quiet, s, T0, { idleChanged: true, consumerName: 'Jo' })))).toEqual(['conversation.upserted']);
     expect(refusal(lc.retime(closed, s, T0, { idleChanged: true, consumerName: 'Jo' }))).toBe('conversation_closed');
   });
+  it('a transition says what the state before wanted, so only changed timers are written; re-timing compares with the stored rows instead', () => {
+    const t = ok(lc.receiveMessage(quiet, s, T0 + MIN, { sender: { type: 'consumer' }, message: msg(), line: 'hello?', consumerName: 'Jo' }));
+    expect(t.timersBefore?.find((x) => x.kind === 'auto_close')?.dueAt).toBe(T0 + 10 * MIN);
+    expect(t.timers.find((x) => x.kind === 'auto_close')?.dueAt).toBeNull();
+    expect(ok(lc.retime(quiet, s, T0, { idleChanged: false, consumerName: 'Jo' })).timersBefore).toBeUndefined();
+    expect(ok(lc.tick(quiet, s, T0, { consumerName: 'Jo' })).timersBefore).toBeUndefined();
+  });
   it('tick: time alone moved the row: pushed again with the next change wanted; not for a conversation with nobody', () => {
     const t = ok(lc.tick(aConversation(), s, T0 + 56 * MIN, { consumerName: 'Jo' }));
     expect([t.conversation, types(t), due(t).status]).toEqual([aConversation(), ['conversation.upserted'], T0 + 60 * MIN]);

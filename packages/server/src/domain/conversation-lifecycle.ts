@@ -36,8 +36,14 @@ import { autoCloseDueAt, type ConversationSettings, closedExpiryAt, conversation
 export interface Transition {
   conversation: Conversation;
   events: DomainEvent[];
-  /** The timers the new state wants (domain/timers.ts); empty when nothing a timer depends on changed. */
+  /** The timers the new state wants (domain/timers.ts); empty when the transition leaves the timers alone. */
   timers: WantedTimer[];
+  /**
+   * The timers the state before wanted, under the same settings: the reconciler writes only the
+   * ones that differ. Absent for re-timing (`retime`, `tick`), where `timers` is compared with the
+   * stored rows instead.
+   */
+  timersBefore?: WantedTimer[];
 }
 
 /** Why a transition does not apply, and the problem code it becomes when a request asked for it. */
@@ -91,8 +97,16 @@ export function orThrow(o: Outcome): Transition {
   return o;
 }
 
-/** The conversation after the change, with its events and the timers its state wants. */
-const to = (conversation: Conversation, s: ConversationSettings, now: number, events: DomainEvent[]): Transition => ({
+/** `before` becomes `after`, with its events and the timers the two states want. */
+const to = (before: Conversation, after: Conversation, s: ConversationSettings, now: number, events: DomainEvent[]): Transition => ({
+  conversation: after,
+  events,
+  timers: conversationTimers(after, s, now),
+  timersBefore: conversationTimers(before, s, now),
+});
+
+/** Re-timing: every timer the state wants, to be compared with what is stored. */
+const retimed = (conversation: Conversation, s: ConversationSettings, now: number, events: DomainEvent[]): Transition => ({
   conversation,
   events,
   timers: conversationTimers(conversation, s, now),
@@ -141,7 +155,7 @@ export function offer(c: Conversation, s: ConversationSettings, now: number, i: 
   };
   const item = toActiveItem({ conversation: next, consumerName: i.consumerName }, s.account.idleAfterSec, now);
   const expiresAt = new Date(now + s.account.ringTimeoutSec * 1000).toISOString();
-  return to(next, s, now, [
+  return to(c, next, s, now, [
     { type: 'offer.created', data: { conversation: item, expiresAt } },
     { type: 'conversation.upserted', data: item },
   ]);
@@ -163,7 +177,7 @@ export function assign(c: Conversation, s: ConversationSettings, now: number, i:
     routing: { ...i.decision, outcome: 'assigned' },
     updatedAt: now,
   };
-  return to(next, s, now, [consumerView(next, i.agent), rowEvent(next, i.consumerName, s.account.idleAfterSec, now)]);
+  return to(c, next, s, now, [consumerView(next, i.agent), rowEvent(next, i.consumerName, s.account.idleAfterSec, now)]);
 }
 
 /** Routing found nobody (or someone else won): record why it waits. No event, no timer depends on it. */
@@ -187,7 +201,7 @@ export function accept(c: Conversation, s: ConversationSettings, now: number, i:
     routing: c.routing ? { ...c.routing, outcome: 'assigned' } : null,
     updatedAt: now,
   };
-  return to(next, s, now, [rowEvent(next, i.consumerName, s.account.idleAfterSec, now), consumerView(next, i.agent)]);
+  return to(c, next, s, now, [rowEvent(next, i.consumerName, s.account.idleAfterSec, now), consumerView(next, i.agent)]);
 }
 
 export type WithdrawInput =
@@ -218,7 +232,7 @@ export function withdraw(c: Conversation, s: ConversationSettings, now: number, 
     agentUnread: unreadForNextAgent(c.awaiting, i.unanswered),
     updatedAt: now,
   };
-  return to(next, s, now, [withdrawn(c, i.reason), removed(c)]);
+  return to(c, next, s, now, [withdrawn(c, i.reason), removed(c)]);
 }
 
 // ---------------------------------------------------------------- close, resume, dismiss
@@ -259,7 +273,7 @@ export function close(c: Conversation, s: ConversationSettings, now: number, i: 
     updatedAt: now,
   };
   const forAgent = c.state === 'ringing' && c.agentId ? [withdrawn(c, 'closed'), removed(c)] : [rowEvent(next, i.consumerName, s.account.idleAfterSec, now)];
-  return to(next, s, now, [...forAgent, { type: 'conversation.closed', data: toConsumerView(next, null) }]);
+  return to(c, next, s, now, [...forAgent, { type: 'conversation.closed', data: toConsumerView(next, null) }]);
 }
 
 export interface ResumeInput {
@@ -294,7 +308,7 @@ export function resume(c: Conversation, s: ConversationSettings, now: number, i:
     updatedAt: now,
   };
   const fromOther = c.lastAgentId && c.lastAgentId !== i.agentId ? [removed(c)] : [];
-  return to(next, s, now, [...fromOther, rowEvent(next, i.consumerName, s.account.idleAfterSec, now), consumerView(next, i.agent)]);
+  return to(c, next, s, now, [...fromOther, rowEvent(next, i.consumerName, s.account.idleAfterSec, now), consumerView(next, i.agent)]);
 }
 
 /** The agent removes a closed conversation from their Active list ("x"). */
@@ -302,7 +316,7 @@ export function dismiss(c: Conversation, s: ConversationSettings, now: number, i
   if (c.lastAgentId !== i.userId && c.agentId !== i.userId) return refuse('not_your_conversation', 'conversation not found');
   if (c.state !== 'closed') return refuse('not_closed', 'only closed conversations can be dismissed');
   if (c.dismissed) return unchanged(c);
-  return to({ ...c, dismissed: true, updatedAt: now }, s, now, [removed(c)]);
+  return to(c, { ...c, dismissed: true, updatedAt: now }, s, now, [removed(c)]);
 }
 
 /** The closed-retention window passed: the conversation leaves its agent's list (the retention timer's work is done). */
@@ -362,7 +376,7 @@ export function transfer(c: Conversation, s: ConversationSettings, now: number, 
     updatedAt: now,
   };
   const fromAgent = from ? [...(c.state === 'ringing' ? [withdrawn(c, 'transferred')] : []), removed(c)] : [];
-  return to(next, s, now, [...fromAgent, consumerView(next)]);
+  return to(c, next, s, now, [...fromAgent, consumerView(next)]);
 }
 
 /**
@@ -381,7 +395,7 @@ export function requeue(c: Conversation, s: ConversationSettings, now: number, i
     routing: { outcome: 'waiting', rule: 'handed_back_by_agent', agentId: null, candidates: [], at: now },
     updatedAt: now,
   };
-  return to(next, s, now, [removed(c), consumerView(next)]);
+  return to(c, next, s, now, [removed(c), consumerView(next)]);
 }
 
 /** The agent a transfer went to did not take it in time: any agent of the skill may now. */
@@ -395,7 +409,7 @@ export function fallBack(c: Conversation, s: ConversationSettings, now: number):
     routing: { outcome: 'waiting', rule: 'transfer_fallback_to_skill_queue', agentId: null, candidates: [], at: now },
     updatedAt: now,
   };
-  return to(next, s, now, []);
+  return to(c, next, s, now, []);
 }
 
 // ---------------------------------------------------------------- opening and messages
@@ -411,7 +425,7 @@ export function open(
   const opened = newConversation({ ...n, slaTargetSec: target }, now);
   const c = i.first ? { ...applyConsumerMessage(opened, i.first.line, now, target), lastSeq: 1 } : opened;
   const message: DomainEvent[] = i.first ? [{ type: 'message.created', data: i.first.message }] : [];
-  return to(c, s, now, [...message, consumerView(c)]);
+  return { conversation: c, events: [...message, consumerView(c)], timers: conversationTimers(c, s, now) };
 }
 
 export type Sender = { type: 'consumer' } | { type: 'agent'; id: string; name: string | null };
@@ -433,7 +447,7 @@ export function receiveMessage(
     i.sender.type === 'consumer' ? applyConsumerMessage(c, i.line, now, slaTarget(c, s)) : applyAgentMessage(c, i.line, now, i.sender.id, i.sender.name);
   const next: Conversation = { ...applied, lastSeq: i.message.seq };
   const row = next.agentId && next.state !== 'queued' ? [rowEvent(next, i.consumerName, s.account.idleAfterSec, now)] : [];
-  return to(next, s, now, [{ type: 'message.created', data: i.message }, ...row]);
+  return to(c, next, s, now, [{ type: 'message.created', data: i.message }, ...row]);
 }
 
 /**
@@ -450,7 +464,7 @@ export function appendMessage(c: Conversation, now: number, i: { message: Messag
 export function markRead(c: Conversation, s: ConversationSettings, now: number, i: { consumerName: string }): Transition {
   if (c.agentUnread === 0) return unchanged(c);
   const next = { ...c, agentUnread: 0, updatedAt: now };
-  return to(next, s, now, [rowEvent(next, i.consumerName, s.account.idleAfterSec, now)]);
+  return to(c, next, s, now, [rowEvent(next, i.consumerName, s.account.idleAfterSec, now)]);
 }
 
 /** Manual SLA (null clears it): overrides the computed due time and exempts the conversation from auto-close. */
@@ -458,7 +472,7 @@ export function setManualSla(c: Conversation, s: ConversationSettings, now: numb
   if (c.state === 'closed') return refuse('conversation_closed', 'the conversation is closed');
   if (i.dueAt !== null && i.dueAt <= now) return refuse('due_not_in_future', 'dueAt must be in the future', 'dueAt');
   const next: Conversation = { ...c, manualSlaAt: i.dueAt, updatedAt: now };
-  return to(next, s, now, [rowEvent(next, i.consumerName, s.account.idleAfterSec, now)]);
+  return to(c, next, s, now, [rowEvent(next, i.consumerName, s.account.idleAfterSec, now)]);
 }
 
 /** The consumer marks it urgent: the urgent response time applies (if sooner) and it moves up its queue. */
@@ -468,7 +482,7 @@ export function markUrgent(c: Conversation, s: ConversationSettings, now: number
   const urgentSec = effectiveSla(s.account, s.skill).urgentSec;
   const due = c.awaiting === 'agent' ? Math.min(c.slaDueAt ?? Number.POSITIVE_INFINITY, c.awaitingSince + urgentSec * 1000) : c.slaDueAt;
   const next: Conversation = { ...c, urgent: true, priority: 1, slaDueAt: due, updatedAt: now };
-  return to(next, s, now, [rowEvent(next, i.consumerName, s.account.idleAfterSec, now)]);
+  return to(c, next, s, now, [rowEvent(next, i.consumerName, s.account.idleAfterSec, now)]);
 }
 
 /**
@@ -481,11 +495,11 @@ export function retime(c: Conversation, s: ConversationSettings, now: number, i:
   const slaDueAt = slaDueAtUnder(c, slaTarget(c, s));
   const next: Conversation = slaDueAt === c.slaDueAt ? c : { ...c, slaDueAt, updatedAt: now };
   const push = next !== c || (i.idleChanged && next.awaiting === 'consumer');
-  return to(next, s, now, push ? [rowEvent(next, i.consumerName, s.account.idleAfterSec, now)] : []);
+  return retimed(next, s, now, push ? [rowEvent(next, i.consumerName, s.account.idleAfterSec, now)] : []);
 }
 
 /** Time alone changed the agent's row (soon overdue, overdue, idle): push it again, and want the next change. */
 export function tick(c: Conversation, s: ConversationSettings, now: number, i: { consumerName: string }): Outcome {
   if (c.state !== 'open' && c.state !== 'ringing') return refuse('not_with_agent', 'the conversation is not with an agent');
-  return to(c, s, now, [rowEvent(c, i.consumerName, s.account.idleAfterSec, now)]);
+  return retimed(c, s, now, [rowEvent(c, i.consumerName, s.account.idleAfterSec, now)]);
 }

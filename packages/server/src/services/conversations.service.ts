@@ -211,7 +211,7 @@ export async function sendMessageIn(deps: Deps, tx: Tx, out: Outbox, p: Principa
   const wire = toWireMessage(senderType === 'agent' && sentThroughChannel(c) ? { ...message, delivery: 'queued' } : message);
   const consumer = await findConsumer(tx, p.accountId, c.consumerId);
   const t = lifecycle.orThrow(
-    lifecycle.receiveMessage(c, await settingsFor(tx, account, c.skillId), now, {
+    lifecycle.receiveMessage(c, await settingsFor(tx, account, c.skillId, { cached: true }), now, {
       sender,
       // The consumer's copy names the agent who wrote it; the agents' copy does not (domain/audience.ts).
       message: agentName !== null ? { ...wire, senderName: agentName } : wire,

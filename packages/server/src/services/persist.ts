@@ -4,44 +4,52 @@ import { type ConversationSettings, conversationTimers, type WantedTimer } from 
 import type { Tx } from '../storage/db.js';
 import type { Account } from '../storage/repos/accounts.repo.js';
 import { insertConversation, saveConversation } from '../storage/repos/conversations.repo.js';
-import { findSkill } from '../storage/repos/skills.repo.js';
+import { findSkill, findSkillCached } from '../storage/repos/skills.repo.js';
 import { cancelTimer, listTimersOf, scheduleTimer, type TimerKind, type TimerRow } from '../storage/repos/timers.repo.js';
 import { type Deps, emit, type Outbox } from './context.js';
 
-/** The settings that apply to a conversation of `skillId`: the account's and the skill's overrides. */
-export async function settingsFor(tx: Tx, account: Account, skillId: string | null): Promise<ConversationSettings> {
-  const skill = skillId ? await findSkill(tx, account.id, skillId) : undefined;
+/**
+ * The settings that apply to a conversation of `skillId`: the account's and the skill's overrides.
+ * `cached`: through the skills' 1 s cache, for the per-message path (which read it so before).
+ */
+export async function settingsFor(tx: Tx, account: Account, skillId: string | null, opts: { cached?: boolean } = {}): Promise<ConversationSettings> {
+  const skill = skillId ? await (opts.cached ? findSkillCached : findSkill)(tx, account.id, skillId) : undefined;
   return { account: account.settings, skill: skill?.overrides ?? null };
 }
 
 /**
  * The timer reconciler: makes a subject's stored timers what the domain wants (domain/timers.ts),
- * in the caller's transaction. It compares, never computes a due time: a wanted timer is written
- * when it is missing or differs in due time or payload, a stored one that is no longer wanted is
- * deleted, and the rest is left alone. `firing` is the timer whose handler is running: it is
- * claimed and will be deleted when the handler returns, so it counts as missing (re-armed if it is
- * still wanted). `fresh`: the subject is new, nothing is stored yet.
+ * in the caller's transaction. It compares, never computes a due time: with `before` (what the
+ * state before the transition wanted) it writes the timers whose due time or payload differs from
+ * it, as the rows are what that state wanted; without it, it reads the stored rows and writes what
+ * differs from them (re-timing heals any drift). A timer no longer wanted is deleted. `firing` is
+ * the timer whose handler is running: it is claimed and will be deleted when the handler returns,
+ * so it counts as changed (re-armed if it is still wanted). `fresh`: the subject is new, nothing is
+ * stored yet.
  */
 export async function reconcileTimers(
   deps: Deps,
   tx: Tx,
   subject: { id: string; accountId: string },
   wanted: readonly WantedTimer<TimerKind>[],
-  opts: { firing?: TimerRow | undefined; fresh?: boolean } = {},
+  opts: { firing?: TimerRow | undefined; fresh?: boolean; before?: readonly WantedTimer<TimerKind>[] | undefined } = {},
 ): Promise<void> {
   if (!wanted.length) return;
-  const stored = opts.fresh
-    ? []
-    : await listTimersOf(
-        tx,
-        subject.id,
-        wanted.map((w) => w.kind),
-      );
+  const { before } = opts;
+  const stored: { kind: TimerKind; dueAt: number | null; payload: string }[] = before
+    ? before.map((b) => ({ kind: b.kind, dueAt: b.dueAt, payload: JSON.stringify(b.payload) }))
+    : opts.fresh
+      ? []
+      : await listTimersOf(
+          tx,
+          subject.id,
+          wanted.map((w) => w.kind),
+        );
   for (const w of wanted) {
-    const s = stored.find((x) => x.kind === w.kind);
+    const s = stored.find((x) => x.kind === w.kind && x.dueAt !== null);
     const firing = opts.firing?.kind === w.kind && opts.firing.subjectId === subject.id;
     if (w.dueAt === null) {
-      if (s) await cancelTimer(tx, w.kind, subject.id);
+      if (s || firing) await cancelTimer(tx, w.kind, subject.id);
       continue;
     }
     if (s && !firing && s.dueAt === w.dueAt && s.payload === JSON.stringify(w.payload)) continue;
@@ -65,7 +73,7 @@ export async function commit(
   opts: { expectedState?: Conversation['state']; firing?: TimerRow | undefined } = {},
 ): Promise<boolean> {
   if (t.conversation !== before && !(await saveConversation(tx, t.conversation, opts.expectedState, before))) return false;
-  if (t.timers.length) await reconcileTimers(deps, tx, t.conversation, t.timers, { firing: opts.firing });
+  if (t.timers.length) await reconcileTimers(deps, tx, t.conversation, t.timers, { firing: opts.firing, before: t.timersBefore });
   emit(out, t.events, { before, conversation: t.conversation });
   return true;
 }

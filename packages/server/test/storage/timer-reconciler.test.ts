@@ -5,7 +5,7 @@ import { claimDueTimers, completeTimer, scheduleTimer } from '../../src/storage/
 import { dialects, openTestDb } from '../harness.js';
 
 describe.each(dialects)('the timer reconciler on %s', (dialect) => {
-  it('writes only what differs from the stored rows, deletes what is no longer wanted, and re-arms the timer that is firing', async () => {
+  it('writes only what differs from the stored rows (or from what the state before wanted), deletes what is no longer wanted, and re-arms the timer that is firing', async () => {
     const { db, destroy } = await openTestDb(dialect);
     const armed: number[] = [];
     const deps = { timersChanged: (at: number) => armed.push(at) } as unknown as Deps;
@@ -36,6 +36,30 @@ describe.each(dialects)('the timer reconciler on %s', (dialect) => {
       await reconcileTimers(deps, db.kysely, c1, [{ kind: 'status', dueAt: 100, payload: { agentId: 'bob' } }], { firing: fired });
       if (fired) await completeTimer(db.kysely, fired);
       expect((await rows()).find((r) => r.kind === 'status')).toEqual({ kind: 'status', due_at: 100, claimed_until: null });
+      // after a transition: compared with what the state before wanted, not read from the rows
+      armed.length = 0;
+      await reconcileTimers(
+        deps,
+        db.kysely,
+        c1,
+        [
+          { kind: 'status', dueAt: 100, payload: { agentId: 'bob' } },
+          { kind: 'auto_close', dueAt: null, payload: {} },
+          { kind: 'ring', dueAt: 400, payload: {} },
+        ],
+        {
+          before: [
+            { kind: 'status', dueAt: 100, payload: { agentId: 'bob' } },
+            { kind: 'auto_close', dueAt: 300, payload: { awaitingSince: 1 } },
+            { kind: 'ring', dueAt: null, payload: {} },
+          ],
+        },
+      );
+      expect(await rows()).toEqual([
+        { kind: 'ring', due_at: 400, claimed_until: null },
+        { kind: 'status', due_at: 100, claimed_until: null },
+      ]);
+      expect(armed).toEqual([400]);
     } finally {
       await destroy();
     }
