@@ -1,56 +1,11 @@
-/**
- * The guarded outbound client against real sockets on loopback: refusals happen before any
- * connection, the checked address is the one connected to (DNS rebinding), redirects are checked
- * hop by hop, and time and size are bounded.
- */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutboundHttp, OutboundError, type OutboundHttp, type Resolver } from '../../src/outbound/guarded-http.js';
+import { type StubServer, startStubServer } from '../stub-server.js';
 
-interface Stub {
-  url: string;
-  port: number;
-  /** TCP connections accepted (a refused request must leave this at 0). */
-  connections: number;
-  requests: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[];
-  handle: (req: IncomingMessage, res: ServerResponse, body: string) => void;
-  close(): Promise<void>;
-}
-
-async function startStub(host = '127.0.0.1'): Promise<Stub> {
-  const stub: Stub = {
-    url: '',
-    port: 0,
-    connections: 0,
-    requests: [],
-    handle: (_req, res) => res.end('ok'),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => {
-      body += c;
-    });
-    req.on('end', () => {
-      stub.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
-      stub.handle(req, res, body);
-    });
-  });
-  server.on('connection', () => {
-    stub.connections++;
-  });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  stub.port = (server.address() as AddressInfo).port;
-  stub.url = `http://${host}:${stub.port}`;
-  return stub;
-}
+const startStub = (host = '127.0.0.1') => startStubServer(host);
+type Stub = StubServer;
 
 const failure = async (p: Promise<unknown>): Promise<OutboundError> => {
   try {

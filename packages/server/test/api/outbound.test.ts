@@ -5,59 +5,20 @@
  * and DNS answers cannot lead a request where a URL could not.
  */
 import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Resolver } from '../../src/outbound/guarded-http.js';
 import { findCrmSync } from '../../src/storage/repos/crm.repo.js';
 import { findDelivery } from '../../src/storage/repos/deliveries.repo.js';
 import { type AccountHandle, http, makeAccount } from '../factories/index.js';
 import { dialects, startTestApp, type TestApp } from '../harness.js';
+import { type StubServer, startStubServer } from '../stub-server.js';
 
-interface Stub {
-  url: string;
-  port: number;
-  connections: number;
-  requests: { method: string; url: string; body: string }[];
-  handle: (req: IncomingMessage, res: ServerResponse) => void;
-  close(): Promise<void>;
-}
-
-async function startStub(host = '127.0.0.1'): Promise<Stub> {
-  const stub: Stub = {
-    url: '',
-    port: 0,
-    connections: 0,
-    requests: [],
-    handle: (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"ok":true}');
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => {
-      body += c;
-    });
-    req.on('end', () => {
-      stub.requests.push({ method: req.method ?? '', url: req.url ?? '', body });
-      stub.handle(req, res);
-    });
+const startStub = (host = '127.0.0.1') =>
+  startStubServer(host, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"ok":true}');
   });
-  server.on('connection', () => {
-    stub.connections++;
-  });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  stub.port = (server.address() as AddressInfo).port;
-  stub.url = `http://${host}:${stub.port}`;
-  return stub;
-}
+type Stub = StubServer;
 
 /** DNS for the tests: `name → answers`, one per lookup (the last one repeats); unknown names do not resolve. */
 function dns(answers: Record<string, string[][]>): Resolver {
