@@ -94,6 +94,8 @@ export const AccountSettings = z.object({
   }),
   allowedFrameAncestors: z.array(origin).max(50),
   crm: CrmSettings,
+  /** The audit log's own retention: entries older than this many months are deleted daily. */
+  audit: z.strictObject({ retentionMonths: z.number().int().min(1).max(120) }),
 });
 export type AccountSettings = z.infer<typeof AccountSettings>;
 
@@ -122,6 +124,7 @@ export const DEFAULT_ACCOUNT_SETTINGS: AccountSettings = {
   crm: {
     salesforce: { enabled: false, instanceUrl: '', loginUrl: 'https://login.salesforce.com', consumerKey: '', username: '', privateKeySet: false },
   },
+  audit: { retentionMonths: 24 },
 };
 
 /** PATCH body: every field optional, nested objects merged; unknown fields rejected. */
@@ -140,6 +143,7 @@ export const AccountSettingsPatch = z.strictObject({
   survey: AccountSettings.shape.survey.partial().optional(),
   allowedFrameAncestors: AccountSettings.shape.allowedFrameAncestors.optional(),
   crm: CrmSettingsPatch.optional(),
+  audit: AccountSettings.shape.audit.partial().optional(),
 });
 export type AccountSettingsPatch = z.infer<typeof AccountSettingsPatch>;
 

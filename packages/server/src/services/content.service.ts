@@ -4,6 +4,7 @@ import { newId } from '../domain/ids.js';
 import type { Tx } from '../storage/db.js';
 import { afterPosition } from '../storage/keyset.js';
 import { containsText } from '../storage/text-search.js';
+import { type Actor, changes, recordAudit, SYSTEM_ACTOR } from './audit.service.js';
 import type { Deps } from './context.js';
 
 type ContentRow = { id: string; category_id: string | null; title: string; text: string; position: number; updated_at: number };
@@ -38,41 +39,67 @@ export async function listCategories(deps: Deps, accountId: string, page: { afte
   return q.orderBy('position').orderBy('name').orderBy('id').limit(page.limit).execute();
 }
 
-export async function createCategory(deps: Deps, accountId: string, input: { name: string; position?: number | undefined }) {
-  const tx = deps.db.kysely;
-  const max = await tx
-    .selectFrom('content_categories')
-    .select((eb) => eb.fn.max('position').as('p'))
-    .where('account_id', '=', accountId)
-    .executeTakeFirst();
-  const row = { id: newId(), account_id: accountId, name: input.name, position: input.position ?? Number(max?.p ?? -1) + 1, created_at: deps.clock.now() };
-  await tx.insertInto('content_categories').values(row).execute();
-  return { id: row.id, name: row.name, position: row.position };
+export async function createCategory(deps: Deps, accountId: string, input: { name: string; position?: number | undefined }, actor: Actor = SYSTEM_ACTOR) {
+  return deps.db.transaction(async (tx) => {
+    const max = await tx
+      .selectFrom('content_categories')
+      .select((eb) => eb.fn.max('position').as('p'))
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    const row = { id: newId(), account_id: accountId, name: input.name, position: input.position ?? Number(max?.p ?? -1) + 1, created_at: deps.clock.now() };
+    await tx.insertInto('content_categories').values(row).execute();
+    const category = { id: row.id, name: row.name, position: row.position };
+    await recordAudit(tx, row.created_at, {
+      accountId,
+      ...actor,
+      action: 'content_category.created',
+      targetType: 'content_category',
+      targetId: row.id,
+      details: { name: row.name, position: row.position },
+    });
+    return category;
+  });
 }
 
-export async function updateCategory(deps: Deps, accountId: string, id: string, patch: { name?: string | undefined; position?: number | undefined }) {
-  const tx = deps.db.kysely;
-  const r = await tx
-    .selectFrom('content_categories')
-    .select(['id', 'name', 'position'])
-    .where('account_id', '=', accountId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!r) throw notFound('category');
-  const next = { ...r, ...(patch.name !== undefined && { name: patch.name }), ...(patch.position !== undefined && { position: patch.position }) };
-  await tx
-    .updateTable('content_categories')
-    .set({ name: next.name, position: next.position })
-    .where('account_id', '=', accountId)
-    .where('id', '=', id)
-    .execute();
-  return next;
+export async function updateCategory(
+  deps: Deps,
+  accountId: string,
+  id: string,
+  patch: { name?: string | undefined; position?: number | undefined },
+  actor: Actor = SYSTEM_ACTOR,
+) {
+  return deps.db.transaction(async (tx) => {
+    const r = await tx
+      .selectFrom('content_categories')
+      .select(['id', 'name', 'position'])
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!r) throw notFound('category');
+    const next = { ...r, ...(patch.name !== undefined && { name: patch.name }), ...(patch.position !== undefined && { position: patch.position }) };
+    await tx
+      .updateTable('content_categories')
+      .set({ name: next.name, position: next.position })
+      .where('account_id', '=', accountId)
+      .where('id', '=', id)
+      .execute();
+    await recordAudit(tx, deps.clock.now(), {
+      accountId,
+      ...actor,
+      action: 'content_category.updated',
+      targetType: 'content_category',
+      targetId: id,
+      details: changes(r, next),
+    });
+    return next;
+  });
 }
 
-export async function deleteCategory(deps: Deps, accountId: string, id: string): Promise<void> {
+export async function deleteCategory(deps: Deps, accountId: string, id: string, actor: Actor = SYSTEM_ACTOR): Promise<void> {
   await deps.db.transaction(async (tx) => {
     const r = await tx.deleteFrom('content_categories').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
     if (Number(r.numDeletedRows) !== 1) throw notFound('category');
+    await recordAudit(tx, deps.clock.now(), { accountId, ...actor, action: 'content_category.deleted', targetType: 'content_category', targetId: id });
     await tx.updateTable('content').set({ category_id: null }).where('account_id', '=', accountId).where('category_id', '=', id).execute();
   });
 }
@@ -105,6 +132,7 @@ export async function createContent(
   deps: Deps,
   accountId: string,
   input: { categoryId?: string | null | undefined; title: string; text: string; position?: number | undefined },
+  actor: Actor = SYSTEM_ACTOR,
 ) {
   return deps.db.transaction(async (tx) => {
     await assertCategory(tx, accountId, input.categoryId);
@@ -125,7 +153,16 @@ export async function createContent(
       updated_at: now,
     };
     await tx.insertInto('content').values(row).execute();
-    return toItem(row);
+    const item = toItem(row);
+    await recordAudit(tx, now, {
+      accountId,
+      ...actor,
+      action: 'content.created',
+      targetType: 'content',
+      targetId: row.id,
+      details: { ...item, id: undefined, updatedAt: undefined },
+    });
+    return item;
   });
 }
 
@@ -134,6 +171,7 @@ export async function updateContent(
   accountId: string,
   id: string,
   patch: { categoryId?: string | null | undefined; title?: string | undefined; text?: string | undefined; position?: number | undefined },
+  actor: Actor = SYSTEM_ACTOR,
 ) {
   return deps.db.transaction(async (tx) => {
     const r = await tx
@@ -158,11 +196,16 @@ export async function updateContent(
       .where('account_id', '=', accountId)
       .where('id', '=', id)
       .execute();
+    const { updatedAt: _u, ...diff } = changes(toItem(r), toItem(next));
+    await recordAudit(tx, next.updated_at, { accountId, ...actor, action: 'content.updated', targetType: 'content', targetId: id, details: diff });
     return toItem(next);
   });
 }
 
-export async function deleteContent(deps: Deps, accountId: string, id: string): Promise<void> {
-  const r = await deps.db.kysely.deleteFrom('content').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
-  if (Number(r.numDeletedRows) !== 1) throw notFound('content');
+export async function deleteContent(deps: Deps, accountId: string, id: string, actor: Actor = SYSTEM_ACTOR): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const r = await tx.deleteFrom('content').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+    if (Number(r.numDeletedRows) !== 1) throw notFound('content');
+    await recordAudit(tx, deps.clock.now(), { accountId, ...actor, action: 'content.deleted', targetType: 'content', targetId: id });
+  });
 }
