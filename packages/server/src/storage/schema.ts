@@ -281,6 +281,19 @@ export interface JobsTable {
   updated_at: number;
   finished_at: number | null;
 }
+/** The append-only audit log (storage/repos/audit.repo.ts, services/audit.service.ts). */
+export interface AuditLogTable {
+  id: string;
+  account_id: string;
+  at: number;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  details: string;
+}
 
 export interface DB {
   files: FilesTable;
@@ -308,4 +321,5 @@ export interface DB {
   channel_events: ChannelEventsTable;
   crm_credentials: CrmCredentialsTable;
   jobs: JobsTable;
+  audit_log: AuditLogTable;
 }
