@@ -23,6 +23,8 @@ import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Tx = Transaction<DB> | Kysely<DB>;
+/** An open transaction (never the bare connection): what `Database.transaction` hands its callback. */
+export type DbTransaction = Transaction<DB>;
 
 export interface Database {
   kysely: Kysely<DB>;
