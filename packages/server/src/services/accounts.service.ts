@@ -7,7 +7,9 @@ import { findUserByUsername, insertUser } from '../storage/repos/users.repo.js';
 import { type Actor, changes, REDACTED, recordAudit, SYSTEM_ACTOR, scheduleAuditRetentionIn } from './audit.service.js';
 import type { Deps } from './context.js';
 import { applyCrmPatchIn, assertCrmUrls } from './crm-sync.service.js';
+import { assertMaskingRules } from './masking.service.js';
 import { hashPassword } from './passwords.js';
+import { applySsoPatchIn, assertSsoUrls } from './sso.service.js';
 import { scheduleTimersReevaluation, settingsDriveTimers } from './timers-reevaluation.service.js';
 
 export async function createAccount(
@@ -73,21 +75,26 @@ export function mergeSettingsPatch(s: AccountSettings, p: AccountSettingsPatch):
     dynamicCapacity: { ...s.dynamicCapacity, ...p.dynamicCapacity },
     autoClose: { ...s.autoClose, ...p.autoClose },
     survey: { ...s.survey, ...p.survey },
+    masking: { ...s.masking, ...p.masking },
     audit: { ...s.audit, ...p.audit },
   };
 }
 
 export async function patchSettings(deps: Deps, accountId: string, patch: AccountSettingsPatch, actor: Actor = SYSTEM_ACTOR): Promise<AccountSettings> {
   await assertCrmUrls(deps, patch.crm);
+  await assertSsoUrls(deps, patch.sso);
+  if (patch.masking?.rules) assertMaskingRules(patch.masking.rules);
   let reevaluate = false;
   const next = await deps.db.transaction(async (tx) => {
     const a = await findAccount(tx, accountId);
     if (!a) throw notFound('account');
     const merged = mergeSettingsPatch(a.settings, patch);
     if (patch.crm) merged.crm = await applyCrmPatchIn(tx, accountId, a.settings.crm, patch.crm, deps.clock.now());
+    if (patch.sso) merged.sso = await applySsoPatchIn(tx, accountId, a.settings.sso, patch.sso, deps.clock.now());
     await saveSettings(tx, accountId, merged);
     const diff: Record<string, unknown> = changes(a.settings, merged);
     if (patch.crm?.salesforce?.privateKey !== undefined) diff['crm.salesforce.privateKey'] = REDACTED;
+    if (patch.sso?.oidc?.clientSecret !== undefined) diff['sso.oidc.clientSecret'] = REDACTED;
     if (Object.keys(diff).length) {
       await recordAudit(tx, deps.clock.now(), { accountId, ...actor, action: 'settings.updated', targetType: 'account', targetId: accountId, details: diff });
     }
