@@ -1,21 +1,25 @@
 import { parseArgs } from 'node:util';
 import { CreateAccountRequest } from '@parley/contract';
 import pino from 'pino';
-import { loadConfig } from '../config.js';
+import { databaseOptions, loadConfig } from '../config.js';
 import { systemClock } from '../domain/clock.js';
 import { serve } from '../main.js';
 import { createOutboundHttp } from '../outbound/guarded-http.js';
 import { createAccount } from '../services/accounts.service.js';
 import { openDatabase } from '../storage/db.js';
 import { runDemo } from './demo.js';
+import { rotateSecrets } from './secrets.js';
 
 const USAGE = `Usage:
   parley serve [--port 8080] [--host 127.0.0.1] [--data ./data]
   parley account create --name NAME --admin-username U --admin-password P [--data ./data]
+  parley secrets rotate [--generate] [--data ./data]
   parley demo [--rate 2] [--url http://127.0.0.1:8080] [--account demo] [--duration SECONDS]
 
 Environment: PORT, HOST, PARLEY_DATA, DATABASE_URL (postgres://… = cluster mode), REDIS_URL, LOG_LEVEL,
-PARLEY_DEMO=off (no demo account on an empty database); \`demo\` targets PORT when --url is not given.
+PARLEY_DEMO=off (no demo account on an empty database), PARLEY_SECRET_KEY (base64, 32 bytes: the master key
+of secrets at rest; unset, the key file secret.key in the data folder) and PARLEY_SECRET_KEY_PREVIOUS (while
+rotating; \`secrets rotate --generate\` makes a new key file and keeps the old one as secret.key.previous); \`demo\` targets PORT when --url is not given.
 --admin-password needs at least 8 characters; account names need not be unique (the printed id
 identifies the account).`;
 
@@ -47,7 +51,7 @@ async function main(argv: string[]): Promise<void> {
       if (!parsed.success)
         fail(parsed.error.issues.map((i) => `--${String(i.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${i.message}`).join('\n'));
       const config = loadConfig({ data: values.data });
-      const db = await openDatabase({ url: config.databaseUrl, sqlitePath: `${config.dataDir}/parley.db`, sqliteSynchronous: config.sqliteSynchronous });
+      const db = await openDatabase(databaseOptions(config));
       try {
         const log = pino({ level: 'silent' });
         const deps = {
@@ -64,6 +68,12 @@ async function main(argv: string[]): Promise<void> {
       } finally {
         await db.close();
       }
+      return;
+    }
+    case 'secrets': {
+      if (sub !== 'rotate') fail(`unknown command: secrets ${sub ?? ''}`);
+      const { values } = parseArgs({ args: rest, options: { generate: { type: 'boolean' }, data: { type: 'string' } }, strict: true });
+      await rotateSecrets(loadConfig({ data: values.data }), { generate: values.generate ?? false }, (line) => process.stdout.write(`${line}\n`));
       return;
     }
     case 'demo': {

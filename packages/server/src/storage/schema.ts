@@ -319,6 +319,13 @@ export interface AuditLogTable {
   ip: string | null;
   details: string;
 }
+/** Per-scope data keys, wrapped by the master key (storage/secrets.ts). */
+export interface DataKeysTable {
+  scope: string;
+  master_id: string;
+  wrapped: string;
+  created_at: number;
+}
 
 export interface DB {
   files: FilesTable;
@@ -347,6 +354,7 @@ export interface DB {
   crm_credentials: CrmCredentialsTable;
   jobs: JobsTable;
   audit_log: AuditLogTable;
+  data_keys: DataKeysTable;
   sso_credentials: SsoCredentialsTable;
   sso_flows: SsoFlowsTable;
   sso_handoffs: SsoHandoffsTable;
