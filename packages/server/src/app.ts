@@ -26,6 +26,7 @@ import { meRoutes } from './http/routes/me.routes.js';
 import { notesRoutes } from './http/routes/notes.routes.js';
 import { reportsRoutes } from './http/routes/reports.routes.js';
 import { skillsRoutes } from './http/routes/skills.routes.js';
+import { ssoRoutes } from './http/routes/sso.routes.js';
 import { surveysRoutes } from './http/routes/surveys.routes.js';
 import type { RouteContext } from './http/routes/types.js';
 import { usersRoutes } from './http/routes/users.routes.js';
@@ -197,6 +198,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
 
   const ctx: RouteContext = { deps, guards: routeGuards, loginRateLimitPerMinute: opts.loginRateLimitPerMinute ?? 30 };
   authRoutes(app, ctx);
+  ssoRoutes(app, ctx, { publicUrl: opts.publicUrl });
   usersRoutes(app, ctx);
   skillsRoutes(app, ctx);
   accountRoutes(app, ctx);

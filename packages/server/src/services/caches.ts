@@ -1,3 +1,4 @@
+import type * as oidc from 'openid-client';
 import type { Clock } from '../domain/clock.js';
 import { TtlCache } from '../storage/cache.js';
 import type { Tx } from '../storage/db.js';
@@ -18,10 +19,17 @@ export interface ReadCaches {
   skills: TtlCache<SkillRecord | undefined>;
   /** Consumer sessions for 10 s: never revoked before they expire, so a short cache is safe. */
   consumerSessions: TtlCache<TokenRow | undefined>;
+  /** Discovered OpenID provider configurations for 5 minutes, per account and settings (services/sso.service.ts). */
+  oidcConfigurations: TtlCache<oidc.Configuration>;
 }
 
 export function createReadCaches(clock: Clock): ReadCaches {
-  return { accounts: new TtlCache(clock, 1000), skills: new TtlCache(clock, 1000), consumerSessions: new TtlCache(clock, 10_000) };
+  return {
+    accounts: new TtlCache(clock, 1000),
+    skills: new TtlCache(clock, 1000),
+    consumerSessions: new TtlCache(clock, 10_000),
+    oidcConfigurations: new TtlCache(clock, 5 * 60_000, 1000),
+  };
 }
 
 type WithCaches = { caches: ReadCaches };

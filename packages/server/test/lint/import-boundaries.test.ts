@@ -26,9 +26,21 @@ const probes: Probe[] = [
   { file: 'packages/server/src', imports: ['better-sqlite3'], refused: [DB] },
   { file: 'packages/server/src/channels', imports: ['../http/validation.js', 'kysely'], refused: [/channels\/ never imports http\//, DB] },
   { file: 'packages/server/src/realtime', imports: ['../storage/repos/users.repo.js', 'kysely'], refused: [/realtime\/ only delivers/, DB] },
-  { file: 'packages/server/src/domain', imports: ['../storage/repos/users.repo.js', '../services/persist.js', 'kysely'], refused: [/domain\/ imports nothing/, /domain\/ imports nothing/, /domain\/ is pure/] },
-  { file: 'packages/server/src/routing', imports: ['../services/persist.js', 'pg'], refused: [/routing\/ depends on domain\/ only/, /routing strategies are pure/] },
-  { file: 'packages/workspace/src', imports: ['../../server/src/app.js', '@parley/server'], refused: [/front ends import only @parley\/contract/, /front ends import only @parley\/contract/] },
+  {
+    file: 'packages/server/src/domain',
+    imports: ['../storage/repos/users.repo.js', '../services/persist.js', 'kysely'],
+    refused: [/domain\/ imports nothing/, /domain\/ imports nothing/, /domain\/ is pure/],
+  },
+  {
+    file: 'packages/server/src/routing',
+    imports: ['../services/persist.js', 'pg'],
+    refused: [/routing\/ depends on domain\/ only/, /routing strategies are pure/],
+  },
+  {
+    file: 'packages/workspace/src',
+    imports: ['../../server/src/app.js', '@parley/server'],
+    refused: [/front ends import only @parley\/contract/, /front ends import only @parley\/contract/],
+  },
   { file: 'packages/widget/src', imports: ['../../../packages/server/src/app.js'], refused: [/front ends import only @parley\/contract/] },
   { file: 'packages/embed/src', imports: ['@parley/server/src/app.js'], refused: [/front ends import only @parley\/contract/] },
   // Allowed: storage/ talks to the database; domain/ reads domain/ and the contract; front ends read the contract.
@@ -59,14 +71,14 @@ describe('the import boundaries', () => {
         writeFileSync(`${root}${files[i]}`, `${lines.join('\n')}\nexport const all = [${p.imports.map((_, j) => `m${j}`).join(', ')}];\n`);
       });
       const found = await biomeLint(files);
-      probes.forEach((p, i) => {
+      for (const [i, p] of probes.entries()) {
         const mine = found.filter((d) => d.path === files[i]).sort((a, b) => a.line - b.line);
         expect(
           mine.map((d) => d.message),
           `${files[i]}: ${p.imports.join(', ')}`,
         ).toHaveLength(p.refused.length);
-        p.refused.forEach((re, j) => expect(mine[j]?.message).toMatch(re));
-      });
+        for (const [j, re] of p.refused.entries()) expect(mine[j]?.message).toMatch(re);
+      }
     } finally {
       for (const f of files) rmSync(`${root}${f}`, { force: true });
     }
