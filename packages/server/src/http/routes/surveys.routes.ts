@@ -1,20 +1,8 @@
-import { SurveyQuestion } from '@parley/contract';
+import { SurveyView } from '@parley/contract';
 import { z } from 'zod';
 import { getSurvey, submitSurvey } from '../../services/surveys.service.js';
 import { consumerOf } from '../auth.js';
 import { bearerAuth, IdParams, type RouteContext, type ZApp } from './types.js';
-
-export const SurveyView = z.object({
-  id: z.string(),
-  conversationId: z.string(),
-  /** `withdrawn`: the conversation went on (resumed by the agent, or the consumer started a new one); no longer answerable. */
-  status: z.enum(['pending', 'answered', 'expired', 'withdrawn']),
-  questions: z.array(SurveyQuestion),
-  answers: z.record(z.string(), z.union([z.number(), z.string()])),
-  requestedAt: z.string(),
-  expiresAt: z.string(),
-  answeredAt: z.string().nullable(),
-});
 
 /** Values are checked per question type by the survey rules (domain/surveys.ts), after the conversation is known to be the consumer's. */
 const SubmitSurveyRequest = z.strictObject({
