@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { soonOverdueNow, statusNow } from '@parley/contract';
+import { describe, expect, it } from 'vitest';
 import { applyRemove, applyUpsert, countStatuses, filterActive, incomingCount, nextToOpen, sortActive } from './active-list.js';
 import type { ActiveItem } from './types.js';
 

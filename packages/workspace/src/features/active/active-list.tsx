@@ -1,7 +1,7 @@
+import { soonOverdueNow, statusNow } from '@parley/contract';
 import { useCallback, useMemo, useRef } from 'react';
 import { openConversation } from '../../app/controller.js';
 import { useStore } from '../../app/store.js';
-import { soonOverdueNow, statusNow } from '@parley/contract';
 import { countStatuses, filterActive, sortActive } from '../../lib/active-list.js';
 import { useNow } from '../../ui/use-now.js';
 import { ConversationRow } from './conversation-row.js';

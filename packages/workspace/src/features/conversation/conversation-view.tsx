@@ -1,8 +1,8 @@
+import { soonOverdueNow, statusNow } from '@parley/contract';
 import { useEffect, useRef, useState } from 'react';
 import { acceptOffer, closeConversation, copyTranscriptToHost, declineOffer, dismiss, goHome, resumeConversation, setTab } from '../../app/controller.js';
 import { useDirectory } from '../../app/directory.js';
 import { eventBus, store, toast, useStore } from '../../app/store.js';
-import { soonOverdueNow, statusNow } from '@parley/contract';
 import { api, seg } from '../../lib/api.js';
 import { shortStamp, slaText } from '../../lib/format.js';
 import { closedByText, consumerLabel } from '../../lib/people.js';
