@@ -108,6 +108,12 @@ export const HandoverResult = z.object({ returned: z.array(z.string()) });
 /** A skill as the manager API answers it: `sla` and `autoClose` only where the skill overrides the account. */
 export const SkillWithOverrides = Skill.extend({ sla: z.record(z.string(), z.number()).optional(), autoClose: z.record(z.string(), z.unknown()).optional() });
 
+/** `GET /api/v1/account/identity-secret` and its rotation. */
+export const IdentitySecret = z.object({ secret: z.string() }).describe('HS256 key (its UTF-8 bytes) for consumer identity tokens');
+
+/** `GET /api/v1/embed/config`: the origins allowed to frame the workspace of an account. */
+export const EmbedConfig = z.object({ allowedFrameAncestors: z.array(z.string()) });
+
 // ---------------------------------------------------------------- consumer API
 
 /** `POST /api/v1/consumer/session`. */

@@ -1,4 +1,14 @@
-import { ActiveItem, ActiveListPage, ConversationDetails, Directory, ListStatus, Message, TransferResult } from '@parley/contract';
+import {
+  ActiveItem,
+  ActiveListPage,
+  ConversationDetails,
+  Directory,
+  ListStatus,
+  Message,
+  SetSlaRequest,
+  TransferRequest,
+  TransferResult,
+} from '@parley/contract';
 import { z } from 'zod';
 import { activeList, getConversationDetails, listAll, markRead, transcript, transcriptText } from '../../services/conversations.service.js';
 import { directory } from '../../services/directory.service.js';
@@ -183,7 +193,7 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
         summary: 'Transfer to a skill or an agent',
         security,
         params: IdParams,
-        body: z.strictObject({ skillId: z.string().min(1).max(100).optional(), agentId: z.string().min(1).max(100).optional() }),
+        body: TransferRequest,
         response: { 200: TransferResult },
       },
     },
@@ -193,7 +203,7 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
     '/api/v1/conversations/:id/sla',
     {
       config: { access: 'conversation:act' },
-      schema: { tags, summary: 'Set a manual SLA', security, params: IdParams, body: z.strictObject({ dueAt: isoTime }), response: { 200: ActiveItem } },
+      schema: { tags, summary: 'Set a manual SLA', security, params: IdParams, body: SetSlaRequest, response: { 200: ActiveItem } },
     },
     async (req) => setManualSla(deps, userOf(req), req.params.id, Date.parse(req.body.dueAt)),
   );
