@@ -168,3 +168,6 @@ export type ParamsOf<E extends Endpoint> = { [K in ParamNames<E>]: string };
 
 /** Endpoints that answer a list page (`items`, `nextCursor`). */
 export type ListEndpoint = { [E in Endpoint]: ResponseOf<E> extends { items: unknown[]; nextCursor: string | null } ? E : never }[Endpoint];
+
+/** The item type of a list endpoint. */
+export type ItemOf<E extends ListEndpoint> = ResponseOf<E> extends { items: (infer I)[] } ? I : never;

@@ -106,7 +106,11 @@ export const NotificationsPage = Page(Notification).extend({ unread: z.number() 
 export const HandoverResult = z.object({ returned: z.array(z.string()) });
 
 /** A skill as the manager API answers it: `sla` and `autoClose` only where the skill overrides the account. */
-export const SkillWithOverrides = Skill.extend({ sla: z.record(z.string(), z.number()).optional(), autoClose: z.record(z.string(), z.unknown()).optional() });
+export const SkillWithOverrides = Skill.extend({
+  sla: z.object({ defaultSec: z.number().optional(), firstTimeSec: z.number().optional(), urgentSec: z.number().optional() }).optional(),
+  autoClose: z.object({ enabled: z.boolean().optional(), afterSec: z.number().optional() }).optional(),
+});
+export type SkillWithOverrides = z.infer<typeof SkillWithOverrides>;
 
 /** `GET /api/v1/account/identity-secret` and its rotation. */
 export const IdentitySecret = z.object({ secret: z.string() }).describe('HS256 key (its UTF-8 bytes) for consumer identity tokens');
