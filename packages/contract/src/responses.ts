@@ -128,6 +128,7 @@ export const ConsumerSkill = z.object({ id: z.string(), name: z.string() });
 
 /** `GET /api/v1/consumer/conversations/{id}`: the consumer's conversation, with its place in the queue while it waits. */
 export const ConsumerConversationView = ConsumerConversation.extend({ queuePosition: z.number().nullable(), expectedResponseSec: z.number().nullable() });
+export type ConsumerConversationView = z.infer<typeof ConsumerConversationView>;
 
 /** `GET /api/v1/consumer/history`: the consumer's conversations (no queue figures) and their messages. */
 export const ConsumerHistory = z.object({ conversations: z.array(ConsumerConversation), messages: z.array(Message) });
