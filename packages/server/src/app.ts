@@ -46,6 +46,7 @@ import { createRoutingKicker } from './services/routing.service.js';
 import { timerHandlers } from './services/timer-handlers.js';
 import { createScheduler, type Scheduler } from './services/timers.service.js';
 import type { Database } from './storage/db.js';
+import { listAccountsWithQueued } from './storage/repos/queue.repo.js';
 
 export interface AppOptions {
   db: Database;
@@ -240,6 +241,5 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
 
 /** On start-up: route whatever was left queued (e.g. by a crash between commit and routing). */
 export async function sweepQueued(deps: Deps): Promise<void> {
-  const rows = await deps.db.kysely.selectFrom('conversations').select('account_id').where('state', '=', 'queued').distinct().execute();
-  for (const r of rows) deps.kickRouting(r.account_id);
+  for (const accountId of await listAccountsWithQueued(deps.db.kysely)) deps.kickRouting(accountId);
 }

@@ -306,6 +306,19 @@ export interface JobsTable {
   updated_at: number;
   finished_at: number | null;
 }
+/** The append-only audit log (storage/repos/audit.repo.ts, services/audit.service.ts). */
+export interface AuditLogTable {
+  id: string;
+  account_id: string;
+  at: number;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  details: string;
+}
 
 export interface DB {
   files: FilesTable;
@@ -333,6 +346,7 @@ export interface DB {
   channel_events: ChannelEventsTable;
   crm_credentials: CrmCredentialsTable;
   jobs: JobsTable;
+  audit_log: AuditLogTable;
   sso_credentials: SsoCredentialsTable;
   sso_flows: SsoFlowsTable;
   sso_handoffs: SsoHandoffsTable;
