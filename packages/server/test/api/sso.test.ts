@@ -1,6 +1,7 @@
 import type { User } from '@parley/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SSO_FLOW_TTL_MS, SSO_HANDOFF_TTL_MS } from '../../src/services/sso.service.js';
+import { listAuditEntries } from '../../src/storage/repos/audit.repo.js';
 import { type AccountHandle, http, login, makeAccount, PASSWORD } from '../factories/index.js';
 import { dialects, startTestApp, type TestApp } from '../harness.js';
 import { signInAtIdp, startIdp, type TestIdp } from '../oidc-idp.js';
@@ -106,6 +107,11 @@ describe.each(dialects)('single sign-on (OIDC) on %s', (dialect) => {
 
     // The code serves once.
     expectProblem(await exchange(code), 401, 'unauthorized');
+    // The sign-in is in the audit log, as auth.login by that user.
+    const audit = await listAuditEntries(t.db.kysely, acc.accountId, { action: 'auth.login', limit: 10 });
+    expect(audit.filter((e) => e.details.method === 'oidc')).toEqual([
+      expect.objectContaining({ actorType: 'user', actorId: alice.id, action: 'auth.login', targetId: alice.id, ip: '127.0.0.1' }),
+    ]);
     // Discovery, token and userinfo requests reached the provider (through the guarded outbound client).
     expect(idp.requests).toEqual(expect.arrayContaining(['GET /.well-known/openid-configuration', 'POST /token', 'GET /me']));
   });
@@ -118,6 +124,12 @@ describe.each(dialects)('single sign-on (OIDC) on %s', (dialect) => {
     expect(page.status).toBe(401);
     expect(page.body).toContain('no active Parley user &#34;mallory&#34;');
     expect(page.data).toMatchObject({ handoff: null, error: { code: 'unauthorized', detail: expect.stringContaining('mallory') } });
+    const failed = await listAuditEntries(t.db.kysely, acc.accountId, { action: 'auth.login_failed', limit: 10 });
+    expect(failed[0]).toMatchObject({
+      actorType: 'system',
+      action: 'auth.login_failed',
+      details: { method: 'oidc', reason: expect.stringContaining('mallory') },
+    });
 
     const again = await signInAtIdp(startUrl(acc.accountId), 'mallory', `${t.url}${CALLBACK}`);
     const json = await callback(again, 'application/json');

@@ -83,7 +83,7 @@ export function ssoRoutes(app: ZApp, { deps, loginRateLimitPerMinute }: RouteCon
     async (req, reply) => {
       const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
       try {
-        const done = await finishOidcSignIn(deps, new URL(`${redirectUri(req)}${query}`));
+        const done = await finishOidcSignIn(deps, new URL(`${redirectUri(req)}${query}`), req.ip);
         return page(reply, 200, {
           title: 'Signed in',
           message: 'You are signed in. You can close this window if it stays open.',
@@ -107,7 +107,7 @@ export function ssoRoutes(app: ZApp, { deps, loginRateLimitPerMinute }: RouteCon
         response: { 200: LoginResponse },
       },
     },
-    async (req) => exchangeSsoCode(deps, req.body),
+    async (req) => exchangeSsoCode(deps, req.body, req.ip),
   );
 }
 
