@@ -122,7 +122,7 @@ describe.each(dialects)('single sign-on (OIDC) on %s', (dialect) => {
     const back = await signInAtIdp(startUrl(acc.accountId, true), 'mallory', `${t.url}${CALLBACK}`);
     const page = await callback(back);
     expect(page.status).toBe(401);
-    expect(page.body).toContain('no active Parley user &#34;mallory&#34;');
+    expect(page.body).toContain('No active Parley user &#34;mallory&#34;');
     expect(page.data).toMatchObject({ handoff: null, error: { code: 'unauthorized', detail: expect.stringContaining('mallory') } });
     const failed = await listAuditEntries(t.db.kysely, acc.accountId, { action: 'auth.login_failed', limit: 10 });
     expect(failed[0]).toMatchObject({

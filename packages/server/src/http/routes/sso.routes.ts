@@ -86,7 +86,7 @@ export function ssoRoutes(app: ZApp, { deps, loginRateLimitPerMinute }: RouteCon
         const done = await finishOidcSignIn(deps, new URL(`${redirectUri(req)}${query}`), req.ip);
         return page(reply, 200, {
           title: 'Signed in',
-          message: 'You are signed in. You can close this window if it stays open.',
+          message: 'You are signed in. You can close this window if it stays open',
           handoff: { code: done.code, popup: done.popup, accountId: done.accountId },
         });
       } catch (err) {
@@ -165,7 +165,7 @@ h1{font-size:1.25rem;margin:0 0 12px}a{color:#0b57d0}
 <body>
 <main>
 <h1>${escapeHtml(o.title)}</h1>
-<p>${escapeHtml(o.message)}</p>
+<p>${escapeHtml(o.message.charAt(0).toUpperCase() + o.message.slice(1))}.</p>
 ${o.error ? `<p><a href="${escapeHtml(back)}">Back to the sign-in page</a></p>` : ''}
 </main>
 <script type="application/json" id="parley-sso">${data}</script>
