@@ -2,6 +2,7 @@ import type { User } from '@parley/contract';
 import { agentRecipient } from '../domain/audience.js';
 import { DomainError, RateLimited } from '../domain/errors.js';
 import { LOGIN_MAX_FAILURES_PER_USER, LOGIN_WINDOW_MS, loginLock } from '../domain/login-lockout.js';
+import type { Tx } from '../storage/db.js';
 import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
 import {
   clearLoginFailures,
@@ -74,9 +75,9 @@ export async function login(
 }
 
 /** A new session token for a user who signed in another way (single sign-on). */
-export async function startSession(deps: Deps, user: UserRecord, now: number): Promise<string> {
+export async function startSession(tx: Tx, user: UserRecord, now: number): Promise<string> {
   const token = newToken('pat');
-  await insertAuthToken(deps.db.kysely, { hash: hashToken(token), accountId: user.accountId, userId: user.id, createdAt: now, expiresAt: now + TOKEN_TTL_MS });
+  await insertAuthToken(tx, { hash: hashToken(token), accountId: user.accountId, userId: user.id, createdAt: now, expiresAt: now + TOKEN_TTL_MS });
   return token;
 }
 
