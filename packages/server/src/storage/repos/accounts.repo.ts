@@ -24,6 +24,7 @@ export function mergeSettings(stored: Partial<AccountSettings>): AccountSettings
     crm: { salesforce: { ...d.crm.salesforce, ...stored.crm?.salesforce } },
     masking: { ...d.masking, ...stored.masking },
     sso: { oidc: { ...d.sso.oidc, ...stored.sso?.oidc } },
+    audit: { ...d.audit, ...stored.audit },
   };
 }
 
