@@ -2,8 +2,8 @@ import type { Skill, SkillOverrides, UpdateSkillRequest } from '@parley/contract
 import { conflict, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { deleteSkill, findSkill, findSkillByName, insertSkill, listSkills, type SkillRecord, updateSkill } from '../storage/repos/skills.repo.js';
-import { forgetSkill } from './caches.js';
 import { type Actor, changes, recordAudit, SYSTEM_ACTOR } from './audit.service.js';
+import { forgetSkill } from './caches.js';
 import type { Deps } from './context.js';
 import { overridesDriveTimers, scheduleTimersReevaluation } from './timers-reevaluation.service.js';
 
