@@ -5,6 +5,7 @@ import { newId } from '../domain/ids.js';
 import { findAccount, insertAccount, saveIdentitySecret, saveSettings } from '../storage/repos/accounts.repo.js';
 import { findUserByUsername, insertUser } from '../storage/repos/users.repo.js';
 import { type Actor, changes, REDACTED, recordAudit, SYSTEM_ACTOR, scheduleAuditRetentionIn } from './audit.service.js';
+import { forgetAccount } from './caches.js';
 import type { Deps } from './context.js';
 import { applyCrmPatchIn, assertCrmUrls } from './crm-sync.service.js';
 import { assertMaskingRules } from './masking.service.js';
@@ -105,6 +106,7 @@ export async function patchSettings(deps: Deps, accountId: string, patch: Accoun
     }
     return merged;
   });
+  forgetAccount(deps, accountId);
   if (reevaluate) deps.timersChanged(deps.clock.now());
   deps.kickRouting(accountId);
   return next;
@@ -125,5 +127,6 @@ export async function rotateIdentitySecret(deps: Deps, accountId: string, actor:
     await saveIdentitySecret(tx, accountId, secret);
     await recordAudit(tx, deps.clock.now(), { accountId, ...actor, action: 'identity_secret.rotated', targetType: 'account', targetId: accountId });
   });
+  forgetAccount(deps, accountId);
   return { secret };
 }

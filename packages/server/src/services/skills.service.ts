@@ -3,6 +3,7 @@ import { conflict, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { deleteSkill, findSkill, findSkillByName, insertSkill, listSkills, type SkillRecord, updateSkill } from '../storage/repos/skills.repo.js';
 import { type Actor, changes, recordAudit, SYSTEM_ACTOR } from './audit.service.js';
+import { forgetSkill } from './caches.js';
 import type { Deps } from './context.js';
 import { overridesDriveTimers, scheduleTimersReevaluation } from './timers-reevaluation.service.js';
 
@@ -81,6 +82,7 @@ export async function patchSkill(deps: Deps, accountId: string, id: string, patc
     }
     return toWireSkill(next);
   });
+  forgetSkill(deps, accountId, id);
   if (reevaluate) deps.timersChanged(deps.clock.now());
   return r;
 }
@@ -94,4 +96,5 @@ export async function removeSkill(deps: Deps, accountId: string, id: string, act
     await deleteSkill(tx, accountId, id);
     await recordAudit(tx, deps.clock.now(), { accountId, ...actor, action: 'skill.deleted', targetType: 'skill', targetId: id, details: { name: s.name } });
   });
+  forgetSkill(deps, accountId, id);
 }

@@ -1,10 +1,9 @@
 import type { AuditEntry } from '@parley/contract';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { toast } from '../../app/store.js';
-import { api, type Page } from '../../lib/api.js';
-import type { User } from '../../lib/types.js';
+import { api } from '../../lib/api.js';
 import { Field, type FieldErrors, FormError, problemErrors } from './forms.js';
-import { type SkillRow, useList } from './list.js';
+import { useList } from './list.js';
 import { ConsoleTable } from './table.js';
 
 /** The actions the audit log records today (docs/security.md); the filter also takes any other. */
@@ -43,19 +42,14 @@ interface Filters {
 const EMPTY: Filters = { actorId: '', action: '', from: '', to: '' };
 
 /** The query of the filters: dates are whole UTC days, `to` inclusive (the API's `to` is exclusive). */
-function query(f: Filters): string {
-  const q = new URLSearchParams();
-  if (f.actorId) q.set('actorId', f.actorId);
-  if (f.action) q.set('action', f.action);
-  if (f.from) q.set('from', f.from);
-  if (f.to) {
-    const next = new Date(`${f.to}T00:00:00Z`);
-    if (!Number.isNaN(next.getTime())) {
-      next.setUTCDate(next.getUTCDate() + 1);
-      q.set('to', next.toISOString().slice(0, 10));
-    } else q.set('to', f.to);
+function query(f: Filters): Record<string, string | undefined> {
+  let to: string | undefined = f.to || undefined;
+  const next = new Date(`${f.to}T00:00:00Z`);
+  if (to && !Number.isNaN(next.getTime())) {
+    next.setUTCDate(next.getUTCDate() + 1);
+    to = next.toISOString().slice(0, 10);
   }
-  return q.toString();
+  return { actorId: f.actorId || undefined, action: f.action || undefined, from: f.from || undefined, to };
 }
 
 const PAGE = 50;
@@ -77,8 +71,8 @@ function describe(details: Record<string, unknown>): string[] {
 }
 
 export function AuditScreen() {
-  const [users] = useList<User>('/api/v1/users');
-  const [skills] = useList<SkillRow>('/api/v1/skills');
+  const [users] = useList('GET /api/v1/users');
+  const [skills] = useList('GET /api/v1/skills');
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [items, setItems] = useState<AuditEntry[]>([]);
@@ -89,8 +83,7 @@ export function AuditScreen() {
   const load = useCallback(async (f: Filters, cursor: string | null) => {
     setBusy(true);
     try {
-      const q = query(f);
-      const page = await api.get<Page<AuditEntry>>(`/api/v1/audit?limit=${PAGE}${q ? `&${q}` : ''}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page = await api.call('GET /api/v1/audit', { query: { ...query(f), limit: PAGE, cursor: cursor ?? undefined } });
       setItems((prev) => (cursor ? [...prev, ...page.items] : page.items));
       setNext(page.nextCursor);
       setErrors({});
@@ -114,8 +107,7 @@ export function AuditScreen() {
 
   async function download() {
     try {
-      const q = query(filters);
-      const text = await api.text(`/api/v1/audit.csv${q ? `?${q}` : ''}`);
+      const text = await api.call('GET /api/v1/audit.csv', { query: query(filters) });
       const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
       const a = document.createElement('a');
       a.href = url;
