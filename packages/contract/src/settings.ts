@@ -74,6 +74,9 @@ export type SalesforceSettingsPatch = z.infer<typeof SalesforceSettingsPatch>;
 export const CrmSettingsPatch = z.strictObject({ salesforce: SalesforceSettingsPatch.optional() });
 export type CrmSettingsPatch = z.infer<typeof CrmSettingsPatch>;
 
+export const RetentionSettings = z.strictObject({ conversationMonths: z.number().int().min(1).max(120) });
+export type RetentionSettings = z.infer<typeof RetentionSettings>;
+
 export const AccountSettings = z.object({
   acceptMode: z.enum(['auto', 'ring']),
   ringTimeoutSec: sec,
@@ -94,6 +97,8 @@ export const AccountSettings = z.object({
   }),
   allowedFrameAncestors: z.array(origin).max(50),
   crm: CrmSettings,
+  /** Closed conversations older than this are deleted with their messages, files, notes and survey answers (daily; reports keep their aggregates). */
+  retention: RetentionSettings,
 });
 export type AccountSettings = z.infer<typeof AccountSettings>;
 
@@ -122,6 +127,7 @@ export const DEFAULT_ACCOUNT_SETTINGS: AccountSettings = {
   crm: {
     salesforce: { enabled: false, instanceUrl: '', loginUrl: 'https://login.salesforce.com', consumerKey: '', username: '', privateKeySet: false },
   },
+  retention: { conversationMonths: 13 },
 };
 
 /** PATCH body: every field optional, nested objects merged; unknown fields rejected. */
@@ -140,6 +146,7 @@ export const AccountSettingsPatch = z.strictObject({
   survey: AccountSettings.shape.survey.partial().optional(),
   allowedFrameAncestors: AccountSettings.shape.allowedFrameAncestors.optional(),
   crm: CrmSettingsPatch.optional(),
+  retention: RetentionSettings.partial().optional(),
 });
 export type AccountSettingsPatch = z.infer<typeof AccountSettingsPatch>;
 

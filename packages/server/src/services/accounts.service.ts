@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { type AccountSettings, type AccountSettingsPatch, DEFAULT_ACCOUNT_SETTINGS } from '@parley/contract';
 import { DomainError, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
+import { nextRetentionRunAt } from '../domain/retention.js';
 import { findAccount, insertAccount, saveIdentitySecret, saveSettings } from '../storage/repos/accounts.repo.js';
+import { scheduleTimer } from '../storage/repos/timers.repo.js';
 import { findUserByUsername, insertUser } from '../storage/repos/users.repo.js';
 import type { Deps } from './context.js';
 import { applyCrmPatchIn, assertCrmUrls } from './crm-sync.service.js';
@@ -44,6 +46,8 @@ export async function createAccount(
       statusChangedAt: now,
       createdAt: now,
     });
+    // The daily retention pass (services/retention.service.ts).
+    await scheduleTimer(tx, { kind: 'retention', subjectId: accountId, accountId, dueAt: nextRetentionRunAt(now), payload: {} });
   });
   return { accountId, userId };
 }
@@ -71,6 +75,7 @@ export function mergeSettingsPatch(s: AccountSettings, p: AccountSettingsPatch):
     dynamicCapacity: { ...s.dynamicCapacity, ...p.dynamicCapacity },
     autoClose: { ...s.autoClose, ...p.autoClose },
     survey: { ...s.survey, ...p.survey },
+    retention: { ...s.retention, ...p.retention },
   };
 }
 

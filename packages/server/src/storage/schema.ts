@@ -61,6 +61,8 @@ export interface ConsumersTable {
   custom_variables: string;
   last_agent_id: string | null;
   created_at: number;
+  /** When the consumer was erased (migration 0016); null: never. */
+  erased_at: number | null;
 }
 export interface ConsumerSessionsTable {
   token_hash: string;
@@ -282,6 +284,17 @@ export interface JobsTable {
   finished_at: number | null;
 }
 
+/** The daily report's figures of conversations deleted by retention, per UTC hour of arrival (migration 0016). */
+export interface ReportHoursTable {
+  account_id: string;
+  hour_start: number;
+  arrivals: number;
+  responded: number;
+  response_ms: number;
+  met: number;
+  late_unanswered: number;
+}
+
 export interface DB {
   files: FilesTable;
   surveys: SurveysTable;
@@ -308,4 +321,5 @@ export interface DB {
   channel_events: ChannelEventsTable;
   crm_credentials: CrmCredentialsTable;
   jobs: JobsTable;
+  report_hours: ReportHoursTable;
 }

@@ -23,6 +23,7 @@ export function mergeSettings(stored: Partial<AccountSettings>): AccountSettings
     autoClose: { ...d.autoClose, ...stored.autoClose },
     survey: { ...d.survey, ...stored.survey },
     crm: { salesforce: { ...d.crm.salesforce, ...stored.crm?.salesforce } },
+    retention: { ...d.retention, ...stored.retention },
   };
 }
 
