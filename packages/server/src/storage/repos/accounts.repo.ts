@@ -24,6 +24,8 @@ export function mergeSettings(stored: Partial<AccountSettings>): AccountSettings
     survey: { ...d.survey, ...stored.survey },
     crm: { salesforce: { ...d.crm.salesforce, ...stored.crm?.salesforce } },
     retention: { ...d.retention, ...stored.retention },
+    masking: { ...d.masking, ...stored.masking },
+    sso: { oidc: { ...d.sso.oidc, ...stored.sso?.oidc } },
   };
 }
 
