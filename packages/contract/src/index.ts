@@ -1,3 +1,4 @@
+export * from './consumer-data.js';
 export * from './dates.js';
 export * from './domain-events.js';
 export * from './embed.js';

@@ -19,6 +19,7 @@ import { accountRoutes } from './http/routes/account.routes.js';
 import { authRoutes } from './http/routes/auth.routes.js';
 import { channelsRoutes } from './http/routes/channels.routes.js';
 import { consumerRoutes } from './http/routes/consumer.routes.js';
+import { consumersRoutes } from './http/routes/consumers.routes.js';
 import { contentRoutes } from './http/routes/content.routes.js';
 import { conversationsRoutes } from './http/routes/conversations.routes.js';
 import { filesRoutes } from './http/routes/files.routes.js';
@@ -211,6 +212,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   surveysRoutes(app, ctx);
   channelsRoutes(app, ctx, { publicUrl: opts.publicUrl });
   reportsRoutes(app, ctx);
+  consumersRoutes(app, ctx);
 
   await app.ready();
   // A node that died between a commit and its routing run leaves conversations queued: every node

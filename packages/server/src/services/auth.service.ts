@@ -95,7 +95,8 @@ export async function authenticateUser(deps: Deps, token: string): Promise<UserP
   return { kind: 'user', accountId: user.accountId, userId: user.id, role: user.role, tokenHash: h };
 }
 
-// Consumer sessions are never revoked before they expire, so a short cache is safe.
+// Consumer sessions end early only when the consumer is erased (forgetConsumerSessions, on this
+// node at once; other nodes within the cache's 10 s), so a short cache is safe.
 const consumerSessions = new TtlCache<{ accountId: string; subjectId: string; expiresAt: number } | undefined>(10_000);
 
 export async function authenticateConsumer(deps: Deps, token: string): Promise<ConsumerPrincipal | undefined> {
@@ -103,4 +104,9 @@ export async function authenticateConsumer(deps: Deps, token: string): Promise<C
   const row = await consumerSessions.get(h, () => findConsumerSession(deps.db.kysely, h, deps.clock.now()));
   if (!row || row.expiresAt <= deps.clock.now()) return undefined;
   return { kind: 'consumer', accountId: row.accountId, consumerId: row.subjectId };
+}
+
+/** The consumer's sessions were deleted (erasure): this node stops accepting them at once. */
+export function forgetConsumerSessions(consumerId: string): void {
+  consumerSessions.deleteWhere((row) => row?.subjectId === consumerId);
 }
