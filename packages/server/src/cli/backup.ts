@@ -3,6 +3,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as tar from 'tar';
+import { recordAudit, SYSTEM_ACTOR } from '../services/audit.service.js';
+import type { Deps } from '../services/context.js';
+import { listAccountIds } from '../storage/repos/retention.repo.js';
 import { inspectSqlite, snapshotSqlite } from '../storage/sqlite-backup.js';
 
 /**
@@ -110,5 +113,22 @@ export async function restoreDataDir(inFile: string, dataDir: string, opts: { fo
     return { ...manifest, dataDir: data };
   } finally {
     await rm(stage, { recursive: true, force: true });
+  }
+}
+
+/** `backup.created` in every account's audit log (actor: system), one transaction per account. */
+export async function recordBackupCreated(deps: Deps, b: { file: string; bytes: number; lastMigration: string | null }): Promise<void> {
+  const now = deps.clock.now();
+  for (const accountId of await listAccountIds(deps.db.kysely)) {
+    await deps.db.transaction((tx) =>
+      recordAudit(tx, now, {
+        accountId,
+        ...SYSTEM_ACTOR,
+        action: 'backup.created',
+        targetType: 'backup',
+        targetId: basename(b.file),
+        details: { bytes: b.bytes, lastMigration: b.lastMigration },
+      }),
+    );
   }
 }

@@ -4,7 +4,7 @@ import { loadConfig } from '../config.js';
 import { serve } from '../main.js';
 import { createAccount } from '../services/accounts.service.js';
 import { runRetentionAll } from '../services/retention.service.js';
-import { backupDataDir, restoreDataDir } from './backup.js';
+import { backupDataDir, recordBackupCreated, restoreDataDir } from './backup.js';
 import { runDemo } from './demo.js';
 import { withCliDeps } from './deps.js';
 
@@ -76,6 +76,8 @@ async function main(argv: string[]): Promise<void> {
       const config = loadConfig({ data: values.data });
       if (config.databaseUrl) fail('backup: on PostgreSQL use pg_dump (docs/operations.md); this command copies the embedded SQLite data folder');
       const r = await backupDataDir(config.dataDir, values.out);
+      // Every account's audit log says a backup of the installation was made (after it: the entry is not in the copy).
+      await withCliDeps(config, (deps) => recordBackupCreated(deps, { file: r.out, bytes: r.bytes, lastMigration: r.lastMigration }));
       process.stdout.write(`${JSON.stringify(r)}\n`);
       return;
     }
