@@ -20,6 +20,7 @@ import { auditRoutes } from './http/routes/audit.routes.js';
 import { authRoutes } from './http/routes/auth.routes.js';
 import { channelsRoutes } from './http/routes/channels.routes.js';
 import { consumerRoutes } from './http/routes/consumer.routes.js';
+import { consumersRoutes } from './http/routes/consumers.routes.js';
 import { contentRoutes } from './http/routes/content.routes.js';
 import { conversationsRoutes } from './http/routes/conversations.routes.js';
 import { filesRoutes } from './http/routes/files.routes.js';
@@ -216,6 +217,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   channelsRoutes(app, ctx, { publicUrl: opts.publicUrl });
   reportsRoutes(app, ctx);
   auditRoutes(app, ctx);
+  consumersRoutes(app, ctx);
 
   await app.ready();
   // Accounts made before the audit log (or by an older node) get their daily audit-retention timer.
