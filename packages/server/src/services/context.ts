@@ -40,6 +40,8 @@ export interface Deps {
   routingPageSize?: number;
   /** The one guarded client for every outbound HTTP request (outbound/guarded-http.ts). */
   outbound: OutboundHttp;
+  /** PARLEY_PUBLIC_URL: providers fetch files Parley sends from signed links under it (without it, files are named in the text). */
+  publicUrl?: string | undefined;
 }
 
 /** Where uploads go, how big they may be, and how download links are signed. */

@@ -18,6 +18,9 @@ import * as m0009 from './migrations/2026_12_02_0009_add_login_failure_address.j
 import * as m0010 from './migrations/2026_12_02_0010_extend_conversations_created_index.js';
 import * as m0011 from './migrations/2026_12_02_0011_add_closer_and_last_sender.js';
 import * as m0012 from './migrations/2026_12_02_0012_create_jobs.js';
+import * as m0027 from './migrations/2026_12_03_0027_create_channel_templates.js';
+import * as m0028 from './migrations/2026_12_03_0028_create_provider_messages.js';
+import * as m0029 from './migrations/2026_12_03_0029_add_message_channel_fields.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -62,6 +65,9 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0010_extend_conversations_created_index': m0010,
   '2026_12_02_0011_add_closer_and_last_sender': m0011,
   '2026_12_02_0012_create_jobs': m0012,
+  '2026_12_03_0027_create_channel_templates': m0027,
+  '2026_12_03_0028_create_provider_messages': m0028,
+  '2026_12_03_0029_add_message_channel_fields': m0029,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
