@@ -398,6 +398,8 @@ export const CreateChannelTemplateRequest = z.strictObject({
   language: z
     .string()
     .trim()
+    .min(2)
+    .max(15)
     .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'a WhatsApp language code such as en_US or fr'),
   params: z.number().int().min(0).max(20),
 });

@@ -243,18 +243,18 @@ async function checkChannelRules(tx: Tx, p: Principal, c: Conversation, input: M
 }
 
 export async function sendMessage(deps: Deps, p: Principal, conversationId: string, input: MessageInput): Promise<SendResult> {
-  if (!input.text && !input.file && !input.template) throw invalid('a message needs text, a file or a template', 'text');
   return inTransaction(deps, p.accountId, (tx, out) => sendMessageIn(deps, tx, out, p, conversationId, input));
 }
 
 /** `sendMessage` in the caller's transaction (channel inbound stores the provider event and the message together). */
 export async function sendMessageIn(deps: Deps, tx: Tx, out: Outbox, p: Principal, conversationId: string, input: MessageInput): Promise<SendResult> {
-  if (!input.text && !input.file && !input.template) throw invalid('a message needs text, a file or a template', 'text');
   const senderType = p.kind === 'consumer' ? 'consumer' : 'agent';
   const senderId = p.kind === 'consumer' ? p.consumerId : p.userId;
   const locked = await lockConversationLight(tx, deps.db.dialect, p.accountId, conversationId);
   const c = assertCanRead(p, locked, await userSkills(tx, p));
   if (p.kind === 'user') assertCanAct(p, c);
+  // Checked once the caller may write here (a refusal says nothing about the body).
+  if (!input.text && !input.file && !input.template) throw invalid('a message needs text, a file or a template', 'text');
   const repeat = await findMessageByClientId(tx, p.accountId, c.id, senderType, input.clientMessageId);
   if (repeat) return { message: toWireMessage(repeat), created: false };
   const now = deps.clock.now();

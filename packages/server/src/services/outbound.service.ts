@@ -4,7 +4,7 @@ import { adapterFor } from '../channels/adapters.js';
 import { postToProvider, SEND_TIMEOUT_MS } from '../channels/send.js';
 import type { Conversation } from '../domain/conversation.js';
 import { DELIVERY_BEFORE, DELIVERY_RETRY, movesOn, sentThroughChannel } from '../domain/delivery.js';
-import { conflict, notFound } from '../domain/errors.js';
+import { conflict, DomainError } from '../domain/errors.js';
 import type { Tx } from '../storage/db.js';
 import type { ChannelRecord } from '../storage/repos/channels.repo.js';
 import { findChannel } from '../storage/repos/channels.repo.js';
@@ -127,7 +127,8 @@ export async function retryDelivery(deps: Deps, p: UserPrincipal, conversationId
     const c = assertCanRead(p, await findConversation(tx, accountId, conversationId), skills);
     assertCanAct(p, c);
     const message = await findMessage(tx, accountId, messageId);
-    if (!message || message.conversationId !== c.id || !c.channelId || message.senderType === 'consumer') throw notFound('message');
+    if (!message || message.conversationId !== c.id || !c.channelId || message.senderType === 'consumer')
+      throw new DomainError('not_found', 'the conversation has no such message sent to a channel');
     if (message.delivery !== 'failed') throw conflict('only a failed message can be sent again');
     const payload: DeliveryPayload = { channelId: c.channelId };
     await enqueueJob(deps, tx, { id: message.id, accountId, kind: 'delivery', key: c.id, position: message.seq, payload: { ...payload } }, { replace: true });
