@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { multipart, PDF, PNG } from '../factories/files.js';
 import { type AccountHandle, type AgentHandle, http, makeAccount } from '../factories/index.js';
 import { dialects, startTestApp, type TestApp } from '../harness.js';
-import { type StubServer, startStubServer } from '../stub-server.js';
+import { startStubServer } from '../stub-server.js';
 
 const PUBLIC_URL = 'https://parley.example.test';
 const BOT_TOKEN = '123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11';

@@ -11,7 +11,7 @@ import type { Message } from '@parley/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retryDelayMs } from '../../src/domain/delivery.js';
 import { HTML, multipart, PDF, PNG } from '../factories/files.js';
-import { type AccountHandle, type AgentHandle, http, makeAccount } from '../factories/index.js';
+import { type AgentHandle, http, makeAccount } from '../factories/index.js';
 import { dialects, startTestApp, type TestApp } from '../harness.js';
 import { connect } from '../socket-client.js';
 import { type StubServer, startStubServer } from '../stub-server.js';
@@ -566,5 +566,3 @@ describe.each(dialects)('WhatsApp on %s', (dialect) => {
     expect(fetched.rawPayload.equals(PNG)).toBe(true);
   });
 });
-
-export type { AccountHandle };
