@@ -97,8 +97,13 @@ export class ConsumerApi {
     return this.all<Message>(`/api/v1/consumer/conversations/${encodeURIComponent(id)}/messages?after=${after}`);
   }
 
-  send(id: string, text: string, clientMessageId: string) {
-    return this.call<Message>('POST', `/api/v1/consumer/conversations/${encodeURIComponent(id)}/messages`, { text, clientMessageId });
+  /** `quickReply`: the agent's button the consumer chose (its text is the button's title). */
+  send(id: string, text: string, clientMessageId: string, quickReply?: { payload: string }) {
+    return this.call<Message>('POST', `/api/v1/consumer/conversations/${encodeURIComponent(id)}/messages`, {
+      text,
+      clientMessageId,
+      ...(quickReply && { quickReply }),
+    });
   }
 
   sendPhoto(id: string, file: File, clientMessageId: string) {
