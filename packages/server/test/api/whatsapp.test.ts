@@ -438,6 +438,41 @@ describe.each(dialects)('WhatsApp on %s', (dialect) => {
     expect((await transcript(alice, id)).find((x) => x.id === m.id)?.delivery).toBe('delivered');
   });
 
+  it('ordering with receipts: messages go out in order after retries, and receipts out of order each move their own message', async () => {
+    const { alice, channel } = await setup();
+    expect((await inbound(channel.id, textMessage('wamid.IN-O1', 'hello'))).statusCode).toBe(200);
+    const id = await activeId(alice);
+    graph.failNext([
+      { status: 500, code: 2, message: 'Service temporarily unavailable' },
+      { status: 503, code: 2, message: 'Service temporarily unavailable' },
+    ]);
+    const [one, two, three] = [
+      (await send(alice, id, { text: 'one' })).json() as Message,
+      (await send(alice, id, { text: 'two' })).json() as Message,
+      (await send(alice, id, { text: 'three' })).json() as Message,
+    ];
+    await t.advance(0);
+    await t.advance(retryDelayMs(1));
+    expect(sends()).toHaveLength(2); // two failed attempts of "one"; "two" and "three" wait behind it
+    await t.advance(retryDelayMs(2));
+    expect(sends().map((b) => (b.text as { body: string }).body)).toEqual(['one', 'one', 'one', 'two', 'three']);
+    const ids = { one: await providerIdOf(one?.id ?? ''), two: await providerIdOf(two?.id ?? ''), three: await providerIdOf(three?.id ?? '') };
+    // Receipts arrive in any order, repeated: each message moves on its own, never back
+    for (const [wamid, s] of [
+      [ids.three, 'read'],
+      [ids.one, 'delivered'],
+      [ids.three, 'delivered'],
+      [ids.two, 'failed'],
+      [ids.one, 'delivered'],
+      [ids.two, 'read'],
+    ] as const) {
+      expect((await inbound(channel.id, status(wamid, s))).statusCode).toBe(200);
+    }
+    const byId = new Map((await transcript(alice, id)).map((m) => [m.id, m]));
+    expect([one, two, three].map((m) => byId.get(m?.id ?? '')?.delivery)).toEqual(['delivered', 'read', 'read']);
+    expect(byId.get(two?.id ?? '')?.deliveryError).toBeUndefined();
+  });
+
   it("the provider's errors: a rate limit waits and retries, an expired token and a closed window fail at once with the reason", async () => {
     const { alice, channel } = await setup();
     expect((await inbound(channel.id, textMessage('wamid.IN-E1', 'hello'))).statusCode).toBe(200);
