@@ -30,6 +30,7 @@ import { findSkill } from '../storage/repos/skills.repo.js';
 import { type ChannelTemplateRecord, deleteTemplate, insertTemplate, listTemplates } from '../storage/repos/templates.repo.js';
 import { findUser } from '../storage/repos/users.repo.js';
 import { assertCanRead } from './access.js';
+import { type Actor, recordAudit } from './audit.service.js';
 import { replyToChannelSurveyIn } from './channel-surveys.service.js';
 import { type Deps, inTransaction, type Outbox } from './context.js';
 import { openConversationIn, sendMessageIn } from './conversations.service.js';
@@ -454,14 +455,16 @@ export async function listChannelTemplates(
   return (await listTemplates(deps.db.kysely, accountId, c.id, page)).map(toTemplateView);
 }
 
-/** Add a template the WhatsApp Manager approved (same name and language twice → 409). */
+/** Add a template the WhatsApp Manager approved (same name and language twice → 409); audit-logged as a change of the channel. */
 export async function createChannelTemplate(
   deps: Deps,
   accountId: string,
   channelId: string,
   input: { name: string; language: string; params: number },
+  actor: Actor,
 ): Promise<ChannelTemplate> {
   const c = await whatsappChannel(deps, accountId, channelId);
+  const now = deps.clock.now();
   const t: ChannelTemplateRecord = {
     id: newId(),
     accountId,
@@ -469,9 +472,20 @@ export async function createChannelTemplate(
     name: input.name,
     language: input.language,
     params: input.params,
-    createdAt: deps.clock.now(),
+    createdAt: now,
   };
-  const added = await deps.db.transaction((tx) => insertTemplate(tx, t));
+  const added = await deps.db.transaction(async (tx) => {
+    if (!(await insertTemplate(tx, t))) return false;
+    await recordAudit(tx, now, {
+      accountId,
+      ...actor,
+      action: 'channel.updated',
+      targetType: 'channel',
+      targetId: c.id,
+      details: { templateAdded: { id: t.id, name: t.name, language: t.language, params: t.params } },
+    });
+    return true;
+  });
   if (!added) throw conflict(`the channel already has the template ${input.name} (${input.language})`);
   return toTemplateView(t);
 }
@@ -484,8 +498,19 @@ export async function conversationTemplates(deps: Deps, p: UserPrincipal, conver
   return (await listTemplates(deps.db.kysely, p.accountId, c.channelId, { limit: 200 })).map(toTemplateView);
 }
 
-export async function removeChannelTemplate(deps: Deps, accountId: string, channelId: string, templateId: string): Promise<void> {
+export async function removeChannelTemplate(deps: Deps, accountId: string, channelId: string, templateId: string, actor: Actor): Promise<void> {
   const c = await whatsappChannel(deps, accountId, channelId);
-  const removed = await deps.db.transaction((tx) => deleteTemplate(tx, accountId, c.id, templateId));
+  const removed = await deps.db.transaction(async (tx) => {
+    if (!(await deleteTemplate(tx, accountId, c.id, templateId))) return false;
+    await recordAudit(tx, deps.clock.now(), {
+      accountId,
+      ...actor,
+      action: 'channel.updated',
+      targetType: 'channel',
+      targetId: c.id,
+      details: { templateRemoved: templateId },
+    });
+    return true;
+  });
   if (!removed) throw notFound('template');
 }

@@ -14,6 +14,7 @@ import { advanceMessageDelivery, findMessage, type MessageRecord, setMessageDeli
 import { findProviderMessage, holdReceipt, recordProviderMessage } from '../storage/repos/provider-messages.repo.js';
 import { findUser } from '../storage/repos/users.repo.js';
 import { assertCanAct, assertCanRead } from './access.js';
+import { type Actor, recordAudit } from './audit.service.js';
 import { type Deps, emit, inTransaction, type Outbox } from './context.js';
 import { enqueueJob, type JobKindHandler, type JobOutcome, runJobQueue } from './jobs.service.js';
 import type { UserPrincipal } from './principal.js';
@@ -120,7 +121,7 @@ export async function applyReceipt(deps: Deps, channel: ChannelRecord, r: Inboun
 }
 
 /** An agent asks for a failed message to be sent again: its delivery is queued anew (same id, so receivers de-duplicate). */
-export async function retryDelivery(deps: Deps, p: UserPrincipal, conversationId: string, messageId: string): Promise<Message> {
+export async function retryDelivery(deps: Deps, p: UserPrincipal, conversationId: string, messageId: string, actor: Actor): Promise<Message> {
   const accountId = p.accountId;
   return inTransaction(deps, accountId, async (tx, out) => {
     const skills = p.role === 'manager' ? [] : ((await findUser(tx, accountId, p.userId))?.skills ?? []);
@@ -133,6 +134,14 @@ export async function retryDelivery(deps: Deps, p: UserPrincipal, conversationId
     const payload: DeliveryPayload = { channelId: c.channelId };
     await enqueueJob(deps, tx, { id: message.id, accountId, kind: 'delivery', key: c.id, position: message.seq, payload: { ...payload } }, { replace: true });
     await setMessageDelivery(tx, accountId, message.id, 'queued');
+    await recordAudit(tx, deps.clock.now(), {
+      accountId,
+      ...actor,
+      action: 'message.delivery_retried',
+      targetType: 'message',
+      targetId: message.id,
+      details: { conversationId: c.id, channelId: c.channelId },
+    });
     await emitMessageUpdated(tx, out, accountId, message.id, c.id);
     return toWireMessage({ ...message, delivery: 'queued', deliveryError: null });
   });

@@ -502,6 +502,8 @@ describe.each(dialects)('WhatsApp on %s', (dialect) => {
     const retried = await req('POST', `/api/v1/conversations/${id}/messages/${expired.id}/retry`, { token: alice.token });
     expect(retried.statusCode, retried.body).toBe(202);
     expect(retried.json().delivery).toBe('queued');
+    const logged = await t.db.kysely.selectFrom('audit_log').select(['actor_id', 'target_id']).where('action', '=', 'message.delivery_retried').execute();
+    expect(logged).toContainEqual({ actor_id: alice.id, target_id: expired.id });
     await t.advance(0);
     expect((await transcript(alice, id)).find((m) => m.id === expired.id)?.delivery).toBe('sent');
     const notFailed = await req('POST', `/api/v1/conversations/${id}/messages/${expired.id}/retry`, { token: alice.token });
@@ -565,6 +567,18 @@ describe.each(dialects)('WhatsApp on %s', (dialect) => {
     expect((await send(alice, id, { text: 'you are welcome' })).statusCode).toBe(201);
     const removed = await req('DELETE', `${templates}/${created.json().id}`, { token: acc.manager.token });
     expect(removed.statusCode).toBe(204);
+    // Both changes are in the audit log, by the manager
+    const audit = await t.db.kysely
+      .selectFrom('audit_log')
+      .select(['action', 'actor_id', 'target_id', 'details'])
+      .where('account_id', '=', acc.accountId)
+      .where('action', '=', 'channel.updated')
+      .orderBy('at')
+      .execute();
+    expect(audit.map((a) => [a.action, a.actor_id, a.target_id, Object.keys(JSON.parse(a.details))])).toEqual([
+      ['channel.updated', acc.manager.id, channel.id, ['templateAdded']],
+      ['channel.updated', acc.manager.id, channel.id, ['templateRemoved']],
+    ]);
   });
 
   it('files both ways: an agent photo goes as image with a signed link under PARLEY_PUBLIC_URL, a PDF as document', async () => {

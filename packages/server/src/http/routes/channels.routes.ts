@@ -25,6 +25,7 @@ import {
   updateChannel,
 } from '../../services/channels.service.js';
 import { retryDelivery } from '../../services/outbound.service.js';
+import { actorOf } from '../actor.js';
 import { userOf } from '../auth.js';
 import { baseUrlOf } from '../base-url.js';
 import { cursorPart, keysetPage, Page, pageQuery } from '../pagination.js';
@@ -137,13 +138,13 @@ export function channelsRoutes(app: ZApp, { deps }: RouteContext, opts: ChannelR
         response: { 201: ChannelTemplate },
       },
     },
-    async (req, reply) => reply.code(201).send(await createChannelTemplate(deps, userOf(req).accountId, req.params.id, req.body)),
+    async (req, reply) => reply.code(201).send(await createChannelTemplate(deps, userOf(req).accountId, req.params.id, req.body, actorOf(req))),
   );
   app.delete(
     '/api/v1/channels/:id/templates/:templateId',
     { config: { access: 'manager' }, schema: { tags, security, params: TemplateParams, response: { 204: NoContent } } },
     async (req, reply) => {
-      await removeChannelTemplate(deps, userOf(req).accountId, req.params.id, req.params.templateId);
+      await removeChannelTemplate(deps, userOf(req).accountId, req.params.id, req.params.templateId, actorOf(req));
       return reply.code(204).send(null);
     },
   );
@@ -173,7 +174,7 @@ export function channelsRoutes(app: ZApp, { deps }: RouteContext, opts: ChannelR
         response: { 202: Message },
       },
     },
-    async (req, reply) => reply.code(202).send(await retryDelivery(deps, userOf(req), req.params.id, req.params.messageId)),
+    async (req, reply) => reply.code(202).send(await retryDelivery(deps, userOf(req), req.params.id, req.params.messageId, actorOf(req))),
   );
 
   // Provider webhooks. Signatures are over the raw body, so this scope keeps the bytes: JSON and
