@@ -297,6 +297,12 @@ describe.each(dialects)('WhatsApp on %s', (dialect) => {
     expect(details.consumer).toMatchObject({ name: 'Sheena Nelson', channel: 'whatsapp', customVariables: { phone: WA_ID } });
     expect((await transcript(alice, id)).map((m) => m.text)).toEqual(['Does it come in another color?']);
 
+    // The one ingestion path: masking applies to channel messages as to the widget's
+    expect((await inbound(channel.id, textMessage('wamid.CARD1', 'my card is 4111 1111 1111 1111'))).statusCode).toBe(200);
+    const masked = (await transcript(alice, id)).at(-1)?.text ?? '';
+    expect(masked).not.toContain('4111 1111 1111 1111');
+    expect(masked).toContain('1111');
+
     // Not the format: 400 after the signature check
     const bad = JSON.stringify({ object: 'page', entry: [] });
     expect((await inbound(channel.id, bad)).statusCode).toBe(400);
