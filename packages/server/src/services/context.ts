@@ -8,6 +8,7 @@ import type { OutboundHttp } from '../outbound/guarded-http.js';
 import type { Database, DbTransaction } from '../storage/db.js';
 import type { PendingEvent, Recipient, StoredEvent } from '../storage/repos/events.repo.js';
 import { appendEvents } from '../storage/repos/events.repo.js';
+import type { ReadCaches } from './caches.js';
 import { signFileRefs } from './message-wire.js';
 
 /** Delivers committed events to live listeners (in-process Socket.IO, or across nodes via Redis). */
@@ -40,6 +41,8 @@ export interface Deps {
   outbound: OutboundHttp;
   /** PARLEY_PUBLIC_URL: providers fetch files Parley sends from signed links under it (without it, files are named in the text). */
   publicUrl?: string | undefined;
+  /** The app's read caches, on `clock` (services/caches.ts). */
+  caches: ReadCaches;
 }
 
 /** Where uploads go, how big they may be, and how download links are signed. */

@@ -157,7 +157,7 @@ export function channelsRoutes(app: ZApp, { deps }: RouteContext, opts: ChannelR
         security,
         summary: "The templates the composer may offer: the approved templates of the conversation's WhatsApp channel (empty for other channels)",
         params: IdParams,
-        response: { 200: z.object({ items: z.array(ChannelTemplate), nextCursor: z.null() }) },
+        response: { 200: Page(ChannelTemplate) },
       },
     },
     async (req) => ({ items: await conversationTemplates(deps, userOf(req), req.params.id), nextCursor: null }),
