@@ -30,6 +30,10 @@ const ACTIONS = [
   'content_category.updated',
   'content_category.deleted',
   'report.exported',
+  'consumer.exported',
+  'consumer.erased',
+  'message.delivery_retried',
+  'backup.created',
 ];
 
 interface Filters {
