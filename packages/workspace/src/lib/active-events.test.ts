@@ -2,36 +2,8 @@ import type { EventEnvelope } from '@parley/contract';
 import { SeqTracker } from '@parley/contract';
 import { describe, expect, it } from 'vitest';
 import { type ActiveState, applyAnswer, applyEvent, applySnapshot, EMPTY_ACTIVE } from './active-events.js';
+import { iso, item, T0 } from './active-item.fixture.js';
 import type { ActiveItem, Offer } from './types.js';
-
-const T0 = Date.parse('2026-03-07T10:00:00Z');
-const iso = (ms: number) => new Date(ms).toISOString();
-
-function item(id: string, o: Partial<ActiveItem> = {}): ActiveItem {
-  return {
-    id,
-    state: 'open',
-    status: 'ongoing',
-    soonOverdue: false,
-    awaiting: 'agent',
-    slaDueAt: iso(T0 + 3600_000),
-    manualSla: false,
-    actionable: false,
-    unread: 0,
-    channel: 'web',
-    skillId: null,
-    agentId: 'a1',
-    consumer: { id: `c-${id}`, name: id },
-    lastMessage: { text: 'hi', senderType: 'consumer', senderId: `c-${id}`, at: iso(T0) },
-    createdAt: iso(T0),
-    closedAt: null,
-    urgent: false,
-    closedBy: null,
-    closedById: null,
-    closedByName: null,
-    ...o,
-  };
-}
 
 const ev = (seq: number, type: EventEnvelope['type'], data: unknown): EventEnvelope => ({ seq, type, at: iso(T0 + seq), data });
 const upserted = (seq: number, i: ActiveItem) => ev(seq, 'conversation.upserted', i);
