@@ -1,14 +1,15 @@
-import type { EventEnvelope } from '@parley/contract';
+import type { PushedEvent } from '@parley/contract';
 import { SeqTracker } from '@parley/contract';
 import { describe, expect, it } from 'vitest';
 import { type ActiveState, applyAnswer, applyEvent, applySnapshot, EMPTY_ACTIVE } from './active-events.js';
 import { iso, item, T0 } from './active-item.fixture.js';
 import type { ActiveItem, Offer } from './types.js';
 
-const ev = (seq: number, type: EventEnvelope['type'], data: unknown): EventEnvelope => ({ seq, type, at: iso(T0 + seq), data });
+const ev = (seq: number, type: PushedEvent['type'] | 'note.created' | 'typing', data: unknown): PushedEvent =>
+  ({ seq, type, at: iso(T0 + seq), data }) as PushedEvent;
 const upserted = (seq: number, i: ActiveItem) => ev(seq, 'conversation.upserted', i);
 const removed = (seq: number, id: string) => ev(seq, 'conversation.removed', { id });
-const reduce = (events: EventEnvelope[], s: ActiveState = EMPTY_ACTIVE) => events.reduce(applyEvent, s);
+const reduce = (events: PushedEvent[], s: ActiveState = EMPTY_ACTIVE) => events.reduce(applyEvent, s);
 
 describe('applyEvent: the Active list from realtime events', () => {
   it('a transfer that routing gives straight back: removed, then upserted 7 ms later, keeps the row and its unread count', () => {
@@ -60,7 +61,7 @@ describe('applyEvent: the Active list from realtime events', () => {
     const tracker = new SeqTracker(
       0,
       (e) => {
-        s = applyEvent(s, e);
+        s = applyEvent(s, e as PushedEvent);
       },
       () => undefined,
     );
