@@ -42,6 +42,8 @@ import {
   RotateChannelSecretRequest,
   SendMessageRequest,
   SetStatusRequest,
+  SsoExchangeRequest,
+  SsoInfo,
   UpdateChannelRequest,
   UpdateContentCategoryRequest,
   UpdateContentRequest,
@@ -65,6 +67,8 @@ export const ENDPOINTS = {
   // auth and the signed-in user
   'POST /api/v1/auth/login': { body: LoginRequest, response: LoginResponse },
   'POST /api/v1/auth/logout': { response: null },
+  'GET /api/v1/auth/sso': { response: SsoInfo },
+  'POST /api/v1/auth/oidc/exchange': { body: SsoExchangeRequest, response: LoginResponse },
   'GET /api/v1/me': { response: User },
   'PUT /api/v1/me/status': { body: SetStatusRequest, response: User },
   'GET /api/v1/me/settings': { response: UserSettings },

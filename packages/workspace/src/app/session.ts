@@ -74,6 +74,13 @@ export async function signIn(accountId: string, username: string, password: stri
   await start(r);
 }
 
+/** Single sign-on (app/sso.ts): trade the callback's one-time code for the session; a frame names its account, as for passwords. */
+export async function signInWithCode(code: string): Promise<void> {
+  unlockAudio();
+  const frameAccount = frameAccountId();
+  await start(await api.call('POST /api/v1/auth/oidc/exchange', { body: { code, ...(frameAccount && { frameAccountId: frameAccount }) } }));
+}
+
 async function start(session: Session): Promise<void> {
   api.token = session.token;
   api.onUnauthorized = () => endSession('Your session has ended. Please sign in again.');
