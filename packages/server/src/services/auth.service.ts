@@ -2,7 +2,7 @@ import type { User } from '@parley/contract';
 import { agentRecipient } from '../domain/audience.js';
 import { DomainError, RateLimited } from '../domain/errors.js';
 import { LOGIN_MAX_FAILURES_PER_USER, LOGIN_WINDOW_MS, loginLock } from '../domain/login-lockout.js';
-import { TtlCache } from '../storage/cache.js';
+import type { Tx } from '../storage/db.js';
 import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
 import {
   clearLoginFailures,
@@ -75,9 +75,9 @@ export async function login(
 }
 
 /** A new session token for a user who signed in another way (single sign-on). */
-export async function startSession(deps: Deps, user: UserRecord, now: number): Promise<string> {
+export async function startSession(tx: Tx, user: UserRecord, now: number): Promise<string> {
   const token = newToken('pat');
-  await insertAuthToken(deps.db.kysely, { hash: hashToken(token), accountId: user.accountId, userId: user.id, createdAt: now, expiresAt: now + TOKEN_TTL_MS });
+  await insertAuthToken(tx, { hash: hashToken(token), accountId: user.accountId, userId: user.id, createdAt: now, expiresAt: now + TOKEN_TTL_MS });
   return token;
 }
 
@@ -95,18 +95,14 @@ export async function authenticateUser(deps: Deps, token: string): Promise<UserP
   return { kind: 'user', accountId: user.accountId, userId: user.id, role: user.role, tokenHash: h };
 }
 
-// Consumer sessions end early only when the consumer is erased (forgetConsumerSessions, on this
-// node at once; other nodes within the cache's 10 s), so a short cache is safe.
-const consumerSessions = new TtlCache<{ accountId: string; subjectId: string; expiresAt: number } | undefined>(10_000);
-
 export async function authenticateConsumer(deps: Deps, token: string): Promise<ConsumerPrincipal | undefined> {
   const h = hashToken(token);
-  const row = await consumerSessions.get(h, () => findConsumerSession(deps.db.kysely, h, deps.clock.now()));
+  const row = await deps.caches.consumerSessions.get(h, () => findConsumerSession(deps.db.kysely, h, deps.clock.now()));
   if (!row || row.expiresAt <= deps.clock.now()) return undefined;
   return { kind: 'consumer', accountId: row.accountId, consumerId: row.subjectId };
 }
 
 /** The consumer's sessions were deleted (erasure): this node stops accepting them at once. */
-export function forgetConsumerSessions(consumerId: string): void {
-  consumerSessions.deleteWhere((row) => row?.subjectId === consumerId);
+export function forgetConsumerSessions(deps: Pick<Deps, 'caches'>, consumerId: string): void {
+  deps.caches.consumerSessions.deleteWhere((row) => row?.subjectId === consumerId);
 }

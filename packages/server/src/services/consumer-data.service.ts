@@ -201,7 +201,7 @@ export async function eraseConsumer(deps: Deps, accountId: string, consumerId: s
       details: { conversations: ids.length, files: files.length, events: rewritten, pendingJobs: droppedJobs },
     });
   });
-  forgetConsumerSessions(consumerId);
+  forgetConsumerSessions(deps, consumerId);
   await deps.publisher.disconnect({ kind: 'consumer', id: consumerId }).catch((err) => deps.log.warn({ err }, 'erasure: could not drop consumer sockets'));
   return { id: consumerId, erasedAt: new Date(now).toISOString() };
 }
