@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Tx } from '../db.js';
 import { afterPosition } from '../keyset.js';
 import type { ConsumersTable, NotesTable, SurveyAnswersTable } from '../schema.js';
-import { containsText } from '../text-search.js';
+import { containsText, mentionsAnyId } from '../text-search.js';
 import { parseJson } from './json.js';
 
 /**
@@ -172,7 +172,7 @@ export async function notificationsAbout(tx: Tx, accountId: string, conversation
     .selectFrom('notifications')
     .select(['id', 'data'])
     .where('account_id', '=', accountId)
-    .where((eb) => eb.or(conversationIds.map((id) => eb('data', 'like', `%${id.replace(/[%_\\]/g, '')}%`))))
+    .where((eb) => mentionsAnyId(eb, 'data', conversationIds))
     .execute();
 }
 
@@ -203,7 +203,7 @@ export async function eventsMentioning(
     .select(['recipient_kind', 'recipient_id', 'seq', 'at', 'data'])
     .where('account_id', '=', accountId)
     .where('at', '>=', since)
-    .where((eb) => eb.or(ids.map((id) => eb('data', 'like', `%${id.replace(/[%_\\]/g, '')}%`))));
+    .where((eb) => mentionsAnyId(eb, 'data', ids));
   if (after) {
     q = q.where((eb) =>
       afterPosition(eb, [

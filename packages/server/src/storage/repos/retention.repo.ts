@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Tx } from '../db.js';
+import { mentionsAnyId } from '../text-search.js';
 import { responseColumns, responseCounts, type SlaTargets } from './reports.repo.js';
 
 /**
@@ -116,16 +117,13 @@ export async function deleteConversations(tx: Tx, accountId: string, conversatio
   await tx
     .deleteFrom('notifications')
     .where('account_id', '=', accountId)
-    .where((eb) => eb.or(ids.map((id) => eb('data', 'like', `%${likeEscape(id)}%`))))
+    .where((eb) => mentionsAnyId(eb, 'data', ids))
     .execute();
   await tx.deleteFrom('files').where('account_id', '=', accountId).where('conversation_id', 'in', ids).execute();
   await tx.deleteFrom('jobs').where('account_id', '=', accountId).where('ordering_key', 'in', ids).execute();
   await tx.deleteFrom('timers').where('account_id', '=', accountId).where('subject_id', 'in', ids).execute();
   await tx.deleteFrom('conversations').where('account_id', '=', accountId).where('id', 'in', ids).execute();
 }
-
-/** Ids are made by the server (no `%` or `_` in practice); escaping keeps LIKE exact anyway (no ESCAPE needed: the characters are dropped). */
-const likeEscape = (s: string) => s.replace(/[%_\\]/g, '');
 
 /**
  * Delete up to `limit` per-recipient events older than `before`, keeping each recipient's newest
