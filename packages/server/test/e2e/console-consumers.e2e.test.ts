@@ -99,6 +99,8 @@ describe('console: consumer data (find, export, erase)', () => {
         await page.keyboard.press('Enter');
         await dialog.waitFor({ state: 'detached' });
         await table.getByText('Erased consumer').waitFor();
+        // Keyboard focus lands on the row's Export button (the Erase button that opened the dialog is gone).
+        await poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Export Erased consumer');
         await expect(page.getByRole('button', { name: `Erase ${name}` }).count()).resolves.toBe(0);
 
         // The server did it: the consumer's words are gone, and their session ended.

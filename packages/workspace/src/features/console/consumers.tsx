@@ -134,7 +134,7 @@ export function ConsumersScreen() {
                 <td data-label="Conversations">{c.conversations}</td>
                 <td data-label="Since">{formatDate(c.createdAt, prefs)}</td>
                 <td className="actions">
-                  <button type="button" className="button" aria-label={`Export ${c.name}`} disabled={busy} onClick={() => void exportOne(c)}>
+                  <button type="button" className="button" data-export={c.id} aria-label={`Export ${c.name}`} disabled={busy} onClick={() => void exportOne(c)}>
                     Export
                   </button>{' '}
                   {c.erasedAt ? null : (
@@ -160,6 +160,8 @@ export function ConsumersScreen() {
           onErased={(done) => {
             setItems((list) => list.map((c) => (c.id === done.id ? done : c)));
             setErasing(null);
+            // The Erase button that opened the dialog is gone: keyboard focus goes to the row's Export.
+            requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-export="${CSS.escape(done.id)}"]`)?.focus());
           }}
         />
       ) : null}
