@@ -155,6 +155,8 @@ export const AccountSettings = z.object({
   retention: RetentionSettings,
   masking: MaskingSettings,
   sso: SsoSettings,
+  /** The audit log's own retention: entries older than this many months are deleted daily. */
+  audit: z.strictObject({ retentionMonths: z.number().int().min(1).max(120) }),
 });
 export type AccountSettings = z.infer<typeof AccountSettings>;
 
@@ -188,6 +190,7 @@ export const DEFAULT_ACCOUNT_SETTINGS: AccountSettings = {
   sso: {
     oidc: { enabled: false, issuer: '', clientId: '', clientSecretSet: false, usernameClaim: 'preferred_username', enforce: false, label: '' },
   },
+  audit: { retentionMonths: 24 },
 };
 
 /** PATCH body: every field optional, nested objects merged; unknown fields rejected. */
@@ -209,6 +212,7 @@ export const AccountSettingsPatch = z.strictObject({
   retention: RetentionSettings.partial().optional(),
   masking: MaskingSettings.partial().optional(),
   sso: SsoSettingsPatch.optional(),
+  audit: AccountSettings.shape.audit.partial().optional(),
 });
 export type AccountSettingsPatch = z.infer<typeof AccountSettingsPatch>;
 

@@ -13,6 +13,7 @@ import {
   scoreAnswersSince,
 } from '../storage/repos/reports.repo.js';
 import { getSettings } from './accounts.service.js';
+import { type Actor, recordAudit, SYSTEM_ACTOR } from './audit.service.js';
 import type { Deps } from './context.js';
 import { listAccountSkills } from './skills.service.js';
 import { listAccountUsers } from './users.service.js';
@@ -248,7 +249,7 @@ export async function dailyReport(deps: Deps, accountId: string, date: string) {
   };
 }
 
-const csvCell = (v: unknown): string => {
+export const csvCell = (v: unknown): string => {
   if (v === null || v === undefined) return '';
   const s = String(v);
   // Quote, and neutralize spreadsheet formulas.
@@ -264,7 +265,7 @@ const iso = (ms: unknown) => (ms === null || ms === undefined ? '' : new Date(Nu
  * differ after a transfer). A conversation without a skill has an empty `skill`.
  */
 export const MAX_CSV_ROWS = 100_000;
-export async function conversationsCsv(deps: Deps, accountId: string, from: number, to: number): Promise<string> {
+export async function conversationsCsv(deps: Deps, accountId: string, from: number, to: number, actor: Actor = SYSTEM_ACTOR): Promise<string> {
   const [list, skills, users] = await Promise.all([
     conversationsWithSurveys(deps.db.kysely, accountId, from, to, MAX_CSV_ROWS),
     listAccountSkills(deps, accountId),
@@ -328,5 +329,13 @@ export async function conversationsCsv(deps: Deps, accountId: string, from: numb
         .join(','),
     );
   }
+  await recordAudit(deps.db.kysely, deps.clock.now(), {
+    accountId,
+    ...actor,
+    action: 'report.exported',
+    targetType: 'report',
+    targetId: 'conversations',
+    details: { from: iso(from), to: iso(to), rows: list.length },
+  });
   return `${lines.join('\r\n')}\r\n`;
 }

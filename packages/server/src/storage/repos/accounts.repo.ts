@@ -25,6 +25,7 @@ export function mergeSettings(stored: Partial<AccountSettings>): AccountSettings
     retention: { ...d.retention, ...stored.retention },
     masking: { ...d.masking, ...stored.masking },
     sso: { oidc: { ...d.sso.oidc, ...stored.sso?.oidc } },
+    audit: { ...d.audit, ...stored.audit },
   };
 }
 
