@@ -86,6 +86,21 @@ describe.each(dialects)('retention on %s', (dialect) => {
     const bytesAt = join(dir, ...fileRow.storage_key.split('/'));
     expect(existsSync(bytesAt)).toBe(true);
     expect((await r('POST', `/api/v1/conversations/${old.id}/notes`, { token: ann.token, body: { text: 'VIP, be nice' } })).statusCode).toBe(201);
+    // A provider's id of one of its messages (a channel's delivery receipts find the message by it).
+    const oldMessage = await t.db.kysely.selectFrom('messages').select('id').where('conversation_id', '=', old.id).executeTakeFirstOrThrow();
+    await t.db.kysely
+      .insertInto('provider_messages')
+      .values({
+        channel_id: 'ch1',
+        provider_id: 'SM-old',
+        account_id: acc.accountId,
+        message_id: oldMessage.id,
+        status: 'delivered',
+        error: null,
+        created_at: T0,
+        updated_at: T0,
+      })
+      .execute();
     expect((await r('POST', `/api/v1/conversations/${old.id}/close`, { token: ann.token })).statusCode).toBe(200);
     expect((await r('POST', `/api/v1/consumer/conversations/${old.id}/survey`, { token: jo.token, body: { answers: { csat: 5 } } })).statusCode).toBe(200);
 
@@ -144,6 +159,7 @@ describe.each(dialects)('retention on %s', (dialect) => {
     expect(left.every((x) => x.conversation_id !== old.id)).toBe(true);
     expect(left.length).toBeGreaterThan(0);
     expect(await count('notes', acc.accountId)).toBe(0);
+    expect(await t.db.kysely.selectFrom('provider_messages').select('provider_id').where('account_id', '=', acc.accountId).execute()).toEqual([]);
     // (the recent conversation's survey is pending)
     expect(
       (await t.db.kysely.selectFrom('surveys').select('conversation_id').where('account_id', '=', acc.accountId).execute()).map((x) => x.conversation_id),

@@ -98,7 +98,7 @@ export async function archiveReportHours(tx: Tx, accountId: string, conversation
 }
 
 /**
- * Delete conversations with everything that hangs on them: messages, notes, the mention
+ * Delete conversations with everything that hangs on them: messages (and their provider ids), notes, the mention
  * notifications that point at them, files (the rows; the caller removes the bytes), surveys and their
  * answers, queued jobs (channel deliveries, CRM sync) and timers. The consumers stay.
  */
@@ -112,6 +112,12 @@ export async function deleteConversations(tx: Tx, accountId: string, conversatio
     await tx.deleteFrom('survey_answers').where('survey_id', 'in', surveyIds).execute();
     await tx.deleteFrom('surveys').where('id', 'in', surveyIds).execute();
   }
+  // Provider message ids (delivery receipts) of these conversations' messages.
+  await tx
+    .deleteFrom('provider_messages')
+    .where('account_id', '=', accountId)
+    .where('message_id', 'in', (eb) => eb.selectFrom('messages').select('id').where('account_id', '=', accountId).where('conversation_id', 'in', ids))
+    .execute();
   await tx.deleteFrom('messages').where('account_id', '=', accountId).where('conversation_id', 'in', ids).execute();
   await tx.deleteFrom('notes').where('account_id', '=', accountId).where('conversation_id', 'in', ids).execute();
   await tx
