@@ -4,6 +4,7 @@ import { notFound } from '../domain/errors.js';
 import {
   type ConsumerPosition,
   type ConsumerRow,
+  conversationCounts,
   conversationRowsOfConsumer,
   deleteConsumerEventsButNewest,
   dropPendingJobs,
@@ -21,7 +22,6 @@ import {
   setNotificationData,
   surveyAnswersOf,
 } from '../storage/repos/consumer-data.repo.js';
-import { countConsumerConversations } from '../storage/repos/conversations.repo.js';
 import { listMessages, toWireMessage } from '../storage/repos/messages.repo.js';
 import { type Actor, recordAudit } from './audit.service.js';
 import { forgetConsumerSessions } from './auth.service.js';
@@ -75,13 +75,12 @@ export async function findConsumers(
   page: { limit: number; after: ConsumerPosition | undefined },
 ): Promise<{ rows: (ConsumerSearchItem & { position: ConsumerPosition })[]; more: boolean }> {
   const rows = await searchConsumers(deps.db.kysely, accountId, q, page.after, page.limit + 1);
-  const items = await Promise.all(
-    rows.map(async (r) => ({
-      ...toView(r),
-      conversations: await countConsumerConversations(deps.db.kysely, accountId, r.id),
-      position: [Number(r.created_at), r.id] as ConsumerPosition,
-    })),
+  const counts = await conversationCounts(
+    deps.db.kysely,
+    accountId,
+    rows.map((r) => r.id),
   );
+  const items = rows.map((r) => ({ ...toView(r), conversations: counts.get(r.id) ?? 0, position: [Number(r.created_at), r.id] as ConsumerPosition }));
   return { rows: items, more: rows.length > page.limit };
 }
 

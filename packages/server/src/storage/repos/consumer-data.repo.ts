@@ -42,6 +42,19 @@ export async function searchConsumers(
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
 
+/** How many conversations each of these consumers has (one grouped read, index `conversations_consumer`). */
+export async function conversationCounts(tx: Tx, accountId: string, consumerIds: readonly string[]): Promise<Map<string, number>> {
+  if (!consumerIds.length) return new Map();
+  const rows = await tx
+    .selectFrom('conversations')
+    .select(['consumer_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('account_id', '=', accountId)
+    .where('consumer_id', 'in', [...consumerIds])
+    .groupBy('consumer_id')
+    .execute();
+  return new Map(rows.map((r) => [r.consumer_id, Number(r.n)]));
+}
+
 export async function findConsumerRow(tx: Tx, accountId: string, id: string): Promise<ConsumerRow | undefined> {
   return tx.selectFrom('consumers').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
 }
