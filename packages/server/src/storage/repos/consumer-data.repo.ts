@@ -164,6 +164,36 @@ export async function eraseConversationContent(tx: Tx, accountId: string, conver
   }
 }
 
+/** Texts others wrote in these conversations (agents, bots, system lines), and the previews of their last messages: where the consumer's name may be quoted. */
+export async function staffTextsOf(tx: Tx, accountId: string, conversationIds: readonly string[]) {
+  if (!conversationIds.length) return { messages: [], previews: [] };
+  const ids = [...conversationIds];
+  const messages = await tx
+    .selectFrom('messages')
+    .select(['id', 'text'])
+    .where('account_id', '=', accountId)
+    .where('conversation_id', 'in', ids)
+    .where('sender_type', '!=', 'consumer')
+    .where('text', 'is not', null)
+    .execute();
+  const previews = await tx
+    .selectFrom('conversations')
+    .select(['id', 'last_message_text'])
+    .where('account_id', '=', accountId)
+    .where('id', 'in', ids)
+    .where('last_message_text', 'is not', null)
+    .execute();
+  return { messages, previews };
+}
+
+export async function setMessageText(tx: Tx, accountId: string, id: string, text: string): Promise<void> {
+  await tx.updateTable('messages').set({ text }).where('account_id', '=', accountId).where('id', '=', id).execute();
+}
+
+export async function setLastMessageText(tx: Tx, accountId: string, conversationId: string, text: string): Promise<void> {
+  await tx.updateTable('conversations').set({ last_message_text: text }).where('account_id', '=', accountId).where('id', '=', conversationId).execute();
+}
+
 export async function notesOf(tx: Tx, accountId: string, conversationIds: readonly string[]): Promise<Selectable<NotesTable>[]> {
   if (!conversationIds.length) return [];
   return tx

@@ -42,7 +42,7 @@ function EraseDialog({ consumer, onClose, onErased }: { consumer: ConsumerSearch
       <ul className="erase-list">
         <li>Their messages read “[erased]”; their name becomes “Erased consumer”.</li>
         <li>Their files, identity ({consumer.identity ?? 'none'}) and custom variables are deleted.</li>
-        <li>Notes stay, without their name; scores and reports stay.</li>
+        <li>Notes and agents’ replies stay, without their name; scores and reports stay.</li>
       </ul>
       <label className="check">
         <input type="checkbox" checked={sure} onChange={(e) => setSure(e.target.checked)} data-autofocus /> I understand that this cannot be undone
