@@ -147,11 +147,24 @@ describe.each(dialects)('retention on %s', (dialect) => {
     await orphan('orphan-new', t.clock.now() - 3600_000);
 
     const dry = await runRetention(t.deps, acc.accountId, { dryRun: true });
-    expect(dry).toMatchObject({ conversations: 1, dryRun: true, cutoff: '2025-01-06T12:00:00.000Z' });
+    expect(dry).toMatchObject({ conversations: 1, channelEvents: 1, orphanFiles: 1, dryRun: true, cutoff: '2025-01-06T12:00:00.000Z' });
+    expect(dry.events).toBeGreaterThan(0);
     expect(await count('conversations', acc.accountId)).toBe(3);
 
+    const eventCount = async () =>
+      Number(
+        (
+          await t.db.kysely
+            .selectFrom('events')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('account_id', '=', acc.accountId)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const eventsBefore = await eventCount();
     // The daily timer (armed when the account was made) fires.
     await t.advance(1000);
+    expect(eventsBefore - (await eventCount())).toBe(dry.events);
     const ids = (await t.db.kysely.selectFrom('conversations').select('id').where('account_id', '=', acc.accountId).execute()).map((x) => x.id).sort();
     expect(ids).toEqual([recent.id, waiting.id].sort());
     expect((await r('GET', `/api/v1/conversations/${old.id}`, { token: m })).statusCode).toBe(404);
@@ -173,7 +186,7 @@ describe.each(dialects)('retention on %s', (dialect) => {
     const channelEvents = await t.db.kysely.selectFrom('channel_events').select('event_id').where('account_id', '=', acc.accountId).execute();
     expect(channelEvents.map((e) => e.event_id)).toEqual(['new']);
 
-    // Per-recipient events older than the cutoff went, except each recipient's newest (seqs keep growing).
+    // Per-recipient events older than the cutoff went (as many as the dry run counted), except each recipient's newest (seqs keep growing).
     const events = await t.db.kysely
       .selectFrom('events')
       .select(['recipient_kind', 'recipient_id', 'seq', 'at'])

@@ -137,6 +137,35 @@ export async function deleteConversations(tx: Tx, accountId: string, conversatio
  * (seqs must keep growing). Events go oldest first, so a log never gets a hole in the middle: a
  * client behind the oldest kept event is told to resync. Returns how many went.
  */
+/** How many events `pruneEvents` would delete (dry runs). */
+export async function countPrunableEvents(tx: Tx, accountId: string, before: number): Promise<number> {
+  const r = await tx
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('account_id', '=', accountId)
+    .where('at', '<', before)
+    .where('seq', '<', (eb) =>
+      eb
+        .selectFrom('events as newest')
+        .select((n) => n.fn.max('newest.seq').as('s'))
+        .whereRef('newest.recipient_kind', '=', 'events.recipient_kind')
+        .whereRef('newest.recipient_id', '=', 'events.recipient_id'),
+    )
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** How many provider event ids were recorded before `before` (dry runs). */
+export async function countChannelEventsBefore(tx: Tx, accountId: string, before: number): Promise<number> {
+  const r = await tx
+    .selectFrom('channel_events')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('account_id', '=', accountId)
+    .where('created_at', '<', before)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
 export async function pruneEvents(tx: Tx, accountId: string, before: number, limit: number): Promise<number> {
   const rows = await tx
     .selectFrom('events')
