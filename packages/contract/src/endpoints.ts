@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { AuditEntry } from './audit.js';
+import { ConsumerExport, ConsumerSearchItem, ErasureAccepted } from './consumer-data.js';
 import { ConsumerConversation } from './domain-events.js';
 import { SetSlaRequest, SubmitSurveyRequest, TransferRequest } from './requests.js';
 import {
@@ -138,6 +139,9 @@ export const ENDPOINTS = {
   'GET /api/v1/reports/conversations.csv': { response: 'text' },
   'GET /api/v1/audit': { response: Page(AuditEntry) },
   'GET /api/v1/audit.csv': { response: 'text' },
+  'GET /api/v1/consumers': { response: Page(ConsumerSearchItem) },
+  'GET /api/v1/consumers/{id}/export': { response: ConsumerExport },
+  'POST /api/v1/consumers/{id}/erase': { response: ErasureAccepted },
 
   // the consumer API (the web widget)
   'POST /api/v1/consumer/session': { body: ConsumerSessionRequest, response: ConsumerSession },

@@ -3,6 +3,7 @@ import { AccountScreen } from './account.js';
 import { AgentsScreen } from './agents.js';
 import { AuditScreen } from './audit.js';
 import { ChannelsScreen } from './channels.js';
+import { ConsumersScreen } from './consumers.js';
 import { ContentScreen } from './content.js';
 import { DashboardScreen } from './dashboard.js';
 import { SkillsScreen } from './skills.js';
@@ -29,4 +30,5 @@ export const SCREENS: readonly ConsoleScreen[] = [
   { id: 'survey', label: 'Survey', Screen: SurveyScreen },
   { id: 'channels', label: 'Channels', Screen: ChannelsScreen },
   { id: 'audit', label: 'Audit log', Screen: AuditScreen },
+  { id: 'consumers', label: 'Consumer data', Screen: ConsumersScreen },
 ];
