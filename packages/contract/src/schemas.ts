@@ -249,6 +249,7 @@ export const CreateAccountRequest = z.strictObject({
 });
 
 export const ContentCategory = z.object({ id: z.string(), name: z.string(), position: z.number().int() });
+export type ContentCategory = z.infer<typeof ContentCategory>;
 export const CreateContentCategoryRequest = z.strictObject({
   name: z.string().trim().min(1).max(100),
   position: z.number().int().min(0).max(100_000).optional(),

@@ -37,6 +37,7 @@ import { validatorCompiler } from './http/validation.js';
 import { registerWidget } from './http/widget.js';
 import { createOutboundHttp, type Resolver } from './outbound/guarded-http.js';
 import { attachRealtime, type Realtime } from './realtime/socket.js';
+import { createReadCaches } from './services/caches.js';
 import type { Deps } from './services/context.js';
 import { crmSyncJob } from './services/crm-sync.service.js';
 import { createFileDeps } from './services/files.service.js';
@@ -155,6 +156,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     files: await createFileDeps(opts.db, { dir: opts.filesDir, maxUploadBytes: opts.maxUploadBytes }),
     ...(opts.routingPageSize !== undefined && { routingPageSize: opts.routingPageSize }),
     outbound: createOutboundHttp({ allow: opts.outboundAllow ?? [], ...(opts.outboundResolver && { resolver: opts.outboundResolver }) }),
+    caches: createReadCaches(opts.clock ?? systemClock),
   };
   // Every /api/ route declares who may call it (config.access); its guard is derived from that.
   const routeGuards = guards(deps);

@@ -4,6 +4,7 @@ import { DomainError, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { findAccount, insertAccount, saveIdentitySecret, saveSettings } from '../storage/repos/accounts.repo.js';
 import { findUserByUsername, insertUser } from '../storage/repos/users.repo.js';
+import { forgetAccount } from './caches.js';
 import type { Deps } from './context.js';
 import { applyCrmPatchIn, assertCrmUrls } from './crm-sync.service.js';
 import { assertMaskingRules } from './masking.service.js';
@@ -96,6 +97,7 @@ export async function patchSettings(deps: Deps, accountId: string, patch: Accoun
     }
     return merged;
   });
+  forgetAccount(deps, accountId);
   if (reevaluate) deps.timersChanged(deps.clock.now());
   deps.kickRouting(accountId);
   return next;
@@ -115,5 +117,6 @@ export async function rotateIdentitySecret(deps: Deps, accountId: string): Promi
     if (!(await findAccount(tx, accountId))) throw notFound('account');
     await saveIdentitySecret(tx, accountId, secret);
   });
+  forgetAccount(deps, accountId);
   return { secret };
 }

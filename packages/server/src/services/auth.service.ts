@@ -2,7 +2,6 @@ import type { User } from '@parley/contract';
 import { agentRecipient } from '../domain/audience.js';
 import { DomainError, RateLimited } from '../domain/errors.js';
 import { LOGIN_MAX_FAILURES_PER_USER, LOGIN_WINDOW_MS, loginLock } from '../domain/login-lockout.js';
-import { TtlCache } from '../storage/cache.js';
 import type { Tx } from '../storage/db.js';
 import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
 import {
@@ -96,12 +95,9 @@ export async function authenticateUser(deps: Deps, token: string): Promise<UserP
   return { kind: 'user', accountId: user.accountId, userId: user.id, role: user.role, tokenHash: h };
 }
 
-// Consumer sessions are never revoked before they expire, so a short cache is safe.
-const consumerSessions = new TtlCache<{ accountId: string; subjectId: string; expiresAt: number } | undefined>(10_000);
-
 export async function authenticateConsumer(deps: Deps, token: string): Promise<ConsumerPrincipal | undefined> {
   const h = hashToken(token);
-  const row = await consumerSessions.get(h, () => findConsumerSession(deps.db.kysely, h, deps.clock.now()));
+  const row = await deps.caches.consumerSessions.get(h, () => findConsumerSession(deps.db.kysely, h, deps.clock.now()));
   if (!row || row.expiresAt <= deps.clock.now()) return undefined;
   return { kind: 'consumer', accountId: row.accountId, consumerId: row.subjectId };
 }

@@ -1,3 +1,5 @@
+import type { Awaiting } from '../domain/conversation.js';
+import { dashboardDeadline } from '../domain/sla.js';
 import { csatScore, npsScore } from '../domain/surveys.js';
 import {
   arrivalsByHour,
@@ -16,8 +18,6 @@ import { listAccountUsers } from './users.service.js';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
-/** A conversation is "soon overdue" when its deadline is this close. */
-export const SOON_OVERDUE_MS = 60_000;
 
 type Scores = { csat: { total: number; satisfied: number }; nps: { total: number; promoters: number; detractors: number } };
 const emptyScores = (): Scores => ({ csat: { total: 0, satisfied: 0 }, nps: { total: 0, promoters: 0, detractors: 0 } });
@@ -130,11 +130,16 @@ export async function liveReport(deps: Deps, accountId: string) {
       s.queue++;
       s.longestWaitSec = Math.max(s.longestWaitSec, Math.round((now - Number(c.queued_at ?? c.created_at)) / 1000));
     } else s.open++;
-    const due = c.manual_sla_at ?? c.sla_due_at;
-    if (c.awaiting === 'agent' && due !== null) {
-      if (Number(due) <= now) s.overdue++;
-      else if (Number(due) - now <= SOON_OVERDUE_MS) s.soonOverdue++;
-    }
+    const deadline = dashboardDeadline(
+      {
+        awaiting: c.awaiting as Awaiting,
+        manualSlaAt: c.manual_sla_at === null ? null : Number(c.manual_sla_at),
+        slaDueAt: c.sla_due_at === null ? null : Number(c.sla_due_at),
+      },
+      now,
+    );
+    if (deadline === 'overdue') s.overdue++;
+    else if (deadline === 'soon') s.soonOverdue++;
   }
   // Today's arrivals: SLA per skill; first response per agent who gave it (whatever the skill).
   const responses = new Map<string, { ms: number; n: number }>();

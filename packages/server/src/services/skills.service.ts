@@ -2,6 +2,7 @@ import type { Skill, SkillOverrides, UpdateSkillRequest } from '@parley/contract
 import { conflict, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { deleteSkill, findSkill, findSkillByName, insertSkill, listSkills, type SkillRecord, updateSkill } from '../storage/repos/skills.repo.js';
+import { forgetSkill } from './caches.js';
 import type { Deps } from './context.js';
 import { overridesDriveTimers, scheduleTimersReevaluation } from './timers-reevaluation.service.js';
 
@@ -63,6 +64,7 @@ export async function patchSkill(deps: Deps, accountId: string, id: string, patc
     }
     return toWireSkill(next);
   });
+  forgetSkill(deps, accountId, id);
   if (reevaluate) deps.timersChanged(deps.clock.now());
   return r;
 }
@@ -74,4 +76,5 @@ export async function removeSkill(deps: Deps, accountId: string, id: string): Pr
     if (!(await findSkill(tx, accountId, id))) throw notFound('skill');
     await deleteSkill(tx, accountId, id);
   });
+  forgetSkill(deps, accountId, id);
 }

@@ -2,7 +2,6 @@ import type { OidcSettings, SsoSettings, SsoSettingsPatch, User } from '@parley/
 import * as oidc from 'openid-client';
 import { DomainError, invalid } from '../domain/errors.js';
 import { OutboundError, type OutboundHttp } from '../outbound/guarded-http.js';
-import { TtlCache } from '../storage/cache.js';
 import type { Tx } from '../storage/db.js';
 import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
 import { findSsoClientSecret, insertSsoFlow, insertSsoHandoff, saveSsoClientSecret, takeSsoFlow, takeSsoHandoff } from '../storage/repos/sso.repo.js';
@@ -83,16 +82,14 @@ function guardedFetch(outbound: OutboundHttp): oidc.CustomFetch {
   };
 }
 
-/** Discovered provider configurations, per account and settings (5 minutes; a settings change makes a new key). */
-const configurations = new TtlCache<oidc.Configuration>(5 * 60_000, 1000);
-
 async function providerConfig(deps: Deps, accountId: string, o: OidcSettings): Promise<oidc.Configuration> {
   const secret = await findSsoClientSecret(deps.db.kysely, accountId, 'oidc');
   if (!secret) throw new DomainError('forbidden', 'single sign-on is not set up for this account');
   const key = `${accountId}\n${o.issuer}\n${o.clientId}\n${hashToken(secret)}`;
   try {
     // A failed discovery is not kept: the next sign-in tries again.
-    return await configurations.get(key, () =>
+    // Discovered configurations are kept per account and settings (deps.caches: a settings change makes a new key).
+    return await deps.caches.oidcConfigurations.get(key, () =>
       oidc.discovery(new URL(o.issuer), o.clientId, undefined, oidc.ClientSecretBasic(secret), {
         [oidc.customFetch]: guardedFetch(deps.outbound),
         // http only on loopback (the settings schema allows no other), for test providers.

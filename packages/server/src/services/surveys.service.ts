@@ -5,11 +5,12 @@ import { newId } from '../domain/ids.js';
 import { type AnswerValue, checkAnswers, nextQuestion, parseReply, questionPrompt, type SurveyQuestion, shouldSendSurvey } from '../domain/surveys.js';
 import { surveyTimers } from '../domain/timers.js';
 import type { Tx } from '../storage/db.js';
-import { type Account, findAccountCached } from '../storage/repos/accounts.repo.js';
+import type { Account } from '../storage/repos/accounts.repo.js';
 import { findConversation } from '../storage/repos/conversations.repo.js';
 import { findSurvey, findSurveyOfConversation, insertSurvey, type SurveyRecord, saveSurvey, upsertAnswers } from '../storage/repos/surveys.repo.js';
 import type { TimerRow } from '../storage/repos/timers.repo.js';
 import { assertCanRead } from './access.js';
+import { findAccountCached } from './caches.js';
 import { type Deps, emit, inTransaction, type Outbox } from './context.js';
 import { maskConsumerText } from './masking.service.js';
 import { reconcileTimers } from './persist.js';
@@ -161,7 +162,7 @@ function assertOpen(s: SurveyRecord, now: number): void {
 async function recordAnswers(deps: Deps, tx: Tx, out: Outbox, s: SurveyRecord, given: Record<string, AnswerValue>, complete: boolean, now: number) {
   const types = Object.fromEntries(s.questions.map((q) => [q.id, q.type]));
   // Free-text answers are the consumer's words too: masked as their messages are (settings.masking).
-  const masking = (await findAccountCached(tx, s.accountId))?.settings.masking;
+  const masking = (await findAccountCached(deps, tx, s.accountId))?.settings.masking;
   const answers = Object.fromEntries(
     Object.entries(given).map(([id, v]) => [id, masking && types[id] === 'text' && typeof v === 'string' ? maskConsumerText(masking, v) : v]),
   );

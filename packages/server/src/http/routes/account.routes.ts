@@ -1,5 +1,4 @@
-import { AccountSettings, AccountSettingsPatch } from '@parley/contract';
-import { z } from 'zod';
+import { AccountSettings, AccountSettingsPatch, IdentitySecret } from '@parley/contract';
 import { getIdentitySecret, getSettings, patchSettings, rotateIdentitySecret } from '../../services/accounts.service.js';
 import { userOf } from '../auth.js';
 import { bearerAuth, type RouteContext, type ZApp } from './types.js';
@@ -16,7 +15,6 @@ export function accountRoutes(app: ZApp, { deps }: RouteContext): void {
     { config: { access: 'manager' }, schema: { tags, security: bearerAuth, body: AccountSettingsPatch, response: { 200: AccountSettings } } },
     async (req) => patchSettings(deps, userOf(req).accountId, req.body),
   );
-  const IdentitySecret = z.object({ secret: z.string() }).describe('HS256 key (its UTF-8 bytes) for consumer identity tokens');
   app.get(
     '/api/v1/account/identity-secret',
     {

@@ -1,4 +1,4 @@
-import { CreateSkillRequest, Skill, UpdateSkillRequest } from '@parley/contract';
+import { CreateSkillRequest, SkillWithOverrides, UpdateSkillRequest } from '@parley/contract';
 import { z } from 'zod';
 import { createSkill, listAccountSkills, patchSkill, removeSkill } from '../../services/skills.service.js';
 import { userOf } from '../auth.js';
@@ -7,8 +7,6 @@ import { bearerAuth, IdParams, NoContent, type RouteContext, type ZApp } from '.
 
 /** Skills by name: the position is `[name, id]` (the consumer's list of skills pages the same way). */
 export const SkillPosition = z.tuple([cursorPart.string, cursorPart.string]);
-
-const SkillOut = Skill.extend({ sla: z.record(z.string(), z.number()).optional(), autoClose: z.record(z.string(), z.unknown()).optional() });
 
 export function skillsRoutes(app: ZApp, { deps }: RouteContext): void {
   const tags = ['skills (manager)'];
@@ -21,7 +19,7 @@ export function skillsRoutes(app: ZApp, { deps }: RouteContext): void {
         security: bearerAuth,
         summary: 'Skills by name',
         querystring: z.strictObject(pageQuery(SkillPosition)),
-        response: { 200: Page(SkillOut) },
+        response: { 200: Page(SkillWithOverrides) },
       },
     },
     async (req) => {
@@ -32,12 +30,15 @@ export function skillsRoutes(app: ZApp, { deps }: RouteContext): void {
   );
   app.post(
     '/api/v1/skills',
-    { config: { access: 'manager' }, schema: { tags, security: bearerAuth, body: CreateSkillRequest, response: { 201: SkillOut } } },
+    { config: { access: 'manager' }, schema: { tags, security: bearerAuth, body: CreateSkillRequest, response: { 201: SkillWithOverrides } } },
     async (req, reply) => reply.code(201).send(await createSkill(deps, userOf(req).accountId, req.body)),
   );
   app.patch(
     '/api/v1/skills/:id',
-    { config: { access: 'manager' }, schema: { tags, security: bearerAuth, params: IdParams, body: UpdateSkillRequest, response: { 200: SkillOut } } },
+    {
+      config: { access: 'manager' },
+      schema: { tags, security: bearerAuth, params: IdParams, body: UpdateSkillRequest, response: { 200: SkillWithOverrides } },
+    },
     async (req) => patchSkill(deps, userOf(req).accountId, req.params.id, req.body),
   );
   app.delete(

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { LoginResponse } from '@parley/contract';
+import { LoginResponse, SsoExchangeRequest, SsoInfo } from '@parley/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
@@ -35,7 +35,7 @@ export function ssoRoutes(app: ZApp, { deps, loginRateLimitPerMinute }: RouteCon
         tags,
         summary: "The account's single sign-on, as the sign-in page shows it (null: none)",
         querystring: z.strictObject({ accountId }),
-        response: { 200: z.object({ oidc: z.object({ label: z.string(), enforced: z.boolean() }).nullable() }) },
+        response: { 200: SsoInfo },
       },
     },
     async (req) => publicSsoInfo(deps, req.query.accountId),
@@ -103,7 +103,7 @@ export function ssoRoutes(app: ZApp, { deps, loginRateLimitPerMinute }: RouteCon
       schema: {
         tags,
         summary: 'Exchange the one-time code of a single sign-on for a session token (once, within 60 s)',
-        body: z.strictObject({ code: z.string().min(1).max(200), frameAccountId: accountId.optional() }),
+        body: SsoExchangeRequest,
         response: { 200: LoginResponse },
       },
     },
