@@ -4,6 +4,7 @@ import { AgentsScreen } from './agents.js';
 import { ChannelsScreen } from './channels.js';
 import { ContentScreen } from './content.js';
 import { DashboardScreen } from './dashboard.js';
+import { SecurityScreen } from './security.js';
 import { SkillsScreen } from './skills.js';
 import { SurveyScreen } from './survey.js';
 
@@ -27,4 +28,5 @@ export const SCREENS: readonly ConsoleScreen[] = [
   { id: 'content', label: 'Content', Screen: ContentScreen },
   { id: 'survey', label: 'Survey', Screen: SurveyScreen },
   { id: 'channels', label: 'Channels', Screen: ChannelsScreen },
+  { id: 'security', label: 'Security', Screen: SecurityScreen },
 ];
