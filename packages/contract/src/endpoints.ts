@@ -42,6 +42,8 @@ import {
   RotateChannelSecretRequest,
   SendMessageRequest,
   SetStatusRequest,
+  SsoExchangeRequest,
+  SsoInfo,
   UpdateChannelRequest,
   UpdateContentCategoryRequest,
   UpdateContentRequest,
@@ -51,7 +53,6 @@ import {
   UserSettings,
 } from './schemas.js';
 import { AccountSettings, AccountSettingsPatch } from './settings.js';
-import { SsoExchangeRequest, SsoInfo } from './sso.js';
 
 /**
  * The endpoint table of API v1: `"METHOD /path/{param}"` → the schema of its JSON body (if any)

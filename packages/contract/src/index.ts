@@ -1,5 +1,7 @@
 export * from './active-list.js';
 export * from './api-client.js';
+export * from './audit.js';
+export * from './consumer-data.js';
 export * from './dates.js';
 export * from './domain-events.js';
 export * from './embed.js';
@@ -12,6 +14,5 @@ export * from './responses.js';
 export * from './schemas.js';
 export * from './seq-tracker.js';
 export * from './settings.js';
-export * from './sso.js';
 export * from './text.js';
 export * from './transcript.js';
