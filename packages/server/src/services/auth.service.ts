@@ -80,6 +80,16 @@ export async function login(
   // The account signs its agents in through its OpenID provider: a right password is refused too
   // (checked after it, so the answer says nothing about a user to whoever does not know the password).
   if (account && ssoEnforcedFor(account, user)) {
+    await recordAudit(db.kysely, now, {
+      accountId: account.id,
+      actorType: 'user',
+      actorId: user.id,
+      ip: clientAddress,
+      action: 'auth.login_failed',
+      targetType: 'user',
+      targetId: user.id,
+      details: { username, reason: 'sso_required' },
+    });
     throw new DomainError('sso_required', 'this account signs its agents in with single sign-on: use the "Sign in with" button');
   }
   const token = newToken('pat');

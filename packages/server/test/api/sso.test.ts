@@ -126,7 +126,8 @@ describe.each(dialects)('single sign-on (OIDC) on %s', (dialect) => {
     expect(page.data).toMatchObject({ handoff: null, error: { code: 'unauthorized', detail: expect.stringContaining('mallory') } });
     const failed = await listAuditEntries(t.db.kysely, acc.accountId, { action: 'auth.login_failed', limit: 10 });
     expect(failed[0]).toMatchObject({
-      actorType: 'system',
+      actorType: 'user',
+      actorId: null,
       action: 'auth.login_failed',
       details: { method: 'oidc', reason: expect.stringContaining('mallory') },
     });
@@ -200,6 +201,8 @@ describe.each(dialects)('single sign-on (OIDC) on %s', (dialect) => {
 
     const agentLogin = await req('POST', '/api/v1/auth/login', { body: { accountId: acc.accountId, username: 'alice', password: PASSWORD } });
     expectProblem(agentLogin, 403, 'sso_required');
+    const refused = await listAuditEntries(t.db.kysely, acc.accountId, { action: 'auth.login_failed', limit: 10 });
+    expect(refused[0]).toMatchObject({ actorId: alice.id, details: { username: 'alice', reason: 'sso_required' } });
     // A wrong password is the usual 401: the answer says nothing about the user to who does not know the password.
     expectProblem(
       await req('POST', '/api/v1/auth/login', { body: { accountId: acc.accountId, username: 'alice', password: 'wrong password!' } }),
