@@ -262,17 +262,7 @@ export async function exchangeSsoCode(
     }
     const user = await findUser(tx, handoff.accountId, handoff.userId);
     if (!user?.active) throw new DomainError('unauthorized', 'this user is no longer active');
-    const token = await startSession(tx, user, now);
-    await recordAudit(tx, now, {
-      accountId: user.accountId,
-      actorType: 'user',
-      actorId: user.id,
-      ip: clientAddress,
-      action: 'auth.login',
-      targetType: 'user',
-      targetId: user.id,
-      details: { method: 'oidc', username: user.username },
-    });
+    const token = await startSession(tx, user, { now, clientAddress, details: { method: 'oidc', username: user.username } });
     return { token, user: toWireUser(user) };
   });
 }
