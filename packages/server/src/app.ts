@@ -159,6 +159,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     files: await createFileDeps(opts.db, { dir: opts.filesDir, maxUploadBytes: opts.maxUploadBytes }),
     ...(opts.routingPageSize !== undefined && { routingPageSize: opts.routingPageSize }),
     outbound: createOutboundHttp({ allow: opts.outboundAllow ?? [], ...(opts.outboundResolver && { resolver: opts.outboundResolver }) }),
+    ...(opts.publicUrl && { publicUrl: opts.publicUrl.replace(/\/+$/, '') }),
     caches: createReadCaches(opts.clock ?? systemClock),
   };
   // Every /api/ route declares who may call it (config.access); its guard is derived from that.

@@ -128,8 +128,15 @@ export interface MessagesTable {
   file: string | null;
   client_message_id: string | null;
   created_at: number;
-  /** Outbound delivery status for channel messages: 'queued' | 'sent' | 'failed'; null for web. */
+  /** Outbound delivery status for channel messages: 'queued' | 'sent' | 'delivered' | 'read' | 'failed'; null for web. */
   delivery: string | null;
+  /** JSON `[{ title, payload? }]` (migration 0029). */
+  quick_replies: string | null;
+  /** JSON `{ payload }`. */
+  quick_reply: string | null;
+  /** JSON `{ name, language, params }`. */
+  template: string | null;
+  delivery_error: string | null;
 }
 export interface EventsTable {
   account_id: string;
@@ -210,6 +217,25 @@ export interface ChannelEventsTable {
   event_id: string;
   account_id: string;
   created_at: number;
+}
+export interface ChannelTemplatesTable {
+  id: string;
+  account_id: string;
+  channel_id: string;
+  name: string;
+  language: string;
+  params: number;
+  created_at: number;
+}
+export interface ProviderMessagesTable {
+  channel_id: string;
+  provider_id: string;
+  account_id: string;
+  message_id: string | null;
+  status: string | null;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
 }
 export interface FilesTable {
   id: string;
@@ -357,6 +383,8 @@ export interface DB {
   timers: TimersTable;
   channels: ChannelsTable;
   channel_events: ChannelEventsTable;
+  channel_templates: ChannelTemplatesTable;
+  provider_messages: ProviderMessagesTable;
   crm_credentials: CrmCredentialsTable;
   jobs: JobsTable;
   report_hours: ReportHoursTable;
