@@ -5,6 +5,7 @@ import { listAuditEntries } from '../../src/storage/repos/audit.repo.js';
 import { type AccountHandle, http, login, makeAccount, PASSWORD } from '../factories/index.js';
 import { dialects, startTestApp, type TestApp } from '../harness.js';
 import { signInAtIdp, startIdp, type TestIdp } from '../oidc-idp.js';
+import { startStubServer } from '../stub-server.js';
 import { expectProblem, snapshot } from './support.js';
 
 const CALLBACK = '/api/v1/auth/oidc/callback';
@@ -235,6 +236,15 @@ describe.each(dialects)('single sign-on (OIDC) on %s', (dialect) => {
     expect(page.status).toBe(404);
     expect(await page.text()).toContain('this account has no single sign-on');
     expectProblem(await req('GET', `/api/v1/auth/oidc/start?accountId=${acc.accountId}`, { headers: { accept: 'application/json' } }), 404, 'not_found');
+
+    // A provider that does not answer: the start says so (503), nothing redirects.
+    const closed = await startStubServer();
+    const deadIssuer = closed.url;
+    await closed.close();
+    expect((await patch({ enabled: true, issuer: deadIssuer, clientId: 'x', clientSecret: 'y' })).statusCode).toBe(200);
+    const down = await fetch(startUrl(acc.accountId), { redirect: 'manual', headers: { accept: 'text/html' } });
+    expect(down.status).toBe(503);
+    expect(await down.text()).toContain('could not be reached');
 
     // The secret: set, then removed (null), and enabling again needs it.
     await enableSso(acc);
