@@ -2,6 +2,7 @@ import type { ChannelType, MessagingChannel } from '@parley/contract';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { toast } from '../../app/store.js';
 import { api } from '../../lib/api.js';
+import { ChannelTemplates } from './channel-templates.js';
 import { Field, type FieldErrors, FormError, typed, useSubmit } from './forms.js';
 import { type SkillRow, useList } from './list.js';
 import { ConsoleTable } from './table.js';
@@ -381,8 +382,9 @@ export function ChannelsScreen() {
       toast((e as Error).message, 'error');
     }
   }
-  // The secret of an SMS or Messenger channel is the provider's token the manager typed: never shown back.
-  const showSecret = shown?.type === 'webhook';
+  // The secret of an SMS, Messenger, WhatsApp or Instagram channel is the provider's token the manager
+  // typed: never shown back. Telegram's is Parley's own, the secret_token to give setWebhook.
+  const showSecret = shown?.type === 'webhook' || shown?.type === 'telegram';
   return (
     <section aria-labelledby="console-channels">
       <h3 id="console-channels">Channels</h3>
@@ -394,7 +396,9 @@ export function ChannelsScreen() {
               ? 'copy the secret now, it is shown only once.'
               : shown.type === 'sms'
                 ? 'paste the inbound URL into the number\'s "A message comes in" webhook (HTTP POST) in the Twilio console.'
-                : "use the inbound URL as the callback URL in the app's Messenger webhook settings, with the verify token."}
+                : shown.type === 'telegram'
+                  ? 'call setWebhook with the inbound URL as url and this secret as secret_token (docs/channels.md); it is shown only once.'
+                  : "use the inbound URL as the callback URL in the app's webhook settings at Meta, with the verify token."}
           </p>
           <dl className="kv">
             <dt>Inbound URL</dt>
@@ -439,7 +443,7 @@ export function ChannelsScreen() {
               >
                 Edit
               </button>{' '}
-              {c.type === 'webhook' ? (
+              {c.type === 'webhook' || c.type === 'telegram' ? (
                 <button type="button" className="button" onClick={() => void rotate(c)} aria-label={`Rotate the secret of ${c.name}`}>
                   Rotate secret
                 </button>
@@ -460,6 +464,7 @@ export function ChannelsScreen() {
           onCancel={closeEdit}
         />
       ) : null}
+      {edited?.type === 'whatsapp' ? <ChannelTemplates channelId={edited.id} channelName={edited.name} /> : null}
       <h4>New channel</h4>
       <ChannelForm
         skills={skills}
