@@ -22,9 +22,11 @@ export function DeliveryStatus({ message, onRetried }: { message: Message; onRet
   if (!d) return null;
   const look = LOOK[d];
   async function retry() {
+    // The request leaves first; the button shows busy while it is on its way.
+    const answer = retryDelivery(message.conversationId, message.id);
     setBusy(true);
     try {
-      onRetried?.(await retryDelivery(message.conversationId, message.id));
+      onRetried?.(await answer);
     } catch (err) {
       toast(`Could not retry: ${(err as Error).message}`, 'error');
     } finally {
