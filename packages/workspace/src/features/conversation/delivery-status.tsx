@@ -38,13 +38,15 @@ export function DeliveryStatus({ message, onRetried }: { message: Message; onRet
       <span className="delivery-mark" aria-hidden="true">
         {look.mark}
       </span>{' '}
-      <span className={d === 'failed' ? undefined : 'sr-only'}>{look.label}</span>
+      <span className={d === 'failed' ? undefined : 'sr-only'}>
+        {look.label}
+        {d === 'failed' && message.deliveryError ? `: ${message.deliveryError}` : ''}
+      </span>
       {d !== 'failed' && d !== 'queued' ? (
         <span className="delivery-word" aria-hidden="true">
           {d === 'read' ? ' Read' : ''}
         </span>
       ) : null}
-      {d === 'failed' && message.deliveryError ? <span className="delivery-error">: {message.deliveryError}</span> : null}
       {d === 'failed' ? (
         <button type="button" className="button ghost small" onClick={() => void retry()} disabled={busy} aria-label="Retry sending this message">
           Retry
