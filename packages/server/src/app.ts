@@ -16,9 +16,11 @@ import { registerInputGuards } from './http/input.js';
 import { registerMetrics } from './http/metrics.js';
 import { frameworkErrorProblem, problem, registerProblemHandlers, sendProblem } from './http/problem.js';
 import { accountRoutes } from './http/routes/account.routes.js';
+import { auditRoutes } from './http/routes/audit.routes.js';
 import { authRoutes } from './http/routes/auth.routes.js';
 import { channelsRoutes } from './http/routes/channels.routes.js';
 import { consumerRoutes } from './http/routes/consumer.routes.js';
+import { consumersRoutes } from './http/routes/consumers.routes.js';
 import { contentRoutes } from './http/routes/content.routes.js';
 import { conversationsRoutes } from './http/routes/conversations.routes.js';
 import { filesRoutes } from './http/routes/files.routes.js';
@@ -37,6 +39,7 @@ import { validatorCompiler } from './http/validation.js';
 import { registerWidget } from './http/widget.js';
 import { createOutboundHttp, type Resolver } from './outbound/guarded-http.js';
 import { attachRealtime, type Realtime } from './realtime/socket.js';
+import { ensureAuditRetention } from './services/audit.service.js';
 import { createReadCaches } from './services/caches.js';
 import type { Deps } from './services/context.js';
 import { crmSyncJob } from './services/crm-sync.service.js';
@@ -214,8 +217,12 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   surveysRoutes(app, ctx);
   channelsRoutes(app, ctx, { publicUrl: opts.publicUrl });
   reportsRoutes(app, ctx);
+  auditRoutes(app, ctx);
+  consumersRoutes(app, ctx);
 
   await app.ready();
+  // Accounts made before the audit log (or by an older node) get their daily audit-retention timer.
+  await ensureAuditRetention(deps);
   // A node that died between a commit and its routing run leaves conversations queued: every node
   // sweeps the queues now and then, besides the start-up sweep in main.ts.
   let sweeper: NodeJS.Timeout | undefined;

@@ -2,8 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { type AccountSettings, type AccountSettingsPatch, DEFAULT_ACCOUNT_SETTINGS } from '@parley/contract';
 import { DomainError, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
+import { nextRetentionRunAt } from '../domain/retention.js';
 import { findAccount, insertAccount, saveIdentitySecret, saveSettings } from '../storage/repos/accounts.repo.js';
+import { scheduleTimer } from '../storage/repos/timers.repo.js';
 import { findUserByUsername, insertUser } from '../storage/repos/users.repo.js';
+import { type Actor, changes, REDACTED, recordAudit, SYSTEM_ACTOR, scheduleAuditRetentionIn } from './audit.service.js';
 import { forgetAccount } from './caches.js';
 import type { Deps } from './context.js';
 import { applyCrmPatchIn, assertCrmUrls } from './crm-sync.service.js';
@@ -29,6 +32,7 @@ export async function createAccount(
       identitySecret: randomBytes(32).toString('base64url'),
       createdAt: now,
     });
+    await scheduleAuditRetentionIn(tx, accountId, now);
     if (await findUserByUsername(tx, accountId, input.adminUsername)) throw new DomainError('conflict', 'username taken');
     await insertUser(tx, {
       id: userId,
@@ -47,6 +51,8 @@ export async function createAccount(
       statusChangedAt: now,
       createdAt: now,
     });
+    // The daily retention pass (services/retention.service.ts).
+    await scheduleTimer(tx, { kind: 'retention', subjectId: accountId, accountId, dueAt: nextRetentionRunAt(now), payload: {} });
   });
   return { accountId, userId };
 }
@@ -74,11 +80,13 @@ export function mergeSettingsPatch(s: AccountSettings, p: AccountSettingsPatch):
     dynamicCapacity: { ...s.dynamicCapacity, ...p.dynamicCapacity },
     autoClose: { ...s.autoClose, ...p.autoClose },
     survey: { ...s.survey, ...p.survey },
+    retention: { ...s.retention, ...p.retention },
     masking: { ...s.masking, ...p.masking },
+    audit: { ...s.audit, ...p.audit },
   };
 }
 
-export async function patchSettings(deps: Deps, accountId: string, patch: AccountSettingsPatch): Promise<AccountSettings> {
+export async function patchSettings(deps: Deps, accountId: string, patch: AccountSettingsPatch, actor: Actor = SYSTEM_ACTOR): Promise<AccountSettings> {
   await assertCrmUrls(deps, patch.crm);
   await assertSsoUrls(deps, patch.sso);
   if (patch.masking?.rules) assertMaskingRules(patch.masking.rules);
@@ -90,6 +98,12 @@ export async function patchSettings(deps: Deps, accountId: string, patch: Accoun
     if (patch.crm) merged.crm = await applyCrmPatchIn(tx, accountId, a.settings.crm, patch.crm, deps.clock.now());
     if (patch.sso) merged.sso = await applySsoPatchIn(tx, accountId, a.settings.sso, patch.sso, deps.clock.now());
     await saveSettings(tx, accountId, merged);
+    const diff: Record<string, unknown> = changes(a.settings, merged);
+    if (patch.crm?.salesforce?.privateKey !== undefined) diff['crm.salesforce.privateKey'] = REDACTED;
+    if (patch.sso?.oidc?.clientSecret !== undefined) diff['sso.oidc.clientSecret'] = REDACTED;
+    if (Object.keys(diff).length) {
+      await recordAudit(tx, deps.clock.now(), { accountId, ...actor, action: 'settings.updated', targetType: 'account', targetId: accountId, details: diff });
+    }
     // Conversations under way follow the new SLA / auto-close / idle settings (swept in batches by a timer).
     if (settingsDriveTimers(a.settings, merged)) {
       await scheduleTimersReevaluation(tx, { accountId, skillId: null, idleChanged: a.settings.idleAfterSec !== merged.idleAfterSec, now: deps.clock.now() });
@@ -111,11 +125,12 @@ export async function getIdentitySecret(deps: Deps, accountId: string): Promise<
 }
 
 /** A new identity secret: tokens signed with the old one stop working at once (sessions already made stay valid). */
-export async function rotateIdentitySecret(deps: Deps, accountId: string): Promise<{ secret: string }> {
+export async function rotateIdentitySecret(deps: Deps, accountId: string, actor: Actor = SYSTEM_ACTOR): Promise<{ secret: string }> {
   const secret = randomBytes(32).toString('base64url');
   await deps.db.transaction(async (tx) => {
     if (!(await findAccount(tx, accountId))) throw notFound('account');
     await saveIdentitySecret(tx, accountId, secret);
+    await recordAudit(tx, deps.clock.now(), { accountId, ...actor, action: 'identity_secret.rotated', targetType: 'account', targetId: accountId });
   });
   forgetAccount(deps, accountId);
   return { secret };

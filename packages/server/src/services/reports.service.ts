@@ -2,6 +2,7 @@ import type { Awaiting } from '../domain/conversation.js';
 import { dashboardDeadline } from '../domain/sla.js';
 import { csatScore, npsScore } from '../domain/surveys.js';
 import {
+  archivedHours,
   arrivalsByHour,
   arrivalsBySkillAndResponder,
   closedByAgent,
@@ -12,6 +13,7 @@ import {
   scoreAnswersSince,
 } from '../storage/repos/reports.repo.js';
 import { getSettings } from './accounts.service.js';
+import { type Actor, recordAudit, SYSTEM_ACTOR } from './audit.service.js';
 import type { Deps } from './context.js';
 import { listAccountSkills } from './skills.service.js';
 import { listAccountUsers } from './users.service.js';
@@ -36,7 +38,7 @@ const scoreOut = (s: Scores) => ({ csat: csatScore(s.csat), nps: npsScore(s.nps)
 const pct = (a: number, b: number) => (b ? Math.round((a / b) * 1000) / 10 : null);
 
 /** First-response SLA targets: each skill's override, else the account's default, in ms. */
-async function slaTargets(deps: Deps, accountId: string) {
+export async function slaTargets(deps: Deps, accountId: string) {
   const [settings, skills] = await Promise.all([getSettings(deps, accountId), listAccountSkills(deps, accountId)]);
   const bySkill = new Map<string, number>();
   for (const s of skills) bySkill.set(s.id, ((s.sla as { defaultSec?: number } | undefined)?.defaultSec ?? settings.sla.defaultSec) * 1000);
@@ -224,7 +226,9 @@ export async function dailyReport(deps: Deps, accountId: string, date: string) {
   const from = Date.parse(`${date}T00:00:00Z`);
   const now = deps.clock.now();
   const { targets } = await slaTargets(deps, accountId);
-  const rows = await arrivalsByHour(deps.db.kysely, accountId, from, targets, now);
+  // Conversations retention deleted still count, from the hours kept for them.
+  const [live, archived] = await Promise.all([arrivalsByHour(deps.db.kysely, accountId, from, targets, now), archivedHours(deps.db.kysely, accountId, from)]);
+  const rows = [...live, ...archived];
   const hours = Array.from({ length: 24 }, (_, hour) => ({ hour, arrivals: 0, responseMs: 0, responded: 0, sla: { met: 0, due: 0 } }));
   for (const r of rows) {
     // biome-ignore lint/style/noNonNullAssertion: 0–23
@@ -245,7 +249,7 @@ export async function dailyReport(deps: Deps, accountId: string, date: string) {
   };
 }
 
-const csvCell = (v: unknown): string => {
+export const csvCell = (v: unknown): string => {
   if (v === null || v === undefined) return '';
   const s = String(v);
   // Quote, and neutralize spreadsheet formulas.
@@ -261,7 +265,7 @@ const iso = (ms: unknown) => (ms === null || ms === undefined ? '' : new Date(Nu
  * differ after a transfer). A conversation without a skill has an empty `skill`.
  */
 export const MAX_CSV_ROWS = 100_000;
-export async function conversationsCsv(deps: Deps, accountId: string, from: number, to: number): Promise<string> {
+export async function conversationsCsv(deps: Deps, accountId: string, from: number, to: number, actor: Actor = SYSTEM_ACTOR): Promise<string> {
   const [list, skills, users] = await Promise.all([
     conversationsWithSurveys(deps.db.kysely, accountId, from, to, MAX_CSV_ROWS),
     listAccountSkills(deps, accountId),
@@ -325,5 +329,13 @@ export async function conversationsCsv(deps: Deps, accountId: string, from: numb
         .join(','),
     );
   }
+  await recordAudit(deps.db.kysely, deps.clock.now(), {
+    accountId,
+    ...actor,
+    action: 'report.exported',
+    targetType: 'report',
+    targetId: 'conversations',
+    details: { from: iso(from), to: iso(to), rows: list.length },
+  });
   return `${lines.join('\r\n')}\r\n`;
 }

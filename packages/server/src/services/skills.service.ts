@@ -2,6 +2,7 @@ import type { Skill, SkillOverrides, UpdateSkillRequest } from '@parley/contract
 import { conflict, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { deleteSkill, findSkill, findSkillByName, insertSkill, listSkills, type SkillRecord, updateSkill } from '../storage/repos/skills.repo.js';
+import { type Actor, changes, recordAudit, SYSTEM_ACTOR } from './audit.service.js';
 import { forgetSkill } from './caches.js';
 import type { Deps } from './context.js';
 import { overridesDriveTimers, scheduleTimersReevaluation } from './timers-reevaluation.service.js';
@@ -14,7 +15,7 @@ export const toWireSkill = (s: SkillRecord): Skill & { sla?: SkillOverrides['sla
   ...(s.overrides.autoClose && { autoClose: s.overrides.autoClose }),
 });
 
-export async function createSkill(deps: Deps, accountId: string, input: { name: string; description: string } & SkillOverrides) {
+export async function createSkill(deps: Deps, accountId: string, input: { name: string; description: string } & SkillOverrides, actor: Actor = SYSTEM_ACTOR) {
   return deps.db.transaction(async (tx) => {
     if (await findSkillByName(tx, accountId, input.name)) throw conflict(`a skill named "${input.name}" exists`);
     const s: SkillRecord = {
@@ -26,7 +27,16 @@ export async function createSkill(deps: Deps, accountId: string, input: { name: 
       createdAt: deps.clock.now(),
     };
     await insertSkill(tx, s);
-    return toWireSkill(s);
+    const wire = toWireSkill(s);
+    await recordAudit(tx, s.createdAt, {
+      accountId,
+      ...actor,
+      action: 'skill.created',
+      targetType: 'skill',
+      targetId: s.id,
+      details: { ...wire, id: undefined },
+    });
+    return wire;
   });
 }
 
@@ -42,7 +52,7 @@ function mergeGroup<T extends object>(current: Partial<T> | undefined, patch: { 
   return Object.keys(merged).length ? merged : undefined;
 }
 
-export async function patchSkill(deps: Deps, accountId: string, id: string, patch: UpdateSkillRequest) {
+export async function patchSkill(deps: Deps, accountId: string, id: string, patch: UpdateSkillRequest, actor: Actor = SYSTEM_ACTOR) {
   let reevaluate = false;
   const r = await deps.db.transaction(async (tx) => {
     const s = await findSkill(tx, accountId, id);
@@ -57,6 +67,14 @@ export async function patchSkill(deps: Deps, accountId: string, id: string, patc
       overrides: withoutUndefined({ sla: mergeGroup(s.overrides.sla, patch.sla), autoClose: mergeGroup(s.overrides.autoClose, patch.autoClose) }),
     };
     await updateSkill(tx, next);
+    await recordAudit(tx, deps.clock.now(), {
+      accountId,
+      ...actor,
+      action: 'skill.updated',
+      targetType: 'skill',
+      targetId: id,
+      details: changes(toWireSkill(s), toWireSkill(next)),
+    });
     // The skill's conversations under way follow its new SLA / auto-close overrides (swept in batches by a timer).
     if (overridesDriveTimers(s.overrides, next.overrides)) {
       await scheduleTimersReevaluation(tx, { accountId, skillId: id, idleChanged: false, now: deps.clock.now() });
@@ -71,10 +89,12 @@ export async function patchSkill(deps: Deps, accountId: string, id: string, patc
 
 const withoutUndefined = (o: SkillOverrides): SkillOverrides => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as SkillOverrides;
 
-export async function removeSkill(deps: Deps, accountId: string, id: string): Promise<void> {
+export async function removeSkill(deps: Deps, accountId: string, id: string, actor: Actor = SYSTEM_ACTOR): Promise<void> {
   await deps.db.transaction(async (tx) => {
-    if (!(await findSkill(tx, accountId, id))) throw notFound('skill');
+    const s = await findSkill(tx, accountId, id);
+    if (!s) throw notFound('skill');
     await deleteSkill(tx, accountId, id);
+    await recordAudit(tx, deps.clock.now(), { accountId, ...actor, action: 'skill.deleted', targetType: 'skill', targetId: id, details: { name: s.name } });
   });
   forgetSkill(deps, accountId, id);
 }

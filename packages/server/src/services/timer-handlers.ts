@@ -7,9 +7,11 @@ import { findConsumer } from '../storage/repos/consumers.repo.js';
 import { lockConversation } from '../storage/repos/conversations.repo.js';
 import type { TimerKind, TimerRow } from '../storage/repos/timers.repo.js';
 import { findUser } from '../storage/repos/users.repo.js';
+import { runAuditRetention } from './audit.service.js';
 import { type Deps, inTransaction, type Outbox } from './context.js';
 import { closeIn, withdrawOfferIn } from './lifecycle.service.js';
 import { commit, settingsFor, syncTimers } from './persist.js';
+import { retentionTimer } from './retention.service.js';
 import { expireSurvey } from './surveys.service.js';
 import type { TimerHandler } from './timers.service.js';
 import { reevaluateTimersBatch } from './timers-reevaluation.service.js';
@@ -122,8 +124,18 @@ export const timerHandlers: Partial<Record<TimerKind, TimerHandler>> = {
     deps.kickRouting(t.accountId);
   },
 
+  // Daily, per account: closed conversations past settings.retention go (services/retention.service.ts).
+  async retention(deps, t) {
+    await retentionTimer(deps, t);
+  },
+
   // SLA, auto-close (or other timer) settings changed: re-time the conversations under way, a batch per firing.
   async timers_reevaluation(deps, t) {
     await reevaluateTimersBatch(deps, t);
+  },
+
+  // Daily: the account's audit entries older than settings.audit.retentionMonths go.
+  async audit_retention(deps, t) {
+    await runAuditRetention(deps, t);
   },
 };

@@ -61,6 +61,8 @@ export interface ConsumersTable {
   custom_variables: string;
   last_agent_id: string | null;
   created_at: number;
+  /** When the consumer was erased (migration 0016); null: never. */
+  erased_at: number | null;
 }
 export interface ConsumerSessionsTable {
   token_hash: string;
@@ -346,6 +348,17 @@ export interface AuditLogTable {
   details: string;
 }
 
+/** The daily report's figures of conversations deleted by retention, per UTC hour of arrival (migration 0016). */
+export interface ReportHoursTable {
+  account_id: string;
+  hour_start: number;
+  arrivals: number;
+  responded: number;
+  response_ms: number;
+  met: number;
+  late_unanswered: number;
+}
+
 export interface DB {
   files: FilesTable;
   surveys: SurveysTable;
@@ -374,6 +387,7 @@ export interface DB {
   provider_messages: ProviderMessagesTable;
   crm_credentials: CrmCredentialsTable;
   jobs: JobsTable;
+  report_hours: ReportHoursTable;
   audit_log: AuditLogTable;
   sso_credentials: SsoCredentialsTable;
   sso_flows: SsoFlowsTable;

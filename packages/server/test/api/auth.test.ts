@@ -81,9 +81,11 @@ describe.each(dialects)('authentication on %s', (dialect) => {
       auth: r.headers['www-authenticate'],
     }));
     for (const r of rest) expect(r).toEqual(first);
-    // only failure counters were written
+    // only failure counters and the audit log's auth.login_failed entries were written
     const after = await snapshot(t, [acc.accountId]);
-    expect({ ...after, login_failures: [] }).toEqual({ ...before, login_failures: [] });
+    expect({ ...after, login_failures: [], audit_log: [] }).toEqual({ ...before, login_failures: [], audit_log: [] });
+    const failed = (after.audit_log ?? []).filter((row) => !(before.audit_log ?? []).includes(row)).map((row) => JSON.parse(row).action);
+    expect(failed).toEqual(['auth.login_failed', 'auth.login_failed', 'auth.login_failed', 'auth.login_failed']);
     expect((await loginReq(acc.accountId, 'alice', PASSWORD)).statusCode).toBe(200);
   });
 

@@ -1,5 +1,6 @@
 import { AccountSettings, AccountSettingsPatch, IdentitySecret } from '@parley/contract';
 import { getIdentitySecret, getSettings, patchSettings, rotateIdentitySecret } from '../../services/accounts.service.js';
+import { actorOf } from '../actor.js';
 import { userOf } from '../auth.js';
 import { bearerAuth, type RouteContext, type ZApp } from './types.js';
 
@@ -13,7 +14,7 @@ export function accountRoutes(app: ZApp, { deps }: RouteContext): void {
   app.patch(
     '/api/v1/account/settings',
     { config: { access: 'manager' }, schema: { tags, security: bearerAuth, body: AccountSettingsPatch, response: { 200: AccountSettings } } },
-    async (req) => patchSettings(deps, userOf(req).accountId, req.body),
+    async (req) => patchSettings(deps, userOf(req).accountId, req.body, actorOf(req)),
   );
   app.get(
     '/api/v1/account/identity-secret',
@@ -34,6 +35,6 @@ export function accountRoutes(app: ZApp, { deps }: RouteContext): void {
         response: { 200: IdentitySecret },
       },
     },
-    async (req) => rotateIdentitySecret(deps, userOf(req).accountId),
+    async (req) => rotateIdentitySecret(deps, userOf(req).accountId, actorOf(req)),
   );
 }

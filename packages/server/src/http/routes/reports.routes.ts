@@ -2,6 +2,7 @@ import { DailyReport, LiveReport } from '@parley/contract';
 import { z } from 'zod';
 import { invalid } from '../../domain/errors.js';
 import { conversationsCsv, dailyReport, liveReport } from '../../services/reports.service.js';
+import { actorOf } from '../actor.js';
 import { userOf } from '../auth.js';
 import { OffsetPosition, offsetPage, pageQuery } from '../pagination.js';
 import { bearerAuth, type RouteContext, type ZApp } from './types.js';
@@ -53,7 +54,7 @@ export function reportsRoutes(app: ZApp, { deps }: RouteContext): void {
       if (Number.isNaN(from)) throw invalid('from must be a date or ISO time', 'from');
       if (Number.isNaN(to) || to <= from) throw invalid('to must be a date or ISO time after from', 'to');
       if (to - from > 400 * 24 * 3600_000) throw invalid('at most 400 days at a time', 'to');
-      const csv = await conversationsCsv(deps, userOf(req).accountId, from, to);
+      const csv = await conversationsCsv(deps, userOf(req).accountId, from, to, actorOf(req));
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="conversations-${req.query.from.slice(0, 10)}.csv"`)

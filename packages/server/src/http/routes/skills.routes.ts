@@ -1,6 +1,7 @@
 import { CreateSkillRequest, SkillWithOverrides, UpdateSkillRequest } from '@parley/contract';
 import { z } from 'zod';
 import { createSkill, listAccountSkills, patchSkill, removeSkill } from '../../services/skills.service.js';
+import { actorOf } from '../actor.js';
 import { userOf } from '../auth.js';
 import { cursorPart, keysetPage, Page, pageQuery } from '../pagination.js';
 import { bearerAuth, IdParams, NoContent, type RouteContext, type ZApp } from './types.js';
@@ -31,7 +32,7 @@ export function skillsRoutes(app: ZApp, { deps }: RouteContext): void {
   app.post(
     '/api/v1/skills',
     { config: { access: 'manager' }, schema: { tags, security: bearerAuth, body: CreateSkillRequest, response: { 201: SkillWithOverrides } } },
-    async (req, reply) => reply.code(201).send(await createSkill(deps, userOf(req).accountId, req.body)),
+    async (req, reply) => reply.code(201).send(await createSkill(deps, userOf(req).accountId, req.body, actorOf(req))),
   );
   app.patch(
     '/api/v1/skills/:id',
@@ -39,13 +40,13 @@ export function skillsRoutes(app: ZApp, { deps }: RouteContext): void {
       config: { access: 'manager' },
       schema: { tags, security: bearerAuth, params: IdParams, body: UpdateSkillRequest, response: { 200: SkillWithOverrides } },
     },
-    async (req) => patchSkill(deps, userOf(req).accountId, req.params.id, req.body),
+    async (req) => patchSkill(deps, userOf(req).accountId, req.params.id, req.body, actorOf(req)),
   );
   app.delete(
     '/api/v1/skills/:id',
     { config: { access: 'manager' }, schema: { tags, security: bearerAuth, params: IdParams, response: { 204: NoContent } } },
     async (req, reply) => {
-      await removeSkill(deps, userOf(req).accountId, req.params.id);
+      await removeSkill(deps, userOf(req).accountId, req.params.id, actorOf(req));
       return reply.code(204).send(null);
     },
   );
