@@ -450,4 +450,32 @@ describe.each(dialects)('Telegram, Instagram and quick replies on %s', (dialect)
     const mine = (await req('GET', `/api/v1/consumer/conversations/${conv.id}/messages`, { token: jo.token })).json().items as Message[];
     expect(mine.find((m) => m.text === 'Shall I call you?')?.quickReplies).toEqual([{ title: 'Yes', payload: 'call_yes' }, { title: 'No thanks' }]);
   });
+
+  it('predefined content carries quick replies (at most 13): created, listed, changed, removed with []', async () => {
+    const acc = await makeAccount(t);
+    const m = acc.manager.token;
+    const created = await req('POST', '/api/v1/content', {
+      token: m,
+      body: {
+        title: 'Refund or exchange',
+        text: 'Would you like a refund or an exchange?',
+        quickReplies: [{ title: 'Refund', payload: 'refund' }, { title: 'Exchange' }],
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().quickReplies).toEqual([{ title: 'Refund', payload: 'refund' }, { title: 'Exchange' }]);
+    const tooMany = await req('POST', '/api/v1/content', {
+      token: m,
+      body: { title: 'x', text: 'x', quickReplies: Array.from({ length: 14 }, (_, i) => ({ title: `B${i}` })) },
+    });
+    expect(tooMany.statusCode).toBe(400);
+    const agent = await acc.agent('ava', { skills: ['Sales'] });
+    const listed = (await req('GET', '/api/v1/content', { token: agent.token })).json().items as { id: string; quickReplies?: unknown }[];
+    expect(listed.find((i) => i.id === created.json().id)?.quickReplies).toEqual([{ title: 'Refund', payload: 'refund' }, { title: 'Exchange' }]);
+    const changed = await req('PATCH', `/api/v1/content/${created.json().id}`, { token: m, body: { quickReplies: [{ title: 'Store credit' }] } });
+    expect(changed.json().quickReplies).toEqual([{ title: 'Store credit' }]);
+    const removed = await req('PATCH', `/api/v1/content/${created.json().id}`, { token: m, body: { quickReplies: [] } });
+    expect(removed.statusCode).toBe(200);
+    expect(removed.json()).not.toHaveProperty('quickReplies');
+  });
 });

@@ -122,9 +122,15 @@ export function Composer({ conversationId, onSent, channel }: { conversationId: 
     return () => target?.classList.remove('drop-target');
   }, [dropping]);
 
-  function insert(snippet: string) {
+  function insert(snippet: string, quickReplies?: QuickReply[]) {
     const el = area.current;
     setPicker(false);
+    // Predefined content may carry buttons: they join the message's.
+    if (quickReplies?.length)
+      setButtons((b) => [
+        ...(b ?? []).filter((x) => x.title.trim()),
+        ...quickReplies.map((q) => ({ title: q.title, ...(q.payload && { payload: q.payload }) })),
+      ]);
     if (!el) {
       setText((t) => t + snippet);
       return;
@@ -152,7 +158,7 @@ export function Composer({ conversationId, onSent, channel }: { conversationId: 
     if (!body) return;
     setBusy(true);
     try {
-      const quick = (buttons ?? []).map((q) => ({ title: q.title.trim() })).filter((q) => q.title);
+      const quick = (buttons ?? []).map((q) => ({ ...q, title: q.title.trim() })).filter((q) => q.title);
       const m = quick.length
         ? await sendWithQuickReplies(conversationId, body, newClientMessageId(), quick)
         : await sendText(conversationId, body, newClientMessageId());
