@@ -21,6 +21,16 @@ export type SenderType = z.infer<typeof SenderType>;
 
 export const Channel = z.enum(['web', 'sms', 'messenger', 'webhook', 'whatsapp', 'instagram', 'telegram']);
 export type Channel = z.infer<typeof Channel>;
+/** How a channel is named to people (transcripts, lists, the console). */
+export const CHANNEL_NAMES: Record<Channel, string> = {
+  web: 'Web',
+  sms: 'SMS',
+  messenger: 'Messenger',
+  webhook: 'Webhook',
+  whatsapp: 'WhatsApp',
+  instagram: 'Instagram',
+  telegram: 'Telegram',
+};
 
 /** Who closed a conversation: the consumer, a user (agent or manager), or the system (auto-close). */
 export const ClosedBy = z.enum(['agent', 'consumer', 'system']);
