@@ -99,7 +99,8 @@ export async function archiveReportHours(tx: Tx, accountId: string, conversation
 /**
  * Delete conversations with everything that hangs on them: messages, notes, the mention
  * notifications that point at them, files (the rows; the caller removes the bytes), surveys and their
- * answers, queued jobs (channel deliveries, CRM sync) and timers. The consumers stay.
+ * answers, the providers' ids of sent messages, queued jobs (channel deliveries, CRM sync) and
+ * timers. The consumers stay.
  */
 export async function deleteConversations(tx: Tx, accountId: string, conversationIds: readonly string[]): Promise<void> {
   if (!conversationIds.length) return;
@@ -111,6 +112,12 @@ export async function deleteConversations(tx: Tx, accountId: string, conversatio
     await tx.deleteFrom('survey_answers').where('survey_id', 'in', surveyIds).execute();
     await tx.deleteFrom('surveys').where('id', 'in', surveyIds).execute();
   }
+  // The providers' ids of the messages sent (receipts find the message by them).
+  await tx
+    .deleteFrom('provider_messages')
+    .where('account_id', '=', accountId)
+    .where('message_id', 'in', (eb) => eb.selectFrom('messages').select('id').where('account_id', '=', accountId).where('conversation_id', 'in', ids))
+    .execute();
   await tx.deleteFrom('messages').where('account_id', '=', accountId).where('conversation_id', 'in', ids).execute();
   await tx.deleteFrom('notes').where('account_id', '=', accountId).where('conversation_id', 'in', ids).execute();
   await tx
