@@ -365,6 +365,26 @@ describe.each(dialects)('Telegram, Instagram and quick replies on %s', (dialect)
     expect((await igInbound(c.id, read)).statusCode).toBe(200);
     expect((await transcript(alice, id)).find((m) => m.id === offered.id)?.delivery).toBe('read');
 
+    // a photo from the agent: an image attachment by its signed link, then the text
+    meta.stub.requests.length = 0;
+    const form = multipart([
+      { name: 'file', value: PNG, filename: 'size-chart.png' },
+      { name: 'text', value: 'Our size chart' },
+      { name: 'clientMessageId', value: randomUUID() },
+    ]);
+    const photo = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/conversations/${id}/messages`,
+      headers: { authorization: `Bearer ${alice.token}`, 'content-type': form.contentType },
+      payload: form.payload,
+    });
+    expect(photo.statusCode, photo.body).toBe(201);
+    await t.advance(0);
+    const [attachment, caption] = meta.stub.requests.map((r) => JSON.parse(r.body) as { message: Record<string, unknown> });
+    expect(attachment?.message).toMatchObject({ attachment: { type: 'image', payload: { is_reusable: false } } });
+    expect(String((attachment?.message.attachment as { payload: { url: string } }).payload.url).startsWith(`${PUBLIC_URL}/api/v1/files/`)).toBe(true);
+    expect(caption?.message).toEqual({ text: 'Our size chart' });
+
     // the consumer taps a quick reply
     const tap = igBody([
       {
