@@ -21,6 +21,16 @@ export type SenderType = z.infer<typeof SenderType>;
 
 export const Channel = z.enum(['web', 'sms', 'messenger', 'webhook', 'whatsapp', 'instagram', 'telegram']);
 export type Channel = z.infer<typeof Channel>;
+/** How a channel is named to people (transcripts, lists, the console). */
+export const CHANNEL_NAMES: Record<Channel, string> = {
+  web: 'Web',
+  sms: 'SMS',
+  messenger: 'Messenger',
+  webhook: 'Webhook',
+  whatsapp: 'WhatsApp',
+  instagram: 'Instagram',
+  telegram: 'Telegram',
+};
 
 /** Who closed a conversation: the consumer, a user (agent or manager), or the system (auto-close). */
 export const ClosedBy = z.enum(['agent', 'consumer', 'system']);
@@ -305,6 +315,8 @@ export const ContentItem = z.object({
   categoryId: z.string().nullable(),
   title: z.string(),
   text: z.string(),
+  /** Buttons the agent's message offers when this content is used (quick replies). */
+  quickReplies: z.array(z.object({ title: z.string(), payload: z.string().optional() })).optional(),
   position: z.number().int(),
   updatedAt: z.string(),
 });
@@ -313,12 +325,15 @@ export const CreateContentRequest = z.strictObject({
   categoryId: z.string().min(1).max(100).nullable().optional(),
   title: z.string().trim().min(1).max(200),
   text: z.string().trim().min(1).max(5000),
+  quickReplies: z.array(QuickReply).max(MAX_QUICK_REPLIES).optional(),
   position: z.number().int().min(0).max(100_000).optional(),
 });
 export const UpdateContentRequest = z.strictObject({
   categoryId: z.string().min(1).max(100).nullable().optional(),
   title: z.string().trim().min(1).max(200).optional(),
   text: z.string().trim().min(1).max(5000).optional(),
+  /** `[]` removes them. */
+  quickReplies: z.array(QuickReply).max(MAX_QUICK_REPLIES).optional(),
   position: z.number().int().min(0).max(100_000).optional(),
 });
 

@@ -170,6 +170,18 @@ export const withMedia = (text: string | undefined, urls: string[]): string => [
 
 export const trimBase = (url: string): string => url.replace(/\/+$/, '');
 
+/** A provider's answer read with `schema`, or undefined when it is not JSON of that shape. */
+export function readAnswer<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, body: string | Buffer): T | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString());
+  } catch {
+    return undefined;
+  }
+  const r = schema.safeParse(value);
+  return r.success ? r.data : undefined;
+}
+
 /** The agent's text followed by the quick replies numbered "1. title" (channels without native buttons). */
 export const numberedText = (text: string, quickReplies: readonly QuickReply[] | undefined): string =>
   quickReplies?.length ? [text, ...quickReplies.map((q, i) => `${i + 1}. ${q.title}`)].filter(Boolean).join('\n') : text;

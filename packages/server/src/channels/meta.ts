@@ -13,6 +13,7 @@ import {
   jsonBody,
   type OutboundMessage,
   payloadOf,
+  readAnswer,
   retryAfterMs,
   type SendFailure,
   trimBase,
@@ -60,13 +61,7 @@ const GraphError = z.object({ error: z.object({ message: z.string().optional(), 
 
 /** A Graph API error answer read the way Meta documents its codes: 190 expired token, 4/613/80006/130429 rate limits, 10/551/2018278 the person cannot be reached. */
 export function graphFailure(status: number, body: string, headers: Record<string, string | string[] | undefined>): SendFailure {
-  let parsed: z.infer<typeof GraphError> | undefined;
-  try {
-    const r = GraphError.safeParse(JSON.parse(body));
-    parsed = r.success ? r.data : undefined;
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = readAnswer(GraphError, body);
   const code = parsed?.error.code;
   const text = `HTTP ${status}${parsed?.error.message ? `: ${parsed.error.message}` : body ? `: ${body.slice(0, 200)}` : ''}${code !== undefined ? ` (code ${code})` : ''}`;
   const rate = status === 429 || code === 4 || code === 613 || code === 80006 || code === 80007 || code === 130429 || code === 131056;
@@ -202,14 +197,7 @@ export function metaMessagingAdapter(o: MetaMessagingOptions): ChannelAdapter {
       return requests;
     },
 
-    sentId(body) {
-      try {
-        const r = Sent.safeParse(JSON.parse(body));
-        return r.success ? r.data.message_id : undefined;
-      } catch {
-        return undefined;
-      }
-    },
+    sentId: (body) => readAnswer(Sent, body)?.message_id,
 
     sendFailure: graphFailure,
 

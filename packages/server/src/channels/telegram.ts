@@ -8,6 +8,7 @@ import {
   type InboundMessage,
   jsonBody,
   payloadOf,
+  readAnswer,
   retryAfterMs,
   type SendFailure,
   trimBase,
@@ -158,23 +159,13 @@ export const telegramAdapter: ChannelAdapter = {
     return [post('sendMessage', { text: msg.text.slice(0, 4096) || '…' })];
   },
 
-  sentId(body) {
-    try {
-      const r = Sent.safeParse(JSON.parse(body));
-      return r.success ? String(r.data.result.message_id) : undefined;
-    } catch {
-      return undefined;
-    }
+  sentId: (body) => {
+    const id = readAnswer(Sent, body)?.result.message_id;
+    return id === undefined ? undefined : String(id);
   },
 
   sendFailure(status, body, headers): SendFailure {
-    let f: z.infer<typeof Failed> | undefined;
-    try {
-      const r = Failed.safeParse(JSON.parse(body));
-      f = r.success ? r.data : undefined;
-    } catch {
-      f = undefined;
-    }
+    const f = readAnswer(Failed, body);
     const error = `HTTP ${status}${f?.description ? `: ${f.description}` : body ? `: ${body.slice(0, 200)}` : ''}`;
     if (status === 429)
       return { error, retryAfterMs: f?.parameters?.retry_after !== undefined ? f.parameters.retry_after * 1000 : (retryAfterMs(headers) ?? 30_000) };
@@ -196,14 +187,8 @@ export const telegramAdapter: ChannelAdapter = {
       return { method: 'GET', url: `${api(channel, 'getFile')}?file_id=${encodeURIComponent(ref)}`, headers: {}, body: '' };
     },
     download(channel, located) {
-      let path: string;
-      try {
-        const r = GotFile.safeParse(JSON.parse(located.toString('utf8')));
-        if (!r.success) return { error: 'getFile answered no file_path' };
-        path = r.data.result.file_path;
-      } catch {
-        return { error: 'getFile answered no JSON' };
-      }
+      const path = readAnswer(GotFile, located)?.result.file_path;
+      if (!path) return { error: 'getFile answered no file_path' };
       const base = trimBase(channel.providerBaseUrl ?? TELEGRAM_API);
       return {
         method: 'GET',

@@ -11,6 +11,7 @@ import {
   jsonBody,
   type OutboundMessage,
   payloadOf,
+  readAnswer,
   trimBase,
 } from './adapter.js';
 import { GRAPH_API, graphFailure } from './meta.js';
@@ -239,14 +240,7 @@ export const whatsappAdapter: ChannelAdapter = {
     return requests;
   },
 
-  sentId(body) {
-    try {
-      const r = Sent.safeParse(JSON.parse(body));
-      return r.success ? r.data.messages[0]?.id : undefined;
-    } catch {
-      return undefined;
-    }
-  },
+  sentId: (body) => readAnswer(Sent, body)?.messages[0]?.id,
 
   sendFailure: graphFailure,
 
@@ -256,14 +250,8 @@ export const whatsappAdapter: ChannelAdapter = {
       return { method: 'GET', url: `${graphBase(channel)}/${encodeURIComponent(ref)}`, headers: bearer(channel), body: '' };
     },
     download(channel, located) {
-      let url: string;
-      try {
-        const r = Located.safeParse(JSON.parse(located.toString('utf8')));
-        if (!r.success) return { error: 'the media lookup answered no url' };
-        url = r.data.url;
-      } catch {
-        return { error: 'the media lookup answered no JSON' };
-      }
+      const url = readAnswer(Located, located)?.url;
+      if (!url) return { error: 'the media lookup answered no url' };
       return { method: 'GET', url, headers: bearer(channel), body: '' };
     },
   },

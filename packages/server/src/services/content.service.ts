@@ -1,4 +1,4 @@
-import type { ContentItem } from '@parley/contract';
+import type { ContentItem, QuickReply } from '@parley/contract';
 import { invalid, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Tx } from '../storage/db.js';
@@ -12,6 +12,7 @@ const toItem = (r: ContentRecord): ContentItem => ({
   categoryId: r.categoryId,
   title: r.title,
   text: r.text,
+  ...(r.quickReplies?.length && { quickReplies: r.quickReplies.map((q) => ({ title: q.title, ...(q.payload !== undefined && { payload: q.payload }) })) }),
   position: r.position,
   updatedAt: new Date(r.updatedAt).toISOString(),
 });
@@ -87,7 +88,7 @@ export async function listContent(
 export async function createContent(
   deps: Deps,
   accountId: string,
-  input: { categoryId?: string | null | undefined; title: string; text: string; position?: number | undefined },
+  input: { categoryId?: string | null | undefined; title: string; text: string; quickReplies?: QuickReply[] | undefined; position?: number | undefined },
   actor: Actor = SYSTEM_ACTOR,
 ) {
   return deps.db.transaction(async (tx) => {
@@ -98,6 +99,7 @@ export async function createContent(
       categoryId: input.categoryId ?? null,
       title: input.title,
       text: input.text,
+      quickReplies: input.quickReplies?.length ? input.quickReplies : null,
       position: input.position ?? (await repo.nextContentPosition(tx, accountId)),
       updatedAt: now,
     };
@@ -119,7 +121,13 @@ export async function updateContent(
   deps: Deps,
   accountId: string,
   id: string,
-  patch: { categoryId?: string | null | undefined; title?: string | undefined; text?: string | undefined; position?: number | undefined },
+  patch: {
+    categoryId?: string | null | undefined;
+    title?: string | undefined;
+    text?: string | undefined;
+    quickReplies?: QuickReply[] | undefined;
+    position?: number | undefined;
+  },
   actor: Actor = SYSTEM_ACTOR,
 ) {
   return deps.db.transaction(async (tx) => {
@@ -131,6 +139,7 @@ export async function updateContent(
       ...(patch.categoryId !== undefined && { categoryId: patch.categoryId }),
       ...(patch.title !== undefined && { title: patch.title }),
       ...(patch.text !== undefined && { text: patch.text }),
+      ...(patch.quickReplies !== undefined && { quickReplies: patch.quickReplies.length ? patch.quickReplies : null }),
       ...(patch.position !== undefined && { position: patch.position }),
       updatedAt: deps.clock.now(),
     };

@@ -1,5 +1,6 @@
 import {
   type ActiveItem,
+  CHANNEL_NAMES,
   type ConsumerConversation,
   type ConsumerConversationView,
   type ConversationDetails,
@@ -415,15 +416,7 @@ export async function transcriptText(deps: Deps, p: UserPrincipal, id: string): 
   return renderTranscript(tx, c, (at) => `${formatDateTime(at, prefs)}${settings.timeZone ? '' : ' UTC'}`);
 }
 
-const CHANNEL_NAME: Record<Conversation['channel'], string> = {
-  web: 'Web',
-  sms: 'SMS',
-  messenger: 'Messenger',
-  webhook: 'Webhook',
-  whatsapp: 'WhatsApp',
-  instagram: 'Instagram',
-  telegram: 'Telegram',
-};
+const CHANNEL_NAME = CHANNEL_NAMES;
 const iso = (at: number) => new Date(at).toISOString();
 
 /**

@@ -175,6 +175,8 @@ export interface ContentTable {
   category_id: string | null;
   title: string;
   text: string;
+  /** JSON `[{ title, payload? }]` (migration 0030). */
+  quick_replies: string | null;
   position: number;
   created_at: number;
   updated_at: number;

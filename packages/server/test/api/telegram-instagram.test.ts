@@ -365,6 +365,27 @@ describe.each(dialects)('Telegram, Instagram and quick replies on %s', (dialect)
     expect((await igInbound(c.id, read)).statusCode).toBe(200);
     expect((await transcript(alice, id)).find((m) => m.id === offered.id)?.delivery).toBe('read');
 
+    // a photo from the agent: an image attachment by its signed link, then the text
+    meta.stub.requests.length = 0;
+    const form = multipart([
+      { name: 'file', value: PNG, filename: 'size-chart.png' },
+      { name: 'text', value: 'Our size chart' },
+      { name: 'clientMessageId', value: randomUUID() },
+    ]);
+    const photo = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/conversations/${id}/messages`,
+      headers: { authorization: `Bearer ${alice.token}`, 'content-type': form.contentType },
+      payload: form.payload,
+    });
+    expect(photo.statusCode, photo.body).toBe(201);
+    await t.advance(0);
+    const [attachment, caption] = meta.stub.requests.map((r) => JSON.parse(r.body) as { message: Record<string, unknown> });
+    expect(attachment?.message).toMatchObject({ attachment: { type: 'image', payload: { is_reusable: false } } });
+    const link = (attachment?.message.attachment as { payload?: { url?: string } } | undefined)?.payload?.url ?? '';
+    expect(link.startsWith(`${PUBLIC_URL}/api/v1/files/`)).toBe(true);
+    expect(caption?.message).toEqual({ text: 'Our size chart' });
+
     // the consumer taps a quick reply
     const tap = igBody([
       {
@@ -449,5 +470,33 @@ describe.each(dialects)('Telegram, Instagram and quick replies on %s', (dialect)
     expect(yes.json()).toMatchObject({ text: 'Yes', quickReply: { payload: 'call_yes' } });
     const mine = (await req('GET', `/api/v1/consumer/conversations/${conv.id}/messages`, { token: jo.token })).json().items as Message[];
     expect(mine.find((m) => m.text === 'Shall I call you?')?.quickReplies).toEqual([{ title: 'Yes', payload: 'call_yes' }, { title: 'No thanks' }]);
+  });
+
+  it('predefined content carries quick replies (at most 13): created, listed, changed, removed with []', async () => {
+    const acc = await makeAccount(t);
+    const m = acc.manager.token;
+    const created = await req('POST', '/api/v1/content', {
+      token: m,
+      body: {
+        title: 'Refund or exchange',
+        text: 'Would you like a refund or an exchange?',
+        quickReplies: [{ title: 'Refund', payload: 'refund' }, { title: 'Exchange' }],
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().quickReplies).toEqual([{ title: 'Refund', payload: 'refund' }, { title: 'Exchange' }]);
+    const tooMany = await req('POST', '/api/v1/content', {
+      token: m,
+      body: { title: 'x', text: 'x', quickReplies: Array.from({ length: 14 }, (_, i) => ({ title: `B${i}` })) },
+    });
+    expect(tooMany.statusCode).toBe(400);
+    const agent = await acc.agent('ava', { skills: ['Sales'] });
+    const listed = (await req('GET', '/api/v1/content', { token: agent.token })).json().items as { id: string; quickReplies?: unknown }[];
+    expect(listed.find((i) => i.id === created.json().id)?.quickReplies).toEqual([{ title: 'Refund', payload: 'refund' }, { title: 'Exchange' }]);
+    const changed = await req('PATCH', `/api/v1/content/${created.json().id}`, { token: m, body: { quickReplies: [{ title: 'Store credit' }] } });
+    expect(changed.json().quickReplies).toEqual([{ title: 'Store credit' }]);
+    const removed = await req('PATCH', `/api/v1/content/${created.json().id}`, { token: m, body: { quickReplies: [] } });
+    expect(removed.statusCode).toBe(200);
+    expect(removed.json()).not.toHaveProperty('quickReplies');
   });
 });

@@ -13,6 +13,7 @@ import type {
   User,
   UserSettings,
 } from '@parley/contract';
+import { CHANNEL_NAMES } from '@parley/contract';
 
 export type { ConversationDetails, DirectoryAgent, DirectorySkill, Kpis, RoutingDecision } from '@parley/contract';
 export type { ActiveItem, AgentStatus, Channel, ContentItem, ListStatus, Message, Note, Notification, User, UserSettings };
@@ -28,12 +29,4 @@ export type Session = ResponseOf<'POST /api/v1/auth/login'>;
 
 export const STATUS_LABEL: Record<AgentStatus, string> = { online: 'Online', back_soon: 'Back soon', away: 'Away', offline: 'Offline' };
 export const LIST_STATUSES: readonly ListStatus[] = ['ongoing', 'overdue', 'idle', 'closed'];
-export const CHANNEL_LABEL: Record<Channel, string> = {
-  web: 'Web',
-  sms: 'SMS',
-  messenger: 'Messenger',
-  webhook: 'Webhook',
-  whatsapp: 'WhatsApp',
-  instagram: 'Instagram',
-  telegram: 'Telegram',
-};
+export const CHANNEL_LABEL: Record<Channel, string> = CHANNEL_NAMES;

@@ -1,6 +1,8 @@
+import type { QuickReply } from '@parley/contract';
 import type { Tx } from '../db.js';
 import { afterPosition } from '../keyset.js';
 import { containsText } from '../text-search.js';
+import { parseJson } from './json.js';
 
 /** A category of predefined content. */
 export interface CategoryRecord {
@@ -15,17 +17,27 @@ export interface ContentRecord {
   categoryId: string | null;
   title: string;
   text: string;
+  quickReplies: QuickReply[] | null;
   position: number;
   updatedAt: number;
 }
 
-type ContentRow = { id: string; category_id: string | null; title: string; text: string; position: number; updated_at: number };
-const CONTENT_COLUMNS = ['id', 'category_id', 'title', 'text', 'position', 'updated_at'] as const;
+type ContentRow = {
+  id: string;
+  category_id: string | null;
+  title: string;
+  text: string;
+  quick_replies: string | null;
+  position: number;
+  updated_at: number;
+};
+const CONTENT_COLUMNS = ['id', 'category_id', 'title', 'text', 'quick_replies', 'position', 'updated_at'] as const;
 const toContent = (r: ContentRow): ContentRecord => ({
   id: r.id,
   categoryId: r.category_id,
   title: r.title,
   text: r.text,
+  quickReplies: parseJson(r.quick_replies, null),
   position: r.position,
   updatedAt: r.updated_at,
 });
@@ -123,6 +135,7 @@ export async function insertContent(tx: Tx, accountId: string, c: ContentRecord,
       category_id: c.categoryId,
       title: c.title,
       text: c.text,
+      quick_replies: c.quickReplies?.length ? JSON.stringify(c.quickReplies) : null,
       position: c.position,
       created_at: createdAt,
       updated_at: c.updatedAt,
@@ -138,7 +151,14 @@ export async function findContent(tx: Tx, accountId: string, id: string): Promis
 export async function updateContent(tx: Tx, accountId: string, c: ContentRecord): Promise<void> {
   await tx
     .updateTable('content')
-    .set({ category_id: c.categoryId, title: c.title, text: c.text, position: c.position, updated_at: c.updatedAt })
+    .set({
+      category_id: c.categoryId,
+      title: c.title,
+      text: c.text,
+      quick_replies: c.quickReplies?.length ? JSON.stringify(c.quickReplies) : null,
+      position: c.position,
+      updated_at: c.updatedAt,
+    })
     .where('account_id', '=', accountId)
     .where('id', '=', c.id)
     .execute();

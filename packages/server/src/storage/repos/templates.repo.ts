@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely';
 import type { Tx } from '../db.js';
+import type { ChannelTemplatesTable } from '../schema.js';
 
 export interface ChannelTemplateRecord {
   id: string;
@@ -10,15 +12,8 @@ export interface ChannelTemplateRecord {
   createdAt: number;
 }
 
-type Row = {
-  id: string;
-  account_id: string;
-  channel_id: string;
-  name: string;
-  language: string;
-  params: number;
-  created_at: number;
-};
+/** A row as stored; the shape is defined once, in storage/schema.ts. */
+type Row = Selectable<ChannelTemplatesTable>;
 
 const toRecord = (r: Row): ChannelTemplateRecord => ({
   id: r.id,

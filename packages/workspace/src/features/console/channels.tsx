@@ -2,6 +2,7 @@ import type { ChannelType, MessagingChannel } from '@parley/contract';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { toast } from '../../app/store.js';
 import { api } from '../../lib/api.js';
+import { ChannelTemplates } from './channel-templates.js';
 import { Field, type FieldErrors, FormError, typed, useSubmit } from './forms.js';
 import { type SkillRow, useList } from './list.js';
 import { ConsoleTable } from './table.js';
@@ -23,7 +24,23 @@ interface CredentialField {
   hint?: string;
 }
 
-/** Every key the channels API takes per type (the server's adapters: channels/sms.ts, channels/messenger.ts). */
+/** Meta's channels (Messenger, Instagram, WhatsApp) share these two. */
+const META_APP_SECRET: CredentialField = {
+  key: 'appSecret',
+  label: 'App secret',
+  replace: 'Replace the app secret',
+  secret: 'channel',
+  hint: 'Meta signs its webhooks with it, so it becomes the channel secret (at least 16 characters).',
+};
+const META_VERIFY_TOKEN: CredentialField = {
+  key: 'verifyToken',
+  label: 'Verify token',
+  replace: 'Replace the verify token',
+  secret: 'stored',
+  hint: "What you type in Meta's webhook settings. None stored: the channel secret.",
+};
+
+/** Every key the channels API takes per type (the server's adapters in channels/). */
 const CREDENTIALS: Record<ChannelType, CredentialField[]> = {
   sms: [
     { key: 'accountSid', label: 'Account SID', placeholder: 'AC…' },
@@ -38,32 +55,14 @@ const CREDENTIALS: Record<ChannelType, CredentialField[]> = {
     { key: 'messagingServiceSid', label: 'Messaging service SID', placeholder: 'MG…', hint: 'Sends through a messaging service instead of the sender number.' },
   ],
   messenger: [
-    {
-      key: 'appSecret',
-      label: 'App secret',
-      replace: 'Replace the app secret',
-      secret: 'channel',
-      hint: 'Meta signs its webhooks with it, so it becomes the channel secret (at least 16 characters).',
-    },
+    META_APP_SECRET,
     { key: 'pageAccessToken', label: 'Page access token', replace: 'Replace the page access token', secret: 'stored' },
-    {
-      key: 'verifyToken',
-      label: 'Verify token',
-      replace: 'Replace the verify token',
-      secret: 'stored',
-      hint: "What you type in Meta's webhook settings. None stored: the channel secret.",
-    },
+    META_VERIFY_TOKEN,
     { key: 'apiVersion', label: 'Graph API version', placeholder: 'v21.0' },
   ],
   webhook: [],
   whatsapp: [
-    {
-      key: 'appSecret',
-      label: 'App secret',
-      replace: 'Replace the app secret',
-      secret: 'channel',
-      hint: 'Meta signs its webhooks with it, so it becomes the channel secret (at least 16 characters).',
-    },
+    META_APP_SECRET,
     { key: 'phoneNumberId', label: 'Phone number ID', placeholder: '106540352242922' },
     {
       key: 'accessToken',
@@ -72,36 +71,25 @@ const CREDENTIALS: Record<ChannelType, CredentialField[]> = {
       secret: 'stored',
       hint: 'A system user token with whatsapp_business_messaging.',
     },
-    {
-      key: 'verifyToken',
-      label: 'Verify token',
-      replace: 'Replace the verify token',
-      secret: 'stored',
-      hint: "What you type in Meta's webhook settings. None stored: the channel secret.",
-    },
+    META_VERIFY_TOKEN,
     { key: 'apiVersion', label: 'Graph API version', placeholder: 'v21.0' },
   ],
   instagram: [
-    {
-      key: 'appSecret',
-      label: 'App secret',
-      replace: 'Replace the app secret',
-      secret: 'channel',
-      hint: 'Meta signs its webhooks with it, so it becomes the channel secret (at least 16 characters).',
-    },
+    META_APP_SECRET,
     { key: 'pageAccessToken', label: 'Page access token', replace: 'Replace the page access token', secret: 'stored' },
-    {
-      key: 'verifyToken',
-      label: 'Verify token',
-      replace: 'Replace the verify token',
-      secret: 'stored',
-      hint: "What you type in Meta's webhook settings. None stored: the channel secret.",
-    },
+    META_VERIFY_TOKEN,
     { key: 'pageId', label: 'Page ID', placeholder: 'Empty: me' },
     { key: 'apiVersion', label: 'Graph API version', placeholder: 'v21.0' },
   ],
   telegram: [{ key: 'botToken', label: 'Bot token', replace: 'Replace the bot token', secret: 'stored', hint: 'From @BotFather.' }],
 };
+
+const GRAPH_URL = {
+  key: 'providerBaseUrl',
+  label: 'Provider base URL',
+  placeholder: 'https://graph.facebook.com',
+  hint: 'Empty: Meta’s Graph API. A compatible gateway or a test server otherwise.',
+} as const;
 
 /** Where agent messages go: the brand's URL for a webhook channel, the provider's API (with its default) otherwise. */
 const URL_FIELD: Record<ChannelType, { key: 'outboundUrl' | 'providerBaseUrl'; label: string; placeholder: string; hint: string }> = {
@@ -112,24 +100,9 @@ const URL_FIELD: Record<ChannelType, { key: 'outboundUrl' | 'providerBaseUrl'; l
     placeholder: 'https://api.twilio.com',
     hint: 'Empty: Twilio. A compatible gateway or a test server otherwise.',
   },
-  messenger: {
-    key: 'providerBaseUrl',
-    label: 'Provider base URL',
-    placeholder: 'https://graph.facebook.com',
-    hint: 'Empty: Meta’s Graph API. A compatible gateway or a test server otherwise.',
-  },
-  whatsapp: {
-    key: 'providerBaseUrl',
-    label: 'Provider base URL',
-    placeholder: 'https://graph.facebook.com',
-    hint: 'Empty: Meta’s Graph API. A compatible gateway or a test server otherwise.',
-  },
-  instagram: {
-    key: 'providerBaseUrl',
-    label: 'Provider base URL',
-    placeholder: 'https://graph.facebook.com',
-    hint: 'Empty: Meta’s Graph API. A compatible gateway or a test server otherwise.',
-  },
+  messenger: GRAPH_URL,
+  whatsapp: GRAPH_URL,
+  instagram: GRAPH_URL,
   telegram: {
     key: 'providerBaseUrl',
     label: 'Provider base URL',
@@ -381,8 +354,9 @@ export function ChannelsScreen() {
       toast((e as Error).message, 'error');
     }
   }
-  // The secret of an SMS or Messenger channel is the provider's token the manager typed: never shown back.
-  const showSecret = shown?.type === 'webhook';
+  // The secret of an SMS, Messenger, WhatsApp or Instagram channel is the provider's token the manager
+  // typed: never shown back. Telegram's is Parley's own, the secret_token to give setWebhook.
+  const showSecret = shown?.type === 'webhook' || shown?.type === 'telegram';
   return (
     <section aria-labelledby="console-channels">
       <h3 id="console-channels">Channels</h3>
@@ -394,7 +368,9 @@ export function ChannelsScreen() {
               ? 'copy the secret now, it is shown only once.'
               : shown.type === 'sms'
                 ? 'paste the inbound URL into the number\'s "A message comes in" webhook (HTTP POST) in the Twilio console.'
-                : "use the inbound URL as the callback URL in the app's Messenger webhook settings, with the verify token."}
+                : shown.type === 'telegram'
+                  ? 'call setWebhook with the inbound URL as url and this secret as secret_token (docs/channels.md); it is shown only once.'
+                  : "use the inbound URL as the callback URL in the app's webhook settings at Meta, with the verify token."}
           </p>
           <dl className="kv">
             <dt>Inbound URL</dt>
@@ -439,7 +415,7 @@ export function ChannelsScreen() {
               >
                 Edit
               </button>{' '}
-              {c.type === 'webhook' ? (
+              {c.type === 'webhook' || c.type === 'telegram' ? (
                 <button type="button" className="button" onClick={() => void rotate(c)} aria-label={`Rotate the secret of ${c.name}`}>
                   Rotate secret
                 </button>
@@ -460,6 +436,7 @@ export function ChannelsScreen() {
           onCancel={closeEdit}
         />
       ) : null}
+      {edited?.type === 'whatsapp' ? <ChannelTemplates channelId={edited.id} channelName={edited.name} /> : null}
       <h4>New channel</h4>
       <ChannelForm
         skills={skills}

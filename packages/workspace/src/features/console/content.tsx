@@ -17,6 +17,8 @@ export function ContentScreen() {
   const [editing, setEditing] = useState<Item | null>(null);
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
+  // Quick replies the content offers, one title per line.
+  const [buttons, setButtons] = useState('');
   const [categoryId, setCategoryId] = useState('');
   const [catErrors, catBusy, runCat] = useSubmit();
   const [errors, busy, run] = useSubmit();
@@ -38,11 +40,17 @@ export function ContentScreen() {
     setEditing(item);
     setTitle(item?.title ?? '');
     setText(item?.text ?? '');
+    setButtons((item?.quickReplies ?? []).map((q) => q.title).join('\n'));
     setCategoryId(item?.categoryId ?? '');
   }
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const body = { title, text, categoryId: categoryId || null };
+    const quickReplies = buttons
+      .split('\n')
+      .map((t) => t.trim())
+      .filter(Boolean)
+      .map((t) => ({ title: t }));
+    const body = { title, text, categoryId: categoryId || null, ...((quickReplies.length || editing) && { quickReplies }) };
     const ok = await run(
       () =>
         editing
@@ -192,6 +200,9 @@ export function ContentScreen() {
         </Field>
         <Field label="Text" path="text" errors={errors}>
           <textarea rows={4} value={text} onChange={(e) => setText(e.target.value)} />
+        </Field>
+        <Field label="Buttons (one per line, optional)" path="quickReplies" errors={errors}>
+          <textarea rows={2} value={buttons} onChange={(e) => setButtons(e.target.value)} />
         </Field>
         <FormSubmit errors={errors} busy={busy}>
           {editing ? 'Save content' : 'Create content'}

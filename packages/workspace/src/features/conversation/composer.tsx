@@ -1,5 +1,6 @@
-import { formatFileSize } from '@parley/contract';
+import { formatFileSize, type QuickReply } from '@parley/contract';
 import { useEffect, useRef, useState } from 'react';
+import { sendWithQuickReplies } from '../../app/channel-actions.js';
 import { notifyTyping, sendFile, sendText } from '../../app/controller.js';
 import { store, toast, useStore } from '../../app/store.js';
 import { ApiError, newClientMessageId } from '../../lib/api.js';
@@ -8,6 +9,8 @@ import { Icon } from '../../ui/icons.js';
 import { usePendingCaret } from '../../ui/use-pending-caret.js';
 import { ATTACHMENT_ACCEPT, attachmentProblem, hasThumbnail, pasteIsFile } from './attachment.js';
 import { ContentPicker } from './content-picker.js';
+import { QuickReplyEditor } from './quick-reply-editor.js';
+import { TemplatePicker } from './template-picker.js';
 
 /** A file shown for sending: nothing leaves before Send. A retry keeps its clientMessageId, so it is never sent twice. */
 interface Pending {
@@ -25,8 +28,10 @@ const hasFiles = (e: DragEvent) => !!e.dataTransfer && [...e.dataTransfer.types]
  * photos) with Remove; the message box becomes its optional caption, and Send sends both as one
  * message.
  */
-export function Composer({ conversationId, onSent }: { conversationId: string; onSent: (m: Message) => void }) {
+export function Composer({ conversationId, onSent, channel }: { conversationId: string; onSent: (m: Message) => void; channel?: string | undefined }) {
   const [text, setText] = useState('');
+  const [buttons, setButtons] = useState<QuickReply[] | null>(null);
+  const [templates, setTemplates] = useState(false);
   const [picker, setPicker] = useState(false);
   const [busy, setBusy] = useState(false);
   const [pending, setPending] = useState<Pending | null>(null);
@@ -117,9 +122,15 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
     return () => target?.classList.remove('drop-target');
   }, [dropping]);
 
-  function insert(snippet: string) {
+  function insert(snippet: string, quickReplies?: QuickReply[]) {
     const el = area.current;
     setPicker(false);
+    // Predefined content may carry buttons: they join the message's.
+    if (quickReplies?.length)
+      setButtons((b) => [
+        ...(b ?? []).filter((x) => x.title.trim()),
+        ...quickReplies.map((q) => ({ title: q.title, ...(q.payload && { payload: q.payload }) })),
+      ]);
     if (!el) {
       setText((t) => t + snippet);
       return;
@@ -147,10 +158,16 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
     if (!body) return;
     setBusy(true);
     try {
-      const m = await sendText(conversationId, body, newClientMessageId());
+      const quick = (buttons ?? []).map((q) => ({ ...q, title: q.title.trim() })).filter((q) => q.title);
+      const m = quick.length
+        ? await sendWithQuickReplies(conversationId, body, newClientMessageId(), quick)
+        : await sendText(conversationId, body, newClientMessageId());
       setText('');
+      setButtons(null);
       onSent(m);
     } catch (err) {
+      // WhatsApp's window has closed: offer the approved templates instead.
+      if (err instanceof ApiError && err.code === 'outside_service_window') setTemplates(true);
       toast(`Not sent: ${(err as Error).message}`, 'error');
     } finally {
       setBusy(false);
@@ -187,6 +204,15 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
             setPicker(false);
             area.current?.focus();
           }}
+        />
+      ) : null}
+      {templates ? <TemplatePicker conversationId={conversationId} onSent={onSent} onClose={() => setTemplates(false)} /> : null}
+      {buttons ? (
+        <QuickReplyEditor
+          value={buttons}
+          onChange={setButtons}
+          onClose={() => setButtons(buttons.some((b) => b.title.trim()) ? buttons : null)}
+          channel={channel}
         />
       ) : null}
       {dropping ? (
@@ -256,6 +282,20 @@ export function Composer({ conversationId, onSent }: { conversationId: string; o
         <button type="button" className="button ghost" onClick={() => fileInput.current?.click()} disabled={busy}>
           <Icon name="clip" /> Attach file
         </button>
+        <button
+          type="button"
+          className="button ghost"
+          aria-expanded={buttons !== null}
+          onClick={() => setButtons((b) => (b ? null : [{ title: '' }]))}
+          disabled={!!pending}
+        >
+          <Icon name="list" /> Buttons{buttons?.some((b) => b.title.trim()) ? ` (${buttons.filter((b) => b.title.trim()).length})` : ''}
+        </button>
+        {channel === 'whatsapp' ? (
+          <button type="button" className="button ghost" aria-expanded={templates} onClick={() => setTemplates((v) => !v)}>
+            <Icon name="note" /> Template
+          </button>
+        ) : null}
         <input
           ref={fileInput}
           type="file"

@@ -6,7 +6,14 @@ import type { ContentItem } from '../../lib/types.js';
  * Predefined content: a search box over title and text (not category names) and the matches as a
  * listbox; ↑/↓ move, Enter inserts, Escape closes; a click inserts too.
  */
-export function ContentPicker({ onInsert, onClose }: { onInsert: (text: string) => void; onClose: () => void }) {
+export function ContentPicker({
+  onInsert,
+  onClose,
+}: {
+  /** The content's text, and the buttons it carries (quick replies), if any. */
+  onInsert: (text: string, quickReplies?: ContentItem['quickReplies']) => void;
+  onClose: () => void;
+}) {
   const [q, setQ] = useState('');
   const [items, setItems] = useState<ContentItem[]>([]);
   const [active, setActive] = useState(0);
@@ -51,7 +58,7 @@ export function ContentPicker({ onInsert, onClose }: { onInsert: (text: string) 
     } else if (e.key === 'Enter') {
       e.preventDefault();
       const item = items[active];
-      if (item) onInsert(item.text);
+      if (item) onInsert(item.text, item.quickReplies);
     } else if (e.key === 'Escape') {
       e.preventDefault();
       onClose();
@@ -88,7 +95,7 @@ export function ContentPicker({ onInsert, onClose }: { onInsert: (text: string) 
             aria-selected={i === active}
             className={i === active ? 'picker-item active' : 'picker-item'}
             onMouseEnter={() => setActive(i)}
-            onClick={() => onInsert(item.text)}
+            onClick={() => onInsert(item.text, item.quickReplies)}
           >
             <span className="picker-title">{item.title}</span>
             <span className="picker-text">{item.text}</span>

@@ -4,6 +4,7 @@ import { nameOf } from '../../app/directory.js';
 import { useStore } from '../../app/store.js';
 import { type DatePrefs, dayKey, dayLabel, formatDate, formatTime } from '../../lib/format.js';
 import type { Directory, Message } from '../../lib/types.js';
+import { DeliveryStatus, QuickReplyMarks } from './delivery-status.js';
 
 function FileView({ file }: { file: NonNullable<Message['file']> }) {
   // The same words as the consumer's widget: one formatter in @parley/contract.
@@ -21,8 +22,6 @@ function FileView({ file }: { file: NonNullable<Message['file']> }) {
     </a>
   );
 }
-
-const DELIVERY_LABEL = { queued: 'Sending…', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not delivered' } as const;
 
 function separators(messages: Message[], currentId: string, prefs: DatePrefs, now: number) {
   const out: { key: string; label: string; kind: 'conversation' | 'day' }[][] = [];
@@ -112,14 +111,8 @@ export function Transcript({
                 </div>
                 {m.text ? <p className="msg-text">{m.text}</p> : null}
                 {m.file ? <FileView file={m.file} /> : null}
-                {m.delivery ? (
-                  <p
-                    className={`msg-delivery muted${m.delivery === 'failed' ? ' msg-delivery-failed' : ''}`}
-                    role={m.delivery === 'failed' ? 'alert' : undefined}
-                  >
-                    {DELIVERY_LABEL[m.delivery]}
-                  </p>
-                ) : null}
+                <QuickReplyMarks message={m} />
+                <DeliveryStatus message={m} />
               </li>
             </Fragment>
           );

@@ -1,0 +1,72 @@
+import { useState } from 'react';
+import { retryDelivery } from '../../app/channel-actions.js';
+import { toast } from '../../app/store.js';
+import type { Message } from '../../lib/types.js';
+
+/** What each delivery state looks like, and what a screen reader says (the marks alone mean nothing to it). */
+const LOOK = {
+  queued: { mark: '…', label: 'Sending' },
+  sent: { mark: '✓', label: 'Sent' },
+  delivered: { mark: '✓✓', label: 'Delivered' },
+  read: { mark: '✓✓', label: 'Read' },
+  failed: { mark: '!', label: 'Not delivered' },
+} as const;
+
+/**
+ * Where an agent message on a channel stands, as the provider reports it: ✓ sent, ✓✓ delivered,
+ * ✓✓ (blue) read, or "Not delivered" with the provider's reason and a Retry button.
+ */
+export function DeliveryStatus({ message, onRetried }: { message: Message; onRetried?: (m: Message) => void }) {
+  const [busy, setBusy] = useState(false);
+  const d = message.delivery;
+  if (!d) return null;
+  const look = LOOK[d];
+  async function retry() {
+    // The request leaves first; the button shows busy while it is on its way.
+    const answer = retryDelivery(message.conversationId, message.id);
+    setBusy(true);
+    try {
+      onRetried?.(await answer);
+    } catch (err) {
+      toast(`Could not retry: ${(err as Error).message}`, 'error');
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <p className={`msg-delivery msg-delivery-${d}${d === 'failed' ? ' msg-delivery-failed' : ' muted'}`} role={d === 'failed' ? 'alert' : undefined}>
+      <span className="delivery-mark" aria-hidden="true">
+        {look.mark}
+      </span>{' '}
+      <span className={d === 'failed' ? undefined : 'sr-only'}>
+        {look.label}
+        {d === 'failed' && message.deliveryError ? `: ${message.deliveryError}` : ''}
+      </span>
+      {d !== 'failed' && d !== 'queued' ? (
+        <span className="delivery-word" aria-hidden="true">
+          {d === 'read' ? ' Read' : ''}
+        </span>
+      ) : null}
+      {d === 'failed' ? (
+        <button type="button" className="button ghost small" onClick={() => void retry()} disabled={busy} aria-label="Retry sending this message">
+          Retry
+        </button>
+      ) : null}
+    </p>
+  );
+}
+
+/** The buttons an agent message offered, and the one a consumer chose, as the agent sees them. */
+export function QuickReplyMarks({ message }: { message: Message }) {
+  if (message.quickReplies?.length) {
+    return (
+      <ul className="msg-quick-replies" aria-label="Buttons offered">
+        {message.quickReplies.map((q) => (
+          <li key={`${q.title}|${q.payload ?? ''}`}>{q.title}</li>
+        ))}
+      </ul>
+    );
+  }
+  if (message.quickReply) return <p className="msg-quick-reply muted">Chose a button</p>;
+  return null;
+}
