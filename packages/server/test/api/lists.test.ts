@@ -127,7 +127,10 @@ describe.each(dialects)('lists on %s', (dialect) => {
     const inbound = await t.app.inject({
       method: 'POST',
       url: `/api/v1/channels/${waChannel}/inbound`,
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', 'wa-app-secret-0123456789').update(waBody).digest('hex')}` },
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': `sha256=${createHmac('sha256', 'wa-app-secret-0123456789').update(waBody).digest('hex')}`,
+      },
       payload: waBody,
     });
     expect(inbound.statusCode, inbound.body).toBe(200);
