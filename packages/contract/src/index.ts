@@ -1,3 +1,4 @@
+export * from './business-hours.js';
 export * from './dates.js';
 export * from './domain-events.js';
 export * from './embed.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BusinessHours } from './business-hours.js';
 import { AutoCloseSettings, SlaTargets } from './settings.js';
 import { cleanDisplayName } from './text.js';
 
@@ -92,6 +93,7 @@ export const CreateSkillRequest = z.strictObject({
   description: z.string().max(1000).default(''),
   sla: SlaTargets.partial().optional(),
   autoClose: AutoCloseSettings.partial().optional(),
+  businessHours: BusinessHours.optional(),
 });
 export const UpdateSkillRequest = z.strictObject({
   name: z.string().trim().min(1).max(100).optional(),
@@ -110,6 +112,8 @@ export const UpdateSkillRequest = z.strictObject({
     .strictObject({ enabled: AutoCloseSettings.shape.enabled.nullable().optional(), afterSec: AutoCloseSettings.shape.afterSec.nullable().optional() })
     .nullable()
     .optional(),
+  /** The skill's own business hours; `null` removes them (back to the account's). */
+  businessHours: BusinessHours.nullable().optional(),
 });
 export type UpdateSkillRequest = z.infer<typeof UpdateSkillRequest>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ALWAYS_OPEN, BusinessHours, ClosedHoursReply } from './business-hours.js';
 
 /** Account settings: durations in whole seconds (≥ 1) so tests and demos can run on short timers. */
 const sec = z.number().int().min(1).max(31_536_000);
@@ -94,6 +95,10 @@ export const AccountSettings = z.object({
   }),
   allowedFrameAncestors: z.array(origin).max(50),
   crm: CrmSettings,
+  /** Set through `PUT /api/v1/business-hours`; SLA and auto-close clocks run only in open hours. */
+  businessHours: BusinessHours,
+  /** Sent once per conversation to a channel consumer who writes while the account (or skill) is closed. */
+  closedHoursReply: ClosedHoursReply,
 });
 export type AccountSettings = z.infer<typeof AccountSettings>;
 
@@ -122,6 +127,8 @@ export const DEFAULT_ACCOUNT_SETTINGS: AccountSettings = {
   crm: {
     salesforce: { enabled: false, instanceUrl: '', loginUrl: 'https://login.salesforce.com', consumerKey: '', username: '', privateKeySet: false },
   },
+  businessHours: ALWAYS_OPEN,
+  closedHoursReply: { enabled: true, text: "We're closed right now. We have your message and will answer as soon as we open." },
 };
 
 /** PATCH body: every field optional, nested objects merged; unknown fields rejected. */
@@ -140,6 +147,7 @@ export const AccountSettingsPatch = z.strictObject({
   survey: AccountSettings.shape.survey.partial().optional(),
   allowedFrameAncestors: AccountSettings.shape.allowedFrameAncestors.optional(),
   crm: CrmSettingsPatch.optional(),
+  closedHoursReply: ClosedHoursReply.partial().optional(),
 });
 export type AccountSettingsPatch = z.infer<typeof AccountSettingsPatch>;
 
@@ -147,5 +155,7 @@ export type AccountSettingsPatch = z.infer<typeof AccountSettingsPatch>;
 export const SkillOverrides = z.strictObject({
   sla: SlaTargets.partial().optional(),
   autoClose: AutoCloseSettings.partial().optional(),
+  /** The skill's own business hours instead of the account's. */
+  businessHours: BusinessHours.optional(),
 });
 export type SkillOverrides = z.infer<typeof SkillOverrides>;

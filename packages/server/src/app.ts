@@ -17,6 +17,7 @@ import { registerMetrics } from './http/metrics.js';
 import { frameworkErrorProblem, problem, registerProblemHandlers, sendProblem } from './http/problem.js';
 import { accountRoutes } from './http/routes/account.routes.js';
 import { authRoutes } from './http/routes/auth.routes.js';
+import { businessHoursRoutes } from './http/routes/business-hours.routes.js';
 import { channelsRoutes } from './http/routes/channels.routes.js';
 import { consumerRoutes } from './http/routes/consumer.routes.js';
 import { contentRoutes } from './http/routes/content.routes.js';
@@ -197,6 +198,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   usersRoutes(app, ctx);
   skillsRoutes(app, ctx);
   accountRoutes(app, ctx);
+  businessHoursRoutes(app, ctx);
   meRoutes(app, ctx);
   conversationsRoutes(app, ctx);
   consumerRoutes(app, ctx, { sessionsPerMinute: opts.consumerSessionRateLimitPerMinute ?? 120 });

@@ -71,6 +71,7 @@ export function mergeSettingsPatch(s: AccountSettings, p: AccountSettingsPatch):
     dynamicCapacity: { ...s.dynamicCapacity, ...p.dynamicCapacity },
     autoClose: { ...s.autoClose, ...p.autoClose },
     survey: { ...s.survey, ...p.survey },
+    closedHoursReply: { ...s.closedHoursReply, ...p.closedHoursReply },
   };
 }
 

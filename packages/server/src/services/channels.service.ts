@@ -20,6 +20,7 @@ import {
 import { type ConsumerRecord, findConsumerByExternalId, insertConsumer, updateConsumer } from '../storage/repos/consumers.repo.js';
 import { findLatestConversationOfConsumer, findOpenConversationOfConsumer, lockConversation } from '../storage/repos/conversations.repo.js';
 import { findSkill } from '../storage/repos/skills.repo.js';
+import { closedHoursReplyIn } from './business-hours.service.js';
 import { replyToChannelSurveyIn } from './channel-surveys.service.js';
 import { type Deps, inTransaction, type Outbox } from './context.js';
 import { openConversationIn, sendMessageIn } from './conversations.service.js';
@@ -268,6 +269,7 @@ async function storeInbound(deps: Deps, verified: ChannelRecord, m: InboundMessa
     const skillId = channel.skillId && (await findSkill(tx, channel.accountId, channel.skillId)) ? channel.skillId : undefined;
     const open = await openConversationIn(deps, tx, out, p, { skillId });
     const sent = await sendMessageIn(deps, tx, out, p, open.conversation.id, { text: m.text, clientMessageId: m.eventId });
+    if (sent.created) await closedHoursReplyIn(deps, tx, out, channel.accountId, open.conversation.id);
     return { messageId: sent.message.id, created: open.created };
   });
 }

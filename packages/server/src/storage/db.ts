@@ -18,6 +18,7 @@ import * as m0009 from './migrations/2026_12_02_0009_add_login_failure_address.j
 import * as m0010 from './migrations/2026_12_02_0010_extend_conversations_created_index.js';
 import * as m0011 from './migrations/2026_12_02_0011_add_closer_and_last_sender.js';
 import * as m0012 from './migrations/2026_12_02_0012_create_jobs.js';
+import * as m0021 from './migrations/2026_12_03_0021_create_closed_hours_replies.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -62,6 +63,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0010_extend_conversations_created_index': m0010,
   '2026_12_02_0011_add_closer_and_last_sender': m0011,
   '2026_12_02_0012_create_jobs': m0012,
+  '2026_12_03_0021_create_closed_hours_replies': m0021,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

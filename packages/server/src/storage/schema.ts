@@ -282,6 +282,12 @@ export interface JobsTable {
   finished_at: number | null;
 }
 
+export interface ClosedHoursRepliesTable {
+  conversation_id: string;
+  account_id: string;
+  sent_at: number;
+}
+
 export interface DB {
   files: FilesTable;
   surveys: SurveysTable;
@@ -308,4 +314,5 @@ export interface DB {
   channel_events: ChannelEventsTable;
   crm_credentials: CrmCredentialsTable;
   jobs: JobsTable;
+  closed_hours_replies: ClosedHoursRepliesTable;
 }

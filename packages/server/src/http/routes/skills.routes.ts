@@ -1,4 +1,4 @@
-import { CreateSkillRequest, Skill, UpdateSkillRequest } from '@parley/contract';
+import { BusinessHours, CreateSkillRequest, Skill, UpdateSkillRequest } from '@parley/contract';
 import { z } from 'zod';
 import { createSkill, listAccountSkills, patchSkill, removeSkill } from '../../services/skills.service.js';
 import { userOf } from '../auth.js';
@@ -8,7 +8,11 @@ import { bearerAuth, IdParams, NoContent, type RouteContext, type ZApp } from '.
 /** Skills by name: the position is `[name, id]` (the consumer's list of skills pages the same way). */
 export const SkillPosition = z.tuple([cursorPart.string, cursorPart.string]);
 
-const SkillOut = Skill.extend({ sla: z.record(z.string(), z.number()).optional(), autoClose: z.record(z.string(), z.unknown()).optional() });
+const SkillOut = Skill.extend({
+  sla: z.record(z.string(), z.number()).optional(),
+  autoClose: z.record(z.string(), z.unknown()).optional(),
+  businessHours: BusinessHours.optional(),
+});
 
 export function skillsRoutes(app: ZApp, { deps }: RouteContext): void {
   const tags = ['skills (manager)'];
