@@ -3,8 +3,12 @@ export const ERROR_CODES = {
   invalid_request: 400,
   /** A URL for outbound requests points at a private, loopback, link-local or reserved address (PARLEY_OUTBOUND_ALLOW). */
   outbound_address_refused: 400,
+  /** A masking pattern is not valid RE2 syntax, or matches the empty string (settings.masking.rules). */
+  invalid_pattern: 400,
   unauthorized: 401,
   forbidden: 403,
+  /** The account signs its agents in through its OpenID provider only (settings.sso.oidc.enforce). */
+  sso_required: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

@@ -26,20 +26,24 @@ const origin = z
     }
   }, 'must be an origin such as https://example.my.salesforce.com');
 
-/** A CRM base URL: https, or http on this machine only (local test servers). */
-const crmUrl = z
-  .string()
-  .max(300)
-  .refine((s) => {
-    if (s === '') return true;
-    try {
-      const u = new URL(s);
-      const local = u.hostname === '127.0.0.1' || u.hostname === 'localhost' || u.hostname === '[::1]';
-      return (u.protocol === 'https:' || (u.protocol === 'http:' && local)) && !u.search && !u.hash;
-    } catch {
-      return false;
-    }
-  }, 'must be an https URL such as https://acme.my.salesforce.com');
+/** https, or http on this machine only (local test servers); empty allowed (not set). */
+const serviceUrl = (message: string) =>
+  z
+    .string()
+    .max(300)
+    .refine((s) => {
+      if (s === '') return true;
+      try {
+        const u = new URL(s);
+        const local = u.hostname === '127.0.0.1' || u.hostname === 'localhost' || u.hostname === '[::1]';
+        return (u.protocol === 'https:' || (u.protocol === 'http:' && local)) && !u.search && !u.hash;
+      } catch {
+        return false;
+      }
+    }, message);
+
+/** A CRM base URL. */
+const crmUrl = serviceUrl('must be an https URL such as https://acme.my.salesforce.com');
 
 /**
  * Server-side transcript sync to Salesforce (OAuth 2.0 JWT bearer flow): on close, Parley writes the
@@ -75,6 +79,57 @@ export type SalesforceSettingsPatch = z.infer<typeof SalesforceSettingsPatch>;
 export const CrmSettingsPatch = z.strictObject({ salesforce: SalesforceSettingsPatch.optional() });
 export type CrmSettingsPatch = z.infer<typeof CrmSettingsPatch>;
 
+/**
+ * Masking of consumer messages before anything stores, pushes or sends them: Luhn-valid card
+ * numbers (`creditCards`), and the account's own patterns (RE2 syntax: no backreferences or
+ * lookarounds; a pattern that matches the empty string is refused), each match → `[name]`.
+ */
+export const MaskingRule = z.strictObject({
+  name: z.string().trim().min(1).max(64),
+  pattern: z.string().min(1).max(500),
+});
+export type MaskingRule = z.infer<typeof MaskingRule>;
+export const MaskingSettings = z.strictObject({ creditCards: z.boolean(), rules: z.array(MaskingRule).max(20) });
+export type MaskingSettings = z.infer<typeof MaskingSettings>;
+
+/** An OpenID issuer: https, or http on this machine only (test providers). */
+const issuerUrl = serviceUrl('must be the https URL of an OpenID issuer such as https://login.example.com');
+
+/**
+ * Single sign-on with an OpenID Connect provider (authorization code + PKCE). The client secret is
+ * write-only: set through the PATCH body's `clientSecret`, never returned; `clientSecretSet` says
+ * whether one is stored. `enforce`: agents of the account may sign in only through the provider
+ * (managers keep their password as break-glass).
+ */
+export const OidcSettings = z.strictObject({
+  enabled: z.boolean(),
+  issuer: issuerUrl,
+  clientId: z.string().max(300),
+  clientSecretSet: z.boolean(),
+  /** The ID token / userinfo claim that holds the Parley username. */
+  usernameClaim: z.string().min(1).max(100),
+  enforce: z.boolean(),
+  /** What the sign-in button says after "Sign in with" (empty: the issuer's host name). */
+  label: z.string().max(60),
+});
+export type OidcSettings = z.infer<typeof OidcSettings>;
+export const SsoSettings = z.strictObject({ oidc: OidcSettings });
+export type SsoSettings = z.infer<typeof SsoSettings>;
+
+export const OidcSettingsPatch = z.strictObject({
+  enabled: z.boolean().optional(),
+  issuer: issuerUrl.optional(),
+  clientId: OidcSettings.shape.clientId.optional(),
+  /** Write-only; null removes it. */
+  clientSecret: z.string().max(1000).nullable().optional(),
+  usernameClaim: OidcSettings.shape.usernameClaim.optional(),
+  enforce: z.boolean().optional(),
+  label: OidcSettings.shape.label.optional(),
+});
+export type OidcSettingsPatch = z.infer<typeof OidcSettingsPatch>;
+export const SsoSettingsPatch = z.strictObject({ oidc: OidcSettingsPatch.optional() });
+export type SsoSettingsPatch = z.infer<typeof SsoSettingsPatch>;
+
 export const AccountSettings = z.object({
   acceptMode: z.enum(['auto', 'ring']),
   ringTimeoutSec: sec,
@@ -95,6 +150,8 @@ export const AccountSettings = z.object({
   }),
   allowedFrameAncestors: z.array(origin).max(50),
   crm: CrmSettings,
+  masking: MaskingSettings,
+  sso: SsoSettings,
   /** Set through `PUT /api/v1/business-hours`; SLA and auto-close clocks run only in open hours. */
   businessHours: BusinessHours,
   /** Sent once per conversation to a channel consumer who writes while the account (or skill) is closed. */
@@ -127,6 +184,10 @@ export const DEFAULT_ACCOUNT_SETTINGS: AccountSettings = {
   crm: {
     salesforce: { enabled: false, instanceUrl: '', loginUrl: 'https://login.salesforce.com', consumerKey: '', username: '', privateKeySet: false },
   },
+  masking: { creditCards: true, rules: [] },
+  sso: {
+    oidc: { enabled: false, issuer: '', clientId: '', clientSecretSet: false, usernameClaim: 'preferred_username', enforce: false, label: '' },
+  },
   businessHours: ALWAYS_OPEN,
   closedHoursReply: { enabled: true, text: "We're closed right now. We have your message and will answer as soon as we open." },
 };
@@ -147,6 +208,8 @@ export const AccountSettingsPatch = z.strictObject({
   survey: AccountSettings.shape.survey.partial().optional(),
   allowedFrameAncestors: AccountSettings.shape.allowedFrameAncestors.optional(),
   crm: CrmSettingsPatch.optional(),
+  masking: MaskingSettings.partial().optional(),
+  sso: SsoSettingsPatch.optional(),
   closedHoursReply: ClosedHoursReply.partial().optional(),
 });
 export type AccountSettingsPatch = z.infer<typeof AccountSettingsPatch>;

@@ -27,6 +27,7 @@ import { meRoutes } from './http/routes/me.routes.js';
 import { notesRoutes } from './http/routes/notes.routes.js';
 import { reportsRoutes } from './http/routes/reports.routes.js';
 import { skillsRoutes } from './http/routes/skills.routes.js';
+import { ssoRoutes } from './http/routes/sso.routes.js';
 import { surveysRoutes } from './http/routes/surveys.routes.js';
 import type { RouteContext } from './http/routes/types.js';
 import { usersRoutes } from './http/routes/users.routes.js';
@@ -46,6 +47,7 @@ import { createRoutingKicker } from './services/routing.service.js';
 import { timerHandlers } from './services/timer-handlers.js';
 import { createScheduler, type Scheduler } from './services/timers.service.js';
 import type { Database } from './storage/db.js';
+import { listAccountsWithQueued } from './storage/repos/queue.repo.js';
 
 export interface AppOptions {
   db: Database;
@@ -195,6 +197,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
 
   const ctx: RouteContext = { deps, guards: routeGuards, loginRateLimitPerMinute: opts.loginRateLimitPerMinute ?? 30 };
   authRoutes(app, ctx);
+  ssoRoutes(app, ctx, { publicUrl: opts.publicUrl });
   usersRoutes(app, ctx);
   skillsRoutes(app, ctx);
   accountRoutes(app, ctx);
@@ -240,6 +243,5 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
 
 /** On start-up: route whatever was left queued (e.g. by a crash between commit and routing). */
 export async function sweepQueued(deps: Deps): Promise<void> {
-  const rows = await deps.db.kysely.selectFrom('conversations').select('account_id').where('state', '=', 'queued').distinct().execute();
-  for (const r of rows) deps.kickRouting(r.account_id);
+  for (const accountId of await listAccountsWithQueued(deps.db.kysely)) deps.kickRouting(accountId);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fieldPath, invalid } from '../domain/errors.js';
-import { readableIssue } from '../http/validation.js';
+import { readableIssue } from '../domain/validation.js';
 import { type ChannelAdapter, header, type InboundMessage, jsonBody, trimBase, withMedia } from './adapter.js';
 import { secretEqual, verifySha256 } from './signatures.js';
 

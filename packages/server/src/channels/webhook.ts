@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { invalid } from '../domain/errors.js';
-import { parseInput } from '../http/validation.js';
+import { parseInput } from '../domain/validation.js';
 import { type ChannelAdapter, header, jsonBody, withMedia } from './adapter.js';
 import { sha256Signature, verifySha256 } from './signatures.js';
 

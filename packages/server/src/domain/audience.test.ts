@@ -1,6 +1,6 @@
 import type { ActiveItem, DomainEvent, Message, Note, Notification } from '@parley/contract';
 import { describe, expect, it } from 'vitest';
-import { audienceFor, deliveriesOf, listOwner, type Parties, servingAgent } from './audience.js';
+import { audienceFor, deliveriesOf, listOwner, type Parties, servingAgent, typingAudience } from './audience.js';
 
 const open: Parties = { consumerId: 'k', state: 'open', agentId: 'ann', lastAgentId: 'bob' };
 const ringing: Parties = { consumerId: 'k', state: 'ringing', agentId: 'ann', lastAgentId: 'bob' };
@@ -153,5 +153,23 @@ describe('deliveriesOf', () => {
       ['agent', 'message.created', '-'],
       ['agent', 'conversation.upserted', '-'],
     ]);
+  });
+});
+
+describe('who gets "agent is typing"', () => {
+  const ann = { id: 'ann', role: 'agent' } as const;
+  const carl = { id: 'carl', role: 'agent' } as const;
+  const boss = { id: 'boss', role: 'manager' } as const;
+
+  it("goes to the consumer when the conversation's agent or a manager types in an open conversation", () => {
+    expect(typingAudience(open, ann)).toEqual({ to: { kind: 'consumer', id: 'k' } });
+    expect(typingAudience(open, boss)).toEqual({ to: { kind: 'consumer', id: 'k' } });
+  });
+
+  it('is refused to another agent, to an unknown typist, and for a conversation that is missing or not open', () => {
+    expect(typingAudience(open, carl)).toEqual({ refused: 'forbidden' });
+    expect(typingAudience(open, undefined)).toEqual({ refused: 'forbidden' });
+    for (const c of [ringing, queued, closed, undefined]) expect(typingAudience(c, ann)).toEqual({ refused: 'not_found' });
+    expect(typingAudience(closed, boss)).toEqual({ refused: 'not_found' });
   });
 });

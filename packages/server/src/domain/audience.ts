@@ -21,6 +21,9 @@ export const consumerRecipient = (id: string): Recipient => ({ kind: 'consumer',
 /** An event for one recipient, as it is stored and pushed. */
 export type Delivery = DomainEvent & { recipient: Recipient };
 
+/** A delivery as stored: with the account and the recipient's gapless seq (ADR 2). */
+export type StoredDelivery = Delivery & { accountId: string; seq: number; at: number };
+
 /** The people of a conversation the audience rules look at. */
 export interface Parties {
   consumerId: string;
@@ -118,4 +121,21 @@ function viewFor(event: DomainEvent, recipient: Recipient): DomainEvent {
 /** The deliveries of events that happened in one scene, in order. */
 export function deliveriesOf(events: readonly DomainEvent[], scene: Scene): Delivery[] {
   return events.flatMap((e) => audienceFor(e, scene).map((recipient) => ({ ...viewFor(e, recipient), recipient }) as Delivery));
+}
+
+/** Who types in the ephemeral "agent is typing" cue (never stored, no seq, not replayed). */
+export interface Typist {
+  id: string;
+  role: 'agent' | 'manager';
+}
+
+/**
+ * The recipient of "agent is typing" on conversation `c`: its consumer, while the conversation is
+ * open and the typist is its agent or a manager of the account. Refused with `not_found` when the
+ * conversation is missing or not open, `forbidden` when the typist may not speak in it.
+ */
+export function typingAudience(c: Parties | undefined, typist: Typist | undefined): { to: Recipient } | { refused: 'not_found' | 'forbidden' } {
+  if (c?.state !== 'open') return { refused: 'not_found' };
+  if (!typist || (c.agentId !== typist.id && typist.role !== 'manager')) return { refused: 'forbidden' };
+  return { to: consumerRecipient(c.consumerId) };
 }

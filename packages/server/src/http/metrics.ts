@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { secretEqual } from '../channels/signatures.js';
 import type { Database } from '../storage/db.js';
+import { countQueuedEverywhere } from '../storage/repos/queue.repo.js';
 import { problem, sendProblem } from './problem.js';
 
 /**
@@ -33,12 +34,7 @@ export function registerMetrics(app: FastifyInstance, opts: { db: Database; sock
     help: 'Queued conversations (all accounts)',
     registers: [registry],
     async collect() {
-      const r = await opts.db.kysely
-        .selectFrom('conversations')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('state', '=', 'queued')
-        .executeTakeFirst();
-      this.set(Number(r?.n ?? 0));
+      this.set(await countQueuedEverywhere(opts.db.kysely));
     },
   });
   app.addHook('onResponse', (req, reply, done) => {

@@ -6,8 +6,10 @@ import { DomainError, RateLimited } from '../domain/errors.js';
 const TITLES: Record<ErrorCode, string> = {
   invalid_request: 'Invalid request',
   outbound_address_refused: 'Outbound address refused',
+  invalid_pattern: 'Invalid pattern',
   unauthorized: 'Unauthorized',
   forbidden: 'Forbidden',
+  sso_required: 'Single sign-on required',
   not_found: 'Not found',
   method_not_allowed: 'Method not allowed',
   conflict: 'Conflict',

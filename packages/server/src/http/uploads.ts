@@ -4,6 +4,7 @@ import { Message, SendMessageRequest } from '@parley/contract';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError, invalid } from '../domain/errors.js';
+import { parseInput } from '../domain/validation.js';
 import { isImage } from '../files/detect.js';
 import { contentDisposition } from '../files/names.js';
 import type { Deps } from '../services/context.js';
@@ -12,7 +13,6 @@ import { type Download, sendFileMessage, type Upload } from '../services/files.s
 import { signFileRefs } from '../services/message-wire.js';
 import type { Principal } from '../services/principal.js';
 import { bearerAuth, IdParams, type ZApp } from './routes/types.js';
-import { parseInput } from './validation.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

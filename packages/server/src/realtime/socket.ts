@@ -3,16 +3,12 @@ import type { EventEnvelope } from '@parley/contract';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { Server, type Socket } from 'socket.io';
-import { agentRecipient, consumerRecipient } from '../domain/audience.js';
+import { agentRecipient, consumerRecipient, type Recipient, type StoredDelivery } from '../domain/audience.js';
 import { authenticateConsumer, authenticateUser } from '../services/auth.service.js';
 import type { Deps, Publisher } from '../services/context.js';
-import { findConversation } from '../storage/repos/conversations.repo.js';
-import { lastSeq, oldestSeq, type Recipient, readEventsAfter, type StoredEvent } from '../storage/repos/events.repo.js';
-import { findUser } from '../storage/repos/users.repo.js';
+import { currentSeq, replayAfter, typingCue } from '../services/realtime.service.js';
 import { namespaceOf, roomOf } from './audience.js';
 
-const SYNC_PAGE = 500;
-const SYNC_MAX = 10_000;
 const TYPING_THROTTLE_MS = 2000;
 
 export interface Realtime {
@@ -22,7 +18,7 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-export const toEnvelope = (e: StoredEvent): EventEnvelope => ({
+export const toEnvelope = (e: StoredDelivery): EventEnvelope => ({
   seq: e.seq,
   type: e.type as EventEnvelope['type'],
   at: new Date(e.at).toISOString(),
@@ -137,7 +133,7 @@ export async function attachRealtime(server: HttpServer, getDeps: () => Deps, op
         getDeps().log.error({ err }, 'sync failed');
       }
     });
-    const seq = await lastSeq(getDeps().db.kysely, data.recipient);
+    const seq = await currentSeq(getDeps(), data.recipient);
     socket.emit('hello', { seq });
   };
   agents.on('connection', onConnection);
@@ -161,11 +157,9 @@ export async function attachRealtime(server: HttpServer, getDeps: () => Deps, op
       if (last.size > 200) last.clear();
       last.set(conversationId, now);
       try {
-        const c = await findConversation(deps.db.kysely, data.accountId, conversationId);
-        if (c?.state !== 'open') return ack({ ok: false, code: 'not_found' });
-        const user = await findUser(deps.db.kysely, data.accountId, data.recipient.id);
-        if (!user || (c.agentId !== user.id && user.role !== 'manager')) return ack({ ok: false, code: 'forbidden' });
-        consumers.to(roomOf(consumerRecipient(c.consumerId))).emit('typing', { conversationId, agent: { displayName: user.displayName } });
+        const cue = await typingCue(deps, data.accountId, data.recipient.id, conversationId);
+        if ('refused' in cue) return ack({ ok: false, code: cue.refused });
+        consumers.to(roomOf(cue.to)).emit('typing', { conversationId, agent: cue.agent });
         ack({ ok: true });
       } catch (err) {
         deps.log.warn({ err }, 'typing relay failed');
@@ -175,20 +169,9 @@ export async function attachRealtime(server: HttpServer, getDeps: () => Deps, op
 
   async function replay(socket: Socket, data: SocketData, afterSeq: number): Promise<void> {
     const deps = getDeps();
-    const current = await lastSeq(deps.db.kysely, data.recipient);
-    const oldest = await oldestSeq(deps.db.kysely, data.recipient);
-    const tooOld = afterSeq < current && oldest !== null && afterSeq < oldest - 1;
-    if (tooOld || current - afterSeq > SYNC_MAX) {
-      socket.emit('event', { seq: current, type: 'resync.required', at: new Date(deps.clock.now()).toISOString(), data: { seq: current } });
-      return;
-    }
-    let cursor = afterSeq;
-    for (;;) {
-      const page = await readEventsAfter(deps.db.kysely, data.accountId, data.recipient, cursor, SYNC_PAGE);
-      for (const e of page) socket.emit('event', toEnvelope(e));
-      const last = page[page.length - 1];
-      if (page.length < SYNC_PAGE || !last) return;
-      cursor = last.seq;
+    const r = await replayAfter(deps, data.accountId, data.recipient, afterSeq, (e) => socket.emit('event', toEnvelope(e)));
+    if ('resync' in r) {
+      socket.emit('event', { seq: r.resync, type: 'resync.required', at: new Date(deps.clock.now()).toISOString(), data: { seq: r.resync } });
     }
   }
 

@@ -6,7 +6,9 @@ import { findAccount, insertAccount, saveIdentitySecret, saveSettings } from '..
 import { findUserByUsername, insertUser } from '../storage/repos/users.repo.js';
 import type { Deps } from './context.js';
 import { applyCrmPatchIn, assertCrmUrls } from './crm-sync.service.js';
+import { assertMaskingRules } from './masking.service.js';
 import { hashPassword } from './passwords.js';
+import { applySsoPatchIn, assertSsoUrls } from './sso.service.js';
 import { scheduleTimersReevaluation, settingsDriveTimers } from './timers-reevaluation.service.js';
 
 export async function createAccount(
@@ -71,18 +73,22 @@ export function mergeSettingsPatch(s: AccountSettings, p: AccountSettingsPatch):
     dynamicCapacity: { ...s.dynamicCapacity, ...p.dynamicCapacity },
     autoClose: { ...s.autoClose, ...p.autoClose },
     survey: { ...s.survey, ...p.survey },
+    masking: { ...s.masking, ...p.masking },
     closedHoursReply: { ...s.closedHoursReply, ...p.closedHoursReply },
   };
 }
 
 export async function patchSettings(deps: Deps, accountId: string, patch: AccountSettingsPatch): Promise<AccountSettings> {
   await assertCrmUrls(deps, patch.crm);
+  await assertSsoUrls(deps, patch.sso);
+  if (patch.masking?.rules) assertMaskingRules(patch.masking.rules);
   let reevaluate = false;
   const next = await deps.db.transaction(async (tx) => {
     const a = await findAccount(tx, accountId);
     if (!a) throw notFound('account');
     const merged = mergeSettingsPatch(a.settings, patch);
     if (patch.crm) merged.crm = await applyCrmPatchIn(tx, accountId, a.settings.crm, patch.crm, deps.clock.now());
+    if (patch.sso) merged.sso = await applySsoPatchIn(tx, accountId, a.settings.sso, patch.sso, deps.clock.now());
     await saveSettings(tx, accountId, merged);
     // Conversations under way follow the new SLA / auto-close / idle settings (swept in batches by a timer).
     if (settingsDriveTimers(a.settings, merged)) {

@@ -3,7 +3,7 @@ import { agentRecipient } from '../domain/audience.js';
 import { DomainError, RateLimited } from '../domain/errors.js';
 import { LOGIN_MAX_FAILURES_PER_USER, LOGIN_WINDOW_MS, loginLock } from '../domain/login-lockout.js';
 import { TtlCache } from '../storage/cache.js';
-import { findAccount } from '../storage/repos/accounts.repo.js';
+import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
 import {
   clearLoginFailures,
   findAuthToken,
@@ -20,6 +20,10 @@ import type { ConsumerPrincipal, UserPrincipal } from './principal.js';
 import { hashToken, newToken } from './tokens.js';
 
 export const TOKEN_TTL_MS = 30 * 24 * 3600_000;
+
+/** Whether the account's agents must sign in through its OpenID provider (their password is refused; managers keep theirs). */
+export const ssoEnforcedFor = (account: Account, user: Pick<UserRecord, 'role'>): boolean =>
+  user.role === 'agent' && account.settings.sso.oidc.enabled && account.settings.sso.oidc.enforce;
 
 export const toWireUser = (u: UserRecord): User => ({
   id: u.id,
@@ -57,12 +61,24 @@ export async function login(
     await recordLoginFailure(db.kysely, { accountId: input.accountId, username, address: clientAddress, at: now, before: now - LOGIN_WINDOW_MS });
     throw new DomainError('unauthorized', 'wrong account, username or password');
   }
+  // The account signs its agents in through its OpenID provider: a right password is refused too
+  // (checked after it, so the answer says nothing about a user to whoever does not know the password).
+  if (account && ssoEnforcedFor(account, user)) {
+    throw new DomainError('sso_required', 'this account signs its agents in with single sign-on: use the "Sign in with" button');
+  }
   const token = newToken('pat');
   await db.transaction(async (tx) => {
     await clearLoginFailures(tx, input.accountId, username, clientAddress);
     await insertAuthToken(tx, { hash: hashToken(token), accountId: user.accountId, userId: user.id, createdAt: now, expiresAt: now + TOKEN_TTL_MS });
   });
   return { token, user: toWireUser(user) };
+}
+
+/** A new session token for a user who signed in another way (single sign-on). */
+export async function startSession(deps: Deps, user: UserRecord, now: number): Promise<string> {
+  const token = newToken('pat');
+  await insertAuthToken(deps.db.kysely, { hash: hashToken(token), accountId: user.accountId, userId: user.id, createdAt: now, expiresAt: now + TOKEN_TTL_MS });
+  return token;
 }
 
 export async function logout(deps: Deps, p: UserPrincipal): Promise<void> {

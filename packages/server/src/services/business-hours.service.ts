@@ -8,6 +8,7 @@ import { findAccount, saveSettings } from '../storage/repos/accounts.repo.js';
 import { claimClosedHoursReply } from '../storage/repos/closed-hours-replies.repo.js';
 import { lockConversationLight } from '../storage/repos/conversations.repo.js';
 import { findSkill } from '../storage/repos/skills.repo.js';
+import { type Actor, changes, recordAudit } from './audit.service.js';
 import type { Deps, Outbox } from './context.js';
 import { appendMessageIn } from './conversations.service.js';
 import { settingsFor } from './persist.js';
@@ -21,7 +22,7 @@ export async function getBusinessHours(deps: Deps, accountId: string): Promise<B
 }
 
 /** Replace the account's business hours; the clocks of conversations under way are re-timed under them. */
-export async function putBusinessHours(deps: Deps, accountId: string, hours: BusinessHours): Promise<BusinessHours> {
+export async function putBusinessHours(deps: Deps, accountId: string, hours: BusinessHours, actor: Actor): Promise<BusinessHours> {
   let changed = false;
   await deps.db.transaction(async (tx) => {
     const a = await findAccount(tx, accountId);
@@ -29,6 +30,14 @@ export async function putBusinessHours(deps: Deps, accountId: string, hours: Bus
     changed = JSON.stringify(a.settings.businessHours) !== JSON.stringify(hours);
     if (!changed) return;
     await saveSettings(tx, accountId, { ...a.settings, businessHours: hours });
+    await recordAudit(tx, deps.clock.now(), {
+      accountId,
+      ...actor,
+      action: 'business_hours.updated',
+      targetType: 'account',
+      targetId: accountId,
+      details: changes(a.settings.businessHours, hours),
+    });
     await scheduleTimersReevaluation(tx, { accountId, skillId: null, idleChanged: false, now: deps.clock.now() });
   });
   if (changed) deps.timersChanged(deps.clock.now());

@@ -2,103 +2,59 @@ import type { ContentItem } from '@parley/contract';
 import { invalid, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Tx } from '../storage/db.js';
-import { afterPosition } from '../storage/keyset.js';
-import { containsText } from '../storage/text-search.js';
+import type { ContentRecord } from '../storage/repos/content.repo.js';
+import * as repo from '../storage/repos/content.repo.js';
 import type { Deps } from './context.js';
 
-type ContentRow = { id: string; category_id: string | null; title: string; text: string; position: number; updated_at: number };
-const toItem = (r: ContentRow): ContentItem => ({
+const toItem = (r: ContentRecord): ContentItem => ({
   id: r.id,
-  categoryId: r.category_id,
+  categoryId: r.categoryId,
   title: r.title,
   text: r.text,
   position: r.position,
-  updatedAt: new Date(r.updated_at).toISOString(),
+  updatedAt: new Date(r.updatedAt).toISOString(),
 });
 
 async function assertCategory(tx: Tx, accountId: string, categoryId: string | null | undefined): Promise<void> {
   if (!categoryId) return;
-  const c = await tx.selectFrom('content_categories').select('id').where('account_id', '=', accountId).where('id', '=', categoryId).executeTakeFirst();
-  if (!c) throw invalid('unknown category', 'categoryId');
+  if (!(await repo.categoryExists(tx, accountId, categoryId))) throw invalid('unknown category', 'categoryId');
 }
 
 /** Categories by position, name and id; up to `page.limit` after the position `[position, name, id]`. */
 export async function listCategories(deps: Deps, accountId: string, page: { after?: readonly [number, string, string] | undefined; limit: number }) {
-  let q = deps.db.kysely.selectFrom('content_categories').select(['id', 'name', 'position']).where('account_id', '=', accountId);
-  const after = page.after;
-  if (after) {
-    q = q.where((eb) =>
-      afterPosition(eb, [
-        { column: 'position', direction: 'asc', value: after[0] },
-        { column: 'name', direction: 'asc', value: after[1] },
-        { column: 'id', direction: 'asc', value: after[2] },
-      ]),
-    );
-  }
-  return q.orderBy('position').orderBy('name').orderBy('id').limit(page.limit).execute();
+  return repo.listCategories(deps.db.kysely, accountId, page);
 }
 
 export async function createCategory(deps: Deps, accountId: string, input: { name: string; position?: number | undefined }) {
   const tx = deps.db.kysely;
-  const max = await tx
-    .selectFrom('content_categories')
-    .select((eb) => eb.fn.max('position').as('p'))
-    .where('account_id', '=', accountId)
-    .executeTakeFirst();
-  const row = { id: newId(), account_id: accountId, name: input.name, position: input.position ?? Number(max?.p ?? -1) + 1, created_at: deps.clock.now() };
-  await tx.insertInto('content_categories').values(row).execute();
-  return { id: row.id, name: row.name, position: row.position };
+  const category = { id: newId(), name: input.name, position: input.position ?? (await repo.nextCategoryPosition(tx, accountId)) };
+  await repo.insertCategory(tx, accountId, category, deps.clock.now());
+  return category;
 }
 
 export async function updateCategory(deps: Deps, accountId: string, id: string, patch: { name?: string | undefined; position?: number | undefined }) {
   const tx = deps.db.kysely;
-  const r = await tx
-    .selectFrom('content_categories')
-    .select(['id', 'name', 'position'])
-    .where('account_id', '=', accountId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const r = await repo.findCategory(tx, accountId, id);
   if (!r) throw notFound('category');
   const next = { ...r, ...(patch.name !== undefined && { name: patch.name }), ...(patch.position !== undefined && { position: patch.position }) };
-  await tx
-    .updateTable('content_categories')
-    .set({ name: next.name, position: next.position })
-    .where('account_id', '=', accountId)
-    .where('id', '=', id)
-    .execute();
+  await repo.updateCategory(tx, accountId, next);
   return next;
 }
 
 export async function deleteCategory(deps: Deps, accountId: string, id: string): Promise<void> {
   await deps.db.transaction(async (tx) => {
-    const r = await tx.deleteFrom('content_categories').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
-    if (Number(r.numDeletedRows) !== 1) throw notFound('category');
-    await tx.updateTable('content').set({ category_id: null }).where('account_id', '=', accountId).where('category_id', '=', id).execute();
+    if (!(await repo.deleteCategory(tx, accountId, id))) throw notFound('category');
   });
 }
 
-/** Predefined content, in the manager's order; `q` matches title and text (never category names). */
-/** Predefined content by position, title and id, `q` matching title or text; up to `page.limit` after the position `[position, title, id]`. */
+/** Predefined content by position, title and id, `q` matching title or text (never category names); up to `page.limit` after the position `[position, title, id]`. */
 export async function listContent(
   deps: Deps,
   accountId: string,
   q: string | undefined,
   page: { after?: readonly [number, string, string] | undefined; limit: number },
 ): Promise<ContentItem[]> {
-  let query = deps.db.kysely.selectFrom('content').select(['id', 'category_id', 'title', 'text', 'position', 'updated_at']).where('account_id', '=', accountId);
-  if (q?.trim()) query = query.where((eb) => containsText(eb, ['title', 'text'], q) ?? eb.val(true));
-  const after = page.after;
-  if (after) {
-    query = query.where((eb) =>
-      afterPosition(eb, [
-        { column: 'position', direction: 'asc', value: after[0] },
-        { column: 'title', direction: 'asc', value: after[1] },
-        { column: 'id', direction: 'asc', value: after[2] },
-      ]),
-    );
-  }
-  const rows = await query.orderBy('position').orderBy('title').orderBy('id').limit(page.limit).execute();
-  return rows.map(toItem);
+  return (await repo.listContent(deps.db.kysely, accountId, q, page)).map(toItem);
 }
 
 export async function createContent(
@@ -108,24 +64,17 @@ export async function createContent(
 ) {
   return deps.db.transaction(async (tx) => {
     await assertCategory(tx, accountId, input.categoryId);
-    const max = await tx
-      .selectFrom('content')
-      .select((eb) => eb.fn.max('position').as('p'))
-      .where('account_id', '=', accountId)
-      .executeTakeFirst();
     const now = deps.clock.now();
-    const row = {
+    const item: ContentRecord = {
       id: newId(),
-      account_id: accountId,
-      category_id: input.categoryId ?? null,
+      categoryId: input.categoryId ?? null,
       title: input.title,
       text: input.text,
-      position: input.position ?? Number(max?.p ?? -1) + 1,
-      created_at: now,
-      updated_at: now,
+      position: input.position ?? (await repo.nextContentPosition(tx, accountId)),
+      updatedAt: now,
     };
-    await tx.insertInto('content').values(row).execute();
-    return toItem(row);
+    await repo.insertContent(tx, accountId, item, now);
+    return toItem(item);
   });
 }
 
@@ -136,33 +85,22 @@ export async function updateContent(
   patch: { categoryId?: string | null | undefined; title?: string | undefined; text?: string | undefined; position?: number | undefined },
 ) {
   return deps.db.transaction(async (tx) => {
-    const r = await tx
-      .selectFrom('content')
-      .select(['id', 'category_id', 'title', 'text', 'position', 'updated_at'])
-      .where('account_id', '=', accountId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const r = await repo.findContent(tx, accountId, id);
     if (!r) throw notFound('content');
     if (patch.categoryId !== undefined) await assertCategory(tx, accountId, patch.categoryId);
-    const next: ContentRow = {
+    const next: ContentRecord = {
       ...r,
-      ...(patch.categoryId !== undefined && { category_id: patch.categoryId }),
+      ...(patch.categoryId !== undefined && { categoryId: patch.categoryId }),
       ...(patch.title !== undefined && { title: patch.title }),
       ...(patch.text !== undefined && { text: patch.text }),
       ...(patch.position !== undefined && { position: patch.position }),
-      updated_at: deps.clock.now(),
+      updatedAt: deps.clock.now(),
     };
-    await tx
-      .updateTable('content')
-      .set({ category_id: next.category_id, title: next.title, text: next.text, position: next.position, updated_at: next.updated_at })
-      .where('account_id', '=', accountId)
-      .where('id', '=', id)
-      .execute();
+    await repo.updateContent(tx, accountId, next);
     return toItem(next);
   });
 }
 
 export async function deleteContent(deps: Deps, accountId: string, id: string): Promise<void> {
-  const r = await deps.db.kysely.deleteFrom('content').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
-  if (Number(r.numDeletedRows) !== 1) throw notFound('content');
+  if (!(await repo.deleteContent(deps.db.kysely, accountId, id))) throw notFound('content');
 }

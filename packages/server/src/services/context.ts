@@ -1,15 +1,13 @@
 import type { DomainEvent } from '@parley/contract';
-import type { Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { deliveriesOf, type Scene } from '../domain/audience.js';
 import type { Clock } from '../domain/clock.js';
 import type { FileLinks } from '../files/links.js';
 import type { FileStore } from '../files/store.js';
 import type { OutboundHttp } from '../outbound/guarded-http.js';
-import type { Database } from '../storage/db.js';
+import type { Database, DbTransaction } from '../storage/db.js';
 import type { PendingEvent, Recipient, StoredEvent } from '../storage/repos/events.repo.js';
 import { appendEvents } from '../storage/repos/events.repo.js';
-import type { DB } from '../storage/schema.js';
 import { signFileRefs } from './message-wire.js';
 
 /** Delivers committed events to live listeners (in-process Socket.IO, or across nodes via Redis). */
@@ -61,7 +59,7 @@ export function emit(out: Outbox, events: readonly DomainEvent[], scene: Scene):
  * One transaction: `fn` reads and writes through repos and pushes events into `out`; the events
  * are appended in the same transaction and published only after the commit.
  */
-export async function inTransaction<T>(deps: Deps, accountId: string, fn: (tx: Transaction<DB>, out: Outbox) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(deps: Deps, accountId: string, fn: (tx: DbTransaction, out: Outbox) => Promise<T>): Promise<T> {
   let stored: StoredEvent[] = [];
   const result = await deps.db.transaction(async (tx) => {
     const out: Outbox = [];

@@ -40,6 +40,7 @@ import { findSkill } from '../storage/repos/skills.repo.js';
 import { displayNames, findUser } from '../storage/repos/users.repo.js';
 import { assertCanAct, assertCanRead } from './access.js';
 import { type Deps, inTransaction, type Outbox } from './context.js';
+import { maskConsumerText } from './masking.service.js';
 import { withSenderNames } from './message-wire.js';
 import { enqueueOutbound } from './outbound.service.js';
 import { commit, commitNew, settingsFor } from './persist.js';
@@ -104,6 +105,8 @@ export async function openConversationIn(
   const previous = await findLatestConversationOfConsumer(tx, p.accountId, p.consumerId);
   if (previous) await withdrawSurveyIn(deps, tx, out, p.accountId, previous.id, 'new_conversation');
   const firstTime = (await countConsumerConversations(tx, p.accountId, p.consumerId)) === 0;
+  // What the consumer typed is masked before anything keeps or pushes it (settings.masking).
+  const text = input.text ? maskConsumerText(account.settings.masking, input.text) : undefined;
   const n = {
     id: newId(),
     accountId: p.accountId,
@@ -113,9 +116,9 @@ export async function openConversationIn(
     skillId: input.skillId ?? null,
     firstTime,
   };
-  const message = input.text ? newMessage({ ...n, lastSeq: 0 }, 'consumer', p.consumerId, input.text, null, now) : undefined;
+  const message = text ? newMessage({ ...n, lastSeq: 0 }, 'consumer', p.consumerId, text, null, now) : undefined;
   const t = lifecycle.open(n, { account: account.settings, skill: skill?.overrides ?? null }, now, {
-    first: message && input.text ? { message: toWireMessage(message), line: input.text } : undefined,
+    first: message && text ? { message: toWireMessage(message), line: text } : undefined,
   });
   await commitNew(deps, tx, out, t);
   if (message) await insertMessage(tx, message);
@@ -164,7 +167,8 @@ export async function appendMessageIn(
   m: { senderType: 'consumer' | 'system'; senderId: string | null; text: string; clientMessageId?: string | null },
 ): Promise<{ conversation: Conversation; message: Message }> {
   const now = deps.clock.now();
-  const message = newMessage(c, m.senderType, m.senderId, m.text, m.clientMessageId ?? null, now);
+  const text = m.senderType === 'consumer' ? maskConsumerText((await accountOf(tx, c.accountId)).settings.masking, m.text) : m.text;
+  const message = newMessage(c, m.senderType, m.senderId, text, m.clientMessageId ?? null, now);
   await insertMessage(tx, message);
   const stored = m.senderType === 'system' ? await enqueueOutbound(deps, tx, c, message) : message;
   const t = lifecycle.appendMessage(c, now, { message: toWireMessage(stored) });
@@ -192,7 +196,8 @@ export async function sendMessage(deps: Deps, p: Principal, conversationId: stri
 }
 
 /** `sendMessage` in the caller's transaction (channel inbound stores the provider event and the message together). */
-export async function sendMessageIn(deps: Deps, tx: Tx, out: Outbox, p: Principal, conversationId: string, input: MessageInput): Promise<SendResult> {
+export async function sendMessageIn(deps: Deps, tx: Tx, out: Outbox, p: Principal, conversationId: string, given: MessageInput): Promise<SendResult> {
+  let input = given;
   if (!input.text && !input.file) throw invalid('a message needs text or a file', 'text');
   const senderType = p.kind === 'consumer' ? 'consumer' : 'agent';
   const senderId = p.kind === 'consumer' ? p.consumerId : p.userId;
@@ -203,6 +208,8 @@ export async function sendMessageIn(deps: Deps, tx: Tx, out: Outbox, p: Principa
   if (repeat) return { message: toWireMessage(repeat), created: false };
   const now = deps.clock.now();
   const account = await accountOf(tx, p.accountId);
+  // What a consumer typed is masked before it is stored, pushed, delivered or synced (settings.masking).
+  if (senderType === 'consumer' && input.text) input = { ...input, text: maskConsumerText(account.settings.masking, input.text) };
   const message = newMessage(c, senderType, senderId, input.text ?? null, input.clientMessageId, now, input.file ?? null);
   // An agent's name goes with the message to the consumer and into the list's preview ("Bob Chen: …").
   const agentName = senderType === 'agent' ? ((await displayNames(tx, p.accountId, [senderId])).get(senderId) ?? null) : null;

@@ -1,4 +1,5 @@
 import { listAgentWork } from '../storage/repos/conversations.repo.js';
+import { queuedPerSkill } from '../storage/repos/queue.repo.js';
 import { searchSkills } from '../storage/repos/skills.repo.js';
 import { searchActiveUsers } from '../storage/repos/users.repo.js';
 import type { Deps } from './context.js';
@@ -52,16 +53,7 @@ export async function directory(
     users.map((u) => u.id),
     0,
   );
-  const queued = skills.length
-    ? await tx
-        .selectFrom('conversations')
-        .select(['skill_id', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('account_id', '=', p.accountId)
-        .where('state', '=', 'queued')
-        .groupBy('skill_id')
-        .execute()
-    : [];
-  const queueOf = new Map(queued.map((r) => [r.skill_id, Number(r.n)]));
+  const queueOf = skills.length ? await queuedPerSkill(tx, p.accountId) : new Map<string | null, number>();
   return [
     ...skills.map((s) => ({
       entry: { kind: 'skill' as const, id: s.id, displayName: s.name, description: s.description, queued: queueOf.get(s.id) ?? 0 },

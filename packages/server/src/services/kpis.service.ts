@@ -1,6 +1,6 @@
 import { startOfDay } from '@parley/contract';
 import { csatScore, npsScore } from '../domain/surveys.js';
-import { firstResponsesBy } from '../storage/repos/reports.repo.js';
+import { countClosedBy, countHeldBy, firstResponsesBy } from '../storage/repos/reports.repo.js';
 import { scoreCounts } from '../storage/repos/surveys.repo.js';
 import { findUser } from '../storage/repos/users.repo.js';
 import type { Deps } from './context.js';
@@ -23,22 +23,9 @@ export async function myKpis(deps: Deps, p: UserPrincipal) {
   const tx = deps.db.kysely;
   const timeZone = (await findUser(tx, p.accountId, p.userId))?.settings.timeZone ?? 'UTC';
   const dayStart = startOfDay(now, timeZone);
-  const closed = await tx
-    .selectFrom('conversations')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('account_id', '=', p.accountId)
-    .where('last_agent_id', '=', p.userId)
-    .where('state', '=', 'closed')
-    .where('closed_at', '>=', dayStart)
-    .executeTakeFirstOrThrow();
+  const closed = await countClosedBy(tx, p.accountId, p.userId, dayStart);
   const responded = await firstResponsesBy(tx, p.accountId, p.userId, dayStart);
-  const open = await tx
-    .selectFrom('conversations')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('account_id', '=', p.accountId)
-    .where('agent_id', '=', p.userId)
-    .where('state', 'in', ['open', 'ringing'])
-    .executeTakeFirstOrThrow();
+  const open = await countHeldBy(tx, p.accountId, p.userId);
   const scores = await scoreCounts(tx, p.accountId, p.userId, now - SURVEY_WINDOW_DAYS * DAY);
   return {
     csat: csatScore(scores.csat),
@@ -46,8 +33,8 @@ export async function myKpis(deps: Deps, p: UserPrincipal) {
     csatResponses: scores.csat.total,
     npsResponses: scores.nps.total,
     surveyWindowDays: SURVEY_WINDOW_DAYS,
-    closedToday: Number(closed.n),
+    closedToday: closed,
     avgFirstResponseSec: responded.n ? Math.round(responded.ms / 1000 / responded.n) : null,
-    openNow: Number(open.n),
+    openNow: open,
   };
 }

@@ -1,8 +1,8 @@
 import type { Note, Notification } from '@parley/contract';
 import { notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { afterPosition } from '../storage/keyset.js';
 import { findConversation } from '../storage/repos/conversations.repo.js';
+import * as repo from '../storage/repos/notes.repo.js';
 import { displayNames, findUser, listUsers } from '../storage/repos/users.repo.js';
 import { assertCanRead } from './access.js';
 import { type Deps, emit, inTransaction } from './context.js';
@@ -36,18 +36,7 @@ export async function addNote(deps: Deps, p: UserPrincipal, conversationId: stri
       mentions: mentioned.map((u) => u.id),
       createdAt: new Date(now).toISOString(),
     };
-    await tx
-      .insertInto('notes')
-      .values({
-        id: note.id,
-        account_id: p.accountId,
-        conversation_id: c.id,
-        author_id: p.userId,
-        text,
-        mentions: JSON.stringify(note.mentions),
-        created_at: now,
-      })
-      .execute();
+    await repo.insertNote(tx, p.accountId, { id: note.id, conversationId: c.id, authorId: p.userId, text, mentions: note.mentions, createdAt: now });
     emit(out, [{ type: 'note.created', data: note }], { conversation: c });
     for (const u of mentioned) {
       if (u.id === p.userId) continue;
@@ -58,10 +47,7 @@ export async function addNote(deps: Deps, p: UserPrincipal, conversationId: stri
         read: false,
         createdAt: note.createdAt,
       };
-      await tx
-        .insertInto('notifications')
-        .values({ id: n.id, account_id: p.accountId, user_id: u.id, type: n.type, data: JSON.stringify(n.data), read_at: null, created_at: now })
-        .execute();
+      await repo.insertNotification(tx, p.accountId, { id: n.id, userId: u.id, type: n.type, data: n.data, readAt: null, createdAt: now });
       emit(out, [{ type: 'notification.created', data: n }], { user: u.id });
     }
     return note;
@@ -78,30 +64,20 @@ export async function listNotes(
   const tx = deps.db.kysely;
   const me = await findUser(tx, p.accountId, p.userId);
   const c = assertCanRead(p, await findConversation(tx, p.accountId, conversationId), p.role === 'manager' ? [] : (me?.skills ?? []));
-  let q = tx.selectFrom('notes').selectAll().where('account_id', '=', p.accountId).where('conversation_id', '=', c.id);
-  const after = page.after;
-  if (after) {
-    q = q.where((eb) =>
-      afterPosition(eb, [
-        { column: 'created_at', direction: 'asc', value: after[0] },
-        { column: 'id', direction: 'asc', value: after[1] },
-      ]),
-    );
-  }
-  const rows = await q.orderBy('created_at').orderBy('id').limit(page.limit).execute();
+  const rows = await repo.listNotes(tx, p.accountId, c.id, page);
   const users = await displayNames(
     tx,
     p.accountId,
-    rows.map((r) => r.author_id),
+    rows.map((r) => r.authorId),
   );
   return rows.map((r) => ({
     id: r.id,
-    conversationId: r.conversation_id,
-    authorId: r.author_id,
-    authorName: users.get(r.author_id) ?? 'Agent',
+    conversationId: r.conversationId,
+    authorId: r.authorId,
+    authorName: users.get(r.authorId) ?? 'Agent',
     text: r.text,
-    mentions: JSON.parse(r.mentions) as string[],
-    createdAt: new Date(r.created_at).toISOString(),
+    mentions: r.mentions,
+    createdAt: new Date(r.createdAt).toISOString(),
   }));
 }
 
@@ -112,37 +88,20 @@ export async function listNotifications(
   page: { after?: readonly [number, string] | undefined; limit: number },
 ): Promise<{ items: Notification[]; unread: number }> {
   const tx = deps.db.kysely;
-  let q = tx.selectFrom('notifications').selectAll().where('account_id', '=', p.accountId).where('user_id', '=', p.userId);
-  const after = page.after;
-  if (after) {
-    q = q.where((eb) =>
-      afterPosition(eb, [
-        { column: 'created_at', direction: 'desc', value: after[0] },
-        { column: 'id', direction: 'desc', value: after[1] },
-      ]),
-    );
-  }
-  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
-  const unread = await tx
-    .selectFrom('notifications')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('account_id', '=', p.accountId)
-    .where('user_id', '=', p.userId)
-    .where('read_at', 'is', null)
-    .executeTakeFirstOrThrow();
+  const rows = await repo.listNotifications(tx, p.accountId, p.userId, page);
+  const unread = await repo.countUnreadNotifications(tx, p.accountId, p.userId);
   return {
-    items: rows.map((r) => ({ id: r.id, type: r.type, data: JSON.parse(r.data), read: r.read_at !== null, createdAt: new Date(r.created_at).toISOString() })),
-    unread: Number(unread.n),
+    items: rows.map((r) => ({
+      id: r.id,
+      type: r.type,
+      data: r.data as Notification['data'],
+      read: r.readAt !== null,
+      createdAt: new Date(r.createdAt).toISOString(),
+    })),
+    unread,
   };
 }
 
 export async function markNotificationRead(deps: Deps, p: UserPrincipal, id: string): Promise<void> {
-  const r = await deps.db.kysely
-    .updateTable('notifications')
-    .set({ read_at: deps.clock.now() })
-    .where('account_id', '=', p.accountId)
-    .where('user_id', '=', p.userId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) !== 1) throw notFound('notification');
+  if (!(await repo.markNotificationRead(deps.db.kysely, p.accountId, p.userId, id, deps.clock.now()))) throw notFound('notification');
 }

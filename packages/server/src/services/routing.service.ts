@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { type AgentLoad, warmupCap } from '../domain/agents.js';
 import type { Conversation, RoutingDecision } from '../domain/conversation.js';
 import type { AgentName } from '../domain/conversation-lifecycle.js';
@@ -6,6 +5,7 @@ import * as lifecycle from '../domain/conversation-lifecycle.js';
 import { agentTimers, type ConversationSettings, type WantedTimer } from '../domain/timers.js';
 import { chooseAgent } from '../routing/strategy.js';
 import type { Tx } from '../storage/db.js';
+import { lockName } from '../storage/dialects/lock.js';
 import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
 import { findConsumer, setConsumerLastAgent } from '../storage/repos/consumers.repo.js';
 import { listAgentWork, listQueued, type QueueCursor, routingKey } from '../storage/repos/conversations.repo.js';
@@ -147,9 +147,7 @@ export async function assignQueued(deps: Deps, accountId: string): Promise<numbe
   let cursor: QueueCursor | undefined;
   for (;;) {
     const page = await inTransaction(deps, accountId, async (tx, out) => {
-      if (deps.db.dialect === 'postgres') {
-        await sql`select pg_advisory_xact_lock(hashtextextended(${`routing:${accountId}`}, 0))`.execute(tx);
-      }
+      await lockName(tx, deps.db.dialect, `routing:${accountId}`);
       const account = await findAccount(tx, accountId);
       if (!account) return { moved: 0, next: undefined };
       const now = deps.clock.now();

@@ -18,11 +18,15 @@ import * as m0009 from './migrations/2026_12_02_0009_add_login_failure_address.j
 import * as m0010 from './migrations/2026_12_02_0010_extend_conversations_created_index.js';
 import * as m0011 from './migrations/2026_12_02_0011_add_closer_and_last_sender.js';
 import * as m0012 from './migrations/2026_12_02_0012_create_jobs.js';
+import * as m0013 from './migrations/2026_12_03_0013_create_audit_log.js';
+import * as m0019 from './migrations/2026_12_03_0019_create_sso.js';
 import * as m0021 from './migrations/2026_12_03_0021_create_closed_hours_replies.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Tx = Transaction<DB> | Kysely<DB>;
+/** An open transaction (never the bare connection): what `Database.transaction` hands its callback. */
+export type DbTransaction = Transaction<DB>;
 
 export interface Database {
   kysely: Kysely<DB>;
@@ -63,6 +67,8 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0010_extend_conversations_created_index': m0010,
   '2026_12_02_0011_add_closer_and_last_sender': m0011,
   '2026_12_02_0012_create_jobs': m0012,
+  '2026_12_03_0013_create_audit_log': m0013,
+  '2026_12_03_0019_create_sso': m0019,
   '2026_12_03_0021_create_closed_hours_replies': m0021,
 };
 

@@ -260,6 +260,31 @@ export interface CrmCredentialsTable {
   private_key: string;
   updated_at: number;
 }
+/** The write-only client secret of an account's OpenID provider (migration 0019). */
+export interface SsoCredentialsTable {
+  account_id: string;
+  provider: string;
+  client_secret: string;
+  updated_at: number;
+}
+/** An OIDC sign-in under way, keyed by its `state`; used once. */
+export interface SsoFlowsTable {
+  state: string;
+  account_id: string;
+  code_verifier: string;
+  nonce: string;
+  popup: number;
+  created_at: number;
+  expires_at: number;
+}
+/** A one-time code the OIDC callback hands the workspace (its SHA-256), exchanged for a token. */
+export interface SsoHandoffsTable {
+  code_hash: string;
+  account_id: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+}
 /** Durable jobs of every kind (channel deliveries, CRM sync, …): storage/repos/jobs.repo.ts, ADR 12. */
 export interface JobsTable {
   id: string;
@@ -280,6 +305,19 @@ export interface JobsTable {
   created_at: number;
   updated_at: number;
   finished_at: number | null;
+}
+/** The append-only audit log (storage/repos/audit.repo.ts, services/audit.service.ts). */
+export interface AuditLogTable {
+  id: string;
+  account_id: string;
+  at: number;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  details: string;
 }
 
 export interface ClosedHoursRepliesTable {
@@ -314,5 +352,9 @@ export interface DB {
   channel_events: ChannelEventsTable;
   crm_credentials: CrmCredentialsTable;
   jobs: JobsTable;
+  audit_log: AuditLogTable;
+  sso_credentials: SsoCredentialsTable;
+  sso_flows: SsoFlowsTable;
+  sso_handoffs: SsoHandoffsTable;
   closed_hours_replies: ClosedHoursRepliesTable;
 }

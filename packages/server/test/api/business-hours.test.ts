@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { ALWAYS_OPEN, type BusinessHours } from '@parley/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listAuditEntries } from '../../src/storage/repos/audit.repo.js';
 import { type AccountHandle, http, makeAccount } from '../factories/index.js';
 import { dialects, startTestApp, type TestApp } from '../harness.js';
 import { type StubServer, startStubServer } from '../stub-server.js';
@@ -57,6 +58,16 @@ describe.each(dialects)('business hours on %s', (dialect) => {
     const r = await put(acc, paris);
     expect(r.statusCode, r.body).toBe(200);
     expect((await get()).json()).toEqual(paris);
+    expect((await put(acc, paris)).statusCode).toBe(200); // the same again: no change, no entry
+    const audit = await listAuditEntries(t.db.kysely, acc.accountId, { action: 'business_hours.updated', limit: 10 });
+    expect(audit).toEqual([
+      expect.objectContaining({
+        actorType: 'user',
+        actorId: acc.manager.id,
+        targetType: 'account',
+        details: expect.objectContaining({ timeZone: { from: 'UTC', to: 'Europe/Paris' } }),
+      }),
+    ]);
 
     const bad: [unknown, string][] = [
       [{ ...paris, timeZone: 'Mars/Olympus' }, 'body.timeZone'],

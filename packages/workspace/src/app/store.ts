@@ -97,6 +97,11 @@ export function toast(text: string, tone: Toast['tone'] = 'info'): void {
   setTimeout(() => store.set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })), tone === 'error' ? 7000 : 3500);
 }
 
+/** An action that failed, told as an error toast. */
+export function failed(what: string, err: unknown): void {
+  toast(`${what}: ${(err as Error).message}`, 'error');
+}
+
 /** Message and note pushes for whichever conversation view is open. */
 type BusListener = (type: string, data: unknown) => void;
 const bus = new Set<BusListener>();

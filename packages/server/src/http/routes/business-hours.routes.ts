@@ -1,6 +1,7 @@
 import { Availability, BusinessHours } from '@parley/contract';
 import { z } from 'zod';
 import { getAvailability, getBusinessHours, putBusinessHours } from '../../services/business-hours.service.js';
+import { actorOf } from '../actor.js';
 import { userOf } from '../auth.js';
 import { bearerAuth, type RouteContext, type ZApp } from './types.js';
 
@@ -26,7 +27,7 @@ export function businessHoursRoutes(app: ZApp, { deps }: RouteContext): void {
         response: { 200: BusinessHours },
       },
     },
-    async (req) => putBusinessHours(deps, userOf(req).accountId, req.body),
+    async (req) => putBusinessHours(deps, userOf(req).accountId, req.body, actorOf(req)),
   );
   app.get(
     '/api/v1/consumer/availability',

@@ -12,6 +12,7 @@ import {
   updateChannel,
 } from '../../services/channels.service.js';
 import { userOf } from '../auth.js';
+import { baseUrlOf } from '../base-url.js';
 import { cursorPart, keysetPage, Page, pageQuery } from '../pagination.js';
 import { bearerAuth, IdParams, type RouteContext, type ZApp } from './types.js';
 
@@ -21,17 +22,6 @@ const ChannelPosition = z.tuple([cursorPart.int, cursorPart.string]);
 export interface ChannelRoutesOptions {
   /** The public base URL providers call (PARLEY_PUBLIC_URL); else taken from the request. */
   publicUrl?: string | undefined;
-}
-
-/**
- * The base URL a request was made to: PARLEY_PUBLIC_URL when set, else the request's protocol and
- * host as Fastify derives them — X-Forwarded-Proto/Host count only from a proxy trusted by
- * PARLEY_TRUST_PROXY, so a client cannot choose the URL a provider's signature is checked against.
- * Twilio signs the exact URL it called, so behind a proxy that rewrites either, set PARLEY_PUBLIC_URL.
- */
-function baseUrlOf(req: FastifyRequest, publicUrl: string | undefined): string {
-  if (publicUrl) return publicUrl.replace(/\/+$/, '');
-  return `${req.protocol}://${req.host || 'localhost'}`;
 }
 
 export function channelsRoutes(app: ZApp, { deps }: RouteContext, opts: ChannelRoutesOptions = {}): void {

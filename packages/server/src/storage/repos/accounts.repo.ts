@@ -23,6 +23,8 @@ export function mergeSettings(stored: Partial<AccountSettings>): AccountSettings
     autoClose: { ...d.autoClose, ...stored.autoClose },
     survey: { ...d.survey, ...stored.survey },
     crm: { salesforce: { ...d.crm.salesforce, ...stored.crm?.salesforce } },
+    masking: { ...d.masking, ...stored.masking },
+    sso: { oidc: { ...d.sso.oidc, ...stored.sso?.oidc } },
   };
 }
 

@@ -1,5 +1,5 @@
 import { type Insertable, sql } from 'kysely';
-import type { Delivery, Recipient } from '../../domain/audience.js';
+import type { Delivery, Recipient, StoredDelivery } from '../../domain/audience.js';
 import type { Dialect, Tx } from '../db.js';
 import { prepared } from '../prepared.js';
 import type { EventsTable } from '../schema.js';
@@ -10,7 +10,7 @@ export type { Recipient, RecipientKind } from '../../domain/audience.js';
 export type PendingEvent = Delivery;
 
 /** A stored event: a recipient's event with its seq. */
-export type StoredEvent = Delivery & { accountId: string; seq: number; at: number };
+export type StoredEvent = StoredDelivery;
 
 const key = (r: Recipient) => `${r.kind}:${r.id}`;
 

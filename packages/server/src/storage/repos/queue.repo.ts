@@ -34,3 +34,31 @@ export async function listQueueOrder(tx: Tx, accountId: string, limit: number): 
     slaDueAt: r.sla_due_at,
   }));
 }
+
+/** How many conversations of the account wait in each skill's queue (`null`: no skill). */
+export async function queuedPerSkill(tx: Tx, accountId: string): Promise<Map<string | null, number>> {
+  const rows = await tx
+    .selectFrom('conversations')
+    .select(['skill_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('account_id', '=', accountId)
+    .where('state', '=', 'queued')
+    .groupBy('skill_id')
+    .execute();
+  return new Map(rows.map((r) => [r.skill_id, Number(r.n)]));
+}
+
+/** Queued conversations of every account (the metrics gauge). */
+export async function countQueuedEverywhere(tx: Tx): Promise<number> {
+  const r = await tx
+    .selectFrom('conversations')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('state', '=', 'queued')
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/** The accounts that have a queued conversation (routing's start-up sweep). */
+export async function listAccountsWithQueued(tx: Tx): Promise<string[]> {
+  const rows = await tx.selectFrom('conversations').select('account_id').where('state', '=', 'queued').distinct().execute();
+  return rows.map((r) => r.account_id);
+}

@@ -122,6 +122,31 @@ export async function firstResponsesBy(tx: Tx, accountId: string, agentId: strin
   return { n: count(r.n), ms: count(r.ms) };
 }
 
+/** Conversations one agent closed (was the last agent of) since a time. */
+export async function countClosedBy(tx: Tx, accountId: string, agentId: string, since: number): Promise<number> {
+  const r = await tx
+    .selectFrom('conversations')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('account_id', '=', accountId)
+    .where('last_agent_id', '=', agentId)
+    .where('state', '=', 'closed')
+    .where('closed_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return count(r.n);
+}
+
+/** Conversations ringing to or open with one agent now. */
+export async function countHeldBy(tx: Tx, accountId: string, agentId: string): Promise<number> {
+  const r = await tx
+    .selectFrom('conversations')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('account_id', '=', accountId)
+    .where('agent_id', '=', agentId)
+    .where('state', 'in', ['open', 'ringing'])
+    .executeTakeFirstOrThrow();
+  return count(r.n);
+}
+
 /** Conversations closed since a time, per last agent: index `conversations_closed (account_id, closed_at)`. */
 export async function closedByAgent(tx: Tx, accountId: string, since: number): Promise<Map<string, number>> {
   const rows = await tx

@@ -2,8 +2,8 @@ import type { ChannelType, MessagingChannel } from '@parley/contract';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { toast } from '../../app/store.js';
 import { api, seg } from '../../lib/api.js';
-import { type SkillRow, useList } from './config.js';
 import { Field, type FieldErrors, FormError, useSubmit } from './forms.js';
+import { type SkillRow, useList } from './list.js';
 import { ConsoleTable } from './table.js';
 
 type ChannelRow = MessagingChannel & { secret?: string };

@@ -1,0 +1,279 @@
+/** Rendering: the header, the status line, the conversation log (messages, files, surveys) and the composer, from the state. */
+import { formatFileSize, type Message } from '@parley/contract';
+import { markUrgent, submitSurvey } from './actions.js';
+import { h, ICONS, icon, type Keyed, reconcile } from './dom.js';
+import {
+  agentNameOf,
+  type ChatMessage,
+  type ConsumerConversation,
+  CSAT_LABELS,
+  canMarkUrgent,
+  dayLabel,
+  isImage,
+  queueLine,
+  type SurveyRequest,
+} from './logic.js';
+import { retries } from './outbox.js';
+import { syncQueueTimer } from './session.js';
+import { api, current, latest, type SurveyState, state, ui } from './state.js';
+
+const blobUrls = new Map<string, Promise<string>>();
+
+export function showNotice(err: unknown): void {
+  state.notice = err instanceof Error ? err.message : 'Something went wrong.';
+  render();
+}
+
+const timeFmt = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+
+export function render(): void {
+  const c = current();
+  const last = latest();
+  const agentName = c?.state === 'open' ? c.agent?.displayName : undefined;
+
+  // Header
+  ui.title.textContent = agentName ?? 'Chat with us';
+  const initial = agentName?.trim().charAt(0).toUpperCase();
+  if (ui.avatar.dataset.initial !== (initial ?? '')) {
+    ui.avatar.dataset.initial = initial ?? '';
+    ui.avatar.replaceChildren(initial ?? icon(ICONS.chat, 22));
+  }
+  ui.subtitle.textContent = !c
+    ? last?.state === 'closed'
+      ? 'Conversation ended'
+      : 'We usually reply within a few minutes'
+    : c.state === 'open'
+      ? 'is here to help'
+      : c.state === 'ringing'
+        ? 'Connecting you to an agent…'
+        : 'Waiting for an agent';
+  ui.end.hidden = !c || state.confirming;
+  ui.confirm.hidden = !state.confirming || !c;
+
+  // Waiting line and the urgent button
+  const line = c ? queueLine(c) : null;
+  const statusItems: Keyed[] = [];
+  if (line) statusItems.push({ key: 'queue', sig: line, make: () => h('p', { class: 'queue' }, line) });
+  if (c && canMarkUrgent(c) && c.state !== 'open') {
+    statusItems.push({
+      key: 'urgent',
+      sig: 'btn',
+      make: () =>
+        h('button', { type: 'button', class: 'urgent-btn', onclick: () => void markUrgent() }, icon(ICONS.urgent, 16), h('span', {}, 'Mark as urgent')),
+    });
+  } else if (c?.urgent && c.state !== 'open') {
+    statusItems.push({ key: 'urgent', sig: 'marked', make: () => h('p', { class: 'urgent-note' }, 'Marked as urgent: we will answer as soon as we can.') });
+  }
+  if (!state.online && state.everOnline) statusItems.push({ key: 'offline', sig: 'x', make: () => h('p', { class: 'offline' }, 'Reconnecting…') });
+  reconcile(ui.status, statusItems);
+  ui.status.hidden = statusItems.length === 0;
+
+  // Conversation log
+  const stick = isAtEnd();
+  renderLog();
+  if (stick) scrollToEnd();
+
+  // Typing indicator
+  const t = state.typing && state.typing.until > Date.now() && c && state.typing.conversationId === c.id ? state.typing : null;
+  const typingText = t ? `${t.name} is typing…` : '';
+  if (ui.typing.textContent !== typingText) {
+    ui.typing.replaceChildren(...(t ? [h('span', { class: 'dots', 'aria-hidden': 'true' }, h('i'), h('i'), h('i')), h('span', {}, typingText)] : []));
+  }
+
+  ui.notice.textContent = state.notice;
+  ui.notice.hidden = !state.notice;
+
+  // Composer
+  const offerTopic = !c && !state.config?.skillId && state.skills.length > 1;
+  if (offerTopic && ui.topic.options.length !== state.skills.length + 1) {
+    ui.topic.replaceChildren(h('option', { value: '' }, 'Choose a topic (optional)'), ...state.skills.map((s) => h('option', { value: s.id }, s.name)));
+  }
+  ui.topicRow.hidden = !offerTopic;
+  ui.text.placeholder = c ? 'Write a message…' : last ? 'Start a new conversation…' : 'Ask us anything…';
+  ui.composer.setAttribute('aria-busy', String(!state.config));
+  syncQueueTimer();
+}
+
+function renderLog(): void {
+  const items: Keyed[] = [];
+  const now = new Date();
+  if (state.conversations.length === 0 && !state.messages.get('pending')?.length) {
+    items.push({
+      key: 'welcome',
+      sig: state.config?.name ?? '',
+      make: () =>
+        h(
+          'div',
+          { class: 'welcome' },
+          h('p', { class: 'hello' }, state.config?.name ? `Hi ${state.config.name}!` : 'Hi there!'),
+          h('p', {}, 'Ask us anything. We are here to help.'),
+        ),
+    });
+  }
+  const conversations = [...state.conversations];
+  for (const conv of conversations) {
+    const when = `${dayLabel(conv.createdAt, now)}, ${timeFmt.format(new Date(conv.createdAt))}`;
+    items.push({ key: `start:${conv.id}`, sig: when, make: () => h('div', { class: 'divider', role: 'separator' }, h('span', {}, `Conversation · ${when}`)) });
+    for (const m of state.messages.get(conv.id) ?? []) items.push(messageItem(m, conv));
+    if (conv.state === 'closed') {
+      const who = conv.closedBy === 'consumer' ? 'You ended the conversation' : 'The conversation has ended';
+      items.push({ key: `end:${conv.id}`, sig: who, make: () => h('div', { class: 'divider ended', role: 'separator' }, h('span', {}, who)) });
+    }
+    // A survey still to answer belongs under the last conversation while it is closed: once it goes
+    // on, or a newer one starts, the server has withdrawn it (a thank-you stays where it was).
+    const survey = state.surveys.get(conv.id);
+    const askable = conv.state === 'closed' && conv === conversations[conversations.length - 1];
+    if (survey && (survey.status === 'done' || askable)) items.push(surveyItem(survey));
+  }
+  for (const m of state.messages.get('pending') ?? []) items.push(messageItem(m, undefined));
+  reconcile(ui.log, items);
+}
+
+function messageItem(m: ChatMessage, conv: ConsumerConversation | undefined): Keyed {
+  const agentName = agentNameOf(m, conv?.agent?.displayName);
+  const sig = [m.status, m.seq, m.file?.url ?? '', m.senderType === 'agent' ? agentName : ''].join('|');
+  return {
+    key: `m:${m.key}`,
+    sig,
+    make: () => {
+      if (m.senderType === 'system') return h('div', { class: 'system' }, m.text ?? '');
+      const mine = m.senderType === 'consumer';
+      const body = h('div', { class: m.file && !m.text && isImage(m.file.contentType) ? 'bubble media' : 'bubble' });
+      if (m.file) body.append(fileView(m));
+      if (m.text) body.append(h('p', {}, m.text));
+      const meta = h('div', { class: 'meta' }, mine ? '' : `${agentName} · `, timeFmt.format(new Date(m.createdAt)));
+      if (m.status === 'sending') meta.append(' · Sending…');
+      const row = h(
+        'div',
+        { class: `msg ${mine ? 'mine' : 'theirs'}${m.status === 'failed' ? ' failed' : ''}` },
+        h('span', { class: 'sr-only' }, mine ? 'You said:' : `${agentName} said:`),
+        body,
+        meta,
+      );
+      if (m.status === 'failed') {
+        row.append(
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'retry',
+              onclick: () => retries.get(m.key)?.(),
+            },
+            'Not sent. Retry',
+          ),
+        );
+      }
+      return row;
+    },
+  };
+}
+
+function fileUrl(f: NonNullable<Message['file']>): Promise<string> {
+  let p = blobUrls.get(f.url);
+  if (!p) {
+    p = api.file(f.url).then((b) => URL.createObjectURL(b));
+    p.catch(() => blobUrls.delete(f.url));
+    blobUrls.set(f.url, p);
+  }
+  return p;
+}
+
+function fileView(m: ChatMessage): HTMLElement {
+  const f = m.file;
+  if (!f) return h('span');
+  if (isImage(f.contentType)) {
+    const img = h('img', { alt: f.name, class: 'photo', loading: 'lazy' });
+    const link = h('a', { class: 'photo-link', target: '_blank', rel: 'noopener', 'aria-label': `Open photo ${f.name}` }, img);
+    if (m.localPreview) {
+      img.src = m.localPreview;
+      link.href = m.localPreview;
+    }
+    if (f.url) {
+      fileUrl(f)
+        .then((u) => {
+          img.src = u;
+          link.href = u;
+        })
+        .catch(() => {
+          if (!m.localPreview) img.alt = `${f.name} (could not load)`;
+        });
+    }
+    return link;
+  }
+  const btn = h(
+    'button',
+    { type: 'button', class: 'file' },
+    icon(ICONS.file, 22),
+    h('span', { class: 'file-name' }, f.name),
+    h('span', { class: 'file-size' }, formatFileSize(f.size)),
+    icon(ICONS.download, 18),
+  );
+  btn.setAttribute('aria-label', `Download ${f.name}, ${formatFileSize(f.size)}`);
+  btn.addEventListener('click', async () => {
+    try {
+      const url = await fileUrl(f);
+      const a = h('a', { href: url, download: f.name });
+      document.body.append(a);
+      a.click();
+      a.remove();
+    } catch (err) {
+      showNotice(err);
+    }
+  });
+  return btn;
+}
+
+function surveyItem(s: SurveyState): Keyed {
+  const expired = new Date(s.req.expiresAt).getTime() < Date.now();
+  const status = s.status === 'done' ? 'done' : expired ? 'expired' : 'form';
+  return {
+    key: `survey:${s.req.conversationId}`,
+    sig: status,
+    make: () => {
+      if (status === 'done') return h('div', { class: 'card survey-done', tabindex: '-1' }, h('p', {}, 'Thank you for your feedback!'));
+      if (status === 'expired') return h('div', { class: 'card' }, h('p', {}, 'The survey for this conversation has expired.'));
+      const form = h('form', { class: 'card survey', 'aria-labelledby': `sv-${s.req.conversationId}` });
+      form.append(h('h2', { id: `sv-${s.req.conversationId}` }, 'How did we do?'));
+      for (const q of s.req.questions) form.append(questionView(q));
+      form.append(h('p', { class: 'form-error', role: 'alert' }), h('button', { type: 'submit', class: 'primary' }, 'Send feedback'));
+      form.addEventListener('submit', (e) => {
+        e.preventDefault();
+        void submitSurvey(s.req.conversationId, form);
+      });
+      return form;
+    },
+  };
+}
+
+function questionView(q: SurveyRequest['questions'][number]): HTMLElement {
+  const fs = h('fieldset', { class: `q q-${q.type}` }, h('legend', {}, q.text));
+  if (q.type === 'text') {
+    const id = `q-${q.id}`;
+    fs.append(h('label', { for: id, class: 'sr-only' }, q.text), h('textarea', { id, name: q.id, rows: 2, maxlength: 2000 }));
+    return fs;
+  }
+  const options: { value: string; label: string; title?: string }[] =
+    q.type === 'csat'
+      ? CSAT_LABELS.map((t, i) => ({ value: String(i + 1), label: String(i + 1), title: t }))
+      : q.type === 'nps'
+        ? Array.from({ length: 11 }, (_, i) => ({ value: String(i), label: String(i) }))
+        : (q.choices ?? []).map((c) => ({ value: c, label: c }));
+  const group = h('div', { class: 'scale' });
+  for (const o of options) {
+    const input = h('input', { type: 'radio', name: q.id, value: o.value, ...(o.title && { 'aria-label': `${o.label}: ${o.title}` }) });
+    group.append(h('label', { class: 'opt', title: o.title }, input, h('span', {}, o.label)));
+  }
+  fs.append(group);
+  if (q.type === 'csat') fs.append(h('div', { class: 'ends', 'aria-hidden': 'true' }, h('span', {}, CSAT_LABELS[0]), h('span', {}, CSAT_LABELS[4])));
+  if (q.type === 'nps') fs.append(h('div', { class: 'ends', 'aria-hidden': 'true' }, h('span', {}, 'Not likely'), h('span', {}, 'Very likely')));
+  return fs;
+}
+
+export function isAtEnd(): boolean {
+  const l = ui.log;
+  return l.scrollHeight - l.scrollTop - l.clientHeight < 60;
+}
+
+export function scrollToEnd(): void {
+  ui.log.scrollTop = ui.log.scrollHeight;
+}

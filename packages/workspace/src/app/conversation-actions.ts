@@ -1,0 +1,112 @@
+import { nextToOpen, sortActive } from '../lib/active-list.js';
+import { ApiError, api, seg } from '../lib/api.js';
+import type { ActiveItem, Message } from '../lib/types.js';
+import { applyActionAnswer } from './active.js';
+import { bridge } from './host.js';
+import { refreshKpis } from './me.js';
+import { goHome, openConversation } from './navigation.js';
+import { streamSeq } from './session.js';
+import { failed, store, toast } from './store.js';
+
+// The agent's actions on a conversation: close, resume, transfer, SLA, offers, sending.
+
+export async function closeConversation(id: string): Promise<void> {
+  const since = streamSeq();
+  try {
+    const item = await api.post<ActiveItem>(`/api/v1/conversations/${seg(id)}/close`);
+    applyActionAnswer(id, item, since);
+    bridge.post('conversation.closed', { id });
+    void refreshKpis();
+    const next = nextToOpen(sortActive(Object.values(store.get().active)), id);
+    if (next) openConversation(next.id);
+    else goHome();
+  } catch (err) {
+    failed('Could not close the conversation', err);
+  }
+}
+
+export async function resumeConversation(id: string): Promise<boolean> {
+  const since = streamSeq();
+  try {
+    const item = await api.post<ActiveItem>(`/api/v1/conversations/${seg(id)}/resume`);
+    applyActionAnswer(id, item, since);
+    openConversation(id);
+    toast('Conversation resumed');
+    return true;
+  } catch (err) {
+    failed('Could not resume the conversation', err);
+    return false;
+  }
+}
+
+export async function transferConversation(id: string, target: { skillId: string } | { agentId: string }, label: string): Promise<boolean> {
+  const since = streamSeq();
+  try {
+    await api.post(`/api/v1/conversations/${seg(id)}/transfer`, target);
+    // It leaves the list, unless routing already gave it back (its events came before this answer).
+    applyActionAnswer(id, null, since);
+    store.set((s) => ({ pinned: s.pinned.filter((p) => p !== id) }));
+    bridge.post('conversation.closed', { id });
+    toast(`Transferred to ${label}`);
+    const next = nextToOpen(sortActive(Object.values(store.get().active)), id);
+    if (next) openConversation(next.id);
+    else goHome();
+    return true;
+  } catch (err) {
+    failed('Could not transfer', err);
+    return false;
+  }
+}
+
+export async function setManualSla(id: string, dueAt: number | null): Promise<boolean> {
+  const since = streamSeq();
+  try {
+    const item =
+      dueAt === null
+        ? await api.del<ActiveItem>(`/api/v1/conversations/${seg(id)}/sla`)
+        : await api.put<ActiveItem>(`/api/v1/conversations/${seg(id)}/sla`, { dueAt: new Date(dueAt).toISOString() });
+    applyActionAnswer(id, item, since);
+    toast(dueAt === null ? 'Manual SLA cleared' : 'Manual SLA set');
+    return true;
+  } catch (err) {
+    failed('Could not set the SLA', err);
+    return false;
+  }
+}
+
+export async function acceptOffer(id: string): Promise<void> {
+  const since = streamSeq();
+  try {
+    const item = await api.post<ActiveItem>(`/api/v1/conversations/${seg(id)}/accept`);
+    applyActionAnswer(id, item, since);
+    openConversation(id);
+  } catch (err) {
+    const offers = { ...store.get().offers };
+    delete offers[id];
+    store.set({ offers });
+    failed('Could not accept', err);
+  }
+}
+
+export async function declineOffer(id: string): Promise<void> {
+  applyActionAnswer(id, null, streamSeq());
+  try {
+    await api.post(`/api/v1/conversations/${seg(id)}/decline`);
+  } catch (err) {
+    if (!(err instanceof ApiError && (err.status === 404 || err.status === 409))) failed('Could not decline', err);
+  }
+}
+
+/** Sends a message; the server's echo over realtime is deduplicated by id in the transcript. */
+export async function sendText(id: string, text: string, clientMessageId: string): Promise<Message> {
+  return api.post<Message>(`/api/v1/conversations/${seg(id)}/messages`, { text, clientMessageId });
+}
+
+/** A file, with an optional caption (the multipart `text` part), as one message. */
+export async function sendFile(id: string, file: File, clientMessageId: string, caption?: string): Promise<Message> {
+  const form = new FormData();
+  form.append('clientMessageId', clientMessageId);
+  if (caption?.trim()) form.append('text', caption.trim());
+  form.append('file', file, file.name);
+  return api.post<Message>(`/api/v1/conversations/${seg(id)}/messages`, form);
+}

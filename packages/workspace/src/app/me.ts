@@ -1,0 +1,78 @@
+import { api, seg } from '../lib/api.js';
+import { type DatePrefs, DEFAULT_DATE_PREFS } from '../lib/format.js';
+import { unlockAudio } from '../lib/sound.js';
+import { writeJson } from '../lib/storage.js';
+import type { AgentStatus, Notification as AppNotification, Kpis, User, UserSettings } from '../lib/types.js';
+import { bridge } from './host.js';
+import { SESSION_KEY } from './session.js';
+import { failed, store, toast } from './store.js';
+
+// The signed-in user's own things: status, settings, notifications and KPIs.
+
+export function prefsOf(settings: UserSettings): DatePrefs {
+  return {
+    dateFormat: settings.dateFormat ?? DEFAULT_DATE_PREFS.dateFormat,
+    timeFormat: settings.timeFormat ?? DEFAULT_DATE_PREFS.timeFormat,
+    timeZone: settings.timeZone ?? DEFAULT_DATE_PREFS.timeZone,
+  };
+}
+
+export async function reloadNotifications(): Promise<void> {
+  try {
+    const r = await api.get<{ items: AppNotification[]; unread: number }>('/api/v1/me/notifications');
+    store.set({ notifications: r.items, unreadNotifications: r.unread });
+  } catch {
+    // shown empty
+  }
+}
+
+export async function refreshKpis(): Promise<void> {
+  try {
+    store.set({ kpis: await api.get<Kpis>('/api/v1/me/kpis') });
+  } catch {
+    // the bar keeps its last values
+  }
+}
+
+export async function setStatus(status: AgentStatus): Promise<void> {
+  unlockAudio();
+  try {
+    const user = await api.put<User>('/api/v1/me/status', { status });
+    const s = store.get();
+    if (s.session) {
+      const session = { ...s.session, user };
+      store.set({ session });
+      writeJson(SESSION_KEY, session);
+    }
+    bridge.post('status.changed', { status: user.status });
+  } catch (err) {
+    failed('Could not change your status', err);
+  }
+}
+
+export async function saveSettings(patch: UserSettings): Promise<boolean> {
+  try {
+    const settings = await api.patch<UserSettings>('/api/v1/me/settings', patch);
+    store.set({ settings, datePrefs: prefsOf(settings) });
+    toast('Settings saved');
+    return true;
+  } catch (err) {
+    failed('Could not save the settings', err);
+    return false;
+  }
+}
+
+export async function markNotificationRead(id: string): Promise<void> {
+  const s = store.get();
+  const n = s.notifications.find((x) => x.id === id);
+  if (!n || n.read) return;
+  store.set({
+    notifications: s.notifications.map((x) => (x.id === id ? { ...x, read: true } : x)),
+    unreadNotifications: Math.max(0, s.unreadNotifications - 1),
+  });
+  try {
+    await api.post(`/api/v1/me/notifications/${seg(id)}/read`);
+  } catch {
+    // shown read anyway
+  }
+}

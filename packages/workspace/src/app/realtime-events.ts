@@ -1,0 +1,98 @@
+import type { EventEnvelope } from '@parley/contract';
+import { applyEvent } from '../lib/active-events.js';
+import { consumerLabel } from '../lib/people.js';
+import { playChime } from '../lib/sound.js';
+import type { ActiveItem, AgentStatus, Notification as AppNotification, Offer } from '../lib/types.js';
+import { activeOf, activePatch, announceUnread } from './active.js';
+import { bridge } from './host.js';
+import { refreshKpis } from './me.js';
+import { markRead, openConversation, saveNav } from './navigation.js';
+import { eventBus, store, toast } from './store.js';
+
+/**
+ * A realtime event: the Active list follows it through the pure `applyEvent` (lib/active-events.ts);
+ * what else it causes (toasts, chimes, desktop notifications, posts to the host page, the
+ * transcript's bus) happens here, outside the reducer.
+ */
+export function handleEvent(e: EventEnvelope): void {
+  const s = store.get();
+  // The list follows the events in seq order; one older than what the list has about its conversation changes nothing.
+  const before = activeOf(s);
+  const after = applyEvent(before, e);
+  if (after !== before) store.set(activePatch(after));
+  const listChanged = after !== before;
+  switch (e.type) {
+    case 'conversation.upserted': {
+      if (!listChanged) break;
+      const item = e.data as ActiveItem;
+      const known = s.active[item.id];
+      if (!known && item.state === 'open') alertNewConversation(item);
+      if (known && known.state !== 'closed' && item.state === 'closed') void refreshKpis();
+      // New incoming message in the conversation on screen: it is read.
+      if (item.unread > 0 && s.selectedId === item.id && s.tab === 'active' && document.visibilityState === 'visible') void markRead(item.id);
+      announceUnread();
+      break;
+    }
+    case 'conversation.removed': {
+      if (!listChanged) break;
+      const { id } = e.data as { id: string };
+      store.set((st) => ({
+        pinned: st.pinned.filter((p) => p !== id),
+        selectedId: st.selectedId === id ? null : st.selectedId,
+      }));
+      if (s.selectedId === id) bridge.post('conversation.closed', { id });
+      saveNav();
+      announceUnread();
+      break;
+    }
+    case 'offer.created':
+      if (listChanged) alertNewConversation((e.data as Offer).conversation, true);
+      break;
+    case 'offer.withdrawn':
+      break;
+    case 'survey.answered':
+      // A survey answer of one of my conversations (they come after the close): CSAT and NPS move.
+      void refreshKpis();
+      break;
+    case 'status.changed': {
+      const { status, reason } = e.data as { status: AgentStatus; reason?: string };
+      if (!s.session) break;
+      store.set({ session: { ...s.session, user: { ...s.session.user, status } } });
+      bridge.post('status.changed', { status });
+      if (reason === 'missed_ring') toast('You missed an offer, so your status is now Away.', 'error');
+      break;
+    }
+    case 'notification.created': {
+      const n = e.data as AppNotification;
+      store.set((st) => ({ notifications: [n, ...st.notifications.filter((x) => x.id !== n.id)], unreadNotifications: st.unreadNotifications + 1 }));
+      const by = typeof n.data.by === 'string' ? n.data.by : 'Someone';
+      toast(`${by} mentioned you in a note`);
+      break;
+    }
+    case 'message.created':
+    case 'note.created':
+      break;
+    default:
+      break;
+  }
+  if (e.type === 'message.created' || e.type === 'message.updated' || e.type === 'note.created') eventBus.emit(e.type, e.data);
+}
+
+function alertNewConversation(item: ActiveItem, ringing = false): void {
+  const { settings } = store.get();
+  if (settings.soundEnabled && !ringing) playChime();
+  if (settings.notificationsEnabled && typeof Notification !== 'undefined' && Notification.permission === 'granted' && document.visibilityState !== 'visible') {
+    try {
+      const n = new Notification(ringing ? 'Incoming conversation' : 'New conversation', {
+        body: `${consumerLabel(item.consumer.name, item.channel)}: ${item.lastMessage?.text ?? ''}`.slice(0, 160),
+        tag: item.id,
+      });
+      n.onclick = () => {
+        window.focus();
+        if (!ringing) openConversation(item.id);
+      };
+    } catch {
+      // notifications unavailable
+    }
+  }
+}

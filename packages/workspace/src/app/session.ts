@@ -1,0 +1,143 @@
+import { ApiError, api } from '../lib/api.js';
+import { frameAccountId } from '../lib/embed-bridge.js';
+import { Realtime } from '../lib/realtime.js';
+import { unlockAudio } from '../lib/sound.js';
+import { readItem, readJson, writeItem, writeJson } from '../lib/storage.js';
+import type { Session, User, UserSettings } from '../lib/types.js';
+import { awaitBaseline, baselineReached, reloadActive } from './active.js';
+import { bridge } from './host.js';
+import { prefsOf, refreshKpis, reloadNotifications } from './me.js';
+import { navKey, openConversation } from './navigation.js';
+import { handleEvent } from './realtime-events.js';
+import { initialState, store, toast } from './store.js';
+
+/** The signed-in session, kept across reloads. */
+export const SESSION_KEY = 'parley.session';
+
+let realtime: Realtime | null = null;
+
+/** Where the realtime stream stands now: an HTTP answer asked now is at least this new (-1: no baseline yet). */
+export const streamSeq = () => realtime?.seq ?? -1;
+
+/** Tells the consumer the agent is typing (throttled in Realtime). */
+export function notifyTyping(conversationId: string): void {
+  realtime?.typing(conversationId);
+}
+
+/** On page load: a session kept across reloads (in a frame, only one of the frame's `?account=`). */
+let restored = false;
+export async function restore(): Promise<void> {
+  if (restored) return;
+  restored = true;
+  const saved = readJson<Session | null>(SESSION_KEY, null);
+  const frameAccount = frameAccountId();
+  if (!saved?.token || (frameAccount && saved.user?.accountId !== frameAccount)) {
+    if (saved) writeItem(SESSION_KEY, null);
+    store.set({ connection: 'offline' });
+    return;
+  }
+  api.token = saved.token;
+  try {
+    const user = await api.get<User>('/api/v1/me');
+    if (frameAccount && user.accountId !== frameAccount) throw new ApiError(401, {});
+    await start({ token: saved.token, user });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) {
+      writeItem(SESSION_KEY, null);
+      api.token = null;
+      store.set({ connection: 'offline' });
+    } else {
+      // The server is unreachable: keep the session and show the workspace with the banner.
+      await start(saved);
+    }
+  }
+}
+
+/** A sign-in refused because the frame belongs to another account (docs/embedding.md). */
+export class FrameAccountError extends Error {
+  constructor(readonly frameAccountId: string) {
+    super(`This embedded workspace is for account "${frameAccountId}" only. Sign in with a user of that account, or open Parley in its own browser tab.`);
+  }
+}
+
+export async function signIn(accountId: string, username: string, password: string): Promise<void> {
+  unlockAudio();
+  // In a frame, only the account of the embed URL: the host page was allowed by that account, not by another.
+  const frameAccount = frameAccountId();
+  if (frameAccount && accountId !== frameAccount) throw new FrameAccountError(frameAccount);
+  const r = await api.post<Session>('/api/v1/auth/login', { accountId, username, password, ...(frameAccount && { frameAccountId: frameAccount }) });
+  if (frameAccount && r.user.accountId !== frameAccount) {
+    // Never kept: an older server that does not check `frameAccountId` itself.
+    await fetch('/api/v1/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${r.token}` } }).catch(() => undefined);
+    throw new FrameAccountError(frameAccount);
+  }
+  await start(r);
+}
+
+async function start(session: Session): Promise<void> {
+  api.token = session.token;
+  api.onUnauthorized = () => endSession('Your session has ended. Please sign in again.');
+  writeJson(SESSION_KEY, session);
+  const nav = readJson<{ pinned?: string[]; selectedId?: string | null }>(navKey(session.user.id), {});
+  // Managers land on the console (the Active list is empty for a manager without skills); agents on Active.
+  const panel = session.user.role === 'manager' ? 'console' : null;
+  store.set({ ...initialState, session, pinned: nav.pinned ?? [], selectedId: null, panel, connection: 'connecting' });
+  // The bridge talks only with origins of the signed-in user's own account, bound afresh for each session.
+  void bridge.bind(session.user.accountId);
+  bridge.post('auth.changed', { signedIn: true, user: { id: session.user.id, displayName: session.user.displayName, accountId: session.user.accountId } });
+  bridge.post('status.changed', { status: session.user.status });
+  const settingsLoaded = api
+    .get<UserSettings>('/api/v1/me/settings')
+    .catch(() => ({}) as UserSettings)
+    .then((settings) => store.set({ settings, datePrefs: prefsOf(settings), filters: settings.defaultFilters ?? [] }));
+  const stream = new Realtime(session.token, {
+    onEvent: handleEvent,
+    onState: (connection) => {
+      const was = store.get().connection;
+      store.set({ connection });
+      if (connection === 'online' && was !== 'online' && store.get().activeLoaded) void refreshKpis();
+      if (connection === 'online' && was !== 'online') store.set((s) => ({ dashboardTick: s.dashboardTick + 1 }));
+    },
+    onResync: () => void reloadAll(),
+    onDashboardChanged: () => store.set((s) => ({ dashboardTick: s.dashboardTick + 1 })),
+    onUnauthorized: () => endSession('Your session has ended. Please sign in again.'),
+    onBaseline: baselineReached,
+  });
+  realtime = stream;
+  // The list is read once the stream has its baseline (or after a moment without one, e.g. offline).
+  await awaitBaseline(() => stream.start());
+  await Promise.all([settingsLoaded, reloadAll()]);
+  // Re-open what was open before a reload, if it is still there.
+  if (nav.selectedId && store.get().active[nav.selectedId]) openConversation(nav.selectedId);
+}
+
+function endSession(message?: string): void {
+  realtime?.stop();
+  realtime = null;
+  writeItem(SESSION_KEY, null);
+  api.token = null;
+  store.set({ ...initialState, connection: 'offline' });
+  bridge.unbind();
+  if (message) toast(message, 'error');
+}
+
+export async function signOut(): Promise<void> {
+  try {
+    await api.post('/api/v1/auth/logout');
+  } catch {
+    // the token is dropped either way
+  }
+  // The next sign-in starts with no conversation selected and an empty left bar (the agent guide);
+  // a reload while signed in keeps them.
+  const userId = store.get().session?.user.id;
+  endSession();
+  if (userId) writeItem(navKey(userId), null);
+}
+
+async function reloadAll(): Promise<void> {
+  await Promise.all([reloadActive(), reloadNotifications(), refreshKpis()]);
+  store.set((s) => ({ epoch: s.epoch + 1 }));
+}
+
+export const savedAccountId = () => new URLSearchParams(location.search).get('account') ?? readItem('parley.lastAccount') ?? '';
+export const rememberAccount = (id: string) => writeItem('parley.lastAccount', id);

@@ -1,0 +1,30 @@
+import type { ComponentType } from 'react';
+import { AccountScreen } from './account.js';
+import { AgentsScreen } from './agents.js';
+import { ChannelsScreen } from './channels.js';
+import { ContentScreen } from './content.js';
+import { DashboardScreen } from './dashboard.js';
+import { SkillsScreen } from './skills.js';
+import { SurveyScreen } from './survey.js';
+
+export interface ConsoleScreen {
+  /** Stable key of the screen (the tab's React key). */
+  id: string;
+  /** The tab's label in the console's nav. */
+  label: string;
+  Screen: ComponentType;
+}
+
+/**
+ * The console's screens, in the order of its tabs; the first is shown on opening. One file a screen
+ * in this folder: a new screen is its file and one line here.
+ */
+export const SCREENS: readonly ConsoleScreen[] = [
+  { id: 'dashboard', label: 'Dashboard', Screen: DashboardScreen },
+  { id: 'skills', label: 'Skills', Screen: SkillsScreen },
+  { id: 'agents', label: 'Agents', Screen: AgentsScreen },
+  { id: 'account', label: 'Account', Screen: AccountScreen },
+  { id: 'content', label: 'Content', Screen: ContentScreen },
+  { id: 'survey', label: 'Survey', Screen: SurveyScreen },
+  { id: 'channels', label: 'Channels', Screen: ChannelsScreen },
+];

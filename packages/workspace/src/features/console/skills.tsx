@@ -1,0 +1,176 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import { toast } from '../../app/store.js';
+import { api, seg } from '../../lib/api.js';
+import { exactDur } from './format.js';
+import { Field, FormSubmit, num, useSubmit } from './forms.js';
+import { type AutoClose, EditAndNew, type SkillRow, type Sla, useList } from './list.js';
+import { ConsoleTable } from './table.js';
+
+/** The response-time targets a skill may override (labels as on the Account screen). */
+const SLA_FIELDS = [
+  ['defaultSec', 'SLA: first response (s)', 'first response'],
+  ['firstTimeSec', 'SLA: first-time consumer (s)', 'first-time'],
+  ['urgentSec', 'SLA: urgent (s)', 'urgent'],
+] as const;
+type SlaKey = (typeof SLA_FIELDS)[number][0];
+
+/** The account's settings that a skill's overrides replace, shown as the placeholders. */
+interface AccountDefaults {
+  sla: Required<Sla>;
+  autoClose: Required<AutoClose>;
+}
+
+/**
+ * An override field: empty means "the account's setting": left out for a skill without that
+ * override, sent as null (which removes it) for one that has it.
+ */
+function overrideValue(text: string, existing: unknown): number | string | null | undefined {
+  if (text.trim() === '') return existing === undefined ? undefined : null;
+  return num(text);
+}
+
+function SkillForm({ skill, defaults, onDone }: { skill?: SkillRow; defaults: AccountDefaults | null; onDone: () => void }) {
+  const [name, setName] = useState(skill?.name ?? '');
+  const [description, setDescription] = useState(skill?.description ?? '');
+  const initialSla = () => Object.fromEntries(SLA_FIELDS.map(([k]) => [k, String(skill?.sla?.[k] ?? '')])) as Record<SlaKey, string>;
+  const [sla, setSla] = useState(initialSla);
+  const initialEnabled = skill?.autoClose?.enabled === undefined ? '' : skill.autoClose.enabled ? 'on' : 'off';
+  const [autoCloseEnabled, setAutoCloseEnabled] = useState<'' | 'on' | 'off'>(initialEnabled);
+  const [autoCloseAfter, setAutoCloseAfter] = useState(String(skill?.autoClose?.afterSec ?? ''));
+  const [errors, busy, run] = useSubmit();
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const body: Record<string, unknown> = { name, description };
+    const slaBody: Record<string, unknown> = {};
+    for (const [k] of SLA_FIELDS) {
+      const v = overrideValue(sla[k], skill?.sla?.[k]);
+      if (v !== undefined) slaBody[k] = v;
+    }
+    if (Object.keys(slaBody).length) body.sla = slaBody;
+    const autoClose: Record<string, unknown> = {};
+    if (autoCloseEnabled) autoClose.enabled = autoCloseEnabled === 'on';
+    else if (skill?.autoClose?.enabled !== undefined) autoClose.enabled = null;
+    const after = overrideValue(autoCloseAfter, skill?.autoClose?.afterSec);
+    if (after !== undefined) autoClose.afterSec = after;
+    if (Object.keys(autoClose).length) body.autoClose = autoClose;
+    const ok = await run(
+      () => (skill ? api.patch(`/api/v1/skills/${seg(skill.id)}`, body) : api.post('/api/v1/skills', body)),
+      skill ? 'Skill saved' : 'Skill created',
+    );
+    if (ok) {
+      if (!skill) {
+        setName('');
+        setDescription('');
+        setSla(initialSla);
+        setAutoCloseEnabled('');
+        setAutoCloseAfter('');
+      }
+      onDone();
+    }
+  }
+  const accountSays = (v: number | boolean | undefined) => (v === undefined ? 'account setting' : `account: ${v === true ? 'on' : v === false ? 'off' : v}`);
+  return (
+    <form className="console-form wide" onSubmit={submit} aria-label={skill ? `Edit skill ${skill.name}` : 'New skill'} noValidate>
+      <div className="console-grid">
+        <Field label="Skill name" path="name" errors={errors}>
+          <input value={name} onChange={(e) => setName(e.target.value)} />
+        </Field>
+        <Field label="Description" path="description" errors={errors}>
+          <input value={description} onChange={(e) => setDescription(e.target.value)} />
+        </Field>
+      </div>
+      <fieldset className="field">
+        <legend>Response-time targets for this skill</legend>
+        <div className="console-grid">
+          {SLA_FIELDS.map(([k, label]) => (
+            <Field key={k} label={label} path={`sla.${k}`} errors={errors}>
+              <input inputMode="numeric" value={sla[k]} onChange={(e) => setSla({ ...sla, [k]: e.target.value })} placeholder={accountSays(defaults?.sla[k])} />
+            </Field>
+          ))}
+        </div>
+      </fieldset>
+      <fieldset className="field">
+        <legend>Auto-close for this skill</legend>
+        <div className="console-grid">
+          <Field label="Auto-close" path="autoClose.enabled" errors={errors}>
+            <select value={autoCloseEnabled} onChange={(e) => setAutoCloseEnabled(e.target.value as '' | 'on' | 'off')}>
+              <option value="">Account setting{defaults ? ` (${defaults.autoClose.enabled ? 'on' : 'off'})` : ''}</option>
+              <option value="on">On</option>
+              <option value="off">Off</option>
+            </select>
+          </Field>
+          <Field label="Auto-close after (s)" path="autoClose.afterSec" errors={errors}>
+            <input
+              inputMode="numeric"
+              value={autoCloseAfter}
+              onChange={(e) => setAutoCloseAfter(e.target.value)}
+              placeholder={accountSays(defaults?.autoClose.afterSec)}
+            />
+          </Field>
+        </div>
+      </fieldset>
+      <p className="muted hint">Empty fields follow the account settings; empty a saved override to remove it.</p>
+      <FormSubmit errors={errors} busy={busy}>
+        {skill ? 'Save skill' : 'Create skill'}
+      </FormSubmit>
+    </form>
+  );
+}
+
+const slaSummary = (s?: Sla) => SLA_FIELDS.flatMap(([k, , short]) => (s?.[k] === undefined ? [] : [`${short} ${exactDur(s[k])}`])).join(', ') || '—';
+const autoCloseSummary = (a?: AutoClose) =>
+  a?.enabled === false ? 'off' : a?.afterSec !== undefined ? `after ${exactDur(a.afterSec)}` : a?.enabled ? 'on' : '—';
+
+export function SkillsScreen() {
+  const [skills, reload] = useList<SkillRow>('/api/v1/skills');
+  const [defaults, setDefaults] = useState<AccountDefaults | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  useEffect(() => {
+    api.get<AccountDefaults>('/api/v1/account/settings').then(
+      (s) => setDefaults({ sla: s.sla, autoClose: s.autoClose }),
+      (e: Error) => toast(e.message, 'error'),
+    );
+  }, []);
+  async function remove(s: SkillRow) {
+    if (!confirm(`Delete the skill ${s.name}?`)) return;
+    try {
+      await api.del(`/api/v1/skills/${seg(s.id)}`);
+      reload();
+    } catch (e) {
+      toast((e as Error).message, 'error');
+    }
+  }
+  return (
+    <section aria-labelledby="console-skills">
+      <h3 id="console-skills">Skills</h3>
+      <div className="table-scroll">
+        <ConsoleTable label="Skills" columns={['Name', 'Description', 'SLA override', 'Auto-close override']} actions>
+          {skills.map((s) => (
+            <tr key={s.id}>
+              <td>{s.name}</td>
+              <td data-label="Description">{s.description}</td>
+              <td data-label="SLA override">{slaSummary(s.sla)}</td>
+              <td data-label="Auto-close override">{autoCloseSummary(s.autoClose)}</td>
+              <td className="actions">
+                <button type="button" className="button" onClick={() => setEditing(editing === s.id ? null : s.id)} aria-label={`Edit ${s.name}`}>
+                  Edit
+                </button>{' '}
+                <button type="button" className="button" onClick={() => void remove(s)} aria-label={`Delete ${s.name}`}>
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+        </ConsoleTable>
+      </div>
+      <EditAndNew
+        rows={skills}
+        editing={editing}
+        setEditing={setEditing}
+        reload={reload}
+        newTitle="New skill"
+        form={(skill, onDone) => <SkillForm skill={skill} defaults={defaults} onDone={onDone} />}
+      />
+    </section>
+  );
+}
