@@ -5,6 +5,7 @@ export * from './embed.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './files.js';
+export * from './operations.js';
 export * from './schemas.js';
 export * from './seq-tracker.js';
 export * from './settings.js';

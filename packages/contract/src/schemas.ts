@@ -61,6 +61,8 @@ export const User = z.object({
   maxConcurrent: z.number().int(),
   status: AgentStatus,
   active: z.boolean(),
+  /** The status reason chosen with Away / Back soon (`GET /api/v1/me`, `PUT /api/v1/me/status`); null without one. */
+  statusReasonId: z.string().nullable().optional(),
 });
 export type User = z.infer<typeof User>;
 

@@ -28,6 +28,7 @@ import { notesRoutes } from './http/routes/notes.routes.js';
 import { reportsRoutes } from './http/routes/reports.routes.js';
 import { skillsRoutes } from './http/routes/skills.routes.js';
 import { ssoRoutes } from './http/routes/sso.routes.js';
+import { statusReasonsRoutes } from './http/routes/status-reasons.routes.js';
 import { surveysRoutes } from './http/routes/surveys.routes.js';
 import type { RouteContext } from './http/routes/types.js';
 import { usersRoutes } from './http/routes/users.routes.js';
@@ -202,6 +203,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   skillsRoutes(app, ctx);
   accountRoutes(app, ctx);
   businessHoursRoutes(app, ctx);
+  statusReasonsRoutes(app, ctx);
   meRoutes(app, ctx);
   conversationsRoutes(app, ctx);
   consumerRoutes(app, ctx, { sessionsPerMinute: opts.consumerSessionRateLimitPerMinute ?? 120 });

@@ -21,6 +21,7 @@ import * as m0012 from './migrations/2026_12_02_0012_create_jobs.js';
 import * as m0013 from './migrations/2026_12_03_0013_create_audit_log.js';
 import * as m0019 from './migrations/2026_12_03_0019_create_sso.js';
 import * as m0021 from './migrations/2026_12_03_0021_create_closed_hours_replies.js';
+import * as m0022 from './migrations/2026_12_03_0022_create_status_reasons_and_agent_states.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -70,6 +71,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_03_0013_create_audit_log': m0013,
   '2026_12_03_0019_create_sso': m0019,
   '2026_12_03_0021_create_closed_hours_replies': m0021,
+  '2026_12_03_0022_create_status_reasons_and_agent_states': m0022,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

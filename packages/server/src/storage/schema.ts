@@ -326,6 +326,25 @@ export interface ClosedHoursRepliesTable {
   sent_at: number;
 }
 
+export interface StatusReasonsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  status: string;
+  deleted: number;
+  created_at: number;
+}
+
+export interface AgentStatesTable {
+  id: string;
+  account_id: string;
+  user_id: string;
+  status: string;
+  reason_id: string | null;
+  started_at: number;
+  ended_at: number | null;
+}
+
 export interface DB {
   files: FilesTable;
   surveys: SurveysTable;
@@ -357,4 +376,6 @@ export interface DB {
   sso_flows: SsoFlowsTable;
   sso_handoffs: SsoHandoffsTable;
   closed_hours_replies: ClosedHoursRepliesTable;
+  status_reasons: StatusReasonsTable;
+  agent_states: AgentStatesTable;
 }

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { AgentStatus } from './schemas.js';
+
+/**
+ * Contact-center operations (API.md "Contact-center operations"): manager-defined status reasons
+ * under Away and Back soon, and the agent-state report built from the state-change log.
+ */
+
+export const ReasonStatus = z.enum(['away', 'back_soon']);
+export type ReasonStatus = z.infer<typeof ReasonStatus>;
+
+const reasonName = z.string().trim().min(1).max(60);
+
+export const StatusReason = z.object({ id: z.string(), name: z.string(), status: ReasonStatus });
+export type StatusReason = z.infer<typeof StatusReason>;
+export const CreateStatusReasonRequest = z.strictObject({ name: reasonName, status: ReasonStatus });
+export const UpdateStatusReasonRequest = z.strictObject({ name: reasonName.optional(), status: ReasonStatus.optional() });
+export type UpdateStatusReasonRequest = z.infer<typeof UpdateStatusReasonRequest>;
+
+/** `PUT /api/v1/me/status`: a reason only with the status it belongs to. */
+export const SetMyStatusRequest = z.strictObject({
+  status: AgentStatus,
+  reasonId: z.string().min(1).max(100).nullable().optional(),
+  handover: z.boolean().optional(),
+});
+export type SetMyStatusRequest = z.infer<typeof SetMyStatusRequest>;
+
+/** Seconds per status in a period. */
+export const StatusSeconds = z.object({ online: z.number(), away: z.number(), back_soon: z.number(), offline: z.number() });
+export type StatusSeconds = z.infer<typeof StatusSeconds>;
+
+/** One agent's time in `GET /api/v1/reports/agent-states`: per status, and per reason within Away / Back soon. */
+export const AgentStatesRow = z.object({
+  agentId: z.string(),
+  displayName: z.string(),
+  seconds: StatusSeconds,
+  reasons: z.array(z.object({ reasonId: z.string(), name: z.string(), status: ReasonStatus, seconds: z.number() })),
+});
+export type AgentStatesRow = z.infer<typeof AgentStatesRow>;
