@@ -37,3 +37,24 @@ export const AgentStatesRow = z.object({
   reasons: z.array(z.object({ reasonId: z.string(), name: z.string(), status: ReasonStatus, seconds: z.number() })),
 });
 export type AgentStatesRow = z.infer<typeof AgentStatesRow>;
+
+/** Wrap-up codes an agent picks when closing (`POST /api/v1/conversations/{id}/close`). */
+export const Disposition = z.object({ id: z.string(), name: z.string() });
+export type Disposition = z.infer<typeof Disposition>;
+export const CreateDispositionRequest = z.strictObject({ name: z.string().trim().min(1).max(80) });
+export const UpdateDispositionRequest = z.strictObject({ name: z.string().trim().min(1).max(80).optional() });
+export type UpdateDispositionRequest = z.infer<typeof UpdateDispositionRequest>;
+
+/** The close body: dispositions (required when the conversation's skill says so) and a note. */
+export const CloseConversationRequest = z.strictObject({
+  dispositionIds: z.array(z.string().min(1).max(100)).max(20).optional(),
+  wrapUpNote: z.string().trim().max(2000).optional(),
+});
+export type CloseConversationRequest = z.infer<typeof CloseConversationRequest>;
+
+/** A closed conversation's wrap-up as its details show it. */
+export const WrapUp = z.object({ dispositions: z.array(Disposition), note: z.string().nullable(), at: z.string() });
+export type WrapUp = z.infer<typeof WrapUp>;
+
+/** The skill setting: a disposition must be chosen when an agent closes. */
+export const WrapUpSettings = z.strictObject({ required: z.boolean() });

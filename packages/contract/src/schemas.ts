@@ -96,6 +96,7 @@ export const CreateSkillRequest = z.strictObject({
   sla: SlaTargets.partial().optional(),
   autoClose: AutoCloseSettings.partial().optional(),
   businessHours: BusinessHours.optional(),
+  wrapUp: z.strictObject({ required: z.boolean() }).optional(),
 });
 export const UpdateSkillRequest = z.strictObject({
   name: z.string().trim().min(1).max(100).optional(),
@@ -116,6 +117,8 @@ export const UpdateSkillRequest = z.strictObject({
     .optional(),
   /** The skill's own business hours; `null` removes them (back to the account's). */
   businessHours: BusinessHours.nullable().optional(),
+  /** `null` removes the setting (no disposition required). */
+  wrapUp: z.strictObject({ required: z.boolean() }).nullable().optional(),
 });
 export type UpdateSkillRequest = z.infer<typeof UpdateSkillRequest>;
 

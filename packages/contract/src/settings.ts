@@ -220,5 +220,7 @@ export const SkillOverrides = z.strictObject({
   autoClose: AutoCloseSettings.partial().optional(),
   /** The skill's own business hours instead of the account's. */
   businessHours: BusinessHours.optional(),
+  /** Closing needs a disposition (agents and managers; consumer and automatic closes are exempt). */
+  wrapUp: z.strictObject({ required: z.boolean() }).optional(),
 });
 export type SkillOverrides = z.infer<typeof SkillOverrides>;

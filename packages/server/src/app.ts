@@ -22,6 +22,7 @@ import { channelsRoutes } from './http/routes/channels.routes.js';
 import { consumerRoutes } from './http/routes/consumer.routes.js';
 import { contentRoutes } from './http/routes/content.routes.js';
 import { conversationsRoutes } from './http/routes/conversations.routes.js';
+import { dispositionsRoutes } from './http/routes/dispositions.routes.js';
 import { filesRoutes } from './http/routes/files.routes.js';
 import { meRoutes } from './http/routes/me.routes.js';
 import { notesRoutes } from './http/routes/notes.routes.js';
@@ -204,6 +205,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   accountRoutes(app, ctx);
   businessHoursRoutes(app, ctx);
   statusReasonsRoutes(app, ctx);
+  dispositionsRoutes(app, ctx);
   meRoutes(app, ctx);
   conversationsRoutes(app, ctx);
   consumerRoutes(app, ctx, { sessionsPerMinute: opts.consumerSessionRateLimitPerMinute ?? 120 });

@@ -40,6 +40,7 @@ import { findSkill } from '../storage/repos/skills.repo.js';
 import { displayNames, findUser } from '../storage/repos/users.repo.js';
 import { assertCanAct, assertCanRead } from './access.js';
 import { type Deps, inTransaction, type Outbox } from './context.js';
+import { wrapUpOf } from './dispositions.service.js';
 import { maskConsumerText } from './masking.service.js';
 import { withSenderNames } from './message-wire.js';
 import { enqueueOutbound } from './outbound.service.js';
@@ -319,6 +320,7 @@ export async function getConversationDetails(deps: Deps, p: UserPrincipal, id: s
       customVariables: consumer?.customVariables ?? {},
     },
     routing: c.routing ? { ...c.routing, at: new Date(c.routing.at).toISOString() } : null,
+    wrapUp: await wrapUpOf(tx, p.accountId, c.id),
   };
 }
 

@@ -7,13 +7,14 @@ import { overridesDriveTimers, scheduleTimersReevaluation } from './timers-reeva
 
 export const toWireSkill = (
   s: SkillRecord,
-): Skill & { sla?: SkillOverrides['sla']; autoClose?: SkillOverrides['autoClose']; businessHours?: SkillOverrides['businessHours'] } => ({
+): Skill & { sla?: SkillOverrides['sla']; autoClose?: SkillOverrides['autoClose']; businessHours?: SkillOverrides['businessHours']; wrapUp?: SkillOverrides['wrapUp'] } => ({
   id: s.id,
   name: s.name,
   description: s.description,
   ...(s.overrides.sla && { sla: s.overrides.sla }),
   ...(s.overrides.autoClose && { autoClose: s.overrides.autoClose }),
   ...(s.overrides.businessHours && { businessHours: s.overrides.businessHours }),
+  ...(s.overrides.wrapUp && { wrapUp: s.overrides.wrapUp }),
 });
 
 export async function createSkill(deps: Deps, accountId: string, input: { name: string; description: string } & SkillOverrides) {
@@ -28,6 +29,7 @@ export async function createSkill(deps: Deps, accountId: string, input: { name: 
         ...(input.sla && { sla: input.sla }),
         ...(input.autoClose && { autoClose: input.autoClose }),
         ...(input.businessHours && { businessHours: input.businessHours }),
+        ...(input.wrapUp && { wrapUp: input.wrapUp }),
       },
       createdAt: deps.clock.now(),
     };
@@ -65,6 +67,7 @@ export async function patchSkill(deps: Deps, accountId: string, id: string, patc
         autoClose: mergeGroup(s.overrides.autoClose, patch.autoClose),
         // Business hours are replaced whole; null removes them (the account's apply).
         businessHours: patch.businessHours === undefined ? s.overrides.businessHours : (patch.businessHours ?? undefined),
+        wrapUp: patch.wrapUp === undefined ? s.overrides.wrapUp : (patch.wrapUp ?? undefined),
       }),
     };
     await updateSkill(tx, next);

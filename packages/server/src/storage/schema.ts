@@ -345,6 +345,22 @@ export interface AgentStatesTable {
   ended_at: number | null;
 }
 
+export interface DispositionsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  deleted: number;
+  created_at: number;
+}
+
+export interface ConversationWrapUpsTable {
+  conversation_id: string;
+  account_id: string;
+  disposition_ids: string;
+  note: string | null;
+  closed_at: number;
+}
+
 export interface DB {
   files: FilesTable;
   surveys: SurveysTable;
@@ -378,4 +394,6 @@ export interface DB {
   closed_hours_replies: ClosedHoursRepliesTable;
   status_reasons: StatusReasonsTable;
   agent_states: AgentStatesTable;
+  dispositions: DispositionsTable;
+  conversation_wrap_ups: ConversationWrapUpsTable;
 }

@@ -1,4 +1,4 @@
-import { ActiveItem, ListStatus, Message } from '@parley/contract';
+import { ActiveItem, CloseConversationRequest, ListStatus, Message } from '@parley/contract';
 import { z } from 'zod';
 import { activeList, getConversationDetails, listAll, markRead, transcript, transcriptText } from '../../services/conversations.service.js';
 import { directory } from '../../services/directory.service.js';
@@ -156,8 +156,18 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
   });
   app.post(
     '/api/v1/conversations/:id/close',
-    { config: { access: 'conversation:act' }, schema: { tags, security, params: IdParams, response: { 200: ActiveItem } } },
-    async (req) => closeByUser(deps, userOf(req), req.params.id),
+    {
+      config: { access: 'conversation:act' },
+      schema: {
+        tags,
+        security,
+        summary: 'Close, with the wrap-up: dispositions (required when the skill says so) and a note',
+        params: IdParams,
+        body: CloseConversationRequest.nullish(),
+        response: { 200: ActiveItem },
+      },
+    },
+    async (req) => closeByUser(deps, userOf(req), req.params.id, req.body ?? {}),
   );
   app.post(
     '/api/v1/conversations/:id/resume',

@@ -1,4 +1,4 @@
-import { BusinessHours, CreateSkillRequest, Skill, UpdateSkillRequest } from '@parley/contract';
+import { BusinessHours, CreateSkillRequest, Skill, UpdateSkillRequest, WrapUpSettings } from '@parley/contract';
 import { z } from 'zod';
 import { createSkill, listAccountSkills, patchSkill, removeSkill } from '../../services/skills.service.js';
 import { userOf } from '../auth.js';
@@ -12,6 +12,7 @@ const SkillOut = Skill.extend({
   sla: z.record(z.string(), z.number()).optional(),
   autoClose: z.record(z.string(), z.unknown()).optional(),
   businessHours: BusinessHours.optional(),
+  wrapUp: WrapUpSettings.optional(),
 });
 
 export function skillsRoutes(app: ZApp, { deps }: RouteContext): void {
