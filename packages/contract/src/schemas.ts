@@ -68,6 +68,17 @@ export type User = z.infer<typeof User>;
 
 export const LoginResponse = z.object({ token: z.string(), user: User });
 
+/** `GET /api/v1/auth/sso`: the account's single sign-on as the sign-in page shows it (null: none). */
+export const SsoInfo = z.object({ oidc: z.object({ label: z.string(), enforced: z.boolean() }).nullable() });
+export type SsoInfo = z.infer<typeof SsoInfo>;
+
+/** `POST /api/v1/auth/oidc/exchange`: the one-time code of a single sign-on, traded once for a session. */
+export const SsoExchangeRequest = z.strictObject({
+  code: z.string().min(1).max(200),
+  frameAccountId: z.string().min(1).max(100).optional(),
+});
+export type SsoExchangeRequest = z.infer<typeof SsoExchangeRequest>;
+
 export const CreateUserRequest = z.strictObject({
   username,
   password,
@@ -258,6 +269,7 @@ export const CreateAccountRequest = z.strictObject({
 });
 
 export const ContentCategory = z.object({ id: z.string(), name: z.string(), position: z.number().int() });
+export type ContentCategory = z.infer<typeof ContentCategory>;
 export const CreateContentCategoryRequest = z.strictObject({
   name: z.string().trim().min(1).max(100),
   position: z.number().int().min(0).max(100_000).optional(),

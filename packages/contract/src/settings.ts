@@ -152,6 +152,8 @@ export const AccountSettings = z.object({
   crm: CrmSettings,
   masking: MaskingSettings,
   sso: SsoSettings,
+  /** The audit log's own retention: entries older than this many months are deleted daily. */
+  audit: z.strictObject({ retentionMonths: z.number().int().min(1).max(120) }),
   /** Set through `PUT /api/v1/business-hours`; SLA and auto-close clocks run only in open hours. */
   businessHours: BusinessHours,
   /** Sent once per conversation to a channel consumer who writes while the account (or skill) is closed. */
@@ -188,6 +190,7 @@ export const DEFAULT_ACCOUNT_SETTINGS: AccountSettings = {
   sso: {
     oidc: { enabled: false, issuer: '', clientId: '', clientSecretSet: false, usernameClaim: 'preferred_username', enforce: false, label: '' },
   },
+  audit: { retentionMonths: 24 },
   businessHours: ALWAYS_OPEN,
   closedHoursReply: { enabled: true, text: "We're closed right now. We have your message and will answer as soon as we open." },
 };
@@ -210,6 +213,7 @@ export const AccountSettingsPatch = z.strictObject({
   crm: CrmSettingsPatch.optional(),
   masking: MaskingSettings.partial().optional(),
   sso: SsoSettingsPatch.optional(),
+  audit: AccountSettings.shape.audit.partial().optional(),
   closedHoursReply: ClosedHoursReply.partial().optional(),
 });
 export type AccountSettingsPatch = z.infer<typeof AccountSettingsPatch>;

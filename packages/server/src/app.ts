@@ -16,6 +16,7 @@ import { registerInputGuards } from './http/input.js';
 import { registerMetrics } from './http/metrics.js';
 import { frameworkErrorProblem, problem, registerProblemHandlers, sendProblem } from './http/problem.js';
 import { accountRoutes } from './http/routes/account.routes.js';
+import { auditRoutes } from './http/routes/audit.routes.js';
 import { authRoutes } from './http/routes/auth.routes.js';
 import { businessHoursRoutes } from './http/routes/business-hours.routes.js';
 import { channelsRoutes } from './http/routes/channels.routes.js';
@@ -40,6 +41,8 @@ import { validatorCompiler } from './http/validation.js';
 import { registerWidget } from './http/widget.js';
 import { createOutboundHttp, type Resolver } from './outbound/guarded-http.js';
 import { attachRealtime, type Realtime } from './realtime/socket.js';
+import { ensureAuditRetention } from './services/audit.service.js';
+import { createReadCaches } from './services/caches.js';
 import type { Deps } from './services/context.js';
 import { crmSyncJob } from './services/crm-sync.service.js';
 import { createFileDeps } from './services/files.service.js';
@@ -158,6 +161,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     files: await createFileDeps(opts.db, { dir: opts.filesDir, maxUploadBytes: opts.maxUploadBytes }),
     ...(opts.routingPageSize !== undefined && { routingPageSize: opts.routingPageSize }),
     outbound: createOutboundHttp({ allow: opts.outboundAllow ?? [], ...(opts.outboundResolver && { resolver: opts.outboundResolver }) }),
+    caches: createReadCaches(opts.clock ?? systemClock),
   };
   // Every /api/ route declares who may call it (config.access); its guard is derived from that.
   const routeGuards = guards(deps);
@@ -217,8 +221,11 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   surveysRoutes(app, ctx);
   channelsRoutes(app, ctx, { publicUrl: opts.publicUrl });
   reportsRoutes(app, ctx);
+  auditRoutes(app, ctx);
 
   await app.ready();
+  // Accounts made before the audit log (or by an older node) get their daily audit-retention timer.
+  await ensureAuditRetention(deps);
   // A node that died between a commit and its routing run leaves conversations queued: every node
   // sweeps the queues now and then, besides the start-up sweep in main.ts.
   let sweeper: NodeJS.Timeout | undefined;

@@ -80,3 +80,14 @@ export function tryConnect(url: string, ns: '/agent' | '/consumer', auth: Record
     });
   });
 }
+
+/**
+ * A round trip on the listener's own connection (a `sync` from its current seq, acknowledged):
+ * everything the server sent this socket before answering has arrived once it resolves. A test
+ * proves that something did not reach a socket (an event, a disconnect) by a round trip after the
+ * cause, never by a sleep.
+ */
+export async function roundTrip(l: Listener, timeoutMs = 5000): Promise<void> {
+  const answer = (await l.socket.timeout(timeoutMs).emitWithAck('sync', { afterSeq: l.tracker.seq })) as { ok: boolean };
+  if (!answer.ok) throw new Error('sync refused');
+}

@@ -6,6 +6,7 @@ import { systemClock } from '../domain/clock.js';
 import { serve } from '../main.js';
 import { createOutboundHttp } from '../outbound/guarded-http.js';
 import { createAccount } from '../services/accounts.service.js';
+import { createReadCaches } from '../services/caches.js';
 import { openDatabase } from '../storage/db.js';
 import { runDemo } from './demo.js';
 
@@ -58,6 +59,7 @@ async function main(argv: string[]): Promise<void> {
           kickRouting: () => undefined,
           timersChanged: () => undefined,
           outbound: createOutboundHttp({ allow: config.outboundAllow }),
+          caches: createReadCaches(systemClock),
         };
         const r = await createAccount(deps, parsed.data);
         process.stdout.write(`${JSON.stringify(r)}\n`);

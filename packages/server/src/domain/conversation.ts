@@ -1,4 +1,19 @@
-import type { ActiveItem, Channel, ConsumerConversation, ConversationState, DomainEvent, ListStatus, SenderType } from '@parley/contract';
+import {
+  type ActiveItem,
+  type Channel,
+  type ConsumerConversation,
+  type ConversationState,
+  compareActive,
+  type DomainEvent,
+  isOverdueAt,
+  isSoonOverdueAt,
+  type ListStatus,
+  type SenderType,
+  SOON_OVERDUE_MS,
+} from '@parley/contract';
+
+/** The Active list's rules are the contract's (shared with the workspace). */
+export { compareActive, SOON_OVERDUE_MS };
 
 export type Awaiting = 'agent' | 'consumer';
 export type ClosedBy = 'agent' | 'consumer' | 'system';
@@ -124,8 +139,6 @@ export function newConversation(n: NewConversation, now: number): Conversation {
   };
 }
 
-export const SOON_OVERDUE_MS = 5 * 60_000;
-
 /** A consumer message: the agent now owes an answer; the SLA clock starts at the first unanswered message. */
 export function applyConsumerMessage(c: Conversation, text: string, now: number, slaTargetSec: SlaClock): Conversation {
   const startsClock = c.awaiting !== 'agent' || c.slaDueAt === null;
@@ -200,14 +213,13 @@ export function effectiveDueAt(c: Conversation): number | null {
 export function listStatus(c: Conversation, idleAfterSec: number, now: number): ListStatus {
   if (c.state === 'closed') return 'closed';
   const due = effectiveDueAt(c);
-  if (due !== null && due <= now) return 'overdue';
+  if (isOverdueAt(due, now)) return 'overdue';
   if (c.awaiting === 'consumer' && c.manualSlaAt === null && now - c.awaitingSince >= idleAfterSec * 1000) return 'idle';
   return 'ongoing';
 }
 
 export function isSoonOverdue(c: Conversation, now: number): boolean {
-  const due = effectiveDueAt(c);
-  return due !== null && due > now && due - now <= SOON_OVERDUE_MS;
+  return isSoonOverdueAt(effectiveDueAt(c), now);
 }
 
 /** The next moment this conversation's list status or soon-overdue flag changes by time alone. */
@@ -286,27 +298,6 @@ export function toConsumerView(
     closedAt: iso(c.closedAt),
     closedBy: c.closedBy,
   };
-}
-
-/**
- * Active list order: most urgent first. Conversations with a due time by earliest due; then those
- * awaiting the consumer (longest waiting first); closed last (most recently closed first).
- */
-export function compareActive(a: ActiveItem, b: ActiveItem): number {
-  const rank = (i: ActiveItem) => (i.state === 'closed' ? 2 : i.slaDueAt !== null ? 0 : 1);
-  const ra = rank(a);
-  const rb = rank(b);
-  if (ra !== rb) return ra - rb;
-  if (ra === 0) return cmp(a.slaDueAt, b.slaDueAt) || cmp(a.createdAt, b.createdAt) || cmp(a.id, b.id);
-  if (ra === 1) return cmp(a.lastMessage?.at ?? a.createdAt, b.lastMessage?.at ?? b.createdAt) || cmp(a.id, b.id);
-  return cmp(b.closedAt, a.closedAt) || cmp(a.id, b.id);
-}
-
-function cmp(a: string | null, b: string | null): number {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  return a < b ? -1 : 1;
 }
 
 export function countByStatus(items: ActiveItem[]): Record<ListStatus, number> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from './errors.js';
 import { parseInput } from './validation.js';
 
 /** The `errors` of the 400 that parsing `data` with `schema` gives. */

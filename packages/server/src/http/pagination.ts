@@ -74,12 +74,8 @@ export function pageQuery<P>(position: z.ZodType<P>, opts: PageQueryOptions = {}
   };
 }
 
-/** The response envelope of every list: the page's items and the cursor of the next page (null at the end). */
-export const Page = <T extends z.ZodType>(item: T) =>
-  z.object({
-    items: z.array(item),
-    nextCursor: z.string().nullable().describe('pass as `cursor` for the next page; null when this page is the last'),
-  });
+/** The response envelope of every list (the contract's, shared with the typed client). */
+export { Page } from '@parley/contract';
 
 export interface PageOf<T> {
   items: T[];

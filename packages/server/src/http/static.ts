@@ -11,6 +11,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
+import { EmbedConfig } from '@parley/contract';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { getSettings } from '../services/accounts.service.js';
@@ -111,7 +112,7 @@ export async function registerWorkspace(app: ZApp, deps: Deps, opts: { dist?: st
         tags: ['workspace'],
         summary: 'Embedding: the origins allowed to frame the workspace of an account (public)',
         querystring: z.strictObject({ accountId: z.string().min(1).max(100) }),
-        response: { 200: z.object({ allowedFrameAncestors: z.array(z.string()) }) },
+        response: { 200: EmbedConfig },
       },
     },
     async (req) => ({ allowedFrameAncestors: await frameAncestors(req.query.accountId) }),

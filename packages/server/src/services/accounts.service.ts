@@ -4,6 +4,8 @@ import { DomainError, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { findAccount, insertAccount, saveIdentitySecret, saveSettings } from '../storage/repos/accounts.repo.js';
 import { findUserByUsername, insertUser } from '../storage/repos/users.repo.js';
+import { type Actor, changes, REDACTED, recordAudit, SYSTEM_ACTOR, scheduleAuditRetentionIn } from './audit.service.js';
+import { forgetAccount } from './caches.js';
 import type { Deps } from './context.js';
 import { applyCrmPatchIn, assertCrmUrls } from './crm-sync.service.js';
 import { assertMaskingRules } from './masking.service.js';
@@ -28,6 +30,7 @@ export async function createAccount(
       identitySecret: randomBytes(32).toString('base64url'),
       createdAt: now,
     });
+    await scheduleAuditRetentionIn(tx, accountId, now);
     if (await findUserByUsername(tx, accountId, input.adminUsername)) throw new DomainError('conflict', 'username taken');
     await insertUser(tx, {
       id: userId,
@@ -74,11 +77,12 @@ export function mergeSettingsPatch(s: AccountSettings, p: AccountSettingsPatch):
     autoClose: { ...s.autoClose, ...p.autoClose },
     survey: { ...s.survey, ...p.survey },
     masking: { ...s.masking, ...p.masking },
+    audit: { ...s.audit, ...p.audit },
     closedHoursReply: { ...s.closedHoursReply, ...p.closedHoursReply },
   };
 }
 
-export async function patchSettings(deps: Deps, accountId: string, patch: AccountSettingsPatch): Promise<AccountSettings> {
+export async function patchSettings(deps: Deps, accountId: string, patch: AccountSettingsPatch, actor: Actor = SYSTEM_ACTOR): Promise<AccountSettings> {
   await assertCrmUrls(deps, patch.crm);
   await assertSsoUrls(deps, patch.sso);
   if (patch.masking?.rules) assertMaskingRules(patch.masking.rules);
@@ -90,6 +94,12 @@ export async function patchSettings(deps: Deps, accountId: string, patch: Accoun
     if (patch.crm) merged.crm = await applyCrmPatchIn(tx, accountId, a.settings.crm, patch.crm, deps.clock.now());
     if (patch.sso) merged.sso = await applySsoPatchIn(tx, accountId, a.settings.sso, patch.sso, deps.clock.now());
     await saveSettings(tx, accountId, merged);
+    const diff: Record<string, unknown> = changes(a.settings, merged);
+    if (patch.crm?.salesforce?.privateKey !== undefined) diff['crm.salesforce.privateKey'] = REDACTED;
+    if (patch.sso?.oidc?.clientSecret !== undefined) diff['sso.oidc.clientSecret'] = REDACTED;
+    if (Object.keys(diff).length) {
+      await recordAudit(tx, deps.clock.now(), { accountId, ...actor, action: 'settings.updated', targetType: 'account', targetId: accountId, details: diff });
+    }
     // Conversations under way follow the new SLA / auto-close / idle settings (swept in batches by a timer).
     if (settingsDriveTimers(a.settings, merged)) {
       await scheduleTimersReevaluation(tx, { accountId, skillId: null, idleChanged: a.settings.idleAfterSec !== merged.idleAfterSec, now: deps.clock.now() });
@@ -97,6 +107,7 @@ export async function patchSettings(deps: Deps, accountId: string, patch: Accoun
     }
     return merged;
   });
+  forgetAccount(deps, accountId);
   if (reevaluate) deps.timersChanged(deps.clock.now());
   deps.kickRouting(accountId);
   return next;
@@ -110,11 +121,13 @@ export async function getIdentitySecret(deps: Deps, accountId: string): Promise<
 }
 
 /** A new identity secret: tokens signed with the old one stop working at once (sessions already made stay valid). */
-export async function rotateIdentitySecret(deps: Deps, accountId: string): Promise<{ secret: string }> {
+export async function rotateIdentitySecret(deps: Deps, accountId: string, actor: Actor = SYSTEM_ACTOR): Promise<{ secret: string }> {
   const secret = randomBytes(32).toString('base64url');
   await deps.db.transaction(async (tx) => {
     if (!(await findAccount(tx, accountId))) throw notFound('account');
     await saveIdentitySecret(tx, accountId, secret);
+    await recordAudit(tx, deps.clock.now(), { accountId, ...actor, action: 'identity_secret.rotated', targetType: 'account', targetId: accountId });
   });
+  forgetAccount(deps, accountId);
   return { secret };
 }

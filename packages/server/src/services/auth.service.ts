@@ -2,7 +2,7 @@ import type { User } from '@parley/contract';
 import { agentRecipient } from '../domain/audience.js';
 import { DomainError, RateLimited } from '../domain/errors.js';
 import { LOGIN_MAX_FAILURES_PER_USER, LOGIN_WINDOW_MS, loginLock } from '../domain/login-lockout.js';
-import { TtlCache } from '../storage/cache.js';
+import type { Tx } from '../storage/db.js';
 import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
 import {
   clearLoginFailures,
@@ -14,6 +14,7 @@ import {
   revokeAuthToken,
 } from '../storage/repos/tokens.repo.js';
 import { findUser, findUserByUsername, type UserRecord } from '../storage/repos/users.repo.js';
+import { recordAudit } from './audit.service.js';
 import type { Deps } from './context.js';
 import { verifyPassword } from './passwords.js';
 import type { ConsumerPrincipal, UserPrincipal } from './principal.js';
@@ -58,7 +59,22 @@ export async function login(
   const user = account ? await findUserByUsername(db.kysely, input.accountId, input.username) : undefined;
   const ok = await verifyPassword(user?.active ? user.passwordHash : undefined, input.password);
   if (!ok || !user) {
-    await recordLoginFailure(db.kysely, { accountId: input.accountId, username, address: clientAddress, at: now, before: now - LOGIN_WINDOW_MS });
+    await db.transaction(async (tx) => {
+      await recordLoginFailure(tx, { accountId: input.accountId, username, address: clientAddress, at: now, before: now - LOGIN_WINDOW_MS });
+      // Only an existing account has an audit log to read; the answer is the same either way.
+      if (account) {
+        await recordAudit(tx, now, {
+          accountId: input.accountId,
+          actorType: 'user',
+          actorId: user?.id ?? null,
+          ip: clientAddress,
+          action: 'auth.login_failed',
+          targetType: 'user',
+          targetId: user?.id ?? null,
+          details: { username, ...(user && !user.active && { reason: 'deactivated' }) },
+        });
+      }
+    });
     throw new DomainError('unauthorized', 'wrong account, username or password');
   }
   // The account signs its agents in through its OpenID provider: a right password is refused too
@@ -70,14 +86,24 @@ export async function login(
   await db.transaction(async (tx) => {
     await clearLoginFailures(tx, input.accountId, username, clientAddress);
     await insertAuthToken(tx, { hash: hashToken(token), accountId: user.accountId, userId: user.id, createdAt: now, expiresAt: now + TOKEN_TTL_MS });
+    await recordAudit(tx, now, {
+      accountId: user.accountId,
+      actorType: 'user',
+      actorId: user.id,
+      ip: clientAddress,
+      action: 'auth.login',
+      targetType: 'user',
+      targetId: user.id,
+      details: { username: user.username },
+    });
   });
   return { token, user: toWireUser(user) };
 }
 
 /** A new session token for a user who signed in another way (single sign-on). */
-export async function startSession(deps: Deps, user: UserRecord, now: number): Promise<string> {
+export async function startSession(tx: Tx, user: UserRecord, now: number): Promise<string> {
   const token = newToken('pat');
-  await insertAuthToken(deps.db.kysely, { hash: hashToken(token), accountId: user.accountId, userId: user.id, createdAt: now, expiresAt: now + TOKEN_TTL_MS });
+  await insertAuthToken(tx, { hash: hashToken(token), accountId: user.accountId, userId: user.id, createdAt: now, expiresAt: now + TOKEN_TTL_MS });
   return token;
 }
 
@@ -95,12 +121,9 @@ export async function authenticateUser(deps: Deps, token: string): Promise<UserP
   return { kind: 'user', accountId: user.accountId, userId: user.id, role: user.role, tokenHash: h };
 }
 
-// Consumer sessions are never revoked before they expire, so a short cache is safe.
-const consumerSessions = new TtlCache<{ accountId: string; subjectId: string; expiresAt: number } | undefined>(10_000);
-
 export async function authenticateConsumer(deps: Deps, token: string): Promise<ConsumerPrincipal | undefined> {
   const h = hashToken(token);
-  const row = await consumerSessions.get(h, () => findConsumerSession(deps.db.kysely, h, deps.clock.now()));
+  const row = await deps.caches.consumerSessions.get(h, () => findConsumerSession(deps.db.kysely, h, deps.clock.now()));
   if (!row || row.expiresAt <= deps.clock.now()) return undefined;
   return { kind: 'consumer', accountId: row.accountId, consumerId: row.subjectId };
 }

@@ -20,6 +20,7 @@ import {
 import { type ConsumerRecord, findConsumerByExternalId, insertConsumer, updateConsumer } from '../storage/repos/consumers.repo.js';
 import { findLatestConversationOfConsumer, findOpenConversationOfConsumer, lockConversation } from '../storage/repos/conversations.repo.js';
 import { findSkill } from '../storage/repos/skills.repo.js';
+import { type Actor, changes, recordAudit, SYSTEM_ACTOR } from './audit.service.js';
 import { closedHoursReplyIn } from './business-hours.service.js';
 import { replyToChannelSurveyIn } from './channel-surveys.service.js';
 import { type Deps, inTransaction, type Outbox } from './context.js';
@@ -50,6 +51,28 @@ export function toChannelView(c: ChannelRecord, baseUrl: string): MessagingChann
     credentials,
     createdAt: new Date(c.createdAt).toISOString(),
   };
+}
+
+/**
+ * What the audit log keeps of a channel: its settings and its non-secret credentials (phone
+ * number, page id…); a secret credential shows only as `[set]` (`updateChannel` lists the secret
+ * ones it replaced by name).
+ */
+function channelAuditView(c: ChannelRecord): Record<string, unknown> {
+  const keys = adapterFor(c.type).credentialKeys;
+  const fields = Object.fromEntries(Object.entries(c.credentials).map(([k, v]) => [k, keys.find((x) => x.key === k)?.secret ? '[set]' : v]));
+  return { type: c.type, name: c.name, skillId: c.skillId, outboundUrl: c.outboundUrl, providerBaseUrl: c.providerBaseUrl, fields };
+}
+
+/** The names of the secret credentials whose value differs between two versions of a channel. */
+function replacedSecrets(before: ChannelRecord, after: ChannelRecord): string[] {
+  const keys = adapterFor(after.type).credentialKeys;
+  return keys
+    .filter(
+      (k) =>
+        k.secret && after.credentials[k.key] !== undefined && before.credentials[k.key] !== undefined && after.credentials[k.key] !== before.credentials[k.key],
+    )
+    .map((k) => k.key);
 }
 
 export interface ChannelInput {
@@ -102,6 +125,7 @@ export async function createChannel(
   accountId: string,
   input: ChannelInput & { type: ChannelType; name: string; skillId: string },
   baseUrl: string,
+  actor: Actor = SYSTEM_ACTOR,
 ): Promise<MessagingChannel & { secret: string }> {
   const { credentials, secret } = checkInput(input.type, input);
   await assertChannelUrls(deps, input);
@@ -123,6 +147,7 @@ export async function createChannel(
   await deps.db.transaction(async (tx) => {
     await assertSkill(tx, accountId, input.skillId);
     await insertChannel(tx, c);
+    await recordAudit(tx, now, { accountId, ...actor, action: 'channel.created', targetType: 'channel', targetId: c.id, details: channelAuditView(c) });
   });
   return { ...toChannelView(c, baseUrl), secret: c.secret };
 }
@@ -144,7 +169,14 @@ export async function getChannel(deps: Deps, accountId: string, id: string, base
 }
 
 /** Change a channel; given credentials are merged over the stored ones (a secret-bearing one replaces the secret, `null` removes a key). */
-export async function updateChannel(deps: Deps, accountId: string, id: string, input: ChannelInput, baseUrl: string): Promise<MessagingChannel> {
+export async function updateChannel(
+  deps: Deps,
+  accountId: string,
+  id: string,
+  input: ChannelInput,
+  baseUrl: string,
+  actor: Actor = SYSTEM_ACTOR,
+): Promise<MessagingChannel> {
   await assertChannelUrls(deps, input);
   return deps.db.transaction(async (tx) => {
     const c = await findChannel(tx, accountId, id);
@@ -163,6 +195,12 @@ export async function updateChannel(deps: Deps, accountId: string, id: string, i
       updatedAt: deps.clock.now(),
     };
     await saveChannel(tx, next);
+    const details: Record<string, unknown> = changes(channelAuditView(c), channelAuditView(next));
+    const replaced = replacedSecrets(c, next);
+    const signing = adapterFor(c.type).secretCredential;
+    if (secret !== undefined && secret !== c.secret && signing) replaced.push(signing);
+    if (replaced.length) details.replaced = replaced;
+    await recordAudit(tx, next.updatedAt, { accountId, ...actor, action: 'channel.updated', targetType: 'channel', targetId: id, details });
     return toChannelView(next, baseUrl);
   });
 }
@@ -174,12 +212,21 @@ export async function rotateChannelSecret(
   id: string,
   input: { secret?: string | undefined },
   baseUrl: string,
+  actor: Actor = SYSTEM_ACTOR,
 ): Promise<MessagingChannel & { secret: string }> {
   return deps.db.transaction(async (tx) => {
     const c = await findChannel(tx, accountId, id);
     if (!c) throw notFound('channel');
     const next = { ...c, secret: input.secret ?? newChannelSecret(), updatedAt: deps.clock.now() };
     await saveChannel(tx, next);
+    await recordAudit(tx, next.updatedAt, {
+      accountId,
+      ...actor,
+      action: 'channel.secret_rotated',
+      targetType: 'channel',
+      targetId: id,
+      details: { name: c.name },
+    });
     return { ...toChannelView(next, baseUrl), secret: next.secret };
   });
 }

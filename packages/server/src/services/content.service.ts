@@ -4,6 +4,7 @@ import { newId } from '../domain/ids.js';
 import type { Tx } from '../storage/db.js';
 import type { ContentRecord } from '../storage/repos/content.repo.js';
 import * as repo from '../storage/repos/content.repo.js';
+import { type Actor, changes, recordAudit, SYSTEM_ACTOR } from './audit.service.js';
 import type { Deps } from './context.js';
 
 const toItem = (r: ContentRecord): ContentItem => ({
@@ -25,25 +26,51 @@ export async function listCategories(deps: Deps, accountId: string, page: { afte
   return repo.listCategories(deps.db.kysely, accountId, page);
 }
 
-export async function createCategory(deps: Deps, accountId: string, input: { name: string; position?: number | undefined }) {
-  const tx = deps.db.kysely;
-  const category = { id: newId(), name: input.name, position: input.position ?? (await repo.nextCategoryPosition(tx, accountId)) };
-  await repo.insertCategory(tx, accountId, category, deps.clock.now());
-  return category;
+export async function createCategory(deps: Deps, accountId: string, input: { name: string; position?: number | undefined }, actor: Actor = SYSTEM_ACTOR) {
+  return deps.db.transaction(async (tx) => {
+    const category = { id: newId(), name: input.name, position: input.position ?? (await repo.nextCategoryPosition(tx, accountId)) };
+    const now = deps.clock.now();
+    await repo.insertCategory(tx, accountId, category, now);
+    await recordAudit(tx, now, {
+      accountId,
+      ...actor,
+      action: 'content_category.created',
+      targetType: 'content_category',
+      targetId: category.id,
+      details: { name: category.name, position: category.position },
+    });
+    return category;
+  });
 }
 
-export async function updateCategory(deps: Deps, accountId: string, id: string, patch: { name?: string | undefined; position?: number | undefined }) {
-  const tx = deps.db.kysely;
-  const r = await repo.findCategory(tx, accountId, id);
-  if (!r) throw notFound('category');
-  const next = { ...r, ...(patch.name !== undefined && { name: patch.name }), ...(patch.position !== undefined && { position: patch.position }) };
-  await repo.updateCategory(tx, accountId, next);
-  return next;
+export async function updateCategory(
+  deps: Deps,
+  accountId: string,
+  id: string,
+  patch: { name?: string | undefined; position?: number | undefined },
+  actor: Actor = SYSTEM_ACTOR,
+) {
+  return deps.db.transaction(async (tx) => {
+    const r = await repo.findCategory(tx, accountId, id);
+    if (!r) throw notFound('category');
+    const next = { ...r, ...(patch.name !== undefined && { name: patch.name }), ...(patch.position !== undefined && { position: patch.position }) };
+    await repo.updateCategory(tx, accountId, next);
+    await recordAudit(tx, deps.clock.now(), {
+      accountId,
+      ...actor,
+      action: 'content_category.updated',
+      targetType: 'content_category',
+      targetId: id,
+      details: changes(r, next),
+    });
+    return next;
+  });
 }
 
-export async function deleteCategory(deps: Deps, accountId: string, id: string): Promise<void> {
+export async function deleteCategory(deps: Deps, accountId: string, id: string, actor: Actor = SYSTEM_ACTOR): Promise<void> {
   await deps.db.transaction(async (tx) => {
     if (!(await repo.deleteCategory(tx, accountId, id))) throw notFound('category');
+    await recordAudit(tx, deps.clock.now(), { accountId, ...actor, action: 'content_category.deleted', targetType: 'content_category', targetId: id });
   });
 }
 
@@ -61,6 +88,7 @@ export async function createContent(
   deps: Deps,
   accountId: string,
   input: { categoryId?: string | null | undefined; title: string; text: string; position?: number | undefined },
+  actor: Actor = SYSTEM_ACTOR,
 ) {
   return deps.db.transaction(async (tx) => {
     await assertCategory(tx, accountId, input.categoryId);
@@ -74,7 +102,16 @@ export async function createContent(
       updatedAt: now,
     };
     await repo.insertContent(tx, accountId, item, now);
-    return toItem(item);
+    const wire = toItem(item);
+    await recordAudit(tx, now, {
+      accountId,
+      ...actor,
+      action: 'content.created',
+      targetType: 'content',
+      targetId: item.id,
+      details: { ...wire, id: undefined, updatedAt: undefined },
+    });
+    return wire;
   });
 }
 
@@ -83,6 +120,7 @@ export async function updateContent(
   accountId: string,
   id: string,
   patch: { categoryId?: string | null | undefined; title?: string | undefined; text?: string | undefined; position?: number | undefined },
+  actor: Actor = SYSTEM_ACTOR,
 ) {
   return deps.db.transaction(async (tx) => {
     const r = await repo.findContent(tx, accountId, id);
@@ -97,10 +135,15 @@ export async function updateContent(
       updatedAt: deps.clock.now(),
     };
     await repo.updateContent(tx, accountId, next);
+    const { updatedAt: _u, ...diff } = changes(toItem(r), toItem(next));
+    await recordAudit(tx, next.updatedAt, { accountId, ...actor, action: 'content.updated', targetType: 'content', targetId: id, details: diff });
     return toItem(next);
   });
 }
 
-export async function deleteContent(deps: Deps, accountId: string, id: string): Promise<void> {
-  if (!(await repo.deleteContent(deps.db.kysely, accountId, id))) throw notFound('content');
+export async function deleteContent(deps: Deps, accountId: string, id: string, actor: Actor = SYSTEM_ACTOR): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    if (!(await repo.deleteContent(tx, accountId, id))) throw notFound('content');
+    await recordAudit(tx, deps.clock.now(), { accountId, ...actor, action: 'content.deleted', targetType: 'content', targetId: id });
+  });
 }

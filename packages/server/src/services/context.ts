@@ -8,6 +8,7 @@ import type { OutboundHttp } from '../outbound/guarded-http.js';
 import type { Database, DbTransaction } from '../storage/db.js';
 import type { PendingEvent, Recipient, StoredEvent } from '../storage/repos/events.repo.js';
 import { appendEvents } from '../storage/repos/events.repo.js';
+import type { ReadCaches } from './caches.js';
 import { signFileRefs } from './message-wire.js';
 
 /** Delivers committed events to live listeners (in-process Socket.IO, or across nodes via Redis). */
@@ -38,6 +39,8 @@ export interface Deps {
   routingPageSize?: number;
   /** The one guarded client for every outbound HTTP request (outbound/guarded-http.ts). */
   outbound: OutboundHttp;
+  /** The app's read caches, on `clock` (services/caches.ts). */
+  caches: ReadCaches;
 }
 
 /** Where uploads go, how big they may be, and how download links are signed. */

@@ -14,7 +14,7 @@ import { sentThroughChannel } from '../domain/delivery.js';
 import { invalid, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Tx } from '../storage/db.js';
-import { type Account, findAccountCached } from '../storage/repos/accounts.repo.js';
+import type { Account } from '../storage/repos/accounts.repo.js';
 import { findConsumer } from '../storage/repos/consumers.repo.js';
 import {
   countConsumerConversations,
@@ -39,6 +39,7 @@ import {
 import { findSkill } from '../storage/repos/skills.repo.js';
 import { displayNames, findUser } from '../storage/repos/users.repo.js';
 import { assertCanAct, assertCanRead } from './access.js';
+import { findAccountCached } from './caches.js';
 import { type Deps, inTransaction, type Outbox } from './context.js';
 import { wrapUpOf } from './dispositions.service.js';
 import { maskConsumerText } from './masking.service.js';
@@ -51,8 +52,8 @@ import { withdrawSurveyIn } from './surveys.service.js';
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
-async function accountOf(tx: Tx, accountId: string): Promise<Account> {
-  const a = await findAccountCached(tx, accountId);
+async function accountOf(deps: Deps, tx: Tx, accountId: string): Promise<Account> {
+  const a = await findAccountCached(deps, tx, accountId);
   if (!a) throw notFound('account');
   return a;
 }
@@ -97,7 +98,7 @@ export async function openConversationIn(
   const now = deps.clock.now();
   const existing = await findOpenConversationOfConsumer(tx, p.accountId, p.consumerId);
   if (existing) return { conversation: toConsumerView(existing, await agentView(tx, existing)), created: false };
-  const account = await accountOf(tx, p.accountId);
+  const account = await accountOf(deps, tx, p.accountId);
   const consumer = await findConsumer(tx, p.accountId, p.consumerId);
   if (!consumer) throw notFound('consumer');
   const skill = input.skillId ? await findSkill(tx, p.accountId, input.skillId) : undefined;
@@ -168,7 +169,7 @@ export async function appendMessageIn(
   m: { senderType: 'consumer' | 'system'; senderId: string | null; text: string; clientMessageId?: string | null },
 ): Promise<{ conversation: Conversation; message: Message }> {
   const now = deps.clock.now();
-  const text = m.senderType === 'consumer' ? maskConsumerText((await accountOf(tx, c.accountId)).settings.masking, m.text) : m.text;
+  const text = m.senderType === 'consumer' ? maskConsumerText((await accountOf(deps, tx, c.accountId)).settings.masking, m.text) : m.text;
   const message = newMessage(c, m.senderType, m.senderId, text, m.clientMessageId ?? null, now);
   await insertMessage(tx, message);
   const stored = m.senderType === 'system' ? await enqueueOutbound(deps, tx, c, message) : message;
@@ -208,7 +209,7 @@ export async function sendMessageIn(deps: Deps, tx: Tx, out: Outbox, p: Principa
   const repeat = await findMessageByClientId(tx, p.accountId, c.id, senderType, input.clientMessageId);
   if (repeat) return { message: toWireMessage(repeat), created: false };
   const now = deps.clock.now();
-  const account = await accountOf(tx, p.accountId);
+  const account = await accountOf(deps, tx, p.accountId);
   // What a consumer typed is masked before it is stored, pushed, delivered or synced (settings.masking).
   if (senderType === 'consumer' && input.text) input = { ...input, text: maskConsumerText(account.settings.masking, input.text) };
   const message = newMessage(c, senderType, senderId, input.text ?? null, input.clientMessageId, now, input.file ?? null);
@@ -219,7 +220,7 @@ export async function sendMessageIn(deps: Deps, tx: Tx, out: Outbox, p: Principa
   const wire = toWireMessage(senderType === 'agent' && sentThroughChannel(c) ? { ...message, delivery: 'queued' } : message);
   const consumer = await findConsumer(tx, p.accountId, c.consumerId);
   const t = lifecycle.orThrow(
-    lifecycle.receiveMessage(c, await settingsFor(tx, account, c.skillId, { cached: true }), now, {
+    lifecycle.receiveMessage(c, await settingsFor(tx, account, c.skillId, { cached: deps }), now, {
       sender,
       // The consumer's copy names the agent who wrote it; the agents' copy does not (domain/audience.ts).
       message: agentName !== null ? { ...wire, senderName: agentName } : wire,
@@ -278,7 +279,7 @@ export async function markRead(deps: Deps, p: UserPrincipal, id: string): Promis
     const c = assertCanRead(p, await lockConversationLight(tx, deps.db.dialect, p.accountId, id), await userSkills(tx, p));
     assertCanAct(p, c);
     if (c.agentUnread === 0) return;
-    const account = await accountOf(tx, p.accountId);
+    const account = await accountOf(deps, tx, p.accountId);
     const consumer = await findConsumer(tx, p.accountId, c.consumerId);
     const t = lifecycle.markRead(c, await settingsFor(tx, account, c.skillId), deps.clock.now(), { consumerName: consumer?.name ?? 'Visitor' });
     await commit(deps, tx, out, c, t);
@@ -291,7 +292,7 @@ export async function activeList(
   filter: ListStatus[] | undefined,
 ): Promise<{ counts: Record<ListStatus, number>; items: ActiveItem[] }> {
   const tx = deps.db.kysely;
-  const account = await accountOf(tx, p.accountId);
+  const account = await accountOf(deps, tx, p.accountId);
   const now = deps.clock.now();
   const rows = await listActiveForAgent(tx, p.accountId, p.userId, now - account.settings.closedRetentionHours * HOUR);
   const items = rows.map((r) => toActiveItem(r, account.settings.idleAfterSec, now)).sort(compareActive);
@@ -302,7 +303,7 @@ export async function activeList(
 export async function getConversationDetails(deps: Deps, p: UserPrincipal, id: string) {
   const tx = deps.db.kysely;
   const c = assertCanRead(p, await findConversation(tx, p.accountId, id), await userSkills(tx, p));
-  const account = await accountOf(tx, p.accountId);
+  const account = await accountOf(deps, tx, p.accountId);
   const consumer = await findConsumer(tx, p.accountId, c.consumerId);
   const now = deps.clock.now();
   const item = toActiveItem({ conversation: c, consumerName: consumer?.name ?? 'Visitor' }, account.settings.idleAfterSec, now);
@@ -338,7 +339,7 @@ export async function transcript(
   const c = assertCanRead(p, await findConversation(tx, p.accountId, id), await userSkills(tx, p));
   const ids = [c.id];
   if (opts.includePrevious && opts.after === 0) {
-    const account = await accountOf(tx, p.accountId);
+    const account = await accountOf(deps, tx, p.accountId);
     const since = deps.clock.now() - account.settings.historyMonths * 31 * DAY;
     const prev = await listPreviousConversations(tx, c, since);
     ids.unshift(...prev.map((x) => x.id));
@@ -411,7 +412,7 @@ export interface ListInput {
  */
 export async function listAll(deps: Deps, p: UserPrincipal, input: ListInput): Promise<ActiveItem[]> {
   const tx = deps.db.kysely;
-  const account = await accountOf(tx, p.accountId);
+  const account = await accountOf(deps, tx, p.accountId);
   const now = deps.clock.now();
   const windowStart = now - account.settings.historyMonths * 31 * DAY;
   const from = input.from ?? (input.q ? windowStart : now - 7 * DAY);

@@ -1,3 +1,4 @@
+import type { DirectoryAgent, DirectorySkill } from '@parley/contract';
 import { listAgentWork } from '../storage/repos/conversations.repo.js';
 import { queuedPerSkill } from '../storage/repos/queue.repo.js';
 import { searchSkills } from '../storage/repos/skills.repo.js';
@@ -8,23 +9,9 @@ import type { UserPrincipal } from './principal.js';
 /** Where a directory page ends: skills come first (0, by name), then agents (1, by username); then the sort key and id. */
 export type DirectoryPosition = readonly [kind: 0 | 1, key: string, id: string];
 
-export interface SkillEntry {
-  kind: 'skill';
-  id: string;
-  displayName: string;
-  description: string;
-  queued: number;
-}
-export interface AgentEntry {
-  kind: 'agent';
-  id: string;
-  username: string;
-  displayName: string;
-  status: string;
-  skills: string[];
-  load: number;
-  maxConcurrent: number;
-}
+/** The directory's entries are the contract's (`GET /api/v1/directory`). */
+export type SkillEntry = DirectorySkill;
+export type AgentEntry = DirectoryAgent;
 export type DirectoryEntry = SkillEntry | AgentEntry;
 
 /**

@@ -4,16 +4,23 @@ import { type ConversationSettings, conversationTimers, type WantedTimer } from 
 import type { Tx } from '../storage/db.js';
 import type { Account } from '../storage/repos/accounts.repo.js';
 import { insertConversation, saveConversation } from '../storage/repos/conversations.repo.js';
-import { findSkill, findSkillCached } from '../storage/repos/skills.repo.js';
+import { findSkill } from '../storage/repos/skills.repo.js';
 import { cancelTimer, listTimersOf, scheduleTimer, type TimerKind, type TimerRow } from '../storage/repos/timers.repo.js';
+import { findSkillCached } from './caches.js';
 import { type Deps, emit, type Outbox } from './context.js';
 
 /**
  * The settings that apply to a conversation of `skillId`: the account's and the skill's overrides.
- * `cached`: through the skills' 1 s cache, for the per-message path (which read it so before).
+ * `cached`: through the app's 1 s skill cache (`deps`), for the per-message path.
  */
-export async function settingsFor(tx: Tx, account: Account, skillId: string | null, opts: { cached?: boolean } = {}): Promise<ConversationSettings> {
-  const skill = skillId ? await (opts.cached ? findSkillCached : findSkill)(tx, account.id, skillId) : undefined;
+export async function settingsFor(
+  tx: Tx,
+  account: Account,
+  skillId: string | null,
+  opts: { cached?: Pick<Deps, 'caches'> } = {},
+): Promise<ConversationSettings> {
+  const { cached } = opts;
+  const skill = skillId ? await (cached ? findSkillCached(cached, tx, account.id, skillId) : findSkill(tx, account.id, skillId)) : undefined;
   return { account: account.settings, skill: skill?.overrides ?? null };
 }
 

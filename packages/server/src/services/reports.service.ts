@@ -1,3 +1,5 @@
+import type { Awaiting } from '../domain/conversation.js';
+import { dashboardDeadline } from '../domain/sla.js';
 import { csatScore, npsScore } from '../domain/surveys.js';
 import { findDispositionsByIds, listWrapUpsOf } from '../storage/repos/dispositions.repo.js';
 import {
@@ -11,14 +13,13 @@ import {
   scoreAnswersSince,
 } from '../storage/repos/reports.repo.js';
 import { getSettings } from './accounts.service.js';
+import { type Actor, recordAudit, SYSTEM_ACTOR } from './audit.service.js';
 import type { Deps } from './context.js';
 import { listAccountSkills } from './skills.service.js';
 import { listAccountUsers } from './users.service.js';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
-/** A conversation is "soon overdue" when its deadline is this close. */
-export const SOON_OVERDUE_MS = 60_000;
 
 type Scores = { csat: { total: number; satisfied: number }; nps: { total: number; promoters: number; detractors: number } };
 const emptyScores = (): Scores => ({ csat: { total: 0, satisfied: 0 }, nps: { total: 0, promoters: 0, detractors: 0 } });
@@ -131,11 +132,16 @@ export async function liveReport(deps: Deps, accountId: string) {
       s.queue++;
       s.longestWaitSec = Math.max(s.longestWaitSec, Math.round((now - Number(c.queued_at ?? c.created_at)) / 1000));
     } else s.open++;
-    const due = c.manual_sla_at ?? c.sla_due_at;
-    if (c.awaiting === 'agent' && due !== null) {
-      if (Number(due) <= now) s.overdue++;
-      else if (Number(due) - now <= SOON_OVERDUE_MS) s.soonOverdue++;
-    }
+    const deadline = dashboardDeadline(
+      {
+        awaiting: c.awaiting as Awaiting,
+        manualSlaAt: c.manual_sla_at === null ? null : Number(c.manual_sla_at),
+        slaDueAt: c.sla_due_at === null ? null : Number(c.sla_due_at),
+      },
+      now,
+    );
+    if (deadline === 'overdue') s.overdue++;
+    else if (deadline === 'soon') s.soonOverdue++;
   }
   // Today's arrivals: SLA per skill; first response per agent who gave it (whatever the skill).
   const responses = new Map<string, { ms: number; n: number }>();
@@ -241,7 +247,7 @@ export async function dailyReport(deps: Deps, accountId: string, date: string) {
   };
 }
 
-const csvCell = (v: unknown): string => {
+export const csvCell = (v: unknown): string => {
   if (v === null || v === undefined) return '';
   const s = String(v);
   // Quote, and neutralize spreadsheet formulas.
@@ -257,7 +263,7 @@ const iso = (ms: unknown) => (ms === null || ms === undefined ? '' : new Date(Nu
  * differ after a transfer). A conversation without a skill has an empty `skill`.
  */
 export const MAX_CSV_ROWS = 100_000;
-export async function conversationsCsv(deps: Deps, accountId: string, from: number, to: number): Promise<string> {
+export async function conversationsCsv(deps: Deps, accountId: string, from: number, to: number, actor: Actor = SYSTEM_ACTOR): Promise<string> {
   const [list, skills, users] = await Promise.all([
     conversationsWithSurveys(deps.db.kysely, accountId, from, to, MAX_CSV_ROWS),
     listAccountSkills(deps, accountId),
@@ -337,5 +343,13 @@ export async function conversationsCsv(deps: Deps, accountId: string, from: numb
         .join(','),
     );
   }
+  await recordAudit(deps.db.kysely, deps.clock.now(), {
+    accountId,
+    ...actor,
+    action: 'report.exported',
+    targetType: 'report',
+    targetId: 'conversations',
+    details: { from: iso(from), to: iso(to), rows: list.length },
+  });
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -2,12 +2,19 @@ import type { Skill, SkillOverrides, UpdateSkillRequest } from '@parley/contract
 import { conflict, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { deleteSkill, findSkill, findSkillByName, insertSkill, listSkills, type SkillRecord, updateSkill } from '../storage/repos/skills.repo.js';
+import { type Actor, changes, recordAudit, SYSTEM_ACTOR } from './audit.service.js';
+import { forgetSkill } from './caches.js';
 import type { Deps } from './context.js';
 import { overridesDriveTimers, scheduleTimersReevaluation } from './timers-reevaluation.service.js';
 
 export const toWireSkill = (
   s: SkillRecord,
-): Skill & { sla?: SkillOverrides['sla']; autoClose?: SkillOverrides['autoClose']; businessHours?: SkillOverrides['businessHours']; wrapUp?: SkillOverrides['wrapUp'] } => ({
+): Skill & {
+  sla?: SkillOverrides['sla'];
+  autoClose?: SkillOverrides['autoClose'];
+  businessHours?: SkillOverrides['businessHours'];
+  wrapUp?: SkillOverrides['wrapUp'];
+} => ({
   id: s.id,
   name: s.name,
   description: s.description,
@@ -17,7 +24,7 @@ export const toWireSkill = (
   ...(s.overrides.wrapUp && { wrapUp: s.overrides.wrapUp }),
 });
 
-export async function createSkill(deps: Deps, accountId: string, input: { name: string; description: string } & SkillOverrides) {
+export async function createSkill(deps: Deps, accountId: string, input: { name: string; description: string } & SkillOverrides, actor: Actor = SYSTEM_ACTOR) {
   return deps.db.transaction(async (tx) => {
     if (await findSkillByName(tx, accountId, input.name)) throw conflict(`a skill named "${input.name}" exists`);
     const s: SkillRecord = {
@@ -34,7 +41,16 @@ export async function createSkill(deps: Deps, accountId: string, input: { name: 
       createdAt: deps.clock.now(),
     };
     await insertSkill(tx, s);
-    return toWireSkill(s);
+    const wire = toWireSkill(s);
+    await recordAudit(tx, s.createdAt, {
+      accountId,
+      ...actor,
+      action: 'skill.created',
+      targetType: 'skill',
+      targetId: s.id,
+      details: { ...wire, id: undefined },
+    });
+    return wire;
   });
 }
 
@@ -50,7 +66,7 @@ function mergeGroup<T extends object>(current: Partial<T> | undefined, patch: { 
   return Object.keys(merged).length ? merged : undefined;
 }
 
-export async function patchSkill(deps: Deps, accountId: string, id: string, patch: UpdateSkillRequest) {
+export async function patchSkill(deps: Deps, accountId: string, id: string, patch: UpdateSkillRequest, actor: Actor = SYSTEM_ACTOR) {
   let reevaluate = false;
   const r = await deps.db.transaction(async (tx) => {
     const s = await findSkill(tx, accountId, id);
@@ -71,6 +87,14 @@ export async function patchSkill(deps: Deps, accountId: string, id: string, patc
       }),
     };
     await updateSkill(tx, next);
+    await recordAudit(tx, deps.clock.now(), {
+      accountId,
+      ...actor,
+      action: 'skill.updated',
+      targetType: 'skill',
+      targetId: id,
+      details: changes(toWireSkill(s), toWireSkill(next)),
+    });
     // The skill's conversations under way follow its new SLA / auto-close / business-hours overrides (swept in batches by a timer).
     if (overridesDriveTimers(s.overrides, next.overrides)) {
       await scheduleTimersReevaluation(tx, { accountId, skillId: id, idleChanged: false, now: deps.clock.now() });
@@ -78,15 +102,19 @@ export async function patchSkill(deps: Deps, accountId: string, id: string, patc
     }
     return toWireSkill(next);
   });
+  forgetSkill(deps, accountId, id);
   if (reevaluate) deps.timersChanged(deps.clock.now());
   return r;
 }
 
 const withoutUndefined = (o: SkillOverrides): SkillOverrides => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as SkillOverrides;
 
-export async function removeSkill(deps: Deps, accountId: string, id: string): Promise<void> {
+export async function removeSkill(deps: Deps, accountId: string, id: string, actor: Actor = SYSTEM_ACTOR): Promise<void> {
   await deps.db.transaction(async (tx) => {
-    if (!(await findSkill(tx, accountId, id))) throw notFound('skill');
+    const s = await findSkill(tx, accountId, id);
+    if (!s) throw notFound('skill');
     await deleteSkill(tx, accountId, id);
+    await recordAudit(tx, deps.clock.now(), { accountId, ...actor, action: 'skill.deleted', targetType: 'skill', targetId: id, details: { name: s.name } });
   });
+  forgetSkill(deps, accountId, id);
 }

@@ -2,11 +2,11 @@ import type { OidcSettings, SsoSettings, SsoSettingsPatch, User } from '@parley/
 import * as oidc from 'openid-client';
 import { DomainError, invalid } from '../domain/errors.js';
 import { OutboundError, type OutboundHttp } from '../outbound/guarded-http.js';
-import { TtlCache } from '../storage/cache.js';
 import type { Tx } from '../storage/db.js';
 import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
 import { findSsoClientSecret, insertSsoFlow, insertSsoHandoff, saveSsoClientSecret, takeSsoFlow, takeSsoHandoff } from '../storage/repos/sso.repo.js';
 import { findUser, findUserByUsername } from '../storage/repos/users.repo.js';
+import { recordAudit, SYSTEM_ACTOR } from './audit.service.js';
 import { startSession, toWireUser } from './auth.service.js';
 import type { Deps } from './context.js';
 import { assertOutboundUrls } from './outbound-urls.service.js';
@@ -82,16 +82,14 @@ function guardedFetch(outbound: OutboundHttp): oidc.CustomFetch {
   };
 }
 
-/** Discovered provider configurations, per account and settings (5 minutes; a settings change makes a new key). */
-const configurations = new TtlCache<oidc.Configuration>(5 * 60_000, 1000);
-
 async function providerConfig(deps: Deps, accountId: string, o: OidcSettings): Promise<oidc.Configuration> {
   const secret = await findSsoClientSecret(deps.db.kysely, accountId, 'oidc');
   if (!secret) throw new DomainError('forbidden', 'single sign-on is not set up for this account');
   const key = `${accountId}\n${o.issuer}\n${o.clientId}\n${hashToken(secret)}`;
   try {
     // A failed discovery is not kept: the next sign-in tries again.
-    return await configurations.get(key, () =>
+    // Discovered configurations are kept per account and settings (deps.caches: a settings change makes a new key).
+    return await deps.caches.oidcConfigurations.get(key, () =>
       oidc.discovery(new URL(o.issuer), o.clientId, undefined, oidc.ClientSecretBasic(secret), {
         [oidc.customFetch]: guardedFetch(deps.outbound),
         // http only on loopback (the settings schema allows no other), for test providers.
@@ -171,7 +169,7 @@ export class SsoCallbackError extends DomainError {
  * the code does not redeem (expired, used, or another verifier), the ID token fails its checks, or
  * no active user of the account has the claimed username.
  */
-export async function finishOidcSignIn(deps: Deps, callbackUrl: URL): Promise<CallbackOutcome> {
+export async function finishOidcSignIn(deps: Deps, callbackUrl: URL, clientAddress: string): Promise<CallbackOutcome> {
   const state = callbackUrl.searchParams.get('state') ?? '';
   const flow = state ? await deps.db.transaction((tx) => takeSsoFlow(tx, state)) : undefined;
   if (!flow) throw new SsoCallbackError(new DomainError('unauthorized', 'this sign-in is unknown, expired or was already used; start again'), null);
@@ -230,24 +228,50 @@ export async function finishOidcSignIn(deps: Deps, callbackUrl: URL): Promise<Ca
     });
     return { ...where, code };
   } catch (err) {
-    if (err instanceof DomainError) throw new SsoCallbackError(err, where);
-    throw err;
+    if (!(err instanceof DomainError)) throw err;
+    await recordAudit(deps.db.kysely, deps.clock.now(), {
+      accountId: flow.accountId,
+      ...SYSTEM_ACTOR,
+      ip: clientAddress,
+      action: 'auth.login_failed',
+      details: { method: 'oidc', reason: err.message },
+    });
+    throw new SsoCallbackError(err, where);
   }
 }
 
-/** The workspace trades the callback's one-time code for its session (once; within 60 s). */
-export async function exchangeSsoCode(deps: Deps, input: { code: string; frameAccountId?: string | undefined }): Promise<{ token: string; user: User }> {
+/**
+ * The workspace trades the callback's one-time code for its session (once; within 60 s). The new
+ * session and its `auth.login` audit entry (`details.method: "oidc"`) are written together.
+ */
+export async function exchangeSsoCode(
+  deps: Deps,
+  input: { code: string; frameAccountId?: string | undefined },
+  clientAddress: string,
+): Promise<{ token: string; user: User }> {
   const now = deps.clock.now();
-  const handoff = await deps.db.transaction((tx) => takeSsoHandoff(tx, hashToken(input.code), now));
-  if (!handoff) throw new DomainError('unauthorized', 'this sign-in code is unknown, expired or was already used; sign in again');
-  if (input.frameAccountId !== undefined && input.frameAccountId !== handoff.accountId) {
-    throw new DomainError(
-      'forbidden',
-      `this embedded workspace signs in to account ${input.frameAccountId} only; open Parley in its own tab for another account`,
-    );
-  }
-  const user = await findUser(deps.db.kysely, handoff.accountId, handoff.userId);
-  if (!user?.active) throw new DomainError('unauthorized', 'this user is no longer active');
-  const token = await startSession(deps, user, now);
-  return { token, user: toWireUser(user) };
+  return deps.db.transaction(async (tx) => {
+    const handoff = await takeSsoHandoff(tx, hashToken(input.code), now);
+    if (!handoff) throw new DomainError('unauthorized', 'this sign-in code is unknown, expired or was already used; sign in again');
+    if (input.frameAccountId !== undefined && input.frameAccountId !== handoff.accountId) {
+      throw new DomainError(
+        'forbidden',
+        `this embedded workspace signs in to account ${input.frameAccountId} only; open Parley in its own tab for another account`,
+      );
+    }
+    const user = await findUser(tx, handoff.accountId, handoff.userId);
+    if (!user?.active) throw new DomainError('unauthorized', 'this user is no longer active');
+    const token = await startSession(tx, user, now);
+    await recordAudit(tx, now, {
+      accountId: user.accountId,
+      actorType: 'user',
+      actorId: user.id,
+      ip: clientAddress,
+      action: 'auth.login',
+      targetType: 'user',
+      targetId: user.id,
+      details: { method: 'oidc', username: user.username },
+    });
+    return { token, user: toWireUser(user) };
+  });
 }

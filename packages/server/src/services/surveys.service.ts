@@ -10,7 +10,9 @@ import { findConversation } from '../storage/repos/conversations.repo.js';
 import { findSurvey, findSurveyOfConversation, insertSurvey, type SurveyRecord, saveSurvey, upsertAnswers } from '../storage/repos/surveys.repo.js';
 import type { TimerRow } from '../storage/repos/timers.repo.js';
 import { assertCanRead } from './access.js';
+import { findAccountCached } from './caches.js';
 import { type Deps, emit, inTransaction, type Outbox } from './context.js';
+import { maskConsumerText } from './masking.service.js';
 import { reconcileTimers } from './persist.js';
 import type { ConsumerPrincipal } from './principal.js';
 
@@ -157,8 +159,13 @@ function assertOpen(s: SurveyRecord, now: number): void {
 }
 
 /** Record answers and tell the agent whose KPIs they feed; completes the survey when `complete`. */
-async function recordAnswers(deps: Deps, tx: Tx, out: Outbox, s: SurveyRecord, answers: Record<string, AnswerValue>, complete: boolean, now: number) {
+async function recordAnswers(deps: Deps, tx: Tx, out: Outbox, s: SurveyRecord, given: Record<string, AnswerValue>, complete: boolean, now: number) {
   const types = Object.fromEntries(s.questions.map((q) => [q.id, q.type]));
+  // Free-text answers are the consumer's words too: masked as their messages are (settings.masking).
+  const masking = (await findAccountCached(deps, tx, s.accountId))?.settings.masking;
+  const answers = Object.fromEntries(
+    Object.entries(given).map(([id, v]) => [id, masking && types[id] === 'text' && typeof v === 'string' ? maskConsumerText(masking, v) : v]),
+  );
   const next: SurveyRecord = {
     ...s,
     answers: { ...s.answers, ...answers },

@@ -1,11 +1,13 @@
 import type { Conversation } from '../domain/conversation.js';
 import * as lifecycle from '../domain/conversation-lifecycle.js';
+import type { ConversationSettings } from '../domain/timers.js';
 import type { Tx } from '../storage/db.js';
 import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
 import { findConsumer } from '../storage/repos/consumers.repo.js';
 import { lockConversation } from '../storage/repos/conversations.repo.js';
 import type { TimerKind, TimerRow } from '../storage/repos/timers.repo.js';
 import { findUser } from '../storage/repos/users.repo.js';
+import { runAuditRetention } from './audit.service.js';
 import { type Deps, inTransaction, type Outbox } from './context.js';
 import { closeIn, withdrawOfferIn } from './lifecycle.service.js';
 import { commit, settingsFor, syncTimers } from './persist.js';
@@ -42,6 +44,19 @@ async function onConversation(deps: Deps, t: TimerRow, fn: (ctx: Ctx) => Promise
 /** After a refusal: a timer that is not due yet is armed again for when it is; any other refusal means it no longer applies. */
 async function unlessDue(deps: Deps, t: TimerRow, ctx: Ctx, r: lifecycle.Refusal): Promise<void> {
   if (r.refused === 'not_due') await syncTimers(deps, ctx.tx, await settingsFor(ctx.tx, ctx.account, ctx.c.skillId), ctx.c, { firing: t });
+}
+
+/** A timer that is one transition and nothing else: re-check through it, then commit it (or re-arm when not due). */
+async function commitTransition(
+  deps: Deps,
+  t: TimerRow,
+  ctx: Ctx,
+  transition: (c: Conversation, settings: ConversationSettings, now: number) => lifecycle.Outcome,
+): Promise<void> {
+  const { tx, out, c, account, now } = ctx;
+  const r = transition(c, await settingsFor(tx, account, c.skillId), now);
+  if (lifecycle.isRefusal(r)) return unlessDue(deps, t, ctx, r);
+  await commit(deps, tx, out, c, r, { firing: t });
 }
 
 const consumerName = async (tx: Tx, c: Conversation) => (await findConsumer(tx, c.accountId, c.consumerId))?.name ?? 'Visitor';
@@ -89,23 +104,13 @@ export const timerHandlers: Partial<Record<TimerKind, TimerHandler>> = {
   },
 
   async transfer_fallback(deps, t) {
-    await onConversation(deps, t, async (ctx) => {
-      const { tx, out, c, account, now } = ctx;
-      const r = lifecycle.fallBack(c, await settingsFor(tx, account, c.skillId), now);
-      if (lifecycle.isRefusal(r)) return unlessDue(deps, t, ctx, r);
-      await commit(deps, tx, out, c, r, { firing: t });
-    });
+    await onConversation(deps, t, (ctx) => commitTransition(deps, t, ctx, lifecycle.fallBack));
     deps.kickRouting(t.accountId);
   },
 
   // Closed conversations leave the Active list once the retention window passes.
   async closed_expiry(deps, t) {
-    await onConversation(deps, t, async (ctx) => {
-      const { tx, out, c, account, now } = ctx;
-      const r = lifecycle.leaveList(c, await settingsFor(tx, account, c.skillId), now);
-      if (lifecycle.isRefusal(r)) return unlessDue(deps, t, ctx, r);
-      await commit(deps, tx, out, c, r, { firing: t });
-    });
+    await onConversation(deps, t, (ctx) => commitTransition(deps, t, ctx, lifecycle.leaveList));
   },
 
   // A post-conversation survey was not answered in time.
@@ -121,5 +126,10 @@ export const timerHandlers: Partial<Record<TimerKind, TimerHandler>> = {
   // SLA, auto-close (or other timer) settings changed: re-time the conversations under way, a batch per firing.
   async timers_reevaluation(deps, t) {
     await reevaluateTimersBatch(deps, t);
+  },
+
+  // Daily: the account's audit entries older than settings.audit.retentionMonths go.
+  async audit_retention(deps, t) {
+    await runAuditRetention(deps, t);
   },
 };

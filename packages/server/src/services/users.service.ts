@@ -10,6 +10,7 @@ import { listSkills } from '../storage/repos/skills.repo.js';
 import { findCurrentAgentState, findStatusReason, logAgentState } from '../storage/repos/status-reasons.repo.js';
 import { hasLiveToken, revokeUserTokens } from '../storage/repos/tokens.repo.js';
 import { findUser, findUserByUsername, insertUser, listUsers, setUserSkills, type UserRecord, updateUser } from '../storage/repos/users.repo.js';
+import { type Actor, changes, recordAudit, SYSTEM_ACTOR } from './audit.service.js';
 import { toWireUser } from './auth.service.js';
 import { type Deps, emit, inTransaction, type Outbox } from './context.js';
 import { withdrawOfferIn } from './lifecycle.service.js';
@@ -25,6 +26,7 @@ export async function createUser(
   deps: Deps,
   accountId: string,
   input: { username: string; password: string; displayName: string; role: Role; skills: string[]; maxConcurrent: number },
+  actor: Actor = SYSTEM_ACTOR,
 ): Promise<User> {
   await assertSkillsExist(deps, accountId, input.skills);
   const passwordHash = await hashPassword(input.password);
@@ -49,6 +51,15 @@ export async function createUser(
   await deps.db.transaction(async (tx) => {
     if (await findUserByUsername(tx, accountId, input.username)) throw conflict(`username "${input.username}" is taken`);
     await insertUser(tx, u);
+    const { username, displayName, role, skills, maxConcurrent } = u;
+    await recordAudit(tx, now, {
+      accountId,
+      ...actor,
+      action: 'user.created',
+      targetType: 'user',
+      targetId: u.id,
+      details: { username, displayName, role, skills, maxConcurrent },
+    });
   });
   return toWireUser(u);
 }
@@ -73,6 +84,7 @@ export async function patchUser(
   accountId: string,
   id: string,
   patch: { displayName?: string; password?: string; role?: Role; skills?: string[]; maxConcurrent?: number; active?: boolean },
+  actor: Actor = SYSTEM_ACTOR,
 ): Promise<User> {
   if (patch.skills) await assertSkillsExist(deps, accountId, patch.skills);
   const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
@@ -97,6 +109,7 @@ export async function patchUser(
     if (next.status !== u.status) await logAgentState(tx, { id: newId(), accountId, userId: id, status: next.status, reasonId: null, at: now });
     if (patch.skills) await setUserSkills(tx, accountId, id, next.skills);
     if (passwordHash || patch.active === false) await revokeUserTokens(tx, accountId, id, now);
+    await auditUserChange(tx, now, actor, u, next, passwordHash !== undefined);
     return next;
   });
   if (passwordHash || patch.active === false) await deps.publisher.disconnect(agentRecipient(id));
@@ -104,6 +117,18 @@ export async function patchUser(
     await deps.publisher.refreshRights(accountId, id, { role: user.role, active: user.active });
   deps.kickRouting(accountId);
   return toWireUser(user);
+}
+
+/** The audit entries of a user change: `user.updated` (the diff), `user.deactivated`, `user.password_changed`. */
+async function auditUserChange(tx: Tx, now: number, actor: Actor, before: UserRecord, after: UserRecord, passwordChanged: boolean): Promise<void> {
+  const entry = { accountId: after.accountId, ...actor, targetType: 'user', targetId: after.id };
+  const { status: _s, ...diff } = changes(toWireUser(before), toWireUser(after));
+  if (before.active && !after.active) {
+    delete diff.active;
+    await recordAudit(tx, now, { ...entry, action: 'user.deactivated', details: { username: after.username } });
+  }
+  if (Object.keys(diff).length) await recordAudit(tx, now, { ...entry, action: 'user.updated', details: diff });
+  if (passwordChanged) await recordAudit(tx, now, { ...entry, action: 'user.password_changed', details: { username: after.username } });
 }
 
 /** Change availability. Going online makes the agent eligible: queued conversations may move to them. */
@@ -117,7 +142,18 @@ export async function signedOut(deps: Deps, accountId: string, userId: string): 
   await setStatus(deps, accountId, userId, 'offline');
 }
 
-export async function setStatus(deps: Deps, accountId: string, userId: string, status: AgentStatus, reasonId: string | null = null): Promise<User> {
+/**
+ * Change a user's status (with a status reason of that status, or none); `byManager` (a manager
+ * setting another user's status) is audit-logged as `user.status_changed`.
+ */
+export async function setStatus(
+  deps: Deps,
+  accountId: string,
+  userId: string,
+  status: AgentStatus,
+  byManager?: Actor,
+  reasonId: string | null = null,
+): Promise<User> {
   const now = deps.clock.now();
   const user = await inTransaction(deps, accountId, async (tx, out) => {
     const u = await findUser(tx, accountId, userId);
@@ -126,6 +162,16 @@ export async function setStatus(deps: Deps, accountId: string, userId: string, s
       const reason = await findStatusReason(tx, accountId, reasonId);
       if (!reason) throw invalid('unknown status reason', 'reasonId');
       if (reason.status !== status) throw invalid(`"${reason.name}" is a reason for ${reason.status === 'away' ? 'Away' : 'Back soon'}`, 'reasonId');
+    }
+    if (byManager && u.status !== status) {
+      await recordAudit(tx, now, {
+        accountId,
+        ...byManager,
+        action: 'user.status_changed',
+        targetType: 'user',
+        targetId: userId,
+        details: { status: { from: u.status, to: status } },
+      });
     }
     return changeStatusIn(deps, tx, out, u, status, now, undefined, reasonId);
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/domain/clock.js';
 import { http, login, makeAccount, PASSWORD } from '../factories/index.js';
 import { dialects, startTestApp, type TestApp } from '../harness.js';
-import { connect, type Listener, tryConnect } from '../socket-client.js';
+import { connect, type Listener, roundTrip, tryConnect } from '../socket-client.js';
 import { expectProblem, snapshot } from './support.js';
 
 /** Resolves when the socket is dropped by the server (or rejects after `ms`). */
@@ -81,9 +81,11 @@ describe.each(dialects)('authentication on %s', (dialect) => {
       auth: r.headers['www-authenticate'],
     }));
     for (const r of rest) expect(r).toEqual(first);
-    // only failure counters were written
+    // only failure counters and the audit log's auth.login_failed entries were written
     const after = await snapshot(t, [acc.accountId]);
-    expect({ ...after, login_failures: [] }).toEqual({ ...before, login_failures: [] });
+    expect({ ...after, login_failures: [], audit_log: [] }).toEqual({ ...before, login_failures: [], audit_log: [] });
+    const failed = (after.audit_log ?? []).filter((row) => !(before.audit_log ?? []).includes(row)).map((row) => JSON.parse(row).action);
+    expect(failed).toEqual(['auth.login_failed', 'auth.login_failed', 'auth.login_failed', 'auth.login_failed']);
     expect((await loginReq(acc.accountId, 'alice', PASSWORD)).statusCode).toBe(200);
   });
 
@@ -161,7 +163,8 @@ describe.each(dialects)('authentication on %s', (dialect) => {
     expect(await tryConnect(t.url, '/agent', { token: alice.token })).toBe('unauthorized');
     // the other session is untouched
     expect((await req('GET', '/api/v1/me', { token: second })).statusCode).toBe(200);
-    await new Promise((r) => setTimeout(r, 50));
+    // The logout dropped its sockets before answering; a round trip on the other one shows no drop came for it.
+    await roundTrip(other);
     expect(other.socket.connected).toBe(true);
     other.close();
     // Signed in elsewhere still: her status stays online. Signing out of the last session takes her offline.
@@ -224,7 +227,7 @@ describe.each(dialects)('authentication on %s', (dialect) => {
       (await req('PATCH', `/api/v1/users/${alice.id}`, { token: acc.manager.token, body: { displayName: 'Alice A.', maxConcurrent: 3 } })).statusCode,
     ).toBe(200);
     expect((await req('GET', '/api/v1/me', { token: alice.token })).json()).toMatchObject({ displayName: 'Alice A.', maxConcurrent: 3 });
-    await new Promise((r) => setTimeout(r, 50));
+    await roundTrip(sock);
     expect(sock.socket.connected).toBe(true);
     sock.close();
   });

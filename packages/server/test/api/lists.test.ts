@@ -94,6 +94,7 @@ describe.each(dialects)('lists on %s', (dialect) => {
       '/api/v1/me/notifications': { url: '/api/v1/me/notifications', token: alice.token },
       '/api/v1/directory': { url: '/api/v1/directory', token: alice.token },
       '/api/v1/reports/daily': { url: '/api/v1/reports/daily', token: m },
+      '/api/v1/audit': { url: '/api/v1/audit?action=content.created', token: m },
       '/api/v1/consumer/skills': { url: `/api/v1/consumer/skills?accountId=${acc.accountId}`, token: '' },
       '/api/v1/consumer/conversations/{id}/messages': { url: `/api/v1/consumer/conversations/${conv}/messages`, token: jo.token },
     };

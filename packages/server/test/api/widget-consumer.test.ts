@@ -3,7 +3,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, makeAccount } from '../factories/index.js';
 import { dialects, startTestApp, type TestApp } from '../harness.js';
-import { connect } from '../socket-client.js';
+import { connect, roundTrip } from '../socket-client.js';
 import { expectProblem } from './support.js';
 
 /** What the web widget needs from the server: identity tokens, the consumer's history, "agent is typing". */
@@ -176,18 +176,18 @@ describe.each(dialects)('web widget server side on %s', (dialect) => {
     try {
       const typing: unknown[] = [];
       consumer.socket.on('typing', (d: unknown) => typing.push(d));
-      bobSocket.socket.emit('typing', { conversationId: conv.id }); // not his
-      aliceSocket.socket.emit('typing', { conversationId: 'no-such-conversation' });
-      aliceSocket.socket.emit('typing', { conversationId: 42 });
-      aliceSocket.socket.emit('typing', { conversationId: conv.id });
-      aliceSocket.socket.emit('typing', { conversationId: conv.id }); // throttled
-      for (let i = 0; i < 100 && typing.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
-      await new Promise((r) => setTimeout(r, 200));
+      // Each relay is acknowledged after it was sent (or refused); a round trip on the consumer's socket then shows all it got.
+      const typingAck = (from: typeof aliceSocket, conversationId: unknown) => from.socket.timeout(5000).emitWithAck('typing', { conversationId });
+      expect(await typingAck(bobSocket, conv.id)).toEqual({ ok: false, code: 'forbidden' }); // not his
+      expect(await typingAck(aliceSocket, 'no-such-conversation')).toEqual({ ok: false, code: 'not_found' });
+      expect(await typingAck(aliceSocket, 42)).toEqual({ ok: false, code: 'invalid_request' });
+      expect(await typingAck(aliceSocket, conv.id)).toEqual({ ok: true });
+      expect(await typingAck(aliceSocket, conv.id)).toEqual({ ok: true }); // throttled
+      await roundTrip(consumer);
       expect(typing).toEqual([{ conversationId: conv.id, agent: { displayName: 'Alice' } }]);
       // Ephemeral: not in the event log, so not replayed and the seq does not move.
       const seqBefore = consumer.tracker.seq;
-      consumer.socket.emit('sync', { afterSeq: 0 });
-      await new Promise((r) => setTimeout(r, 200));
+      expect(await consumer.socket.timeout(5000).emitWithAck('sync', { afterSeq: 0 })).toEqual({ ok: true });
       expect(consumer.events.some((e) => (e.type as string) === 'typing')).toBe(false);
       expect(consumer.tracker.seq).toBe(seqBefore);
     } finally {

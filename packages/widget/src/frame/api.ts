@@ -1,139 +1,82 @@
-/** The consumer API over fetch. The frame is same-origin with Parley, so paths are relative. */
-import type { Message, Problem } from '@parley/contract';
-import type { ConsumerConversation, SurveyAnswers, SurveyRequest } from './logic.js';
+/**
+ * The consumer API, through the contract's typed client (request and response types from its
+ * endpoint table). The frame is same-origin with Parley, so paths are relative.
+ */
+import { ApiClient, ApiError, type BodyOf } from '@parley/contract';
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface History {
-  conversations: ConsumerConversation[];
-  messages: Message[];
-}
+export { ApiError };
 
 export class ConsumerApi {
-  token: string | undefined;
+  private readonly client = new ApiClient({
+    offline: { detail: 'You seem to be offline. Check your connection and try again.' },
+    message: (status, problem) => problem.detail ?? `Request failed (${status})`,
+  });
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = {};
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
-    let payload: BodyInit | undefined;
-    if (body instanceof FormData) payload = body;
-    else if (body !== undefined) {
-      headers['content-type'] = 'application/json';
-      payload = JSON.stringify(body);
-    }
-    let res: Response;
-    try {
-      res = await fetch(path, { method, headers, ...(payload !== undefined && { body: payload }) });
-    } catch {
-      throw new ApiError(0, 'network', 'You seem to be offline. Check your connection and try again.');
-    }
-    if (res.status === 204) return undefined as T;
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    if (!res.ok) {
-      const p = json as Partial<Problem> | undefined;
-      throw new ApiError(res.status, p?.code ?? 'error', p?.detail ?? `Request failed (${res.status})`);
-    }
-    return json as T;
+  get token(): string | undefined {
+    return this.client.token ?? undefined;
+  }
+  set token(token: string | undefined) {
+    this.client.token = token;
   }
 
-  session(input: {
-    accountId: string;
-    name?: string | undefined;
-    identityToken?: string | undefined;
-    customVariables?: Record<string, string | number | boolean> | undefined;
-  }) {
-    return this.call<{ consumerToken: string; consumerId: string }>('POST', '/api/v1/consumer/session', input);
+  session(input: BodyOf<'POST /api/v1/consumer/session'>) {
+    return this.client.call('POST /api/v1/consumer/session', { body: input });
   }
 
-  /** Every item of a paginated list (`limit` ≤ 200, `cursor`, `{ items, nextCursor }`): follows nextCursor to the last page. */
-  private async all<T>(path: string, maxPages = 100): Promise<{ items: T[] }> {
-    const sep = path.includes('?') ? '&' : '?';
-    const items: T[] = [];
-    let cursor: string | null = null;
-    for (let n = 0; n < maxPages; n++) {
-      const page: { items: T[]; nextCursor?: string | null } = await this.call(
-        'GET',
-        `${path}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-      );
-      items.push(...page.items);
-      cursor = page.nextCursor ?? null;
-      if (!cursor) break;
-    }
-    return { items };
-  }
-
+  /** Every skill a consumer may write to (every page). */
   skills(accountId: string) {
-    return this.all<{ id: string; name: string }>(`/api/v1/consumer/skills?accountId=${encodeURIComponent(accountId)}`);
+    return this.client.all('GET /api/v1/consumer/skills', { query: { accountId } });
   }
 
   history() {
-    return this.call<History>('GET', '/api/v1/consumer/history');
+    return this.client.call('GET /api/v1/consumer/history');
   }
 
   openConversation(input: { skillId?: string | undefined; text?: string | undefined }) {
-    return this.call<ConsumerConversation>('POST', '/api/v1/consumer/conversations', input);
+    return this.client.call('POST /api/v1/consumer/conversations', { body: input });
   }
 
   conversation(id: string) {
-    return this.call<ConsumerConversation>('GET', `/api/v1/consumer/conversations/${encodeURIComponent(id)}`);
+    return this.client.call('GET /api/v1/consumer/conversations/{id}', { params: { id } });
   }
 
   /** The messages after seq `after`: every page of them. */
   messages(id: string, after = 0) {
-    return this.all<Message>(`/api/v1/consumer/conversations/${encodeURIComponent(id)}/messages?after=${after}`);
+    return this.client.all('GET /api/v1/consumer/conversations/{id}/messages', { params: { id }, query: { after } });
   }
 
   send(id: string, text: string, clientMessageId: string) {
-    return this.call<Message>('POST', `/api/v1/consumer/conversations/${encodeURIComponent(id)}/messages`, { text, clientMessageId });
+    return this.client.call('POST /api/v1/consumer/conversations/{id}/messages', { params: { id }, body: { text, clientMessageId } });
   }
 
   sendPhoto(id: string, file: File, clientMessageId: string) {
     const form = new FormData();
     form.append('clientMessageId', clientMessageId);
     form.append('file', file, file.name);
-    return this.call<Message>('POST', `/api/v1/consumer/conversations/${encodeURIComponent(id)}/messages`, form);
+    return this.client.call('POST /api/v1/consumer/conversations/{id}/messages', { params: { id }, body: form });
   }
 
   urgent(id: string) {
-    return this.call<ConsumerConversation>('POST', `/api/v1/consumer/conversations/${encodeURIComponent(id)}/urgent`);
+    return this.client.call('POST /api/v1/consumer/conversations/{id}/urgent', { params: { id } });
   }
 
   close(id: string) {
-    return this.call<ConsumerConversation>('POST', `/api/v1/consumer/conversations/${encodeURIComponent(id)}/close`);
+    return this.client.call('POST /api/v1/consumer/conversations/{id}/close', { params: { id } });
   }
 
   /** The survey sent for a conversation (404 when none was). */
   surveyOf(id: string) {
-    return this.call<{
-      status: 'pending' | 'answered' | 'expired' | 'withdrawn';
-      conversationId: string;
-      questions: SurveyRequest['questions'];
-      expiresAt: string;
-    }>('GET', `/api/v1/consumer/conversations/${encodeURIComponent(id)}/survey`);
+    return this.client.call('GET /api/v1/consumer/conversations/{id}/survey', { params: { id } });
   }
 
-  survey(id: string, answers: SurveyAnswers) {
-    return this.call<unknown>('POST', `/api/v1/consumer/conversations/${encodeURIComponent(id)}/survey`, { answers });
+  survey(id: string, answers: Record<string, string | number>) {
+    return this.client.call('POST /api/v1/consumer/conversations/{id}/survey', { params: { id }, body: { answers } });
   }
 
   /** A file of the conversation, fetched with the consumer token (an <img src> could not send it). */
   async file(url: string): Promise<Blob> {
     const res = await fetch(url, { headers: this.token ? { authorization: `Bearer ${this.token}` } : {} });
-    if (!res.ok) throw new ApiError(res.status, 'file', `Could not load the file (${res.status})`);
+    if (!res.ok) throw new ApiError(res.status, {}, `Could not load the file (${res.status})`);
     return res.blob();
   }
 }

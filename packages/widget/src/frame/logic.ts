@@ -1,36 +1,19 @@
 /** Pure rules of the chat frame: no DOM, no network (unit-tested in logic.test.ts). */
-import type { Message } from '@parley/contract';
+import type { ConsumerConversationView, ConsumerConversation as ContractConsumerConversation, Message, SurveyRequested } from '@parley/contract';
 
-export type ConversationState = 'queued' | 'ringing' | 'open' | 'closed';
+/**
+ * The consumer's view of a conversation: the contract's (events and answers), with the queue
+ * figures that GET /api/v1/consumer/conversations/{id} and `conversation.updated` add while it waits.
+ */
+export type ConsumerConversation = ContractConsumerConversation & {
+  queuePosition?: ConsumerConversationView['queuePosition'] | undefined;
+  expectedResponseSec?: ConsumerConversationView['expectedResponseSec'] | undefined;
+};
 
-/** The consumer's view of a conversation (GET /api/v1/consumer/conversations/{id}). */
-export interface ConsumerConversation {
-  id: string;
-  state: ConversationState;
-  skillId: string | null;
-  channel: string;
-  agent: { id: string; displayName: string } | null;
-  awaiting: 'agent' | 'consumer';
-  urgent: boolean;
-  createdAt: string;
-  closedAt: string | null;
-  closedBy: 'agent' | 'consumer' | 'system' | null;
-  queuePosition?: number | null;
-  expectedResponseSec?: number | null;
-}
+export type SurveyQuestion = SurveyRequested['questions'][number];
 
-export interface SurveyQuestion {
-  id: string;
-  type: 'csat' | 'nps' | 'text' | 'choice';
-  text: string;
-  choices?: string[];
-}
-
-export interface SurveyRequest {
-  conversationId: string;
-  questions: SurveyQuestion[];
-  expiresAt: string;
-}
+/** A survey to answer: the `survey.requested` event, or the pending survey read after a reload. */
+export type SurveyRequest = Pick<SurveyRequested, 'conversationId' | 'questions' | 'expiresAt'>;
 
 /** A message as the frame shows it: a stored one, or one of ours still on its way. */
 export interface ChatMessage {

@@ -45,7 +45,7 @@ export async function reloadActive(): Promise<void> {
   const since = streamSeq();
   if (since < 0) activeAskedBeforeBaseline = true;
   try {
-    const r = await api.getAll<ActiveItem>('/api/v1/workspace/active');
+    const r = await api.all('GET /api/v1/workspace/active');
     store.set((s) => {
       const a = applySnapshot(activeOf(s), r.items, since);
       return { ...activePatch(a), activeLoaded: true, pinned: s.pinned.filter((id) => a.items[id]) };

@@ -1,6 +1,6 @@
 import { nextToOpen, sortActive } from '../lib/active-list.js';
-import { ApiError, api, seg } from '../lib/api.js';
-import type { ActiveItem, Message } from '../lib/types.js';
+import { ApiError, api } from '../lib/api.js';
+import type { Message } from '../lib/types.js';
 import { applyActionAnswer } from './active.js';
 import { bridge } from './host.js';
 import { refreshKpis } from './me.js';
@@ -13,7 +13,7 @@ import { failed, store, toast } from './store.js';
 export async function closeConversation(id: string): Promise<void> {
   const since = streamSeq();
   try {
-    const item = await api.post<ActiveItem>(`/api/v1/conversations/${seg(id)}/close`);
+    const item = await api.call('POST /api/v1/conversations/{id}/close', { params: { id } });
     applyActionAnswer(id, item, since);
     bridge.post('conversation.closed', { id });
     void refreshKpis();
@@ -28,7 +28,7 @@ export async function closeConversation(id: string): Promise<void> {
 export async function resumeConversation(id: string): Promise<boolean> {
   const since = streamSeq();
   try {
-    const item = await api.post<ActiveItem>(`/api/v1/conversations/${seg(id)}/resume`);
+    const item = await api.call('POST /api/v1/conversations/{id}/resume', { params: { id } });
     applyActionAnswer(id, item, since);
     openConversation(id);
     toast('Conversation resumed');
@@ -42,7 +42,7 @@ export async function resumeConversation(id: string): Promise<boolean> {
 export async function transferConversation(id: string, target: { skillId: string } | { agentId: string }, label: string): Promise<boolean> {
   const since = streamSeq();
   try {
-    await api.post(`/api/v1/conversations/${seg(id)}/transfer`, target);
+    await api.call('POST /api/v1/conversations/{id}/transfer', { params: { id }, body: target });
     // It leaves the list, unless routing already gave it back (its events came before this answer).
     applyActionAnswer(id, null, since);
     store.set((s) => ({ pinned: s.pinned.filter((p) => p !== id) }));
@@ -63,8 +63,8 @@ export async function setManualSla(id: string, dueAt: number | null): Promise<bo
   try {
     const item =
       dueAt === null
-        ? await api.del<ActiveItem>(`/api/v1/conversations/${seg(id)}/sla`)
-        : await api.put<ActiveItem>(`/api/v1/conversations/${seg(id)}/sla`, { dueAt: new Date(dueAt).toISOString() });
+        ? await api.call('DELETE /api/v1/conversations/{id}/sla', { params: { id } })
+        : await api.call('PUT /api/v1/conversations/{id}/sla', { params: { id }, body: { dueAt: new Date(dueAt).toISOString() } });
     applyActionAnswer(id, item, since);
     toast(dueAt === null ? 'Manual SLA cleared' : 'Manual SLA set');
     return true;
@@ -77,7 +77,7 @@ export async function setManualSla(id: string, dueAt: number | null): Promise<bo
 export async function acceptOffer(id: string): Promise<void> {
   const since = streamSeq();
   try {
-    const item = await api.post<ActiveItem>(`/api/v1/conversations/${seg(id)}/accept`);
+    const item = await api.call('POST /api/v1/conversations/{id}/accept', { params: { id } });
     applyActionAnswer(id, item, since);
     openConversation(id);
   } catch (err) {
@@ -91,7 +91,7 @@ export async function acceptOffer(id: string): Promise<void> {
 export async function declineOffer(id: string): Promise<void> {
   applyActionAnswer(id, null, streamSeq());
   try {
-    await api.post(`/api/v1/conversations/${seg(id)}/decline`);
+    await api.call('POST /api/v1/conversations/{id}/decline', { params: { id } });
   } catch (err) {
     if (!(err instanceof ApiError && (err.status === 404 || err.status === 409))) failed('Could not decline', err);
   }
@@ -99,7 +99,7 @@ export async function declineOffer(id: string): Promise<void> {
 
 /** Sends a message; the server's echo over realtime is deduplicated by id in the transcript. */
 export async function sendText(id: string, text: string, clientMessageId: string): Promise<Message> {
-  return api.post<Message>(`/api/v1/conversations/${seg(id)}/messages`, { text, clientMessageId });
+  return api.call('POST /api/v1/conversations/{id}/messages', { params: { id }, body: { text, clientMessageId } });
 }
 
 /** A file, with an optional caption (the multipart `text` part), as one message. */
@@ -108,5 +108,5 @@ export async function sendFile(id: string, file: File, clientMessageId: string, 
   form.append('clientMessageId', clientMessageId);
   if (caption?.trim()) form.append('text', caption.trim());
   form.append('file', file, file.name);
-  return api.post<Message>(`/api/v1/conversations/${seg(id)}/messages`, form);
+  return api.call('POST /api/v1/conversations/{id}/messages', { params: { id }, body: form });
 }

@@ -5,7 +5,7 @@ import { store } from './store.js';
 
 /** The whole directory (every page: skills first, then agents), optionally filtered by `q`. */
 export async function fetchDirectory(q = ''): Promise<Directory> {
-  const r = await api.getAll<DirectorySkill | DirectoryAgent>(`/api/v1/directory${q ? `?q=${encodeURIComponent(q)}` : ''}`);
+  const r = await api.all('GET /api/v1/directory', { query: { q: q || undefined } });
   return {
     skills: r.items.filter((e): e is DirectorySkill => e.kind === 'skill'),
     agents: r.items.filter((e): e is DirectoryAgent => e.kind === 'agent'),

@@ -1,4 +1,4 @@
-import { api, seg } from '../lib/api.js';
+import { api } from '../lib/api.js';
 import { type BridgeCommand, EmbedBridge } from '../lib/embed-bridge.js';
 import type { AgentStatus } from '../lib/types.js';
 import { setStatus } from './me.js';
@@ -30,7 +30,7 @@ function onBridgeCommand(cmd: BridgeCommand): void {
     case 'requestTranscript': {
       const id = typeof cmd.data.id === 'string' ? cmd.data.id : store.get().selectedId;
       if (!id) break;
-      api.text(`/api/v1/conversations/${seg(id)}/transcript.txt`).then(
+      api.call('GET /api/v1/conversations/{id}/transcript.txt', { params: { id } }).then(
         (text) => {
           if (store.get().session?.token === session.token) bridge.post('transcript', { id, text });
         },

@@ -1,8 +1,8 @@
-import { api, seg } from '../lib/api.js';
+import { api } from '../lib/api.js';
 import { type DatePrefs, DEFAULT_DATE_PREFS } from '../lib/format.js';
 import { unlockAudio } from '../lib/sound.js';
 import { writeJson } from '../lib/storage.js';
-import type { AgentStatus, Notification as AppNotification, Kpis, User, UserSettings } from '../lib/types.js';
+import type { AgentStatus, UserSettings } from '../lib/types.js';
 import { bridge } from './host.js';
 import { SESSION_KEY } from './session.js';
 import { failed, store, toast } from './store.js';
@@ -19,7 +19,7 @@ export function prefsOf(settings: UserSettings): DatePrefs {
 
 export async function reloadNotifications(): Promise<void> {
   try {
-    const r = await api.get<{ items: AppNotification[]; unread: number }>('/api/v1/me/notifications');
+    const r = await api.call('GET /api/v1/me/notifications');
     store.set({ notifications: r.items, unreadNotifications: r.unread });
   } catch {
     // shown empty
@@ -28,7 +28,7 @@ export async function reloadNotifications(): Promise<void> {
 
 export async function refreshKpis(): Promise<void> {
   try {
-    store.set({ kpis: await api.get<Kpis>('/api/v1/me/kpis') });
+    store.set({ kpis: await api.call('GET /api/v1/me/kpis') });
   } catch {
     // the bar keeps its last values
   }
@@ -37,7 +37,7 @@ export async function refreshKpis(): Promise<void> {
 export async function setStatus(status: AgentStatus): Promise<void> {
   unlockAudio();
   try {
-    const user = await api.put<User>('/api/v1/me/status', { status });
+    const user = await api.call('PUT /api/v1/me/status', { body: { status } });
     const s = store.get();
     if (s.session) {
       const session = { ...s.session, user };
@@ -52,7 +52,7 @@ export async function setStatus(status: AgentStatus): Promise<void> {
 
 export async function saveSettings(patch: UserSettings): Promise<boolean> {
   try {
-    const settings = await api.patch<UserSettings>('/api/v1/me/settings', patch);
+    const settings = await api.call('PATCH /api/v1/me/settings', { body: patch });
     store.set({ settings, datePrefs: prefsOf(settings) });
     toast('Settings saved');
     return true;
@@ -71,7 +71,7 @@ export async function markNotificationRead(id: string): Promise<void> {
     unreadNotifications: Math.max(0, s.unreadNotifications - 1),
   });
   try {
-    await api.post(`/api/v1/me/notifications/${seg(id)}/read`);
+    await api.call('POST /api/v1/me/notifications/{id}/read', { params: { id } });
   } catch {
     // shown read anyway
   }

@@ -1,6 +1,6 @@
-import { ApiError, api, seg } from '../lib/api.js';
+import { ApiError, api } from '../lib/api.js';
 import { writeJson } from '../lib/storage.js';
-import type { ConversationDetails, ListStatus } from '../lib/types.js';
+import type { ListStatus } from '../lib/types.js';
 import { applyActionAnswer } from './active.js';
 import { bridge } from './host.js';
 import { streamSeq } from './session.js';
@@ -33,7 +33,7 @@ export function openConversation(id: string): void {
 async function announceOpened(id: string): Promise<void> {
   if (!bridge.active) return;
   try {
-    const d = await api.get<ConversationDetails>(`/api/v1/conversations/${seg(id)}`);
+    const d = await api.call('GET /api/v1/conversations/{id}', { params: { id } });
     bridge.post('conversation.opened', {
       id,
       consumer: { name: d.consumer.name, channel: d.consumer.channel, customVariables: d.consumer.customVariables },
@@ -70,7 +70,7 @@ export function showConsole(): void {
 
 export async function markRead(id: string): Promise<void> {
   try {
-    await api.post(`/api/v1/conversations/${seg(id)}/read`);
+    await api.call('POST /api/v1/conversations/{id}/read', { params: { id } });
   } catch {
     // the dot stays
   }
@@ -80,7 +80,7 @@ export async function markRead(id: string): Promise<void> {
 export async function dismiss(id: string): Promise<void> {
   const since = streamSeq();
   try {
-    await api.del(`/api/v1/workspace/active/${seg(id)}`);
+    await api.call('DELETE /api/v1/workspace/active/{id}', { params: { id } });
   } catch (err) {
     if (!(err instanceof ApiError && err.status === 404)) {
       toast(`Could not remove it: ${(err as Error).message}`, 'error');

@@ -3,7 +3,7 @@ import { frameAccountId } from '../lib/embed-bridge.js';
 import { Realtime } from '../lib/realtime.js';
 import { unlockAudio } from '../lib/sound.js';
 import { readItem, readJson, writeItem, writeJson } from '../lib/storage.js';
-import type { Session, User, UserSettings } from '../lib/types.js';
+import type { Session, UserSettings } from '../lib/types.js';
 import { awaitBaseline, baselineReached, reloadActive } from './active.js';
 import { bridge } from './host.js';
 import { prefsOf, refreshKpis, reloadNotifications } from './me.js';
@@ -38,7 +38,7 @@ export async function restore(): Promise<void> {
   }
   api.token = saved.token;
   try {
-    const user = await api.get<User>('/api/v1/me');
+    const user = await api.call('GET /api/v1/me');
     if (frameAccount && user.accountId !== frameAccount) throw new ApiError(401, {});
     await start({ token: saved.token, user });
   } catch (err) {
@@ -65,13 +65,20 @@ export async function signIn(accountId: string, username: string, password: stri
   // In a frame, only the account of the embed URL: the host page was allowed by that account, not by another.
   const frameAccount = frameAccountId();
   if (frameAccount && accountId !== frameAccount) throw new FrameAccountError(frameAccount);
-  const r = await api.post<Session>('/api/v1/auth/login', { accountId, username, password, ...(frameAccount && { frameAccountId: frameAccount }) });
+  const r = await api.call('POST /api/v1/auth/login', { body: { accountId, username, password, ...(frameAccount && { frameAccountId: frameAccount }) } });
   if (frameAccount && r.user.accountId !== frameAccount) {
     // Never kept: an older server that does not check `frameAccountId` itself.
     await fetch('/api/v1/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${r.token}` } }).catch(() => undefined);
     throw new FrameAccountError(frameAccount);
   }
   await start(r);
+}
+
+/** Single sign-on (app/sso.ts): trade the callback's one-time code for the session; a frame names its account, as for passwords. */
+export async function signInWithCode(code: string): Promise<void> {
+  unlockAudio();
+  const frameAccount = frameAccountId();
+  await start(await api.call('POST /api/v1/auth/oidc/exchange', { body: { code, ...(frameAccount && { frameAccountId: frameAccount }) } }));
 }
 
 async function start(session: Session): Promise<void> {
@@ -87,7 +94,7 @@ async function start(session: Session): Promise<void> {
   bridge.post('auth.changed', { signedIn: true, user: { id: session.user.id, displayName: session.user.displayName, accountId: session.user.accountId } });
   bridge.post('status.changed', { status: session.user.status });
   const settingsLoaded = api
-    .get<UserSettings>('/api/v1/me/settings')
+    .call('GET /api/v1/me/settings')
     .catch(() => ({}) as UserSettings)
     .then((settings) => store.set({ settings, datePrefs: prefsOf(settings), filters: settings.defaultFilters ?? [] }));
   const stream = new Realtime(session.token, {
@@ -123,7 +130,7 @@ function endSession(message?: string): void {
 
 export async function signOut(): Promise<void> {
   try {
-    await api.post('/api/v1/auth/logout');
+    await api.call('POST /api/v1/auth/logout');
   } catch {
     // the token is dropped either way
   }

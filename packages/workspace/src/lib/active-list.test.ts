@@ -1,5 +1,6 @@
+import { soonOverdueNow, statusNow } from '@parley/contract';
 import { describe, expect, it } from 'vitest';
-import { applyRemove, applyUpsert, countStatuses, filterActive, incomingCount, nextToOpen, soonOverdueNow, sortActive, statusNow } from './active-list.js';
+import { applyRemove, applyUpsert, countStatuses, filterActive, incomingCount, nextToOpen, sortActive } from './active-list.js';
 import type { ActiveItem } from './types.js';
 
 const T0 = Date.parse('2026-03-07T10:00:00Z');

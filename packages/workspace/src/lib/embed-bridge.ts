@@ -19,6 +19,7 @@
  * message received is checked for `source === window.parent` and its origin against the list.
  */
 import { type EmbedCommand, type EmbedEventMap, type EmbedEventType, embedEvent, parseEmbedCommand } from '@parley/contract';
+import { api } from './api.js';
 
 export type BridgeEventType = EmbedEventType;
 export type BridgeCommand = EmbedCommand;
@@ -134,8 +135,12 @@ export class EmbedBridge {
 }
 
 async function fetchAllowedFrameAncestors(accountId: string): Promise<readonly string[]> {
-  const res = await fetch(`/api/v1/embed/config?accountId=${encodeURIComponent(accountId)}`);
-  if (!res.ok) return [];
-  const config = (await res.json()) as { allowedFrameAncestors?: unknown };
+  let config: { allowedFrameAncestors?: unknown };
+  try {
+    config = await api.call('GET /api/v1/embed/config', { query: { accountId } });
+  } catch {
+    return [];
+  }
+  // Checked all the same: this list decides which origin the bridge talks to.
   return Array.isArray(config.allowedFrameAncestors) ? config.allowedFrameAncestors.filter((o): o is string => typeof o === 'string') : [];
 }

@@ -1,6 +1,6 @@
-import { AccountSettings, AccountSettingsPatch } from '@parley/contract';
-import { z } from 'zod';
+import { AccountSettings, AccountSettingsPatch, IdentitySecret } from '@parley/contract';
 import { getIdentitySecret, getSettings, patchSettings, rotateIdentitySecret } from '../../services/accounts.service.js';
+import { actorOf } from '../actor.js';
 import { userOf } from '../auth.js';
 import { bearerAuth, type RouteContext, type ZApp } from './types.js';
 
@@ -14,9 +14,8 @@ export function accountRoutes(app: ZApp, { deps }: RouteContext): void {
   app.patch(
     '/api/v1/account/settings',
     { config: { access: 'manager' }, schema: { tags, security: bearerAuth, body: AccountSettingsPatch, response: { 200: AccountSettings } } },
-    async (req) => patchSettings(deps, userOf(req).accountId, req.body),
+    async (req) => patchSettings(deps, userOf(req).accountId, req.body, actorOf(req)),
   );
-  const IdentitySecret = z.object({ secret: z.string() }).describe('HS256 key (its UTF-8 bytes) for consumer identity tokens');
   app.get(
     '/api/v1/account/identity-secret',
     {
@@ -36,6 +35,6 @@ export function accountRoutes(app: ZApp, { deps }: RouteContext): void {
         response: { 200: IdentitySecret },
       },
     },
-    async (req) => rotateIdentitySecret(deps, userOf(req).accountId),
+    async (req) => rotateIdentitySecret(deps, userOf(req).accountId, actorOf(req)),
   );
 }

@@ -11,6 +11,7 @@ import {
   rotateChannelSecret,
   updateChannel,
 } from '../../services/channels.service.js';
+import { actorOf } from '../actor.js';
 import { userOf } from '../auth.js';
 import { baseUrlOf } from '../base-url.js';
 import { cursorPart, keysetPage, Page, pageQuery } from '../pagination.js';
@@ -59,7 +60,7 @@ export function channelsRoutes(app: ZApp, { deps }: RouteContext, opts: ChannelR
         response: { 201: MessagingChannelWithSecret },
       },
     },
-    async (req, reply) => reply.code(201).send(await createChannel(deps, userOf(req).accountId, req.body, base(req))),
+    async (req, reply) => reply.code(201).send(await createChannel(deps, userOf(req).accountId, req.body, base(req), actorOf(req))),
   );
   app.get(
     '/api/v1/channels/:id',
@@ -69,7 +70,7 @@ export function channelsRoutes(app: ZApp, { deps }: RouteContext, opts: ChannelR
   app.patch(
     '/api/v1/channels/:id',
     { config: { access: 'manager' }, schema: { tags, security, params: IdParams, body: UpdateChannelRequest, response: { 200: MessagingChannel } } },
-    async (req) => updateChannel(deps, userOf(req).accountId, req.params.id, req.body, base(req)),
+    async (req) => updateChannel(deps, userOf(req).accountId, req.params.id, req.body, base(req), actorOf(req)),
   );
   app.post(
     '/api/v1/channels/:id/rotate-secret',
@@ -84,7 +85,7 @@ export function channelsRoutes(app: ZApp, { deps }: RouteContext, opts: ChannelR
         response: { 200: MessagingChannelWithSecret },
       },
     },
-    async (req) => rotateChannelSecret(deps, userOf(req).accountId, req.params.id, req.body ?? {}, base(req)),
+    async (req) => rotateChannelSecret(deps, userOf(req).accountId, req.params.id, req.body ?? {}, base(req), actorOf(req)),
   );
 
   // Provider webhooks. Signatures are over the raw body, so this scope keeps the bytes: JSON and

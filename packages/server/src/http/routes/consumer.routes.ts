@@ -1,4 +1,13 @@
-import { ConsumerOpenConversationRequest, ConsumerSessionRequest, Message } from '@parley/contract';
+import {
+  ConsumerConversation,
+  ConsumerConversationView,
+  ConsumerHistory,
+  ConsumerOpenConversationRequest,
+  ConsumerSession,
+  ConsumerSessionRequest,
+  ConsumerSkill,
+  Message,
+} from '@parley/contract';
 import { z } from 'zod';
 import { consumerHistory, createConsumerSession } from '../../services/consumers.service.js';
 import { getConsumerConversation, listConsumerMessages, openConversation } from '../../services/conversations.service.js';
@@ -11,19 +20,6 @@ import { TranscriptPosition } from './conversations.routes.js';
 import { SkillPosition } from './skills.routes.js';
 import { bearerAuth, IdParams, type RouteContext, type ZApp } from './types.js';
 
-const ConsumerConversation = z.object({
-  id: z.string(),
-  state: z.string(),
-  skillId: z.string().nullable(),
-  channel: z.string(),
-  agent: z.object({ id: z.string(), displayName: z.string() }).nullable(),
-  awaiting: z.string(),
-  urgent: z.boolean(),
-  createdAt: z.string(),
-  closedAt: z.string().nullable(),
-  closedBy: z.string().nullable(),
-});
-
 export function consumerRoutes(app: ZApp, { deps }: RouteContext, limits: { sessionsPerMinute: number }): void {
   const tags = ['consumer'];
   const security = bearerAuth;
@@ -34,7 +30,7 @@ export function consumerRoutes(app: ZApp, { deps }: RouteContext, limits: { sess
         tags,
         summary: 'Start a consumer session',
         body: ConsumerSessionRequest,
-        response: { 201: z.object({ consumerToken: z.string(), consumerId: z.string() }) },
+        response: { 201: ConsumerSession },
       },
       config: { access: 'public', rateLimit: { max: limits.sessionsPerMinute, timeWindow: 60_000 } },
     },
@@ -48,7 +44,7 @@ export function consumerRoutes(app: ZApp, { deps }: RouteContext, limits: { sess
         tags,
         summary: 'Skills a consumer can write to (public: for widgets offering a topic)',
         querystring: z.strictObject({ accountId: z.string().min(1).max(100), ...pageQuery(SkillPosition) }),
-        response: { 200: Page(z.object({ id: z.string(), name: z.string() })) },
+        response: { 200: Page(ConsumerSkill) },
       },
     },
     async (req) => {
@@ -71,7 +67,7 @@ export function consumerRoutes(app: ZApp, { deps }: RouteContext, limits: { sess
         security,
         summary: "The consumer's own conversations (newest `limit`, oldest first) with their messages: earlier ones and the open one",
         querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(50).default(10) }),
-        response: { 200: z.object({ conversations: z.array(ConsumerConversation), messages: z.array(Message) }) },
+        response: { 200: ConsumerHistory },
       },
     },
     async (req) => consumerHistory(deps, consumerOf(req), req.query.limit),
@@ -95,7 +91,7 @@ export function consumerRoutes(app: ZApp, { deps }: RouteContext, limits: { sess
         tags,
         security,
         params: IdParams,
-        response: { 200: ConsumerConversation.extend({ queuePosition: z.number().nullable(), expectedResponseSec: z.number().nullable() }) },
+        response: { 200: ConsumerConversationView },
       },
     },
     async (req) => getConsumerConversation(deps, consumerOf(req), req.params.id),

@@ -17,6 +17,7 @@ import {
   updateCategory,
   updateContent,
 } from '../../services/content.service.js';
+import { actorOf } from '../actor.js';
 import { userOf } from '../auth.js';
 import { cursorPart, keysetPage, Page, pageQuery } from '../pagination.js';
 import { bearerAuth, IdParams, NoContent, type RouteContext, type ZApp } from './types.js';
@@ -48,18 +49,18 @@ export function contentRoutes(app: ZApp, { deps }: RouteContext): void {
   app.post(
     '/api/v1/content/categories',
     { config: { access: 'manager' }, schema: { tags, security, body: CreateContentCategoryRequest, response: { 201: ContentCategory } } },
-    async (req, reply) => reply.code(201).send(await createCategory(deps, userOf(req).accountId, req.body)),
+    async (req, reply) => reply.code(201).send(await createCategory(deps, userOf(req).accountId, req.body, actorOf(req))),
   );
   app.patch(
     '/api/v1/content/categories/:id',
     { config: { access: 'manager' }, schema: { tags, security, params: IdParams, body: UpdateContentCategoryRequest, response: { 200: ContentCategory } } },
-    async (req) => updateCategory(deps, userOf(req).accountId, req.params.id, req.body),
+    async (req) => updateCategory(deps, userOf(req).accountId, req.params.id, req.body, actorOf(req)),
   );
   app.delete(
     '/api/v1/content/categories/:id',
     { config: { access: 'manager' }, schema: { tags, security, params: IdParams, response: { 204: NoContent } } },
     async (req, reply) => {
-      await deleteCategory(deps, userOf(req).accountId, req.params.id);
+      await deleteCategory(deps, userOf(req).accountId, req.params.id, actorOf(req));
       return reply.code(204).send(null);
     },
   );
@@ -84,18 +85,18 @@ export function contentRoutes(app: ZApp, { deps }: RouteContext): void {
   app.post(
     '/api/v1/content',
     { config: { access: 'manager' }, schema: { tags, security, body: CreateContentRequest, response: { 201: ContentItem } } },
-    async (req, reply) => reply.code(201).send(await createContent(deps, userOf(req).accountId, req.body)),
+    async (req, reply) => reply.code(201).send(await createContent(deps, userOf(req).accountId, req.body, actorOf(req))),
   );
   app.patch(
     '/api/v1/content/:id',
     { config: { access: 'manager' }, schema: { tags, security, params: IdParams, body: UpdateContentRequest, response: { 200: ContentItem } } },
-    async (req) => updateContent(deps, userOf(req).accountId, req.params.id, req.body),
+    async (req) => updateContent(deps, userOf(req).accountId, req.params.id, req.body, actorOf(req)),
   );
   app.delete(
     '/api/v1/content/:id',
     { config: { access: 'manager' }, schema: { tags, security, params: IdParams, response: { 204: NoContent } } },
     async (req, reply) => {
-      await deleteContent(deps, userOf(req).accountId, req.params.id);
+      await deleteContent(deps, userOf(req).accountId, req.params.id, actorOf(req));
       return reply.code(204).send(null);
     },
   );

@@ -1,4 +1,15 @@
-import { ActiveItem, CloseConversationRequest, ListStatus, Message } from '@parley/contract';
+import {
+  ActiveItem,
+  ActiveListPage,
+  CloseConversationRequest,
+  ConversationDetails,
+  Directory,
+  ListStatus,
+  Message,
+  SetSlaRequest,
+  TransferRequest,
+  TransferResult,
+} from '@parley/contract';
 import { z } from 'zod';
 import { activeList, getConversationDetails, listAll, markRead, transcript, transcriptText } from '../../services/conversations.service.js';
 import { directory } from '../../services/directory.service.js';
@@ -14,18 +25,6 @@ export const TranscriptPosition = z.tuple([cursorPart.int, cursorPart.string, cu
 const ConversationPosition = z.tuple([cursorPart.int, cursorPart.string]);
 /** The directory: skills (0) by name, then agents (1) by username; then the id. */
 const DirectoryPosition = z.tuple([z.union([z.literal(0), z.literal(1)]), cursorPart.string, cursorPart.string]);
-
-const DirectorySkill = z.object({ kind: z.literal('skill'), id: z.string(), displayName: z.string(), description: z.string(), queued: z.number().int() });
-const DirectoryAgent = z.object({
-  kind: z.literal('agent'),
-  id: z.string(),
-  username: z.string(),
-  displayName: z.string(),
-  status: z.string(),
-  skills: z.array(z.string()),
-  load: z.number().int(),
-  maxConcurrent: z.number().int(),
-});
 
 const isoTime = z.iso.datetime({ offset: true });
 const statusList = z
@@ -54,9 +53,7 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
           "Computed and sorted in memory (it is bounded by the agent's capacity and the closed-retention window), then paged by offset: the default limit, 200, is the whole list for every agent in practice.",
         security,
         querystring: z.strictObject({ status: statusList.optional(), ...pageQuery(OffsetPosition) }),
-        response: {
-          200: Page(ActiveItem).extend({ counts: z.object({ ongoing: z.number(), overdue: z.number(), idle: z.number(), closed: z.number() }) }),
-        },
+        response: { 200: ActiveListPage },
       },
     },
     async (req) => {
@@ -107,8 +104,10 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
       return keysetPage(items, q.limit, (i) => [Date.parse(i.createdAt), i.id]);
     },
   );
-  app.get('/api/v1/conversations/:id', { config: { access: 'conversation:read' }, schema: { tags, security, params: IdParams } }, async (req) =>
-    getConversationDetails(deps, userOf(req), req.params.id),
+  app.get(
+    '/api/v1/conversations/:id',
+    { config: { access: 'conversation:read' }, schema: { tags, security, params: IdParams, response: { 200: ConversationDetails } } },
+    async (req) => getConversationDetails(deps, userOf(req), req.params.id),
   );
   app.get(
     '/api/v1/conversations/:id/messages',
@@ -205,8 +204,8 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
         summary: 'Transfer to a skill or an agent',
         security,
         params: IdParams,
-        body: z.strictObject({ skillId: z.string().min(1).max(100).optional(), agentId: z.string().min(1).max(100).optional() }),
-        response: { 200: z.object({ id: z.string(), state: z.string() }) },
+        body: TransferRequest,
+        response: { 200: TransferResult },
       },
     },
     async (req) => transfer(deps, userOf(req), req.params.id, req.body),
@@ -215,7 +214,7 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
     '/api/v1/conversations/:id/sla',
     {
       config: { access: 'conversation:act' },
-      schema: { tags, summary: 'Set a manual SLA', security, params: IdParams, body: z.strictObject({ dueAt: isoTime }), response: { 200: ActiveItem } },
+      schema: { tags, summary: 'Set a manual SLA', security, params: IdParams, body: SetSlaRequest, response: { 200: ActiveItem } },
     },
     async (req) => setManualSla(deps, userOf(req), req.params.id, Date.parse(req.body.dueAt)),
   );
@@ -234,12 +233,7 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
         description: '`items` is the page, skills first; `skills` and `agents` are the same entries split by kind (as before pagination).',
         security,
         querystring: z.strictObject({ q: z.string().max(100).optional(), ...pageQuery(DirectoryPosition) }),
-        response: {
-          200: Page(z.discriminatedUnion('kind', [DirectorySkill, DirectoryAgent])).extend({
-            skills: z.array(DirectorySkill),
-            agents: z.array(DirectoryAgent),
-          }),
-        },
+        response: { 200: Directory },
       },
     },
     async (req) => {

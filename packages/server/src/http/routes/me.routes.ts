@@ -1,5 +1,4 @@
-import { SetMyStatusRequest, User, UserSettings } from '@parley/contract';
-import { z } from 'zod';
+import { HandoverResult, Kpis, SetMyStatusRequest, User, UserSettings } from '@parley/contract';
 import { toWireUser } from '../../services/auth.service.js';
 import { handover } from '../../services/handover.service.js';
 import { myKpis } from '../../services/kpis.service.js';
@@ -18,7 +17,7 @@ export function meRoutes(app: ZApp, { deps }: RouteContext): void {
   });
   app.put('/api/v1/me/status', { config: { access: 'user' }, schema: { tags, security, body: SetMyStatusRequest, response: { 200: User } } }, async (req) => {
     const me = userOf(req);
-    const user = await setStatus(deps, me.accountId, me.userId, req.body.status, req.body.reasonId ?? null);
+    const user = await setStatus(deps, me.accountId, me.userId, req.body.status, undefined, req.body.reasonId ?? null);
     if (req.body.handover) await handover(deps, me.accountId, me.userId);
     return user;
   });
@@ -41,28 +40,13 @@ export function meRoutes(app: ZApp, { deps }: RouteContext): void {
       schema: {
         tags,
         security,
-        response: {
-          200: z.object({
-            csat: z.number().nullable().describe('% of CSAT answers that are 4 or 5, over the last surveyWindowDays days'),
-            nps: z.number().nullable().describe('% promoters (9–10) − % detractors (0–6), over the last surveyWindowDays days'),
-            csatResponses: z.number(),
-            npsResponses: z.number(),
-            surveyWindowDays: z.number(),
-            closedToday: z.number(),
-            avgFirstResponseSec: z.number().nullable(),
-            openNow: z.number(),
-          }),
-        },
+        response: { 200: Kpis },
       },
     },
     async (req) => myKpis(deps, userOf(req)),
   );
-  app.post(
-    '/api/v1/me/handover',
-    { config: { access: 'user' }, schema: { tags, security, response: { 200: z.object({ returned: z.array(z.string()) }) } } },
-    async (req) => {
-      const me = userOf(req);
-      return handover(deps, me.accountId, me.userId);
-    },
-  );
+  app.post('/api/v1/me/handover', { config: { access: 'user' }, schema: { tags, security, response: { 200: HandoverResult } } }, async (req) => {
+    const me = userOf(req);
+    return handover(deps, me.accountId, me.userId);
+  });
 }

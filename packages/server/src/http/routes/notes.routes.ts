@@ -1,4 +1,4 @@
-import { CreateNoteRequest, Note, Notification } from '@parley/contract';
+import { CreateNoteRequest, Note, NotificationsPage } from '@parley/contract';
 import { z } from 'zod';
 import { addNote, listNotes, listNotifications, markNotificationRead } from '../../services/notes.service.js';
 import { userOf } from '../auth.js';
@@ -53,7 +53,7 @@ export function notesRoutes(app: ZApp, { deps }: RouteContext): void {
         security,
         summary: 'My notifications, newest first; unread counts them all',
         querystring: z.strictObject(pageQuery(TimePosition, { defaultLimit: 50 })),
-        response: { 200: Page(Notification).extend({ unread: z.number() }) },
+        response: { 200: NotificationsPage },
       },
     },
     async (req) => {

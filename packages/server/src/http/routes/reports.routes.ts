@@ -1,46 +1,13 @@
+import { DailyReport, LiveReport } from '@parley/contract';
 import { z } from 'zod';
 import { invalid } from '../../domain/errors.js';
 import { conversationsCsv, dailyReport, liveReport } from '../../services/reports.service.js';
+import { actorOf } from '../actor.js';
 import { userOf } from '../auth.js';
-import { OffsetPosition, offsetPage, Page, pageQuery } from '../pagination.js';
+import { OffsetPosition, offsetPage, pageQuery } from '../pagination.js';
 import { bearerAuth, type RouteContext, type ZApp } from './types.js';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
-const Scores = z.object({ csat: z.number().nullable(), nps: z.number().nullable(), responses: z.number().int() });
-const LiveReport = z.object({
-  at: z.string(),
-  skills: z.array(
-    z.object({
-      id: z.string().nullable().describe('null: the conversations without a skill ("No skill", listed last when there are any)'),
-      name: z.string(),
-      queue: z.number().int(),
-      longestWaitSec: z.number().int(),
-      agents: z.object({ online: z.number().int(), away: z.number().int(), backSoon: z.number().int() }),
-      open: z.number().int(),
-      overdue: z.number().int(),
-      soonOverdue: z.number().int(),
-      slaToday: z.number().nullable(),
-      today: Scores,
-      last12h: Scores,
-    }),
-  ),
-  agents: z.array(
-    z.object({
-      id: z.string(),
-      displayName: z.string(),
-      role: z.string(),
-      status: z.string(),
-      load: z.number().int(),
-      capacity: z.number().int(),
-      closedToday: z.number().int(),
-      avgFirstResponseSec: z.number().nullable(),
-      csat: z.number().nullable(),
-    }),
-  ),
-});
-const Hour = z.object({ hour: z.number().int(), arrivals: z.number().int(), avgFirstResponseSec: z.number().nullable(), slaAttainment: z.number().nullable() });
-/** A list like every other (`items`, `nextCursor`: the hours of the day); `hours` is the same page, as before pagination. */
-const DailyReport = Page(Hour).extend({ date: z.string(), hours: z.array(Hour).describe('the same hours as items') });
 
 /** Manager reports behind the console's dashboard (docs/console.md). Days are UTC. */
 export function reportsRoutes(app: ZApp, { deps }: RouteContext): void {
@@ -87,7 +54,7 @@ export function reportsRoutes(app: ZApp, { deps }: RouteContext): void {
       if (Number.isNaN(from)) throw invalid('from must be a date or ISO time', 'from');
       if (Number.isNaN(to) || to <= from) throw invalid('to must be a date or ISO time after from', 'to');
       if (to - from > 400 * 24 * 3600_000) throw invalid('at most 400 days at a time', 'to');
-      const csv = await conversationsCsv(deps, userOf(req).accountId, from, to);
+      const csv = await conversationsCsv(deps, userOf(req).accountId, from, to, actorOf(req));
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="conversations-${req.query.from.slice(0, 10)}.csv"`)

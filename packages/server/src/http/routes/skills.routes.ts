@@ -1,19 +1,13 @@
-import { BusinessHours, CreateSkillRequest, Skill, UpdateSkillRequest, WrapUpSettings } from '@parley/contract';
+import { CreateSkillRequest, SkillWithOverrides, UpdateSkillRequest } from '@parley/contract';
 import { z } from 'zod';
 import { createSkill, listAccountSkills, patchSkill, removeSkill } from '../../services/skills.service.js';
+import { actorOf } from '../actor.js';
 import { userOf } from '../auth.js';
 import { cursorPart, keysetPage, Page, pageQuery } from '../pagination.js';
 import { bearerAuth, IdParams, NoContent, type RouteContext, type ZApp } from './types.js';
 
 /** Skills by name: the position is `[name, id]` (the consumer's list of skills pages the same way). */
 export const SkillPosition = z.tuple([cursorPart.string, cursorPart.string]);
-
-const SkillOut = Skill.extend({
-  sla: z.record(z.string(), z.number()).optional(),
-  autoClose: z.record(z.string(), z.unknown()).optional(),
-  businessHours: BusinessHours.optional(),
-  wrapUp: WrapUpSettings.optional(),
-});
 
 export function skillsRoutes(app: ZApp, { deps }: RouteContext): void {
   const tags = ['skills (manager)'];
@@ -26,7 +20,7 @@ export function skillsRoutes(app: ZApp, { deps }: RouteContext): void {
         security: bearerAuth,
         summary: 'Skills by name',
         querystring: z.strictObject(pageQuery(SkillPosition)),
-        response: { 200: Page(SkillOut) },
+        response: { 200: Page(SkillWithOverrides) },
       },
     },
     async (req) => {
@@ -37,19 +31,22 @@ export function skillsRoutes(app: ZApp, { deps }: RouteContext): void {
   );
   app.post(
     '/api/v1/skills',
-    { config: { access: 'manager' }, schema: { tags, security: bearerAuth, body: CreateSkillRequest, response: { 201: SkillOut } } },
-    async (req, reply) => reply.code(201).send(await createSkill(deps, userOf(req).accountId, req.body)),
+    { config: { access: 'manager' }, schema: { tags, security: bearerAuth, body: CreateSkillRequest, response: { 201: SkillWithOverrides } } },
+    async (req, reply) => reply.code(201).send(await createSkill(deps, userOf(req).accountId, req.body, actorOf(req))),
   );
   app.patch(
     '/api/v1/skills/:id',
-    { config: { access: 'manager' }, schema: { tags, security: bearerAuth, params: IdParams, body: UpdateSkillRequest, response: { 200: SkillOut } } },
-    async (req) => patchSkill(deps, userOf(req).accountId, req.params.id, req.body),
+    {
+      config: { access: 'manager' },
+      schema: { tags, security: bearerAuth, params: IdParams, body: UpdateSkillRequest, response: { 200: SkillWithOverrides } },
+    },
+    async (req) => patchSkill(deps, userOf(req).accountId, req.params.id, req.body, actorOf(req)),
   );
   app.delete(
     '/api/v1/skills/:id',
     { config: { access: 'manager' }, schema: { tags, security: bearerAuth, params: IdParams, response: { 204: NoContent } } },
     async (req, reply) => {
-      await removeSkill(deps, userOf(req).accountId, req.params.id);
+      await removeSkill(deps, userOf(req).accountId, req.params.id, actorOf(req));
       return reply.code(204).send(null);
     },
   );

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { LoginResponse } from '@parley/contract';
+import { LoginResponse, SsoExchangeRequest, SsoInfo } from '@parley/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
@@ -35,7 +35,7 @@ export function ssoRoutes(app: ZApp, { deps, loginRateLimitPerMinute }: RouteCon
         tags,
         summary: "The account's single sign-on, as the sign-in page shows it (null: none)",
         querystring: z.strictObject({ accountId }),
-        response: { 200: z.object({ oidc: z.object({ label: z.string(), enforced: z.boolean() }).nullable() }) },
+        response: { 200: SsoInfo },
       },
     },
     async (req) => publicSsoInfo(deps, req.query.accountId),
@@ -83,10 +83,10 @@ export function ssoRoutes(app: ZApp, { deps, loginRateLimitPerMinute }: RouteCon
     async (req, reply) => {
       const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
       try {
-        const done = await finishOidcSignIn(deps, new URL(`${redirectUri(req)}${query}`));
+        const done = await finishOidcSignIn(deps, new URL(`${redirectUri(req)}${query}`), req.ip);
         return page(reply, 200, {
           title: 'Signed in',
-          message: 'You are signed in. You can close this window if it stays open.',
+          message: 'You are signed in. You can close this window if it stays open',
           handoff: { code: done.code, popup: done.popup, accountId: done.accountId },
         });
       } catch (err) {
@@ -103,11 +103,11 @@ export function ssoRoutes(app: ZApp, { deps, loginRateLimitPerMinute }: RouteCon
       schema: {
         tags,
         summary: 'Exchange the one-time code of a single sign-on for a session token (once, within 60 s)',
-        body: z.strictObject({ code: z.string().min(1).max(200), frameAccountId: accountId.optional() }),
+        body: SsoExchangeRequest,
         response: { 200: LoginResponse },
       },
     },
-    async (req) => exchangeSsoCode(deps, req.body),
+    async (req) => exchangeSsoCode(deps, req.body, req.ip),
   );
 }
 
@@ -165,7 +165,7 @@ h1{font-size:1.25rem;margin:0 0 12px}a{color:#0b57d0}
 <body>
 <main>
 <h1>${escapeHtml(o.title)}</h1>
-<p>${escapeHtml(o.message)}</p>
+<p>${escapeHtml(o.message.charAt(0).toUpperCase() + o.message.slice(1))}.</p>
 ${o.error ? `<p><a href="${escapeHtml(back)}">Back to the sign-in page</a></p>` : ''}
 </main>
 <script type="application/json" id="parley-sso">${data}</script>

@@ -1,28 +1,7 @@
-import { SurveyQuestion } from '@parley/contract';
-import { z } from 'zod';
+import { SubmitSurveyRequest, SurveyView } from '@parley/contract';
 import { getSurvey, submitSurvey } from '../../services/surveys.service.js';
 import { consumerOf } from '../auth.js';
 import { bearerAuth, IdParams, type RouteContext, type ZApp } from './types.js';
-
-export const SurveyView = z.object({
-  id: z.string(),
-  conversationId: z.string(),
-  /** `withdrawn`: the conversation went on (resumed by the agent, or the consumer started a new one); no longer answerable. */
-  status: z.enum(['pending', 'answered', 'expired', 'withdrawn']),
-  questions: z.array(SurveyQuestion),
-  answers: z.record(z.string(), z.union([z.number(), z.string()])),
-  requestedAt: z.string(),
-  expiresAt: z.string(),
-  answeredAt: z.string().nullable(),
-});
-
-/** Values are checked per question type by the survey rules (domain/surveys.ts), after the conversation is known to be the consumer's. */
-const SubmitSurveyRequest = z.strictObject({
-  answers: z
-    .record(z.string().min(1).max(64), z.union([z.number(), z.string().max(10_000)]))
-    .refine((a) => Object.keys(a).length <= 50, 'at most 50 answers')
-    .describe('question id → value: csat an integer 1–5, nps an integer 0–10, text a string of at most 2000 characters, choice one of its choices'),
-});
 
 export function surveysRoutes(app: ZApp, { deps }: RouteContext): void {
   const tags = ['consumer'];

@@ -2,6 +2,7 @@ import { CreateUserRequest, SetStatusRequest, UpdateUserRequest, User } from '@p
 import { z } from 'zod';
 import { handover } from '../../services/handover.service.js';
 import { createUser, getUser, listAccountUsers, patchUser, setStatus } from '../../services/users.service.js';
+import { actorOf } from '../actor.js';
 import { userOf } from '../auth.js';
 import { cursorPart, keysetPage, Page, pageQuery } from '../pagination.js';
 import { bearerAuth, IdParams, type RouteContext, type ZApp } from './types.js';
@@ -26,12 +27,12 @@ export function usersRoutes(app: ZApp, { deps }: RouteContext): void {
   app.post(
     '/api/v1/users',
     { config: { access: 'manager' }, schema: { tags, security: bearerAuth, body: CreateUserRequest, response: { 201: User } } },
-    async (req, reply) => reply.code(201).send(await createUser(deps, userOf(req).accountId, req.body)),
+    async (req, reply) => reply.code(201).send(await createUser(deps, userOf(req).accountId, req.body, actorOf(req))),
   );
   app.patch(
     '/api/v1/users/:id',
     { config: { access: 'manager' }, schema: { tags, security: bearerAuth, params: IdParams, body: UpdateUserRequest, response: { 200: User } } },
-    async (req) => patchUser(deps, userOf(req).accountId, req.params.id, req.body),
+    async (req) => patchUser(deps, userOf(req).accountId, req.params.id, req.body, actorOf(req)),
   );
   app.put(
     '/api/v1/users/:id/status',
@@ -39,7 +40,7 @@ export function usersRoutes(app: ZApp, { deps }: RouteContext): void {
     async (req) => {
       const me = userOf(req);
       await getUser(deps, me.accountId, req.params.id);
-      const user = await setStatus(deps, me.accountId, req.params.id, req.body.status);
+      const user = await setStatus(deps, me.accountId, req.params.id, req.body.status, actorOf(req));
       if (req.body.handover) await handover(deps, me.accountId, req.params.id);
       return user;
     },

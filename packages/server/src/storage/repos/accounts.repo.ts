@@ -1,5 +1,4 @@
 import { type AccountSettings, DEFAULT_ACCOUNT_SETTINGS } from '@parley/contract';
-import { TtlCache } from '../cache.js';
 import type { Tx } from '../db.js';
 import { parseJson } from './json.js';
 
@@ -25,6 +24,7 @@ export function mergeSettings(stored: Partial<AccountSettings>): AccountSettings
     crm: { salesforce: { ...d.crm.salesforce, ...stored.crm?.salesforce } },
     masking: { ...d.masking, ...stored.masking },
     sso: { oidc: { ...d.sso.oidc, ...stored.sso?.oidc } },
+    audit: { ...d.audit, ...stored.audit },
   };
 }
 
@@ -47,15 +47,7 @@ export async function findAccount(tx: Tx, id: string): Promise<Account | undefin
   };
 }
 
-const accountCache = new TtlCache<Account | undefined>(1000);
-
-/** `findAccount` through a 1 s cache: for hot read paths, never for read-modify-write. */
-export function findAccountCached(tx: Tx, id: string): Promise<Account | undefined> {
-  return accountCache.get(id, () => findAccount(tx, id));
-}
-
 export async function saveSettings(tx: Tx, id: string, settings: AccountSettings): Promise<void> {
-  accountCache.delete(id);
   await tx
     .updateTable('accounts')
     .set({ settings: JSON.stringify(settings) })
@@ -72,6 +64,5 @@ export async function countAccounts(tx: Tx): Promise<number> {
 }
 
 export async function saveIdentitySecret(tx: Tx, id: string, secret: string): Promise<void> {
-  accountCache.delete(id);
   await tx.updateTable('accounts').set({ identity_secret: secret }).where('id', '=', id).execute();
 }

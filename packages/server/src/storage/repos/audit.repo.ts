@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Tx } from '../db.js';
 import { afterPosition } from '../keyset.js';
 import { parseJson } from './json.js';
@@ -120,4 +121,34 @@ export async function deleteAuditEntriesBefore(tx: Tx, accountId: string, before
     )
     .execute();
   return ids.length;
+}
+
+/**
+ * Every account without an `audit_retention` timer gets one due at `dueAt` (start-up; new accounts
+ * get theirs when created). One statement; an existing timer is left as it is.
+ */
+export async function ensureAuditRetentionTimers(tx: Tx, dueAt: number): Promise<void> {
+  await tx
+    .insertInto('timers')
+    .columns(['kind', 'subject_id', 'account_id', 'due_at', 'payload'])
+    .expression((eb) =>
+      eb
+        .selectFrom('accounts')
+        .select((e) => [
+          e.val('audit_retention').as('kind'),
+          'accounts.id as subject_id',
+          'accounts.id as account_id',
+          sql<number>`cast(${dueAt} as bigint)`.as('due_at'),
+          e.val('{}').as('payload'),
+        ])
+        .where((e) =>
+          e.not(
+            e.exists(
+              e.selectFrom('timers').select('timers.subject_id').where('timers.kind', '=', 'audit_retention').whereRef('timers.subject_id', '=', 'accounts.id'),
+            ),
+          ),
+        ),
+    )
+    .onConflict((oc) => oc.columns(['kind', 'subject_id']).doNothing())
+    .execute();
 }

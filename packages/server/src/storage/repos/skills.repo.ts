@@ -1,5 +1,4 @@
 import type { SkillOverrides } from '@parley/contract';
-import { TtlCache } from '../cache.js';
 import type { Tx } from '../db.js';
 import { afterPosition } from '../keyset.js';
 import { containsText } from '../text-search.js';
@@ -93,15 +92,7 @@ export async function searchSkills(
   return rows.map(toSkill);
 }
 
-const skillCache = new TtlCache<SkillRecord | undefined>(1000);
-
-/** `findSkill` through a 1 s cache: for hot read paths (SLA targets per message). */
-export function findSkillCached(tx: Tx, accountId: string, id: string): Promise<SkillRecord | undefined> {
-  return skillCache.get(`${accountId}:${id}`, () => findSkill(tx, accountId, id));
-}
-
 export async function updateSkill(tx: Tx, s: SkillRecord): Promise<void> {
-  skillCache.delete(`${s.accountId}:${s.id}`);
   await tx
     .updateTable('skills')
     .set({ name: s.name, description: s.description, overrides: JSON.stringify(s.overrides) })
@@ -111,7 +102,6 @@ export async function updateSkill(tx: Tx, s: SkillRecord): Promise<void> {
 }
 
 export async function deleteSkill(tx: Tx, accountId: string, id: string): Promise<void> {
-  skillCache.delete(`${accountId}:${id}`);
   await tx.updateTable('skills').set({ deleted: 1 }).where('account_id', '=', accountId).where('id', '=', id).execute();
   await tx.deleteFrom('user_skills').where('account_id', '=', accountId).where('skill_id', '=', id).execute();
 }

@@ -11,6 +11,8 @@ export type TimerKind =
   | 'warmup'
   | 'survey_expiry'
   | 'retention'
+  /** Daily: delete the account's audit entries older than settings.audit.retentionMonths (subject = account id). */
+  | 'audit_retention'
   /** A durable job queue: run the jobs of that kind and key (subject = the ordering key; services/jobs.service.ts). */
   | JobKind
   /**

@@ -1,7 +1,8 @@
+import { soonOverdueNow, statusNow } from '@parley/contract';
 import { useCallback, useMemo, useRef } from 'react';
 import { openConversation } from '../../app/controller.js';
 import { useStore } from '../../app/store.js';
-import { countStatuses, filterActive, soonOverdueNow, sortActive, statusNow } from '../../lib/active-list.js';
+import { countStatuses, filterActive, sortActive } from '../../lib/active-list.js';
 import { useNow } from '../../ui/use-now.js';
 import { ConversationRow } from './conversation-row.js';
 import { Offers } from './offers.js';

@@ -14,11 +14,6 @@ const LONGEST_HISTORY_MS = 13 * 31 * DAY;
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
-interface Page {
-  items: ActiveItem[];
-  nextCursor: string | null;
-}
-
 /**
  * The All tab: conversations of the last 7 days, newest first. "Load more" pages through the
  * window, then reaches a further week back, until the account's history window. "Since" (a date)
@@ -51,13 +46,15 @@ export function AllList() {
     const current = () => request === latest.current;
     setBusy(true);
     setError(null);
-    const qs = new URLSearchParams({ limit: String(PAGE) });
-    if (fromMs !== null) qs.set('from', new Date(fromMs).toISOString());
-    if (toMs !== null) qs.set('to', new Date(toMs).toISOString());
-    if (cur) qs.set('cursor', cur);
-    if (q) qs.set('q', q);
+    const query = {
+      limit: PAGE,
+      from: fromMs === null ? undefined : new Date(fromMs).toISOString(),
+      to: toMs === null ? undefined : new Date(toMs).toISOString(),
+      cursor: cur || undefined,
+      q: q || undefined,
+    };
     try {
-      const page = await api.get<Page>(`/api/v1/conversations?${qs}`);
+      const page = await api.call('GET /api/v1/conversations', { query });
       if (!current()) return null;
       setItems((list) => {
         const seen = new Set(list.map((i) => i.id));

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { FrameAccountError, rememberAccount, savedAccountId, signIn } from '../../app/controller.js';
 import { ApiError } from '../../lib/api.js';
 import { frameAccountId } from '../../lib/embed-bridge.js';
+import { SsoSignIn } from './sso-sign-in.js';
 
 export function SignIn() {
   const frameAccount = frameAccountId();
@@ -50,6 +51,7 @@ export function SignIn() {
             This embedded workspace signs in to this account only.
           </p>
         ) : null}
+        <SsoSignIn accountId={accountId.trim()} onError={setError} />
         <label className="field">
           <span>Username</span>
           <input name="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoComplete="username" autoCapitalize="none" />

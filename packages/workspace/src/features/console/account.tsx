@@ -2,7 +2,7 @@ import type { SalesforceSettings, SalesforceSettingsPatch } from '@parley/contra
 import { type FormEvent, useEffect, useState } from 'react';
 import { toast } from '../../app/store.js';
 import { api } from '../../lib/api.js';
-import { Field, FieldError, FormSubmit, num, useSubmit } from './forms.js';
+import { Field, FieldError, FormSubmit, num, typed, useSubmit } from './forms.js';
 
 type Json = Record<string, unknown>;
 
@@ -40,8 +40,9 @@ export function AccountScreen() {
   const [form, setForm] = useState<Record<string, string>>({});
   const [errors, busy, run] = useSubmit();
   useEffect(() => {
-    api.get<Json>('/api/v1/account/settings').then(
-      (s) => {
+    api.call('GET /api/v1/account/settings').then(
+      (settings) => {
+        const s = settings as Json;
         setSettings(s);
         setForm(
           Object.fromEntries([...NUMBERS.map(([p]) => [p, String(get(s, p) ?? '')]), ['ancestors', ((s.allowedFrameAncestors as string[]) ?? []).join('\n')]]),
@@ -61,7 +62,7 @@ export function AccountScreen() {
       .split(/\s+/)
       .map((x) => x.trim())
       .filter(Boolean);
-    await run(async () => setSettings(await api.patch<Json>('/api/v1/account/settings', body)), 'Account settings saved');
+    await run(async () => setSettings((await api.call('PATCH /api/v1/account/settings', { body: typed(body) })) as Json), 'Account settings saved');
   }
   return (
     <>
@@ -130,7 +131,7 @@ function SalesforceForm({ initial }: { initial: SalesforceSettings }) {
     if (removeKey) salesforce.privateKey = null;
     else if (key.trim()) salesforce.privateKey = key;
     const ok = await run(async () => {
-      const saved = await api.patch<{ crm: { salesforce: SalesforceSettings } }>('/api/v1/account/settings', { crm: { salesforce } });
+      const saved = await api.call('PATCH /api/v1/account/settings', { body: { crm: { salesforce } } });
       setSf(saved.crm.salesforce);
     }, 'Salesforce settings saved');
     if (ok) {

@@ -1,8 +1,8 @@
 import { type FormEvent, useState } from 'react';
 import { toast } from '../../app/store.js';
-import { api, seg } from '../../lib/api.js';
+import { api } from '../../lib/api.js';
 import type { User } from '../../lib/types.js';
-import { Field, FieldError, FormSubmit, num, useSubmit } from './forms.js';
+import { Field, FieldError, FormSubmit, num, typed, useSubmit } from './forms.js';
 import { EditAndNew, type SkillRow, useList } from './list.js';
 import { ConsoleTable } from './table.js';
 
@@ -20,7 +20,8 @@ function AgentForm({ user, skills, onDone }: { user?: User; skills: SkillRow[]; 
     if (!user) Object.assign(body, { username, password });
     else if (password) body.password = password;
     const ok = await run(
-      () => (user ? api.patch(`/api/v1/users/${seg(user.id)}`, body) : api.post('/api/v1/users', body)),
+      () =>
+        user ? api.call('PATCH /api/v1/users/{id}', { params: { id: user.id }, body: typed(body) }) : api.call('POST /api/v1/users', { body: typed(body) }),
       user ? 'Agent saved' : 'Agent created',
     );
     if (ok) {
@@ -77,8 +78,8 @@ function AgentForm({ user, skills, onDone }: { user?: User; skills: SkillRow[]; 
 }
 
 export function AgentsScreen() {
-  const [users, reload] = useList<User>('/api/v1/users');
-  const [skills] = useList<SkillRow>('/api/v1/skills');
+  const [users, reload] = useList('GET /api/v1/users');
+  const [skills] = useList('GET /api/v1/skills');
   const [editing, setEditing] = useState<string | null>(null);
   async function act(fn: () => Promise<unknown>, ok: string) {
     try {
@@ -107,7 +108,8 @@ export function AgentsScreen() {
                   value={u.status}
                   onChange={(e) =>
                     void act(
-                      () => api.put(`/api/v1/users/${seg(u.id)}/status`, { status: e.target.value, handover: true }),
+                      () =>
+                        api.call('PUT /api/v1/users/{id}/status', { params: { id: u.id }, body: { status: e.target.value as User['status'], handover: true } }),
                       `${u.displayName}: ${e.target.value}`,
                     )
                   }
@@ -133,7 +135,7 @@ export function AgentsScreen() {
                   className="button"
                   onClick={() => {
                     if (confirm(`Deactivate ${u.displayName}? Their sessions end at once.`))
-                      void act(() => api.patch(`/api/v1/users/${seg(u.id)}`, { active: false }), `${u.displayName} deactivated`);
+                      void act(() => api.call('PATCH /api/v1/users/{id}', { params: { id: u.id }, body: { active: false } }), `${u.displayName} deactivated`);
                   }}
                 >
                   Deactivate

@@ -1,8 +1,8 @@
 import type { ChannelType, MessagingChannel } from '@parley/contract';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { toast } from '../../app/store.js';
-import { api, seg } from '../../lib/api.js';
-import { Field, type FieldErrors, FormError, useSubmit } from './forms.js';
+import { api } from '../../lib/api.js';
+import { Field, type FieldErrors, FormError, typed, useSubmit } from './forms.js';
 import { type SkillRow, useList } from './list.js';
 import { ConsoleTable } from './table.js';
 
@@ -138,7 +138,9 @@ function ChannelForm({
     if (Object.keys(credentials).length) body.credentials = credentials;
     await run(
       async () => {
-        const saved = channel ? await api.patch<ChannelRow>(`/api/v1/channels/${seg(channel.id)}`, body) : await api.post<ChannelRow>('/api/v1/channels', body);
+        const saved = channel
+          ? await api.call('PATCH /api/v1/channels/{id}', { params: { id: channel.id }, body: typed(body) })
+          : await api.call('POST /api/v1/channels', { body: typed(body) });
         if (!channel) {
           // A fresh form for the next channel, as the other "new" forms do.
           setType('webhook');
@@ -289,8 +291,8 @@ function sendsTo(c: ChannelRow): string {
 }
 
 export function ChannelsScreen() {
-  const [channels, reload] = useList<ChannelRow>('/api/v1/channels');
-  const [skills] = useList<SkillRow>('/api/v1/skills');
+  const [channels, reload] = useList('GET /api/v1/channels');
+  const [skills] = useList('GET /api/v1/skills');
   const [editing, setEditing] = useState<string | null>(null);
   const [shown, setShown] = useState<ChannelRow | null>(null);
   const editButtons = useRef(new Map<string, HTMLButtonElement>());
@@ -304,7 +306,7 @@ export function ChannelsScreen() {
   async function rotate(c: ChannelRow) {
     if (!confirm(`Rotate the secret of ${c.name}? The old one stops working.`)) return;
     try {
-      setShown(await api.post<ChannelRow>(`/api/v1/channels/${seg(c.id)}/rotate-secret`, {}));
+      setShown(await api.call('POST /api/v1/channels/{id}/rotate-secret', { params: { id: c.id }, body: {} }));
     } catch (e) {
       toast((e as Error).message, 'error');
     }

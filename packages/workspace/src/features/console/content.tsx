@@ -1,20 +1,11 @@
+import type { ContentCategory, ContentItem } from '@parley/contract';
 import { type FormEvent, useEffect, useState } from 'react';
 import { toast } from '../../app/store.js';
-import { api, seg } from '../../lib/api.js';
-import { Field, FormSubmit, InlineField, useSubmit } from './forms.js';
+import { api } from '../../lib/api.js';
+import { Field, FormSubmit, InlineField, typed, useSubmit } from './forms.js';
 
-interface Category {
-  id: string;
-  name: string;
-  position: number;
-}
-interface Item {
-  id: string;
-  categoryId: string | null;
-  title: string;
-  text: string;
-  position: number;
-}
+type Category = ContentCategory;
+type Item = ContentItem;
 
 export function ContentScreen() {
   const [categories, setCategories] = useState<Category[]>([]);
@@ -31,10 +22,7 @@ export function ContentScreen() {
   const [errors, busy, run] = useSubmit();
   async function load(query = q) {
     try {
-      const [c, i] = await Promise.all([
-        api.getAll<Category>('/api/v1/content/categories'),
-        api.getAll<Item>(`/api/v1/content${query ? `?q=${encodeURIComponent(query)}` : ''}`),
-      ]);
+      const [c, i] = await Promise.all([api.all('GET /api/v1/content/categories'), api.all('GET /api/v1/content', { query: { q: query || undefined } })]);
       setCategories(c.items);
       setItems(i.items);
       setSearched(query !== '');
@@ -56,7 +44,10 @@ export function ContentScreen() {
     e.preventDefault();
     const body = { title, text, categoryId: categoryId || null };
     const ok = await run(
-      () => (editing ? api.patch(`/api/v1/content/${seg(editing.id)}`, body) : api.post('/api/v1/content', body)),
+      () =>
+        editing
+          ? api.call('PATCH /api/v1/content/{id}', { params: { id: editing.id }, body: typed(body) })
+          : api.call('POST /api/v1/content', { body: typed(body) }),
       editing ? 'Content saved' : 'Content created',
     );
     if (ok) {
@@ -72,10 +63,14 @@ export function ContentScreen() {
     try {
       // positions are made distinct from the list order, then the two swap
       await Promise.all([
-        api.patch(`/api/v1/content/${seg(item.id)}`, { position: at + dir }),
-        api.patch(`/api/v1/content/${seg(other.id)}`, { position: at }),
+        api.call('PATCH /api/v1/content/{id}', { params: { id: item.id }, body: { position: at + dir } }),
+        api.call('PATCH /api/v1/content/{id}', { params: { id: other.id }, body: { position: at } }),
       ]);
-      await Promise.all(list.filter((i) => i !== item && i !== other).map((i) => api.patch(`/api/v1/content/${seg(i.id)}`, { position: list.indexOf(i) })));
+      await Promise.all(
+        list
+          .filter((i) => i !== item && i !== other)
+          .map((i) => api.call('PATCH /api/v1/content/{id}', { params: { id: i.id }, body: { position: list.indexOf(i) } })),
+      );
       void load();
     } catch (e) {
       toast((e as Error).message, 'error');
@@ -84,7 +79,7 @@ export function ContentScreen() {
   async function remove(item: Item) {
     if (!confirm(`Delete "${item.title}"?`)) return;
     try {
-      await api.del(`/api/v1/content/${seg(item.id)}`);
+      await api.call('DELETE /api/v1/content/{id}', { params: { id: item.id } });
       void load();
     } catch (e) {
       toast((e as Error).message, 'error');
@@ -161,7 +156,7 @@ export function ContentScreen() {
         noValidate
         onSubmit={async (e) => {
           e.preventDefault();
-          if (await runCat(() => api.post('/api/v1/content/categories', { name: catName }), 'Category created')) {
+          if (await runCat(() => api.call('POST /api/v1/content/categories', { body: { name: catName } }), 'Category created')) {
             setCatName('');
             void load();
           }

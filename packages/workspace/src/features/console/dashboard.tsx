@@ -1,3 +1,4 @@
+import type { DailyReport, LiveReport } from '@parley/contract';
 import { useEffect, useState } from 'react';
 import { toast, useStore } from '../../app/store.js';
 import { api } from '../../lib/api.js';
@@ -5,43 +6,8 @@ import { HourlyChart, type HourlyChartProps } from './chart.js';
 import { dash, dur } from './format.js';
 import { ConsoleTable } from './table.js';
 
-interface Scores {
-  csat: number | null;
-  nps: number | null;
-  responses: number;
-}
-interface Live {
-  at: string;
-  skills: {
-    /** null: the conversations without a skill ("No skill", last). */
-    id: string | null;
-    name: string;
-    queue: number;
-    longestWaitSec: number;
-    agents: { online: number; away: number; backSoon: number };
-    open: number;
-    overdue: number;
-    soonOverdue: number;
-    slaToday: number | null;
-    today: Scores;
-    last12h: Scores;
-  }[];
-  agents: {
-    id: string;
-    displayName: string;
-    role: string;
-    status: string;
-    load: number;
-    capacity: number;
-    closedToday: number;
-    avgFirstResponseSec: number | null;
-    csat: number | null;
-  }[];
-}
-interface Daily {
-  date: string;
-  hours: { hour: number; arrivals: number; avgFirstResponseSec: number | null; slaAttainment: number | null }[];
-}
+type Live = LiveReport;
+type Daily = DailyReport;
 
 type HourField = Exclude<keyof Daily['hours'][number], 'hour'>;
 
@@ -63,7 +29,7 @@ export function DashboardScreen() {
   // biome-ignore lint/correctness/useExhaustiveDependencies: tick is the refetch cue
   useEffect(() => {
     let stale = false;
-    Promise.all([api.get<Live>('/api/v1/reports/live'), api.get<Daily>('/api/v1/reports/daily')]).then(
+    Promise.all([api.call('GET /api/v1/reports/live'), api.call('GET /api/v1/reports/daily')]).then(
       ([l, d]) => {
         if (stale) return;
         setLive(l);
@@ -166,7 +132,7 @@ export function DashboardScreen() {
 async function downloadCsv(e: { preventDefault(): void }, from: string, to: string): Promise<void> {
   e.preventDefault();
   try {
-    const text = await api.text(`/api/v1/reports/conversations.csv?from=${from}&to=${to}`);
+    const text = await api.call('GET /api/v1/reports/conversations.csv', { query: { from, to } });
     const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
     const a = document.createElement('a');
     a.href = url;

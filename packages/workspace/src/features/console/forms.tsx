@@ -122,4 +122,11 @@ export function InlineField(props: { label: string; button: ReactNode; path?: st
 }
 
 /** A number input kept as a string so an empty or wrong value reaches the API and comes back as its error. */
+/**
+ * A form's body as the manager typed it, for any endpoint: the console sends what was typed (a
+ * number field with letters stays a string, see `num`) and the server's validation answers with
+ * the field's error (problemErrors), so the type is not what checks it.
+ */
+export const typed = (body: Record<string, unknown>): never => body as never;
+
 export const num = (s: string): number | string => (s.trim() === '' || Number.isNaN(Number(s)) ? s : Number(s));

@@ -1,27 +1,23 @@
+import type { ItemOf, ListEndpoint, SkillWithOverrides } from '@parley/contract';
 import { Fragment, type ReactNode, useCallback, useEffect, useState } from 'react';
 import { toast } from '../../app/store.js';
 import { api } from '../../lib/api.js';
 
-export type Sla = { defaultSec?: number; firstTimeSec?: number; urgentSec?: number };
-export type AutoClose = { enabled?: boolean; afterSec?: number };
-
 /** A skill as `GET /api/v1/skills` returns it: `sla` and `autoClose` only where the skill overrides the account. */
-export interface SkillRow {
-  id: string;
-  name: string;
-  description: string;
-  sla?: Sla;
-  autoClose?: AutoClose;
-}
+export type SkillRow = SkillWithOverrides;
+export type Sla = NonNullable<SkillRow['sla']>;
+export type AutoClose = NonNullable<SkillRow['autoClose']>;
 
-export function useList<T>(path: string): [T[], () => void] {
-  const [items, setItems] = useState<T[]>([]);
+/** Every item of a list endpoint, and a function that reads it again. */
+export function useList<E extends ListEndpoint>(endpoint: E): [ItemOf<E>[], () => void] {
+  const [items, setItems] = useState<ItemOf<E>[]>([]);
   const load = useCallback(() => {
-    api.getAll<T>(path).then(
+    // The list endpoints of the console take no path parameters.
+    (api.all as (e: E) => Promise<{ items: ItemOf<E>[] }>)(endpoint).then(
       (r) => setItems(r.items),
       (e: Error) => toast(e.message, 'error'),
     );
-  }, [path]);
+  }, [endpoint]);
   useEffect(load, [load]);
   return [items, load];
 }

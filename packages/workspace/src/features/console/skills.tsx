@@ -1,8 +1,8 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { toast } from '../../app/store.js';
-import { api, seg } from '../../lib/api.js';
+import { api } from '../../lib/api.js';
 import { exactDur } from './format.js';
-import { Field, FormSubmit, num, useSubmit } from './forms.js';
+import { Field, FormSubmit, num, typed, useSubmit } from './forms.js';
 import { type AutoClose, EditAndNew, type SkillRow, type Sla, useList } from './list.js';
 import { ConsoleTable } from './table.js';
 
@@ -54,7 +54,8 @@ function SkillForm({ skill, defaults, onDone }: { skill?: SkillRow; defaults: Ac
     if (after !== undefined) autoClose.afterSec = after;
     if (Object.keys(autoClose).length) body.autoClose = autoClose;
     const ok = await run(
-      () => (skill ? api.patch(`/api/v1/skills/${seg(skill.id)}`, body) : api.post('/api/v1/skills', body)),
+      () =>
+        skill ? api.call('PATCH /api/v1/skills/{id}', { params: { id: skill.id }, body: typed(body) }) : api.call('POST /api/v1/skills', { body: typed(body) }),
       skill ? 'Skill saved' : 'Skill created',
     );
     if (ok) {
@@ -122,11 +123,11 @@ const autoCloseSummary = (a?: AutoClose) =>
   a?.enabled === false ? 'off' : a?.afterSec !== undefined ? `after ${exactDur(a.afterSec)}` : a?.enabled ? 'on' : '—';
 
 export function SkillsScreen() {
-  const [skills, reload] = useList<SkillRow>('/api/v1/skills');
+  const [skills, reload] = useList('GET /api/v1/skills');
   const [defaults, setDefaults] = useState<AccountDefaults | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
   useEffect(() => {
-    api.get<AccountDefaults>('/api/v1/account/settings').then(
+    api.call('GET /api/v1/account/settings').then(
       (s) => setDefaults({ sla: s.sla, autoClose: s.autoClose }),
       (e: Error) => toast(e.message, 'error'),
     );
@@ -134,7 +135,7 @@ export function SkillsScreen() {
   async function remove(s: SkillRow) {
     if (!confirm(`Delete the skill ${s.name}?`)) return;
     try {
-      await api.del(`/api/v1/skills/${seg(s.id)}`);
+      await api.call('DELETE /api/v1/skills/{id}', { params: { id: s.id } });
       reload();
     } catch (e) {
       toast((e as Error).message, 'error');

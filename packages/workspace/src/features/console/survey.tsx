@@ -1,7 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { toast } from '../../app/store.js';
 import { api } from '../../lib/api.js';
-import { Field, FormSubmit, num, useSubmit } from './forms.js';
+import { Field, FormSubmit, num, typed, useSubmit } from './forms.js';
 
 type Json = Record<string, unknown>;
 
@@ -58,14 +58,17 @@ export function SurveyScreen() {
     setTimeoutText(String(sv.timeoutSec));
   }, []);
   useEffect(() => {
-    api.get<Json>('/api/v1/account/settings').then(show, (e: Error) => toast(e.message, 'error'));
+    api.call('GET /api/v1/account/settings').then(show, (e: Error) => toast(e.message, 'error'));
   }, [show]);
   if (!survey) return <p className="muted">Loading…</p>;
   const sv = survey;
   const update = (i: number, q: Partial<Question>) => setSurvey({ ...sv, questions: sv.questions.map((x, j) => (j === i ? { ...x, ...q } : x)) });
   async function submit(e: FormEvent) {
     e.preventDefault();
-    await run(async () => show(await api.patch<Json>('/api/v1/account/settings', { survey: { ...sv, timeoutSec: num(timeout) } })), 'Survey saved');
+    await run(
+      async () => show(await api.call('PATCH /api/v1/account/settings', { body: typed({ survey: { ...sv, timeoutSec: num(timeout) } }) })),
+      'Survey saved',
+    );
   }
   return (
     <form className="console-form wide" onSubmit={submit} aria-labelledby="console-survey" noValidate>

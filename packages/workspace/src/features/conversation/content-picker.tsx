@@ -24,7 +24,7 @@ export function ContentPicker({ onInsert, onClose }: { onInsert: (text: string) 
     const t = setTimeout(
       () => {
         api
-          .getAll<ContentItem>(`/api/v1/content${q.trim() ? `?q=${encodeURIComponent(q.trim())}` : ''}`)
+          .all('GET /api/v1/content', { query: { q: q.trim() || undefined } })
           .then((r) => {
             if (!live) return;
             setItems(r.items);

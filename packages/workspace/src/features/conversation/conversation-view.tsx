@@ -1,9 +1,9 @@
+import { soonOverdueNow, statusNow } from '@parley/contract';
 import { useEffect, useRef, useState } from 'react';
 import { acceptOffer, closeConversation, copyTranscriptToHost, declineOffer, dismiss, goHome, resumeConversation, setTab } from '../../app/controller.js';
 import { useDirectory } from '../../app/directory.js';
 import { eventBus, store, toast, useStore } from '../../app/store.js';
-import { soonOverdueNow, statusNow } from '../../lib/active-list.js';
-import { api, seg } from '../../lib/api.js';
+import { api } from '../../lib/api.js';
 import { shortStamp, slaText } from '../../lib/format.js';
 import { closedByText, consumerLabel } from '../../lib/people.js';
 import { type ActiveItem, CHANNEL_LABEL, type ConversationDetails, type Message } from '../../lib/types.js';
@@ -70,7 +70,7 @@ export function ConversationView({ id, from }: { id: string; from: 'active' | 'a
     void state;
     void epoch;
     api
-      .get<ConversationDetails>(`/api/v1/conversations/${seg(id)}`)
+      .call('GET /api/v1/conversations/{id}', { params: { id } })
       .then((d) => live && setDetails(d))
       .catch(() => undefined);
     return () => {
@@ -83,7 +83,7 @@ export function ConversationView({ id, from }: { id: string; from: 'active' | 'a
     setLoading(true);
     void epoch;
     api
-      .getAll<Message>(`/api/v1/conversations/${seg(id)}/messages?includePrevious=true`)
+      .all('GET /api/v1/conversations/{id}/messages', { params: { id }, query: { includePrevious: true } })
       .then((r) => live && setMessages((list) => merge(list, r.items, id)))
       .catch((err) => live && toast(`Could not load the transcript: ${(err as Error).message}`, 'error'))
       .finally(() => live && setLoading(false));

@@ -1,4 +1,4 @@
-import { api, seg } from '../../lib/api.js';
+import { api } from '../../lib/api.js';
 
 /** Puts text on the clipboard: the Clipboard API, else a hidden textarea and `execCommand('copy')`. */
 export async function copyText(text: string): Promise<void> {
@@ -24,7 +24,7 @@ export async function copyText(text: string): Promise<void> {
  * It is never re-flowed here (no trimming or joining of lines), which would undo that. Returns the text.
  */
 export async function copyTranscript(conversationId: string): Promise<string> {
-  const text = await api.text(`/api/v1/conversations/${seg(conversationId)}/transcript.txt`);
+  const text = await api.call('GET /api/v1/conversations/{id}/transcript.txt', { params: { id: conversationId } });
   await copyText(text);
   return text;
 }

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { eventBus, toast, useStore } from '../../app/store.js';
-import { api, seg } from '../../lib/api.js';
+import { api } from '../../lib/api.js';
 import { formatDateTime } from '../../lib/format.js';
 import type { Directory, Note } from '../../lib/types.js';
 import { usePendingCaret } from '../../ui/use-pending-caret.js';
@@ -45,7 +45,7 @@ export function Notes({ conversationId, directory }: { conversationId: string; d
     let live = true;
     void epoch;
     api
-      .getAll<Note>(`/api/v1/conversations/${seg(conversationId)}/notes`)
+      .all('GET /api/v1/conversations/{id}/notes', { params: { id: conversationId } })
       .then((r) => live && setNotes(r.items))
       .catch(() => live && setNotes([]));
     const off = eventBus.on((type, data) => {
@@ -78,7 +78,7 @@ export function Notes({ conversationId, directory }: { conversationId: string; d
     if (!text.trim()) return;
     setBusy(true);
     try {
-      const n = await api.post<Note>(`/api/v1/conversations/${seg(conversationId)}/notes`, { text: text.trim() });
+      const n = await api.call('POST /api/v1/conversations/{id}/notes', { params: { id: conversationId }, body: { text: text.trim() } });
       setNotes((list) => (list?.some((x) => x.id === n.id) ? list : [...(list ?? []), n]));
       setText('');
     } catch (err) {

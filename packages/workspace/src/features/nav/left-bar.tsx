@@ -1,6 +1,6 @@
+import { statusNow } from '@parley/contract';
 import { dismiss, goHome, openConversation } from '../../app/controller.js';
 import { useStore } from '../../app/store.js';
-import { statusNow } from '../../lib/active-list.js';
 import { unreadText } from '../../lib/format.js';
 import { consumerLabel, initialsOf } from '../../lib/people.js';
 import { Icon } from '../../ui/icons.js';
