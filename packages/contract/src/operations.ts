@@ -58,3 +58,13 @@ export type WrapUp = z.infer<typeof WrapUp>;
 
 /** The skill setting: a disposition must be chosen when an agent closes. */
 export const WrapUpSettings = z.strictObject({ required: z.boolean() });
+
+/** Manager-defined labels with a colour, put on conversations by agents. */
+const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour #RRGGBB');
+export const Label = z.object({ id: z.string(), name: z.string(), color: z.string() });
+export type Label = z.infer<typeof Label>;
+export const CreateLabelRequest = z.strictObject({ name: z.string().trim().min(1).max(40), color });
+export const UpdateLabelRequest = z.strictObject({ name: z.string().trim().min(1).max(40).optional(), color: color.optional() });
+export type UpdateLabelRequest = z.infer<typeof UpdateLabelRequest>;
+/** `PUT /api/v1/conversations/{id}/labels`: the whole set (empty removes them all). */
+export const SetLabelsRequest = z.strictObject({ labelIds: z.array(z.string().min(1).max(100)).max(20) });

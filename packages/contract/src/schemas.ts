@@ -217,6 +217,8 @@ export const ActiveItem = z.object({
   /** `closedBy: "agent"`: the user who closed it, and their display name then; null otherwise. */
   closedById: z.string().nullable(),
   closedByName: z.string().nullable(),
+  /** The conversation's labels (ids of `GET /api/v1/labels`): on the lists and the details; absent from a live row push, which leaves them as they were. */
+  labels: z.array(z.string()).optional(),
 });
 export type ActiveItem = z.infer<typeof ActiveItem>;
 

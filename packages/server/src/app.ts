@@ -25,6 +25,7 @@ import { contentRoutes } from './http/routes/content.routes.js';
 import { conversationsRoutes } from './http/routes/conversations.routes.js';
 import { dispositionsRoutes } from './http/routes/dispositions.routes.js';
 import { filesRoutes } from './http/routes/files.routes.js';
+import { labelsRoutes } from './http/routes/labels.routes.js';
 import { meRoutes } from './http/routes/me.routes.js';
 import { notesRoutes } from './http/routes/notes.routes.js';
 import { reportsRoutes } from './http/routes/reports.routes.js';
@@ -210,6 +211,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   businessHoursRoutes(app, ctx);
   statusReasonsRoutes(app, ctx);
   dispositionsRoutes(app, ctx);
+  labelsRoutes(app, ctx);
   meRoutes(app, ctx);
   conversationsRoutes(app, ctx);
   consumerRoutes(app, ctx, { sessionsPerMinute: opts.consumerSessionRateLimitPerMinute ?? 120 });

@@ -23,6 +23,7 @@ import * as m0019 from './migrations/2026_12_03_0019_create_sso.js';
 import * as m0021 from './migrations/2026_12_03_0021_create_closed_hours_replies.js';
 import * as m0022 from './migrations/2026_12_03_0022_create_status_reasons_and_agent_states.js';
 import * as m0023 from './migrations/2026_12_03_0023_create_dispositions_and_wrap_ups.js';
+import * as m0024 from './migrations/2026_12_03_0024_create_labels.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -74,6 +75,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_03_0021_create_closed_hours_replies': m0021,
   '2026_12_03_0022_create_status_reasons_and_agent_states': m0022,
   '2026_12_03_0023_create_dispositions_and_wrap_ups': m0023,
+  '2026_12_03_0024_create_labels': m0024,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

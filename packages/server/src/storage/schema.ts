@@ -361,6 +361,22 @@ export interface ConversationWrapUpsTable {
   closed_at: number;
 }
 
+export interface LabelsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  color: string;
+  deleted: number;
+  created_at: number;
+}
+
+export interface ConversationLabelsTable {
+  conversation_id: string;
+  label_id: string;
+  account_id: string;
+  added_at: number;
+}
+
 export interface DB {
   files: FilesTable;
   surveys: SurveysTable;
@@ -396,4 +412,6 @@ export interface DB {
   agent_states: AgentStatesTable;
   dispositions: DispositionsTable;
   conversation_wrap_ups: ConversationWrapUpsTable;
+  labels: LabelsTable;
+  conversation_labels: ConversationLabelsTable;
 }

@@ -162,10 +162,12 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
     expect(channel.statusCode, channel.body).toBe(201);
     const reason = await r('POST', '/api/v1/status-reasons', { token: m, body: { name: 'Lunch', status: 'away' } });
     const disposition = await r('POST', '/api/v1/dispositions', { token: m, body: { name: 'Sale' } });
+    const label = await r('POST', '/api/v1/labels', { token: m, body: { name: 'VIP', color: '#ff8800' } });
 
     Object.assign(ids, {
       'status-reasons': reason.json().id,
       dispositions: disposition.json().id,
+      labels: label.json().id,
       conversations: openConv,
       active: closedConv,
       users: alice.id,
