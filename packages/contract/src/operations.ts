@@ -68,3 +68,17 @@ export const UpdateLabelRequest = z.strictObject({ name: z.string().trim().min(1
 export type UpdateLabelRequest = z.infer<typeof UpdateLabelRequest>;
 /** `PUT /api/v1/conversations/{id}/labels`: the whole set (empty removes them all). */
 export const SetLabelsRequest = z.strictObject({ labelIds: z.array(z.string().min(1).max(100)).max(20) });
+
+/** One agent in `GET /api/v1/reports/agents` for a period (times in seconds; null without any). */
+export const AgentPerformanceRow = z.object({
+  agentId: z.string(),
+  displayName: z.string(),
+  handled: z.number().int(),
+  closed: z.number().int(),
+  avgHandleSec: z.number().nullable(),
+  avgFirstResponseSec: z.number().nullable(),
+  csat: z.number().nullable(),
+  csatResponses: z.number().int(),
+  onlineSec: z.number(),
+});
+export type AgentPerformanceRow = z.infer<typeof AgentPerformanceRow>;

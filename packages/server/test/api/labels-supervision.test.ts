@@ -111,4 +111,54 @@ describe.each(dialects)('labels and supervision on %s', (dialect) => {
     expect(await ids('state=open', alice.token)).toEqual([a.id]);
     expectProblem(await req('GET', '/api/v1/conversations?state=waiting', { token: boss }), 400, 'invalid_request');
   });
+
+  it('agent performance: handled, closed, handle time, first response, CSAT and time online for a period', async () => {
+    const acc = await makeAccount(t);
+    const boss = acc.manager.token;
+    await req('PATCH', '/api/v1/account/settings', {
+      token: boss,
+      body: { survey: { enabled: true, timeoutSec: 3600, questions: [{ id: 'csat', type: 'csat', text: 'How was it?' }] } },
+    });
+    const start = t.clock.now();
+    const alice = await acc.agent('alice', { skills: ['Sales'] });
+    const bob = await acc.agent('bob', { skills: ['Support'], online: false });
+    const serve = async (name: string, waitMs: number, handleMs: number, score: number) => {
+      const c = await acc.consumer({ name });
+      const { id } = await c.open({ skill: 'Sales', text: 'help' });
+      await t.advance(waitMs);
+      const r = await req('POST', `/api/v1/conversations/${id}/messages`, { token: alice.token, body: { text: 'sure', clientMessageId: `r-${id}` } });
+      expect(r.statusCode, r.body).toBe(201);
+      await t.advance(handleMs - waitMs);
+      expect((await req('POST', `/api/v1/conversations/${id}/close`, { token: alice.token })).statusCode).toBe(200);
+      const a = await req('POST', `/api/v1/consumer/conversations/${id}/survey`, { token: c.token, body: { answers: { csat: score } } });
+      expect(a.statusCode, a.body).toBe(200);
+    };
+    await serve('Jo', 60_000, 300_000, 5);
+    await serve('Ann', 120_000, 600_000, 2);
+    await t.advance(90_000);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const r = await req('GET', `/api/v1/reports/agents?from=${iso(start)}&to=${iso(t.clock.now() + 1)}`, { token: boss });
+    expect(r.statusCode, r.body).toBe(200);
+    const rows = r.json().items as { agentId: string }[];
+    expect(rows.find((x) => x.agentId === alice.id)).toEqual({
+      agentId: alice.id,
+      displayName: 'Alice',
+      handled: 2,
+      closed: 2,
+      avgHandleSec: 450,
+      avgFirstResponseSec: 90,
+      csat: 50,
+      csatResponses: 2,
+      onlineSec: 300 + 600 + 90,
+    });
+    expect(rows.find((x) => x.agentId === bob.id)).toMatchObject({
+      handled: 0,
+      closed: 0,
+      avgHandleSec: null,
+      avgFirstResponseSec: null,
+      csat: null,
+      onlineSec: 0,
+    });
+    expectProblem(await req('GET', `/api/v1/reports/agents?from=${iso(start)}&to=${iso(start + 1)}`, { token: alice.token }), 403, 'forbidden');
+  });
 });

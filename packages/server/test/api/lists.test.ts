@@ -124,6 +124,7 @@ describe.each(dialects)('lists on %s', (dialect) => {
       '/api/v1/reports/agent-states': { url: `/api/v1/reports/agent-states?${period}`, token: m },
       '/api/v1/reports/dispositions': { url: `/api/v1/reports/dispositions?${period}`, token: m },
       '/api/v1/reports/labels': { url: `/api/v1/reports/labels?${period}`, token: m },
+      '/api/v1/reports/agents': { url: `/api/v1/reports/agents?${period}`, token: m },
       '/api/v1/consumer/skills': { url: `/api/v1/consumer/skills?accountId=${acc.accountId}`, token: '' },
       '/api/v1/consumer/conversations/{id}/messages': { url: `/api/v1/consumer/conversations/${conv}/messages`, token: jo.token },
     };

@@ -1,6 +1,7 @@
-import { AgentStatesRow, CreateStatusReasonRequest, StatusReason, UpdateStatusReasonRequest } from '@parley/contract';
+import { AgentPerformanceRow, AgentStatesRow, CreateStatusReasonRequest, StatusReason, UpdateStatusReasonRequest } from '@parley/contract';
 import { z } from 'zod';
 import { invalid } from '../../domain/errors.js';
+import { agentsReport } from '../../services/agent-performance.service.js';
 import {
   agentStatesReport,
   createStatusReason,
@@ -82,6 +83,23 @@ export function statusReasonsRoutes(app: ZApp, { deps }: RouteContext): void {
     async (req) => {
       const { from, to } = reportPeriod(req.query);
       return offsetPage(await agentStatesReport(deps, userOf(req).accountId, from, to), req.query.limit, req.query.cursor);
+    },
+  );
+  app.get(
+    '/api/v1/reports/agents',
+    {
+      config: { access: 'manager' },
+      schema: {
+        tags: ['reports (manager)'],
+        security,
+        summary: 'Per agent in [from, to): handled, closed, average handle time, average first response, CSAT, time online',
+        querystring: z.strictObject({ ...PeriodQuery, ...pageQuery(OffsetPosition) }),
+        response: { 200: Page(AgentPerformanceRow) },
+      },
+    },
+    async (req) => {
+      const { from, to } = reportPeriod(req.query);
+      return offsetPage(await agentsReport(deps, userOf(req).accountId, from, to), req.query.limit, req.query.cursor);
     },
   );
 }
