@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  /** WhatsApp: more than 24 h after the consumer's last message only an approved template may be sent. */
+  outside_service_window: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

@@ -20,7 +20,7 @@ export type ListStatus = z.infer<typeof ListStatus>;
 export const SenderType = z.enum(['consumer', 'agent', 'system']);
 export type SenderType = z.infer<typeof SenderType>;
 
-export const Channel = z.enum(['web', 'sms', 'messenger', 'webhook']);
+export const Channel = z.enum(['web', 'sms', 'messenger', 'webhook', 'whatsapp', 'instagram', 'telegram']);
 export type Channel = z.infer<typeof Channel>;
 
 /** Who closed a conversation: the consumer, a user (agent or manager), or the system (auto-close). */
@@ -155,7 +155,8 @@ export const UserSettings = z.strictObject({
 });
 export type UserSettings = z.infer<typeof UserSettings>;
 
-export const DeliveryStatus = z.enum(['queued', 'sent', 'failed']);
+/** Where a message to a channel's provider stands: it only moves on, queued → sent → delivered → read (or failed), as the provider reports. */
+export const DeliveryStatus = z.enum(['queued', 'sent', 'delivered', 'read', 'failed']);
 export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
 
 export const FileRef = z.object({ id: z.string(), name: z.string(), contentType: z.string(), size: z.number(), url: z.string() });
@@ -170,8 +171,16 @@ export const Message = z.object({
   file: FileRef.nullable(),
   clientMessageId: z.string().nullable(),
   createdAt: z.string(),
-  /** Agent messages on SMS, Messenger and webhook channels: where the delivery to the provider stands. */
+  /** Agent messages on channel conversations: where the delivery to the provider stands. */
   delivery: DeliveryStatus.optional(),
+  /** `delivery: "failed"`: why (the provider's error, or the last attempt's). */
+  deliveryError: z.string().optional(),
+  /** Agent messages: the answers offered to the consumer as buttons (native quick replies on channels). */
+  quickReplies: z.array(z.object({ title: z.string(), payload: z.string().optional() })).optional(),
+  /** Consumer messages: the quick reply the consumer chose (its payload, or its title when it had none). */
+  quickReply: z.object({ payload: z.string() }).optional(),
+  /** Agent messages sent as an approved WhatsApp template. */
+  template: z.object({ name: z.string(), language: z.string(), params: z.array(z.string()) }).optional(),
   /**
    * Agent messages in the consumer's views (GET …/consumer/conversations/{id}/messages, the consumer
    * history, the consumer's `message.created`): the display name of the agent who wrote it, which
@@ -181,7 +190,29 @@ export const Message = z.object({
 });
 export type Message = z.infer<typeof Message>;
 
-export const SendMessageRequest = z.strictObject({ text: messageText, clientMessageId });
+/** At most 13 quick replies (Messenger's and Instagram's limit; other channels adapt them, see docs/channels.md). */
+export const MAX_QUICK_REPLIES = 13;
+export const QuickReply = z.strictObject({
+  title: z.string().trim().min(1, 'title must not be empty').max(100),
+  payload: z.string().trim().min(1).max(1000).optional(),
+});
+export type QuickReply = z.infer<typeof QuickReply>;
+/** A WhatsApp template message: an approved template by name and language, with its body parameters in order. */
+export const TemplateMessage = z.strictObject({
+  name: z.string().trim().min(1).max(512),
+  language: z.string().trim().min(2).max(15),
+  params: z.array(z.string().trim().min(1).max(1024)).max(20).default([]),
+});
+export type TemplateMessage = z.infer<typeof TemplateMessage>;
+/** `text`, or (agents, WhatsApp) `template` instead; agents may add `quickReplies`. */
+export const SendMessageRequest = z.strictObject({
+  text: messageText.optional(),
+  template: TemplateMessage.optional(),
+  quickReplies: z.array(QuickReply).max(MAX_QUICK_REPLIES, `at most ${MAX_QUICK_REPLIES} quick replies`).optional(),
+  /** Consumers (the widget): the quick reply chosen, by its payload (or title when it has none). */
+  quickReply: z.strictObject({ payload: z.string().min(1).max(1000) }).optional(),
+  clientMessageId,
+});
 
 export const ActiveItem = z.object({
   id: z.string(),
@@ -325,7 +356,7 @@ export type Notification = z.infer<typeof Notification>;
 
 // ---------------------------------------------------------------- channels (SMS, Messenger, signed webhook)
 
-export const ChannelType = z.enum(['sms', 'messenger', 'webhook']);
+export const ChannelType = z.enum(['sms', 'messenger', 'webhook', 'whatsapp', 'instagram', 'telegram']);
 export type ChannelType = z.infer<typeof ChannelType>;
 const httpUrl = z
   .string()
@@ -369,3 +400,29 @@ export const MessagingChannel = z.object({
 export type MessagingChannel = z.infer<typeof MessagingChannel>;
 /** Answer to create and rotate-secret: the only times the secret is shown. */
 export const MessagingChannelWithSecret = MessagingChannel.extend({ secret: z.string() });
+
+/** An approved WhatsApp message template the composer may offer: `params` body parameters ({{1}}…{{n}}). */
+export const ChannelTemplate = z.object({
+  id: z.string(),
+  channelId: z.string(),
+  name: z.string(),
+  language: z.string(),
+  params: z.number().int(),
+  createdAt: z.string(),
+});
+export type ChannelTemplate = z.infer<typeof ChannelTemplate>;
+export const CreateChannelTemplateRequest = z.strictObject({
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(512)
+    .regex(/^[a-z0-9_]+$/, 'lowercase letters, digits and underscores (as WhatsApp names templates)'),
+  language: z
+    .string()
+    .trim()
+    .min(2)
+    .max(15)
+    .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'a WhatsApp language code such as en_US or fr'),
+  params: z.number().int().min(0).max(20),
+});

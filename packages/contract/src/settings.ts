@@ -79,6 +79,8 @@ export type SalesforceSettingsPatch = z.infer<typeof SalesforceSettingsPatch>;
 export const CrmSettingsPatch = z.strictObject({ salesforce: SalesforceSettingsPatch.optional() });
 export type CrmSettingsPatch = z.infer<typeof CrmSettingsPatch>;
 
+export const RetentionSettings = z.strictObject({ conversationMonths: z.number().int().min(1).max(120) });
+export type RetentionSettings = z.infer<typeof RetentionSettings>;
 /**
  * Masking of consumer messages before anything stores, pushes or sends them: Luhn-valid card
  * numbers (`creditCards`), and the account's own patterns (RE2 syntax: no backreferences or
@@ -150,6 +152,8 @@ export const AccountSettings = z.object({
   }),
   allowedFrameAncestors: z.array(origin).max(50),
   crm: CrmSettings,
+  /** Closed conversations older than this are deleted with their messages, files, notes and survey answers (daily; reports keep their aggregates). */
+  retention: RetentionSettings,
   masking: MaskingSettings,
   sso: SsoSettings,
   /** The audit log's own retention: entries older than this many months are deleted daily. */
@@ -186,6 +190,7 @@ export const DEFAULT_ACCOUNT_SETTINGS: AccountSettings = {
   crm: {
     salesforce: { enabled: false, instanceUrl: '', loginUrl: 'https://login.salesforce.com', consumerKey: '', username: '', privateKeySet: false },
   },
+  retention: { conversationMonths: 13 },
   masking: { creditCards: true, rules: [] },
   sso: {
     oidc: { enabled: false, issuer: '', clientId: '', clientSecretSet: false, usernameClaim: 'preferred_username', enforce: false, label: '' },
@@ -211,6 +216,7 @@ export const AccountSettingsPatch = z.strictObject({
   survey: AccountSettings.shape.survey.partial().optional(),
   allowedFrameAncestors: AccountSettings.shape.allowedFrameAncestors.optional(),
   crm: CrmSettingsPatch.optional(),
+  retention: RetentionSettings.partial().optional(),
   masking: MaskingSettings.partial().optional(),
   sso: SsoSettingsPatch.optional(),
   audit: AccountSettings.shape.audit.partial().optional(),

@@ -21,6 +21,7 @@ import { authRoutes } from './http/routes/auth.routes.js';
 import { businessHoursRoutes } from './http/routes/business-hours.routes.js';
 import { channelsRoutes } from './http/routes/channels.routes.js';
 import { consumerRoutes } from './http/routes/consumer.routes.js';
+import { consumersRoutes } from './http/routes/consumers.routes.js';
 import { contentRoutes } from './http/routes/content.routes.js';
 import { conversationsRoutes } from './http/routes/conversations.routes.js';
 import { dispositionsRoutes } from './http/routes/dispositions.routes.js';
@@ -162,6 +163,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     files: await createFileDeps(opts.db, { dir: opts.filesDir, maxUploadBytes: opts.maxUploadBytes }),
     ...(opts.routingPageSize !== undefined && { routingPageSize: opts.routingPageSize }),
     outbound: createOutboundHttp({ allow: opts.outboundAllow ?? [], ...(opts.outboundResolver && { resolver: opts.outboundResolver }) }),
+    ...(opts.publicUrl && { publicUrl: opts.publicUrl.replace(/\/+$/, '') }),
     caches: createReadCaches(opts.clock ?? systemClock),
   };
   // Every /api/ route declares who may call it (config.access); its guard is derived from that.
@@ -224,6 +226,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   channelsRoutes(app, ctx, { publicUrl: opts.publicUrl });
   reportsRoutes(app, ctx);
   auditRoutes(app, ctx);
+  consumersRoutes(app, ctx);
 
   await app.ready();
   // Accounts made before the audit log (or by an older node) get their daily audit-retention timer.

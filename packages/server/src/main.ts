@@ -3,6 +3,7 @@ import pino from 'pino';
 import { buildApp, type ParleyApp, sweepQueued } from './app.js';
 import type { Config } from './config.js';
 import { seedDemo } from './services/demo-account.service.js';
+import { ensureRetentionTimers } from './services/retention.service.js';
 import { openDatabase } from './storage/db.js';
 import { countAccounts } from './storage/repos/accounts.repo.js';
 
@@ -33,6 +34,7 @@ export async function serve(config: Config): Promise<{ parley: ParleyApp; url: s
   const address = await parley.app.listen({ port: config.port, host: config.host });
   const url = address.replace('://[::1]', '://localhost');
   await sweepQueued(parley.deps);
+  await ensureRetentionTimers(parley.deps);
 
   const mode =
     db.dialect === 'postgres' ? `cluster (PostgreSQL${config.redisUrl ? ' + Redis' : ''})` : `embedded (SQLite at ${join(config.dataDir, 'parley.db')})`;

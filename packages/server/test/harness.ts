@@ -25,9 +25,9 @@ export interface TestDb {
 }
 
 /** A fresh, migrated database: in-memory SQLite, or a PostgreSQL schema of its own (so runs never see each other's rows). */
-export async function openTestDb(dialect: DialectName, retried = false): Promise<TestDb> {
+export async function openTestDb(dialect: DialectName, retried = false, sqlitePath = ':memory:'): Promise<TestDb> {
   if (dialect === 'sqlite') {
-    const db = await openDatabase({ sqlitePath: ':memory:' });
+    const db = await openDatabase({ sqlitePath });
     return { db, destroy: () => db.close() };
   }
   if (!pgUrl) throw new Error('PARLEY_TEST_DATABASE_URL is not set');
@@ -85,9 +85,11 @@ export async function startTestApp(
     /** PARLEY_OUTBOUND_ALLOW; default the loopback addresses the test stubs listen on (`[]`: as in production). */
     outboundAllow?: string[];
     outboundResolver?: Resolver;
+    /** SQLite only: a database file (e.g. in a data folder the test backs up) instead of memory. */
+    sqlitePath?: string;
   } = {},
 ): Promise<TestApp> {
-  const { db, destroy } = await openTestDb(dialect);
+  const { db, destroy } = await openTestDb(dialect, false, opts.sqlitePath);
   const clock = opts.clock ?? new FakeClock(Date.now());
   // Uploaded files: the test's folder, or a temporary one removed on stop.
   const filesDir = opts.filesDir ?? (await mkdtemp(join(tmpdir(), 'parley-test-files-')));

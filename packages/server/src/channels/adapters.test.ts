@@ -105,6 +105,7 @@ describe('webhook adapter', () => {
   it('signs what it sends', () => {
     const r = webhookAdapter.outbound(channel({ type: 'webhook', outboundUrl: 'http://b.test/hook' }), msg);
     if ('error' in r) throw new Error(r.error);
+    if (Array.isArray(r)) throw new Error('one request expected');
     expect(JSON.parse(r.body)).toEqual({ eventId: 'm1', conversationId: 'c1', to: '+15550001111', text: 'Hello & bye', createdAt: '1970-01-01T00:00:00.000Z' });
     expect(r.headers['x-parley-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
     expect(webhookAdapter.outbound(channel({ type: 'webhook' }), msg)).toHaveProperty('error');

@@ -1,5 +1,5 @@
 import { invalid } from '../domain/errors.js';
-import { type ChannelAdapter, header, trimBase, withMedia } from './adapter.js';
+import { type ChannelAdapter, header, numberedText, trimBase, withMedia } from './adapter.js';
 import { type FormParams, parseForm, verifyTwilio } from './signatures.js';
 
 const TWILIO_API = 'https://api.twilio.com';
@@ -21,6 +21,10 @@ export const smsAdapter: ChannelAdapter = {
     { key: 'messagingServiceSid', secret: false },
   ],
   secretCredential: 'authToken',
+  addressVariable: 'phone',
+  defaultName: (from) => from,
+  // Quick replies go as a numbered list; "1", "2"… answers one.
+  numberedQuickReplies: true,
 
   verify(channel, req) {
     return verifyTwilio(channel.secret, req.url, parseForm(req.rawBody.toString('utf8')), header(req, 'x-twilio-signature'));
@@ -51,7 +55,13 @@ export const smsAdapter: ChannelAdapter = {
     const service = channel.credentials.messagingServiceSid;
     const from = channel.credentials.from ?? channel.address;
     if (!service && !from) return { error: 'the SMS channel has no sender: set credentials.from (or messagingServiceSid)' };
-    const form = new URLSearchParams({ To: msg.to, ...(service ? { MessagingServiceSid: service } : { From: from ?? '' }), Body: msg.text });
+    const form = new URLSearchParams({
+      To: msg.to,
+      ...(service ? { MessagingServiceSid: service } : { From: from ?? '' }),
+      Body: numberedText(msg.text, msg.quickReplies),
+    });
+    // A photo goes as MMS: Twilio fetches it from its signed link.
+    if (msg.file?.contentType.startsWith('image/')) form.append('MediaUrl', msg.file.url);
     return {
       url: `${trimBase(channel.providerBaseUrl ?? TWILIO_API)}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`,
       headers: {

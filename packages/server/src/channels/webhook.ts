@@ -10,6 +10,8 @@ const Inbound = z.strictObject({
   mediaUrl: z.string().max(2000).url().optional(),
   name: z.string().trim().min(1).max(120).optional(),
   eventId: z.string().min(1).max(200),
+  /** The consumer chose a quick reply of an agent message (its payload). */
+  quickReply: z.strictObject({ payload: z.string().min(1).max(1000) }).optional(),
 });
 
 /**
@@ -20,16 +22,18 @@ const Inbound = z.strictObject({
 export const webhookAdapter: ChannelAdapter = {
   type: 'webhook',
   credentialKeys: [],
+  addressVariable: 'from',
+  defaultName: (from) => from,
 
   verify(channel, req) {
     return verifySha256(channel.secret, req.rawBody, header(req, 'x-parley-signature'));
   },
 
   parse(req) {
-    const { from, text, mediaUrl, name, eventId } = parseInput(Inbound, jsonBody(req), 'body');
+    const { from, text, mediaUrl, name, eventId, quickReply } = parseInput(Inbound, jsonBody(req), 'body');
     const body = withMedia(text, mediaUrl ? [mediaUrl] : []);
     if (!body) throw invalid('a message needs text or mediaUrl', 'body.text');
-    return [{ eventId, from, name, text: body }];
+    return [{ eventId, from, name, text: body, ...(quickReply && { quickReply }) }];
   },
 
   reply: (result) => ({ contentType: 'application/json; charset=utf-8', body: JSON.stringify(result) }),
@@ -41,6 +45,8 @@ export const webhookAdapter: ChannelAdapter = {
       conversationId: msg.conversationId,
       to: msg.to,
       text: msg.text,
+      ...(msg.quickReplies?.length && { quickReplies: msg.quickReplies }),
+      ...(msg.file && { file: msg.file }),
       createdAt: new Date(msg.createdAt).toISOString(),
     });
     return {

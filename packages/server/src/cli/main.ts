@@ -1,24 +1,28 @@
 import { parseArgs } from 'node:util';
 import { CreateAccountRequest } from '@parley/contract';
-import pino from 'pino';
 import { loadConfig } from '../config.js';
-import { systemClock } from '../domain/clock.js';
 import { serve } from '../main.js';
-import { createOutboundHttp } from '../outbound/guarded-http.js';
 import { createAccount } from '../services/accounts.service.js';
-import { createReadCaches } from '../services/caches.js';
-import { openDatabase } from '../storage/db.js';
+import { runRetentionAll } from '../services/retention.service.js';
+import { backupDataDir, recordBackupCreated, restoreDataDir } from './backup.js';
 import { runDemo } from './demo.js';
+import { withCliDeps } from './deps.js';
 
 const USAGE = `Usage:
   parley serve [--port 8080] [--host 127.0.0.1] [--data ./data]
   parley account create --name NAME --admin-username U --admin-password P [--data ./data]
   parley demo [--rate 2] [--url http://127.0.0.1:8080] [--account demo] [--duration SECONDS]
+  parley retention run [--data ./data] [--now ISO] [--dry-run]
+  parley backup --out FILE [--data ./data]
+  parley restore --in FILE [--data ./data] [--force]
 
 Environment: PORT, HOST, PARLEY_DATA, DATABASE_URL (postgres://… = cluster mode), REDIS_URL, LOG_LEVEL,
 PARLEY_DEMO=off (no demo account on an empty database); \`demo\` targets PORT when --url is not given.
 --admin-password needs at least 8 characters; account names need not be unique (the printed id
-identifies the account).`;
+identifies the account). \`retention run\` deletes what is past each account's retention at once
+(\`--dry-run\` prints what would go); \`backup\` copies the embedded data folder (SQLite database, files,
+key file) consistently while the server runs; \`restore\` refuses a non-empty folder without --force.
+See docs/operations.md.`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${USAGE}\n`);
@@ -47,25 +51,46 @@ async function main(argv: string[]): Promise<void> {
       const parsed = CreateAccountRequest.safeParse({ name: values.name, adminUsername: values['admin-username'], adminPassword: values['admin-password'] });
       if (!parsed.success)
         fail(parsed.error.issues.map((i) => `--${String(i.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${i.message}`).join('\n'));
+      const r = await withCliDeps(loadConfig({ data: values.data }), (deps) => createAccount(deps, parsed.data));
+      process.stdout.write(`${JSON.stringify(r)}\n`);
+      return;
+    }
+    case 'retention': {
+      if (sub !== 'run') fail(`unknown command: retention ${sub ?? ''}`);
+      const { values } = parseArgs({
+        args: rest,
+        options: { data: { type: 'string' }, now: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+        strict: true,
+      });
+      const now = values.now === undefined ? Date.now() : Date.parse(values.now);
+      if (!Number.isFinite(now)) fail('--now must be an ISO 8601 date-time, e.g. 2027-01-31T00:00:00Z');
+      const results = await withCliDeps(loadConfig({ data: values.data }), (deps) => runRetentionAll(deps, { now, dryRun: values['dry-run'] === true }), {
+        clock: { now: () => now },
+      });
+      for (const r of results) process.stdout.write(`${JSON.stringify(r)}\n`);
+      return;
+    }
+    case 'backup': {
+      const { values } = parseArgs({ args: argv.slice(1), options: { data: { type: 'string' }, out: { type: 'string' } }, strict: true });
+      if (!values.out) fail('backup: --out FILE is required');
       const config = loadConfig({ data: values.data });
-      const db = await openDatabase({ url: config.databaseUrl, sqlitePath: `${config.dataDir}/parley.db`, sqliteSynchronous: config.sqliteSynchronous });
-      try {
-        const log = pino({ level: 'silent' });
-        const deps = {
-          db,
-          clock: systemClock,
-          log,
-          publisher: { publish: () => undefined, disconnect: async () => undefined, refreshRights: async () => undefined },
-          kickRouting: () => undefined,
-          timersChanged: () => undefined,
-          outbound: createOutboundHttp({ allow: config.outboundAllow }),
-          caches: createReadCaches(systemClock),
-        };
-        const r = await createAccount(deps, parsed.data);
-        process.stdout.write(`${JSON.stringify(r)}\n`);
-      } finally {
-        await db.close();
-      }
+      if (config.databaseUrl) fail('backup: on PostgreSQL use pg_dump (docs/operations.md); this command copies the embedded SQLite data folder');
+      const r = await backupDataDir(config.dataDir, values.out);
+      // Every account's audit log says a backup of the installation was made (after it: the entry is not in the copy).
+      await withCliDeps(config, (deps) => recordBackupCreated(deps, { file: r.out, bytes: r.bytes, lastMigration: r.lastMigration }));
+      process.stdout.write(`${JSON.stringify(r)}\n`);
+      return;
+    }
+    case 'restore': {
+      const { values } = parseArgs({
+        args: argv.slice(1),
+        options: { in: { type: 'string' }, data: { type: 'string' }, force: { type: 'boolean' } },
+        strict: true,
+      });
+      if (!values.in) fail('restore: --in FILE is required');
+      const config = loadConfig({ data: values.data });
+      const r = await restoreDataDir(values.in, config.dataDir, { force: values.force === true });
+      process.stdout.write(`${JSON.stringify(r)}\n`);
       return;
     }
     case 'demo': {

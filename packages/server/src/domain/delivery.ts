@@ -1,3 +1,4 @@
+import type { DeliveryStatus } from '@parley/contract';
 import type { Conversation } from './conversation.js';
 import { backoffDelayMs, type RetryPolicy } from './retry-policy.js';
 
@@ -16,3 +17,28 @@ export const retryDelayMs = (failedAttempts: number): number => backoffDelayMs(D
 
 /** Messages to the consumer of this conversation go out through a channel's provider (SMS, Messenger, webhook), queued for delivery; web consumers read them over the API. */
 export const sentThroughChannel = (c: Pick<Conversation, 'channel' | 'channelId'>): boolean => c.channel !== 'web' && c.channelId !== null;
+
+/**
+ * The states a delivery may move on to each state from: queued → sent → delivered → read, never
+ * back. `failed` comes only before the provider confirmed delivery (a "delivered" or "read" that
+ * arrives after a "failed", as WhatsApp may report for a consumer on two devices, wins).
+ */
+export const DELIVERY_BEFORE: Record<DeliveryStatus, readonly DeliveryStatus[]> = {
+  queued: [],
+  sent: ['queued'],
+  delivered: ['queued', 'sent', 'failed'],
+  read: ['queued', 'sent', 'delivered', 'failed'],
+  failed: ['queued', 'sent'],
+};
+
+/** True when a delivery at `held` (null: none yet) may move on to `next`. */
+export const movesOn = (next: DeliveryStatus, held: DeliveryStatus | null): boolean => held === null || DELIVERY_BEFORE[next].includes(held);
+
+/**
+ * WhatsApp's customer-service window: a free-form message may go to the consumer only within 24 h
+ * of their last message; after that only an approved template.
+ */
+export const SERVICE_WINDOW_MS = 24 * 3600_000;
+
+export const outsideServiceWindow = (channel: Conversation['channel'], lastConsumerAt: number | null, now: number): boolean =>
+  channel === 'whatsapp' && (lastConsumerAt === null || now - lastConsumerAt > SERVICE_WINDOW_MS);

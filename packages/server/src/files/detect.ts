@@ -12,11 +12,15 @@ export const PPTX = 'application/vnd.openxmlformats-officedocument.presentationm
 
 export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif'] as const;
 export const DOCUMENT_TYPES = ['application/pdf', DOCX, XLSX, PPTX] as const;
-export type AllowedType = (typeof IMAGE_TYPES)[number] | (typeof DOCUMENT_TYPES)[number];
+/** Voice notes and audio files consumers send on messaging channels (WhatsApp, Telegram), kept as files. */
+export const AUDIO_TYPES = ['audio/ogg', 'audio/mpeg', 'audio/mp4', 'audio/aac', 'audio/amr'] as const;
+export type AllowedType = (typeof IMAGE_TYPES)[number] | (typeof DOCUMENT_TYPES)[number] | (typeof AUDIO_TYPES)[number];
 
 /** Consumers send photos; agents send photos and documents. */
 export const CONSUMER_TYPES: readonly AllowedType[] = IMAGE_TYPES;
 export const AGENT_TYPES: readonly AllowedType[] = [...IMAGE_TYPES, ...DOCUMENT_TYPES];
+/** What a channel's provider may hand us from a consumer: photos, documents and audio (checked by content like uploads). */
+export const CHANNEL_MEDIA_TYPES: readonly AllowedType[] = [...IMAGE_TYPES, ...DOCUMENT_TYPES, ...AUDIO_TYPES];
 
 export const EXTENSION: Record<AllowedType, string> = {
   'image/jpeg': 'jpg',
@@ -26,6 +30,11 @@ export const EXTENSION: Record<AllowedType, string> = {
   [DOCX]: 'docx',
   [XLSX]: 'xlsx',
   [PPTX]: 'pptx',
+  'audio/ogg': 'ogg',
+  'audio/mpeg': 'mp3',
+  'audio/mp4': 'm4a',
+  'audio/aac': 'aac',
+  'audio/amr': 'amr',
 };
 
 export const isImage = (type: string): boolean => (IMAGE_TYPES as readonly string[]).includes(type);
@@ -102,6 +111,16 @@ export async function detectFileType(buf: Uint8Array): Promise<AllowedType | und
       return found.mime;
     case 'image/apng': // an animated PNG is a PNG
       return 'image/png';
+    case 'audio/ogg':
+    case 'audio/opus':
+      return 'audio/ogg';
+    case 'audio/mpeg':
+    case 'audio/aac':
+    case 'audio/amr':
+      return found.mime;
+    case 'audio/mp4':
+    case 'audio/x-m4a':
+      return 'audio/mp4';
     case 'application/zip':
     case DOCX:
     case XLSX:

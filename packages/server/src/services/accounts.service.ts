@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { type AccountSettings, type AccountSettingsPatch, DEFAULT_ACCOUNT_SETTINGS } from '@parley/contract';
 import { DomainError, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
+import { nextRetentionRunAt } from '../domain/retention.js';
 import { findAccount, insertAccount, saveIdentitySecret, saveSettings } from '../storage/repos/accounts.repo.js';
+import { scheduleTimer } from '../storage/repos/timers.repo.js';
 import { findUserByUsername, insertUser } from '../storage/repos/users.repo.js';
 import { type Actor, changes, REDACTED, recordAudit, SYSTEM_ACTOR, scheduleAuditRetentionIn } from './audit.service.js';
 import { forgetAccount } from './caches.js';
@@ -49,6 +51,8 @@ export async function createAccount(
       statusChangedAt: now,
       createdAt: now,
     });
+    // The daily retention pass (services/retention.service.ts).
+    await scheduleTimer(tx, { kind: 'retention', subjectId: accountId, accountId, dueAt: nextRetentionRunAt(now), payload: {} });
   });
   return { accountId, userId };
 }
@@ -76,6 +80,7 @@ export function mergeSettingsPatch(s: AccountSettings, p: AccountSettingsPatch):
     dynamicCapacity: { ...s.dynamicCapacity, ...p.dynamicCapacity },
     autoClose: { ...s.autoClose, ...p.autoClose },
     survey: { ...s.survey, ...p.survey },
+    retention: { ...s.retention, ...p.retention },
     masking: { ...s.masking, ...p.masking },
     audit: { ...s.audit, ...p.audit },
     closedHoursReply: { ...s.closedHoursReply, ...p.closedHoursReply },

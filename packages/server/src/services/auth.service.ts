@@ -127,3 +127,8 @@ export async function authenticateConsumer(deps: Deps, token: string): Promise<C
   if (!row || row.expiresAt <= deps.clock.now()) return undefined;
   return { kind: 'consumer', accountId: row.accountId, consumerId: row.subjectId };
 }
+
+/** The consumer's sessions were deleted (erasure): this node stops accepting them at once. */
+export function forgetConsumerSessions(deps: Deps, consumerId: string): void {
+  deps.caches.consumerSessions.deleteWhere((row) => row?.subjectId === consumerId);
+}

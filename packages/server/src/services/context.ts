@@ -39,6 +39,8 @@ export interface Deps {
   routingPageSize?: number;
   /** The one guarded client for every outbound HTTP request (outbound/guarded-http.ts). */
   outbound: OutboundHttp;
+  /** PARLEY_PUBLIC_URL: providers fetch files Parley sends from signed links under it (without it, files are named in the text). */
+  publicUrl?: string | undefined;
   /** The app's read caches, on `clock` (services/caches.ts). */
   caches: ReadCaches;
 }

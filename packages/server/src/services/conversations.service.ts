@@ -7,12 +7,15 @@ import {
   formatTranscript,
   type ListStatus,
   type Message,
+  type QuickReply,
   type SenderType,
+  type TemplateMessage,
 } from '@parley/contract';
+import { adapterFor } from '../channels/adapters.js';
 import { type Conversation, compareActive, countByStatus, toActiveItem, toConsumerView } from '../domain/conversation.js';
 import * as lifecycle from '../domain/conversation-lifecycle.js';
-import { sentThroughChannel } from '../domain/delivery.js';
-import { invalid, notFound } from '../domain/errors.js';
+import { outsideServiceWindow, SERVICE_WINDOW_MS, sentThroughChannel } from '../domain/delivery.js';
+import { DomainError, invalid, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Tx } from '../storage/db.js';
 import type { Account } from '../storage/repos/accounts.repo.js';
@@ -30,7 +33,9 @@ import {
 } from '../storage/repos/conversations.repo.js';
 import {
   findMessageByClientId,
+  findOpenQuickReplies,
   insertMessage,
+  lastConsumerMessageAt,
   listMessages,
   listTranscriptPage,
   type MessageRecord,
@@ -38,6 +43,7 @@ import {
   toWireMessage,
 } from '../storage/repos/messages.repo.js';
 import { findSkill } from '../storage/repos/skills.repo.js';
+import { findTemplate } from '../storage/repos/templates.repo.js';
 import { displayNames, findUser } from '../storage/repos/users.repo.js';
 import { assertCanAct, assertCanRead } from './access.js';
 import { findAccountCached } from './caches.js';
@@ -184,37 +190,92 @@ export async function appendMessageIn(
  * Send a message. The conversation row is locked, the `clientMessageId` checked (a repeat returns
  * the stored message), the message and its events committed together; only then is it acknowledged.
  */
-/** What a message carries: text, a file already stored (see files/), or both. */
+/** What a message carries: text, a file already stored (see files/), or both; on channels quick replies or a template. */
 export interface MessageInput {
   text?: string | null | undefined;
   file?: Message['file'] | undefined;
   clientMessageId: string;
+  /** Agents: answers offered as buttons. */
+  quickReplies?: QuickReply[] | undefined;
+  /** Consumers: the quick reply chosen. */
+  quickReply?: { payload: string } | undefined;
+  /** Agents on WhatsApp: an approved template (the only message outside the service window). */
+  template?: TemplateMessage | undefined;
 }
 
 /** The line shown in lists for a message. */
-const summary = (input: MessageInput): string => input.text ?? (input.file ? `📎 ${input.file.name}` : '');
+const summary = (input: MessageInput): string => input.text ?? (input.file ? `📎 ${input.file.name}` : input.template ? templateLine(input.template) : '');
+
+/** How a template message reads in the transcript (Parley does not know the template's wording, only its name and parameters). */
+const templateLine = (t: TemplateMessage): string => `Template ${t.name} (${t.language})${t.params.length ? `: ${t.params.join(' · ')}` : ''}`;
+
+/**
+ * The channel rules of an agent message, checked before anything is stored: a template only on
+ * WhatsApp, approved (listed for the channel) and with its parameters; free text on WhatsApp only
+ * within 24 h of the consumer's last message (409 outside_service_window); quick replies within
+ * the channel's native limit. A consumer may not offer quick replies, and may choose only one
+ * offered. Returns the text to store.
+ */
+async function checkChannelRules(tx: Tx, p: Principal, c: Conversation, input: MessageInput, now: number): Promise<string | null> {
+  if (p.kind === 'consumer') {
+    if (input.quickReplies?.length) throw invalid('only agents offer quick replies', 'quickReplies');
+    if (input.template) throw invalid('only agents send templates', 'template');
+    // The widget's answer must be one offered; a provider's (a template button, a persistent menu) is taken as it comes.
+    if (input.quickReply && c.channel === 'web') {
+      const offered = await findOpenQuickReplies(tx, p.accountId, c.id);
+      const payloads = (offered?.quickReplies ?? []).map((q) => q.payload ?? q.title);
+      if (!payloads.includes(input.quickReply.payload)) throw invalid('not one of the quick replies offered', 'quickReply.payload');
+    }
+    return input.text ?? null;
+  }
+  if (input.quickReply) throw invalid("quickReply is the consumer's answer; agents offer quickReplies", 'quickReply');
+  const type = c.channel === 'web' ? undefined : c.channel;
+  if (input.template) {
+    if (c.channel !== 'whatsapp' || !c.channelId) throw invalid('templates are for WhatsApp conversations', 'template');
+    if (input.quickReplies?.length) throw invalid('a template carries its own buttons: quickReplies cannot go with it', 'quickReplies');
+    if (input.file) throw invalid('a template cannot carry a file', 'template');
+    const t = await findTemplate(tx, p.accountId, c.channelId, input.template.name, input.template.language);
+    if (!t) throw invalid(`the channel has no approved template ${input.template.name} (${input.template.language})`, 'template.name');
+    if (t.params !== input.template.params.length) throw invalid(`the template takes ${t.params} parameters`, 'template.params');
+    return input.text ?? templateLine(input.template);
+  }
+  if (c.channel === 'whatsapp' && outsideServiceWindow(c.channel, await lastConsumerMessageAt(tx, p.accountId, c.id), now)) {
+    throw new DomainError(
+      'outside_service_window',
+      `the consumer wrote more than ${SERVICE_WINDOW_MS / 3600_000} h ago: WhatsApp accepts only an approved template now`,
+    );
+  }
+  const limit = type && c.channelId ? (adapterFor(type).maxQuickReplies ?? undefined) : undefined;
+  if (limit !== undefined && (input.quickReplies?.length ?? 0) > limit) throw invalid(`this channel shows at most ${limit} quick replies`, 'quickReplies');
+  return input.text ?? null;
+}
 
 export async function sendMessage(deps: Deps, p: Principal, conversationId: string, input: MessageInput): Promise<SendResult> {
-  if (!input.text && !input.file) throw invalid('a message needs text or a file', 'text');
   return inTransaction(deps, p.accountId, (tx, out) => sendMessageIn(deps, tx, out, p, conversationId, input));
 }
 
 /** `sendMessage` in the caller's transaction (channel inbound stores the provider event and the message together). */
-export async function sendMessageIn(deps: Deps, tx: Tx, out: Outbox, p: Principal, conversationId: string, given: MessageInput): Promise<SendResult> {
-  let input = given;
-  if (!input.text && !input.file) throw invalid('a message needs text or a file', 'text');
+export async function sendMessageIn(deps: Deps, tx: Tx, out: Outbox, p: Principal, conversationId: string, input: MessageInput): Promise<SendResult> {
   const senderType = p.kind === 'consumer' ? 'consumer' : 'agent';
   const senderId = p.kind === 'consumer' ? p.consumerId : p.userId;
   const locked = await lockConversationLight(tx, deps.db.dialect, p.accountId, conversationId);
   const c = assertCanRead(p, locked, await userSkills(tx, p));
   if (p.kind === 'user') assertCanAct(p, c);
+  // Checked once the caller may write here (a refusal says nothing about the body).
+  if (!input.text && !input.file && !input.template) throw invalid('a message needs text, a file or a template', 'text');
   const repeat = await findMessageByClientId(tx, p.accountId, c.id, senderType, input.clientMessageId);
   if (repeat) return { message: toWireMessage(repeat), created: false };
   const now = deps.clock.now();
+  const checked = await checkChannelRules(tx, p, c, input, now);
   const account = await accountOf(deps, tx, p.accountId);
   // What a consumer typed is masked before it is stored, pushed, delivered or synced (settings.masking).
-  if (senderType === 'consumer' && input.text) input = { ...input, text: maskConsumerText(account.settings.masking, input.text) };
-  const message = newMessage(c, senderType, senderId, input.text ?? null, input.clientMessageId, now, input.file ?? null);
+  const text = senderType === 'consumer' && checked ? maskConsumerText(account.settings.masking, checked) : checked;
+  const message: MessageRecord = {
+    ...newMessage(c, senderType, senderId, text, input.clientMessageId, now, input.file ?? null),
+    ...(input.quickReplies?.length && { quickReplies: input.quickReplies }),
+    ...(input.quickReply && { quickReply: input.quickReply }),
+    ...(input.template && { template: input.template }),
+  };
   // An agent's name goes with the message to the consumer and into the list's preview ("Bob Chen: …").
   const agentName = senderType === 'agent' ? ((await displayNames(tx, p.accountId, [senderId])).get(senderId) ?? null) : null;
   const sender: lifecycle.Sender = senderType === 'agent' ? { type: 'agent', id: senderId, name: agentName } : { type: 'consumer' };
@@ -226,7 +287,7 @@ export async function sendMessageIn(deps: Deps, tx: Tx, out: Outbox, p: Principa
       sender,
       // The consumer's copy names the agent who wrote it; the agents' copy does not (domain/audience.ts).
       message: agentName !== null ? { ...wire, senderName: agentName } : wire,
-      line: summary(input),
+      line: summary({ ...input, text }),
       consumerName: consumer?.name ?? 'Visitor',
     }),
   );
@@ -363,7 +424,15 @@ export async function transcriptText(deps: Deps, p: UserPrincipal, id: string): 
   return renderTranscript(tx, c, (at) => `${formatDateTime(at, prefs)}${settings.timeZone ? '' : ' UTC'}`);
 }
 
-const CHANNEL_NAME: Record<Conversation['channel'], string> = { web: 'Web', sms: 'SMS', messenger: 'Messenger', webhook: 'Webhook' };
+const CHANNEL_NAME: Record<Conversation['channel'], string> = {
+  web: 'Web',
+  sms: 'SMS',
+  messenger: 'Messenger',
+  webhook: 'Webhook',
+  whatsapp: 'WhatsApp',
+  instagram: 'Instagram',
+  telegram: 'Telegram',
+};
 const iso = (at: number) => new Date(at).toISOString();
 
 /**

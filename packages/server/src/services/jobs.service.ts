@@ -31,8 +31,8 @@ export interface JobKindHandler<P = Record<string, unknown>, R extends Record<st
   leaseMs: number;
   /** One attempt, outside any transaction. Re-check what it acts on; a throw counts as a failed attempt. */
   handle(deps: Deps, job: ClaimedJob<P>): Promise<JobOutcome<R>>;
-  /** In the transaction that records the job `done` or `failed` (events go to `out`). */
-  finished?(deps: Deps, tx: Tx, out: Outbox, job: ClaimedJob<P>, state: 'done' | 'failed'): Promise<void>;
+  /** In the transaction that records the job `done` or `failed` (events go to `out`), with the last attempt's outcome. */
+  finished?(deps: Deps, tx: Tx, out: Outbox, job: ClaimedJob<P>, state: 'done' | 'failed', outcome: JobOutcome<R>): Promise<void>;
   /** Jitter's source (tests pass a fixed one). */
   random?: Random;
 }
@@ -142,7 +142,7 @@ async function settle<P, R extends Record<string, unknown>>(
       await armQueue(deps, tx, job.kind, job.accountId, job.key, retryAt);
       return 'retrying';
     }
-    await handler.finished?.(deps, tx, out, job, state === 'done' ? 'done' : 'failed');
+    await handler.finished?.(deps, tx, out, job, state === 'done' ? 'done' : 'failed', outcome);
     return 'finished';
   });
 }

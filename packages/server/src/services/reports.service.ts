@@ -3,6 +3,7 @@ import { dashboardDeadline } from '../domain/sla.js';
 import { csatScore, npsScore } from '../domain/surveys.js';
 import { findDispositionsByIds, listWrapUpsOf } from '../storage/repos/dispositions.repo.js';
 import {
+  archivedHours,
   arrivalsByHour,
   arrivalsBySkillAndResponder,
   closedByAgent,
@@ -38,7 +39,7 @@ const scoreOut = (s: Scores) => ({ csat: csatScore(s.csat), nps: npsScore(s.nps)
 const pct = (a: number, b: number) => (b ? Math.round((a / b) * 1000) / 10 : null);
 
 /** First-response SLA targets: each skill's override, else the account's default, in ms. */
-async function slaTargets(deps: Deps, accountId: string) {
+export async function slaTargets(deps: Deps, accountId: string) {
   const [settings, skills] = await Promise.all([getSettings(deps, accountId), listAccountSkills(deps, accountId)]);
   const bySkill = new Map<string, number>();
   for (const s of skills) bySkill.set(s.id, ((s.sla as { defaultSec?: number } | undefined)?.defaultSec ?? settings.sla.defaultSec) * 1000);
@@ -226,7 +227,9 @@ export async function dailyReport(deps: Deps, accountId: string, date: string) {
   const from = Date.parse(`${date}T00:00:00Z`);
   const now = deps.clock.now();
   const { targets } = await slaTargets(deps, accountId);
-  const rows = await arrivalsByHour(deps.db.kysely, accountId, from, targets, now);
+  // Conversations retention deleted still count, from the hours kept for them.
+  const [live, archived] = await Promise.all([arrivalsByHour(deps.db.kysely, accountId, from, targets, now), archivedHours(deps.db.kysely, accountId, from)]);
+  const rows = [...live, ...archived];
   const hours = Array.from({ length: 24 }, (_, hour) => ({ hour, arrivals: 0, responseMs: 0, responded: 0, sla: { met: 0, due: 0 } }));
   for (const r of rows) {
     // biome-ignore lint/style/noNonNullAssertion: 0–23

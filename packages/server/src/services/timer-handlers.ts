@@ -11,6 +11,7 @@ import { runAuditRetention } from './audit.service.js';
 import { type Deps, inTransaction, type Outbox } from './context.js';
 import { closeIn, withdrawOfferIn } from './lifecycle.service.js';
 import { commit, settingsFor, syncTimers } from './persist.js';
+import { retentionTimer } from './retention.service.js';
 import { expireSurvey } from './surveys.service.js';
 import type { TimerHandler } from './timers.service.js';
 import { reevaluateTimersBatch } from './timers-reevaluation.service.js';
@@ -121,6 +122,11 @@ export const timerHandlers: Partial<Record<TimerKind, TimerHandler>> = {
   // A warm-up step passed: the agent may take one more.
   async warmup(deps, t) {
     deps.kickRouting(t.accountId);
+  },
+
+  // Daily, per account: closed conversations past settings.retention go (services/retention.service.ts).
+  async retention(deps, t) {
+    await retentionTimer(deps, t);
   },
 
   // SLA, auto-close (or other timer) settings changed: re-time the conversations under way, a batch per firing.

@@ -27,4 +27,9 @@ export class TtlCache<V> {
   delete(key: string): void {
     this.map.delete(key);
   }
+
+  /** Drop every entry whose value matches (e.g. all the cached sessions of one consumer). */
+  deleteWhere(match: (value: V) => boolean): void {
+    for (const [k, e] of this.map) if (match(e.value)) this.map.delete(k);
+  }
 }

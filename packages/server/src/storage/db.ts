@@ -19,11 +19,15 @@ import * as m0010 from './migrations/2026_12_02_0010_extend_conversations_create
 import * as m0011 from './migrations/2026_12_02_0011_add_closer_and_last_sender.js';
 import * as m0012 from './migrations/2026_12_02_0012_create_jobs.js';
 import * as m0013 from './migrations/2026_12_03_0013_create_audit_log.js';
+import * as m0016 from './migrations/2026_12_03_0016_add_retention_and_erasure.js';
 import * as m0019 from './migrations/2026_12_03_0019_create_sso.js';
 import * as m0021 from './migrations/2026_12_03_0021_create_closed_hours_replies.js';
 import * as m0022 from './migrations/2026_12_03_0022_create_status_reasons_and_agent_states.js';
 import * as m0023 from './migrations/2026_12_03_0023_create_dispositions_and_wrap_ups.js';
 import * as m0024 from './migrations/2026_12_03_0024_create_labels.js';
+import * as m0027 from './migrations/2026_12_03_0027_create_channel_templates.js';
+import * as m0028 from './migrations/2026_12_03_0028_create_provider_messages.js';
+import * as m0029 from './migrations/2026_12_03_0029_add_message_channel_fields.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -71,11 +75,15 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0011_add_closer_and_last_sender': m0011,
   '2026_12_02_0012_create_jobs': m0012,
   '2026_12_03_0013_create_audit_log': m0013,
+  '2026_12_03_0016_add_retention_and_erasure': m0016,
   '2026_12_03_0019_create_sso': m0019,
   '2026_12_03_0021_create_closed_hours_replies': m0021,
   '2026_12_03_0022_create_status_reasons_and_agent_states': m0022,
   '2026_12_03_0023_create_dispositions_and_wrap_ups': m0023,
   '2026_12_03_0024_create_labels': m0024,
+  '2026_12_03_0027_create_channel_templates': m0027,
+  '2026_12_03_0028_create_provider_messages': m0028,
+  '2026_12_03_0029_add_message_channel_fields': m0029,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

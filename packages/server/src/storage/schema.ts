@@ -61,6 +61,8 @@ export interface ConsumersTable {
   custom_variables: string;
   last_agent_id: string | null;
   created_at: number;
+  /** When the consumer was erased (migration 0016); null: never. */
+  erased_at: number | null;
 }
 export interface ConsumerSessionsTable {
   token_hash: string;
@@ -126,8 +128,15 @@ export interface MessagesTable {
   file: string | null;
   client_message_id: string | null;
   created_at: number;
-  /** Outbound delivery status for channel messages: 'queued' | 'sent' | 'failed'; null for web. */
+  /** Outbound delivery status for channel messages: 'queued' | 'sent' | 'delivered' | 'read' | 'failed'; null for web. */
   delivery: string | null;
+  /** JSON `[{ title, payload? }]` (migration 0029). */
+  quick_replies: string | null;
+  /** JSON `{ payload }`. */
+  quick_reply: string | null;
+  /** JSON `{ name, language, params }`. */
+  template: string | null;
+  delivery_error: string | null;
 }
 export interface EventsTable {
   account_id: string;
@@ -208,6 +217,25 @@ export interface ChannelEventsTable {
   event_id: string;
   account_id: string;
   created_at: number;
+}
+export interface ChannelTemplatesTable {
+  id: string;
+  account_id: string;
+  channel_id: string;
+  name: string;
+  language: string;
+  params: number;
+  created_at: number;
+}
+export interface ProviderMessagesTable {
+  channel_id: string;
+  provider_id: string;
+  account_id: string;
+  message_id: string | null;
+  status: string | null;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
 }
 export interface FilesTable {
   id: string;
@@ -320,6 +348,17 @@ export interface AuditLogTable {
   details: string;
 }
 
+/** The daily report's figures of conversations deleted by retention, per UTC hour of arrival (migration 0016). */
+export interface ReportHoursTable {
+  account_id: string;
+  hour_start: number;
+  arrivals: number;
+  responded: number;
+  response_ms: number;
+  met: number;
+  late_unanswered: number;
+}
+
 export interface ClosedHoursRepliesTable {
   conversation_id: string;
   account_id: string;
@@ -401,8 +440,11 @@ export interface DB {
   timers: TimersTable;
   channels: ChannelsTable;
   channel_events: ChannelEventsTable;
+  channel_templates: ChannelTemplatesTable;
+  provider_messages: ProviderMessagesTable;
   crm_credentials: CrmCredentialsTable;
   jobs: JobsTable;
+  report_hours: ReportHoursTable;
   audit_log: AuditLogTable;
   sso_credentials: SsoCredentialsTable;
   sso_flows: SsoFlowsTable;

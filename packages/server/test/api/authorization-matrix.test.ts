@@ -134,6 +134,8 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
     dave = await A.agent('dave', { skills: ['Support'], online: false });
     jo = await A.consumer({ name: 'Jo' });
     const nosy = await A.consumer({ name: 'Nosy' });
+    // The consumer the data-rights routes (export, erase) act on: one nobody else here uses.
+    const subject = await A.consumer({ name: 'Data Subject' });
     const r = req();
 
     const first = await jo.open({ skill: 'Sales', text: 'first visit' });
@@ -178,6 +180,7 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
       notifications: notification.id,
       channels: channel.json().id,
       files: fileId,
+      consumers: subject.consumerId,
     });
 
     // tokens that must no longer work: signed out, deactivated, password changed

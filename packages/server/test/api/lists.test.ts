@@ -118,6 +118,7 @@ describe.each(dialects)('lists on %s', (dialect) => {
       '/api/v1/directory': { url: '/api/v1/directory', token: alice.token },
       '/api/v1/reports/daily': { url: '/api/v1/reports/daily', token: m },
       '/api/v1/audit': { url: '/api/v1/audit?action=content.created', token: m },
+      '/api/v1/consumers': { url: '/api/v1/consumers', token: m },
       '/api/v1/status-reasons': { url: '/api/v1/status-reasons', token: alice.token },
       '/api/v1/dispositions': { url: '/api/v1/dispositions', token: alice.token },
       '/api/v1/labels': { url: '/api/v1/labels', token: alice.token },

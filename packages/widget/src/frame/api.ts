@@ -45,8 +45,12 @@ export class ConsumerApi {
     return this.client.all('GET /api/v1/consumer/conversations/{id}/messages', { params: { id }, query: { after } });
   }
 
-  send(id: string, text: string, clientMessageId: string) {
-    return this.client.call('POST /api/v1/consumer/conversations/{id}/messages', { params: { id }, body: { text, clientMessageId } });
+  /** `quickReply`: the agent's button the consumer chose (its text is the button's title). */
+  send(id: string, text: string, clientMessageId: string, quickReply?: { payload: string }) {
+    return this.client.call('POST /api/v1/consumer/conversations/{id}/messages', {
+      params: { id },
+      body: { text, clientMessageId, ...(quickReply && { quickReply }) },
+    });
   }
 
   sendPhoto(id: string, file: File, clientMessageId: string) {

@@ -9,6 +9,7 @@ import {
   formatWait,
   fromWire,
   jwtSubject,
+  offeringQuickReplies,
   queueLine,
   surveyAnswers,
   upsertMessage,
@@ -135,5 +136,19 @@ describe('widget logic', () => {
     expect(isHostToFrame({ source: PROTOCOL, type: 'config', config: {} })).toBe(false);
     expect(isHostToFrame({ source: PROTOCOL, type: 'open' })).toBe(true);
     expect(isHostToFrame(null)).toBe(false);
+  });
+
+  it('offers the quick replies of the last agent message only, while the conversation is open', () => {
+    const agent = (key: string, seq: number, quickReplies?: ChatMessage['quickReplies']): ChatMessage => ({
+      ...msg(key, seq),
+      senderType: 'agent',
+      ...(quickReplies && { quickReplies }),
+    });
+    const offer = agent('a1', 2, [{ title: 'Yes', payload: 'y' }, { title: 'No' }]);
+    expect(offeringQuickReplies([msg('c1', 1), offer], false)).toBe(offer);
+    expect(offeringQuickReplies([msg('c1', 1), offer, { ...msg('sys', 3), senderType: 'system' }], false)).toBe(offer);
+    expect(offeringQuickReplies([offer, msg('c2', 3)], false)).toBeUndefined();
+    expect(offeringQuickReplies([offer, agent('a2', 3)], false)).toBeUndefined();
+    expect(offeringQuickReplies([offer], true)).toBeUndefined();
   });
 });

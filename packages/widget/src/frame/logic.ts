@@ -30,6 +30,8 @@ export interface ChatMessage {
   status: 'sent' | 'sending' | 'failed';
   /** A local image picked for sending, shown while it uploads. */
   localPreview?: string;
+  /** An agent message: answers offered as buttons. */
+  quickReplies?: { title: string; payload?: string }[];
 }
 
 export const fromWire = (m: Message): ChatMessage => ({
@@ -42,8 +44,16 @@ export const fromWire = (m: Message): ChatMessage => ({
   createdAt: m.createdAt,
   clientMessageId: m.clientMessageId,
   ...(m.senderName !== undefined && { senderName: m.senderName }),
+  ...(m.quickReplies?.length && { quickReplies: m.quickReplies }),
   status: 'sent',
 });
+
+/** The agent message whose quick replies are still open: the conversation's last message, while it is not closed. */
+export function offeringQuickReplies(messages: readonly ChatMessage[], closed: boolean): ChatMessage | undefined {
+  if (closed) return undefined;
+  const last = [...messages].reverse().find((m) => m.senderType !== 'system');
+  return last?.senderType === 'agent' && last.quickReplies?.length ? last : undefined;
+}
 
 /** Who wrote an agent message: its own author, else (a server without `senderName`) the conversation's current agent. */
 export const agentNameOf = (m: ChatMessage, currentAgent: string | undefined): string => m.senderName ?? currentAgent ?? 'Agent';

@@ -33,6 +33,12 @@ export async function sendText(text: string): Promise<void> {
   await sendNew({ text, file: null }, (id, clientMessageId) => api.send(id, text, clientMessageId));
 }
 
+/** The consumer taps one of the agent's quick replies: its title is sent, with its payload. */
+export async function sendQuickReply(q: { title: string; payload?: string }): Promise<void> {
+  const quickReply = { payload: q.payload ?? q.title };
+  await sendNew({ text: q.title, file: null }, (id, clientMessageId) => api.send(id, q.title, clientMessageId, quickReply));
+}
+
 export async function sendPhoto(file: File): Promise<void> {
   const problem = checkPhoto(file);
   if (problem) {

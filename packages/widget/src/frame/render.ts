@@ -10,10 +10,11 @@ import {
   canMarkUrgent,
   dayLabel,
   isImage,
+  offeringQuickReplies,
   queueLine,
   type SurveyRequest,
 } from './logic.js';
-import { retries } from './outbox.js';
+import { retries, sendQuickReply } from './outbox.js';
 import { syncQueueTimer } from './session.js';
 import { api, current, latest, type SurveyState, state, ui } from './state.js';
 
@@ -114,7 +115,9 @@ function renderLog(): void {
   for (const conv of conversations) {
     const when = `${dayLabel(conv.createdAt, now)}, ${timeFmt.format(new Date(conv.createdAt))}`;
     items.push({ key: `start:${conv.id}`, sig: when, make: () => h('div', { class: 'divider', role: 'separator' }, h('span', {}, `Conversation · ${when}`)) });
-    for (const m of state.messages.get(conv.id) ?? []) items.push(messageItem(m, conv));
+    const list = state.messages.get(conv.id) ?? [];
+    const offering = offeringQuickReplies(list, conv.state === 'closed');
+    for (const m of list) items.push(messageItem(m, conv, m === offering));
     if (conv.state === 'closed') {
       const who = conv.closedBy === 'consumer' ? 'You ended the conversation' : 'The conversation has ended';
       items.push({ key: `end:${conv.id}`, sig: who, make: () => h('div', { class: 'divider ended', role: 'separator' }, h('span', {}, who)) });
@@ -129,9 +132,9 @@ function renderLog(): void {
   reconcile(ui.log, items);
 }
 
-function messageItem(m: ChatMessage, conv: ConsumerConversation | undefined): Keyed {
+function messageItem(m: ChatMessage, conv: ConsumerConversation | undefined, offering = false): Keyed {
   const agentName = agentNameOf(m, conv?.agent?.displayName);
-  const sig = [m.status, m.seq, m.file?.url ?? '', m.senderType === 'agent' ? agentName : ''].join('|');
+  const sig = [m.status, m.seq, m.file?.url ?? '', m.senderType === 'agent' ? agentName : '', offering ? 'offer' : ''].join('|');
   return {
     key: `m:${m.key}`,
     sig,
@@ -150,6 +153,16 @@ function messageItem(m: ChatMessage, conv: ConsumerConversation | undefined): Ke
         body,
         meta,
       );
+      // The agent's suggested answers, while they are the last word: one tap sends the answer.
+      if (offering && m.quickReplies?.length) {
+        row.append(
+          h(
+            'div',
+            { class: 'quick-replies', role: 'group', 'aria-label': 'Suggested answers' },
+            ...m.quickReplies.map((q) => h('button', { type: 'button', class: 'quick-reply', onclick: () => void sendQuickReply(q) }, q.title)),
+          ),
+        );
+      }
       if (m.status === 'failed') {
         row.append(
           h(

@@ -28,4 +28,12 @@ export type Session = ResponseOf<'POST /api/v1/auth/login'>;
 
 export const STATUS_LABEL: Record<AgentStatus, string> = { online: 'Online', back_soon: 'Back soon', away: 'Away', offline: 'Offline' };
 export const LIST_STATUSES: readonly ListStatus[] = ['ongoing', 'overdue', 'idle', 'closed'];
-export const CHANNEL_LABEL: Record<Channel, string> = { web: 'Web', sms: 'SMS', messenger: 'Messenger', webhook: 'Webhook' };
+export const CHANNEL_LABEL: Record<Channel, string> = {
+  web: 'Web',
+  sms: 'SMS',
+  messenger: 'Messenger',
+  webhook: 'Webhook',
+  whatsapp: 'WhatsApp',
+  instagram: 'Instagram',
+  telegram: 'Telegram',
+};

@@ -1,24 +1,42 @@
-import { CreateChannelRequest, MessagingChannel, MessagingChannelWithSecret, RotateChannelSecretRequest, UpdateChannelRequest } from '@parley/contract';
+import {
+  ChannelTemplate,
+  CreateChannelRequest,
+  CreateChannelTemplateRequest,
+  Message,
+  MessagingChannel,
+  MessagingChannelWithSecret,
+  RotateChannelSecretRequest,
+  UpdateChannelRequest,
+} from '@parley/contract';
 import type { FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   answerChallenge,
+  conversationTemplates,
   createChannel,
+  createChannelTemplate,
   getChannel,
   listAccountChannels,
+  listChannelTemplates,
   receiveInbound,
+  removeChannelTemplate,
   rotateChannelSecret,
   updateChannel,
 } from '../../services/channels.service.js';
+import { retryDelivery } from '../../services/outbound.service.js';
 import { actorOf } from '../actor.js';
 import { userOf } from '../auth.js';
 import { baseUrlOf } from '../base-url.js';
 import { cursorPart, keysetPage, Page, pageQuery } from '../pagination.js';
-import { bearerAuth, IdParams, type RouteContext, type ZApp } from './types.js';
+import { bearerAuth, IdParams, NoContent, type RouteContext, type ZApp } from './types.js';
 
 /** Channels, oldest first: the position is `[createdAt (ms), id]`. */
 const ChannelPosition = z.tuple([cursorPart.int, cursorPart.string]);
+/** Templates by name, then language. */
+const TemplatePosition = z.tuple([cursorPart.string, cursorPart.string]);
+const TemplateParams = z.strictObject({ id: IdParams.shape.id, templateId: IdParams.shape.id });
+const MessageParams = z.strictObject({ id: IdParams.shape.id, messageId: IdParams.shape.id });
 
 export interface ChannelRoutesOptions {
   /** The public base URL providers call (PARLEY_PUBLIC_URL); else taken from the request. */
@@ -55,7 +73,7 @@ export function channelsRoutes(app: ZApp, { deps }: RouteContext, opts: ChannelR
       schema: {
         tags,
         security,
-        summary: 'Create an SMS, Messenger or webhook channel; the answer carries its secret, shown only here',
+        summary: 'Create an SMS, Messenger, WhatsApp, Instagram, Telegram or webhook channel; the answer carries its secret, shown only here',
         body: CreateChannelRequest,
         response: { 201: MessagingChannelWithSecret },
       },
@@ -88,6 +106,77 @@ export function channelsRoutes(app: ZApp, { deps }: RouteContext, opts: ChannelR
     async (req) => rotateChannelSecret(deps, userOf(req).accountId, req.params.id, req.body ?? {}, base(req), actorOf(req)),
   );
 
+  app.get(
+    '/api/v1/channels/:id/templates',
+    {
+      config: { access: 'manager' },
+      schema: {
+        tags,
+        security,
+        summary: "A WhatsApp channel's approved message templates, by name then language",
+        params: IdParams,
+        querystring: z.strictObject(pageQuery(TemplatePosition)),
+        response: { 200: Page(ChannelTemplate) },
+      },
+    },
+    async (req) => {
+      const { limit, cursor } = req.query;
+      const items = await listChannelTemplates(deps, userOf(req).accountId, req.params.id, { after: cursor, limit: limit + 1 });
+      return keysetPage(items, limit, (t) => [t.name, t.language]);
+    },
+  );
+  app.post(
+    '/api/v1/channels/:id/templates',
+    {
+      config: { access: 'manager' },
+      schema: {
+        tags,
+        security,
+        summary: 'Add a template approved in the WhatsApp Manager: its name, language and number of body parameters',
+        params: IdParams,
+        body: CreateChannelTemplateRequest,
+        response: { 201: ChannelTemplate },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await createChannelTemplate(deps, userOf(req).accountId, req.params.id, req.body, actorOf(req))),
+  );
+  app.delete(
+    '/api/v1/channels/:id/templates/:templateId',
+    { config: { access: 'manager' }, schema: { tags, security, params: TemplateParams, response: { 204: NoContent } } },
+    async (req, reply) => {
+      await removeChannelTemplate(deps, userOf(req).accountId, req.params.id, req.params.templateId, actorOf(req));
+      return reply.code(204).send(null);
+    },
+  );
+  app.get(
+    '/api/v1/conversations/:id/templates',
+    {
+      config: { access: 'conversation:read' },
+      schema: {
+        tags: ['conversations'],
+        security,
+        summary: "The templates the composer may offer: the approved templates of the conversation's WhatsApp channel (empty for other channels)",
+        params: IdParams,
+        response: { 200: Page(ChannelTemplate) },
+      },
+    },
+    async (req) => ({ items: await conversationTemplates(deps, userOf(req), req.params.id), nextCursor: null }),
+  );
+  app.post(
+    '/api/v1/conversations/:id/messages/:messageId/retry',
+    {
+      config: { access: 'conversation:act' },
+      schema: {
+        tags: ['conversations'],
+        security,
+        summary: 'Send a message whose delivery failed again (its delivery is queued anew)',
+        params: MessageParams,
+        response: { 202: Message },
+      },
+    },
+    async (req, reply) => reply.code(202).send(await retryDelivery(deps, userOf(req), req.params.id, req.params.messageId, actorOf(req))),
+  );
+
   // Provider webhooks. Signatures are over the raw body, so this scope keeps the bytes: JSON and
   // form bodies arrive as a Buffer and the channel adapter parses them after verifying.
   app.register(async (scoped) => {
@@ -101,7 +190,8 @@ export function channelsRoutes(app: ZApp, { deps }: RouteContext, opts: ChannelR
         config: { access: 'provider' },
         schema: {
           tags: inboundTags,
-          summary: 'Inbound provider webhook: Twilio form (sms), Messenger Platform JSON (messenger) or Parley JSON (webhook), signed',
+          summary:
+            'Inbound provider webhook: Twilio form (sms), Messenger Platform JSON (messenger, instagram), WhatsApp Cloud API JSON (whatsapp), Telegram Update (telegram) or Parley JSON (webhook), signed',
           params: IdParams,
         },
       },
@@ -117,7 +207,7 @@ export function channelsRoutes(app: ZApp, { deps }: RouteContext, opts: ChannelR
         config: { access: 'provider' },
         schema: {
           tags: inboundTags,
-          summary: "Messenger's webhook verification: answers hub.challenge when hub.verify_token matches",
+          summary: "Meta's webhook verification (Messenger, Instagram, WhatsApp): answers hub.challenge when hub.verify_token matches",
           params: IdParams,
           querystring: z.object({
             'hub.mode': z.string().max(100).optional(),

@@ -22,6 +22,7 @@ export function mergeSettings(stored: Partial<AccountSettings>): AccountSettings
     autoClose: { ...d.autoClose, ...stored.autoClose },
     survey: { ...d.survey, ...stored.survey },
     crm: { salesforce: { ...d.crm.salesforce, ...stored.crm?.salesforce } },
+    retention: { ...d.retention, ...stored.retention },
     masking: { ...d.masking, ...stored.masking },
     sso: { oidc: { ...d.sso.oidc, ...stored.sso?.oidc } },
     audit: { ...d.audit, ...stored.audit },

@@ -117,3 +117,9 @@ export async function recordChannelEvent(tx: Tx, e: { channelId: string; eventId
     .execute();
   return rows.length === 1;
 }
+
+/** True when the provider event id was stored before (a cheap look before fetching a repeat's media; recordChannelEvent decides). */
+export async function hasChannelEvent(tx: Tx, channelId: string, eventId: string): Promise<boolean> {
+  const r = await tx.selectFrom('channel_events').select('event_id').where('channel_id', '=', channelId).where('event_id', '=', eventId).executeTakeFirst();
+  return r !== undefined;
+}

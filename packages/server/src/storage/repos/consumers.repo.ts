@@ -49,6 +49,7 @@ export async function insertConsumer(tx: Tx, c: ConsumerRecord): Promise<void> {
       custom_variables: JSON.stringify(c.customVariables),
       last_agent_id: c.lastAgentId,
       created_at: c.createdAt,
+      erased_at: null,
     })
     .execute();
 }

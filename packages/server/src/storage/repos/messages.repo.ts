@@ -1,4 +1,4 @@
-import type { DeliveryStatus, Message, SenderType } from '@parley/contract';
+import type { DeliveryStatus, Message, QuickReply, SenderType, TemplateMessage } from '@parley/contract';
 import type { Selectable } from 'kysely';
 import type { Tx } from '../db.js';
 import { afterPosition } from '../keyset.js';
@@ -19,6 +19,13 @@ export interface MessageRecord {
   createdAt: number;
   /** Channel messages only: where the outbound delivery stands (see services/outbound.service.ts). */
   delivery?: DeliveryStatus | null;
+  deliveryError?: string | null;
+  /** Agent messages: buttons offered to the consumer. */
+  quickReplies?: QuickReply[] | null;
+  /** Consumer messages: the button chosen. */
+  quickReply?: { payload: string } | null;
+  /** Agent messages sent as a WhatsApp template. */
+  template?: TemplateMessage | null;
 }
 
 /** A row as stored; the shape is defined once, in storage/schema.ts. */
@@ -36,6 +43,10 @@ const toRecord = (r: Row): MessageRecord => ({
   clientMessageId: r.client_message_id,
   createdAt: r.created_at,
   delivery: r.delivery as DeliveryStatus | null,
+  deliveryError: r.delivery_error,
+  quickReplies: parseJson(r.quick_replies, null),
+  quickReply: parseJson(r.quick_reply, null),
+  template: parseJson(r.template, null),
 });
 
 export const toWireMessage = (m: MessageRecord): Message => ({
@@ -49,6 +60,10 @@ export const toWireMessage = (m: MessageRecord): Message => ({
   clientMessageId: m.clientMessageId,
   createdAt: new Date(m.createdAt).toISOString(),
   ...(m.delivery && { delivery: m.delivery }),
+  ...(m.delivery === 'failed' && m.deliveryError && { deliveryError: m.deliveryError }),
+  ...(m.quickReplies?.length && { quickReplies: m.quickReplies.map((q) => ({ title: q.title, ...(q.payload !== undefined && { payload: q.payload }) })) }),
+  ...(m.quickReply && { quickReply: { payload: m.quickReply.payload } }),
+  ...(m.template && { template: { name: m.template.name, language: m.template.language, params: m.template.params } }),
 });
 
 const insertRow = prepared((db, p: Row) =>
@@ -64,6 +79,10 @@ const insertRow = prepared((db, p: Row) =>
     client_message_id: p.client_message_id,
     created_at: p.created_at,
     delivery: p.delivery,
+    quick_replies: p.quick_replies,
+    quick_reply: p.quick_reply,
+    template: p.template,
+    delivery_error: p.delivery_error,
   }),
 );
 
@@ -80,6 +99,10 @@ export async function insertMessage(tx: Tx, m: MessageRecord): Promise<void> {
     client_message_id: m.clientMessageId,
     created_at: m.createdAt,
     delivery: m.delivery ?? null,
+    quick_replies: m.quickReplies?.length ? JSON.stringify(m.quickReplies) : null,
+    quick_reply: m.quickReply ? JSON.stringify(m.quickReply) : null,
+    template: m.template ? JSON.stringify(m.template) : null,
+    delivery_error: m.deliveryError ?? null,
   });
 }
 
@@ -177,5 +200,54 @@ export async function findMessage(tx: Tx, accountId: string, id: string): Promis
 }
 
 export async function setMessageDelivery(tx: Tx, accountId: string, id: string, delivery: DeliveryStatus): Promise<void> {
-  await tx.updateTable('messages').set({ delivery }).where('account_id', '=', accountId).where('id', '=', id).execute();
+  await tx.updateTable('messages').set({ delivery, delivery_error: null }).where('account_id', '=', accountId).where('id', '=', id).execute();
+}
+
+/**
+ * Move a message's delivery on to `to` only from the states before it (domain/delivery.ts
+ * `DELIVERY_BEFORE`), so receipts arriving late or twice never move it back. True when it moved.
+ */
+export async function advanceMessageDelivery(
+  tx: Tx,
+  accountId: string,
+  id: string,
+  to: DeliveryStatus,
+  from: readonly DeliveryStatus[],
+  error: string | null = null,
+): Promise<boolean> {
+  if (!from.length) return false;
+  const r = await tx
+    .updateTable('messages')
+    .set({ delivery: to, delivery_error: to === 'failed' ? error : null })
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .where('delivery', 'in', [...from])
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** When the consumer last wrote in the conversation (the WhatsApp service window counts from it), or null. */
+export async function lastConsumerMessageAt(tx: Tx, accountId: string, conversationId: string): Promise<number | null> {
+  const r = await tx
+    .selectFrom('messages')
+    .select((eb) => eb.fn.max('created_at').as('at'))
+    .where('account_id', '=', accountId)
+    .where('conversation_id', '=', conversationId)
+    .where('sender_type', '=', 'consumer')
+    .executeTakeFirst();
+  return r?.at === null || r?.at === undefined ? null : Number(r.at);
+}
+
+/** The latest agent message of a conversation that offered quick replies after the consumer's last message, if any (SMS numbered answers). */
+export async function findOpenQuickReplies(tx: Tx, accountId: string, conversationId: string): Promise<MessageRecord | undefined> {
+  const r = await tx
+    .selectFrom('messages')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('conversation_id', '=', conversationId)
+    .where('sender_type', '=', 'agent')
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return r?.quick_replies ? toRecord(r) : undefined;
 }

@@ -33,7 +33,7 @@ function targetOf(t: SlaTargets): RawBuilder<number> {
  * response times, how many of those came within the skill's target (first_response_at ≤ created_at +
  * target), and how many are still unanswered past that deadline.
  */
-function responseColumns(t: SlaTargets, now: number) {
+export function responseColumns(t: SlaTargets, now: number) {
   const target = targetOf(t);
   return [
     sql<number>`count(*)`.as('arrivals'),
@@ -52,7 +52,7 @@ export interface ResponseCounts {
   met: number;
   lateUnanswered: number;
 }
-const responseCounts = (r: { arrivals: unknown; responded: unknown; response_ms: unknown; met: unknown; late_unanswered: unknown }): ResponseCounts => ({
+export const responseCounts = (r: { arrivals: unknown; responded: unknown; response_ms: unknown; met: unknown; late_unanswered: unknown }): ResponseCounts => ({
   arrivals: count(r.arrivals),
   responded: count(r.responded),
   responseMs: count(r.response_ms),
@@ -104,6 +104,18 @@ export async function arrivalsByHour(
     .groupBy(hourOf)
     .execute();
   return rows.map((r) => ({ hour: count(r.hour_index) - Math.floor(from / HOUR), ...responseCounts(r) }));
+}
+
+/** The day's figures of conversations retention deleted (table `report_hours`, migration 0016), per hour of the day. */
+export async function archivedHours(tx: Tx, accountId: string, from: number): Promise<(ResponseCounts & { hour: number })[]> {
+  const rows = await tx
+    .selectFrom('report_hours')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('hour_start', '>=', from)
+    .where('hour_start', '<', from + 24 * HOUR)
+    .execute();
+  return rows.map((r) => ({ hour: Math.floor((count(r.hour_start) - from) / HOUR), ...responseCounts(r) }));
 }
 
 /**

@@ -56,6 +56,51 @@ const CREDENTIALS: Record<ChannelType, CredentialField[]> = {
     { key: 'apiVersion', label: 'Graph API version', placeholder: 'v21.0' },
   ],
   webhook: [],
+  whatsapp: [
+    {
+      key: 'appSecret',
+      label: 'App secret',
+      replace: 'Replace the app secret',
+      secret: 'channel',
+      hint: 'Meta signs its webhooks with it, so it becomes the channel secret (at least 16 characters).',
+    },
+    { key: 'phoneNumberId', label: 'Phone number ID', placeholder: '106540352242922' },
+    {
+      key: 'accessToken',
+      label: 'Access token',
+      replace: 'Replace the access token',
+      secret: 'stored',
+      hint: 'A system user token with whatsapp_business_messaging.',
+    },
+    {
+      key: 'verifyToken',
+      label: 'Verify token',
+      replace: 'Replace the verify token',
+      secret: 'stored',
+      hint: "What you type in Meta's webhook settings. None stored: the channel secret.",
+    },
+    { key: 'apiVersion', label: 'Graph API version', placeholder: 'v21.0' },
+  ],
+  instagram: [
+    {
+      key: 'appSecret',
+      label: 'App secret',
+      replace: 'Replace the app secret',
+      secret: 'channel',
+      hint: 'Meta signs its webhooks with it, so it becomes the channel secret (at least 16 characters).',
+    },
+    { key: 'pageAccessToken', label: 'Page access token', replace: 'Replace the page access token', secret: 'stored' },
+    {
+      key: 'verifyToken',
+      label: 'Verify token',
+      replace: 'Replace the verify token',
+      secret: 'stored',
+      hint: "What you type in Meta's webhook settings. None stored: the channel secret.",
+    },
+    { key: 'pageId', label: 'Page ID', placeholder: 'Empty: me' },
+    { key: 'apiVersion', label: 'Graph API version', placeholder: 'v21.0' },
+  ],
+  telegram: [{ key: 'botToken', label: 'Bot token', replace: 'Replace the bot token', secret: 'stored', hint: 'From @BotFather.' }],
 };
 
 /** Where agent messages go: the brand's URL for a webhook channel, the provider's API (with its default) otherwise. */
@@ -73,9 +118,34 @@ const URL_FIELD: Record<ChannelType, { key: 'outboundUrl' | 'providerBaseUrl'; l
     placeholder: 'https://graph.facebook.com',
     hint: 'Empty: Meta’s Graph API. A compatible gateway or a test server otherwise.',
   },
+  whatsapp: {
+    key: 'providerBaseUrl',
+    label: 'Provider base URL',
+    placeholder: 'https://graph.facebook.com',
+    hint: 'Empty: Meta’s Graph API. A compatible gateway or a test server otherwise.',
+  },
+  instagram: {
+    key: 'providerBaseUrl',
+    label: 'Provider base URL',
+    placeholder: 'https://graph.facebook.com',
+    hint: 'Empty: Meta’s Graph API. A compatible gateway or a test server otherwise.',
+  },
+  telegram: {
+    key: 'providerBaseUrl',
+    label: 'Provider base URL',
+    placeholder: 'https://api.telegram.org',
+    hint: 'Empty: the Telegram Bot API. A local Bot API server or a test server otherwise.',
+  },
 };
 
-const TYPE_NAMES: Record<ChannelType, string> = { webhook: 'Webhook', sms: 'SMS', messenger: 'Messenger' };
+const TYPE_NAMES: Record<ChannelType, string> = {
+  webhook: 'Webhook',
+  sms: 'SMS',
+  messenger: 'Messenger',
+  whatsapp: 'WhatsApp',
+  instagram: 'Instagram',
+  telegram: 'Telegram',
+};
 
 /** The paths this form shows next to a field; any other error goes to the summary above the button. */
 const shownPaths = (type: ChannelType) => ['type', 'name', 'skillId', URL_FIELD[type].key, ...CREDENTIALS[type].map((f) => `credentials.${f.key}`)];

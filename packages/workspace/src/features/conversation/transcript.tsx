@@ -22,7 +22,7 @@ function FileView({ file }: { file: NonNullable<Message['file']> }) {
   );
 }
 
-const DELIVERY_LABEL = { queued: 'Sending…', sent: 'Sent', failed: 'Not delivered' } as const;
+const DELIVERY_LABEL = { queued: 'Sending…', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not delivered' } as const;
 
 function separators(messages: Message[], currentId: string, prefs: DatePrefs, now: number) {
   const out: { key: string; label: string; kind: 'conversation' | 'day' }[][] = [];
