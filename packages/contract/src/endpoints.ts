@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { Availability } from './business-hours.js';
 import { ConsumerConversation } from './domain-events.js';
 import { SetMyStatusRequest } from './operations.js';
 import { SetSlaRequest, SubmitSurveyRequest, TransferRequest } from './requests.js';
@@ -140,6 +141,7 @@ export const ENDPOINTS = {
   // the consumer API (the web widget)
   'POST /api/v1/consumer/session': { body: ConsumerSessionRequest, response: ConsumerSession },
   'GET /api/v1/consumer/skills': { response: Page(ConsumerSkill) },
+  'GET /api/v1/consumer/availability': { response: Availability },
   'GET /api/v1/consumer/history': { response: ConsumerHistory },
   'POST /api/v1/consumer/conversations': { body: ConsumerOpenConversationRequest.default({}), response: ConsumerConversation },
   'GET /api/v1/consumer/conversations/{id}': { response: ConsumerConversationView },
