@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { Availability } from './business-hours.js';
 import { ConsumerConversation } from './domain-events.js';
-import { SetMyStatusRequest } from './operations.js';
+import { SetMyStatusRequest, StatusReason } from './operations.js';
 import { SetSlaRequest, SubmitSurveyRequest, TransferRequest } from './requests.js';
 import {
   ActiveListPage,
@@ -75,6 +75,7 @@ export const ENDPOINTS = {
   'POST /api/v1/auth/oidc/exchange': { body: SsoExchangeRequest, response: LoginResponse },
   'GET /api/v1/me': { response: User },
   'PUT /api/v1/me/status': { body: SetMyStatusRequest, response: User },
+  'GET /api/v1/status-reasons': { response: Page(StatusReason) },
   'GET /api/v1/me/settings': { response: UserSettings },
   'PATCH /api/v1/me/settings': { body: UserSettings, response: UserSettings },
   'GET /api/v1/me/kpis': { response: Kpis },
