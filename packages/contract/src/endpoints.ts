@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { Availability } from './business-hours.js';
 import { ConsumerConversation } from './domain-events.js';
-import { SetMyStatusRequest, StatusReason } from './operations.js';
+import { CloseConversationBody, Disposition, SetMyStatusRequest, StatusReason } from './operations.js';
 import { SetSlaRequest, SubmitSurveyRequest, TransferRequest } from './requests.js';
 import {
   ActiveListPage,
@@ -95,7 +95,8 @@ export const ENDPOINTS = {
   'GET /api/v1/conversations/{id}/templates': { response: Page(ChannelTemplate) },
   'GET /api/v1/conversations/{id}/transcript.txt': { response: 'text' },
   'POST /api/v1/conversations/{id}/read': { response: null },
-  'POST /api/v1/conversations/{id}/close': { response: ActiveItem },
+  'POST /api/v1/conversations/{id}/close': { body: CloseConversationBody, response: ActiveItem },
+  'GET /api/v1/dispositions': { response: Page(Disposition) },
   'POST /api/v1/conversations/{id}/resume': { response: ActiveItem },
   'POST /api/v1/conversations/{id}/accept': { response: ActiveItem },
   'POST /api/v1/conversations/{id}/decline': { response: null },

@@ -82,3 +82,5 @@ export const AgentPerformanceRow = z.object({
   onlineSec: z.number(),
 });
 export type AgentPerformanceRow = z.infer<typeof AgentPerformanceRow>;
+/** The close route's body as declared: optional (a close without a wrap-up sends none). */
+export const CloseConversationBody = CloseConversationRequest.nullish();

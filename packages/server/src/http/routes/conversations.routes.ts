@@ -1,7 +1,7 @@
 import {
   ActiveItem,
   ActiveListPage,
-  CloseConversationRequest,
+  CloseConversationBody,
   ConversationDetails,
   ConversationState,
   Directory,
@@ -171,7 +171,7 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
         security,
         summary: 'Close, with the wrap-up: dispositions (required when the skill says so) and a note',
         params: IdParams,
-        body: CloseConversationRequest.nullish(),
+        body: CloseConversationBody,
         response: { 200: ActiveItem },
       },
     },
