@@ -1,5 +1,7 @@
 import type { z } from 'zod';
+import { AuditEntry } from './audit.js';
 import { Availability } from './business-hours.js';
+import { ConsumerExport, ConsumerSearchItem, ErasureAccepted } from './consumer-data.js';
 import { ConsumerConversation } from './domain-events.js';
 import { CloseConversationBody, Disposition, SetMyStatusRequest, StatusReason } from './operations.js';
 import { SetSlaRequest, SubmitSurveyRequest, TransferRequest } from './requests.js';
@@ -139,6 +141,11 @@ export const ENDPOINTS = {
   'GET /api/v1/reports/live': { response: LiveReport },
   'GET /api/v1/reports/daily': { response: DailyReport },
   'GET /api/v1/reports/conversations.csv': { response: 'text' },
+  'GET /api/v1/audit': { response: Page(AuditEntry) },
+  'GET /api/v1/audit.csv': { response: 'text' },
+  'GET /api/v1/consumers': { response: Page(ConsumerSearchItem) },
+  'GET /api/v1/consumers/{id}/export': { response: ConsumerExport },
+  'POST /api/v1/consumers/{id}/erase': { response: ErasureAccepted },
 
   // the consumer API (the web widget)
   'POST /api/v1/consumer/session': { body: ConsumerSessionRequest, response: ConsumerSession },
