@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { ApiKey, CreateApiKeyRequest, CreatedApiKey } from './automation.js';
 import { ConsumerConversation } from './domain-events.js';
 import { SetSlaRequest, SubmitSurveyRequest, TransferRequest } from './requests.js';
 import {
@@ -112,6 +113,9 @@ export const ENDPOINTS = {
   'POST /api/v1/users': { body: CreateUserRequest, response: User },
   'PATCH /api/v1/users/{id}': { body: UpdateUserRequest, response: User },
   'PUT /api/v1/users/{id}/status': { body: SetStatusRequest, response: User },
+  'GET /api/v1/api-keys': { response: Page(ApiKey) },
+  'POST /api/v1/api-keys': { body: CreateApiKeyRequest, response: CreatedApiKey },
+  'DELETE /api/v1/api-keys/{id}': { response: null },
   'GET /api/v1/skills': { response: Page(SkillWithOverrides) },
   'POST /api/v1/skills': { body: CreateSkillRequest, response: SkillWithOverrides },
   'PATCH /api/v1/skills/{id}': { body: UpdateSkillRequest, response: SkillWithOverrides },

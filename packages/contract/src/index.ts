@@ -1,6 +1,7 @@
 export * from './active-list.js';
 export * from './api-client.js';
 export * from './audit.js';
+export * from './automation.js';
 export * from './consumer-data.js';
 export * from './dates.js';
 export * from './domain-events.js';

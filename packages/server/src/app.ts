@@ -16,6 +16,7 @@ import { registerInputGuards } from './http/input.js';
 import { registerMetrics } from './http/metrics.js';
 import { frameworkErrorProblem, problem, registerProblemHandlers, sendProblem } from './http/problem.js';
 import { accountRoutes } from './http/routes/account.routes.js';
+import { apiKeysRoutes } from './http/routes/api-keys.routes.js';
 import { auditRoutes } from './http/routes/audit.routes.js';
 import { authRoutes } from './http/routes/auth.routes.js';
 import { channelsRoutes } from './http/routes/channels.routes.js';
@@ -82,6 +83,8 @@ export interface AppOptions {
   hsts?: boolean;
   /** PARLEY_METRICS_TOKEN: `/metrics` wants this bearer token; open when unset. */
   metricsToken?: string | undefined;
+  /** Requests per API key per minute, per node (PARLEY_API_KEY_RATE_LIMIT_PER_MINUTE, default 600). */
+  apiKeyRatePerMinute?: number;
   /** Where the rate limiter keeps its counters: default Redis at `redisUrl` (namespace `parley-rl-`) or memory; tests pass a namespace of their own. */
   rateLimitStore?: { redisUrl: string; nameSpace: string };
 }
@@ -163,7 +166,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     caches: createReadCaches(opts.clock ?? systemClock),
   };
   // Every /api/ route declares who may call it (config.access); its guard is derived from that.
-  const routeGuards = guards(deps);
+  const routeGuards = guards(deps, { ...(opts.apiKeyRatePerMinute !== undefined && { apiKeyRatePerMinute: opts.apiKeyRatePerMinute }) });
   const accessRegistry = enforceDeclaredAccess(app, routeGuards);
   await registerUploads(app, deps);
 
@@ -219,6 +222,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   reportsRoutes(app, ctx);
   auditRoutes(app, ctx);
   consumersRoutes(app, ctx);
+  apiKeysRoutes(app, ctx);
 
   await app.ready();
   // Accounts made before the audit log (or by an older node) get their daily audit-retention timer.

@@ -359,6 +359,19 @@ export interface ReportHoursTable {
   late_unanswered: number;
 }
 
+/** API keys (storage/repos/api-keys.repo.ts): only the key's SHA-256 is stored. */
+export interface ApiKeysTable {
+  id: string;
+  account_id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  /** JSON array of scopes */
+  scopes: string;
+  created_by: string;
+  created_at: number;
+  revoked_at: number | null;
+}
 export interface DB {
   files: FilesTable;
   surveys: SurveysTable;
@@ -392,4 +405,5 @@ export interface DB {
   sso_credentials: SsoCredentialsTable;
   sso_flows: SsoFlowsTable;
   sso_handoffs: SsoHandoffsTable;
+  api_keys: ApiKeysTable;
 }

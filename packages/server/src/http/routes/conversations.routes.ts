@@ -77,7 +77,7 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
   app.get(
     '/api/v1/conversations',
     {
-      config: { access: 'user' },
+      config: { access: 'user', scope: 'conversations:read' },
       schema: {
         tags,
         summary: 'The All tab: newest first, keyset-paginated',
