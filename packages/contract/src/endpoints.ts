@@ -1,5 +1,15 @@
 import type { z } from 'zod';
-import { ApiKey, CreateApiKeyRequest, CreatedApiKey } from './automation.js';
+import {
+  ApiKey,
+  CreateApiKeyRequest,
+  CreatedApiKey,
+  CreateWebhookRequest,
+  RotateWebhookSecretRequest,
+  UpdateWebhookRequest,
+  Webhook,
+  WebhookDelivery,
+  WebhookWithSecret,
+} from './automation.js';
 import { ConsumerConversation } from './domain-events.js';
 import { SetSlaRequest, SubmitSurveyRequest, TransferRequest } from './requests.js';
 import {
@@ -116,6 +126,13 @@ export const ENDPOINTS = {
   'GET /api/v1/api-keys': { response: Page(ApiKey) },
   'POST /api/v1/api-keys': { body: CreateApiKeyRequest, response: CreatedApiKey },
   'DELETE /api/v1/api-keys/{id}': { response: null },
+  'GET /api/v1/webhooks': { response: Page(Webhook) },
+  'POST /api/v1/webhooks': { body: CreateWebhookRequest, response: WebhookWithSecret },
+  'PATCH /api/v1/webhooks/{id}': { body: UpdateWebhookRequest, response: Webhook },
+  'DELETE /api/v1/webhooks/{id}': { response: null },
+  'POST /api/v1/webhooks/{id}/rotate-secret': { body: RotateWebhookSecretRequest, response: WebhookWithSecret },
+  'GET /api/v1/webhooks/{id}/deliveries': { response: Page(WebhookDelivery) },
+  'POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver': { response: WebhookDelivery },
   'GET /api/v1/skills': { response: Page(SkillWithOverrides) },
   'POST /api/v1/skills': { body: CreateSkillRequest, response: SkillWithOverrides },
   'PATCH /api/v1/skills/{id}': { body: UpdateSkillRequest, response: SkillWithOverrides },

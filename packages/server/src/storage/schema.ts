@@ -372,6 +372,22 @@ export interface ApiKeysTable {
   created_at: number;
   revoked_at: number | null;
 }
+/** Outbound webhooks (storage/repos/webhooks.repo.ts); their deliveries are `jobs` of kind `webhook`. */
+export interface WebhooksTable {
+  id: string;
+  account_id: string;
+  url: string;
+  /** JSON array of event types */
+  events: string;
+  active: number;
+  disabled_reason: string | null;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_until: number | null;
+  failing_since: number | null;
+  created_at: number;
+  updated_at: number;
+}
 export interface DB {
   files: FilesTable;
   surveys: SurveysTable;
@@ -406,4 +422,5 @@ export interface DB {
   sso_flows: SsoFlowsTable;
   sso_handoffs: SsoHandoffsTable;
   api_keys: ApiKeysTable;
+  webhooks: WebhooksTable;
 }

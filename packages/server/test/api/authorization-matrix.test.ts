@@ -214,6 +214,12 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
     keyTokens.revokedKey = gone.key;
     keyTokens.otherAccountKey = (await makeKey(B.manager.token, API_KEY_SCOPES)).key;
     ids['api-keys'] = (await makeKey(m, ['reports:read'])).id;
+    // a webhook and one of its deliveries
+    const hook = await r('POST', '/api/v1/webhooks', { token: m, body: { url: 'http://127.0.0.1:9/hook', events: ['message.created'] } });
+    expect(hook.statusCode, hook.body).toBe(201);
+    ids.webhooks = hook.json().id;
+    expect((await jo.send(openConv, 'for the webhook')).statusCode).toBe(201);
+    ids.deliveries = (await r('GET', `/api/v1/webhooks/${ids.webhooks}/deliveries`, { token: m })).json().items[0].id;
 
     Object.assign(tokens, {
       anonymous: undefined,
@@ -423,6 +429,11 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
           const fresh = await jo.open({ skill: 'Sales', text: `for ${op.method} ${op.path}` });
           await t.routingIdle();
           url = url.replace(openConv, fresh.id);
+        }
+        // a webhook of its own for each removal (the manager and a webhooks:manage key both may)
+        if (op.method === 'DELETE' && op.path === '/api/v1/webhooks/{id}') {
+          const fresh = await req()('POST', '/api/v1/webhooks', { token: A.manager.token, body: { url: 'http://127.0.0.1:9/x', events: ['message.created'] } });
+          url = url.replace(ids.webhooks ?? '', fresh.json().id);
         }
         if (op.path.startsWith('/api/v1/consumer/conversations/{id}')) {
           const fresh = await jo.open({ skill: 'Sales', text: `for ${op.method} ${op.path}` });

@@ -153,6 +153,8 @@ export function sampleOf(schema: JsonSchema | undefined): unknown {
       return Array.from({ length: schema.minItems ?? 0 }, () => sampleOf(schema.items));
     case 'string':
       if (schema.format === 'date-time') return new Date(Date.now() + 3600_000).toISOString();
+      // a URL Parley may call: loopback, which tests allow (PARLEY_OUTBOUND_ALLOW), on the discard port
+      if (schema.format === 'uri') return 'http://127.0.0.1:9/hook';
       return 'x'.repeat(Math.max(1, schema.minLength ?? 1));
     case 'integer':
     case 'number':
