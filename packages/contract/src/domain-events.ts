@@ -96,3 +96,9 @@ export function parseDomainEvent(type: string, data: unknown): DomainEvent {
   if (!schema) throw new Error(`unknown event type ${type}`);
   return { type, data: schema.parse(data) } as DomainEvent;
 }
+
+/**
+ * A push as a client reads it (the "event" envelope of events.ts): its `type` narrows `data` to the
+ * payload of DOMAIN_EVENTS, so no client casts a payload. `resync.required` is a socket-only signal.
+ */
+export type PushedEvent = { seq: number; at: string } & (DomainEvent | { type: 'resync.required'; data: unknown });

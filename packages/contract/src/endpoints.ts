@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { AuditEntry } from './audit.js';
 import {
   ApiKey,
   CreateApiKeyRequest,
@@ -10,6 +11,7 @@ import {
   WebhookDelivery,
   WebhookWithSecret,
 } from './automation.js';
+import { ConsumerExport, ConsumerSearchItem, ErasureAccepted } from './consumer-data.js';
 import { ConsumerConversation } from './domain-events.js';
 import { SetSlaRequest, SubmitSurveyRequest, TransferRequest } from './requests.js';
 import {
@@ -156,6 +158,11 @@ export const ENDPOINTS = {
   'GET /api/v1/reports/live': { response: LiveReport },
   'GET /api/v1/reports/daily': { response: DailyReport },
   'GET /api/v1/reports/conversations.csv': { response: 'text' },
+  'GET /api/v1/audit': { response: Page(AuditEntry) },
+  'GET /api/v1/audit.csv': { response: 'text' },
+  'GET /api/v1/consumers': { response: Page(ConsumerSearchItem) },
+  'GET /api/v1/consumers/{id}/export': { response: ConsumerExport },
+  'POST /api/v1/consumers/{id}/erase': { response: ErasureAccepted },
 
   // the consumer API (the web widget)
   'POST /api/v1/consumer/session': { body: ConsumerSessionRequest, response: ConsumerSession },

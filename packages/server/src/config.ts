@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseAllowList } from './outbound/address-policy.js';
 
 /** The only reader of process.env. Flags (from the CLI) win over environment variables. */
@@ -36,10 +36,27 @@ export interface Config {
   hsts: boolean;
   /** PARLEY_METRICS_TOKEN: `/metrics` wants `Authorization: Bearer <token>`; open when unset. */
   metricsToken: string | undefined;
+  /**
+   * PARLEY_SECRET_KEY (base64, 32 bytes): the master key of secrets at rest; unset, the key file
+   * `secret.key` in the data folder (made once, mode 0600). PARLEY_SECRET_KEY_PREVIOUS: the key
+   * before it, accepted while rotating (`parley secrets rotate`).
+   */
+  secretKey: string | undefined;
+  secretKeyPrevious: string | undefined;
 }
 
 /** Fastify's `trustProxy` forms that Parley accepts: never `true` (that would believe any client's X-Forwarded-For). */
 export type TrustProxy = false | number | string[];
+
+/** How a process opens the database: its URL or SQLite file, and the master key(s) of secrets at rest. */
+export function databaseOptions(config: Config) {
+  return {
+    url: config.databaseUrl,
+    sqlitePath: join(config.dataDir, 'parley.db'),
+    sqliteSynchronous: config.sqliteSynchronous,
+    secrets: { secretKey: config.secretKey, secretKeyPrevious: config.secretKeyPrevious, keyFile: join(config.dataDir, 'secret.key') },
+  };
+}
 
 export interface ConfigFlags {
   port?: string | undefined;
@@ -71,6 +88,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     apiKeyRatePerMinute: positiveInt('PARLEY_API_KEY_RATE_LIMIT_PER_MINUTE', env.PARLEY_API_KEY_RATE_LIMIT_PER_MINUTE, 600),
     hsts: onOff('PARLEY_HSTS', env.PARLEY_HSTS),
     metricsToken: metricsToken(env.PARLEY_METRICS_TOKEN),
+    secretKey: env.PARLEY_SECRET_KEY?.trim() || undefined,
+    secretKeyPrevious: env.PARLEY_SECRET_KEY_PREVIOUS?.trim() || undefined,
   };
 }
 

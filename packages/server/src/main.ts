@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import pino from 'pino';
 import { buildApp, type ParleyApp, sweepQueued } from './app.js';
-import type { Config } from './config.js';
+import { type Config, databaseOptions } from './config.js';
 import { seedDemo } from './services/demo-account.service.js';
 import { ensureRetentionTimers } from './services/retention.service.js';
 import { openDatabase } from './storage/db.js';
@@ -10,11 +10,8 @@ import { countAccounts } from './storage/repos/accounts.repo.js';
 /** Starts Parley: database (migrated), app, listen; SIGINT/SIGTERM close gracefully. */
 export async function serve(config: Config): Promise<{ parley: ParleyApp; url: string }> {
   const log = pino({ level: config.logLevel });
-  const db = await openDatabase({
-    url: config.databaseUrl,
-    sqlitePath: join(config.dataDir, 'parley.db'),
-    sqliteSynchronous: config.sqliteSynchronous,
-  });
+  // Refuses (SecretKeyError) a wrong or missing master key when the database holds encrypted secrets.
+  const db = await openDatabase(databaseOptions(config));
   const parley = await buildApp({
     db,
     logger: log,

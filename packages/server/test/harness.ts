@@ -34,7 +34,7 @@ export async function openTestDb(dialect: DialectName, retried = false, sqlitePa
   const schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
   let db: Database;
   try {
-    db = await openDatabase({ url: pgUrl, pgSchema: schema, poolSize: 5 });
+    db = await openDatabase({ url: pgUrl, pgSchema: schema, poolSize: 5, secrets: 'ephemeral' });
   } catch (err) {
     // Seen rarely on the 2-core CI machine under load: the migrator's first statement reports the
     // schema just created as missing. A fresh schema once more; a second failure is real.
@@ -50,6 +50,9 @@ export async function openTestDb(dialect: DialectName, retried = false, sqlitePa
     },
   };
 }
+
+/** A fixed master key (secrets at rest) for tests that reopen one PostgreSQL schema, as a restarted node would. */
+export const TEST_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /** Test stubs (providers, Salesforce) listen on loopback, which production refuses: the tests allow it. */
 export const TEST_OUTBOUND_ALLOW = ['127.0.0.1', '::1'];

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import pino from 'pino';
-import type { Config } from '../config.js';
+import { type Config, databaseOptions } from '../config.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import { createOutboundHttp } from '../outbound/guarded-http.js';
 import { createReadCaches } from '../services/caches.js';
@@ -14,7 +14,7 @@ import { openDatabase } from '../storage/db.js';
  * routing, a silent log. Closed when `fn` ends.
  */
 export async function withCliDeps<T>(config: Config, fn: (deps: Deps) => Promise<T>, opts: { clock?: Clock } = {}): Promise<T> {
-  const db = await openDatabase({ url: config.databaseUrl, sqlitePath: join(config.dataDir, 'parley.db'), sqliteSynchronous: config.sqliteSynchronous });
+  const db = await openDatabase(databaseOptions(config));
   try {
     const clock = opts.clock ?? systemClock;
     const deps: Deps = {

@@ -7,17 +7,21 @@ import { runRetentionAll } from '../services/retention.service.js';
 import { backupDataDir, recordBackupCreated, restoreDataDir } from './backup.js';
 import { runDemo } from './demo.js';
 import { withCliDeps } from './deps.js';
+import { rotateSecrets } from './secrets.js';
 
 const USAGE = `Usage:
   parley serve [--port 8080] [--host 127.0.0.1] [--data ./data]
   parley account create --name NAME --admin-username U --admin-password P [--data ./data]
+  parley secrets rotate [--generate] [--data ./data]
   parley demo [--rate 2] [--url http://127.0.0.1:8080] [--account demo] [--duration SECONDS]
   parley retention run [--data ./data] [--now ISO] [--dry-run]
   parley backup --out FILE [--data ./data]
   parley restore --in FILE [--data ./data] [--force]
 
 Environment: PORT, HOST, PARLEY_DATA, DATABASE_URL (postgres://… = cluster mode), REDIS_URL, LOG_LEVEL,
-PARLEY_DEMO=off (no demo account on an empty database); \`demo\` targets PORT when --url is not given.
+PARLEY_DEMO=off (no demo account on an empty database), PARLEY_SECRET_KEY (base64, 32 bytes: the master key
+of secrets at rest; unset, the key file secret.key in the data folder) and PARLEY_SECRET_KEY_PREVIOUS (while
+rotating; \`secrets rotate --generate\` makes a new key file and keeps the old one as secret.key.previous); \`demo\` targets PORT when --url is not given.
 --admin-password needs at least 8 characters; account names need not be unique (the printed id
 identifies the account). \`retention run\` deletes what is past each account's retention at once
 (\`--dry-run\` prints what would go); \`backup\` copies the embedded data folder (SQLite database, files,
@@ -53,6 +57,12 @@ async function main(argv: string[]): Promise<void> {
         fail(parsed.error.issues.map((i) => `--${String(i.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${i.message}`).join('\n'));
       const r = await withCliDeps(loadConfig({ data: values.data }), (deps) => createAccount(deps, parsed.data));
       process.stdout.write(`${JSON.stringify(r)}\n`);
+      return;
+    }
+    case 'secrets': {
+      if (sub !== 'rotate') fail(`unknown command: secrets ${sub ?? ''}`);
+      const { values } = parseArgs({ args: rest, options: { generate: { type: 'boolean' }, data: { type: 'string' } }, strict: true });
+      await rotateSecrets(loadConfig({ data: values.data }), { generate: values.generate ?? false }, (line) => process.stdout.write(`${line}\n`));
       return;
     }
     case 'retention': {

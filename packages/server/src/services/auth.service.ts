@@ -129,6 +129,6 @@ export async function authenticateConsumer(deps: Deps, token: string): Promise<C
 }
 
 /** The consumer's sessions were deleted (erasure): this node stops accepting them at once. */
-export function forgetConsumerSessions(deps: Deps, consumerId: string): void {
+export function forgetConsumerSessions(deps: Pick<Deps, 'caches'>, consumerId: string): void {
   deps.caches.consumerSessions.deleteWhere((row) => row?.subjectId === consumerId);
 }

@@ -4,6 +4,7 @@ import { notFound } from '../domain/errors.js';
 import {
   type ConsumerPosition,
   type ConsumerRow,
+  conversationCounts,
   conversationRowsOfConsumer,
   deleteConsumerEventsButNewest,
   dropPendingJobs,
@@ -17,11 +18,13 @@ import {
   notificationsAbout,
   searchConsumers,
   setEventData,
+  setLastMessageText,
+  setMessageText,
   setNoteText,
   setNotificationData,
+  staffTextsOf,
   surveyAnswersOf,
 } from '../storage/repos/consumer-data.repo.js';
-import { countConsumerConversations } from '../storage/repos/conversations.repo.js';
 import { listMessages, toWireMessage } from '../storage/repos/messages.repo.js';
 import { type Actor, recordAudit } from './audit.service.js';
 import { forgetConsumerSessions } from './auth.service.js';
@@ -37,8 +40,8 @@ import { withSenderNames } from './message-wire.js';
  * preview and the All tab's search read the erased text; stored per-recipient events are rewritten
  * the same way (agents' logs keep their seqs) and the consumer's own log is dropped (its newest
  * event stays, erased, so seqs keep growing); queued deliveries and CRM transcripts of the
- * conversations are dropped; the consumer's sessions end. Notes are staff text and stay, without
- * the consumer's name. Conversations, scores and the reports' aggregates stay. Steps are
+ * conversations are dropped; the consumer's sessions end. Staff text — notes, agents' messages —
+ * stays, without the consumer's name. Conversations, scores and the reports' aggregates stay. Steps are
  * idempotent and the consumer is stamped erased last, so an erasure cut short is finished by the
  * next request; once stamped, erasing again changes nothing.
  */
@@ -75,13 +78,12 @@ export async function findConsumers(
   page: { limit: number; after: ConsumerPosition | undefined },
 ): Promise<{ rows: (ConsumerSearchItem & { position: ConsumerPosition })[]; more: boolean }> {
   const rows = await searchConsumers(deps.db.kysely, accountId, q, page.after, page.limit + 1);
-  const items = await Promise.all(
-    rows.map(async (r) => ({
-      ...toView(r),
-      conversations: await countConsumerConversations(deps.db.kysely, accountId, r.id),
-      position: [Number(r.created_at), r.id] as ConsumerPosition,
-    })),
+  const counts = await conversationCounts(
+    deps.db.kysely,
+    accountId,
+    rows.map((r) => r.id),
   );
+  const items = rows.map((r) => ({ ...toView(r), conversations: counts.get(r.id) ?? 0, position: [Number(r.created_at), r.id] as ConsumerPosition }));
   return { rows: items, more: rows.length > page.limit };
 }
 
@@ -154,6 +156,16 @@ export async function eraseConsumer(deps: Deps, accountId: string, consumerId: s
   let droppedJobs = 0;
   await db.transaction(async (tx) => {
     await eraseConversationContent(tx, accountId, ids, ERASED_TEXT);
+    // Staff text stays, without the consumer's name: agents' messages and the list previews too.
+    const staff = await staffTextsOf(tx, accountId, ids);
+    for (const m of staff.messages) {
+      const text = dropName(m.text ?? '', name);
+      if (text !== m.text) await setMessageText(tx, accountId, m.id, text);
+    }
+    for (const p of staff.previews) {
+      const text = dropName(p.last_message_text ?? '', name);
+      if (text !== p.last_message_text) await setLastMessageText(tx, accountId, p.id, text);
+    }
     for (const n of await notesOf(tx, accountId, ids)) {
       const text = dropName(n.text, name);
       if (text !== n.text) await setNoteText(tx, accountId, n.id, text);

@@ -1,6 +1,8 @@
 import {
   type ActiveItem,
   type ConsumerConversation,
+  type ConsumerConversationView,
+  type ConversationDetails,
   type DatePrefs,
   formatDateTime,
   formatTranscript,
@@ -295,11 +297,7 @@ export async function sendMessageIn(deps: Deps, tx: Tx, out: Outbox, p: Principa
 }
 
 /** Consumer's view of its conversation, with its place in the queue while waiting. */
-export async function getConsumerConversation(
-  deps: Deps,
-  p: ConsumerPrincipal,
-  id: string,
-): Promise<ConsumerConversation & { queuePosition: number | null; expectedResponseSec: number | null }> {
+export async function getConsumerConversation(deps: Deps, p: ConsumerPrincipal, id: string): Promise<ConsumerConversationView> {
   const tx = deps.db.kysely;
   const c = assertCanRead(p, await findConversation(tx, p.accountId, id), []);
   const view = toConsumerView(c, await agentView(tx, c));
@@ -360,7 +358,7 @@ export async function activeList(
   return { counts, items: filter?.length ? items.filter((i) => filter.includes(i.status)) : items };
 }
 
-export async function getConversationDetails(deps: Deps, p: UserPrincipal, id: string) {
+export async function getConversationDetails(deps: Deps, p: UserPrincipal, id: string): Promise<ConversationDetails> {
   const tx = deps.db.kysely;
   const c = assertCanRead(p, await findConversation(tx, p.accountId, id), await userSkills(tx, p));
   const account = await accountOf(deps, tx, p.accountId);

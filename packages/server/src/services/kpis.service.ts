@@ -1,4 +1,4 @@
-import { startOfDay } from '@parley/contract';
+import { type Kpis, startOfDay } from '@parley/contract';
 import { csatScore, npsScore } from '../domain/surveys.js';
 import { countClosedBy, countHeldBy, firstResponsesBy } from '../storage/repos/reports.repo.js';
 import { scoreCounts } from '../storage/repos/surveys.repo.js';
@@ -18,7 +18,7 @@ export const SURVEY_WINDOW_DAYS = 30;
  * NPS (% promoters 9–10 − % detractors 0–6) come from the surveys of conversations the agent had when
  * they closed, answered in the last 30 days; null until there is an answer.
  */
-export async function myKpis(deps: Deps, p: UserPrincipal) {
+export async function myKpis(deps: Deps, p: UserPrincipal): Promise<Kpis> {
   const now = deps.clock.now();
   const tx = deps.db.kysely;
   const timeZone = (await findUser(tx, p.accountId, p.userId))?.settings.timeZone ?? 'UTC';

@@ -3,7 +3,9 @@ import type { Tx } from '../storage/db.js';
 import { findAccount } from '../storage/repos/accounts.repo.js';
 import {
   archiveReportHours,
+  countChannelEventsBefore,
   countExpiredConversations,
+  countPrunableEvents,
   deleteConversations,
   deleteFileRows,
   expiredConversations,
@@ -51,7 +53,7 @@ export interface RetentionResult {
 export interface RetentionOptions {
   /** The time to judge ages by (default: the clock). */
   now?: number;
-  /** Count what would go, delete nothing. */
+  /** Count what would go (conversations, events, provider event ids, orphan files; not the files of the conversations), delete nothing. */
   dryRun?: boolean;
   /** At most this many batches of each kind (default: no limit). */
   maxBatches?: number;
@@ -78,7 +80,11 @@ export async function runRetention(deps: Deps, accountId: string, opts: Retentio
     dryRun: opts.dryRun === true,
   };
   if (opts.dryRun) {
-    result.conversations = await countExpiredConversations(deps.db.kysely, accountId, cutoff);
+    const k = deps.db.kysely;
+    result.conversations = await countExpiredConversations(k, accountId, cutoff);
+    result.events = await countPrunableEvents(k, accountId, cutoff);
+    result.channelEvents = await countChannelEventsBefore(k, accountId, now - CHANNEL_EVENT_TTL_MS);
+    result.orphanFiles = (await orphanFiles(k, accountId, now - ORPHAN_FILE_WINDOW_MS, now - ORPHAN_FILE_AGE_MS, 100_000)).length;
     return result;
   }
   const { targets } = await slaTargets(deps, accountId);

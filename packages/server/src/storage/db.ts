@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
@@ -19,6 +19,7 @@ import * as m0010 from './migrations/2026_12_02_0010_extend_conversations_create
 import * as m0011 from './migrations/2026_12_02_0011_add_closer_and_last_sender.js';
 import * as m0012 from './migrations/2026_12_02_0012_create_jobs.js';
 import * as m0013 from './migrations/2026_12_03_0013_create_audit_log.js';
+import * as m0014 from './migrations/2026_12_03_0014_create_data_keys.js';
 import * as m0016 from './migrations/2026_12_03_0016_add_retention_and_erasure.js';
 import * as m0019 from './migrations/2026_12_03_0019_create_sso.js';
 import * as m0027 from './migrations/2026_12_03_0027_create_channel_templates.js';
@@ -27,6 +28,7 @@ import * as m0029 from './migrations/2026_12_03_0029_add_message_channel_fields.
 import * as m0031 from './migrations/2026_12_03_0031_create_api_keys.js';
 import * as m0032 from './migrations/2026_12_03_0032_create_webhooks.js';
 import type { DB } from './schema.js';
+import { bindKeyring, createKeyring, type Keyring, type MasterKeys, newMasterKey, prepareSecrets, resolveMasterKeys } from './secrets.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Tx = Transaction<DB> | Kysely<DB>;
@@ -43,7 +45,16 @@ export interface Database {
   transaction<T>(fn: (tx: Transaction<DB>) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** Secrets at rest (storage/secrets.ts): the keyring bound to `kysely` and to every transaction. */
+  secrets: Keyring;
 }
+
+/**
+ * The master key(s) of secrets at rest: PARLEY_SECRET_KEY (+ _PREVIOUS) as given, else the key
+ * file (default: `secret.key` beside the SQLite file). `'ephemeral'`: a random key for this process
+ * only (tests on in-memory or throwaway databases; the default for `:memory:`).
+ */
+export type SecretsOption = 'ephemeral' | { secretKey?: string | undefined; secretKeyPrevious?: string | undefined; keyFile?: string | undefined };
 
 export interface DatabaseOptions {
   /** postgres://… switches to PostgreSQL; otherwise SQLite at `sqlitePath`. */
@@ -54,6 +65,7 @@ export interface DatabaseOptions {
   /** SQLite `synchronous` pragma: NORMAL (default) or FULL. */
   sqliteSynchronous?: 'NORMAL' | 'FULL';
   poolSize?: number;
+  secrets?: SecretsOption;
 }
 
 // int8 (epoch-ms timestamps, seqs) come back as JS numbers; they stay far below 2^53.
@@ -73,6 +85,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0011_add_closer_and_last_sender': m0011,
   '2026_12_02_0012_create_jobs': m0012,
   '2026_12_03_0013_create_audit_log': m0013,
+  '2026_12_03_0014_create_data_keys': m0014,
   '2026_12_03_0016_add_retention_and_erasure': m0016,
   '2026_12_03_0019_create_sso': m0019,
   '2026_12_03_0027_create_channel_templates': m0027,
@@ -152,16 +165,31 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     throw new Error(`migration ${failed ?? ''} failed: ${String(error)}`);
   }
 
+  // Secrets at rest: check the master key against the stored data keys, encrypt what is in clear.
+  let keyring: Keyring;
+  try {
+    const keys = await masterKeysFor(kysely, dialect, opts);
+    keyring = createKeyring(keys);
+    bindKeyring(kysely, keyring);
+    await prepareSecrets(kysely, keyring, keys, Date.now());
+  } catch (err) {
+    await checkpointer?.terminate();
+    await kysely.destroy();
+    throw err;
+  }
+
   // SQLite: concurrent transactions share commits (storage/group-commit.ts).
   const grouped = dialect === 'sqlite' ? groupCommitter(kysely) : undefined;
   return {
     kysely,
     dialect,
+    secrets: keyring,
     async transaction(fn) {
-      if (grouped) return grouped(fn);
+      const bound: typeof fn = (tx) => fn(bindKeyring(tx, keyring));
+      if (grouped) return grouped(bound);
       for (let attempt = 0; ; attempt++) {
         try {
-          return await kysely.transaction().execute(fn);
+          return await kysely.transaction().execute(bound);
         } catch (err) {
           const code = (err as { code?: string }).code;
           if (dialect === 'postgres' && (code === '40001' || code === '40P01') && attempt < 5) continue;
@@ -177,6 +205,16 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       await kysely.destroy();
     },
   };
+}
+
+async function masterKeysFor(kysely: Kysely<DB>, dialect: Dialect, opts: DatabaseOptions): Promise<MasterKeys> {
+  const path = opts.sqlitePath ?? './data/parley.db';
+  const given = opts.secrets ?? (dialect === 'sqlite' && path === ':memory:' ? 'ephemeral' : {});
+  if (given === 'ephemeral') return { current: newMasterKey() };
+  const keyFile = given.keyFile ?? (dialect === 'sqlite' && path !== ':memory:' ? join(dirname(path), 'secret.key') : undefined);
+  if (!given.secretKey && !keyFile) throw new Error('PostgreSQL: give the master key of secrets at rest (PARLEY_SECRET_KEY, or a key file)');
+  const hasDataKeys = (await kysely.selectFrom('data_keys').select('scope').limit(1).execute()).length > 0;
+  return resolveMasterKeys({ secretKey: given.secretKey, secretKeyPrevious: given.secretKeyPrevious, keyFile: keyFile ?? '' }, hasDataKeys);
 }
 
 const CHECKPOINTER = `

@@ -347,6 +347,13 @@ export interface AuditLogTable {
   ip: string | null;
   details: string;
 }
+/** Per-scope data keys, wrapped by the master key (storage/secrets.ts). */
+export interface DataKeysTable {
+  scope: string;
+  master_id: string;
+  wrapped: string;
+  created_at: number;
+}
 
 /** The daily report's figures of conversations deleted by retention, per UTC hour of arrival (migration 0016). */
 export interface ReportHoursTable {
@@ -418,6 +425,7 @@ export interface DB {
   jobs: JobsTable;
   report_hours: ReportHoursTable;
   audit_log: AuditLogTable;
+  data_keys: DataKeysTable;
   sso_credentials: SsoCredentialsTable;
   sso_flows: SsoFlowsTable;
   sso_handoffs: SsoHandoffsTable;

@@ -16,3 +16,12 @@ export function containsText<DB, TB extends keyof DB>(
   const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   return eb.or(columns.map((c) => sql<SqlBool>`lower(${sql.ref(c)}) like ${pattern} escape '\\'`));
 }
+
+/**
+ * JSON text (an event's or a notification's `data`) that names one of these ids: `column LIKE
+ * '%<id>%'` for each. Ids are made by the server; `%`, `_` and `\` are dropped from them, so an id
+ * never widens the match.
+ */
+export function mentionsAnyId<DB, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>, column: string, ids: readonly string[]): Expression<SqlBool> {
+  return eb.or(ids.map((id) => sql<SqlBool>`${sql.ref(column)} like ${`%${id.replace(/[\\%_]/g, '')}%`}`));
+}

@@ -43,7 +43,8 @@ describe('backup and restore (SQLite data folder)', () => {
     });
     expect(up.statusCode, up.body).toBe(201);
     const fileId = up.json().file.id as string;
-    await writeFile(join(data, 'secret.key'), 'a-test-master-key\n', { mode: 0o600 });
+    // the master key file the database was opened with (made at its first open, 0600)
+    const masterKey = await readFile(join(data, 'secret.key'), 'utf8');
 
     // Writers keep sending while the backup runs; each acknowledged id is noted with when it was acknowledged.
     const acked: { id: string; at: number }[] = [];
@@ -80,9 +81,10 @@ describe('backup and restore (SQLite data folder)', () => {
     const restored = await restoreDataDir(out, target, { force: true });
     expect(restored.dataDir).toBe(target);
     expect(existsSync(join(target, 'parley.db-wal'))).toBe(false);
-    expect(await readFile(join(target, 'secret.key'), 'utf8')).toBe('a-test-master-key\n');
+    expect(await readFile(join(target, 'secret.key'), 'utf8')).toBe(masterKey);
     expect((await stat(join(target, 'secret.key'))).mode & 0o777).toBe(0o600);
 
+    // opening checks the restored key against the restored data keys (a wrong one is refused)
     const db = await openDatabase({ sqlitePath: join(target, 'parley.db') });
     try {
       const ids = new Set((await db.kysely.selectFrom('messages').select('id').where('conversation_id', '=', c.id).execute()).map((m) => m.id));

@@ -13,10 +13,11 @@ import { MAX_DELIVERY_ATTEMPTS, retryDelayMs } from '../../src/domain/delivery.j
 import { deliverConversation } from '../../src/services/outbound.service.js';
 import { hashToken, newToken } from '../../src/services/tokens.js';
 import { type Database, dropPgSchema, openDatabase } from '../../src/storage/db.js';
+import { findChannel } from '../../src/storage/repos/channels.repo.js';
 import { findDelivery } from '../../src/storage/repos/deliveries.repo.js';
 import { insertConsumerSession } from '../../src/storage/repos/tokens.repo.js';
 import { type AccountHandle, type AgentHandle, http, makeAccount } from '../factories/index.js';
-import { type DialectName, dialects, pgUrl, startTestApp, TEST_OUTBOUND_ALLOW, type TestApp } from '../harness.js';
+import { type DialectName, dialects, pgUrl, startTestApp, TEST_OUTBOUND_ALLOW, TEST_SECRET_KEY, type TestApp } from '../harness.js';
 import { connect } from '../socket-client.js';
 
 const PUBLIC_URL = 'https://parley.example.test';
@@ -298,7 +299,7 @@ describe.each(dialects)('channels on %s', (dialect) => {
       providerBaseUrl: provider.url,
     });
     const patch = (body: Record<string, unknown>) => req('PATCH', `/api/v1/channels/${c.id}`, { token: acc.manager.token, body });
-    const stored = async () => (await t.db.kysely.selectFrom('channels').select(['secret']).where('id', '=', c.id).executeTakeFirstOrThrow()).secret;
+    const stored = async () => (await findChannel(t.db.kysely, acc.accountId, c.id))?.secret;
 
     const removed = await patch({ credentials: { verifyToken: null, apiVersion: null, pageAccessToken: 'EAAB-new-token' } });
     expect(removed.statusCode, removed.body).toBe(200);
@@ -700,7 +701,11 @@ async function durableDb(dialect: DialectName): Promise<{ open(): Promise<Databa
   const url = pgUrl;
   if (!url) throw new Error('PARLEY_TEST_DATABASE_URL is not set');
   const schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
-  return { open: () => openDatabase({ url, pgSchema: schema, poolSize: 3 }), destroy: () => dropPgSchema(url, schema) };
+  // the same master key on every open, as a restarted node has
+  return {
+    open: () => openDatabase({ url, pgSchema: schema, poolSize: 3, secrets: { secretKey: TEST_SECRET_KEY } }),
+    destroy: () => dropPgSchema(url, schema),
+  };
 }
 
 describe.each(dialects)('channel deliveries across a restart on %s', (dialect) => {

@@ -150,7 +150,7 @@ describe.each(dialects)('consumer data rights on %s', (dialect) => {
     expect(mine.length).toBe(2);
     for (const x of mine) expect(x.text).toBe('[erased]');
     expect(msgs.every((x) => x.file === null)).toBe(true);
-    expect(msgs.find((x) => x.sender_type === 'agent')?.text).toBe('Hello Jo Erasable');
+    expect(msgs.find((x) => x.sender_type === 'agent')?.text).toBe('Hello Erased consumer');
     const consumer = await k.selectFrom('consumers').selectAll().where('id', '=', jo.consumerId).executeTakeFirstOrThrow();
     expect(consumer).toMatchObject({ name: 'Erased consumer', custom_variables: '{}', external_id: null });
     expect(await k.selectFrom('files').select('id').where('id', '=', fileId).executeTakeFirst()).toBeUndefined();

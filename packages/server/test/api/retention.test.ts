@@ -86,6 +86,21 @@ describe.each(dialects)('retention on %s', (dialect) => {
     const bytesAt = join(dir, ...fileRow.storage_key.split('/'));
     expect(existsSync(bytesAt)).toBe(true);
     expect((await r('POST', `/api/v1/conversations/${old.id}/notes`, { token: ann.token, body: { text: 'VIP, be nice' } })).statusCode).toBe(201);
+    // A provider's id of one of its messages (a channel's delivery receipts find the message by it).
+    const oldMessage = await t.db.kysely.selectFrom('messages').select('id').where('conversation_id', '=', old.id).executeTakeFirstOrThrow();
+    await t.db.kysely
+      .insertInto('provider_messages')
+      .values({
+        channel_id: 'ch1',
+        provider_id: 'SM-old',
+        account_id: acc.accountId,
+        message_id: oldMessage.id,
+        status: 'delivered',
+        error: null,
+        created_at: T0,
+        updated_at: T0,
+      })
+      .execute();
     expect((await r('POST', `/api/v1/conversations/${old.id}/close`, { token: ann.token })).statusCode).toBe(200);
     expect((await r('POST', `/api/v1/consumer/conversations/${old.id}/survey`, { token: jo.token, body: { answers: { csat: 5 } } })).statusCode).toBe(200);
 
@@ -132,11 +147,24 @@ describe.each(dialects)('retention on %s', (dialect) => {
     await orphan('orphan-new', t.clock.now() - 3600_000);
 
     const dry = await runRetention(t.deps, acc.accountId, { dryRun: true });
-    expect(dry).toMatchObject({ conversations: 1, dryRun: true, cutoff: '2025-01-06T12:00:00.000Z' });
+    expect(dry).toMatchObject({ conversations: 1, channelEvents: 1, orphanFiles: 1, dryRun: true, cutoff: '2025-01-06T12:00:00.000Z' });
+    expect(dry.events).toBeGreaterThan(0);
     expect(await count('conversations', acc.accountId)).toBe(3);
 
+    const eventCount = async () =>
+      Number(
+        (
+          await t.db.kysely
+            .selectFrom('events')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('account_id', '=', acc.accountId)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const eventsBefore = await eventCount();
     // The daily timer (armed when the account was made) fires.
     await t.advance(1000);
+    expect(eventsBefore - (await eventCount())).toBe(dry.events);
     const ids = (await t.db.kysely.selectFrom('conversations').select('id').where('account_id', '=', acc.accountId).execute()).map((x) => x.id).sort();
     expect(ids).toEqual([recent.id, waiting.id].sort());
     expect((await r('GET', `/api/v1/conversations/${old.id}`, { token: m })).statusCode).toBe(404);
@@ -144,6 +172,7 @@ describe.each(dialects)('retention on %s', (dialect) => {
     expect(left.every((x) => x.conversation_id !== old.id)).toBe(true);
     expect(left.length).toBeGreaterThan(0);
     expect(await count('notes', acc.accountId)).toBe(0);
+    expect(await t.db.kysely.selectFrom('provider_messages').select('provider_id').where('account_id', '=', acc.accountId).execute()).toEqual([]);
     // (the recent conversation's survey is pending)
     expect(
       (await t.db.kysely.selectFrom('surveys').select('conversation_id').where('account_id', '=', acc.accountId).execute()).map((x) => x.conversation_id),
@@ -157,7 +186,7 @@ describe.each(dialects)('retention on %s', (dialect) => {
     const channelEvents = await t.db.kysely.selectFrom('channel_events').select('event_id').where('account_id', '=', acc.accountId).execute();
     expect(channelEvents.map((e) => e.event_id)).toEqual(['new']);
 
-    // Per-recipient events older than the cutoff went, except each recipient's newest (seqs keep growing).
+    // Per-recipient events older than the cutoff went (as many as the dry run counted), except each recipient's newest (seqs keep growing).
     const events = await t.db.kysely
       .selectFrom('events')
       .select(['recipient_kind', 'recipient_id', 'seq', 'at'])

@@ -316,7 +316,7 @@ async function upgraded(dialect: 'sqlite' | 'postgres'): Promise<{ db: Database;
   if (r.error) throw r.error;
   await fillReleaseOne(old, passwordHash);
   await old.destroy();
-  const db = await openDatabase({ url, pgSchema: schema, poolSize: 3 });
+  const db = await openDatabase({ url, pgSchema: schema, poolSize: 3, secrets: 'ephemeral' });
   return {
     db,
     async destroy() {

@@ -1,5 +1,5 @@
 /** Realtime events of the `/consumer` namespace, applied to the state. */
-import type { EventEnvelope, Message, SurveyWithdrawnEvent } from '@parley/contract';
+import type { PushedEvent } from '@parley/contract';
 import { PROTOCOL } from '../protocol.js';
 import { type ConsumerConversation, fromWire, type SurveyRequest } from './logic.js';
 import { render } from './render.js';
@@ -10,10 +10,10 @@ const TYPING_MS = 6_000;
 
 let typingTimer: ReturnType<typeof setTimeout> | undefined;
 
-export function onEvent(e: EventEnvelope): void {
+export function onEvent(e: PushedEvent): void {
   switch (e.type) {
     case 'message.created': {
-      const m = e.data as Message;
+      const m = e.data;
       if (!state.conversations.some((c) => c.id === m.conversationId)) {
         void refreshConversation(m.conversationId);
       }
@@ -29,7 +29,7 @@ export function onEvent(e: EventEnvelope): void {
     }
     case 'conversation.updated':
     case 'conversation.closed': {
-      const view = e.data as ConsumerConversation;
+      const view: ConsumerConversation = e.data;
       liveUpdates.set(view.id, (liveUpdates.get(view.id) ?? 0) + 1);
       mergeConversation(view);
       if (view.state === 'closed' && state.typing?.conversationId === view.id) state.typing = null;
@@ -40,7 +40,7 @@ export function onEvent(e: EventEnvelope): void {
       break;
     }
     case 'survey.requested': {
-      const req = e.data as SurveyRequest;
+      const req: SurveyRequest = e.data;
       if (req && typeof req.conversationId === 'string' && Array.isArray(req.questions)) {
         state.surveys.set(req.conversationId, { req, status: 'form', error: null });
       }
@@ -48,7 +48,7 @@ export function onEvent(e: EventEnvelope): void {
     }
     case 'survey.withdrawn': {
       // The conversation went on (resumed, or a new one started): remove the form.
-      const w = e.data as SurveyWithdrawnEvent;
+      const w = e.data;
       if (w && typeof w.conversationId === 'string') state.surveys.delete(w.conversationId);
       break;
     }

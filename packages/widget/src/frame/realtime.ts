@@ -4,12 +4,13 @@
  * for a `sync` on a gap, and every reconnect syncs from the last applied seq. `typing` is an
  * ephemeral event (no seq, never stored).
  */
-import { type EventEnvelope, type HelloPayload, SeqTracker } from '@parley/contract';
+import { type EventEnvelope, type HelloPayload, type PushedEvent, SeqTracker } from '@parley/contract';
 import { io, type Socket } from 'socket.io-client';
 
 export interface RealtimeHandlers {
   /** Every stored event, in order, exactly once. */
-  event(e: EventEnvelope): void;
+  /** A push; its payload is the server's DomainEvent (the contract types each by its name). */
+  event(e: PushedEvent): void;
   /** The first hello: the caller loads state over HTTP now (events after it arrive through `event`). */
   ready(): void;
   typing(data: { conversationId: string; agent?: { displayName: string } }): void;
@@ -31,7 +32,7 @@ export class Realtime {
       else if (e.type === 'resync.required') {
         // Too far behind to replay: start again from the server's seq; the caller reloads over HTTP.
         this.tracker.reset(e.seq);
-        h.event(e);
+        h.event(e as PushedEvent);
       } else this.tracker.receive(e);
     });
     socket.on('hello', (hello: HelloPayload) => {
@@ -39,7 +40,7 @@ export class Realtime {
       if (!this.tracker) {
         this.tracker = new SeqTracker(
           hello.seq,
-          (e) => h.event(e),
+          (e) => h.event(e as PushedEvent),
           (afterSeq) => socket.emit('sync', { afterSeq }),
         );
         for (const e of early.splice(0)) this.tracker.receive(e);

@@ -1,8 +1,8 @@
-import type { EventEnvelope } from '@parley/contract';
+import type { PushedEvent } from '@parley/contract';
 import { applyEvent } from '../lib/active-events.js';
 import { consumerLabel } from '../lib/people.js';
 import { playChime } from '../lib/sound.js';
-import type { ActiveItem, AgentStatus, Notification as AppNotification, Offer } from '../lib/types.js';
+import type { ActiveItem } from '../lib/types.js';
 import { activeOf, activePatch, announceUnread } from './active.js';
 import { bridge } from './host.js';
 import { refreshKpis } from './me.js';
@@ -14,7 +14,7 @@ import { eventBus, store, toast } from './store.js';
  * what else it causes (toasts, chimes, desktop notifications, posts to the host page, the
  * transcript's bus) happens here, outside the reducer.
  */
-export function handleEvent(e: EventEnvelope): void {
+export function handleEvent(e: PushedEvent): void {
   const s = store.get();
   // The list follows the events in seq order; one older than what the list has about its conversation changes nothing.
   const before = activeOf(s);
@@ -24,7 +24,7 @@ export function handleEvent(e: EventEnvelope): void {
   switch (e.type) {
     case 'conversation.upserted': {
       if (!listChanged) break;
-      const item = e.data as ActiveItem;
+      const item = e.data;
       const known = s.active[item.id];
       if (!known && item.state === 'open') alertNewConversation(item);
       if (known && known.state !== 'closed' && item.state === 'closed') void refreshKpis();
@@ -35,7 +35,7 @@ export function handleEvent(e: EventEnvelope): void {
     }
     case 'conversation.removed': {
       if (!listChanged) break;
-      const { id } = e.data as { id: string };
+      const { id } = e.data;
       store.set((st) => ({
         pinned: st.pinned.filter((p) => p !== id),
         selectedId: st.selectedId === id ? null : st.selectedId,
@@ -46,7 +46,7 @@ export function handleEvent(e: EventEnvelope): void {
       break;
     }
     case 'offer.created':
-      if (listChanged) alertNewConversation((e.data as Offer).conversation, true);
+      if (listChanged) alertNewConversation(e.data.conversation, true);
       break;
     case 'offer.withdrawn':
       break;
@@ -55,7 +55,7 @@ export function handleEvent(e: EventEnvelope): void {
       void refreshKpis();
       break;
     case 'status.changed': {
-      const { status, reason } = e.data as { status: AgentStatus; reason?: string };
+      const { status, reason } = e.data;
       if (!s.session) break;
       store.set({ session: { ...s.session, user: { ...s.session.user, status } } });
       bridge.post('status.changed', { status });
@@ -63,7 +63,7 @@ export function handleEvent(e: EventEnvelope): void {
       break;
     }
     case 'notification.created': {
-      const n = e.data as AppNotification;
+      const n = e.data;
       store.set((st) => ({ notifications: [n, ...st.notifications.filter((x) => x.id !== n.id)], unreadNotifications: st.unreadNotifications + 1 }));
       const by = typeof n.data.by === 'string' ? n.data.by : 'Someone';
       toast(`${by} mentioned you in a note`);

@@ -1,42 +1,15 @@
-import type { EventEnvelope } from '@parley/contract';
+import type { PushedEvent } from '@parley/contract';
 import { SeqTracker } from '@parley/contract';
 import { describe, expect, it } from 'vitest';
 import { type ActiveState, applyAnswer, applyEvent, applySnapshot, EMPTY_ACTIVE } from './active-events.js';
+import { iso, item, T0 } from './active-item.fixture.js';
 import type { ActiveItem, Offer } from './types.js';
 
-const T0 = Date.parse('2026-03-07T10:00:00Z');
-const iso = (ms: number) => new Date(ms).toISOString();
-
-function item(id: string, o: Partial<ActiveItem> = {}): ActiveItem {
-  return {
-    id,
-    state: 'open',
-    status: 'ongoing',
-    soonOverdue: false,
-    awaiting: 'agent',
-    slaDueAt: iso(T0 + 3600_000),
-    manualSla: false,
-    actionable: false,
-    unread: 0,
-    channel: 'web',
-    skillId: null,
-    agentId: 'a1',
-    consumer: { id: `c-${id}`, name: id },
-    lastMessage: { text: 'hi', senderType: 'consumer', senderId: `c-${id}`, at: iso(T0) },
-    createdAt: iso(T0),
-    closedAt: null,
-    urgent: false,
-    closedBy: null,
-    closedById: null,
-    closedByName: null,
-    ...o,
-  };
-}
-
-const ev = (seq: number, type: EventEnvelope['type'], data: unknown): EventEnvelope => ({ seq, type, at: iso(T0 + seq), data });
+const ev = (seq: number, type: PushedEvent['type'] | 'note.created' | 'typing', data: unknown): PushedEvent =>
+  ({ seq, type, at: iso(T0 + seq), data }) as PushedEvent;
 const upserted = (seq: number, i: ActiveItem) => ev(seq, 'conversation.upserted', i);
 const removed = (seq: number, id: string) => ev(seq, 'conversation.removed', { id });
-const reduce = (events: EventEnvelope[], s: ActiveState = EMPTY_ACTIVE) => events.reduce(applyEvent, s);
+const reduce = (events: PushedEvent[], s: ActiveState = EMPTY_ACTIVE) => events.reduce(applyEvent, s);
 
 describe('applyEvent: the Active list from realtime events', () => {
   it('a transfer that routing gives straight back: removed, then upserted 7 ms later, keeps the row and its unread count', () => {
@@ -88,7 +61,7 @@ describe('applyEvent: the Active list from realtime events', () => {
     const tracker = new SeqTracker(
       0,
       (e) => {
-        s = applyEvent(s, e);
+        s = applyEvent(s, e as PushedEvent);
       },
       () => undefined,
     );

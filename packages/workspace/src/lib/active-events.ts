@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@parley/contract';
+import type { PushedEvent } from '@parley/contract';
 import type { ActiveItem, Offer } from './types.js';
 
 /**
@@ -31,35 +31,35 @@ function without<T>(map: Record<string, T>, id: string): Record<string, T> {
 const touched = (s: ActiveState, id: string, seq: number) => ({ ...s.seqOf, [id]: seq });
 
 /** The conversation an event of the Active list is about, or null for other events. */
-export function conversationOf(e: EventEnvelope): string | null {
+export function conversationOf(e: PushedEvent): string | null {
   switch (e.type) {
     case 'conversation.upserted':
-      return (e.data as ActiveItem).id;
+      return e.data.id;
     case 'conversation.removed':
     case 'offer.withdrawn':
-      return (e.data as { id: string }).id;
+      return e.data.id;
     case 'offer.created':
-      return (e.data as Offer).conversation.id;
+      return e.data.conversation.id;
     default:
       return null;
   }
 }
 
 /** Applies one realtime event; returns `s` itself when the event is not about the list or is older than what the list has. */
-export function applyEvent(s: ActiveState, e: EventEnvelope): ActiveState {
+export function applyEvent(s: ActiveState, e: PushedEvent): ActiveState {
   const id = conversationOf(e);
   if (id === null) return s;
   if ((s.seqOf[id] ?? -1) >= e.seq) return s;
   const seqOf = touched(s, id, e.seq);
   switch (e.type) {
     case 'conversation.upserted': {
-      const item = e.data as ActiveItem;
+      const item = e.data;
       return { items: { ...s.items, [id]: item }, offers: item.state === 'ringing' ? s.offers : without(s.offers, id), seqOf };
     }
     case 'conversation.removed':
       return { items: without(s.items, id), offers: without(s.offers, id), seqOf };
     case 'offer.created': {
-      const offer = e.data as Offer;
+      const offer = e.data;
       return { items: { ...s.items, [id]: offer.conversation }, offers: { ...s.offers, [id]: offer }, seqOf };
     }
     case 'offer.withdrawn':

@@ -1,36 +1,7 @@
 import { soonOverdueNow, statusNow } from '@parley/contract';
 import { describe, expect, it } from 'vitest';
+import { iso, item, T0 } from './active-item.fixture.js';
 import { applyRemove, applyUpsert, countStatuses, filterActive, incomingCount, nextToOpen, sortActive } from './active-list.js';
-import type { ActiveItem } from './types.js';
-
-const T0 = Date.parse('2026-03-07T10:00:00Z');
-const iso = (ms: number) => new Date(ms).toISOString();
-
-function item(id: string, o: Partial<ActiveItem> = {}): ActiveItem {
-  return {
-    id,
-    state: 'open',
-    status: 'ongoing',
-    soonOverdue: false,
-    awaiting: 'agent',
-    slaDueAt: iso(T0 + 3600_000),
-    manualSla: false,
-    actionable: false,
-    unread: 0,
-    channel: 'web',
-    skillId: null,
-    agentId: 'a1',
-    consumer: { id: `c-${id}`, name: id },
-    lastMessage: { text: 'hi', senderType: 'consumer', senderId: `c-${id}`, at: iso(T0) },
-    createdAt: iso(T0),
-    closedAt: null,
-    urgent: false,
-    closedBy: null,
-    closedById: null,
-    closedByName: null,
-    ...o,
-  };
-}
 
 describe('the Active list model', () => {
   it('sorts ringing offers first, then by due time, then those awaiting the consumer, then closed (latest first)', () => {

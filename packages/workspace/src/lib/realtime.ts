@@ -1,10 +1,10 @@
-import { type EventEnvelope, SeqTracker } from '@parley/contract';
+import { type PushedEvent, SeqTracker } from '@parley/contract';
 import { io, type Socket } from 'socket.io-client';
 
 export type ConnectionState = 'connecting' | 'online' | 'offline';
 
 export interface RealtimeHandlers {
-  onEvent(e: EventEnvelope): void;
+  onEvent(e: PushedEvent): void;
   onState(state: ConnectionState): void;
   /** The server could not replay what was missed: reload state over HTTP. */
   onResync(): void;
@@ -24,7 +24,7 @@ export interface RealtimeHandlers {
 export class Realtime {
   private socket: Socket | null = null;
   private tracker: SeqTracker | null = null;
-  private early: EventEnvelope[] = [];
+  private early: PushedEvent[] = [];
   private stopped = false;
 
   constructor(
@@ -51,7 +51,8 @@ export class Realtime {
       if (!this.tracker) {
         this.tracker = new SeqTracker(
           hello.seq,
-          (e) => this.h.onEvent(e),
+          // The payloads are the server's DomainEvents (the contract types each by its name).
+          (e) => this.h.onEvent(e as PushedEvent),
           (afterSeq) => this.sync(afterSeq),
         );
         const early = this.early;
@@ -67,7 +68,7 @@ export class Realtime {
       }
       this.h.onState('online');
     });
-    socket.on('event', (e: EventEnvelope) => this.receive(e));
+    socket.on('event', (e: PushedEvent) => this.receive(e));
     // Managers only: an ephemeral cue (no seq) that the live dashboard figures changed.
     socket.on('dashboard.changed', () => this.h.onDashboardChanged?.());
     socket.on('disconnect', (reason) => {
@@ -88,7 +89,7 @@ export class Realtime {
     window.addEventListener('online', this.onOnline);
   }
 
-  private receive(e: EventEnvelope): void {
+  private receive(e: PushedEvent): void {
     if (!this.tracker) {
       this.early.push(e);
       return;

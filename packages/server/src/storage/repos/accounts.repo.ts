@@ -1,5 +1,6 @@
 import { type AccountSettings, DEFAULT_ACCOUNT_SETTINGS } from '@parley/contract';
 import type { Tx } from '../db.js';
+import { keyringOf, openSecret, sealSecret } from '../secrets.js';
 import { parseJson } from './json.js';
 
 export interface Account {
@@ -29,10 +30,20 @@ export function mergeSettings(stored: Partial<AccountSettings>): AccountSettings
   };
 }
 
+const IDENTITY_SECRET = 'accounts.identity_secret';
+
+/** A new account, with its data key (secrets at rest) made in the same transaction. */
 export async function insertAccount(tx: Tx, a: Account): Promise<void> {
+  await keyringOf(tx).ensureScope(tx, a.id, a.createdAt);
   await tx
     .insertInto('accounts')
-    .values({ id: a.id, name: a.name, settings: JSON.stringify(a.settings), identity_secret: a.identitySecret, created_at: a.createdAt })
+    .values({
+      id: a.id,
+      name: a.name,
+      settings: JSON.stringify(a.settings),
+      identity_secret: await sealSecret(tx, a.id, IDENTITY_SECRET, a.identitySecret),
+      created_at: a.createdAt,
+    })
     .execute();
 }
 
@@ -43,7 +54,7 @@ export async function findAccount(tx: Tx, id: string): Promise<Account | undefin
     id: r.id,
     name: r.name,
     settings: mergeSettings(parseJson(r.settings, {})),
-    identitySecret: r.identity_secret,
+    identitySecret: await openSecret(tx, r.id, IDENTITY_SECRET, r.identity_secret),
     createdAt: r.created_at,
   };
 }
@@ -65,5 +76,9 @@ export async function countAccounts(tx: Tx): Promise<number> {
 }
 
 export async function saveIdentitySecret(tx: Tx, id: string, secret: string): Promise<void> {
-  await tx.updateTable('accounts').set({ identity_secret: secret }).where('id', '=', id).execute();
+  await tx
+    .updateTable('accounts')
+    .set({ identity_secret: await sealSecret(tx, id, IDENTITY_SECRET, secret) })
+    .where('id', '=', id)
+    .execute();
 }

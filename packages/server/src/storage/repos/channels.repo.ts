@@ -4,6 +4,7 @@ import type { Dialect, Tx } from '../db.js';
 import { forUpdate } from '../dialects/lock.js';
 import { afterPosition } from '../keyset.js';
 import type { ChannelsTable } from '../schema.js';
+import { openSecret, sealSecret } from '../secrets.js';
 import { parseJson } from './json.js';
 
 export interface ChannelRecord {
@@ -24,60 +25,67 @@ export interface ChannelRecord {
 /** A row as stored; the shape is defined once, in storage/schema.ts. */
 type Row = Selectable<ChannelsTable>;
 
-const toChannel = (r: Row): ChannelRecord => ({
+// Secrets at rest: the channel secret and the credentials (as one JSON text) are sealed under the account's data key.
+const SECRET = 'channels.secret';
+const CREDENTIALS = 'channels.credentials';
+
+const toChannel = async (tx: Tx, r: Row): Promise<ChannelRecord> => ({
   id: r.id,
   accountId: r.account_id,
   type: r.type as ChannelType,
   name: r.name,
   skillId: r.skill_id,
-  secret: r.secret,
+  secret: await openSecret(tx, r.account_id, SECRET, r.secret),
   outboundUrl: r.outbound_url,
   providerBaseUrl: r.provider_base_url,
-  credentials: parseJson(r.credentials, {}),
+  credentials: parseJson(await openSecret(tx, r.account_id, CREDENTIALS, r.credentials), {}),
   address: r.address,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
 
-const toRow = (c: ChannelRecord): Row => ({
+const toRow = async (tx: Tx, c: ChannelRecord): Promise<Row> => ({
   id: c.id,
   account_id: c.accountId,
   type: c.type,
   name: c.name,
   skill_id: c.skillId,
-  secret: c.secret,
+  secret: await sealSecret(tx, c.accountId, SECRET, c.secret),
   outbound_url: c.outboundUrl,
   provider_base_url: c.providerBaseUrl,
-  credentials: JSON.stringify(c.credentials),
+  credentials: await sealSecret(tx, c.accountId, CREDENTIALS, JSON.stringify(c.credentials)),
   address: c.address,
   created_at: c.createdAt,
   updated_at: c.updatedAt,
 });
 
 export async function insertChannel(tx: Tx, c: ChannelRecord): Promise<void> {
-  await tx.insertInto('channels').values(toRow(c)).execute();
+  await tx
+    .insertInto('channels')
+    .values(await toRow(tx, c))
+    .execute();
 }
 
 export async function saveChannel(tx: Tx, c: ChannelRecord): Promise<void> {
-  const { id, account_id, ...rest } = toRow(c);
+  const { id, account_id, ...rest } = await toRow(tx, c);
   await tx.updateTable('channels').set(rest).where('account_id', '=', account_id).where('id', '=', id).execute();
 }
 
 /** By id alone: the inbound webhook knows only the channel (its signature proves the caller). */
 export async function findChannelById(tx: Tx, id: string): Promise<ChannelRecord | undefined> {
   const r = await tx.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirst();
-  return r ? toChannel(r) : undefined;
+  return r ? toChannel(tx, r) : undefined;
 }
 
 export async function findChannel(tx: Tx, accountId: string, id: string): Promise<ChannelRecord | undefined> {
   const r = await tx.selectFrom('channels').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
-  return r ? toChannel(r) : undefined;
+  return r ? toChannel(tx, r) : undefined;
 }
 
 /** Serialises inbound handling per channel on PostgreSQL (find-or-create of consumers and conversations). */
 export async function lockChannel(tx: Tx, dialect: Dialect, id: string): Promise<ChannelRecord | undefined> {
   const r = await forUpdate(tx.selectFrom('channels').selectAll().where('id', '=', id), dialect).executeTakeFirst();
-  return r ? toChannel(r) : undefined;
+  return r ? toChannel(tx, r) : undefined;
 }
 
 /** The channels of an account, oldest first; with `page`, up to `limit` of them after the position `[createdAt, id]`. */
@@ -101,7 +109,7 @@ export async function listChannels(
     .orderBy('id')
     .$if(page !== undefined, (qb) => qb.limit(page?.limit ?? 0))
     .execute();
-  return rows.map(toChannel);
+  return Promise.all(rows.map((r) => toChannel(tx, r)));
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Tx } from '../db.js';
 import { afterPosition } from '../keyset.js';
 import type { ConsumersTable, NotesTable, SurveyAnswersTable } from '../schema.js';
-import { containsText } from '../text-search.js';
+import { containsText, mentionsAnyId } from '../text-search.js';
 import { parseJson } from './json.js';
 
 /**
@@ -40,6 +40,19 @@ export async function searchConsumers(
     );
   }
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+}
+
+/** How many conversations each of these consumers has (one grouped read, index `conversations_consumer`). */
+export async function conversationCounts(tx: Tx, accountId: string, consumerIds: readonly string[]): Promise<Map<string, number>> {
+  if (!consumerIds.length) return new Map();
+  const rows = await tx
+    .selectFrom('conversations')
+    .select(['consumer_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('account_id', '=', accountId)
+    .where('consumer_id', 'in', [...consumerIds])
+    .groupBy('consumer_id')
+    .execute();
+  return new Map(rows.map((r) => [r.consumer_id, Number(r.n)]));
 }
 
 export async function findConsumerRow(tx: Tx, accountId: string, id: string): Promise<ConsumerRow | undefined> {
@@ -151,6 +164,36 @@ export async function eraseConversationContent(tx: Tx, accountId: string, conver
   }
 }
 
+/** Texts others wrote in these conversations (agents, bots, system lines), and the previews of their last messages: where the consumer's name may be quoted. */
+export async function staffTextsOf(tx: Tx, accountId: string, conversationIds: readonly string[]) {
+  if (!conversationIds.length) return { messages: [], previews: [] };
+  const ids = [...conversationIds];
+  const messages = await tx
+    .selectFrom('messages')
+    .select(['id', 'text'])
+    .where('account_id', '=', accountId)
+    .where('conversation_id', 'in', ids)
+    .where('sender_type', '!=', 'consumer')
+    .where('text', 'is not', null)
+    .execute();
+  const previews = await tx
+    .selectFrom('conversations')
+    .select(['id', 'last_message_text'])
+    .where('account_id', '=', accountId)
+    .where('id', 'in', ids)
+    .where('last_message_text', 'is not', null)
+    .execute();
+  return { messages, previews };
+}
+
+export async function setMessageText(tx: Tx, accountId: string, id: string, text: string): Promise<void> {
+  await tx.updateTable('messages').set({ text }).where('account_id', '=', accountId).where('id', '=', id).execute();
+}
+
+export async function setLastMessageText(tx: Tx, accountId: string, conversationId: string, text: string): Promise<void> {
+  await tx.updateTable('conversations').set({ last_message_text: text }).where('account_id', '=', accountId).where('id', '=', conversationId).execute();
+}
+
 export async function notesOf(tx: Tx, accountId: string, conversationIds: readonly string[]): Promise<Selectable<NotesTable>[]> {
   if (!conversationIds.length) return [];
   return tx
@@ -172,7 +215,7 @@ export async function notificationsAbout(tx: Tx, accountId: string, conversation
     .selectFrom('notifications')
     .select(['id', 'data'])
     .where('account_id', '=', accountId)
-    .where((eb) => eb.or(conversationIds.map((id) => eb('data', 'like', `%${id.replace(/[%_\\]/g, '')}%`))))
+    .where((eb) => mentionsAnyId(eb, 'data', conversationIds))
     .execute();
 }
 
@@ -203,7 +246,7 @@ export async function eventsMentioning(
     .select(['recipient_kind', 'recipient_id', 'seq', 'at', 'data'])
     .where('account_id', '=', accountId)
     .where('at', '>=', since)
-    .where((eb) => eb.or(ids.map((id) => eb('data', 'like', `%${id.replace(/[%_\\]/g, '')}%`))));
+    .where((eb) => mentionsAnyId(eb, 'data', ids));
   if (after) {
     q = q.where((eb) =>
       afterPosition(eb, [

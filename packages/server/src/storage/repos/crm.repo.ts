@@ -1,4 +1,5 @@
 import type { Tx } from '../db.js';
+import { openSecret, sealSecret } from '../secrets.js';
 import { findJob, type JobState } from './jobs.repo.js';
 
 export type CrmProvider = 'salesforce';
@@ -13,18 +14,21 @@ export async function findCrmPrivateKey(tx: Tx, accountId: string, provider: Crm
     .where('account_id', '=', accountId)
     .where('provider', '=', provider)
     .executeTakeFirst();
-  return r?.private_key;
+  return r ? openSecret(tx, accountId, PRIVATE_KEY, r.private_key) : undefined;
 }
+
+const PRIVATE_KEY = 'crm_credentials.private_key';
 
 export async function saveCrmPrivateKey(tx: Tx, accountId: string, provider: CrmProvider, privateKey: string | null, now: number): Promise<void> {
   if (privateKey === null) {
     await tx.deleteFrom('crm_credentials').where('account_id', '=', accountId).where('provider', '=', provider).execute();
     return;
   }
+  const sealed = await sealSecret(tx, accountId, PRIVATE_KEY, privateKey);
   await tx
     .insertInto('crm_credentials')
-    .values({ account_id: accountId, provider, private_key: privateKey, updated_at: now })
-    .onConflict((oc) => oc.columns(['account_id', 'provider']).doUpdateSet({ private_key: privateKey, updated_at: now }))
+    .values({ account_id: accountId, provider, private_key: sealed, updated_at: now })
+    .onConflict((oc) => oc.columns(['account_id', 'provider']).doUpdateSet({ private_key: sealed, updated_at: now }))
     .execute();
 }
 

@@ -1,4 +1,5 @@
 import type { Tx } from '../db.js';
+import { openSecret, SERVER_SCOPE } from '../secrets.js';
 
 export interface FileRecord {
   id: string;
@@ -56,5 +57,5 @@ export async function deleteFileRow(tx: Tx, id: string): Promise<void> {
 /** An installation-wide secret made by the migrations (e.g. 'file_links'). */
 export async function findServerKey(tx: Tx, name: string): Promise<string | undefined> {
   const r = await tx.selectFrom('server_keys').select('value').where('name', '=', name).executeTakeFirst();
-  return r?.value;
+  return r ? openSecret(tx, SERVER_SCOPE, 'server_keys.value', r.value) : undefined;
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Tx } from '../db.js';
+import { mentionsAnyId } from '../text-search.js';
 import { responseColumns, responseCounts, type SlaTargets } from './reports.repo.js';
 
 /**
@@ -97,7 +98,7 @@ export async function archiveReportHours(tx: Tx, accountId: string, conversation
 }
 
 /**
- * Delete conversations with everything that hangs on them: messages, notes, the mention
+ * Delete conversations with everything that hangs on them: messages (and their provider ids), notes, the mention
  * notifications that point at them, files (the rows; the caller removes the bytes), surveys and their
  * answers, queued jobs (channel deliveries, CRM sync) and timers. The consumers stay.
  */
@@ -111,12 +112,18 @@ export async function deleteConversations(tx: Tx, accountId: string, conversatio
     await tx.deleteFrom('survey_answers').where('survey_id', 'in', surveyIds).execute();
     await tx.deleteFrom('surveys').where('id', 'in', surveyIds).execute();
   }
+  // Provider message ids (delivery receipts) of these conversations' messages.
+  await tx
+    .deleteFrom('provider_messages')
+    .where('account_id', '=', accountId)
+    .where('message_id', 'in', (eb) => eb.selectFrom('messages').select('id').where('account_id', '=', accountId).where('conversation_id', 'in', ids))
+    .execute();
   await tx.deleteFrom('messages').where('account_id', '=', accountId).where('conversation_id', 'in', ids).execute();
   await tx.deleteFrom('notes').where('account_id', '=', accountId).where('conversation_id', 'in', ids).execute();
   await tx
     .deleteFrom('notifications')
     .where('account_id', '=', accountId)
-    .where((eb) => eb.or(ids.map((id) => eb('data', 'like', `%${likeEscape(id)}%`))))
+    .where((eb) => mentionsAnyId(eb, 'data', ids))
     .execute();
   await tx.deleteFrom('files').where('account_id', '=', accountId).where('conversation_id', 'in', ids).execute();
   await tx.deleteFrom('jobs').where('account_id', '=', accountId).where('ordering_key', 'in', ids).execute();
@@ -124,15 +131,41 @@ export async function deleteConversations(tx: Tx, accountId: string, conversatio
   await tx.deleteFrom('conversations').where('account_id', '=', accountId).where('id', 'in', ids).execute();
 }
 
-/** Ids are made by the server (no `%` or `_` in practice); escaping keeps LIKE exact anyway (no ESCAPE needed: the characters are dropped). */
-const likeEscape = (s: string) => s.replace(/[%_\\]/g, '');
-
 /**
  * Delete up to `limit` per-recipient events older than `before`, keeping each recipient's newest
  * event: on SQLite the next seq is the highest stored + 1, so a recipient's log is never emptied
  * (seqs must keep growing). Events go oldest first, so a log never gets a hole in the middle: a
  * client behind the oldest kept event is told to resync. Returns how many went.
  */
+/** How many events `pruneEvents` would delete (dry runs). */
+export async function countPrunableEvents(tx: Tx, accountId: string, before: number): Promise<number> {
+  const r = await tx
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('account_id', '=', accountId)
+    .where('at', '<', before)
+    .where('seq', '<', (eb) =>
+      eb
+        .selectFrom('events as newest')
+        .select((n) => n.fn.max('newest.seq').as('s'))
+        .whereRef('newest.recipient_kind', '=', 'events.recipient_kind')
+        .whereRef('newest.recipient_id', '=', 'events.recipient_id'),
+    )
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** How many provider event ids were recorded before `before` (dry runs). */
+export async function countChannelEventsBefore(tx: Tx, accountId: string, before: number): Promise<number> {
+  const r = await tx
+    .selectFrom('channel_events')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('account_id', '=', accountId)
+    .where('created_at', '<', before)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
 export async function pruneEvents(tx: Tx, accountId: string, before: number, limit: number): Promise<number> {
   const rows = await tx
     .selectFrom('events')

@@ -1,4 +1,5 @@
 import type { Tx } from '../db.js';
+import { openSecret, sealSecret } from '../secrets.js';
 
 export type SsoProvider = 'oidc';
 
@@ -11,18 +12,23 @@ export async function findSsoClientSecret(tx: Tx, accountId: string, provider: S
     .where('account_id', '=', accountId)
     .where('provider', '=', provider)
     .executeTakeFirst();
-  return r?.client_secret;
+  return r ? openSecret(tx, accountId, CLIENT_SECRET, r.client_secret) : undefined;
 }
+
+// Secrets at rest: the client secret and a flow's PKCE verifier are sealed under the account's data key.
+const CLIENT_SECRET = 'sso_credentials.client_secret';
+const CODE_VERIFIER = 'sso_flows.code_verifier';
 
 export async function saveSsoClientSecret(tx: Tx, accountId: string, provider: SsoProvider, secret: string | null, now: number): Promise<void> {
   if (secret === null) {
     await tx.deleteFrom('sso_credentials').where('account_id', '=', accountId).where('provider', '=', provider).execute();
     return;
   }
+  const sealed = await sealSecret(tx, accountId, CLIENT_SECRET, secret);
   await tx
     .insertInto('sso_credentials')
-    .values({ account_id: accountId, provider, client_secret: secret, updated_at: now })
-    .onConflict((oc) => oc.columns(['account_id', 'provider']).doUpdateSet({ client_secret: secret, updated_at: now }))
+    .values({ account_id: accountId, provider, client_secret: sealed, updated_at: now })
+    .onConflict((oc) => oc.columns(['account_id', 'provider']).doUpdateSet({ client_secret: sealed, updated_at: now }))
     .execute();
 }
 
@@ -44,7 +50,7 @@ export async function insertSsoFlow(tx: Tx, f: SsoFlow): Promise<void> {
     .values({
       state: f.state,
       account_id: f.accountId,
-      code_verifier: f.codeVerifier,
+      code_verifier: await sealSecret(tx, f.accountId, CODE_VERIFIER, f.codeVerifier),
       nonce: f.nonce,
       popup: f.popup ? 1 : 0,
       created_at: f.createdAt,
@@ -76,7 +82,7 @@ export async function takeSsoFlow(tx: Tx, state: string): Promise<SsoFlow | unde
   return {
     state: r.state,
     accountId: r.account_id,
-    codeVerifier: r.code_verifier,
+    codeVerifier: await openSecret(tx, r.account_id, CODE_VERIFIER, r.code_verifier),
     nonce: r.nonce,
     popup: Number(r.popup) === 1,
     createdAt: Number(r.created_at),

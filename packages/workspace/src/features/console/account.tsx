@@ -27,6 +27,7 @@ const NUMBERS: [string, string][] = [
   ['autoClose.afterSec', 'Auto-close after (s)'],
   ['closedRetentionHours', 'Closed list retention (hours, 24–336)'],
   ['historyMonths', 'History (months, 1–13)'],
+  ['retention.conversationMonths', 'Retention: delete closed conversations after (months, 1–120)'],
 ];
 const BOOLS: [string, string][] = [
   ['awayOnMissedRing', 'Set agents away after a missed ring'],

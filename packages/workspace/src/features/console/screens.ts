@@ -1,7 +1,9 @@
 import type { ComponentType } from 'react';
 import { AccountScreen } from './account.js';
 import { AgentsScreen } from './agents.js';
+import { AuditScreen } from './audit.js';
 import { ChannelsScreen } from './channels.js';
+import { ConsumersScreen } from './consumers.js';
 import { ContentScreen } from './content.js';
 import { DashboardScreen } from './dashboard.js';
 import { SkillsScreen } from './skills.js';
@@ -27,4 +29,6 @@ export const SCREENS: readonly ConsoleScreen[] = [
   { id: 'content', label: 'Content', Screen: ContentScreen },
   { id: 'survey', label: 'Survey', Screen: SurveyScreen },
   { id: 'channels', label: 'Channels', Screen: ChannelsScreen },
+  { id: 'audit', label: 'Audit log', Screen: AuditScreen },
+  { id: 'consumers', label: 'Consumer data', Screen: ConsumersScreen },
 ];

@@ -1,0 +1,170 @@
+import { type ConsumerSearchItem, formatDate } from '@parley/contract';
+import { type FormEvent, useState } from 'react';
+import { toast, useStore } from '../../app/store.js';
+import { api } from '../../lib/api.js';
+import { Dialog } from '../../ui/dialog.js';
+import { InlineField, problemErrors, useSubmit } from './forms.js';
+import { ConsoleTable } from './table.js';
+
+const CHANNELS: Record<string, string> = { web: 'Web', sms: 'SMS', messenger: 'Messenger', webhook: 'Webhook' };
+
+/** Save a JSON document as a file the browser downloads. */
+function download(name: string, data: unknown): void {
+  const url = URL.createObjectURL(new Blob([`${JSON.stringify(data, null, 2)}\n`], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The confirmation of an erasure: what goes, what stays; the button waits for the manager to tick that they understand. */
+function EraseDialog({ consumer, onClose, onErased }: { consumer: ConsumerSearchItem; onClose: () => void; onErased: (c: ConsumerSearchItem) => void }) {
+  const [sure, setSure] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function erase() {
+    setBusy(true);
+    try {
+      const r = await api.call('POST /api/v1/consumers/{id}/erase', { params: { id: consumer.id } });
+      toast(`${consumer.name} erased`);
+      onErased({ ...consumer, name: 'Erased consumer', identity: null, customVariables: {}, erasedAt: r.erasedAt });
+    } catch (err) {
+      setError(problemErrors(err)._ ?? 'The erasure failed.');
+      setBusy(false);
+    }
+  }
+  return (
+    <Dialog title={`Erase ${consumer.name}?`} onClose={onClose}>
+      <p>Everything this consumer wrote is replaced by “[erased]”, everywhere Parley keeps it. This cannot be undone.</p>
+      <ul className="erase-list">
+        <li>Their messages read “[erased]”; their name becomes “Erased consumer”.</li>
+        <li>Their files, identity ({consumer.identity ?? 'none'}) and custom variables are deleted.</li>
+        <li>Notes and agents’ replies stay, without their name; scores and reports stay.</li>
+      </ul>
+      <label className="check">
+        <input type="checkbox" checked={sure} onChange={(e) => setSure(e.target.checked)} data-autofocus /> I understand that this cannot be undone
+      </label>
+      {error ? (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <div className="dialog-actions">
+        <span className="spacer" />
+        <button type="button" className="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="button" className="button danger" disabled={!sure || busy} onClick={() => void erase()}>
+          Erase consumer
+        </button>
+      </div>
+    </Dialog>
+  );
+}
+
+/**
+ * Consumer data rights (GDPR / CCPA): find a consumer by name, identity, phone or id; download
+ * everything held about them as JSON; erase them after a confirmation.
+ */
+export function ConsumersScreen() {
+  const prefs = useStore((s) => s.datePrefs);
+  const [q, setQ] = useState('');
+  const [searched, setSearched] = useState<string | null>(null);
+  const [items, setItems] = useState<ConsumerSearchItem[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const [erasing, setErasing] = useState<ConsumerSearchItem | null>(null);
+  const [errors, busy, run] = useSubmit();
+
+  async function load(query: string, cursor: string | null) {
+    const page = await api.call('GET /api/v1/consumers', { query: { q: query || undefined, limit: 50, cursor: cursor ?? undefined } });
+    setItems((prev) => (cursor ? [...prev, ...page.items] : page.items));
+    setNext(page.nextCursor);
+    setSearched(query);
+  }
+  async function search(e: FormEvent) {
+    e.preventDefault();
+    await run(() => load(q.trim(), null));
+  }
+  async function exportOne(c: ConsumerSearchItem) {
+    await run(async () => {
+      const data = await api.call('GET /api/v1/consumers/{id}/export', { params: { id: c.id } });
+      download(`consumer-${c.id}.json`, data);
+    }, `Export of ${c.name} downloaded`);
+  }
+
+  return (
+    <section aria-labelledby="console-consumers">
+      <h3 id="console-consumers">Consumer data</h3>
+      <p className="muted">Find a consumer to export everything Parley holds about them, or to erase them (GDPR / CCPA requests).</p>
+      <form className="console-form" onSubmit={search} aria-label="Find consumers">
+        <InlineField
+          label="Name, identity, phone number or id"
+          path="q"
+          errors={errors}
+          button={
+            <button type="submit" className="button primary" disabled={busy}>
+              Search
+            </button>
+          }
+        >
+          <input type="search" value={q} onChange={(e) => setQ(e.target.value)} maxLength={200} autoComplete="off" />
+        </InlineField>
+      </form>
+      {searched === null ? null : items.length === 0 ? (
+        <p className="muted" role="status">
+          No consumer matches {searched ? `“${searched}”` : 'yet'}.
+        </p>
+      ) : (
+        <>
+          <p className="sr-only" role="status">
+            {items.length} consumers{next ? ' (more below)' : ''}
+          </p>
+          <ConsoleTable label="Consumers" columns={['Name', 'Identity', 'Channel', 'Conversations', 'Since']} actions>
+            {items.map((c) => (
+              <tr key={c.id} className={c.erasedAt ? 'inactive' : undefined}>
+                <td>
+                  {c.name}
+                  {c.erasedAt ? <span className="muted"> (erased {formatDate(c.erasedAt, prefs)})</span> : null}
+                </td>
+                <td data-label="Identity">{c.identity ?? '—'}</td>
+                <td data-label="Channel">{CHANNELS[c.channel] ?? c.channel}</td>
+                <td data-label="Conversations">{c.conversations}</td>
+                <td data-label="Since">{formatDate(c.createdAt, prefs)}</td>
+                <td className="actions">
+                  <button type="button" className="button" data-export={c.id} aria-label={`Export ${c.name}`} disabled={busy} onClick={() => void exportOne(c)}>
+                    Export
+                  </button>{' '}
+                  {c.erasedAt ? null : (
+                    <button type="button" className="button danger-ghost" aria-label={`Erase ${c.name}`} onClick={() => setErasing(c)}>
+                      Erase…
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </ConsoleTable>
+          {next ? (
+            <button type="button" className="button" disabled={busy} onClick={() => void run(() => load(searched, next))}>
+              Load more
+            </button>
+          ) : null}
+        </>
+      )}
+      {erasing ? (
+        <EraseDialog
+          consumer={erasing}
+          onClose={() => setErasing(null)}
+          onErased={(done) => {
+            setItems((list) => list.map((c) => (c.id === done.id ? done : c)));
+            setErasing(null);
+            // The Erase button that opened the dialog is gone: keyboard focus goes to the row's Export.
+            requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-export="${CSS.escape(done.id)}"]`)?.focus());
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}
