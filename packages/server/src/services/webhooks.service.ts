@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { CreateWebhookRequest, UpdateWebhookRequest, Webhook, WebhookDelivery, WebhookEventType, WebhookWithSecret } from '@parley/contract';
+import type { Conversation } from '../domain/conversation.js';
 import { notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { RetryPolicy } from '../domain/retry-policy.js';
@@ -16,7 +17,7 @@ import {
   type WebhookRecord,
 } from '../storage/repos/webhooks.repo.js';
 import { type Actor, changes, recordAudit } from './audit.service.js';
-import type { Deps } from './context.js';
+import type { Deps, Outbox } from './context.js';
 import { enqueueJob, type JobKindHandler } from './jobs.service.js';
 import { assertOutboundUrls } from './outbound-urls.service.js';
 
@@ -167,13 +168,49 @@ interface WebhookPayload {
   data: unknown;
 }
 
-/** The webhook events in one transaction's stored events: each once, however many recipients it went to. */
-export function webhookEventsOf(out: readonly PendingEvent[]): { type: WebhookEventType; id: string; conversationId: string | null; data: unknown }[] {
+type WebhookEvent = { type: WebhookEventType; id: string; conversationId: string | null; data: unknown };
+
+/** Conversation changes noted by services/persist.ts, by outbox, each at the place in the outbox where it happened. */
+const conversationChanges = new WeakMap<Outbox, { at: number; ev: WebhookEvent }[]>();
+
+const conversationData = (c: Conversation) => ({
+  id: c.id,
+  state: c.state,
+  skillId: c.skillId,
+  agentId: c.agentId,
+  consumerId: c.consumerId,
+  channel: c.channel,
+  createdAt: new Date(c.createdAt).toISOString(),
+});
+
+/**
+ * A conversation was opened (`before` undefined) or moved: the webhook events that follow from it
+ * — `conversation.created`; `conversation.assigned` when it is now open with an agent it was not
+ * open with before; `conversation.transferred` when it left the agent it was open with (to another
+ * agent or back to a queue). Called where transitions are committed (persist.ts).
+ */
+export function noteConversationChange(out: Outbox, before: Conversation | undefined, after: Conversation): void {
+  const list = conversationChanges.get(out) ?? [];
+  const add = (type: WebhookEventType) =>
+    list.push({ at: out.length, ev: { type, id: `${after.id}:${list.length}`, conversationId: after.id, data: conversationData(after) } });
+  if (!before) add('conversation.created');
+  else if (after.state !== 'closed' && before.state === 'open' && before.agentId && (after.agentId !== before.agentId || after.state !== 'open'))
+    add('conversation.transferred');
+  if (after.state === 'open' && after.agentId && (before?.state !== 'open' || before.agentId !== after.agentId)) add('conversation.assigned');
+  if (list.length) conversationChanges.set(out, list);
+}
+
+/** The webhook events of one transaction, in the order they happened: each once, however many recipients its stored event went to. */
+export function webhookEventsOf(out: readonly PendingEvent[]): WebhookEvent[] {
   const seen = new Set<string>();
-  const found: { type: WebhookEventType; id: string; conversationId: string | null; data: unknown }[] = [];
-  for (const e of out) {
+  const found: WebhookEvent[] = [];
+  const changes = [...(conversationChanges.get(out as Outbox) ?? [])];
+  for (let i = 0; i <= out.length; i++) {
+    while (changes.length && (changes[0]?.at ?? 0) <= i) found.push((changes.shift() as { ev: WebhookEvent }).ev);
+    const e = out[i];
+    if (!e) continue;
     const d = e.data as Record<string, unknown>;
-    let ev: { type: WebhookEventType; id: string; conversationId: string | null; data: unknown } | undefined;
+    let ev: WebhookEvent | undefined;
     if (e.type === 'message.created') ev = { type: 'message.created', id: String(d.id), conversationId: String(d.conversationId), data: d };
     else if (e.type === 'conversation.closed') ev = { type: 'conversation.closed', id: String(d.id), conversationId: String(d.id), data: d };
     else if (e.type === 'survey.answered')

@@ -86,6 +86,32 @@ describe.each(dialects)('webhooks on %s', (dialect) => {
     expect(log.every((d) => d.status === 'delivered' && d.attempts === 1 && d.lastResponseCode === 200 && d.conversationId === conv.id)).toBe(true);
   });
 
+  it('conversation.created, .assigned, .transferred and .closed, in the order they happened', async () => {
+    const hook = await create({ url: stub.url, events: ['conversation.created', 'conversation.assigned', 'conversation.transferred', 'conversation.closed'] });
+    const alice = await A.agent('alice', { skills: ['Sales'] });
+    const bob = await A.agent('bob', { skills: ['Sales'] });
+    const jo = await A.consumer({ name: 'Jo' });
+    const conv = await jo.open({ skill: 'Sales', text: 'hello' });
+    await t.routingIdle();
+    const first = (await req()('GET', `/api/v1/conversations/${conv.id}`, { token: A.manager.token })).json().agent?.id ?? null;
+    const holder = first === bob.id ? bob : alice;
+    const other = holder === bob ? alice : bob;
+    const tr = await req()('POST', `/api/v1/conversations/${conv.id}/transfer`, { token: holder.token, body: { agentId: other.id } });
+    expect(tr.statusCode, tr.body).toBe(200);
+    await t.routingIdle();
+    expect((await req()('POST', `/api/v1/conversations/${conv.id}/close`, { token: A.manager.token })).statusCode).toBe(200);
+    await t.advance(0);
+    const got = received().map((g) => g.json);
+    const types = got.map((g) => g.type);
+    expect(types[0]).toBe('conversation.created');
+    expect(types).toContain('conversation.assigned');
+    expect(types).toContain('conversation.transferred');
+    expect(types.indexOf('conversation.transferred')).toBeGreaterThan(types.indexOf('conversation.assigned'));
+    expect(types.at(-1)).toBe('conversation.closed');
+    expect(got.every((g) => (g.data as { id: string }).id === conv.id)).toBe(true);
+    expect((await deliveries(hook.id)).every((d) => d.status === 'delivered')).toBe(true);
+  });
+
   it('a failed delivery is retried with the same webhook-id and holds back the conversation’s later ones; redeliver sends it again', async () => {
     const hook = await create({ url: stub.url, events: ['message.created'] });
     const jo = await A.consumer({ name: 'Jo' });
