@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { CreateWebhookRequest, UpdateWebhookRequest, Webhook, WebhookDelivery, WebhookEventType, WebhookWithSecret } from '@parley/contract';
+import type { CreateWebhookRequest, Notification, UpdateWebhookRequest, Webhook, WebhookDelivery, WebhookEventType, WebhookWithSecret } from '@parley/contract';
 import type { Conversation } from '../domain/conversation.js';
 import { notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -7,6 +7,8 @@ import type { RetryPolicy } from '../domain/retry-policy.js';
 import type { Tx } from '../storage/db.js';
 import type { PendingEvent } from '../storage/repos/events.repo.js';
 import { findJob, type Job, listJobsByKeyPrefix } from '../storage/repos/jobs.repo.js';
+import { insertNotification } from '../storage/repos/notes.repo.js';
+import { listUsers } from '../storage/repos/users.repo.js';
 import {
   deleteWebhook,
   findWebhook,
@@ -16,8 +18,8 @@ import {
   updateWebhook,
   type WebhookRecord,
 } from '../storage/repos/webhooks.repo.js';
-import { type Actor, changes, recordAudit } from './audit.service.js';
-import type { Deps, Outbox } from './context.js';
+import { type Actor, changes, recordAudit, SYSTEM_ACTOR } from './audit.service.js';
+import { type Deps, emit, inTransaction, type Outbox } from './context.js';
 import { enqueueJob, type JobKindHandler } from './jobs.service.js';
 import { assertOutboundUrls } from './outbound-urls.service.js';
 
@@ -297,18 +299,29 @@ async function noteOutcome(deps: Deps, w: WebhookRecord, ok: boolean, now: numbe
   }
   if (w.failingSince === null) return updateWebhook(deps.db.kysely, { ...w, failingSince: now, updatedAt: now });
   if (now - w.failingSince < DISABLE_AFTER_FAILING_MS) return;
-  await deps.db.transaction(async (tx) => {
+  await inTransaction(deps, w.accountId, async (tx, out) => {
     await updateWebhook(tx, { ...w, active: false, disabledReason: 'failing', updatedAt: now });
     await recordAudit(tx, now, {
       accountId: w.accountId,
-      actorType: 'system',
-      actorId: null,
-      ip: null,
+      ...SYSTEM_ACTOR,
       action: 'webhook.disabled',
       targetType: 'webhook',
       targetId: w.id,
       details: { reason: 'failing', failingSince: new Date(w.failingSince ?? now).toISOString() },
     });
+    // every manager of the account is told (their bell, live and on sync)
+    for (const u of await listUsers(tx, w.accountId)) {
+      if (u.role !== 'manager' || !u.active) continue;
+      const n: Notification = {
+        id: newId(),
+        type: 'webhook.disabled',
+        data: { webhookId: w.id, url: w.url, reason: 'failing' },
+        read: false,
+        createdAt: new Date(now).toISOString(),
+      };
+      await insertNotification(tx, w.accountId, { id: n.id, userId: u.id, type: n.type, data: n.data, readAt: null, createdAt: now });
+      emit(out, [{ type: 'notification.created', data: n }], { user: u.id });
+    }
   });
 }
 

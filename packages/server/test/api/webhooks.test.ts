@@ -241,5 +241,8 @@ describe.each(dialects)('webhooks on %s', (dialect) => {
     expect(now).toMatchObject({ active: false, disabledReason: 'failing' });
     const audit = (await req()('GET', '/api/v1/audit?limit=200', { token: A.manager.token })).json().items as AuditEntry[];
     expect(audit.find((e) => e.action === 'webhook.disabled')).toMatchObject({ actorType: 'system', targetId: hook.id });
+    // the managers are told
+    const bell = (await req()('GET', '/api/v1/me/notifications', { token: A.manager.token })).json().items as { type: string; data: { webhookId: string } }[];
+    expect(bell.find((n) => n.type === 'webhook.disabled')?.data.webhookId).toBe(hook.id);
   });
 });
