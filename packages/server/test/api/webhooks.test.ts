@@ -1,4 +1,5 @@
 import type { AuditEntry } from '@parley/contract';
+import { sql } from 'kysely';
 import { Webhook as Verifier } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AccountHandle, http, makeAccount } from '../factories/index.js';
@@ -191,6 +192,10 @@ describe.each(dialects)('webhooks on %s', (dialect) => {
     expect(hook.active).toBe(false);
     const list = await req()('GET', '/api/v1/webhooks', { token: A.manager.token });
     expect(JSON.stringify(list.json())).not.toContain(hook.secret);
+    // stored sealed (secrets at rest), never in clear
+    const { rows } = await sql<{ secret: string }>`select secret from webhooks where id = ${hook.id}`.execute(t.db.kysely);
+    expect(rows[0]?.secret.startsWith('enc:v1:')).toBe(true);
+    expect(rows[0]?.secret).not.toContain(hook.secret.slice(6));
     // inactive: nothing queued
     const jo = await A.consumer({ name: 'Jo' });
     await jo.open({ skill: 'Sales', text: 'quiet' });
