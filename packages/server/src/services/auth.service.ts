@@ -80,30 +80,42 @@ export async function login(
   // The account signs its agents in through its OpenID provider: a right password is refused too
   // (checked after it, so the answer says nothing about a user to whoever does not know the password).
   if (account && ssoEnforcedFor(account, user)) {
-    throw new DomainError('sso_required', 'this account signs its agents in with single sign-on: use the "Sign in with" button');
-  }
-  const token = newToken('pat');
-  await db.transaction(async (tx) => {
-    await clearLoginFailures(tx, input.accountId, username, clientAddress);
-    await insertAuthToken(tx, { hash: hashToken(token), accountId: user.accountId, userId: user.id, createdAt: now, expiresAt: now + TOKEN_TTL_MS });
-    await recordAudit(tx, now, {
-      accountId: user.accountId,
+    await recordAudit(db.kysely, now, {
+      accountId: account.id,
       actorType: 'user',
       actorId: user.id,
       ip: clientAddress,
-      action: 'auth.login',
+      action: 'auth.login_failed',
       targetType: 'user',
       targetId: user.id,
-      details: { username: user.username },
+      details: { username, reason: 'sso_required' },
     });
+    throw new DomainError('sso_required', 'this account signs its agents in with single sign-on: use the "Sign in with" button');
+  }
+  const token = await db.transaction(async (tx) => {
+    await clearLoginFailures(tx, input.accountId, username, clientAddress);
+    return startSession(tx, user, { now, clientAddress, details: { username: user.username } });
   });
   return { token, user: toWireUser(user) };
 }
 
-/** A new session token for a user who signed in another way (single sign-on). */
-export async function startSession(tx: Tx, user: UserRecord, now: number): Promise<string> {
+/**
+ * A new session token for a user who signed in (password or single sign-on), and its `auth.login`
+ * audit entry, in the caller's transaction.
+ */
+export async function startSession(tx: Tx, user: UserRecord, o: { now: number; clientAddress: string; details: Record<string, unknown> }): Promise<string> {
   const token = newToken('pat');
-  await insertAuthToken(tx, { hash: hashToken(token), accountId: user.accountId, userId: user.id, createdAt: now, expiresAt: now + TOKEN_TTL_MS });
+  await insertAuthToken(tx, { hash: hashToken(token), accountId: user.accountId, userId: user.id, createdAt: o.now, expiresAt: o.now + TOKEN_TTL_MS });
+  await recordAudit(tx, o.now, {
+    accountId: user.accountId,
+    actorType: 'user',
+    actorId: user.id,
+    ip: o.clientAddress,
+    action: 'auth.login',
+    targetType: 'user',
+    targetId: user.id,
+    details: o.details,
+  });
   return token;
 }
 

@@ -537,11 +537,16 @@ export async function createChannelTemplate(
 }
 
 /** The templates the composer may offer in a conversation: its WhatsApp channel's (none for other channels). */
-export async function conversationTemplates(deps: Deps, p: UserPrincipal, conversationId: string): Promise<ChannelTemplate[]> {
+export async function conversationTemplates(
+  deps: Deps,
+  p: UserPrincipal,
+  conversationId: string,
+  page: { after?: readonly [string, string] | undefined; limit: number },
+): Promise<ChannelTemplate[]> {
   const skills = p.role === 'manager' ? [] : ((await findUser(deps.db.kysely, p.accountId, p.userId))?.skills ?? []);
   const c = assertCanRead(p, await findConversation(deps.db.kysely, p.accountId, conversationId), skills);
   if (c.channel !== 'whatsapp' || !c.channelId) return [];
-  return (await listTemplates(deps.db.kysely, p.accountId, c.channelId, { limit: 200 })).map(toTemplateView);
+  return (await listTemplates(deps.db.kysely, p.accountId, c.channelId, page)).map(toTemplateView);
 }
 
 export async function removeChannelTemplate(deps: Deps, accountId: string, channelId: string, templateId: string, actor: Actor): Promise<void> {

@@ -6,7 +6,7 @@ import type { Tx } from '../storage/db.js';
 import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
 import { findSsoClientSecret, insertSsoFlow, insertSsoHandoff, saveSsoClientSecret, takeSsoFlow, takeSsoHandoff } from '../storage/repos/sso.repo.js';
 import { findUser, findUserByUsername } from '../storage/repos/users.repo.js';
-import { recordAudit, SYSTEM_ACTOR } from './audit.service.js';
+import { recordAudit } from './audit.service.js';
 import { startSession, toWireUser } from './auth.service.js';
 import type { Deps } from './context.js';
 import { assertOutboundUrls } from './outbound-urls.service.js';
@@ -231,7 +231,8 @@ export async function finishOidcSignIn(deps: Deps, callbackUrl: URL, clientAddre
     if (!(err instanceof DomainError)) throw err;
     await recordAudit(deps.db.kysely, deps.clock.now(), {
       accountId: flow.accountId,
-      ...SYSTEM_ACTOR,
+      actorType: 'user',
+      actorId: null,
       ip: clientAddress,
       action: 'auth.login_failed',
       details: { method: 'oidc', reason: err.message },
@@ -261,17 +262,7 @@ export async function exchangeSsoCode(
     }
     const user = await findUser(tx, handoff.accountId, handoff.userId);
     if (!user?.active) throw new DomainError('unauthorized', 'this user is no longer active');
-    const token = await startSession(tx, user, now);
-    await recordAudit(tx, now, {
-      accountId: user.accountId,
-      actorType: 'user',
-      actorId: user.id,
-      ip: clientAddress,
-      action: 'auth.login',
-      targetType: 'user',
-      targetId: user.id,
-      details: { method: 'oidc', username: user.username },
-    });
+    const token = await startSession(tx, user, { now, clientAddress, details: { method: 'oidc', username: user.username } });
     return { token, user: toWireUser(user) };
   });
 }

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../../src/http/pagination.js';
 import { type AccountHandle, type AgentHandle, type ConsumerHandle, http, makeAccount } from '../factories/index.js';
@@ -81,6 +82,61 @@ describe.each(dialects)('lists on %s', (dialect) => {
       expect((await req('POST', '/api/v1/channels', { token: m, body: { type: 'webhook', name, skillId: acc.skills.Sales } })).statusCode).toBe(201);
     }
 
+    // A WhatsApp channel with templates, and a conversation on it, in an account of their own (its
+    // conversation queues there and leaves Alice's lists alone).
+    const wa = await makeAccount(t, { skills: ['Sales'] });
+    const ch = await req('POST', '/api/v1/channels', {
+      token: wa.manager.token,
+      body: {
+        type: 'whatsapp',
+        name: 'WhatsApp',
+        skillId: wa.skills.Sales,
+        providerBaseUrl: 'http://127.0.0.1:9',
+        credentials: { appSecret: 'wa-app-secret-0123456789', accessToken: 'wa-token', phoneNumberId: '106540352242922', verifyToken: 'v' },
+      },
+    });
+    expect(ch.statusCode, ch.body).toBe(201);
+    const waChannel = ch.json().id as string;
+    for (const [name, language] of [
+      ['order_update', 'en_US'],
+      ['order_update', 'es'],
+      ['shipping_delay', 'en_US'],
+    ]) {
+      const r = await req('POST', `/api/v1/channels/${waChannel}/templates`, { token: wa.manager.token, body: { name, language, params: 1 } });
+      expect(r.statusCode, r.body).toBe(201);
+    }
+    const waBody = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: '102290129340398',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
+                contacts: [{ profile: { name: 'Sheena Nelson' }, wa_id: '16505551234' }],
+                messages: [{ from: '16505551234', id: 'wamid.lists-1', timestamp: '1749416383', type: 'text', text: { body: 'Where is my order?' } }],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    const inbound = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/channels/${waChannel}/inbound`,
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': `sha256=${createHmac('sha256', 'wa-app-secret-0123456789').update(waBody).digest('hex')}`,
+      },
+      payload: waBody,
+    });
+    expect(inbound.statusCode, inbound.body).toBe(200);
+    const waConversation = ((await req('GET', '/api/v1/conversations', { token: wa.manager.token })).json().items as { id: string }[])[0]?.id;
+    expect(waConversation).toBeDefined();
+
     fixtures = {
       '/api/v1/users': { url: '/api/v1/users', token: m },
       '/api/v1/skills': { url: '/api/v1/skills', token: m },
@@ -96,6 +152,8 @@ describe.each(dialects)('lists on %s', (dialect) => {
       '/api/v1/reports/daily': { url: '/api/v1/reports/daily', token: m },
       '/api/v1/audit': { url: '/api/v1/audit?action=content.created', token: m },
       '/api/v1/consumers': { url: '/api/v1/consumers', token: m },
+      '/api/v1/channels/{id}/templates': { url: `/api/v1/channels/${waChannel}/templates`, token: wa.manager.token },
+      '/api/v1/conversations/{id}/templates': { url: `/api/v1/conversations/${waConversation}/templates`, token: wa.manager.token },
       '/api/v1/consumer/skills': { url: `/api/v1/consumer/skills?accountId=${acc.accountId}`, token: '' },
       '/api/v1/consumer/conversations/{id}/messages': { url: `/api/v1/consumer/conversations/${conv}/messages`, token: jo.token },
     };

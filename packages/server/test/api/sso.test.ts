@@ -5,6 +5,7 @@ import { listAuditEntries } from '../../src/storage/repos/audit.repo.js';
 import { type AccountHandle, http, login, makeAccount, PASSWORD } from '../factories/index.js';
 import { dialects, startTestApp, type TestApp } from '../harness.js';
 import { signInAtIdp, startIdp, type TestIdp } from '../oidc-idp.js';
+import { startStubServer } from '../stub-server.js';
 import { expectProblem, snapshot } from './support.js';
 
 const CALLBACK = '/api/v1/auth/oidc/callback';
@@ -126,7 +127,8 @@ describe.each(dialects)('single sign-on (OIDC) on %s', (dialect) => {
     expect(page.data).toMatchObject({ handoff: null, error: { code: 'unauthorized', detail: expect.stringContaining('mallory') } });
     const failed = await listAuditEntries(t.db.kysely, acc.accountId, { action: 'auth.login_failed', limit: 10 });
     expect(failed[0]).toMatchObject({
-      actorType: 'system',
+      actorType: 'user',
+      actorId: null,
       action: 'auth.login_failed',
       details: { method: 'oidc', reason: expect.stringContaining('mallory') },
     });
@@ -200,6 +202,8 @@ describe.each(dialects)('single sign-on (OIDC) on %s', (dialect) => {
 
     const agentLogin = await req('POST', '/api/v1/auth/login', { body: { accountId: acc.accountId, username: 'alice', password: PASSWORD } });
     expectProblem(agentLogin, 403, 'sso_required');
+    const refused = await listAuditEntries(t.db.kysely, acc.accountId, { action: 'auth.login_failed', limit: 10 });
+    expect(refused[0]).toMatchObject({ actorId: alice.id, details: { username: 'alice', reason: 'sso_required' } });
     // A wrong password is the usual 401: the answer says nothing about the user to who does not know the password.
     expectProblem(
       await req('POST', '/api/v1/auth/login', { body: { accountId: acc.accountId, username: 'alice', password: 'wrong password!' } }),
@@ -232,6 +236,15 @@ describe.each(dialects)('single sign-on (OIDC) on %s', (dialect) => {
     expect(page.status).toBe(404);
     expect(await page.text()).toContain('this account has no single sign-on');
     expectProblem(await req('GET', `/api/v1/auth/oidc/start?accountId=${acc.accountId}`, { headers: { accept: 'application/json' } }), 404, 'not_found');
+
+    // A provider that does not answer: the start says so (503), nothing redirects.
+    const closed = await startStubServer();
+    const deadIssuer = closed.url;
+    await closed.close();
+    expect((await patch({ enabled: true, issuer: deadIssuer, clientId: 'x', clientSecret: 'y' })).statusCode).toBe(200);
+    const down = await fetch(startUrl(acc.accountId), { redirect: 'manual', headers: { accept: 'text/html' } });
+    expect(down.status).toBe(503);
+    expect(await down.text()).toContain('could not be reached');
 
     // The secret: set, then removed (null), and enabling again needs it.
     await enableSso(acc);

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIdp, type TestIdp } from '../oidc-idp.js';
-import { agentPage, type Demo, expectAccessible, launchBrowser, patchAccount, startDemo } from './workspace-support.js';
+import { agentPage, type Demo, expectAccessible, launchBrowser, patchAccount, signIn, startDemo } from './workspace-support.js';
 
 /**
  * Single sign-on in the browser: the built server, a real OpenID provider (oidc-provider) on
@@ -106,6 +106,35 @@ describe('single sign-on in the workspace', () => {
     await closed;
     await frame.getByRole('heading', { name: 'Active conversations' }).waitFor();
     await page.screenshot({ path: '/tmp/sso-embedded.png' });
+    await context.close();
+  }, 60_000);
+  it('the console’s Security screen: the SSO settings with a write-only secret, masking rules, and a refused pattern shown at its field', async () => {
+    const { context, page } = await agentPage(browser, demo);
+    await signIn(page, demo, 'manager');
+    await page.getByRole('navigation', { name: 'Console sections' }).getByRole('button', { name: 'Security' }).click();
+    await page.getByRole('heading', { name: 'Single sign-on (OpenID Connect)' }).waitFor();
+    expect(await page.getByLabel('Issuer URL').inputValue()).toBe(idp.issuer);
+    expect(await page.getByTestId('sso-secret-state').textContent()).toContain('stored');
+    expect(await page.getByLabel('Replace the client secret').inputValue()).toBe('');
+    expect(await page.content()).not.toContain(idp.clientSecret);
+
+    // A rule RE2 refuses: the error is at the pattern's field, nothing saved.
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByLabel('Rule name').fill('Order');
+    await page.getByLabel('Pattern').fill('(\\d)\\1');
+    await page.getByRole('button', { name: 'Save masking' }).click();
+    await expect.poll(() => page.locator('[data-path="masking.rules.0.pattern"]').textContent()).toContain('not a safe pattern');
+    await page.screenshot({ path: '/tmp/console-security.png', fullPage: true });
+    await expectAccessible(page, 'console security screen with an error');
+    await page.getByLabel('Pattern').fill('ORD-\\d{6}');
+    await page.getByRole('button', { name: 'Save masking' }).click();
+    await page.getByText('Masking saved').waitFor();
+    const saved = await demo.api.ok<{ masking: { rules: unknown[] } }>('GET', '/api/v1/account/settings', { token: demo.managerToken });
+    expect(saved.masking.rules).toEqual([{ name: 'Order', pattern: 'ORD-\\d{6}' }]);
+    await page.setViewportSize({ width: 400, height: 800 });
+    await page.screenshot({ path: '/tmp/console-security-400.png', fullPage: true });
+    await expectAccessible(page, 'console security screen at 400 px');
+    await patchAccount(demo, { masking: { rules: [] } });
     await context.close();
   }, 60_000);
 });

@@ -89,7 +89,7 @@ export async function signIn(page: Page, demo: Demo, username: string, password 
   await page.getByLabel('Account').fill(demo.accountId);
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page
     .getByRole('heading', { name: 'Active conversations' })
     .or(page.getByRole('heading', { name: 'Manager console' }))

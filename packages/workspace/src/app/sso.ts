@@ -1,3 +1,4 @@
+import type { SsoInfo as ContractSsoInfo } from '@parley/contract';
 import { api } from '../lib/api.js';
 import { isEmbedded } from '../lib/embed-bridge.js';
 import { signInWithCode } from './session.js';
@@ -12,15 +13,11 @@ import { signInWithCode } from './session.js';
  * and comes back with the code in the fragment (`#sso=`), read once by `takeRedirectCode`.
  */
 
-export interface SsoInfo {
-  label: string;
-  enforced: boolean;
-}
+export type SsoInfo = NonNullable<ContractSsoInfo['oidc']>;
 
 /** Whether the account signs in with SSO, and what the button says (null: not, or unknown account). */
 export async function ssoOf(accountId: string): Promise<SsoInfo | null> {
-  const r = await api.call('GET /api/v1/auth/sso', { query: { accountId } });
-  return r.oidc;
+  return (await api.call('GET /api/v1/auth/sso', { query: { accountId } })).oidc;
 }
 
 export class SsoError extends Error {}

@@ -157,10 +157,15 @@ export function channelsRoutes(app: ZApp, { deps }: RouteContext, opts: ChannelR
         security,
         summary: "The templates the composer may offer: the approved templates of the conversation's WhatsApp channel (empty for other channels)",
         params: IdParams,
+        querystring: z.strictObject(pageQuery(TemplatePosition)),
         response: { 200: Page(ChannelTemplate) },
       },
     },
-    async (req) => ({ items: await conversationTemplates(deps, userOf(req), req.params.id), nextCursor: null }),
+    async (req) => {
+      const { limit, cursor } = req.query;
+      const items = await conversationTemplates(deps, userOf(req), req.params.id, { after: cursor, limit: limit + 1 });
+      return keysetPage(items, limit, (t) => [t.name, t.language]);
+    },
   );
   app.post(
     '/api/v1/conversations/:id/messages/:messageId/retry',

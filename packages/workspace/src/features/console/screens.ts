@@ -6,6 +6,7 @@ import { ChannelsScreen } from './channels.js';
 import { ConsumersScreen } from './consumers.js';
 import { ContentScreen } from './content.js';
 import { DashboardScreen } from './dashboard.js';
+import { SecurityScreen } from './security.js';
 import { SkillsScreen } from './skills.js';
 import { SurveyScreen } from './survey.js';
 
@@ -31,4 +32,5 @@ export const SCREENS: readonly ConsoleScreen[] = [
   { id: 'channels', label: 'Channels', Screen: ChannelsScreen },
   { id: 'audit', label: 'Audit log', Screen: AuditScreen },
   { id: 'consumers', label: 'Consumer data', Screen: ConsumersScreen },
+  { id: 'security', label: 'Security', Screen: SecurityScreen },
 ];
