@@ -1,5 +1,16 @@
 import type { z } from 'zod';
 import { AuditEntry } from './audit.js';
+import {
+  ApiKey,
+  CreateApiKeyRequest,
+  CreatedApiKey,
+  CreateWebhookRequest,
+  RotateWebhookSecretRequest,
+  UpdateWebhookRequest,
+  Webhook,
+  WebhookDelivery,
+  WebhookWithSecret,
+} from './automation.js';
 import { Availability } from './business-hours.js';
 import { ConsumerExport, ConsumerSearchItem, ErasureAccepted } from './consumer-data.js';
 import { ConsumerConversation } from './domain-events.js';
@@ -118,6 +129,16 @@ export const ENDPOINTS = {
   'POST /api/v1/users': { body: CreateUserRequest, response: User },
   'PATCH /api/v1/users/{id}': { body: UpdateUserRequest, response: User },
   'PUT /api/v1/users/{id}/status': { body: SetStatusRequest, response: User },
+  'GET /api/v1/api-keys': { response: Page(ApiKey) },
+  'POST /api/v1/api-keys': { body: CreateApiKeyRequest, response: CreatedApiKey },
+  'DELETE /api/v1/api-keys/{id}': { response: null },
+  'GET /api/v1/webhooks': { response: Page(Webhook) },
+  'POST /api/v1/webhooks': { body: CreateWebhookRequest, response: WebhookWithSecret },
+  'PATCH /api/v1/webhooks/{id}': { body: UpdateWebhookRequest, response: Webhook },
+  'DELETE /api/v1/webhooks/{id}': { response: null },
+  'POST /api/v1/webhooks/{id}/rotate-secret': { body: RotateWebhookSecretRequest, response: WebhookWithSecret },
+  'GET /api/v1/webhooks/{id}/deliveries': { response: Page(WebhookDelivery) },
+  'POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver': { response: WebhookDelivery },
   'GET /api/v1/skills': { response: Page(SkillWithOverrides) },
   'POST /api/v1/skills': { body: CreateSkillRequest, response: SkillWithOverrides },
   'PATCH /api/v1/skills/{id}': { body: UpdateSkillRequest, response: SkillWithOverrides },

@@ -1,6 +1,7 @@
 export * from './active-list.js';
 export * from './api-client.js';
 export * from './audit.js';
+export * from './automation.js';
 export * from './business-hours.js';
 export * from './consumer-data.js';
 export * from './dates.js';

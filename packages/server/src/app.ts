@@ -16,6 +16,7 @@ import { registerInputGuards } from './http/input.js';
 import { registerMetrics } from './http/metrics.js';
 import { frameworkErrorProblem, problem, registerProblemHandlers, sendProblem } from './http/problem.js';
 import { accountRoutes } from './http/routes/account.routes.js';
+import { apiKeysRoutes } from './http/routes/api-keys.routes.js';
 import { auditRoutes } from './http/routes/audit.routes.js';
 import { authRoutes } from './http/routes/auth.routes.js';
 import { businessHoursRoutes } from './http/routes/business-hours.routes.js';
@@ -36,6 +37,7 @@ import { statusReasonsRoutes } from './http/routes/status-reasons.routes.js';
 import { surveysRoutes } from './http/routes/surveys.routes.js';
 import type { RouteContext } from './http/routes/types.js';
 import { usersRoutes } from './http/routes/users.routes.js';
+import { webhooksRoutes } from './http/routes/webhooks.routes.js';
 import { securityHeaders } from './http/security-headers.js';
 import { registerWorkspace } from './http/static.js';
 import { documentUploads, registerUploads } from './http/uploads.js';
@@ -53,6 +55,7 @@ import { deliveryJob } from './services/outbound.service.js';
 import { createRoutingKicker } from './services/routing.service.js';
 import { timerHandlers } from './services/timer-handlers.js';
 import { createScheduler, type Scheduler } from './services/timers.service.js';
+import { webhookJob } from './services/webhooks.service.js';
 import type { Database } from './storage/db.js';
 import { listAccountsWithQueued } from './storage/repos/queue.repo.js';
 
@@ -86,6 +89,8 @@ export interface AppOptions {
   hsts?: boolean;
   /** PARLEY_METRICS_TOKEN: `/metrics` wants this bearer token; open when unset. */
   metricsToken?: string | undefined;
+  /** Requests per API key per minute, per node (PARLEY_API_KEY_RATE_LIMIT_PER_MINUTE, default 600). */
+  apiKeyRatePerMinute?: number;
   /** Where the rate limiter keeps its counters: default Redis at `redisUrl` (namespace `parley-rl-`) or memory; tests pass a namespace of their own. */
   rateLimitStore?: { redisUrl: string; nameSpace: string };
 }
@@ -152,6 +157,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   const jobs = createJobRunner();
   jobs.registerJobKind('delivery', deliveryJob);
   jobs.registerJobKind('crm_sync', crmSyncJob);
+  jobs.registerJobKind('webhook', webhookJob);
   const timers = createScheduler(getDeps, { ...timerHandlers, ...jobs.timerHandlers() }, { pollMs: opts.db.dialect === 'postgres' ? 1000 : 5000 });
   deps = {
     db: opts.db,
@@ -167,7 +173,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
     caches: createReadCaches(opts.clock ?? systemClock),
   };
   // Every /api/ route declares who may call it (config.access); its guard is derived from that.
-  const routeGuards = guards(deps);
+  const routeGuards = guards(deps, { ...(opts.apiKeyRatePerMinute !== undefined && { apiKeyRatePerMinute: opts.apiKeyRatePerMinute }) });
   const accessRegistry = enforceDeclaredAccess(app, routeGuards);
   await registerUploads(app, deps);
 
@@ -227,6 +233,8 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   reportsRoutes(app, ctx);
   auditRoutes(app, ctx);
   consumersRoutes(app, ctx);
+  apiKeysRoutes(app, ctx);
+  webhooksRoutes(app, ctx);
 
   await app.ready();
   // Accounts made before the audit log (or by an older node) get their daily audit-retention timer.

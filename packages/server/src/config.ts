@@ -30,6 +30,8 @@ export interface Config {
   trustProxy: TrustProxy;
   /** New consumer sessions per client address per minute (PARLEY_RATE_LIMIT_CONSUMER_SESSIONS, default 120). */
   consumerSessionRateLimitPerMinute: number;
+  /** Requests per API key per minute, per node (PARLEY_API_KEY_RATE_LIMIT_PER_MINUTE, default 600). */
+  apiKeyRatePerMinute: number;
   /** PARLEY_HSTS=on: every response carries `Strict-Transport-Security`. */
   hsts: boolean;
   /** PARLEY_METRICS_TOKEN: `/metrics` wants `Authorization: Bearer <token>`; open when unset. */
@@ -83,6 +85,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     outboundAllow: outboundAllow(env.PARLEY_OUTBOUND_ALLOW),
     trustProxy: trustProxy(env.PARLEY_TRUST_PROXY),
     consumerSessionRateLimitPerMinute: positiveInt('PARLEY_RATE_LIMIT_CONSUMER_SESSIONS', env.PARLEY_RATE_LIMIT_CONSUMER_SESSIONS, 120),
+    apiKeyRatePerMinute: positiveInt('PARLEY_API_KEY_RATE_LIMIT_PER_MINUTE', env.PARLEY_API_KEY_RATE_LIMIT_PER_MINUTE, 600),
     hsts: onOff('PARLEY_HSTS', env.PARLEY_HSTS),
     metricsToken: metricsToken(env.PARLEY_METRICS_TOKEN),
     secretKey: env.PARLEY_SECRET_KEY?.trim() || undefined,

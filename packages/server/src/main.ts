@@ -23,6 +23,7 @@ export async function serve(config: Config): Promise<{ parley: ParleyApp; url: s
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
     consumerSessionRateLimitPerMinute: config.consumerSessionRateLimitPerMinute,
+    apiKeyRatePerMinute: config.apiKeyRatePerMinute,
     hsts: config.hsts,
     metricsToken: config.metricsToken,
     outboundAllow: config.outboundAllow,

@@ -81,6 +81,7 @@ export async function startTestApp(
     /** As PARLEY_TRUST_PROXY parses it (default: unset, the TCP peer is the client). */
     trustProxy?: TrustProxy;
     consumerSessionRateLimitPerMinute?: number;
+    apiKeyRatePerMinute?: number;
     hsts?: boolean;
     metricsToken?: string;
     /** A logger of the test's own (e.g. to read the access log). */
@@ -113,6 +114,7 @@ export async function startTestApp(
     ...(opts.outboundResolver && { outboundResolver: opts.outboundResolver }),
     ...(opts.trustProxy !== undefined && { trustProxy: opts.trustProxy }),
     ...(opts.consumerSessionRateLimitPerMinute !== undefined && { consumerSessionRateLimitPerMinute: opts.consumerSessionRateLimitPerMinute }),
+    ...(opts.apiKeyRatePerMinute !== undefined && { apiKeyRatePerMinute: opts.apiKeyRatePerMinute }),
     ...(opts.hsts !== undefined && { hsts: opts.hsts }),
     ...(opts.metricsToken !== undefined && { metricsToken: opts.metricsToken }),
     // PARLEY_TEST_REDIS_URL: rate-limit counters in Redis, under a namespace of this app's own so

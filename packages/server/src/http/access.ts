@@ -1,3 +1,4 @@
+import type { ApiKeyScope } from '@parley/contract';
 import type { FastifyInstance, onRequestHookHandler, RouteOptions } from 'fastify';
 import type { Guards } from './auth.js';
 
@@ -28,25 +29,41 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call this route (see ACCESS in http/access.ts). Required on every /api/ route. */
     access?: Access;
+    /**
+     * The API key scope that lets a key call this route. Conversation routes default to
+     * `conversations:read` / `conversations:write` (see DEFAULT_SCOPE); any other route takes no
+     * key unless it names a scope here.
+     */
+    scope?: ApiKeyScope;
   }
 }
 
-/** Method + OpenAPI path (`/api/v1/conversations/{id}`) → declared access, for the OpenAPI document. */
-export type AccessRegistry = Map<string, Access>;
+/** The scope an API key needs on a route of this access when the route names none. */
+const DEFAULT_SCOPE: Partial<Record<Access, ApiKeyScope>> = {
+  'conversation:read': 'conversations:read',
+  'conversation:act': 'conversations:write',
+  file: 'conversations:read',
+};
+
+/** The scope an API key needs to call a route, or undefined when no key may (published as `x-scope`). */
+export const scopeOf = (access: Access, scope: ApiKeyScope | undefined): ApiKeyScope | undefined => scope ?? DEFAULT_SCOPE[access];
+
+/** Method + OpenAPI path (`/api/v1/conversations/{id}`) → declared access (and key scope), for the OpenAPI document. */
+export type AccessRegistry = Map<string, { access: Access; scope: ApiKeyScope | undefined }>;
 
 const openApiPath = (url: string) => url.replace(/:(\w+)/g, '{$1}');
 export const accessKey = (method: string, url: string) => `${method.toUpperCase()} ${openApiPath(url)}`;
 
-function guardFor(access: Access, guards: Guards): onRequestHookHandler | undefined {
+function guardFor(access: Access, guards: Guards, scope: ApiKeyScope | undefined): onRequestHookHandler | undefined {
   switch (access) {
     case 'consumer':
       return guards.consumer;
     case 'user':
     case 'conversation:read':
     case 'conversation:act':
-      return guards.user;
+      return guards.scopedUser(scope);
     case 'manager':
-      return guards.manager;
+      return guards.scopedManager(scope);
     // public and provider routes need no token; a file route checks its link or token itself
     case 'public':
     case 'provider':
@@ -65,26 +82,29 @@ export function enforceDeclaredAccess(app: FastifyInstance, guards: Guards): Acc
     const access = route.config?.access;
     if (!route.url.startsWith('/api/')) return;
     if (!access || !(access in ACCESS)) throw new Error(`route ${String(route.method)} ${route.url} declares no access (config.access, see http/access.ts)`);
-    const guard = guardFor(access, guards);
+    const scope = scopeOf(access, route.config?.scope);
+    const guard = guardFor(access, guards, scope);
     const own = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
     if (guard && own.length) throw new Error(`route ${String(route.method)} ${route.url}: its guard comes from config.access; remove onRequest`);
     if (guard) route.onRequest = [guard];
     for (const m of Array.isArray(route.method) ? route.method : [route.method]) {
-      if (m !== 'HEAD' && m !== 'OPTIONS') registry.set(accessKey(m, route.url), access);
+      if (m !== 'HEAD' && m !== 'OPTIONS') registry.set(accessKey(m, route.url), { access, scope });
     }
   });
   return registry;
 }
 
-/** Adds `x-access` (and a line of the description) to each operation of the OpenAPI document. */
+/** Adds `x-access` and `x-scope` (and a line of the description) to each operation of the OpenAPI document. */
 export function documentAccess(doc: Record<string, unknown>, registry: AccessRegistry): Record<string, unknown> {
   const paths = (doc.paths ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
   for (const [path, ops] of Object.entries(paths)) {
     for (const [method, op] of Object.entries(ops)) {
-      const access = registry.get(`${method.toUpperCase()} ${path}`);
-      if (!access) continue;
+      const declared = registry.get(`${method.toUpperCase()} ${path}`);
+      if (!declared) continue;
+      const { access, scope } = declared;
       op['x-access'] = access;
-      const line = `Access: \`${access}\` — ${ACCESS[access]}.`;
+      if (scope) op['x-scope'] = scope;
+      const line = `Access: \`${access}\` — ${ACCESS[access]}.${scope ? ` API keys: scope \`${scope}\`.` : ''}`;
       op.description = op.description ? `${String(op.description)}\n\n${line}` : line;
     }
   }

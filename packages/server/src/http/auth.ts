@@ -1,5 +1,7 @@
+import type { ApiKeyScope } from '@parley/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/errors.js';
+import { authenticateApiKey, createApiKeyLimiter, DEFAULT_API_KEY_RATE_PER_MINUTE, isApiKey } from '../services/api-keys.service.js';
 import { authenticateConsumer, authenticateUser } from '../services/auth.service.js';
 import type { Deps } from '../services/context.js';
 import type { ConsumerPrincipal, UserPrincipal } from '../services/principal.js';
@@ -18,19 +20,40 @@ export function bearer(req: FastifyRequest): string | undefined {
   return m?.[1];
 }
 
-/** Route guards, used as `onRequest` hooks: they run before the body is even parsed. */
-export function guards(deps: Deps) {
-  const user = async (req: FastifyRequest, _reply: FastifyReply) => {
+/**
+ * Route guards, used as `onRequest` hooks: they run before the body is even parsed.
+ *
+ * A user guard takes a session token or an API key (`pk_…`). A key passes only where the route
+ * names a scope (`scope`, from its declared access: http/access.ts) that the key holds — 403
+ * otherwise — and within its rate (per key, per node).
+ */
+export function guards(deps: Deps, opts: { apiKeyRatePerMinute?: number } = {}) {
+  const limit = createApiKeyLimiter(opts.apiKeyRatePerMinute ?? DEFAULT_API_KEY_RATE_PER_MINUTE);
+  const authenticate = async (req: FastifyRequest, scope: ApiKeyScope | undefined) => {
     const token = bearer(req);
     if (!token) throw new DomainError('unauthorized', 'missing bearer token');
+    if (isApiKey(token)) {
+      const p = await authenticateApiKey(deps, token);
+      if (!p?.apiKey) throw new DomainError('unauthorized', 'invalid or revoked API key');
+      if (!scope) throw new DomainError('forbidden', 'API keys may not call this route');
+      if (!p.apiKey.scopes.includes(scope)) throw new DomainError('forbidden', `this API key lacks the scope ${scope}`);
+      limit(p.apiKey.id, deps.clock.now());
+      req.user = p;
+      return;
+    }
     const p = await authenticateUser(deps, token);
     if (!p) throw new DomainError('unauthorized', 'invalid or expired token');
     req.user = p;
   };
-  const manager = async (req: FastifyRequest, reply: FastifyReply) => {
-    await user(req, reply);
+  /** Any signed-in user; an API key with `scope`. */
+  const scopedUser = (scope?: ApiKeyScope) => async (req: FastifyRequest, _reply: FastifyReply) => authenticate(req, scope);
+  /** Managers; an API key with `scope`. */
+  const scopedManager = (scope?: ApiKeyScope) => async (req: FastifyRequest, _reply: FastifyReply) => {
+    await authenticate(req, scope);
     if (req.user?.role !== 'manager') throw new DomainError('forbidden', 'managers only');
   };
+  const user = scopedUser();
+  const manager = scopedManager();
   const consumer = async (req: FastifyRequest, _reply: FastifyReply) => {
     const token = bearer(req);
     if (!token) throw new DomainError('unauthorized', 'missing consumer token');
@@ -38,7 +61,7 @@ export function guards(deps: Deps) {
     if (!p) throw new DomainError('unauthorized', 'invalid or expired consumer token');
     req.consumer = p;
   };
-  return { user, manager, consumer };
+  return { user, manager, consumer, scopedUser, scopedManager };
 }
 
 export type Guards = ReturnType<typeof guards>;

@@ -10,6 +10,7 @@ import type { PendingEvent, Recipient, StoredEvent } from '../storage/repos/even
 import { appendEvents } from '../storage/repos/events.repo.js';
 import type { ReadCaches } from './caches.js';
 import { signFileRefs } from './message-wire.js';
+import { enqueueWebhookDeliveries } from './webhooks.service.js';
 
 /** Delivers committed events to live listeners (in-process Socket.IO, or across nodes via Redis). */
 export interface Publisher {
@@ -76,6 +77,8 @@ export async function inTransaction<T>(deps: Deps, accountId: string, fn: (tx: D
       out.map((e) => ({ ...e, data: signFileRefs(deps, e.data) }) as PendingEvent),
       deps.clock.now(),
     );
+    // The webhook outbox: deliveries of these events are written in their transaction.
+    await enqueueWebhookDeliveries(deps, tx, accountId, out);
     return r;
   });
   if (stored.length) deps.publisher.publish(stored);

@@ -8,6 +8,7 @@ import { findSkill } from '../storage/repos/skills.repo.js';
 import { cancelTimer, listTimersOf, scheduleTimer, type TimerKind, type TimerRow } from '../storage/repos/timers.repo.js';
 import { findSkillCached } from './caches.js';
 import { type Deps, emit, type Outbox } from './context.js';
+import { noteConversationChange } from './webhooks.service.js';
 
 /**
  * The settings that apply to a conversation of `skillId`: the account's and the skill's overrides.
@@ -82,6 +83,7 @@ export async function commit(
   if (t.conversation !== before && !(await saveConversation(tx, t.conversation, opts.expectedState, before))) return false;
   if (t.timers.length) await reconcileTimers(deps, tx, t.conversation, t.timers, { firing: opts.firing, before: t.timersBefore });
   emit(out, t.events, { before, conversation: t.conversation });
+  noteConversationChange(out, before, t.conversation);
   return true;
 }
 
@@ -90,6 +92,7 @@ export async function commitNew(deps: Deps, tx: Tx, out: Outbox, t: Transition):
   await insertConversation(tx, t.conversation);
   await reconcileTimers(deps, tx, t.conversation, t.timers, { fresh: true });
   emit(out, t.events, { conversation: t.conversation });
+  noteConversationChange(out, undefined, t.conversation);
 }
 
 /** The conversation's timers as its state wants them now, reconciled (a handler whose transition did not apply). */

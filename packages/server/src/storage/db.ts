@@ -30,6 +30,8 @@ import * as m0027 from './migrations/2026_12_03_0027_create_channel_templates.js
 import * as m0028 from './migrations/2026_12_03_0028_create_provider_messages.js';
 import * as m0029 from './migrations/2026_12_03_0029_add_message_channel_fields.js';
 import * as m0030 from './migrations/2026_12_03_0030_add_content_quick_replies.js';
+import * as m0031 from './migrations/2026_12_03_0031_create_api_keys.js';
+import * as m0032 from './migrations/2026_12_03_0032_create_webhooks.js';
 import type { DB } from './schema.js';
 import { bindKeyring, createKeyring, type Keyring, type MasterKeys, newMasterKey, prepareSecrets, resolveMasterKeys } from './secrets.js';
 
@@ -99,6 +101,8 @@ const migrations: Record<string, Migration> = {
   '2026_12_03_0028_create_provider_messages': m0028,
   '2026_12_03_0029_add_message_channel_fields': m0029,
   '2026_12_03_0030_add_content_quick_replies': m0030,
+  '2026_12_03_0031_create_api_keys': m0031,
+  '2026_12_03_0032_create_webhooks': m0032,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -425,6 +425,35 @@ export interface ConversationLabelsTable {
   added_at: number;
 }
 
+/** API keys (storage/repos/api-keys.repo.ts): only the key's SHA-256 is stored. */
+export interface ApiKeysTable {
+  id: string;
+  account_id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  /** JSON array of scopes */
+  scopes: string;
+  created_by: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+/** Outbound webhooks (storage/repos/webhooks.repo.ts); their deliveries are `jobs` of kind `webhook`. */
+export interface WebhooksTable {
+  id: string;
+  account_id: string;
+  url: string;
+  /** JSON array of event types */
+  events: string;
+  active: number;
+  disabled_reason: string | null;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_until: number | null;
+  failing_since: number | null;
+  created_at: number;
+  updated_at: number;
+}
 export interface DB {
   files: FilesTable;
   surveys: SurveysTable;
@@ -466,4 +495,6 @@ export interface DB {
   conversation_wrap_ups: ConversationWrapUpsTable;
   labels: LabelsTable;
   conversation_labels: ConversationLabelsTable;
+  api_keys: ApiKeysTable;
+  webhooks: WebhooksTable;
 }

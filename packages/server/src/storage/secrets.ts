@@ -195,7 +195,7 @@ export const openSecret = (tx: Db, scope: string, purpose: string, stored: strin
  * repo that reads or writes one of these seals and opens it with the same scope and purpose.
  */
 interface SecretColumn {
-  table: 'accounts' | 'channels' | 'crm_credentials' | 'server_keys' | 'sso_credentials' | 'sso_flows';
+  table: 'accounts' | 'channels' | 'crm_credentials' | 'server_keys' | 'sso_credentials' | 'sso_flows' | 'webhooks';
   column: string;
   /** The column(s) that identify the row. */
   key: string[];
@@ -212,6 +212,8 @@ export const SECRET_COLUMNS: SecretColumn[] = [
   { table: 'sso_credentials', column: 'client_secret', key: ['account_id', 'provider'], scope: 'account_id', purpose: 'sso_credentials.client_secret' },
   { table: 'sso_flows', column: 'code_verifier', key: ['state'], scope: 'account_id', purpose: 'sso_flows.code_verifier' },
   { table: 'server_keys', column: 'value', key: ['name'], scope: null, purpose: 'server_keys.value' },
+  { table: 'webhooks', column: 'secret', key: ['id'], scope: 'account_id', purpose: 'webhooks.secret' },
+  { table: 'webhooks', column: 'previous_secret', key: ['id'], scope: 'account_id', purpose: 'webhooks.previous_secret' },
 ];
 
 async function tableExists(db: Db, table: string): Promise<boolean> {

@@ -1,3 +1,4 @@
+import { API_KEY_SCOPES, type ApiKeyScope } from '@parley/contract';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS, type Access } from '../../src/http/access.js';
@@ -29,7 +30,13 @@ type Principal =
   | 'assignedAgent'
   | 'manager'
   | 'otherAccountAgent'
-  | 'otherAccountManager';
+  | 'otherAccountManager'
+  | ApiKeyPrincipal;
+
+/** An API key of account A with one scope each, one revoked, and one of account B with every scope. */
+type ApiKeyPrincipal = `key:${ApiKeyScope}` | 'revokedKey' | 'otherAccountKey';
+const SCOPED_KEYS = API_KEY_SCOPES.map((s) => `key:${s}` as const);
+const KEYS: ApiKeyPrincipal[] = [...SCOPED_KEYS, 'revokedKey', 'otherAccountKey'];
 
 const PRINCIPALS: Principal[] = [
   'anonymous',
@@ -45,6 +52,7 @@ const PRINCIPALS: Principal[] = [
   'manager',
   'otherAccountAgent',
   'otherAccountManager',
+  ...KEYS,
 ];
 
 /** What a principal must get: allowed, or refused with one of these statuses. */
@@ -58,9 +66,17 @@ const OTHER_ACCOUNT: Principal[] = ['otherAccountAgent', 'otherAccountManager'];
 
 /**
  * The expected answer for each declared access — the one place that says what an access level
- * means to each kind of principal. `byId`: the path names a record of account A.
+ * means to each kind of principal. `byId`: the path names a record of account A. `scope`: the API
+ * key scope the route takes (`x-scope`), if any.
  */
-export function expected(access: Access, who: Principal, byId: boolean): Outcome {
+export function expected(access: Access, who: Principal, byId: boolean, scope?: string): Outcome {
+  if (KEYS.includes(who as ApiKeyPrincipal) && access !== 'public' && access !== 'provider') {
+    // A key is a bearer token of its own kind: the consumer routes do not know it, a revoked one is no key,
+    // and the others pass only where the route names a scope they hold; then as a manager of their account.
+    if (access === 'consumer' || who === 'revokedKey') return refused(401);
+    if (who === 'otherAccountKey') return scope ? (byId ? refused(404) : 'allow') : refused(403);
+    return scope && who === `key:${scope}` ? 'allow' : refused(403);
+  }
   switch (access) {
     case 'public':
     case 'provider':
@@ -191,6 +207,25 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
     const pat = await A.agent('pat', { skills: ['Sales'], online: false });
     expect((await r('PATCH', `/api/v1/users/${pat.id}`, { token: m, body: { password: `${PASSWORD} 2` } })).statusCode).toBe(200);
     const bAgent = await B.agent('bob', { skills: ['Sales'] });
+    // API keys: one per scope, one revoked, one of account B with every scope, one for the revoke route
+    const makeKey = async (token: string, scopes: readonly string[]) => {
+      const k = await r('POST', '/api/v1/api-keys', { token, body: { name: `key ${scopes.join(' ')}`, scopes } });
+      expect(k.statusCode, k.body).toBe(201);
+      return k.json() as { id: string; key: string };
+    };
+    const keyTokens: Partial<Record<Principal, string>> = {};
+    for (const scope of API_KEY_SCOPES) keyTokens[`key:${scope}`] = (await makeKey(m, [scope])).key;
+    const gone = await makeKey(m, API_KEY_SCOPES);
+    expect((await r('DELETE', `/api/v1/api-keys/${gone.id}`, { token: m })).statusCode).toBe(204);
+    keyTokens.revokedKey = gone.key;
+    keyTokens.otherAccountKey = (await makeKey(B.manager.token, API_KEY_SCOPES)).key;
+    ids['api-keys'] = (await makeKey(m, ['reports:read'])).id;
+    // a webhook and one of its deliveries
+    const hook = await r('POST', '/api/v1/webhooks', { token: m, body: { url: 'http://127.0.0.1:9/hook', events: ['message.created'] } });
+    expect(hook.statusCode, hook.body).toBe(201);
+    ids.webhooks = hook.json().id;
+    expect((await jo.send(openConv, 'for the webhook')).statusCode).toBe(201);
+    ids.deliveries = (await r('GET', `/api/v1/webhooks/${ids.webhooks}/deliveries`, { token: m })).json().items[0].id;
 
     Object.assign(tokens, {
       anonymous: undefined,
@@ -206,7 +241,8 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
       manager: m,
       otherAccountAgent: bAgent.token,
       otherAccountManager: B.manager.token,
-    } satisfies Record<Principal, string | undefined>);
+      ...keyTokens,
+    } as Record<Principal, string | undefined>);
   });
   afterAll(async () => t?.stop());
 
@@ -237,7 +273,7 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
       const access = op.access as Access;
       const byId = op.path.includes('{');
       for (const who of PRINCIPALS) {
-        const want = expected(access, who, byId);
+        const want = expected(access, who, byId, op.scope);
         if (want === 'any' || want === 'allow') continue;
         const res = await send(op, who);
         count++;
@@ -279,7 +315,7 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
     const wrong: string[] = [];
     for (const op of ops) {
       for (const who of PRINCIPALS) {
-        if (expected(op.access as Access, who, op.path.includes('{')) !== 'allow') continue;
+        if (expected(op.access as Access, who, op.path.includes('{'), op.scope) !== 'allow') continue;
         const res = await send(op, who);
         if (isRefusal(res)) wrong.push(`${op.method} ${op.path} as ${who}: ${res.statusCode} ${res.body.slice(0, 120)}`);
       }
@@ -392,7 +428,7 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
     const wrong: string[] = [];
     for (const op of ops) {
       for (const who of PRINCIPALS) {
-        if (expected(op.access as Access, who, op.path.includes('{')) !== 'allow') continue;
+        if (expected(op.access as Access, who, op.path.includes('{'), op.scope) !== 'allow') continue;
         // a conversation of its own for each call (a close or transfer must not change the next one's rights)
         let url = urlOf(op);
         if (op.path.startsWith('/api/v1/conversations/{id}') && !op.path.endsWith('/resume') && op.access === 'conversation:act') {
@@ -400,13 +436,18 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
           await t.routingIdle();
           url = url.replace(openConv, fresh.id);
         }
+        // a webhook of its own for each removal (the manager and a webhooks:manage key both may)
+        if (op.method === 'DELETE' && op.path === '/api/v1/webhooks/{id}') {
+          const fresh = await req()('POST', '/api/v1/webhooks', { token: A.manager.token, body: { url: 'http://127.0.0.1:9/x', events: ['message.created'] } });
+          url = url.replace(ids.webhooks ?? '', fresh.json().id);
+        }
         if (op.path.startsWith('/api/v1/consumer/conversations/{id}')) {
           const fresh = await jo.open({ skill: 'Sales', text: `for ${op.method} ${op.path}` });
           await t.routingIdle();
           url = url.replace(openConv, fresh.id);
         }
         // a fresh token of the same user, so signing out does not end the principal's other calls
-        const token = who === 'consumer' || who === 'otherConsumer' ? tokens[who] : await freshToken(who);
+        const token = who === 'consumer' || who === 'otherConsumer' || KEYS.includes(who as ApiKeyPrincipal) ? tokens[who] : await freshToken(who);
         const res = await send(op, who, url, token);
         if (isRefusal(res) || res.statusCode >= 500) wrong.push(`${op.method} ${op.path} as ${who}: ${res.statusCode} ${res.body.slice(0, 160)}`);
       }

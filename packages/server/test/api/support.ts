@@ -86,6 +86,8 @@ export interface OpenApiOperation {
   requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
   /** The route's declared access (`x-access`, see src/http/access.ts). */
   access?: string;
+  /** The API key scope that may call it (`x-scope`); none: no API key may. */
+  scope?: string;
 }
 
 export interface JsonSchema {
@@ -110,7 +112,9 @@ export interface JsonSchema {
 export async function openApiOperations(t: TestApp): Promise<OpenApiOperation[]> {
   const res = await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
   expect(res.statusCode).toBe(200);
-  const doc = res.json() as { paths: Record<string, Record<string, { requestBody?: OpenApiOperation['requestBody']; 'x-access'?: string }>> };
+  const doc = res.json() as {
+    paths: Record<string, Record<string, { requestBody?: OpenApiOperation['requestBody']; 'x-access'?: string; 'x-scope'?: string }>>;
+  };
   const ops: OpenApiOperation[] = [];
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {
@@ -120,6 +124,7 @@ export async function openApiOperations(t: TestApp): Promise<OpenApiOperation[]>
         path,
         ...(op.requestBody && { requestBody: op.requestBody }),
         ...(op['x-access'] && { access: op['x-access'] }),
+        ...(op['x-scope'] && { scope: op['x-scope'] }),
       });
     }
   }
@@ -148,6 +153,8 @@ export function sampleOf(schema: JsonSchema | undefined): unknown {
       return Array.from({ length: schema.minItems ?? 0 }, () => sampleOf(schema.items));
     case 'string':
       if (schema.format === 'date-time') return new Date(Date.now() + 3600_000).toISOString();
+      // a URL Parley may call: loopback, which tests allow (PARLEY_OUTBOUND_ALLOW), on the discard port
+      if (schema.format === 'uri') return 'http://127.0.0.1:9/hook';
       return 'x'.repeat(Math.max(1, schema.minLength ?? 1));
     case 'integer':
     case 'number':

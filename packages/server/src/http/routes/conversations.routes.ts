@@ -79,7 +79,7 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
   app.get(
     '/api/v1/conversations',
     {
-      config: { access: 'user' },
+      config: { access: 'user', scope: 'conversations:read' },
       schema: {
         tags,
         summary: 'The All tab and the supervision view: newest first, keyset-paginated; filters by state, agent, skill, label (managers see the whole account)',

@@ -19,7 +19,7 @@ export function filesRoutes(app: ZApp, { deps, guards }: RouteContext): void {
   const linkOrUser = async (req: FastifyRequest, reply: FastifyReply) => {
     const q = req.query as Record<string, unknown> | undefined;
     if (q && typeof q.sig === 'string' && q.exp !== undefined) return;
-    await guards.user(req, reply);
+    await guards.scopedUser('conversations:read')(req, reply);
   };
 
   app.get(

@@ -15,13 +15,16 @@ export function reportsRoutes(app: ZApp, { deps }: RouteContext): void {
   const security = bearerAuth;
   app.get(
     '/api/v1/reports/live',
-    { config: { access: 'manager' }, schema: { tags, security, summary: 'Queues, agents, SLA and CSAT now', response: { 200: LiveReport } } },
+    {
+      config: { access: 'manager', scope: 'reports:read' },
+      schema: { tags, security, summary: 'Queues, agents, SLA and CSAT now', response: { 200: LiveReport } },
+    },
     async (req) => liveReport(deps, userOf(req).accountId),
   );
   app.get(
     '/api/v1/reports/daily',
     {
-      config: { access: 'manager' },
+      config: { access: 'manager', scope: 'reports:read' },
       schema: {
         tags,
         security,
@@ -40,7 +43,7 @@ export function reportsRoutes(app: ZApp, { deps }: RouteContext): void {
   app.get(
     '/api/v1/reports/conversations.csv',
     {
-      config: { access: 'manager' },
+      config: { access: 'manager', scope: 'reports:read' },
       schema: {
         tags,
         security,

@@ -15,7 +15,7 @@ export function usersRoutes(app: ZApp, { deps }: RouteContext): void {
   app.get(
     '/api/v1/users',
     {
-      config: { access: 'manager' },
+      config: { access: 'manager', scope: 'users:manage' },
       schema: { tags, security: bearerAuth, summary: 'Users by username', querystring: z.strictObject(pageQuery(UserPosition)), response: { 200: Page(User) } },
     },
     async (req) => {
@@ -26,17 +26,23 @@ export function usersRoutes(app: ZApp, { deps }: RouteContext): void {
   );
   app.post(
     '/api/v1/users',
-    { config: { access: 'manager' }, schema: { tags, security: bearerAuth, body: CreateUserRequest, response: { 201: User } } },
+    { config: { access: 'manager', scope: 'users:manage' }, schema: { tags, security: bearerAuth, body: CreateUserRequest, response: { 201: User } } },
     async (req, reply) => reply.code(201).send(await createUser(deps, userOf(req).accountId, req.body, actorOf(req))),
   );
   app.patch(
     '/api/v1/users/:id',
-    { config: { access: 'manager' }, schema: { tags, security: bearerAuth, params: IdParams, body: UpdateUserRequest, response: { 200: User } } },
+    {
+      config: { access: 'manager', scope: 'users:manage' },
+      schema: { tags, security: bearerAuth, params: IdParams, body: UpdateUserRequest, response: { 200: User } },
+    },
     async (req) => patchUser(deps, userOf(req).accountId, req.params.id, req.body, actorOf(req)),
   );
   app.put(
     '/api/v1/users/:id/status',
-    { config: { access: 'manager' }, schema: { tags, security: bearerAuth, params: IdParams, body: SetStatusRequest, response: { 200: User } } },
+    {
+      config: { access: 'manager', scope: 'users:manage' },
+      schema: { tags, security: bearerAuth, params: IdParams, body: SetStatusRequest, response: { 200: User } },
+    },
     async (req) => {
       const me = userOf(req);
       await getUser(deps, me.accountId, req.params.id);

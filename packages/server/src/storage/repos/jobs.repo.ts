@@ -11,7 +11,9 @@ export type JobKind =
   /** Channel outbound: a message to its provider (key = conversation id, position = message seq, id = message id). */
   | 'delivery'
   /** CRM sync: a closed conversation's transcript to the CRM (key = conversation id, id = `crm_sync:<provider>:<conversation id>`). */
-  | 'crm_sync';
+  | 'crm_sync'
+  /** Webhook delivery: an event to a webhook's URL (key = `<webhook id>:<conversation id>`, id = the webhook-id header). */
+  | 'webhook';
 
 export type JobState = 'queued' | 'done' | 'failed';
 
@@ -238,4 +240,26 @@ export async function settleJob(tx: Tx, job: Pick<ClaimedJob<unknown>, 'id' | 'l
     .where('lease_token', '=', job.leaseToken)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/** A kind's jobs whose key starts with `prefix` (a webhook's deliveries), newest first, after the keyset position `[createdAt, id]`. */
+export async function listJobsByKeyPrefix(
+  tx: Tx,
+  accountId: string,
+  kind: JobKind,
+  prefix: string,
+  opts: { after?: [number, string] | undefined; limit: number },
+): Promise<Job[]> {
+  let q = tx
+    .selectFrom('jobs')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('kind', '=', kind)
+    .where('ordering_key', 'like', `${prefix.replace(/[\\%_]/g, '\\$&')}%`);
+  if (opts.after) {
+    const [at, id] = opts.after;
+    q = q.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
+  }
+  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
+  return rows.map(toJob);
 }
