@@ -2,6 +2,7 @@ import { CompiledQuery, type KyselyPlugin, type RootOperationNode } from 'kysely
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { myKpis } from '../../src/services/kpis.service.js';
 import { conversationsCsv, dailyReport, liveReport } from '../../src/services/reports.service.js';
+import { bindKeyring, keyringOf } from '../../src/storage/secrets.js';
 import { http, makeAccount } from '../factories/index.js';
 import { dialects, startTestApp, type TestApp } from '../harness.js';
 import { connect } from '../socket-client.js';
@@ -302,7 +303,8 @@ describe.each(dialects)('manager reports on %s', (dialect) => {
         return result;
       },
     };
-    const deps = { ...t.deps, db: { ...t.deps.db, kysely: t.db.kysely.withPlugin(recorder) } };
+    // The recording handle opens secrets (the account's settings) with the database's own keyring.
+    const deps = { ...t.deps, db: { ...t.deps.db, kysely: bindKeyring(t.db.kysely.withPlugin(recorder), keyringOf(t.db.kysely)) } };
     const now = t.clock.now();
     await liveReport(deps, acc.accountId);
     await dailyReport(deps, acc.accountId, new Date(now).toISOString().slice(0, 10));

@@ -71,7 +71,8 @@ export async function snapshot(t: TestApp, accountIds?: string[]): Promise<Snaps
     const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(t.db.kysely);
     const mine = accountIds
       ? rows.filter((r) => {
-          const owner = name === 'accounts' ? r.id : r.account_id;
+          // A data key belongs to the account it names (`scope`; `_server`: the installation's).
+          const owner = name === 'accounts' ? r.id : name === 'data_keys' ? r.scope : r.account_id;
           return owner === undefined || accountIds.includes(String(owner));
         })
       : rows;
