@@ -41,8 +41,14 @@ export type OfferCreated = z.infer<typeof OfferCreated>;
 export const OfferWithdrawn = z.object({ id: z.string(), reason: z.enum(['declined', 'timeout', 'closed', 'transferred']) });
 export type OfferWithdrawn = z.infer<typeof OfferWithdrawn>;
 
-/** `status.changed` (agent): the agent's availability changed; `missed_ring` when a missed ring set it away. */
-export const StatusChanged = z.object({ userId: z.string(), status: AgentStatus, reason: z.literal('missed_ring').optional() });
+/** `status.changed` (agent): the agent's availability (or its reason) changed; `missed_ring` when a missed ring set it away. */
+export const StatusChanged = z.object({
+  userId: z.string(),
+  status: AgentStatus,
+  reason: z.literal('missed_ring').optional(),
+  /** The status reason (Lunch, Training…) the agent chose with it, if any. */
+  reasonId: z.string().nullable().optional(),
+});
 export type StatusChanged = z.infer<typeof StatusChanged>;
 
 /** `survey.requested` (consumer): the post-conversation survey to show. */

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import { AuditEntry } from './audit.js';
+import { Availability } from './business-hours.js';
 import { ConsumerExport, ConsumerSearchItem, ErasureAccepted } from './consumer-data.js';
 import { ConsumerConversation } from './domain-events.js';
+import { CloseConversationBody, Disposition, SetMyStatusRequest, StatusReason } from './operations.js';
 import { SetSlaRequest, SubmitSurveyRequest, TransferRequest } from './requests.js';
 import {
   ActiveListPage,
@@ -74,7 +76,8 @@ export const ENDPOINTS = {
   'GET /api/v1/auth/sso': { response: SsoInfo },
   'POST /api/v1/auth/oidc/exchange': { body: SsoExchangeRequest, response: LoginResponse },
   'GET /api/v1/me': { response: User },
-  'PUT /api/v1/me/status': { body: SetStatusRequest, response: User },
+  'PUT /api/v1/me/status': { body: SetMyStatusRequest, response: User },
+  'GET /api/v1/status-reasons': { response: Page(StatusReason) },
   'GET /api/v1/me/settings': { response: UserSettings },
   'PATCH /api/v1/me/settings': { body: UserSettings, response: UserSettings },
   'GET /api/v1/me/kpis': { response: Kpis },
@@ -94,7 +97,8 @@ export const ENDPOINTS = {
   'GET /api/v1/conversations/{id}/templates': { response: Page(ChannelTemplate) },
   'GET /api/v1/conversations/{id}/transcript.txt': { response: 'text' },
   'POST /api/v1/conversations/{id}/read': { response: null },
-  'POST /api/v1/conversations/{id}/close': { response: ActiveItem },
+  'POST /api/v1/conversations/{id}/close': { body: CloseConversationBody, response: ActiveItem },
+  'GET /api/v1/dispositions': { response: Page(Disposition) },
   'POST /api/v1/conversations/{id}/resume': { response: ActiveItem },
   'POST /api/v1/conversations/{id}/accept': { response: ActiveItem },
   'POST /api/v1/conversations/{id}/decline': { response: null },
@@ -146,6 +150,7 @@ export const ENDPOINTS = {
   // the consumer API (the web widget)
   'POST /api/v1/consumer/session': { body: ConsumerSessionRequest, response: ConsumerSession },
   'GET /api/v1/consumer/skills': { response: Page(ConsumerSkill) },
+  'GET /api/v1/consumer/availability': { response: Availability },
   'GET /api/v1/consumer/history': { response: ConsumerHistory },
   'POST /api/v1/consumer/conversations': { body: ConsumerOpenConversationRequest.default({}), response: ConsumerConversation },
   'GET /api/v1/consumer/conversations/{id}': { response: ConsumerConversationView },

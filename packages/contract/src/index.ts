@@ -1,6 +1,7 @@
 export * from './active-list.js';
 export * from './api-client.js';
 export * from './audit.js';
+export * from './business-hours.js';
 export * from './consumer-data.js';
 export * from './dates.js';
 export * from './domain-events.js';
@@ -9,6 +10,7 @@ export * from './endpoints.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './files.js';
+export * from './operations.js';
 export * from './requests.js';
 export * from './responses.js';
 export * from './schemas.js';

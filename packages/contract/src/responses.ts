@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { BusinessHours } from './business-hours.js';
 import { ConsumerConversation } from './domain-events.js';
+import { WrapUp, WrapUpSettings } from './operations.js';
 import { ActiveItem, AgentStatus, Channel, Message, Notification, Skill } from './schemas.js';
 import { SurveyQuestion } from './settings.js';
 
@@ -53,6 +55,8 @@ export const ConversationDetails = ActiveItem.extend({
     customVariables: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   }),
   routing: RoutingDecision.nullable(),
+  /** What the agent chose when closing (dispositions, note); null without one. */
+  wrapUp: WrapUp.nullable(),
 });
 export type ConversationDetails = z.infer<typeof ConversationDetails>;
 
@@ -109,6 +113,8 @@ export const HandoverResult = z.object({ returned: z.array(z.string()) });
 export const SkillWithOverrides = Skill.extend({
   sla: z.object({ defaultSec: z.number().optional(), firstTimeSec: z.number().optional(), urgentSec: z.number().optional() }).optional(),
   autoClose: z.object({ enabled: z.boolean().optional(), afterSec: z.number().optional() }).optional(),
+  businessHours: BusinessHours.optional(),
+  wrapUp: WrapUpSettings.optional(),
 });
 export type SkillWithOverrides = z.infer<typeof SkillWithOverrides>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BusinessHours } from './business-hours.js';
 import { AutoCloseSettings, SlaTargets } from './settings.js';
 import { cleanDisplayName } from './text.js';
 
@@ -70,6 +71,8 @@ export const User = z.object({
   maxConcurrent: z.number().int(),
   status: AgentStatus,
   active: z.boolean(),
+  /** The status reason chosen with Away / Back soon (`GET /api/v1/me`, `PUT /api/v1/me/status`); null without one. */
+  statusReasonId: z.string().nullable().optional(),
 });
 export type User = z.infer<typeof User>;
 
@@ -113,6 +116,8 @@ export const CreateSkillRequest = z.strictObject({
   description: z.string().max(1000).default(''),
   sla: SlaTargets.partial().optional(),
   autoClose: AutoCloseSettings.partial().optional(),
+  businessHours: BusinessHours.optional(),
+  wrapUp: z.strictObject({ required: z.boolean() }).optional(),
 });
 export const UpdateSkillRequest = z.strictObject({
   name: z.string().trim().min(1).max(100).optional(),
@@ -131,6 +136,10 @@ export const UpdateSkillRequest = z.strictObject({
     .strictObject({ enabled: AutoCloseSettings.shape.enabled.nullable().optional(), afterSec: AutoCloseSettings.shape.afterSec.nullable().optional() })
     .nullable()
     .optional(),
+  /** The skill's own business hours; `null` removes them (back to the account's). */
+  businessHours: BusinessHours.nullable().optional(),
+  /** `null` removes the setting (no disposition required). */
+  wrapUp: z.strictObject({ required: z.boolean() }).nullable().optional(),
 });
 export type UpdateSkillRequest = z.infer<typeof UpdateSkillRequest>;
 
@@ -249,6 +258,8 @@ export const ActiveItem = z.object({
   /** `closedBy: "agent"`: the user who closed it, and their display name then; null otherwise. */
   closedById: z.string().nullable(),
   closedByName: z.string().nullable(),
+  /** The conversation's labels (ids of `GET /api/v1/labels`): on the lists and the details; absent from a live row push, which leaves them as they were. */
+  labels: z.array(z.string()).optional(),
 });
 export type ActiveItem = z.infer<typeof ActiveItem>;
 

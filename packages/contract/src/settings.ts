@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ALWAYS_OPEN, BusinessHours, ClosedHoursReply } from './business-hours.js';
 
 /** Account settings: durations in whole seconds (≥ 1) so tests and demos can run on short timers. */
 const sec = z.number().int().min(1).max(31_536_000);
@@ -157,6 +158,10 @@ export const AccountSettings = z.object({
   sso: SsoSettings,
   /** The audit log's own retention: entries older than this many months are deleted daily. */
   audit: z.strictObject({ retentionMonths: z.number().int().min(1).max(120) }),
+  /** Set through `PUT /api/v1/business-hours`; SLA and auto-close clocks run only in open hours. */
+  businessHours: BusinessHours,
+  /** Sent once per conversation to a channel consumer who writes while the account (or skill) is closed. */
+  closedHoursReply: ClosedHoursReply,
 });
 export type AccountSettings = z.infer<typeof AccountSettings>;
 
@@ -191,6 +196,8 @@ export const DEFAULT_ACCOUNT_SETTINGS: AccountSettings = {
     oidc: { enabled: false, issuer: '', clientId: '', clientSecretSet: false, usernameClaim: 'preferred_username', enforce: false, label: '' },
   },
   audit: { retentionMonths: 24 },
+  businessHours: ALWAYS_OPEN,
+  closedHoursReply: { enabled: true, text: "We're closed right now. We have your message and will answer as soon as we open." },
 };
 
 /** PATCH body: every field optional, nested objects merged; unknown fields rejected. */
@@ -213,6 +220,7 @@ export const AccountSettingsPatch = z.strictObject({
   masking: MaskingSettings.partial().optional(),
   sso: SsoSettingsPatch.optional(),
   audit: AccountSettings.shape.audit.partial().optional(),
+  closedHoursReply: ClosedHoursReply.partial().optional(),
 });
 export type AccountSettingsPatch = z.infer<typeof AccountSettingsPatch>;
 
@@ -220,5 +228,9 @@ export type AccountSettingsPatch = z.infer<typeof AccountSettingsPatch>;
 export const SkillOverrides = z.strictObject({
   sla: SlaTargets.partial().optional(),
   autoClose: AutoCloseSettings.partial().optional(),
+  /** The skill's own business hours instead of the account's. */
+  businessHours: BusinessHours.optional(),
+  /** Closing needs a disposition (agents and managers; consumer and automatic closes are exempt). */
+  wrapUp: z.strictObject({ required: z.boolean() }).optional(),
 });
 export type SkillOverrides = z.infer<typeof SkillOverrides>;

@@ -340,3 +340,28 @@ describe('refusals as problems', () => {
     expect(() => lc.orThrow(lc.accept(queued, s, T0, { agentId: 'ann', agent: null, consumerName: 'Jo' }))).toThrow('this conversation is not ringing to you');
   });
 });
+
+describe('SLA clocks in business hours', () => {
+  // T0 is Monday 2026-01-05 09:00 UTC; open 09:00–17:00 UTC on weekdays; a 1 h default SLA.
+  const w: [string, string][] = [['09:00', '17:00']];
+  const hours = { timeZone: 'UTC', weekly: { mon: w, tue: w, wed: w, thu: w, fri: w, sat: [], sun: [] }, holidays: [] };
+  const bh = someSettings({ sla: { defaultSec: 3600, firstTimeSec: 3600, urgentSec: 600 }, businessHours: hours });
+  const n = { id: 'c9', accountId: 'acc', consumerId: 'jo', channel: 'web' as const, channelId: null, skillId: null, firstTime: false };
+
+  it('a consumer writing after closing is due an hour into the next opening', () => {
+    const t = lc.open(n, bh, T0 + 10 * HOUR, { first: { message: msg({ seq: 1, conversationId: 'c9' }), line: 'hello?' } });
+    expect(t.conversation.slaDueAt).toBe(T0 + 25 * HOUR);
+  });
+  it('a message late in the day carries the rest of the target over to the next day', () => {
+    const t = ok(lc.receiveMessage(quiet, bh, T0 + 7.5 * HOUR, { sender: { type: 'consumer' }, message: msg(), line: 'hello?', consumerName: 'Jo' }));
+    expect(t.conversation.slaDueAt).toBe(T0 + 24 * HOUR + 30 * MIN);
+    // urgent: ten minutes of open time from the same start
+    const u = ok(lc.markUrgent(t.conversation, bh, T0 + 7.6 * HOUR, { consumerName: 'Jo' }));
+    expect(u.conversation.slaDueAt).toBe(T0 + 7.5 * HOUR + 10 * MIN);
+  });
+  it('re-timing under new hours moves the due time from the same start', () => {
+    const waiting = aConversation({ awaitingSince: T0 + 7.5 * HOUR, slaDueAt: T0 + 8.5 * HOUR });
+    const t = ok(lc.retime(waiting, bh, T0 + 7.6 * HOUR, { idleChanged: false, consumerName: 'Jo' }));
+    expect(t.conversation.slaDueAt).toBe(T0 + 24 * HOUR + 30 * MIN);
+  });
+});

@@ -16,7 +16,16 @@ import {
 } from './conversation.js';
 import { DomainError } from './errors.js';
 import { effectiveSla, slaTargetSec } from './sla.js';
-import { autoCloseDueAt, type ConversationSettings, closedExpiryAt, conversationTimers, ringEndsAt, transferFallbackAt, type WantedTimer } from './timers.js';
+import {
+  autoCloseDueAt,
+  type ConversationSettings,
+  clockDueAt,
+  closedExpiryAt,
+  conversationTimers,
+  ringEndsAt,
+  transferFallbackAt,
+  type WantedTimer,
+} from './timers.js';
 
 /**
  * The conversation state machine: one pure function per transition, each taking the conversation,
@@ -129,7 +138,13 @@ export interface AgentName {
 }
 
 /** The SLA target (seconds) of a conversation under these settings. */
-const slaTarget = (c: Pick<Conversation, 'firstTime' | 'urgent'>, s: ConversationSettings) => slaTargetSec(effectiveSla(s.account, s.skill), c);
+const slaTargetOf = (c: Pick<Conversation, 'firstTime' | 'urgent'>, s: ConversationSettings) => slaTargetSec(effectiveSla(s.account, s.skill), c);
+
+/** The SLA clock of a conversation under these settings: its target, counted in open business hours (domain/timers.ts). */
+const slaTarget = (c: Pick<Conversation, 'firstTime' | 'urgent'>, s: ConversationSettings) => {
+  const sec = slaTargetOf(c, s);
+  return (since: number) => clockDueAt(s, since, sec);
+};
 
 // ---------------------------------------------------------------- routing: offer, assign
 
@@ -302,7 +317,7 @@ export function resume(c: Conversation, s: ConversationSettings, now: number, i:
     dismissed: false,
     awaiting: 'agent',
     awaitingSince: now,
-    slaDueAt: now + slaTarget({ firstTime: false, urgent: c.urgent }, s) * 1000,
+    slaDueAt: clockDueAt(s, now, slaTargetOf({ firstTime: false, urgent: c.urgent }, s)),
     assignedAt: now,
     routing: { outcome: 'assigned', rule: 'resumed_by_agent', agentId: i.agentId, candidates: [], at: now },
     updatedAt: now,
@@ -480,7 +495,7 @@ export function markUrgent(c: Conversation, s: ConversationSettings, now: number
   if (c.state === 'closed') return refuse('conversation_closed', 'the conversation is closed');
   if (c.urgent) return unchanged(c);
   const urgentSec = effectiveSla(s.account, s.skill).urgentSec;
-  const due = c.awaiting === 'agent' ? Math.min(c.slaDueAt ?? Number.POSITIVE_INFINITY, c.awaitingSince + urgentSec * 1000) : c.slaDueAt;
+  const due = c.awaiting === 'agent' ? Math.min(c.slaDueAt ?? Number.POSITIVE_INFINITY, clockDueAt(s, c.awaitingSince, urgentSec)) : c.slaDueAt;
   const next: Conversation = { ...c, urgent: true, priority: 1, slaDueAt: due, updatedAt: now };
   return to(c, next, s, now, [rowEvent(next, i.consumerName, s.account.idleAfterSec, now)]);
 }

@@ -89,9 +89,18 @@ export interface Conversation {
   updatedAt: number;
 }
 
-/** What a new conversation starts from: who, where, and the SLA target that applies to it. */
+/**
+ * An SLA clock: when a wait that started at `since` is due. The transitions pass the one of
+ * domain/timers.ts (`clockDueAt`: the target counted in open business hours only); a plain number
+ * is a target in seconds of wall-clock time.
+ */
+export type SlaClock = number | ((since: number) => number);
+
+export const slaDueFrom = (sla: SlaClock, since: number): number => (typeof sla === 'number' ? since + sla * 1000 : sla(since));
+
+/** What a new conversation starts from: who, where, and the SLA clock that applies to it. */
 export type NewConversation = Pick<Conversation, 'id' | 'accountId' | 'consumerId' | 'channel' | 'channelId' | 'skillId' | 'firstTime'> & {
-  slaTargetSec: number;
+  slaTargetSec: SlaClock;
 };
 
 /** A conversation just opened by its consumer: queued, awaiting an agent, its SLA clock running from now. */
@@ -106,7 +115,7 @@ export function newConversation(n: NewConversation, now: number): Conversation {
     awaiting: 'agent',
     awaitingSince: now,
     priority: 0,
-    slaDueAt: now + slaTargetSec * 1000,
+    slaDueAt: slaDueFrom(slaTargetSec, now),
     manualSlaAt: null,
     actionable: false,
     closedBy: null,
@@ -131,13 +140,13 @@ export function newConversation(n: NewConversation, now: number): Conversation {
 }
 
 /** A consumer message: the agent now owes an answer; the SLA clock starts at the first unanswered message. */
-export function applyConsumerMessage(c: Conversation, text: string, now: number, slaTargetSec: number): Conversation {
+export function applyConsumerMessage(c: Conversation, text: string, now: number, slaTargetSec: SlaClock): Conversation {
   const startsClock = c.awaiting !== 'agent' || c.slaDueAt === null;
   return {
     ...c,
     awaiting: 'agent',
     awaitingSince: startsClock ? now : c.awaitingSince,
-    slaDueAt: startsClock ? now + slaTargetSec * 1000 : c.slaDueAt,
+    slaDueAt: startsClock ? slaDueFrom(slaTargetSec, now) : c.slaDueAt,
     agentUnread: c.agentUnread + 1,
     lastMessage: { text, senderType: 'consumer', senderId: c.consumerId, senderName: null, at: now },
     updatedAt: now,
@@ -169,9 +178,9 @@ export function applyAgentMessage(c: Conversation, text: string, now: number, ag
  * that awaited the consumer starts the clock when the transfer lands. The due time is the start plus
  * the receiving skill's target.
  */
-export function slaClockAtTransfer(c: Conversation, now: number, slaTargetSec: number): Pick<Conversation, 'awaiting' | 'awaitingSince' | 'slaDueAt'> {
+export function slaClockAtTransfer(c: Conversation, now: number, slaTargetSec: SlaClock): Pick<Conversation, 'awaiting' | 'awaitingSince' | 'slaDueAt'> {
   const since = c.awaiting === 'agent' ? c.awaitingSince : now;
-  return { awaiting: 'agent', awaitingSince: since, slaDueAt: since + slaTargetSec * 1000 };
+  return { awaiting: 'agent', awaitingSince: since, slaDueAt: slaDueFrom(slaTargetSec, since) };
 }
 
 /**
@@ -179,9 +188,9 @@ export function slaClockAtTransfer(c: Conversation, now: number, slaTargetSec: n
  * before: the start of the customer's wait plus the target. Unchanged when there is no running
  * clock (awaiting the consumer, or closed).
  */
-export function slaDueAtUnder(c: Conversation, slaTargetSec: number): number | null {
+export function slaDueAtUnder(c: Conversation, slaTargetSec: SlaClock): number | null {
   if (c.state === 'closed' || c.awaiting !== 'agent' || c.slaDueAt === null) return c.slaDueAt;
-  return c.awaitingSince + slaTargetSec * 1000;
+  return slaDueFrom(slaTargetSec, c.awaitingSince);
 }
 
 /**

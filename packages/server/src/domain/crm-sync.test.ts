@@ -70,4 +70,12 @@ describe('CRM sync rules', () => {
     expect(long.Description).toMatch(/cut at 32 000 characters/);
     expect('WhoId' in long).toBe(false);
   });
+  it('the wrap-up goes above the transcript: dispositions, then the note', () => {
+    const base = { consumerName: 'Emma', channel: 'sms', transcript: 'hello', closedAt: 0, whoId: null };
+    expect(transcriptTask({ ...base, wrapUp: { dispositions: ['Refund', 'Billing'], note: 'sent a voucher' } }).Description).toBe(
+      'Disposition: Refund, Billing\nWrap-up note: sent a voucher\n\nhello',
+    );
+    expect(transcriptTask({ ...base, wrapUp: { dispositions: ['Refund'], note: null } }).Description).toBe('Disposition: Refund\n\nhello');
+    expect(transcriptTask({ ...base, wrapUp: null }).Description).toBe('hello');
+  });
 });

@@ -94,8 +94,18 @@ export interface TranscriptTask {
 }
 
 /** The Task fields for a closed conversation's transcript (the external id goes in the upsert URL). */
-export function transcriptTask(input: { consumerName: string; channel: string; transcript: string; closedAt: number; whoId: string | null }): TranscriptTask {
-  let description = input.transcript;
+export function transcriptTask(input: {
+  consumerName: string;
+  channel: string;
+  transcript: string;
+  closedAt: number;
+  whoId: string | null;
+  /** The agent's wrap-up: disposition names and note, written above the transcript. */
+  wrapUp?: { dispositions: string[]; note: string | null } | null;
+}): TranscriptTask {
+  const w = input.wrapUp;
+  const head = w ? [w.dispositions.length ? `Disposition: ${w.dispositions.join(', ')}` : '', w.note ? `Wrap-up note: ${w.note}` : ''].filter(Boolean) : [];
+  let description = head.length ? `${head.join('\n')}\n\n${input.transcript}` : input.transcript;
   if (description.length > MAX_TASK_DESCRIPTION) {
     const note = '\n[… transcript cut at 32 000 characters; the full one is in Parley]';
     description = description.slice(0, MAX_TASK_DESCRIPTION - note.length) + note;

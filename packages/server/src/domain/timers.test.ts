@@ -3,6 +3,8 @@ import { aConversation, MIN, SEC, someSettings, T0 } from '../../test/factories/
 import {
   agentTimers,
   autoCloseDueAt,
+  businessHoursOf,
+  clockDueAt,
   closedExpiryAt,
   conversationTimers,
   isDue,
@@ -89,5 +91,28 @@ describe('agent and survey timers', () => {
   });
   it('isDue: a time that has come, never a time that is not wanted', () => {
     expect([isDue(T0, T0), isDue(T0 + 1, T0), isDue(null, T0)]).toEqual([true, false, false]);
+  });
+});
+
+describe('clocks in business hours', () => {
+  // T0 is Monday 2026-01-05 09:00 UTC; open 09:00–17:00 UTC on weekdays.
+  const w: [string, string][] = [['09:00', '17:00']];
+  const hours = { timeZone: 'UTC', weekly: { mon: w, tue: w, wed: w, thu: w, fri: w, sat: [], sun: [] }, holidays: [] };
+  const inHours = someSettings({ autoClose: { enabled: true, afterSec: 3600 }, businessHours: hours });
+
+  it('a clock counts only open time: started after closing, it runs from the next opening', () => {
+    expect(clockDueAt(inHours, T0 + 7.5 * HOUR, 3600)).toBe(T0 + 24 * HOUR + 30 * MIN);
+    expect(clockDueAt(inHours, T0 - HOUR, 600)).toBe(T0 + 10 * MIN);
+    // Friday 16:30 + 1 h → Monday 09:30
+    expect(clockDueAt(inHours, T0 + 4 * 24 * HOUR + 7.5 * HOUR, 3600)).toBe(T0 + 7 * 24 * HOUR + 30 * MIN);
+  });
+
+  it('auto-close waits in open hours only; a skill’s own hours win over the account’s', () => {
+    const quiet = aConversation({ awaiting: 'consumer', awaitingSince: T0 + 7.5 * HOUR, slaDueAt: null });
+    expect(autoCloseDueAt(quiet, inHours)).toBe(T0 + 24 * HOUR + 30 * MIN);
+    const allDay: [string, string][] = [['00:00', '24:00']];
+    const skillHours = { ...hours, weekly: { ...hours.weekly, mon: allDay } };
+    expect(autoCloseDueAt(quiet, { ...inHours, skill: { businessHours: skillHours } })).toBe(T0 + 8.5 * HOUR);
+    expect(businessHoursOf({ ...inHours, skill: { businessHours: skillHours } })).toBe(skillHours);
   });
 });

@@ -1,5 +1,6 @@
-import type { AccountSettings, SkillOverrides } from '@parley/contract';
+import type { AccountSettings, BusinessHours, SkillOverrides } from '@parley/contract';
 import { nextWarmupStepAt, type WarmUpSettings } from './agents.js';
+import { addOpenTime } from './business-hours.js';
 import { type Conversation, nextTimeChangeAt } from './conversation.js';
 import { effectiveAutoClose } from './sla.js';
 
@@ -28,12 +29,26 @@ export interface WantedTimer<K extends string = ConversationTimerKind> {
   payload: Record<string, unknown>;
 }
 
+/** The business hours a conversation's clocks run in: its skill's own, or the account's. */
+export function businessHoursOf(s: ConversationSettings): BusinessHours {
+  return s.skill?.businessHours ?? s.account.businessHours;
+}
+
+/**
+ * When a clock of `sec` seconds started at `since` runs out: it counts only open business hours,
+ * so a wait that starts while closed begins at the next opening. The SLA due time and the
+ * auto-close time are both this.
+ */
+export function clockDueAt(s: ConversationSettings, since: number, sec: number): number {
+  return addOpenTime(businessHoursOf(s), since, sec * 1000);
+}
+
 /** When the system closes it: awaiting the consumer past the auto-close time, no manual SLA, and not a transfer that has not reached an agent yet. */
 export function autoCloseDueAt(c: Conversation, s: ConversationSettings): number | null {
   if (c.state !== 'open' || c.awaiting !== 'consumer' || c.manualSlaAt !== null) return null;
   if (c.actionable && c.agentId === null) return null;
   const ac = effectiveAutoClose(s.account, s.skill);
-  return ac.enabled ? c.awaitingSince + ac.afterSec * 1000 : null;
+  return ac.enabled ? clockDueAt(s, c.awaitingSince, ac.afterSec) : null;
 }
 
 /** When the current offer stops ringing (ring mode). */

@@ -83,6 +83,7 @@ export function mergeSettingsPatch(s: AccountSettings, p: AccountSettingsPatch):
     retention: { ...s.retention, ...p.retention },
     masking: { ...s.masking, ...p.masking },
     audit: { ...s.audit, ...p.audit },
+    closedHoursReply: { ...s.closedHoursReply, ...p.closedHoursReply },
   };
 }
 

@@ -31,6 +31,7 @@ import { type ChannelTemplateRecord, deleteTemplate, insertTemplate, listTemplat
 import { findUser } from '../storage/repos/users.repo.js';
 import { assertCanRead } from './access.js';
 import { type Actor, changes, recordAudit, SYSTEM_ACTOR } from './audit.service.js';
+import { closedHoursReplyIn } from './business-hours.service.js';
 import { replyToChannelSurveyIn } from './channel-surveys.service.js';
 import { type Deps, inTransaction, type Outbox } from './context.js';
 import { openConversationIn, sendMessageIn } from './conversations.service.js';
@@ -415,6 +416,7 @@ async function storeInbound(
       clientMessageId: m.eventId,
       ...(quickReply && { quickReply }),
     });
+    if (sent.created) await closedHoursReplyIn(deps, tx, out, channel.accountId, open.conversation.id);
     return { messageId: sent.message.id, created: open.created, fileUsed: file !== null };
   });
 }

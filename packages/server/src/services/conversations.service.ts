@@ -4,6 +4,7 @@ import {
   type ConsumerConversation,
   type ConsumerConversationView,
   type ConversationDetails,
+  type ConversationState,
   type DatePrefs,
   formatDateTime,
   formatTranscript,
@@ -50,6 +51,8 @@ import { displayNames, findUser } from '../storage/repos/users.repo.js';
 import { assertCanAct, assertCanRead } from './access.js';
 import { findAccountCached } from './caches.js';
 import { type Deps, inTransaction, type Outbox } from './context.js';
+import { wrapUpOf } from './dispositions.service.js';
+import { withLabels } from './labels.service.js';
 import { maskConsumerText } from './masking.service.js';
 import { withSenderNames } from './message-wire.js';
 import { enqueueOutbound } from './outbound.service.js';
@@ -354,7 +357,7 @@ export async function activeList(
   const account = await accountOf(deps, tx, p.accountId);
   const now = deps.clock.now();
   const rows = await listActiveForAgent(tx, p.accountId, p.userId, now - account.settings.closedRetentionHours * HOUR);
-  const items = rows.map((r) => toActiveItem(r, account.settings.idleAfterSec, now)).sort(compareActive);
+  const items = await withLabels(tx, p.accountId, rows.map((r) => toActiveItem(r, account.settings.idleAfterSec, now)).sort(compareActive));
   const counts = countByStatus(items);
   return { counts, items: filter?.length ? items.filter((i) => filter.includes(i.status)) : items };
 }
@@ -365,7 +368,10 @@ export async function getConversationDetails(deps: Deps, p: UserPrincipal, id: s
   const account = await accountOf(deps, tx, p.accountId);
   const consumer = await findConsumer(tx, p.accountId, c.consumerId);
   const now = deps.clock.now();
-  const item = toActiveItem({ conversation: c, consumerName: consumer?.name ?? 'Visitor' }, account.settings.idleAfterSec, now);
+  const [item] = await withLabels(tx, p.accountId, [
+    toActiveItem({ conversation: c, consumerName: consumer?.name ?? 'Visitor' }, account.settings.idleAfterSec, now),
+  ]);
+  if (!item) throw notFound('conversation');
   return {
     ...item,
     urgent: c.urgent,
@@ -380,6 +386,7 @@ export async function getConversationDetails(deps: Deps, p: UserPrincipal, id: s
       customVariables: consumer?.customVariables ?? {},
     },
     routing: c.routing ? { ...c.routing, at: new Date(c.routing.at).toISOString() } : null,
+    wrapUp: await wrapUpOf(tx, p.accountId, c.id),
   };
 }
 
@@ -458,6 +465,11 @@ export interface ListInput {
   from?: number | undefined;
   to?: number | undefined;
   q?: string | undefined;
+  /** Supervision filters (`GET /api/v1/conversations?state=&agentId=&skillId=&label=`). */
+  state?: ConversationState | undefined;
+  agentId?: string | undefined;
+  skillId?: string | undefined;
+  labelId?: string | undefined;
   /** The keyset position `[createdAt, id]` of the last conversation of the previous page. */
   after?: readonly [number, string] | undefined;
   limit: number;
@@ -473,7 +485,9 @@ export async function listAll(deps: Deps, p: UserPrincipal, input: ListInput): P
   const account = await accountOf(deps, tx, p.accountId);
   const now = deps.clock.now();
   const windowStart = now - account.settings.historyMonths * 31 * DAY;
-  const from = input.from ?? (input.q ? windowStart : now - 7 * DAY);
+  // Searching, or watching what is under way (supervision), reaches back over the whole history window.
+  const live = input.state !== undefined && input.state !== 'closed';
+  const from = input.from ?? (input.q || live ? windowStart : now - 7 * DAY);
   if (from < windowStart) throw invalid(`from may not reach past the history window (${new Date(windowStart).toISOString()})`, 'from');
   const to = input.to ?? now + 1;
   if (to <= from) throw invalid('to must be after from', 'to');
@@ -483,12 +497,20 @@ export async function listAll(deps: Deps, p: UserPrincipal, input: ListInput): P
     from,
     to,
     q: input.q,
+    state: input.state,
+    agentId: input.agentId,
+    skillId: input.skillId,
+    labelId: input.labelId,
     skillIds: skills,
     userId: p.userId,
     cursor: input.after ? { createdAt: input.after[0], id: input.after[1] } : undefined,
     limit: input.limit,
   });
-  return rows.map((r) => toActiveItem(r, account.settings.idleAfterSec, now));
+  return withLabels(
+    tx,
+    p.accountId,
+    rows.map((r) => toActiveItem(r, account.settings.idleAfterSec, now)),
+  );
 }
 
 export type { Outbox };

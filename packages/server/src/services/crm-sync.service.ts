@@ -11,6 +11,7 @@ import { findConversation } from '../storage/repos/conversations.repo.js';
 import { type CrmProvider, crmSyncJobId, findCrmPrivateKey, saveCrmPrivateKey } from '../storage/repos/crm.repo.js';
 import type { Deps } from './context.js';
 import { renderTranscript } from './conversations.service.js';
+import { wrapUpOf } from './dispositions.service.js';
 import { enqueueJob, type JobKindHandler, type JobOutcome, runJobQueue } from './jobs.service.js';
 import { assertOutboundUrls } from './outbound-urls.service.js';
 
@@ -110,6 +111,8 @@ export const crmSyncJob: JobKindHandler<CrmSyncPayload, SyncResult> = {
     if (!c) return { ok: false, error: 'the conversation is gone', permanent: true };
     const consumer = await findConsumer(db, accountId, c.consumerId);
     const transcript = await renderTranscript(db, c);
+    const wrap = await wrapUpOf(db, accountId, conversationId);
+    const wrapUp = wrap && { dispositions: wrap.dispositions.map((d) => d.name), note: wrap.note };
     try {
       const result = await pushTranscriptTask(
         deps.outbound,
@@ -117,7 +120,8 @@ export const crmSyncJob: JobKindHandler<CrmSyncPayload, SyncResult> = {
         {
           conversationId,
           keys: crmKeysOf(consumer?.customVariables ?? {}, c.channel, consumer?.externalId ?? null),
-          task: (whoId) => transcriptTask({ consumerName: consumer?.name ?? 'Visitor', channel: c.channel, transcript, closedAt: c.closedAt ?? now, whoId }),
+          task: (whoId) =>
+            transcriptTask({ consumerName: consumer?.name ?? 'Visitor', channel: c.channel, transcript, closedAt: c.closedAt ?? now, whoId, wrapUp }),
           now,
         },
       );

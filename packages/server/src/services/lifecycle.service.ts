@@ -1,4 +1,4 @@
-import type { ActiveItem, ConsumerConversation } from '@parley/contract';
+import type { ActiveItem, CloseConversationRequest, ConsumerConversation } from '@parley/contract';
 import { type ClosedBy, type Conversation, toActiveItem, toConsumerView } from '../domain/conversation.js';
 import * as lifecycle from '../domain/conversation-lifecycle.js';
 import { invalid, notFound } from '../domain/errors.js';
@@ -6,6 +6,7 @@ import type { Tx } from '../storage/db.js';
 import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
 import { findConsumer, setConsumerLastAgent } from '../storage/repos/consumers.repo.js';
 import { findOpenConversationOfConsumer, lockConversation } from '../storage/repos/conversations.repo.js';
+import { saveWrapUp } from '../storage/repos/dispositions.repo.js';
 import { countUnanswered } from '../storage/repos/messages.repo.js';
 import { findSkill } from '../storage/repos/skills.repo.js';
 import type { TimerRow } from '../storage/repos/timers.repo.js';
@@ -14,6 +15,7 @@ import { assertCanAct, assertCanRead } from './access.js';
 import { offerSurveyOnChannelIn } from './channel-surveys.service.js';
 import { type Deps, inTransaction, type Outbox } from './context.js';
 import { queueCrmSyncIn } from './crm-sync.service.js';
+import { checkWrapUpIn } from './dispositions.service.js';
 import { commit, settingsFor } from './persist.js';
 import type { ConsumerPrincipal, UserPrincipal } from './principal.js';
 import { requestSurveyIn, withdrawSurveyIn } from './surveys.service.js';
@@ -96,10 +98,16 @@ const closed = (r: Conversation | lifecycle.Refusal): Conversation => {
   return r;
 };
 
-export async function closeByUser(deps: Deps, p: UserPrincipal, id: string): Promise<ActiveItem> {
+/**
+ * An agent (or manager) closes it, with the wrap-up: dispositions (required when the skill says so:
+ * 400 without, nothing changes) and a note, kept with the conversation.
+ */
+export async function closeByUser(deps: Deps, p: UserPrincipal, id: string, wrap: CloseConversationRequest = {}): Promise<ActiveItem> {
   const r = await act(deps, p, id, async ({ tx, out, c, account, now }) => {
+    const wrapUp = c.state === 'closed' ? null : await checkWrapUpIn(tx, p.accountId, c.id, (await settingsFor(tx, account, c.skillId)).skill, wrap, now);
     const name = c.state === 'closed' ? null : ((await findUser(tx, p.accountId, p.userId))?.displayName ?? null);
     const next = closed(await closeIn(deps, tx, out, account, c, 'agent', { id: p.userId, name }));
+    if (wrapUp) await saveWrapUp(tx, wrapUp);
     return row(next, await consumerName(tx, next), account, now);
   });
   deps.kickRouting(p.accountId);

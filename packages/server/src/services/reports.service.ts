@@ -1,6 +1,7 @@
 import type { Awaiting } from '../domain/conversation.js';
 import { dashboardDeadline } from '../domain/sla.js';
 import { csatScore, npsScore } from '../domain/surveys.js';
+import { findDispositionsByIds, listWrapUpsOf } from '../storage/repos/dispositions.repo.js';
 import {
   archivedHours,
   arrivalsByHour,
@@ -288,6 +289,18 @@ export async function conversationsCsv(deps: Deps, accountId: string, from: numb
     }
     answers.set(c.id, out);
   }
+  const wrapUps = new Map(
+    (
+      await listWrapUpsOf(
+        deps.db.kysely,
+        accountId,
+        list.map((c) => c.id),
+      )
+    ).map((w) => [w.conversationId, w]),
+  );
+  const dispositionName = new Map(
+    (await findDispositionsByIds(deps.db.kysely, accountId, [...new Set([...wrapUps.values()].flatMap((w) => w.dispositionIds))])).map((d) => [d.id, d.name]),
+  );
   const skillName = new Map(skills.map((s) => [s.id, s.name]));
   const userName = new Map(users.map((u) => [u.id, u.displayName]));
   const qs = [...questionIds].sort();
@@ -303,6 +316,8 @@ export async function conversationsCsv(deps: Deps, accountId: string, from: numb
     'first_response_sec',
     'first_response_agent',
     'close_reason',
+    'dispositions',
+    'wrap_up_note',
     ...qs.map((q) => `survey_${q}`),
   ];
   const lines = [head.map(csvCell).join(',')];
@@ -323,6 +338,8 @@ export async function conversationsCsv(deps: Deps, accountId: string, from: numb
         c.first_response_at === null ? '' : Math.round((Number(c.first_response_at) - Number(c.created_at)) / 1000),
         name(c.first_response_agent_id),
         c.closed_by ?? '',
+        (wrapUps.get(c.id)?.dispositionIds ?? []).map((d) => dispositionName.get(d) ?? d).join('; '),
+        wrapUps.get(c.id)?.note ?? '',
         ...qs.map((q) => a[q] ?? ''),
       ]
         .map(csvCell)

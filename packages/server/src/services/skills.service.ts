@@ -7,12 +7,21 @@ import { forgetSkill } from './caches.js';
 import type { Deps } from './context.js';
 import { overridesDriveTimers, scheduleTimersReevaluation } from './timers-reevaluation.service.js';
 
-export const toWireSkill = (s: SkillRecord): Skill & { sla?: SkillOverrides['sla']; autoClose?: SkillOverrides['autoClose'] } => ({
+export const toWireSkill = (
+  s: SkillRecord,
+): Skill & {
+  sla?: SkillOverrides['sla'];
+  autoClose?: SkillOverrides['autoClose'];
+  businessHours?: SkillOverrides['businessHours'];
+  wrapUp?: SkillOverrides['wrapUp'];
+} => ({
   id: s.id,
   name: s.name,
   description: s.description,
   ...(s.overrides.sla && { sla: s.overrides.sla }),
   ...(s.overrides.autoClose && { autoClose: s.overrides.autoClose }),
+  ...(s.overrides.businessHours && { businessHours: s.overrides.businessHours }),
+  ...(s.overrides.wrapUp && { wrapUp: s.overrides.wrapUp }),
 });
 
 export async function createSkill(deps: Deps, accountId: string, input: { name: string; description: string } & SkillOverrides, actor: Actor = SYSTEM_ACTOR) {
@@ -23,7 +32,12 @@ export async function createSkill(deps: Deps, accountId: string, input: { name: 
       accountId,
       name: input.name,
       description: input.description,
-      overrides: { ...(input.sla && { sla: input.sla }), ...(input.autoClose && { autoClose: input.autoClose }) },
+      overrides: {
+        ...(input.sla && { sla: input.sla }),
+        ...(input.autoClose && { autoClose: input.autoClose }),
+        ...(input.businessHours && { businessHours: input.businessHours }),
+        ...(input.wrapUp && { wrapUp: input.wrapUp }),
+      },
       createdAt: deps.clock.now(),
     };
     await insertSkill(tx, s);
@@ -64,7 +78,13 @@ export async function patchSkill(deps: Deps, accountId: string, id: string, patc
       ...s,
       name: patch.name ?? s.name,
       description: patch.description ?? s.description,
-      overrides: withoutUndefined({ sla: mergeGroup(s.overrides.sla, patch.sla), autoClose: mergeGroup(s.overrides.autoClose, patch.autoClose) }),
+      overrides: withoutUndefined({
+        sla: mergeGroup(s.overrides.sla, patch.sla),
+        autoClose: mergeGroup(s.overrides.autoClose, patch.autoClose),
+        // Business hours are replaced whole; null removes them (the account's apply).
+        businessHours: patch.businessHours === undefined ? s.overrides.businessHours : (patch.businessHours ?? undefined),
+        wrapUp: patch.wrapUp === undefined ? s.overrides.wrapUp : (patch.wrapUp ?? undefined),
+      }),
     };
     await updateSkill(tx, next);
     await recordAudit(tx, deps.clock.now(), {
@@ -75,7 +95,7 @@ export async function patchSkill(deps: Deps, accountId: string, id: string, patc
       targetId: id,
       details: changes(toWireSkill(s), toWireSkill(next)),
     });
-    // The skill's conversations under way follow its new SLA / auto-close overrides (swept in batches by a timer).
+    // The skill's conversations under way follow its new SLA / auto-close / business-hours overrides (swept in batches by a timer).
     if (overridesDriveTimers(s.overrides, next.overrides)) {
       await scheduleTimersReevaluation(tx, { accountId, skillId: id, idleChanged: false, now: deps.clock.now() });
       reevaluate = true;

@@ -26,16 +26,17 @@ interface ReevaluationPayload {
   idleChanged: boolean;
 }
 
-const timerInputs = (s: AccountSettings) => [s.sla, s.autoClose, s.idleAfterSec, s.ringTimeoutSec, s.transferFallbackSec];
+const timerInputs = (s: AccountSettings) => [s.sla, s.autoClose, s.idleAfterSec, s.ringTimeoutSec, s.transferFallbackSec, s.businessHours];
 
-/** Whether a settings change moves the timers of conversations under way (SLA, auto-close, idle, ring, transfer fallback). */
+/** Whether a settings change moves the timers of conversations under way (SLA, auto-close, idle, ring, transfer fallback, business hours). */
 export function settingsDriveTimers(before: AccountSettings, after: AccountSettings): boolean {
   return JSON.stringify(timerInputs(before)) !== JSON.stringify(timerInputs(after));
 }
 
 /** Whether a skill's new overrides move the timers of its conversations. */
 export function overridesDriveTimers(before: SkillOverrides, after: SkillOverrides): boolean {
-  return JSON.stringify([before.sla ?? null, before.autoClose ?? null]) !== JSON.stringify([after.sla ?? null, after.autoClose ?? null]);
+  const inputs = (o: SkillOverrides) => [o.sla ?? null, o.autoClose ?? null, o.businessHours ?? null];
+  return JSON.stringify(inputs(before)) !== JSON.stringify(inputs(after));
 }
 
 /**

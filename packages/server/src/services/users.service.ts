@@ -7,6 +7,7 @@ import type { Tx } from '../storage/db.js';
 import { findAccount } from '../storage/repos/accounts.repo.js';
 import { listConversationIdsOfAgent, lockConversation } from '../storage/repos/conversations.repo.js';
 import { listSkills } from '../storage/repos/skills.repo.js';
+import { findCurrentAgentState, findStatusReason, logAgentState } from '../storage/repos/status-reasons.repo.js';
 import { hasLiveToken, revokeUserTokens } from '../storage/repos/tokens.repo.js';
 import { findUser, findUserByUsername, insertUser, listUsers, setUserSkills, type UserRecord, updateUser } from '../storage/repos/users.repo.js';
 import { type Actor, changes, recordAudit, SYSTEM_ACTOR } from './audit.service.js';
@@ -105,6 +106,7 @@ export async function patchUser(
       next.statusChangedAt = now;
     }
     await updateUser(tx, next);
+    if (next.status !== u.status) await logAgentState(tx, { id: newId(), accountId, userId: id, status: next.status, reasonId: null, at: now });
     if (patch.skills) await setUserSkills(tx, accountId, id, next.skills);
     if (passwordHash || patch.active === false) await revokeUserTokens(tx, accountId, id, now);
     await auditUserChange(tx, now, actor, u, next, passwordHash !== undefined);
@@ -140,12 +142,27 @@ export async function signedOut(deps: Deps, accountId: string, userId: string): 
   await setStatus(deps, accountId, userId, 'offline');
 }
 
-/** Change a user's status; `byManager` (a manager setting another user's status) is audit-logged as `user.status_changed`. */
-export async function setStatus(deps: Deps, accountId: string, userId: string, status: AgentStatus, byManager?: Actor): Promise<User> {
+/**
+ * Change a user's status (with a status reason of that status, or none); `byManager` (a manager
+ * setting another user's status) is audit-logged as `user.status_changed`.
+ */
+export async function setStatus(
+  deps: Deps,
+  accountId: string,
+  userId: string,
+  status: AgentStatus,
+  byManager?: Actor,
+  reasonId: string | null = null,
+): Promise<User> {
   const now = deps.clock.now();
   const user = await inTransaction(deps, accountId, async (tx, out) => {
     const u = await findUser(tx, accountId, userId);
     if (!u) throw notFound('user');
+    if (reasonId !== null) {
+      const reason = await findStatusReason(tx, accountId, reasonId);
+      if (!reason) throw invalid('unknown status reason', 'reasonId');
+      if (reason.status !== status) throw invalid(`"${reason.name}" is a reason for ${reason.status === 'away' ? 'Away' : 'Back soon'}`, 'reasonId');
+    }
     if (byManager && u.status !== status) {
       await recordAudit(tx, now, {
         accountId,
@@ -156,17 +173,18 @@ export async function setStatus(deps: Deps, accountId: string, userId: string, s
         details: { status: { from: u.status, to: status } },
       });
     }
-    return changeStatusIn(deps, tx, out, u, status, now);
+    return changeStatusIn(deps, tx, out, u, status, now, undefined, reasonId);
   });
   deps.kickRouting(accountId);
-  return toWireUser(user);
+  return { ...toWireUser(user), statusReasonId: reasonId };
 }
 
 /**
  * The one rule of a status change, inside the caller's transaction: the new status (a shift's
  * warm-up when coming online), `status.changed` to the agent, and, when leaving online, every offer
  * still ringing to the agent moves on to another agent (assigned conversations stay). Used by the
- * agent's or a manager's change and by a missed ring (`reason: 'missed_ring'`).
+ * agent's or a manager's change and by a missed ring (`reason: 'missed_ring'`). Every change,
+ * of status or only of its reason (`statusReasonId`), starts a stretch in the state-change log.
  */
 export async function changeStatusIn(
   deps: Deps,
@@ -176,9 +194,17 @@ export async function changeStatusIn(
   status: AgentStatus,
   now: number,
   reason?: 'missed_ring',
+  statusReasonId: string | null = null,
 ): Promise<UserRecord> {
-  if (u.status === status) return u;
   const accountId = u.accountId;
+  if (u.status === status) {
+    // The same status: only a new reason is a change (a stretch of its own in the log).
+    const current = await findCurrentAgentState(tx, accountId, u.id);
+    if ((current?.status === status ? current.reasonId : null) === statusReasonId) return u;
+    await logAgentState(tx, { id: newId(), accountId, userId: u.id, status, reasonId: statusReasonId, at: now });
+    emit(out, [{ type: 'status.changed', data: { userId: u.id, status, reasonId: statusReasonId } }], {});
+    return u;
+  }
   const account = await findAccount(tx, accountId);
   const next: UserRecord = { ...u, status, statusChangedAt: now };
   if (status === 'online' && account) {
@@ -186,7 +212,8 @@ export async function changeStatusIn(
     next.warmupStartedAt = startsShift(account.settings.warmUp, u.lastAssignedAt, now) ? now : u.warmupStartedAt;
   }
   await updateUser(tx, next);
-  emit(out, [{ type: 'status.changed', data: { userId: u.id, status, ...(reason && { reason }) } }], {});
+  await logAgentState(tx, { id: newId(), accountId, userId: u.id, status, reasonId: statusReasonId, at: now });
+  emit(out, [{ type: 'status.changed', data: { userId: u.id, status, ...(reason && { reason }), reasonId: statusReasonId } }], {});
   if (status !== 'online' && account) {
     for (const id of await listConversationIdsOfAgent(tx, accountId, u.id, 'ringing')) {
       // Withdrawn through the decline transition, which re-checks it still rings to this agent.

@@ -22,6 +22,10 @@ import * as m0013 from './migrations/2026_12_03_0013_create_audit_log.js';
 import * as m0014 from './migrations/2026_12_03_0014_create_data_keys.js';
 import * as m0016 from './migrations/2026_12_03_0016_add_retention_and_erasure.js';
 import * as m0019 from './migrations/2026_12_03_0019_create_sso.js';
+import * as m0021 from './migrations/2026_12_03_0021_create_closed_hours_replies.js';
+import * as m0022 from './migrations/2026_12_03_0022_create_status_reasons_and_agent_states.js';
+import * as m0023 from './migrations/2026_12_03_0023_create_dispositions_and_wrap_ups.js';
+import * as m0024 from './migrations/2026_12_03_0024_create_labels.js';
 import * as m0027 from './migrations/2026_12_03_0027_create_channel_templates.js';
 import * as m0028 from './migrations/2026_12_03_0028_create_provider_messages.js';
 import * as m0029 from './migrations/2026_12_03_0029_add_message_channel_fields.js';
@@ -87,6 +91,10 @@ const migrations: Record<string, Migration> = {
   '2026_12_03_0014_create_data_keys': m0014,
   '2026_12_03_0016_add_retention_and_erasure': m0016,
   '2026_12_03_0019_create_sso': m0019,
+  '2026_12_03_0021_create_closed_hours_replies': m0021,
+  '2026_12_03_0022_create_status_reasons_and_agent_states': m0022,
+  '2026_12_03_0023_create_dispositions_and_wrap_ups': m0023,
+  '2026_12_03_0024_create_labels': m0024,
   '2026_12_03_0027_create_channel_templates': m0027,
   '2026_12_03_0028_create_provider_messages': m0028,
   '2026_12_03_0029_add_message_channel_fields': m0029,

@@ -368,6 +368,63 @@ export interface ReportHoursTable {
   late_unanswered: number;
 }
 
+export interface ClosedHoursRepliesTable {
+  conversation_id: string;
+  account_id: string;
+  sent_at: number;
+}
+
+export interface StatusReasonsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  status: string;
+  deleted: number;
+  created_at: number;
+}
+
+export interface AgentStatesTable {
+  id: string;
+  account_id: string;
+  user_id: string;
+  status: string;
+  reason_id: string | null;
+  started_at: number;
+  ended_at: number | null;
+}
+
+export interface DispositionsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  deleted: number;
+  created_at: number;
+}
+
+export interface ConversationWrapUpsTable {
+  conversation_id: string;
+  account_id: string;
+  disposition_ids: string;
+  note: string | null;
+  closed_at: number;
+}
+
+export interface LabelsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  color: string;
+  deleted: number;
+  created_at: number;
+}
+
+export interface ConversationLabelsTable {
+  conversation_id: string;
+  label_id: string;
+  account_id: string;
+  added_at: number;
+}
+
 export interface DB {
   files: FilesTable;
   surveys: SurveysTable;
@@ -402,4 +459,11 @@ export interface DB {
   sso_credentials: SsoCredentialsTable;
   sso_flows: SsoFlowsTable;
   sso_handoffs: SsoHandoffsTable;
+  closed_hours_replies: ClosedHoursRepliesTable;
+  status_reasons: StatusReasonsTable;
+  agent_states: AgentStatesTable;
+  dispositions: DispositionsTable;
+  conversation_wrap_ups: ConversationWrapUpsTable;
+  labels: LabelsTable;
+  conversation_labels: ConversationLabelsTable;
 }

@@ -162,8 +162,14 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
     const notification = (await r('GET', '/api/v1/me/notifications', { token: alice.token })).json().items[0] as { id: string };
     const channel = await r('POST', '/api/v1/channels', { token: m, body: { type: 'sms', name: 'SMS', skillId: A.skills.Sales } });
     expect(channel.statusCode, channel.body).toBe(201);
+    const reason = await r('POST', '/api/v1/status-reasons', { token: m, body: { name: 'Lunch', status: 'away' } });
+    const disposition = await r('POST', '/api/v1/dispositions', { token: m, body: { name: 'Sale' } });
+    const label = await r('POST', '/api/v1/labels', { token: m, body: { name: 'VIP', color: '#ff8800' } });
 
     Object.assign(ids, {
+      'status-reasons': reason.json().id,
+      dispositions: disposition.json().id,
+      labels: label.json().id,
       conversations: openConv,
       active: closedConv,
       users: alice.id,

@@ -42,7 +42,29 @@ describe.each(dialects)('lists on %s', (dialect) => {
     jo = await acc.consumer({ name: 'Jo' });
     const first = await jo.open({ skill: 'Sales', text: 'first 1' });
     for (const text of ['first 2', 'first 3']) expect((await jo.send(first.id, text)).statusCode).toBe(201);
-    expect((await req('POST', `/api/v1/conversations/${first.id}/close`, { token: alice.token })).statusCode).toBe(200);
+    // Status reasons, dispositions and labels, three of each; the first conversation has them all.
+    const made = async (url: string, bodies: object[]) => {
+      const out: string[] = [];
+      for (const body of bodies) out.push((await req('POST', url, { token: m, body })).json().id);
+      return out;
+    };
+    await made('/api/v1/status-reasons', [
+      { name: 'Lunch', status: 'away' },
+      { name: 'Meeting', status: 'away' },
+      { name: 'Coffee', status: 'back_soon' },
+    ]);
+    const dispositionIds = await made('/api/v1/dispositions', [{ name: 'Sale' }, { name: 'Refund' }, { name: 'Question' }]);
+    const labelIds = await made('/api/v1/labels', [
+      { name: 'VIP', color: '#ff8800' },
+      { name: 'Bug', color: '#cc0000' },
+      { name: 'Later', color: '#3366cc' },
+    ]);
+    const closeFirst = await req('POST', `/api/v1/conversations/${first.id}/close`, {
+      token: alice.token,
+      body: { dispositionIds },
+    });
+    expect(closeFirst.statusCode).toBe(200);
+    expect((await req('PUT', `/api/v1/conversations/${first.id}/labels`, { token: alice.token, body: { labelIds } })).statusCode).toBe(200);
     tick();
     conv = (await jo.open({ skill: 'Sales', text: 'second 1' })).id;
     for (const text of ['second 2', 'second 3']) expect((await jo.send(conv, text)).statusCode).toBe(201);
@@ -137,6 +159,7 @@ describe.each(dialects)('lists on %s', (dialect) => {
     const waConversation = ((await req('GET', '/api/v1/conversations', { token: wa.manager.token })).json().items as { id: string }[])[0]?.id;
     expect(waConversation).toBeDefined();
 
+    const period = `from=${new Date(t.clock.now() - 86_400_000).toISOString()}&to=${new Date(t.clock.now() + 86_400_000).toISOString()}`;
     fixtures = {
       '/api/v1/users': { url: '/api/v1/users', token: m },
       '/api/v1/skills': { url: '/api/v1/skills', token: m },
@@ -154,6 +177,13 @@ describe.each(dialects)('lists on %s', (dialect) => {
       '/api/v1/consumers': { url: '/api/v1/consumers', token: m },
       '/api/v1/channels/{id}/templates': { url: `/api/v1/channels/${waChannel}/templates`, token: wa.manager.token },
       '/api/v1/conversations/{id}/templates': { url: `/api/v1/conversations/${waConversation}/templates`, token: wa.manager.token },
+      '/api/v1/status-reasons': { url: '/api/v1/status-reasons', token: alice.token },
+      '/api/v1/dispositions': { url: '/api/v1/dispositions', token: alice.token },
+      '/api/v1/labels': { url: '/api/v1/labels', token: alice.token },
+      '/api/v1/reports/agent-states': { url: `/api/v1/reports/agent-states?${period}`, token: m },
+      '/api/v1/reports/dispositions': { url: `/api/v1/reports/dispositions?${period}`, token: m },
+      '/api/v1/reports/labels': { url: `/api/v1/reports/labels?${period}`, token: m },
+      '/api/v1/reports/agents': { url: `/api/v1/reports/agents?${period}`, token: m },
       '/api/v1/consumer/skills': { url: `/api/v1/consumer/skills?accountId=${acc.accountId}`, token: '' },
       '/api/v1/consumer/conversations/{id}/messages': { url: `/api/v1/consumer/conversations/${conv}/messages`, token: jo.token },
     };

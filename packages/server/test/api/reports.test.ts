@@ -96,10 +96,10 @@ describe.each(dialects)('manager reports on %s', (dialect) => {
     expect(csv.headers['content-type']).toContain('text/csv');
     const [head, row] = csv.body.trim().split('\r\n');
     expect(head).toBe(
-      'conversation_id,created_at,first_response_at,closed_at,state,channel,skill,agent,first_response_sec,first_response_agent,close_reason,survey_csat,survey_note',
+      'conversation_id,created_at,first_response_at,closed_at,state,channel,skill,agent,first_response_sec,first_response_agent,close_reason,dispositions,wrap_up_note,survey_csat,survey_note',
     );
     expect(row).toContain(`${conv.id},`);
-    expect(row).toMatch(/,closed,web,Sales,Alice,7,Alice,agent,5,"fast, ""kind"""$/);
+    expect(row).toMatch(/,closed,web,Sales,Alice,7,Alice,agent,,,5,"fast, ""kind"""$/);
     expectProblem(await http(t)('GET', `/api/v1/reports/conversations.csv?from=${next}&to=${day}`, { token: manager.token }), 400);
     managerSocket.close();
   });
@@ -177,8 +177,10 @@ describe.each(dialects)('manager reports on %s', (dialect) => {
     const next = new Date(start + DAY).toISOString().slice(0, 10);
     const csv = await http(t)('GET', `/api/v1/reports/conversations.csv?from=${day}&to=${next}`, { token: acc.manager.token });
     const [head, row, extra] = csv.body.trim().split('\r\n');
-    expect(head).toBe('conversation_id,created_at,first_response_at,closed_at,state,channel,skill,agent,first_response_sec,first_response_agent,close_reason');
-    expect(row).toMatch(new RegExp(`^${conv.id},.*,closed,web,Sales,Bob,20,Alice,agent$`));
+    expect(head).toBe(
+      'conversation_id,created_at,first_response_at,closed_at,state,channel,skill,agent,first_response_sec,first_response_agent,close_reason,dispositions,wrap_up_note',
+    );
+    expect(row).toMatch(new RegExp(`^${conv.id},.*,closed,web,Sales,Bob,20,Alice,agent,,$`));
     expect(extra).toBeUndefined();
   });
 
@@ -224,7 +226,7 @@ describe.each(dialects)('manager reports on %s', (dialect) => {
     expect(daily.hours[10]).toMatchObject({ arrivals: 2, avgFirstResponseSec: 3601, slaAttainment: 0 });
     const next = new Date(start + DAY).toISOString().slice(0, 10);
     const csv = await http(t)('GET', `/api/v1/reports/conversations.csv?from=${day}&to=${next}`, { token: acc.manager.token });
-    expect(csv.body.split('\r\n').find((l) => l.startsWith(`${general.id},`))).toMatch(/,closed,web,,Alice,3601,Alice,agent$/);
+    expect(csv.body.split('\r\n').find((l) => l.startsWith(`${general.id},`))).toMatch(/,closed,web,,Alice,3601,Alice,agent,,$/);
 
     // The next day, with nothing left without a skill, the row is gone.
     t.clock.set(start + DAY);

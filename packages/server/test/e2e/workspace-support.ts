@@ -99,7 +99,7 @@ export async function signIn(page: Page, demo: Demo, username: string, password 
 /** Opens the top-left status menu and picks a status. */
 export async function setStatus(page: Page, label: 'Online' | 'Back soon' | 'Away' | 'Offline'): Promise<void> {
   await page.getByRole('button', { name: /^Status:/ }).click();
-  await page.getByRole('menuitemradio', { name: label }).click();
+  await page.getByRole('menuitemradio', { name: label, exact: true }).click();
   await poll(() => page.getByRole('button', { name: /^Status:/ }).getAttribute('aria-label')).toContain(`Status: ${label}.`);
 }
 

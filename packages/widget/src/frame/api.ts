@@ -28,6 +28,11 @@ export class ConsumerApi {
     return this.client.all('GET /api/v1/consumer/skills', { query: { accountId } });
   }
 
+  /** Whether the account (or the skill) is open now, and when it opens next. */
+  availability(accountId: string, skillId?: string) {
+    return this.client.call('GET /api/v1/consumer/availability', { query: { accountId, ...(skillId && { skillId }) } });
+  }
+
   history() {
     return this.client.call('GET /api/v1/consumer/history');
   }

@@ -5,6 +5,7 @@ import {
   type ChatMessage,
   canMarkUrgent,
   checkPhoto,
+  closedNotice,
   dayLabel,
   formatWait,
   fromWire,
@@ -150,5 +151,17 @@ describe('widget logic', () => {
     expect(offeringQuickReplies([offer, msg('c2', 3)], false)).toBeUndefined();
     expect(offeringQuickReplies([offer, agent('a2', 3)], false)).toBeUndefined();
     expect(offeringQuickReplies([offer], true)).toBeUndefined();
+  });
+});
+
+describe('closed-hours notice', () => {
+  const now = Date.UTC(2026, 0, 5, 20, 0); // Monday 20:00 UTC
+  it('names the next opening in the visitor’s zone: today, tomorrow, or the day', () => {
+    expect(closedNotice('2026-01-05T22:00:00Z', now, 'en-GB', 'UTC')).toContain('open again today at 22:00 (your time)');
+    expect(closedNotice('2026-01-06T09:00:00Z', now, 'en-GB', 'UTC')).toContain('tomorrow at 09:00');
+    // 09:00 UTC is 10:00 in Paris
+    expect(closedNotice('2026-01-06T09:00:00Z', now, 'en-GB', 'Europe/Paris')).toContain('tomorrow at 10:00');
+    expect(closedNotice('2026-01-09T09:00:00Z', now, 'en-GB', 'UTC')).toContain('Friday 9 January at 09:00');
+    expect(closedNotice('2026-01-06T09:00:00Z', now, 'en-GB', 'UTC')).toMatch(/Leave a message/);
   });
 });

@@ -167,3 +167,22 @@ export function dayLabel(iso: string, now: Date, locale?: string): string {
   if (days === 1) return 'Yesterday';
   return d.toLocaleDateString(locale, { day: 'numeric', month: 'short', year: d.getFullYear() === now.getFullYear() ? undefined : 'numeric' });
 }
+
+/**
+ * The closed-hours line: when the business opens next, in the visitor's own time zone and
+ * language ("Monday 09:00"; "today"/"tomorrow" for the next two days).
+ */
+export function closedNotice(nextOpenAt: string, now: number, locale?: string, timeZone?: string): string {
+  const at = Date.parse(nextOpenAt);
+  const opts = timeZone ? { timeZone } : {};
+  const day = new Intl.DateTimeFormat('en-CA', { ...opts, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const time = new Intl.DateTimeFormat(locale, { ...opts, hour: '2-digit', minute: '2-digit' }).format(at);
+  const dayOf = (t: number) => day.format(t);
+  const when =
+    dayOf(at) === dayOf(now)
+      ? `today at ${time}`
+      : dayOf(at) === dayOf(now + 86_400_000)
+        ? `tomorrow at ${time}`
+        : `${new Intl.DateTimeFormat(locale, { ...opts, weekday: 'long', day: 'numeric', month: 'long' }).format(at)} at ${time}`;
+  return `We're closed right now and open again ${when} (your time). Leave a message: we'll answer then.`;
+}

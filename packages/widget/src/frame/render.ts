@@ -8,6 +8,7 @@ import {
   type ConsumerConversation,
   CSAT_LABELS,
   canMarkUrgent,
+  closedNotice,
   dayLabel,
   isImage,
   offeringQuickReplies,
@@ -54,6 +55,10 @@ export function render(): void {
   // Waiting line and the urgent button
   const line = c ? queueLine(c) : null;
   const statusItems: Keyed[] = [];
+  if (state.nextOpenAt) {
+    const closed = closedNotice(state.nextOpenAt, Date.now());
+    statusItems.push({ key: 'closed', sig: closed, make: () => h('p', { class: 'closed-hours' }, closed) });
+  }
   if (line) statusItems.push({ key: 'queue', sig: line, make: () => h('p', { class: 'queue' }, line) });
   if (c && canMarkUrgent(c) && c.state !== 'open') {
     statusItems.push({

@@ -25,6 +25,7 @@ export async function boot(config: WidgetConfig): Promise<void> {
     stored = undefined;
   }
   if (!config.skillId) void loadSkills();
+  void loadAvailability();
   try {
     // An identified consumer gets their session (and earlier conversations) at once; an
     // anonymous visitor only when they first write.
@@ -33,6 +34,18 @@ export async function boot(config: WidgetConfig): Promise<void> {
     showNotice(err);
   }
   if (stored) useSession(stored);
+  render();
+}
+
+/** While closed the widget says when it opens (in the visitor's zone) and still takes messages. */
+async function loadAvailability(): Promise<void> {
+  if (!state.config) return;
+  try {
+    const a = await api.availability(state.config.accountId, state.config.skillId);
+    state.nextOpenAt = a.open ? null : a.nextOpenAt;
+  } catch {
+    state.nextOpenAt = null;
+  }
   render();
 }
 

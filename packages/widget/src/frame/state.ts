@@ -45,6 +45,8 @@ export const state = {
   config: undefined as WidgetConfig | undefined,
   session: undefined as StoredSession | undefined,
   skills: [] as { id: string; name: string }[],
+  /** Business hours: closed now, and when it opens (null while open or unknown). */
+  nextOpenAt: null as string | null,
   /** Oldest first; the last one is the current conversation unless it is closed. */
   conversations: [] as ConsumerConversation[],
   messages: new Map<string, ChatMessage[]>(),

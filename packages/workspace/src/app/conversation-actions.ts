@@ -10,18 +10,21 @@ import { failed, store, toast } from './store.js';
 
 // The agent's actions on a conversation: close, resume, transfer, SLA, offers, sending.
 
-export async function closeConversation(id: string): Promise<void> {
+/** Close, with the wrap-up when given (dispositions, note). False when it was refused (the toast says why). */
+export async function closeConversation(id: string, wrapUp?: { dispositionIds: string[]; wrapUpNote?: string }): Promise<boolean> {
   const since = streamSeq();
   try {
-    const item = await api.call('POST /api/v1/conversations/{id}/close', { params: { id } });
+    const item = await api.call('POST /api/v1/conversations/{id}/close', { params: { id }, ...(wrapUp && { body: wrapUp }) });
     applyActionAnswer(id, item, since);
     bridge.post('conversation.closed', { id });
     void refreshKpis();
     const next = nextToOpen(sortActive(Object.values(store.get().active)), id);
     if (next) openConversation(next.id);
     else goHome();
+    return true;
   } catch (err) {
     failed('Could not close the conversation', err);
+    return false;
   }
 }
 

@@ -34,10 +34,11 @@ export async function refreshKpis(): Promise<void> {
   }
 }
 
-export async function setStatus(status: AgentStatus): Promise<void> {
+/** Change the agent's status, with a status reason of Away / Back soon (or none). */
+export async function setStatus(status: AgentStatus, reasonId: string | null = null): Promise<void> {
   unlockAudio();
   try {
-    const user = await api.call('PUT /api/v1/me/status', { body: { status } });
+    const user = await api.call('PUT /api/v1/me/status', { body: { status, ...(reasonId && { reasonId }) } });
     const s = store.get();
     if (s.session) {
       const session = { ...s.session, user };

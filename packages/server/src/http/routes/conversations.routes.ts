@@ -1,7 +1,9 @@
 import {
   ActiveItem,
   ActiveListPage,
+  CloseConversationBody,
   ConversationDetails,
+  ConversationState,
   Directory,
   ListStatus,
   Message,
@@ -80,12 +82,16 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
       config: { access: 'user' },
       schema: {
         tags,
-        summary: 'The All tab: newest first, keyset-paginated',
+        summary: 'The All tab and the supervision view: newest first, keyset-paginated; filters by state, agent, skill, label (managers see the whole account)',
         security,
         querystring: z.strictObject({
           from: isoTime.optional(),
           to: isoTime.optional(),
           q: z.string().max(200).optional(),
+          state: ConversationState.optional(),
+          agentId: z.string().min(1).max(100).optional(),
+          skillId: z.string().min(1).max(100).optional(),
+          label: z.string().min(1).max(100).optional(),
           ...pageQuery(ConversationPosition, { defaultLimit: 50 }),
         }),
         response: { 200: Page(ActiveItem) },
@@ -97,6 +103,10 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
         from: q.from ? Date.parse(q.from) : undefined,
         to: q.to ? Date.parse(q.to) : undefined,
         q: q.q,
+        state: q.state,
+        agentId: q.agentId,
+        skillId: q.skillId,
+        labelId: q.label,
         after: q.cursor,
         limit: q.limit + 1,
       });
@@ -154,8 +164,18 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
   });
   app.post(
     '/api/v1/conversations/:id/close',
-    { config: { access: 'conversation:act' }, schema: { tags, security, params: IdParams, response: { 200: ActiveItem } } },
-    async (req) => closeByUser(deps, userOf(req), req.params.id),
+    {
+      config: { access: 'conversation:act' },
+      schema: {
+        tags,
+        security,
+        summary: 'Close, with the wrap-up: dispositions (required when the skill says so) and a note',
+        params: IdParams,
+        body: CloseConversationBody,
+        response: { 200: ActiveItem },
+      },
+    },
+    async (req) => closeByUser(deps, userOf(req), req.params.id, req.body ?? {}),
   );
   app.post(
     '/api/v1/conversations/:id/resume',

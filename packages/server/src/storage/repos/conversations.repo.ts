@@ -447,6 +447,11 @@ export interface ConversationListFilter {
   skillIds: string[] | null;
   userId: string;
   q?: string | undefined;
+  /** Supervision filters: the state, the agent who has it (or last had it, once closed), the skill, a label. */
+  state?: ConversationState | undefined;
+  agentId?: string | undefined;
+  skillId?: string | undefined;
+  labelId?: string | undefined;
   cursor?: { createdAt: number; id: string } | undefined;
   limit: number;
 }
@@ -472,6 +477,26 @@ export async function listConversations(tx: Tx, f: ConversationListFilter): Prom
     );
   }
   if (f.q?.trim()) q = q.where((eb) => containsText(eb, ['consumers.name', 'conversations.last_message_text'], f.q) ?? eb.val(true));
+  if (f.state) q = q.where('conversations.state', '=', f.state);
+  if (f.skillId) q = q.where('conversations.skill_id', '=', f.skillId);
+  const agentId = f.agentId;
+  if (agentId) {
+    q = q.where((eb) =>
+      eb.or([eb('conversations.agent_id', '=', agentId), eb.and([eb('conversations.state', '=', 'closed'), eb('conversations.last_agent_id', '=', agentId)])]),
+    );
+  }
+  const labelId = f.labelId;
+  if (labelId) {
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('conversation_labels')
+          .select('conversation_labels.label_id')
+          .whereRef('conversation_labels.conversation_id', '=', 'conversations.id')
+          .where('conversation_labels.label_id', '=', labelId),
+      ),
+    );
+  }
   if (f.cursor) {
     const { createdAt, id } = f.cursor;
     // The plain bound makes the index range start at the cursor (the OR alone is only a filter,

@@ -9,6 +9,7 @@ import { closedByText, consumerLabel } from '../../lib/people.js';
 import { type ActiveItem, CHANNEL_LABEL, type ConversationDetails, type Message } from '../../lib/types.js';
 import { Icon } from '../../ui/icons.js';
 import { useNow } from '../../ui/use-now.js';
+import { CloseDialog, type DispositionOption } from './close-dialog.js';
 import { Composer } from './composer.js';
 import { ConsumerInfo, WhyMe } from './consumer-info.js';
 import { copyTranscript } from './copy-transcript.js';
@@ -49,7 +50,20 @@ export function ConversationView({ id, from }: { id: string; from: 'active' | 'a
   const [messages, setMessages] = useState<Message[]>([]);
   const [loading, setLoading] = useState(true);
   const [tab, setTabId] = useState<TabId>('transcript');
-  const [dialog, setDialog] = useState<null | 'transfer' | 'sla'>(null);
+  const [dialog, setDialog] = useState<null | 'transfer' | 'sla' | 'close'>(null);
+  const [dispositions, setDispositions] = useState<DispositionOption[]>([]);
+  /** Close: with the dialog when the account has dispositions, at once otherwise. */
+  async function startClose() {
+    let list: DispositionOption[] = [];
+    try {
+      list = (await api.all('GET /api/v1/dispositions')).items;
+    } catch {
+      // none to offer: close as before
+    }
+    if (list.length === 0) return void closeConversation(id);
+    setDispositions(list);
+    setDialog('close');
+  }
   const tabRefs = useRef<(HTMLButtonElement | null)[]>([]);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
@@ -188,7 +202,7 @@ export function ConversationView({ id, from }: { id: string; from: 'active' | 'a
                 <Icon name="clock" />
                 <span className="btn-label">{item.manualSla ? 'Change SLA' : 'Set SLA'}</span>
               </button>
-              <button type="button" className="button close-button" onClick={() => void closeConversation(id)}>
+              <button type="button" className="button close-button" onClick={() => void startClose()}>
                 <Icon name="check" />
                 <span className="btn-label">Close</span>
               </button>
@@ -258,6 +272,7 @@ export function ConversationView({ id, from }: { id: string; from: 'active' | 'a
       </div>
       {dialog === 'transfer' ? <TransferDialog conversationId={id} onClose={() => setDialog(null)} /> : null}
       {dialog === 'sla' ? <SlaDialog item={item} onClose={() => setDialog(null)} /> : null}
+      {dialog === 'close' ? <CloseDialog conversationId={id} dispositions={dispositions} onClose={() => setDialog(null)} /> : null}
     </section>
   );
 }
