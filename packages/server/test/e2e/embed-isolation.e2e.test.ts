@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiRequests, FENCE_LISTENER, frameFence, isFence, roundTrip } from './fences.js';
 import { ADMIN_PASSWORD, cliCreateAccount, waitFor } from './support.js';
 import { consumer, type Demo, expectAccessible, launchBrowser, poll, startDemo } from './workspace-support.js';
 
@@ -29,9 +30,12 @@ function attackPage(workspaceUrl: string): string {
 window.received = [];
 window.victimConversation = null;
 window.paused = false;
+window.rounds = 0;
+${FENCE_LISTENER}
 addEventListener('message', (e) => window.received.push({ origin: e.origin, data: e.data }));
 setInterval(() => {
   if (window.paused) return;
+  window.rounds++;
   const w = document.getElementById('parley').contentWindow;
   const id = window.victimConversation;
   for (const [type, data] of [['setStatus', { status: 'online' }], ['requestTranscript', id ? { id } : {}], ['requestTranscript', {}], ['openConversation', { id: id || 'none' }]]) {
@@ -113,7 +117,7 @@ describe('embed bridge: a page allowed by one account gets nothing of another', 
     return users.items.find((u) => u.username === 'alice')?.status;
   };
 
-  async function openAttack(): Promise<{ page: Page; received: () => Promise<Received[]>; logins: unknown[] }> {
+  async function openAttack(): Promise<{ page: Page; received: () => Promise<Received[]>; logins: unknown[]; settled: () => Promise<void> }> {
     const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, locale: 'en-GB', timezoneId: 'UTC' });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
@@ -128,7 +132,30 @@ describe('embed bridge: a page allowed by one account gets nothing of another', 
       (window as unknown as { victimConversation: string }).victimConversation = id;
     }, secret.conversationId);
     await page.frameLocator('#parley').getByLabel('Username').waitFor();
-    return { page, received: () => page.evaluate(() => (window as unknown as { received: Received[] }).received), logins };
+    const requests = apiRequests(page);
+    const frame = () => {
+      const f = page.frames().find((x) => x !== page.mainFrame());
+      if (!f) throw new Error('no workspace frame');
+      return f;
+    };
+    /**
+     * Instead of a fixed moment: the page posts its commands twice more (unless paused); a fence
+     * host → frame → host proves the frame has dispatched all of them; then no /api request (a
+     * status change, a transcript lookup) is left in flight; then a fence frame → host proves that
+     * whatever the frame posted meanwhile has reached the page's log.
+     */
+    const settled = async () => {
+      const paused = await page.evaluate(() => (window as unknown as { paused: boolean }).paused);
+      if (!paused) {
+        const from = await page.evaluate(() => (window as unknown as { rounds: number }).rounds);
+        await page.waitForFunction((n) => (window as unknown as { rounds: number }).rounds >= n + 2, from, { polling: 20 });
+      }
+      await roundTrip(page, frame());
+      await requests.idle();
+      await frameFence(page, frame());
+    };
+    const received = async () => (await page.evaluate(() => (window as unknown as { received: Received[] }).received)).filter((r) => !isFence(r.data));
+    return { page, received, logins, settled };
   }
 
   /** Nothing the page received mentions account A, Alice or the secret conversation. */
@@ -143,11 +170,11 @@ describe('embed bridge: a page allowed by one account gets nothing of another', 
 
   it("refuses an A agent's sign-in inside B's frame: the page hears nothing and cannot change her status", async () => {
     await setFrameAncestors([attack.origin]);
-    const { page, received, logins } = await openAttack();
+    const { page, received, logins, settled } = await openAttack();
     const frame = page.frameLocator('#parley');
 
     // ---- before anyone signs in: not a single message, not even `ready`
-    await page.waitForTimeout(1500);
+    await settled();
     expect(await received()).toEqual([]);
 
     // ---- an agent of A tries to sign in to A inside the frame of B: refused with a clear error
@@ -168,7 +195,7 @@ describe('embed bridge: a page allowed by one account gets nothing of another', 
     expect(await frame.getByRole('heading', { name: 'Active conversations' }).count()).toBe(0);
     expect(logins).toEqual([]);
     // The page kept asking for A's transcript and to set the status all along: nothing came back, Alice is still away.
-    await page.waitForTimeout(1500);
+    await settled();
     expect(await received()).toEqual([]);
     expect(await aliceStatus()).toBe('away');
 
@@ -205,14 +232,14 @@ describe('embed bridge: a page allowed by one account gets nothing of another', 
     // ---- sign-out resets the bridge: one signed-out notice, then silence; commands are ignored again
     // (the page pauses its loop around the sign-out itself, so no status request of the session races the sign-out)
     await setPaused(page, true);
-    await page.waitForTimeout(500);
+    await settled(); // every command posted before the pause is handled, its request answered
     await frame.getByRole('button', { name: 'Sign out' }).click();
     await frame.getByLabel('Username').waitFor();
     await poll(async () => (await events()).at(-1)).toMatchObject({ type: 'auth.changed', data: { signedIn: false } });
     const afterSignOut = (await received()).length;
     await poll(() => statusOf(b.managerToken, b.agentId)).toBe('offline'); // signing out of the last session
     await setPaused(page, false);
-    await page.waitForTimeout(1500);
+    await settled();
     expect(await statusOf(b.managerToken, b.agentId)).toBe('offline');
     expect((await received()).length).toBe(afterSignOut);
 
@@ -222,7 +249,7 @@ describe('embed bridge: a page allowed by one account gets nothing of another', 
     await frame.getByLabel('Password').fill(demo.password('alice'));
     await frame.getByRole('button', { name: 'Sign in' }).click();
     await frame.getByRole('alert').waitFor();
-    await page.waitForTimeout(1000);
+    await settled();
     expect((await received()).length).toBe(afterSignOut);
     expect(await aliceStatus()).toBe('away');
     await expectNothingOfA(await received());
@@ -232,7 +259,7 @@ describe('embed bridge: a page allowed by one account gets nothing of another', 
   it("binds to the list of the signed-in user's account as it is at sign-in: a host no longer listed gets nothing", async () => {
     // The page may frame B's workspace (CSP at load time)…
     await setFrameAncestors([attack.origin]);
-    const { page, received } = await openAttack();
+    const { page, received, settled } = await openAttack();
     const frame = page.frameLocator('#parley');
     // …but B's manager removes it before the agent signs in.
     await setFrameAncestors(['https://crm.example.com']);
@@ -243,7 +270,7 @@ describe('embed bridge: a page allowed by one account gets nothing of another', 
     await frame.getByRole('button', { name: 'Sign in' }).click();
     await frame.getByRole('heading', { name: 'Active conversations' }).waitFor();
     // Signed in, but the bridge never started: no message at all, and the page's setStatus does nothing.
-    await page.waitForTimeout(2000);
+    await settled();
     expect(await received()).toEqual([]);
     expect(await statusOf(b.managerToken, b.agentId)).toBe('away');
     await page.context().close();

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FENCE_LISTENER, frameFence, selfFence } from './fences.js';
 import { consumer, type Demo, launchBrowser, patchAccount, poll, startDemo } from './workspace-support.js';
 
 /**
@@ -24,6 +25,7 @@ function hostPage(parleyOrigin: string, accountId: string): string {
 <main style="flex:1;padding:16px"><h1>Acme CRM</h1><p id="record">No record open</p></main>
 <div id="parley" style="width:420px;height:760px;border-left:1px solid #ccc"></div>
 <script>
+${FENCE_LISTENER}
 window.events = [];
 window.parley = ParleyEmbed.create({ url: '${parleyOrigin}/?account=${accountId}', container: document.getElementById('parley') });
 for (const type of ['ready', 'auth.changed', 'status.changed', 'conversation.opened', 'conversation.closed', 'unread.changed', 'transcript']) {
@@ -34,6 +36,13 @@ window.parley.on('conversation.opened', (c) => {
 });
 </script></body></html>`;
 }
+
+/** The workspace's frame in the host page. */
+const workspaceFrame = (page: Page): Frame => {
+  const frame = page.frames().find((f) => f !== page.mainFrame());
+  if (!frame) throw new Error('no workspace frame');
+  return frame;
+};
 
 function startHost(host: string, html: () => string): Promise<{ server: Server; origin: string }> {
   const server = createServer((_req, res) => {
@@ -88,7 +97,8 @@ describe('embedding SDK: the workspace in a page of another origin', () => {
 
     // Nothing crosses the bridge before an agent signs in (the list is the signed-in user's account's).
     await frame.getByLabel('Username').waitFor();
-    await page.waitForTimeout(500);
+    // The frame shows the sign-in form; a fence it posts now arrives after anything it posted before.
+    await frameFence(page, workspaceFrame(page));
     expect(await events()).toEqual([]);
     expect(await page.evaluate(() => (window as unknown as { parley: { ready: boolean } }).parley.ready)).toBe(false);
 
@@ -162,7 +172,7 @@ describe('embedding SDK: the workspace in a page of another origin', () => {
         '*',
       ),
     );
-    await page.waitForTimeout(300);
+    await selfFence(page); // posted after the forgery, to the same window: the forgery has been dispatched
     expect((await events()).filter((e) => e.type === 'conversation.opened').map((e) => e.data.id)).not.toContain('forged');
 
     // Closing in the workspace tells the host.
@@ -190,7 +200,9 @@ describe('embedding SDK: the workspace in a page of another origin', () => {
     expect(await page.frameLocator('#parley iframe').getByLabel('Username').count()).toBe(0);
     // …and the host hears nothing, even after a while; commands go nowhere.
     await page.evaluate(() => (window as unknown as { parley: { setStatus(s: string): void } }).parley.setStatus('online'));
-    await page.waitForTimeout(1500);
+    // The frame is Chromium's error page, which runs none of our script; the host's own fence, posted
+    // after the command, proves the SDK's listener has seen everything that came in until then.
+    await selfFence(page);
     expect(await events()).toEqual([]);
     expect(await page.evaluate(() => (window as unknown as { parley: { ready: boolean } }).parley.ready)).toBe(false);
     await page.context().close();

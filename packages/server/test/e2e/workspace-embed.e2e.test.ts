@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from './support.js';
 import { agentPage, consumer, type Demo, expectAccessible, launchBrowser, patchAccount, poll, row, setStatus, signIn, startDemo } from './workspace-support.js';
 
 interface HostEvent {
@@ -207,13 +208,12 @@ const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwA
 
 /** Which agent the conversation rings for first: the browser page (Carol) or an API agent. */
 async function waitForOffer(demo: Demo, tokens: string[], conversationId: string, page: import('playwright-core').Page): Promise<'page' | 'api'> {
-  for (let i = 0; i < 200; i++) {
+  return waitFor(async (): Promise<'page' | 'api' | undefined> => {
     if ((await page.getByRole('article', { name: /^Incoming conversation from/ }).count()) > 0) return 'page';
     for (const token of tokens) {
       const items = (await demo.api.ok<{ items: { id: string; state: string }[] }>('GET', '/api/v1/workspace/active', { token })).items;
       if (items.some((i) => i.id === conversationId && i.state === 'ringing')) return 'api';
     }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('the conversation never rang');
+    return undefined;
+  }, 'the conversation ringing');
 }

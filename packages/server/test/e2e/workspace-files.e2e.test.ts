@@ -97,6 +97,11 @@ describe('workspace: files in the composer', () => {
   it('shows a picked, pasted or dropped file with its size (a thumbnail for photos) and sends it only on Send, with a caption; Remove drops it', async () => {
     const { alice, frame, conversationId } = await chatWithAlice('Pia Preview', 'Can you send me the return label?');
     const composer = alice.getByRole('textbox', { name: 'Message' });
+    // Every file the page uploads (a multipart POST of a message), in the order the page sends them.
+    const uploads: string[] = [];
+    alice.on('request', (r) => {
+      if (r.method() === 'POST' && /\/messages$/.test(new URL(r.url()).pathname) && /multipart/.test(r.headers()['content-type'] ?? '')) uploads.push(r.url());
+    });
     const ready = alice.getByRole('group', { name: /^File ready to send/ });
     const focused = () => alice.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.id ?? '');
 
@@ -108,7 +113,7 @@ describe('workspace: files in the composer', () => {
     await poll(() => composer.evaluate((el) => el === document.activeElement)).toBe(true);
     expect(await composer.getAttribute('placeholder')).toMatch(/caption/i);
     await alice.getByRole('button', { name: 'Send file' }).waitFor();
-    await alice.waitForTimeout(300);
+    expect(uploads).toEqual([]);
     expect(await filesOnServer(conversationId)).toEqual([]);
 
     // ---- Remove, by keyboard: Shift+Tab from the message box, Enter; the focus comes back
@@ -182,7 +187,12 @@ describe('workspace: files in the composer', () => {
       el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
     });
     expect(await ready.count()).toBe(0);
-    await alice.waitForTimeout(300);
+    // Proof that the paste uploaded nothing: a text message is sent after it, from the same page;
+    // an upload the paste had started would have been requested (and stored) before it.
+    await composer.fill('after the paste');
+    await composer.press('Enter');
+    await frame.getByText('after the paste').waitFor();
+    expect(uploads).toHaveLength(2);
     expect(await filesOnServer(conversationId)).toHaveLength(2);
   });
 });

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { delay } from './support.js';
+import { waitFor } from './support.js';
 import { agentPage, consumer, type Demo, expectAccessible, launchBrowser, patchAccount, poll, row, setStatus, signIn, startDemo } from './workspace-support.js';
 
 /**
@@ -58,6 +58,8 @@ describe('workspace: from the agent seat', () => {
 
   it('keeps a conversation that a transfer gives straight back: the row stays, with its badge', async () => {
     // Bob is the only Support agent online (Alice is signed out, so offline).
+    const socketFrames: string[] = []; // what the server pushes to Bob's page over its socket
+    bob.on('websocket', (ws) => ws.on('framereceived', (f) => socketFrames.push(String(f.payload))));
     await signIn(bob, demo, 'bob');
     await setStatus(bob, 'Online');
     await consumer(demo, 'Tess Return', 'Support', 'My parcel never came');
@@ -66,9 +68,15 @@ describe('workspace: from the agent seat', () => {
     await bob.getByRole('heading', { name: 'Tess Return', level: 2 }).waitFor();
     // The transfer's HTTP answer comes after the socket's `conversation.removed` and the
     // `conversation.upserted` of routing giving it back (as the issue measured: 7 ms apart).
+    // The test holds the answer back until the socket has delivered the `conversation.upserted`
+    // that gives the conversation back (seen on the page's websocket), so the answer is always last.
+    const seenBefore = socketFrames.length;
     await bob.route('**/api/v1/conversations/*/transfer', async (route) => {
       const response = await route.fetch();
-      await delay(500);
+      await waitFor(
+        async () => socketFrames.slice(seenBefore).some((f) => f.includes('conversation.upserted') && f.includes('Tess Return')),
+        'the socket giving the conversation back',
+      );
       await route.fulfill({ response });
     });
     await bob.getByRole('button', { name: 'Transfer' }).click();
@@ -76,7 +84,7 @@ describe('workspace: from the agent seat', () => {
     await dialog.getByRole('button', { name: /^Support/ }).click();
     await bob.getByText('Transferred to Support').waitFor();
     await bob.unroute('**/api/v1/conversations/*/transfer');
-    await delay(300);
+    // The toast is shown when the answer has been handled: whatever the answer does to the list is done.
     await row(bob, 'Tess Return').waitFor();
     expect(await row(bob, 'Tess Return').locator('.unread-dot').count()).toBe(1);
     await poll(() => badge(bob).textContent()).toBe('1');

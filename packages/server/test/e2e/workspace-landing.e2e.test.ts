@@ -38,7 +38,9 @@ describe('workspace: the screen a sign-in lands on', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Manager console' }).waitFor();
     await page.keyboard.press('Enter');
-    await page.waitForTimeout(200);
+    // The key's click is a discrete React event, rendered before the next frame is painted: after two
+    // frames, whatever the second press did to the page is on it.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     expect(await page.getByRole('heading', { name: 'Manager console' }).count()).toBe(1);
     expect(await consoleTab.getAttribute('aria-current')).toBe('page');
     await page.context().close();
