@@ -10,19 +10,19 @@ import { buildApp } from '../../src/app.js';
 import { FakeClock } from '../../src/domain/clock.js';
 import { hashPassword } from '../../src/services/passwords.js';
 import { type Database, dropPgSchema, openDatabase } from '../../src/storage/db.js';
-import * as r1m0001 from '../fixtures/release-1/migrations/2026_11_26_0001_create_core.js';
-import * as r1m0002 from '../fixtures/release-1/migrations/2026_11_26_0002_create_content_and_notes.js';
-import * as r1m0003 from '../fixtures/release-1/migrations/2026_11_26_0003_create_files_and_surveys.js';
-import * as r1m0004 from '../fixtures/release-1/migrations/2026_11_26_0004_create_channels.js';
-import * as r1m0005 from '../fixtures/release-1/migrations/2026_11_26_0005_create_crm_sync.js';
-import * as r1m0006 from '../fixtures/release-1/migrations/2026_11_26_0006_create_report_indexes.js';
-import * as r1m0007 from '../fixtures/release-1/migrations/2026_11_26_0007_add_routing_key.js';
-import * as r1m0008 from '../fixtures/release-1/migrations/2026_11_26_0008_add_first_response_agent.js';
+import * as r1m0001 from '../../src/storage/migrations/2026_11_26_0001_create_core.js';
+import * as r1m0002 from '../../src/storage/migrations/2026_11_26_0002_create_content_and_notes.js';
+import * as r1m0003 from '../../src/storage/migrations/2026_11_26_0003_create_files_and_surveys.js';
+import * as r1m0004 from '../../src/storage/migrations/2026_11_26_0004_create_channels.js';
+import * as r1m0005 from '../../src/storage/migrations/2026_11_26_0005_create_crm_sync.js';
+import * as r1m0006 from '../../src/storage/migrations/2026_11_26_0006_create_report_indexes.js';
+import * as r1m0007 from '../../src/storage/migrations/2026_11_26_0007_add_routing_key.js';
+import * as r1m0008 from '../../src/storage/migrations/2026_11_26_0008_add_first_response_agent.js';
 import { dialects, pgUrl } from '../harness.js';
 
 /**
- * Upgrades keep data: a database made by the first release (its migrations 0001–0008, frozen in
- * test/fixtures/release-1 as they were at commit 96bdb96, the last of 2026-11-26) and filled with
+ * Upgrades keep data: a database made by the first release (its migrations 0001–0008, the last of
+ * 2026-11-26 at commit 96bdb96; landed migrations are never edited, so they are imported as they are) and filled with
  * that schema's rows is migrated to the latest schema by the server's own start-up; every row is
  * still there and the server serves it (sign-in, conversation, transcript, daily report, settings
  * with the new defaults, the old queued channel delivery and CRM sync as durable jobs).
