@@ -33,17 +33,17 @@ function DispositionForm({ disposition, onDone }: { disposition?: Disposition; o
 /** Per skill: whether closing needs a disposition (`PATCH /api/v1/skills/{id}` `{ wrapUp }`), saved as it is ticked. */
 function WrapUpBySkill() {
   const [skills, reload] = useList('GET /api/v1/skills');
-  const [busy, setBusy] = useState<string | null>(null);
+  /** The boxes as ticked, ahead of the saved skills (a failed save puts the box back). */
+  const [ticked, setTicked] = useState<Record<string, boolean>>({});
   async function set(s: SkillRow, required: boolean) {
-    setBusy(s.id);
+    setTicked((t) => ({ ...t, [s.id]: required }));
     try {
       await api.call('PATCH /api/v1/skills/{id}', { params: { id: s.id }, body: { wrapUp: { required } } });
       toast(required ? `Wrap-up required for ${s.name}` : `Wrap-up optional for ${s.name}`);
       reload();
     } catch (e) {
+      setTicked(({ [s.id]: _, ...rest }) => rest);
       toast((e as Error).message, 'error');
-    } finally {
-      setBusy(null);
     }
   }
   return (
@@ -59,7 +59,7 @@ function WrapUpBySkill() {
                 <td>{s.name}</td>
                 <td data-label="Disposition required on close">
                   <label className="check">
-                    <input type="checkbox" checked={!!s.wrapUp?.required} disabled={busy === s.id} onChange={(e) => void set(s, e.target.checked)} />
+                    <input type="checkbox" checked={ticked[s.id] ?? !!s.wrapUp?.required} onChange={(e) => void set(s, e.target.checked)} />
                     Required for {s.name}
                   </label>
                 </td>
