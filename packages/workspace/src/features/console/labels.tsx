@@ -1,5 +1,6 @@
 import type { Label } from '@parley/contract';
 import { useId, useState } from 'react';
+import { forgetLabels } from '../../app/labels.js';
 import { api } from '../../lib/api.js';
 import { colorName, SWATCHES } from '../../lib/colors.js';
 import { LabelChip } from '../../ui/label-chip.js';
@@ -66,7 +67,12 @@ function LabelForm({ label, onDone }: { label?: Label; onDone: () => void }) {
 
 /** Labels agents put on conversations (a chip row under the conversation header) and filter lists by. */
 export function LabelsScreen() {
-  const [rows, reload] = useList('GET /api/v1/labels');
+  const [rows, reloadList] = useList('GET /api/v1/labels');
+  // the workspace's chips and filters read the labels again too
+  const reload = () => {
+    reloadList();
+    forgetLabels();
+  };
   return (
     <NamedListScreen
       id="console-labels"
