@@ -95,7 +95,12 @@ describe('console: contact-center operations', () => {
     await form.getByLabel('Friday window 1 closes').fill('25:00');
     await form.getByRole('button', { name: 'Save business hours' }).click();
     await poll(() => form.getByLabel('Friday window 1 closes').getAttribute('aria-invalid')).toBe('true');
-    await poll(() => form.getByRole('row', { name: /^Friday/ }).getByRole('alert').textContent()).toMatch(/HH:MM/);
+    await poll(() =>
+      form
+        .getByRole('row', { name: /^Friday/ })
+        .getByRole('alert')
+        .textContent(),
+    ).toMatch(/HH:MM/);
     expect((await get<Hours>('/api/v1/business-hours')).timeZone).toBe('UTC');
     await form.getByLabel('Friday window 1 closes').fill('12:30');
     await form.getByRole('button', { name: 'Save business hours' }).click();
@@ -123,7 +128,10 @@ describe('console: contact-center operations', () => {
     await open('Skills');
     const skill = demo.skills[0];
     if (!skill) throw new Error('the demo has no skill');
-    await page.getByRole('table', { name: 'Skills' }).getByRole('button', { name: `Edit ${skill.name}` }).click();
+    await page
+      .getByRole('table', { name: 'Skills' })
+      .getByRole('button', { name: `Edit ${skill.name}` })
+      .click();
     const form = page.getByRole('form', { name: `Edit skill ${skill.name}` });
     await form.getByRole('radio', { name: 'Own hours for this skill' }).check();
     const grid = form.getByRole('table', { name: `Hours of ${skill.name}: opening windows by day` });
@@ -158,7 +166,10 @@ describe('console: contact-center operations', () => {
       await add.getByLabel('Reason name').fill(name);
       await add.getByLabel('Under').selectOption({ label: under });
       await add.getByRole('button', { name: 'Add reason' }).click();
-      await page.getByRole('table', { name: 'Status reasons' }).getByRole('row', { name: new RegExp(`^${name} ${under}`) }).waitFor();
+      await page
+        .getByRole('table', { name: 'Status reasons' })
+        .getByRole('row', { name: new RegExp(`^${name} ${under}`) })
+        .waitFor();
     }
     await add.getByLabel('Reason name').fill('Lunch');
     await add.getByRole('button', { name: 'Add reason' }).click();
@@ -171,10 +182,9 @@ describe('console: contact-center operations', () => {
     await edit.getByRole('button', { name: 'Save reason' }).click();
     await table.getByRole('row', { name: /^Meeting Back soon/ }).waitFor();
     await table.getByRole('button', { name: 'Delete Coffee' }).click();
-    await poll(async () => (await get<{ items: { name: string; status: string }[] }>('/api/v1/status-reasons')).items.map((r) => `${r.name}/${r.status}`)).toEqual([
-      'Lunch/away',
-      'Meeting/back_soon',
-    ]);
+    await poll(async () =>
+      (await get<{ items: { name: string; status: string }[] }>('/api/v1/status-reasons')).items.map((r) => `${r.name}/${r.status}`),
+    ).toEqual(['Lunch/away', 'Meeting/back_soon']);
     await checkWidths(page, 'status reasons', 'console-status-reasons');
   }, 90_000);
 
@@ -193,7 +203,10 @@ describe('console: contact-center operations', () => {
     await edit.getByRole('button', { name: 'Save disposition' }).click();
     await table.getByRole('cell', { name: 'Escalated to billing', exact: true }).waitFor();
     await table.getByRole('button', { name: 'Delete Refund issued' }).click();
-    await poll(async () => (await get<{ items: { name: string }[] }>('/api/v1/dispositions')).items.map((d) => d.name)).toEqual(['Escalated to billing', 'Resolved']);
+    await poll(async () => (await get<{ items: { name: string }[] }>('/api/v1/dispositions')).items.map((d) => d.name)).toEqual([
+      'Escalated to billing',
+      'Resolved',
+    ]);
     // wrap-up by skill: the first skill requires it (set on the Skills screen), the second is ticked here
     const [first, second] = demo.skills;
     if (!first || !second) throw new Error('the demo has fewer than two skills');
