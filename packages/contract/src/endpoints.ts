@@ -14,7 +14,7 @@ import {
 import { Availability } from './business-hours.js';
 import { ConsumerExport, ConsumerSearchItem, ErasureAccepted } from './consumer-data.js';
 import { ConsumerConversation } from './domain-events.js';
-import { CloseConversationBody, Disposition, SetMyStatusRequest, StatusReason } from './operations.js';
+import { AgentPerformanceRow, CloseConversationBody, Disposition, SetMyStatusRequest, StatusReason } from './operations.js';
 import { SetSlaRequest, SubmitSurveyRequest, TransferRequest } from './requests.js';
 import {
   ActiveListPage,
@@ -114,6 +114,7 @@ export const ENDPOINTS = {
   'POST /api/v1/conversations/{id}/accept': { response: ActiveItem },
   'POST /api/v1/conversations/{id}/decline': { response: null },
   'POST /api/v1/conversations/{id}/transfer': { body: TransferRequest, response: TransferResult },
+  'POST /api/v1/conversations/{id}/take-over': { response: ActiveItem },
   'PUT /api/v1/conversations/{id}/sla': { body: SetSlaRequest, response: ActiveItem },
   'DELETE /api/v1/conversations/{id}/sla': { response: ActiveItem },
   'GET /api/v1/conversations/{id}/notes': { response: Page(Note) },
@@ -161,6 +162,7 @@ export const ENDPOINTS = {
   'DELETE /api/v1/channels/{id}/templates/{templateId}': { response: null },
   'GET /api/v1/reports/live': { response: LiveReport },
   'GET /api/v1/reports/daily': { response: DailyReport },
+  'GET /api/v1/reports/agents': { response: Page(AgentPerformanceRow) },
   'GET /api/v1/reports/conversations.csv': { response: 'text' },
   'GET /api/v1/audit': { response: Page(AuditEntry) },
   'GET /api/v1/audit.csv': { response: 'text' },
