@@ -14,7 +14,7 @@ import {
 import { Availability } from './business-hours.js';
 import { ConsumerExport, ConsumerSearchItem, ErasureAccepted } from './consumer-data.js';
 import { ConsumerConversation } from './domain-events.js';
-import { AgentPerformanceRow, CloseConversationBody, Disposition, SetMyStatusRequest, StatusReason } from './operations.js';
+import { AgentPerformanceRow, CloseConversationBody, Disposition, Label, SetMyStatusRequest, StatusReason } from './operations.js';
 import { SetSlaRequest, SubmitSurveyRequest, TransferRequest } from './requests.js';
 import {
   ActiveListPage,
@@ -89,6 +89,7 @@ export const ENDPOINTS = {
   'GET /api/v1/me': { response: User },
   'PUT /api/v1/me/status': { body: SetMyStatusRequest, response: User },
   'GET /api/v1/status-reasons': { response: Page(StatusReason) },
+  'GET /api/v1/labels': { response: Page(Label) },
   'GET /api/v1/me/settings': { response: UserSettings },
   'PATCH /api/v1/me/settings': { body: UserSettings, response: UserSettings },
   'GET /api/v1/me/kpis': { response: Kpis },
