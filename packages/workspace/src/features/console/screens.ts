@@ -9,9 +9,11 @@ import { ContentScreen } from './content.js';
 import { DashboardScreen } from './dashboard.js';
 import { DispositionsScreen } from './dispositions.js';
 import { LabelsScreen } from './labels.js';
+import { PerformanceScreen } from './performance.js';
 import { SecurityScreen } from './security.js';
 import { SkillsScreen } from './skills.js';
 import { StatusReasonsScreen } from './status-reasons.js';
+import { SupervisionScreen } from './supervision.js';
 import { SurveyScreen } from './survey.js';
 
 export interface ConsoleScreen {
@@ -28,6 +30,8 @@ export interface ConsoleScreen {
  */
 export const SCREENS: readonly ConsoleScreen[] = [
   { id: 'dashboard', label: 'Dashboard', Screen: DashboardScreen },
+  { id: 'supervision', label: 'Supervision', Screen: SupervisionScreen },
+  { id: 'performance', label: 'Agent performance', Screen: PerformanceScreen },
   { id: 'skills', label: 'Skills', Screen: SkillsScreen },
   { id: 'agents', label: 'Agents', Screen: AgentsScreen },
   { id: 'hours', label: 'Business hours', Screen: BusinessHoursScreen },
