@@ -140,7 +140,7 @@ describe('console: contact-center operations', () => {
     await row.getByRole('cell', { name: 'Account' }).waitFor();
   }, 90_000);
 
-  it('status reasons: added under Away or Back soon, renamed, deleted; a duplicate name is refused with the API's message in the form', async () => {
+  it('status reasons: added under Away or Back soon, renamed, deleted; a duplicate name is refused with the API’s message in the form', async () => {
     await open('Status reasons');
     const add = page.getByRole('form', { name: 'New status reason' });
     for (const [name, under] of [
