@@ -104,7 +104,6 @@ export const ENDPOINTS = {
   'GET /api/v1/me': { response: User },
   'PUT /api/v1/me/status': { body: SetMyStatusRequest, response: User },
   'GET /api/v1/status-reasons': { response: Page(StatusReason) },
-  'GET /api/v1/labels': { response: Page(Label) },
   'GET /api/v1/me/settings': { response: UserSettings },
   'PATCH /api/v1/me/settings': { body: UserSettings, response: UserSettings },
   'GET /api/v1/me/kpis': { response: Kpis },
