@@ -125,6 +125,7 @@ export const ENDPOINTS = {
   'POST /api/v1/conversations/{id}/read': { response: null },
   'POST /api/v1/conversations/{id}/close': { body: CloseConversationBody, response: ActiveItem },
   'GET /api/v1/dispositions': { response: Page(Disposition) },
+  'GET /api/v1/labels': { response: Page(Label) },
   'PUT /api/v1/conversations/{id}/labels': { body: SetLabelsRequest, response: LabelIds },
   'POST /api/v1/conversations/{id}/resume': { response: ActiveItem },
   'POST /api/v1/conversations/{id}/accept': { response: ActiveItem },
