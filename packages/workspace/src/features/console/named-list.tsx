@@ -1,5 +1,6 @@
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { toast } from '../../app/store.js';
+import { ApiError } from '../../lib/api.js';
 import { type FieldErrors, FormSubmit, useSubmit } from './forms.js';
 import { EditAndNew } from './list.js';
 import { ConsoleTable } from './table.js';
@@ -79,6 +80,14 @@ export function NamedListScreen<T extends NamedRow>(props: {
   );
 }
 
+/** A 409 (the name is taken) is about the name field: shown beside it, not only below the form. */
+function nameTaken(err: unknown): never {
+  if (err instanceof ApiError && err.status === 409 && !err.problem.errors?.length) {
+    throw new ApiError(409, { ...err.problem, errors: [{ path: 'body.name', message: err.message }] }, err.message);
+  }
+  throw err;
+}
+
 /**
  * The form of a named row: `fields` (given the API's errors), saved by `save` (create or
  * rename); a new row's form starts empty again once created.
@@ -96,7 +105,7 @@ export function NamedForm(props: {
   const [errors, busy, run] = useSubmit();
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
-    if (await run(save, saved)) {
+    if (await run(() => save().catch(nameTaken), saved)) {
       reset?.();
       onDone();
     }

@@ -1,5 +1,6 @@
 import { type BusinessHours, WEEKDAYS, type Weekday } from '@parley/contract';
 import { useId, useMemo, useState } from 'react';
+import { timeZones } from '../../lib/format.js';
 import { Field, FieldError, type FieldErrors } from './forms.js';
 
 export const DAY_NAMES: Record<Weekday, string> = {
@@ -15,9 +16,8 @@ export const DAY_NAMES: Record<Weekday, string> = {
 const minutes = (t: string) => (/^\d\d:\d\d$/.test(t) ? Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5)) : null);
 
 /** Every IANA zone the browser knows, with the one given first if it does not (an old or alias name). */
-function timeZones(current: string): string[] {
-  const known = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
-  const all = known.includes('UTC') ? known : ['UTC', ...known];
+function zonesWith(current: string): string[] {
+  const all = timeZones();
   return all.includes(current) ? all : [current, ...all];
 }
 
@@ -38,7 +38,7 @@ function nextWindow(ws: [string, string][]): [string, string] {
  */
 export function WeekGrid(props: { value: BusinessHours; onChange: (v: BusinessHours) => void; errors: FieldErrors; label: string; path?: string }) {
   const { value, onChange, errors, label, path = '' } = props;
-  const zones = useMemo(() => timeZones(value.timeZone), [value.timeZone]);
+  const zones = useMemo(() => zonesWith(value.timeZone), [value.timeZone]);
   const holidayId = useId();
   /** The API's error path of a part of the hours (under `path` in a skill's body). */
   const at = (p: string) => (path ? `${path}.${p}` : p);
