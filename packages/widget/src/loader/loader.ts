@@ -5,9 +5,10 @@
  * served by Parley, so the page's scripts and styles cannot reach it.
  *
  *   <script src="https://parley.example/widget.js" data-account="ACCOUNT_ID" async></script>
- *   optional: data-skill, data-name, data-identity-token, data-variables='{"plan":"gold"}'
- *   or: window.ParleyWidget.init({ accountId, skillId?, name?, identityToken?, customVariables? })
+ *   optional: data-skill, data-name, data-identity-token, data-variables='{"plan":"gold"}', data-lang="fr"
+ *   or: window.ParleyWidget.init({ accountId, skillId?, name?, identityToken?, customVariables?, lang? })
  */
+import { loaderLanguage, loaderText } from '../i18n/loader.js';
 import { type FrameToHost, type HostToFrame, isFrameToHost, PROTOCOL, type WidgetConfig } from '../protocol.js';
 
 export interface InitOptions extends WidgetConfig {
@@ -90,6 +91,7 @@ function readScriptOptions(script: HTMLScriptElement | null): InitOptions | unde
     ...(d.name && { name: d.name }),
     ...(d.identityToken && { identityToken: d.identityToken }),
     ...(customVariables && { customVariables }),
+    ...(d.lang && { lang: d.lang }),
     ...(d.open === 'true' && { open: true }),
   };
 }
@@ -104,6 +106,9 @@ function createWidget(opts: InitOptions, defaultBase: string) {
     ...(opts.identityToken && { identityToken: opts.identityToken }),
     ...(opts.customVariables && { customVariables: opts.customVariables }),
   };
+  // The brand's data-lang when Parley ships it, else the visitor's browser; the frame gets the same.
+  const language = loaderLanguage(opts.lang);
+  config.lang = language;
 
   const host = document.createElement('parley-widget');
   host.setAttribute('style', HOST_STYLE);
@@ -116,9 +121,10 @@ function createWidget(opts: InitOptions, defaultBase: string) {
   const frameUrl = new URL('/widget/frame.html', parleyOrigin);
   frameUrl.searchParams.set('account', config.accountId);
   frameUrl.searchParams.set('host', location.origin);
+  frameUrl.searchParams.set('lang', language);
   const panel = document.createElement('iframe');
   panel.className = 'panel';
-  panel.title = 'Chat with us';
+  panel.title = loaderText(language, 'panel.title');
   panel.hidden = true;
   panel.id = 'parley-panel';
   panel.setAttribute('allow', 'clipboard-write');
@@ -155,7 +161,14 @@ function createWidget(opts: InitOptions, defaultBase: string) {
 
   const render = () => {
     icon.innerHTML = isOpen ? CLOSE_ICON : CHAT_ICON;
-    launcher.setAttribute('aria-label', isOpen ? 'Close chat' : unread > 0 ? `Open chat, ${unread} unread` : 'Open chat');
+    launcher.setAttribute(
+      'aria-label',
+      isOpen
+        ? loaderText(language, 'launcher.close')
+        : unread > 0
+          ? loaderText(language, 'launcher.openUnread', { count: unread })
+          : loaderText(language, 'launcher.open'),
+    );
     launcher.setAttribute('aria-expanded', String(isOpen));
     badge.textContent = unread === 0 ? '' : unread > 9 ? '9+' : String(unread);
     badge.hidden = unread === 0 || isOpen;
