@@ -13,7 +13,7 @@ import { ConsoleTable } from './table.js';
 
 /** What the state filter offers: everything under way, or one state. */
 const STATE_CHOICES = [
-  { value: 'open,queued,ringing', label: 'Under way (open, queued, ringing)' },
+  { value: 'open,queued,ringing', label: 'All under way' },
   { value: 'open', label: 'Open' },
   { value: 'queued', label: 'Queued' },
   { value: 'ringing', label: 'Ringing' },
@@ -72,10 +72,10 @@ export function SupervisionScreen() {
     <section aria-labelledby="console-supervision" className="supervision">
       <h3 id="console-supervision">Supervision</h3>
       <p className="muted">
-        Every conversation under way in the account, live. Open one to read along, whisper to its agent (an internal note they see at once), take it over or
+        Every conversation under way in the account (open, queued or ringing), live. Open one to read along, whisper to its agent (an internal note they see at once), take it over or
         transfer it.
       </p>
-      <form className="console-form wide" aria-label="Filter conversations" onSubmit={(e) => e.preventDefault()}>
+      <form className="console-form supervision-filters" aria-label="Filter conversations" onSubmit={(e) => e.preventDefault()}>
         <div className="console-grid">
           <SelectField label="State" value={filters.state} onChange={set('state')} options={STATE_CHOICES.map((c) => [c.value, c.label] as const)} />
           <SelectField label="Agent" any="Any agent" value={filters.agentId} onChange={set('agentId')} options={users.map((u) => [u.id, u.displayName])} />
