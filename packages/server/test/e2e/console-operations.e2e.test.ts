@@ -249,4 +249,24 @@ describe('console: contact-center operations', () => {
     await add.getByRole('button', { name: 'Add label' }).click();
     await poll(() => errorOf(add.getByLabel('Label name'))).not.toBe('');
   }, 90_000);
+
+  it('in French (the manager’s language setting): the week grid and the labels screen speak it, the chips keep their own names', async () => {
+    await demo.api.ok('PATCH', '/api/v1/me/settings', { token: demo.managerToken, body: { language: 'fr' } });
+    await page.reload();
+    await page
+      .getByRole('heading', { name: 'Manager console' })
+      .or(page.getByRole('heading', { level: 2 }).first())
+      .waitFor();
+    await open('Business hours');
+    await page.getByRole('heading', { name: 'Heures d’ouverture' }).waitFor();
+    const grid = page.getByRole('table', { name: 'Heures du compte : plages d’ouverture par jour' });
+    await grid.getByRole('rowheader', { name: 'Lundi' }).waitFor();
+    await grid.getByLabel('Lundi, plage 2 : fermeture').waitFor();
+    await open('Labels');
+    await page.getByRole('heading', { name: 'Étiquettes' }).waitFor();
+    const colours = page.getByRole('form', { name: 'Nouvelle étiquette' }).getByRole('group', { name: 'Couleur' });
+    await colours.getByRole('radio', { name: 'Vert' }).waitFor();
+    await page.getByRole('table', { name: 'Étiquettes' }).locator('.label-chip', { hasText: 'Billing' }).waitFor();
+    await expectAccessible(page, 'labels in French, 1280 px');
+  }, 60_000);
 });
