@@ -31,7 +31,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import { pgAdmin } from '../packages/server/test/e2e/chaos.mjs';
 import { freePort, startNginx } from '../packages/server/test/e2e/nginx-proxy.mjs';
 import { keptSections, resultsFile } from './sections.mjs';
 
@@ -216,15 +216,7 @@ async function runLoad(name, url, pids, receivers, senders) {
 /** A fresh PostgreSQL database made through `databaseUrl`; drop() removes it (also on Ctrl-C: see `cleanups`). */
 async function freshDatabase() {
   const name = `parley_bench_load_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const admin = async (sql) => {
-    const c = new pg.Client({ connectionString: databaseUrl });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
+  const admin = (sql) => pgAdmin(databaseUrl, sql);
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(databaseUrl);
   url.pathname = `/${name}`;

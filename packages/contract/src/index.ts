@@ -12,6 +12,7 @@ export * from './errors.js';
 export * from './events.js';
 export * from './files.js';
 export * from './operations.js';
+export * from './reconnect.js';
 export * from './requests.js';
 export * from './responses.js';
 export * from './schemas.js';

@@ -16,6 +16,7 @@ export async function serve(config: Config): Promise<{ parley: ParleyApp; url: s
     db,
     logger: log,
     redisUrl: config.redisUrl,
+    handshakeLimits: config.handshakeLimits,
     bodyLimit: config.bodyLimit,
     loginRateLimitPerMinute: config.loginRateLimitPerMinute,
     filesDir: join(config.dataDir, 'files'),
