@@ -1,4 +1,5 @@
 import type { PushedEvent } from '@parley/contract';
+import { notificationToast } from '../features/notifications/describe.js';
 import { applyEvent } from '../lib/active-events.js';
 import { consumerLabel } from '../lib/people.js';
 import { playChime } from '../lib/sound.js';
@@ -65,8 +66,7 @@ export function handleEvent(e: PushedEvent): void {
     case 'notification.created': {
       const n = e.data;
       store.set((st) => ({ notifications: [n, ...st.notifications.filter((x) => x.id !== n.id)], unreadNotifications: st.unreadNotifications + 1 }));
-      const by = typeof n.data.by === 'string' ? n.data.by : 'Someone';
-      toast(`${by} mentioned you in a note`);
+      toast(notificationToast(n));
       break;
     }
     case 'message.created':
