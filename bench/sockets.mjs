@@ -130,7 +130,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ------------------------------------------------------------------ raw Socket.IO clients
 
-const sources = Array.from({ length: Math.ceil(total / 20_000) }, (_, i) => `127.0.0.${i + 1}`);
+// Twice the sockets (a storm reconnects while the old ones sit in TIME_WAIT) over ~20,000 ports per source address.
+const sources = Array.from({ length: Math.ceil((2 * total) / 20_000) + 1 }, (_, i) => `127.0.0.${i + 1}`);
 let opened = 0;
 
 /** One client socket; resolves when `hello` arrived. `counters.shed` counts handshakes shed (and retried). */
