@@ -72,14 +72,14 @@ async function insertAll(db, table, rows) {
 async function openDb(dialect) {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'parley-flat-'));
-    const db = await openDatabase({ sqlitePath: join(dir, 'parley.db') });
+    const db = await openDatabase({ sqlitePath: join(dir, 'parley.db'), secrets: 'ephemeral' });
     return { db, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const name = `parley_bench_flat_${process.pid}_${randomBytes(3).toString('hex')}`;
   await pgAdmin(pgUrl, `CREATE DATABASE ${name}`);
   const url = new URL(pgUrl);
   url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.href, poolSize: 10 });
+  const db = await openDatabase({ url: url.href, poolSize: 10, secrets: 'ephemeral' });
   return { db, cleanup: () => pgAdmin(pgUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
