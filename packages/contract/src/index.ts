@@ -11,6 +11,7 @@ export * from './endpoints.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './files.js';
+export * from './languages.js';
 export * from './operations.js';
 export * from './reconnect.js';
 export * from './requests.js';

@@ -69,8 +69,18 @@ export function handleEvent(e: PushedEvent): void {
       toast(notificationToast(n));
       break;
     }
+    case 'note.created': {
+      // A colleague's note on one of my conversations (a supervisor's whisper): said at once, whatever
+      // is on screen; a note that mentions me already says so through its notification.
+      const n = e.data;
+      const me = s.session?.user.id;
+      if (me && n.authorId !== me && !n.mentions.includes(me)) {
+        const who = s.active[n.conversationId]?.consumer.name;
+        toast(`Note from ${n.authorName}${who ? ` on ${who}` : ''}: ${n.text.length > 140 ? `${n.text.slice(0, 139)}…` : n.text}`);
+      }
+      break;
+    }
     case 'message.created':
-    case 'note.created':
       break;
     default:
       break;
