@@ -37,6 +37,7 @@ import { statusReasonsRoutes } from './http/routes/status-reasons.routes.js';
 import { surveysRoutes } from './http/routes/surveys.routes.js';
 import type { RouteContext } from './http/routes/types.js';
 import { usersRoutes } from './http/routes/users.routes.js';
+import { botsRoutes } from './http/routes/bots.routes.js';
 import { webhooksRoutes } from './http/routes/webhooks.routes.js';
 import { securityHeaders } from './http/security-headers.js';
 import { registerWorkspace } from './http/static.js';
@@ -55,6 +56,7 @@ import { deliveryJob } from './services/outbound.service.js';
 import { createRoutingKicker } from './services/routing.service.js';
 import { timerHandlers } from './services/timer-handlers.js';
 import { createScheduler, type Scheduler } from './services/timers.service.js';
+import { botTurnJob } from './services/bots.service.js';
 import { webhookJob } from './services/webhooks.service.js';
 import type { Database } from './storage/db.js';
 import { listAccountsWithQueued } from './storage/repos/queue.repo.js';
@@ -158,6 +160,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   jobs.registerJobKind('delivery', deliveryJob);
   jobs.registerJobKind('crm_sync', crmSyncJob);
   jobs.registerJobKind('webhook', webhookJob);
+  jobs.registerJobKind('bot', botTurnJob);
   const timers = createScheduler(getDeps, { ...timerHandlers, ...jobs.timerHandlers() }, { pollMs: opts.db.dialect === 'postgres' ? 1000 : 5000 });
   deps = {
     db: opts.db,
@@ -235,6 +238,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   consumersRoutes(app, ctx);
   apiKeysRoutes(app, ctx);
   webhooksRoutes(app, ctx);
+  botsRoutes(app, ctx);
 
   await app.ready();
   // Accounts made before the audit log (or by an older node) get their daily audit-retention timer.

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { activeList, getConversationDetails, listAll, markRead, transcript, transcriptText } from '../../services/conversations.service.js';
 import { directory } from '../../services/directory.service.js';
 import { accept, closeByUser, decline, dismiss, resume, setManualSla, transfer } from '../../services/lifecycle.service.js';
-import { userOf } from '../auth.js';
+import { userOf, userOrBotOf } from '../auth.js';
 import { cursorPart, keysetPage, OffsetPosition, offsetPage, Page, pageQuery } from '../pagination.js';
 import { sendMessageRoute } from '../uploads.js';
 import { bearerAuth, IdParams, NoContent, type RouteContext, type ZApp } from './types.js';
@@ -121,7 +121,7 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
   app.get(
     '/api/v1/conversations/:id/messages',
     {
-      config: { access: 'conversation:read' },
+      config: { access: 'conversation:read', bot: true },
       schema: {
         tags,
         security,
@@ -137,7 +137,7 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
     },
     async (req) => {
       const { includePrevious, after, limit, cursor } = req.query;
-      const rows = await transcript(deps, userOf(req), req.params.id, {
+      const rows = await transcript(deps, userOrBotOf(req), req.params.id, {
         includePrevious: includePrevious === 'true',
         after,
         page: { after: cursor, limit: limit + 1 },
@@ -158,7 +158,9 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
   sendMessageRoute(app, deps, {
     path: '/api/v1/conversations/:id/messages',
     access: 'conversation:act',
-    principal: userOf,
+    // A bot's key answers in the conversations its bot has (shown as the bot's: senderType "bot").
+    bot: true,
+    principal: userOrBotOf,
     tags,
     summary: 'Send a message: text, or a file (multipart)',
   });
