@@ -409,6 +409,10 @@ export async function getConversationDetails(deps: Deps, p: UserPrincipal, id: s
     },
     routing: c.routing ? { ...c.routing, at: new Date(c.routing.at).toISOString() } : null,
     wrapUp: await wrapUpOf(tx, p.accountId, c.id),
+    bot:
+      c.botId && c.botStatus
+        ? { id: c.botId, name: (await botNames(tx, p.accountId, [c.botId])).get(c.botId) ?? 'Bot', status: c.botStatus === 'escalated' ? 'escalated' : c.state === 'closed' ? 'contained' : 'handling' }
+        : null,
   };
 }
 
