@@ -58,7 +58,10 @@ export const ConversationDetails = ActiveItem.extend({
   /** What the agent chose when closing (dispositions, note); null without one. */
   wrapUp: WrapUp.nullable(),
   /** The bot that handled it first (API.md "Bots"): `handling` while it still does, `escalated` once it handed over, `contained` when it closed without reaching an agent; null when no bot took it. */
-  bot: z.object({ id: z.string(), name: z.string(), status: z.enum(['handling', 'escalated', 'contained']) }).nullable().optional(),
+  bot: z
+    .object({ id: z.string(), name: z.string(), status: z.enum(['handling', 'escalated', 'contained']) })
+    .nullable()
+    .optional(),
 });
 export type ConversationDetails = z.infer<typeof ConversationDetails>;
 

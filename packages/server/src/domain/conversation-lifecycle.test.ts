@@ -291,13 +291,32 @@ describe('opening and messages', () => {
 describe('bots', () => {
   const n = { id: 'c9', accountId: 'acc', consumerId: 'jo', channel: 'web' as const, channelId: null, skillId: 'sales', firstTime: true };
   const faq = { id: 'faq', name: 'FAQ bot', timeoutSec: 30 };
-  const withBot = aConversation({ agentId: null, lastAgentId: null, assignedAt: null, botId: 'faq', botStatus: 'handling', botTimeoutSec: 30, slaDueAt: null, awaiting: 'agent', awaitingSince: T0 });
+  const withBot = aConversation({
+    agentId: null,
+    lastAgentId: null,
+    assignedAt: null,
+    botId: 'faq',
+    botStatus: 'handling',
+    botTimeoutSec: 30,
+    slaDueAt: null,
+    awaiting: 'agent',
+    awaitingSince: T0,
+  });
   const botSender = { type: 'bot' as const, id: 'faq', name: 'FAQ bot' };
   const botMsg = msg({ senderType: 'bot', senderId: 'faq', senderName: 'FAQ bot', text: 'hi' });
 
   it('open with a bot: open with no agent and no agent SLA (routing never sees it), the bot’s reply timer running; the consumer hears the bot answers', () => {
     const t = lc.open(n, s, T0, { first: { message: msg({ seq: 1, conversationId: 'c9' }), line: 'hello?' }, bot: faq });
-    expect(t.conversation).toMatchObject({ state: 'open', agentId: null, queuedAt: null, slaDueAt: null, botId: 'faq', botStatus: 'handling', botTimeoutSec: 30, awaiting: 'agent' });
+    expect(t.conversation).toMatchObject({
+      state: 'open',
+      agentId: null,
+      queuedAt: null,
+      slaDueAt: null,
+      botId: 'faq',
+      botStatus: 'handling',
+      botTimeoutSec: 30,
+      awaiting: 'agent',
+    });
     expect(heard(t.conversation, t)).toEqual(['message.created→consumer:jo', 'conversation.updated→consumer:jo']);
     expect((t.events[1] as Extract<DomainEvent, { type: 'conversation.updated' }>).data.agent).toEqual({ id: 'faq', displayName: 'FAQ bot' });
     expect(due(t)).toEqual({ bot_reply: T0 + 30 * SEC });
@@ -318,10 +337,14 @@ describe('bots', () => {
     expect(due(next)).toEqual({ bot_reply: T0 + MIN + 30 * SEC });
   });
   it('only the bot that has it may write; an agent may not while the bot has it', () => {
-    expect(refusal(lc.receiveMessage(withBot, s, T0, { sender: { ...botSender, id: 'other' }, message: botMsg, line: 'x', consumerName: 'Jo' }))).toBe('not_with_bot');
+    expect(refusal(lc.receiveMessage(withBot, s, T0, { sender: { ...botSender, id: 'other' }, message: botMsg, line: 'x', consumerName: 'Jo' }))).toBe(
+      'not_with_bot',
+    );
     expect(refusal(lc.receiveMessage(aConversation(), s, T0, { sender: botSender, message: botMsg, line: 'x', consumerName: 'Jo' }))).toBe('not_with_bot');
     const manager = { type: 'agent' as const, id: 'boss', name: 'Boss' };
-    expect(refusal(lc.receiveMessage(withBot, s, T0, { sender: manager, message: msg({ senderType: 'agent' }), line: 'x', consumerName: 'Jo' }))).toBe('with_bot');
+    expect(refusal(lc.receiveMessage(withBot, s, T0, { sender: manager, message: msg({ senderType: 'agent' }), line: 'x', consumerName: 'Jo' }))).toBe(
+      'with_bot',
+    );
   });
   it('escalate: queued like a transfer — actionable, the wait from the first unanswered message, unread for the next agent — and the bot’s part ends', () => {
     const t = ok(lc.escalate(withBot, s, T0 + 10 * SEC, { reason: 'bot', unanswered: 2 }));
@@ -342,11 +365,15 @@ describe('bots', () => {
     expect(heard(withBot, t)).toEqual(['conversation.updated→consumer:jo']);
     expect(due(t)).toEqual({});
     // to an agent: only they may get it until the fallback
-    const toAnn = ok(lc.escalate(withBot, s, T0, { reason: 'bot', unanswered: 1, to: { agent: { id: 'ann', displayName: 'Ann', status: 'online', active: true } } }));
+    const toAnn = ok(
+      lc.escalate(withBot, s, T0, { reason: 'bot', unanswered: 1, to: { agent: { id: 'ann', displayName: 'Ann', status: 'online', active: true } } }),
+    );
     expect(toAnn.conversation).toMatchObject({ targetAgentId: 'ann' });
     expect(due(toAnn).transfer_fallback).toBe(T0 + 120 * SEC);
     // awaiting the consumer, the wait starts now
-    expect(ok(lc.escalate({ ...withBot, awaiting: 'consumer', awaitingSince: T0 }, s, T0 + MIN, { reason: 'user', unanswered: 0 })).conversation.awaitingSince).toBe(T0 + MIN);
+    expect(
+      ok(lc.escalate({ ...withBot, awaiting: 'consumer', awaitingSince: T0 }, s, T0 + MIN, { reason: 'user', unanswered: 0 })).conversation.awaitingSince,
+    ).toBe(T0 + MIN);
   });
   it('escalate refused: no bot has it (after an escalation, closed, another bot); bad targets; a timeout before its time', () => {
     const gone = ok(lc.escalate(withBot, s, T0, { reason: 'bot', unanswered: 1 })).conversation;

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { aConversation, MIN, SEC, someSettings, T0 } from '../../test/factories/conversation.js';
 import {
   agentTimers,
-  botReplyDueAt,
   autoCloseDueAt,
+  botReplyDueAt,
   businessHoursOf,
   clockDueAt,
   closedExpiryAt,
@@ -72,8 +72,18 @@ describe('conversationTimers', () => {
     ]);
   });
   it('a bot that has the conversation and owes an answer is due its reply time after the first unanswered message; none otherwise', () => {
-    const withBot = aConversation({ agentId: null, lastAgentId: null, botId: 'faq', botStatus: 'handling', botTimeoutSec: 30, awaiting: 'agent', awaitingSince: T0 });
-    expect(conversationTimers(withBot, s, T0).filter((t) => t.dueAt !== null)).toEqual([{ kind: 'bot_reply', dueAt: T0 + 30 * SEC, payload: { botId: 'faq' } }]);
+    const withBot = aConversation({
+      agentId: null,
+      lastAgentId: null,
+      botId: 'faq',
+      botStatus: 'handling',
+      botTimeoutSec: 30,
+      awaiting: 'agent',
+      awaitingSince: T0,
+    });
+    expect(conversationTimers(withBot, s, T0).filter((t) => t.dueAt !== null)).toEqual([
+      { kind: 'bot_reply', dueAt: T0 + 30 * SEC, payload: { botId: 'faq' } },
+    ]);
     expect(botReplyDueAt({ ...withBot, awaiting: 'consumer' })).toBeNull();
     expect(botReplyDueAt({ ...withBot, botStatus: 'escalated', state: 'queued' })).toBeNull();
     expect(botReplyDueAt({ ...withBot, state: 'closed' })).toBeNull();

@@ -90,7 +90,8 @@ export function enforceDeclaredAccess(app: FastifyInstance, guards: Guards): Acc
     if (!access || !(access in ACCESS)) throw new Error(`route ${String(route.method)} ${route.url} declares no access (config.access, see http/access.ts)`);
     const scope = scopeOf(access, route.config?.scope);
     const bot = route.config?.bot === true;
-    if (bot && !['user', 'conversation:read', 'conversation:act'].includes(access)) throw new Error(`route ${String(route.method)} ${route.url}: only user and conversation routes take bots`);
+    if (bot && !['user', 'conversation:read', 'conversation:act'].includes(access))
+      throw new Error(`route ${String(route.method)} ${route.url}: only user and conversation routes take bots`);
     const guard = guardFor(access, guards, scope, bot);
     const own = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
     if (guard && own.length) throw new Error(`route ${String(route.method)} ${route.url}: its guard comes from config.access; remove onRequest`);

@@ -55,7 +55,10 @@ export function guards(deps: Deps, opts: { apiKeyRatePerMinute?: number } = {}) 
     req.user = p;
   };
   /** Any signed-in user; an API key with `scope`; with `bot`, a bot's own key too. */
-  const scopedUser = (scope?: ApiKeyScope, bot = false) => async (req: FastifyRequest, _reply: FastifyReply) => authenticate(req, scope, bot);
+  const scopedUser =
+    (scope?: ApiKeyScope, bot = false) =>
+    async (req: FastifyRequest, _reply: FastifyReply) =>
+      authenticate(req, scope, bot);
   /** Managers; an API key with `scope`. */
   const scopedManager = (scope?: ApiKeyScope) => async (req: FastifyRequest, _reply: FastifyReply) => {
     await authenticate(req, scope);

@@ -18,7 +18,7 @@ import type { TimerRow } from '../storage/repos/timers.repo.js';
 import { findUser } from '../storage/repos/users.repo.js';
 import { assertCanAct, assertCanRead } from './access.js';
 import { API_KEY_PREFIX } from './api-keys.service.js';
-import { type Actor, changes, recordAudit, SYSTEM_ACTOR } from './audit.service.js';
+import { type Actor, changes, recordAudit } from './audit.service.js';
 import { type Deps, emit, inTransaction, type Outbox } from './context.js';
 import { enqueueJob, type JobKindHandler } from './jobs.service.js';
 import { assertOutboundUrls } from './outbound-urls.service.js';
@@ -304,7 +304,9 @@ export async function escalateIn(deps: Deps, tx: Tx, out: Outbox, account: Accou
   await commit(deps, tx, out, c, t, { firing: i.firing });
   const text = i.note ?? automaticNote(i.reason, i.bot, c);
   if (text) {
-    const author = i.author ? { id: i.author.id, name: i.author.name, type: 'user' as const } : { id: c.botId ?? 'bot', name: i.bot?.name ?? 'Bot', type: 'bot' as const };
+    const author = i.author
+      ? { id: i.author.id, name: i.author.name, type: 'user' as const }
+      : { id: c.botId ?? 'bot', name: i.bot?.name ?? 'Bot', type: 'bot' as const };
     const note: Note = {
       id: newId(),
       conversationId: c.id,

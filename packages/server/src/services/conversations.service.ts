@@ -22,6 +22,7 @@ import { DomainError, invalid, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Tx } from '../storage/db.js';
 import type { Account } from '../storage/repos/accounts.repo.js';
+import { botNames } from '../storage/repos/bots.repo.js';
 import { findConsumer } from '../storage/repos/consumers.repo.js';
 import {
   countConsumerConversations,
@@ -48,7 +49,6 @@ import {
 import { findSkill } from '../storage/repos/skills.repo.js';
 import { findTemplate } from '../storage/repos/templates.repo.js';
 import { displayNames, findUser } from '../storage/repos/users.repo.js';
-import { botNames } from '../storage/repos/bots.repo.js';
 import { assertCanAct, assertCanRead } from './access.js';
 import { botForSkill, queueBotTurnIn } from './bots.service.js';
 import { findAccountCached } from './caches.js';
@@ -411,7 +411,11 @@ export async function getConversationDetails(deps: Deps, p: UserPrincipal, id: s
     wrapUp: await wrapUpOf(tx, p.accountId, c.id),
     bot:
       c.botId && c.botStatus
-        ? { id: c.botId, name: (await botNames(tx, p.accountId, [c.botId])).get(c.botId) ?? 'Bot', status: c.botStatus === 'escalated' ? 'escalated' : c.state === 'closed' ? 'contained' : 'handling' }
+        ? {
+            id: c.botId,
+            name: (await botNames(tx, p.accountId, [c.botId])).get(c.botId) ?? 'Bot',
+            status: c.botStatus === 'escalated' ? 'escalated' : c.state === 'closed' ? 'contained' : 'handling',
+          }
         : null,
   };
 }

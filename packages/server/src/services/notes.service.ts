@@ -1,8 +1,8 @@
 import type { Note, Notification } from '@parley/contract';
 import { notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { findConversation } from '../storage/repos/conversations.repo.js';
 import { botNames } from '../storage/repos/bots.repo.js';
+import { findConversation } from '../storage/repos/conversations.repo.js';
 import * as repo from '../storage/repos/notes.repo.js';
 import { displayNames, findUser, listUsers } from '../storage/repos/users.repo.js';
 import { assertCanRead } from './access.js';

@@ -5,9 +5,9 @@ import { botNames } from '../storage/repos/bots.repo.js';
 import { findDispositionsByIds, listWrapUpsOf } from '../storage/repos/dispositions.repo.js';
 import {
   archivedHours,
-  botOutcomes,
   arrivalsByHour,
   arrivalsBySkillAndResponder,
+  botOutcomes,
   closedByAgent,
   conversationsWithSurveys,
   openConversations,

@@ -6,7 +6,13 @@ import { dialects, startTestApp, type TestApp } from '../harness.js';
 import { type StubServer, startStubServer } from '../stub-server.js';
 import { expectProblem } from './support.js';
 
-type Turn = { id: string; ts: string; sig: string; body: string; json: { type: string; timestamp: string; data: { conversationId: string; message: Message; consumer: { id: string; name: string } } } };
+type Turn = {
+  id: string;
+  ts: string;
+  sig: string;
+  body: string;
+  json: { type: string; timestamp: string; data: { conversationId: string; message: Message; consumer: { id: string; name: string } } };
+};
 type CreatedBot = { id: string; key: string; secret: string; name: string; skillIds: string[]; timeoutSec: number; keyPrefix: string };
 
 describe.each(dialects)('bots on %s', (dialect) => {
@@ -52,7 +58,8 @@ describe.each(dialects)('bots on %s', (dialect) => {
   const details = async (id: string) => (await req()('GET', `/api/v1/conversations/${id}`, { token: A.manager.token })).json();
   const transcriptOf = async (id: string, token: string) => (await req()('GET', `/api/v1/conversations/${id}/messages`, { token })).json().items as Message[];
   const notesOf = async (id: string, token: string) => (await req()('GET', `/api/v1/conversations/${id}/notes`, { token })).json().items as Note[];
-  const activeIds = async (a: AgentHandle) => ((await req()('GET', '/api/v1/workspace/active', { token: a.token })).json().items as { id: string }[]).map((i) => i.id);
+  const activeIds = async (a: AgentHandle) =>
+    ((await req()('GET', '/api/v1/workspace/active', { token: a.token })).json().items as { id: string }[]).map((i) => i.id);
   const botSays = (bot: CreatedBot, conversationId: string, text: string) =>
     req()('POST', `/api/v1/conversations/${conversationId}/messages`, { token: bot.key, body: { text, clientMessageId: `bot-${text}` } });
   const daily = async () => (await req()('GET', '/api/v1/reports/daily', { token: A.manager.token })).json().bots;
@@ -148,7 +155,12 @@ describe.each(dialects)('bots on %s', (dialect) => {
     // contained: the consumer leaves satisfied
     expect((await req()('POST', `/api/v1/consumer/conversations/${conv.id}/close`, { token: jo.token })).statusCode).toBe(200);
     expect((await details(conv.id)).bot.status).toBe('contained');
-    expect(await daily()).toMatchObject({ handled: 1, contained: 1, escalated: 0, byBot: [{ id: bot.id, name: 'FAQ bot', handled: 1, contained: 1, escalated: 0 }] });
+    expect(await daily()).toMatchObject({
+      handled: 1,
+      contained: 1,
+      escalated: 0,
+      byBot: [{ id: bot.id, name: 'FAQ bot', handled: 1, contained: 1, escalated: 0 }],
+    });
     // the bot cannot write in it any more
     expectProblem(await botSays(bot, conv.id, 'still here?'), 409, 'conflict');
   });
@@ -184,7 +196,10 @@ describe.each(dialects)('bots on %s', (dialect) => {
     expect((await jo.send(conv.id, 'are you there?')).statusCode).toBe(201);
     await t.advance(0);
     expect(stub.requests).toHaveLength(before);
-    expect((await req()('POST', `/api/v1/conversations/${conv.id}/messages`, { token: alice.token, body: { text: 'Alice here', clientMessageId: 'a1' } })).statusCode).toBe(201);
+    expect(
+      (await req()('POST', `/api/v1/conversations/${conv.id}/messages`, { token: alice.token, body: { text: 'Alice here', clientMessageId: 'a1' } }))
+        .statusCode,
+    ).toBe(201);
     expect(await daily()).toMatchObject({ handled: 1, contained: 0, escalated: 1 });
   });
 
@@ -303,7 +318,8 @@ describe.each(dialects)('bots on %s', (dialect) => {
     }
     // a bot sends text, not files
     const botsKey = (await req()('POST', '/api/v1/api-keys', { token: A.manager.token, body: { name: 'ops', scopes: ['bots'] } })).json().key as string;
-    const writeKey = (await req()('POST', '/api/v1/api-keys', { token: A.manager.token, body: { name: 'crm', scopes: ['conversations:write'] } })).json().key as string;
+    const writeKey = (await req()('POST', '/api/v1/api-keys', { token: A.manager.token, body: { name: 'crm', scopes: ['conversations:write'] } })).json()
+      .key as string;
     const made = await req()('POST', '/api/v1/bots', { token: botsKey, body: { name: 'Second', url: `${stub.url}/2`, skillIds: [A.skills.Support] } });
     expect(made.statusCode, made.body).toBe(201);
     expectProblem(await req()('POST', '/api/v1/bots', { token: writeKey, body: { name: 'X', url: `${stub.url}/3`, skillIds: [] } }), 403, 'forbidden');

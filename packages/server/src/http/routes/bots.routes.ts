@@ -30,7 +30,7 @@ export function botsRoutes(app: ZApp, { deps }: RouteContext): void {
       schema: {
         tags,
         security,
-        summary: "Register a bot for skills: its key and its signing secret are in this answer only",
+        summary: 'Register a bot for skills: its key and its signing secret are in this answer only',
         description:
           'New conversations of these skills go to the bot first: each consumer message is POSTed to `url` as a Standard Webhooks delivery ' +
           '(`type: "bot.message"`), signed with `secret`. The bot answers with `key` through `POST /api/v1/conversations/{id}/messages` ' +
@@ -53,7 +53,13 @@ export function botsRoutes(app: ZApp, { deps }: RouteContext): void {
     '/api/v1/bots/:id',
     {
       config,
-      schema: { tags, security, summary: 'Delete a bot: its key stops, and the conversations it has escalate to agents', params: IdParams, response: { 204: NoContent } },
+      schema: {
+        tags,
+        security,
+        summary: 'Delete a bot: its key stops, and the conversations it has escalate to agents',
+        params: IdParams,
+        response: { 204: NoContent },
+      },
     },
     async (req, reply) => {
       await removeBot(deps, userOf(req).accountId, req.params.id, actorOf(req));
@@ -68,7 +74,8 @@ export function botsRoutes(app: ZApp, { deps }: RouteContext): void {
         tags: ['conversations'],
         security,
         summary: 'Hand a conversation over from its bot to the agents: a skill (default: its own) or an agent, with a note for them',
-        description: 'The conversation queues like a transfer; the bot\'s messages stay in the transcript and the note is an internal note. 409 when no bot has it.',
+        description:
+          "The conversation queues like a transfer; the bot's messages stay in the transcript and the note is an internal note. 409 when no bot has it.",
         params: IdParams,
         body: EscalateRequest.default({}),
         response: { 200: EscalateResult },

@@ -100,5 +100,11 @@ export async function revokeApiKey(tx: Tx, accountId: string, id: string, now: n
 
 /** Revoke a bot's key (the bot was deleted). */
 export async function revokeBotKeys(tx: Tx, accountId: string, botId: string, now: number): Promise<void> {
-  await tx.updateTable('api_keys').set({ revoked_at: now }).where('account_id', '=', accountId).where('bot_id', '=', botId).where('revoked_at', 'is', null).execute();
+  await tx
+    .updateTable('api_keys')
+    .set({ revoked_at: now })
+    .where('account_id', '=', accountId)
+    .where('bot_id', '=', botId)
+    .where('revoked_at', 'is', null)
+    .execute();
 }

@@ -261,13 +261,27 @@ export function conversationsWithSurveys(tx: Tx, accountId: string, from: number
 }
 
 /** The conversations that arrived in [from, to) and a bot took, per bot: how many, closed while the bot had them (contained), escalated. */
-export async function botOutcomes(tx: Tx, accountId: string, from: number, to: number): Promise<{ botId: string; handled: number; contained: number; escalated: number }[]> {
+export async function botOutcomes(
+  tx: Tx,
+  accountId: string,
+  from: number,
+  to: number,
+): Promise<{ botId: string; handled: number; contained: number; escalated: number }[]> {
   const rows = await tx
     .selectFrom('conversations')
     .select((eb) => [
       'bot_id',
       eb.fn.countAll<number | string>().as('handled'),
-      eb.fn.sum<number | string | null>(eb.case().when(eb.and([eb('bot_status', '=', 'handling'), eb('state', '=', 'closed')])).then(1).else(0).end()).as('contained'),
+      eb.fn
+        .sum<number | string | null>(
+          eb
+            .case()
+            .when(eb.and([eb('bot_status', '=', 'handling'), eb('state', '=', 'closed')]))
+            .then(1)
+            .else(0)
+            .end(),
+        )
+        .as('contained'),
       eb.fn.sum<number | string | null>(eb.case().when('bot_status', '=', 'escalated').then(1).else(0).end()).as('escalated'),
     ])
     .where('account_id', '=', accountId)
