@@ -361,6 +361,17 @@ export type TransferTarget =
   /** To an agent (undefined: no such active user). */
   | { agent: { id: string; displayName: string; status: string; active: boolean } | undefined };
 
+/** Where a transfer or an escalation sends the conversation: a skill's queue (its own by default), or an agent. */
+function queueTarget(c: Conversation, to: TransferTarget | undefined): { skillId: string | null; targetAgentId: string | null } | Refusal {
+  if (!to) return { skillId: c.skillId, targetAgentId: null };
+  if ('skillId' in to) return to.found ? { skillId: to.skillId, targetAgentId: null } : refuse('unknown_skill', 'unknown skill', 'skillId');
+  const target = to.agent;
+  if (!target?.active) return refuse('unknown_agent', 'unknown agent', 'agentId');
+  if (target.status === 'offline') return refuse('target_offline', `${target.displayName} is offline`);
+  if (target.id === c.agentId) return refuse('already_with_agent', 'the conversation is already with this agent');
+  return { skillId: c.skillId, targetAgentId: target.id };
+}
+
 /**
  * Transfer to a skill (back into its queue with no preference, actionable; the transferring agent
  * left out of the first round) or to an agent (only they may get it until the transfer fallback).
@@ -368,18 +379,9 @@ export type TransferTarget =
  */
 export function transfer(c: Conversation, s: ConversationSettings, now: number, i: { to: TransferTarget; unanswered: number }): Outcome {
   if (c.state === 'closed') return refuse('conversation_closed', 'the conversation is closed');
-  let skillId = c.skillId;
-  let targetAgentId: string | null = null;
-  if ('skillId' in i.to) {
-    if (!i.to.found) return refuse('unknown_skill', 'unknown skill', 'skillId');
-    skillId = i.to.skillId;
-  } else {
-    const target = i.to.agent;
-    if (!target?.active) return refuse('unknown_agent', 'unknown agent', 'agentId');
-    if (target.status === 'offline') return refuse('target_offline', `${target.displayName} is offline`);
-    if (target.id === c.agentId) return refuse('already_with_agent', 'the conversation is already with this agent');
-    targetAgentId = target.id;
-  }
+  const target = queueTarget(c, i.to);
+  if ('refused' in target) return target;
+  const { skillId, targetAgentId } = target;
   const from = c.agentId;
   const next: Conversation = {
     ...c,
@@ -526,17 +528,9 @@ export function escalate(
     if (due === null) return refuse('not_with_bot', 'the bot owes no answer');
     if (now < due) return refuse('not_due', "the bot's reply time has not passed");
   }
-  let skillId = c.skillId;
-  let targetAgentId: string | null = null;
-  if (i.to && 'skillId' in i.to) {
-    if (!i.to.found) return refuse('unknown_skill', 'unknown skill', 'skillId');
-    skillId = i.to.skillId;
-  } else if (i.to) {
-    const target = i.to.agent;
-    if (!target?.active) return refuse('unknown_agent', 'unknown agent', 'agentId');
-    if (target.status === 'offline') return refuse('target_offline', `${target.displayName} is offline`);
-    targetAgentId = target.id;
-  }
+  const target = queueTarget(c, i.to);
+  if ('refused' in target) return target;
+  const { skillId, targetAgentId } = target;
   const next: Conversation = {
     ...c,
     state: 'queued',

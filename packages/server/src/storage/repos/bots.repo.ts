@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely';
 import type { Tx } from '../db.js';
+import type { BotsTable } from '../schema.js';
 import { openSecret, sealSecret } from '../secrets.js';
 import { parseJson } from './json.js';
 
@@ -20,20 +22,7 @@ export interface BotRecord {
   deletedAt: number | null;
 }
 
-type Row = {
-  id: string;
-  account_id: string;
-  name: string;
-  url: string;
-  skill_ids: string;
-  timeout_sec: number;
-  secret: string;
-  key_prefix: string;
-  created_by: string;
-  created_at: number;
-  updated_at: number;
-  deleted_at: number | null;
-};
+type Row = Selectable<BotsTable>;
 
 const SECRET = 'bots.secret';
 
