@@ -18,7 +18,7 @@ import {
 import { Availability } from './business-hours.js';
 import { ConsumerExport, ConsumerSearchItem, ErasureAccepted } from './consumer-data.js';
 import { ConsumerConversation } from './domain-events.js';
-import { CloseConversationBody, Disposition, SetMyStatusRequest, StatusReason } from './operations.js';
+import { AgentPerformanceRow, CloseConversationBody, Disposition, Label, SetMyStatusRequest, StatusReason } from './operations.js';
 import { SetSlaRequest, SubmitSurveyRequest, TransferRequest } from './requests.js';
 import {
   ActiveListPage,
@@ -93,6 +93,7 @@ export const ENDPOINTS = {
   'GET /api/v1/me': { response: User },
   'PUT /api/v1/me/status': { body: SetMyStatusRequest, response: User },
   'GET /api/v1/status-reasons': { response: Page(StatusReason) },
+  'GET /api/v1/labels': { response: Page(Label) },
   'GET /api/v1/me/settings': { response: UserSettings },
   'PATCH /api/v1/me/settings': { body: UserSettings, response: UserSettings },
   'GET /api/v1/me/kpis': { response: Kpis },
@@ -118,6 +119,7 @@ export const ENDPOINTS = {
   'POST /api/v1/conversations/{id}/accept': { response: ActiveItem },
   'POST /api/v1/conversations/{id}/decline': { response: null },
   'POST /api/v1/conversations/{id}/transfer': { body: TransferRequest, response: TransferResult },
+  'POST /api/v1/conversations/{id}/take-over': { response: ActiveItem },
   'PUT /api/v1/conversations/{id}/sla': { body: SetSlaRequest, response: ActiveItem },
   'DELETE /api/v1/conversations/{id}/sla': { response: ActiveItem },
   'GET /api/v1/conversations/{id}/notes': { response: Page(Note) },
@@ -169,6 +171,7 @@ export const ENDPOINTS = {
   'DELETE /api/v1/channels/{id}/templates/{templateId}': { response: null },
   'GET /api/v1/reports/live': { response: LiveReport },
   'GET /api/v1/reports/daily': { response: DailyReport },
+  'GET /api/v1/reports/agents': { response: Page(AgentPerformanceRow) },
   'GET /api/v1/reports/conversations.csv': { response: 'text' },
   'GET /api/v1/audit': { response: Page(AuditEntry) },
   'GET /api/v1/audit.csv': { response: 'text' },

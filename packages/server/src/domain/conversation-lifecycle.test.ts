@@ -396,6 +396,9 @@ describe('bots', () => {
     expect(due(c).bot_reply).toBeUndefined();
     const tr = ok(lc.transfer(withBot, s, T0, { to: { skillId: 'support', found: true }, unanswered: 1 }));
     expect(tr.conversation).toMatchObject({ state: 'queued', botStatus: 'escalated' });
+    const taken = ok(lc.takeOver(withBot, s, T0 + MIN, { manager: { id: 'boss', displayName: 'Boss' }, consumerName: 'Jo', unanswered: 1 }));
+    expect(taken.conversation).toMatchObject({ state: 'open', agentId: 'boss', botStatus: 'escalated', slaDueAt: T0 + 3600 * SEC });
+    expect(due(taken).bot_reply).toBeUndefined();
   });
 });
 

@@ -41,6 +41,8 @@ export interface AppState {
   insertRequest: { text: string; n: number } | null;
   /** Managers: bumped on each `dashboard.changed` socket cue (and on reconnect); the dashboard refetches on it. */
   dashboardTick: number;
+  /** Managers: the conversations the last `dashboardTick` was about (null: any, e.g. after a reconnect). */
+  dashboardConversations: string[] | null;
 }
 
 export const initialState: AppState = {
@@ -65,6 +67,7 @@ export const initialState: AppState = {
   epoch: 0,
   insertRequest: null,
   dashboardTick: 0,
+  dashboardConversations: null,
 };
 
 type Listener = () => void;

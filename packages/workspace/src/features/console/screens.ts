@@ -6,8 +6,10 @@ import { ChannelsScreen } from './channels.js';
 import { ConsumersScreen } from './consumers.js';
 import { ContentScreen } from './content.js';
 import { DashboardScreen } from './dashboard.js';
+import { PerformanceScreen } from './performance.js';
 import { SecurityScreen } from './security.js';
 import { SkillsScreen } from './skills.js';
+import { SupervisionScreen } from './supervision.js';
 import { SurveyScreen } from './survey.js';
 
 export interface ConsoleScreen {
@@ -24,6 +26,8 @@ export interface ConsoleScreen {
  */
 export const SCREENS: readonly ConsoleScreen[] = [
   { id: 'dashboard', label: 'Dashboard', Screen: DashboardScreen },
+  { id: 'supervision', label: 'Supervision', Screen: SupervisionScreen },
+  { id: 'performance', label: 'Agent performance', Screen: PerformanceScreen },
   { id: 'skills', label: 'Skills', Screen: SkillsScreen },
   { id: 'agents', label: 'Agents', Screen: AgentsScreen },
   { id: 'account', label: 'Account', Screen: AccountScreen },
