@@ -139,7 +139,7 @@ function renderLog(): void {
 
 function messageItem(m: ChatMessage, conv: ConsumerConversation | undefined, offering = false): Keyed {
   const agentName = agentNameOf(m, conv?.agent?.displayName);
-  const sig = [m.status, m.seq, m.file?.url ?? '', m.senderType === 'agent' ? agentName : '', offering ? 'offer' : ''].join('|');
+  const sig = [m.status, m.seq, m.file?.url ?? '', m.senderType === 'agent' || m.senderType === 'bot' ? agentName : '', offering ? 'offer' : ''].join('|');
   return {
     key: `m:${m.key}`,
     sig,
