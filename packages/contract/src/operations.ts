@@ -68,6 +68,8 @@ export const UpdateLabelRequest = z.strictObject({ name: z.string().trim().min(1
 export type UpdateLabelRequest = z.infer<typeof UpdateLabelRequest>;
 /** `PUT /api/v1/conversations/{id}/labels`: the whole set (empty removes them all). */
 export const SetLabelsRequest = z.strictObject({ labelIds: z.array(z.string().min(1).max(100)).max(20) });
+/** Its answer: the conversation's labels as saved (duplicates dropped). */
+export const LabelIds = z.object({ labelIds: z.array(z.string()) });
 
 /** An agent's figures over a stretch of time (times in seconds; null without any). */
 const AgentFigures = z.object({

@@ -31,6 +31,8 @@ export interface AppState {
   allSelectedId: string | null;
   panel: Panel;
   filters: ListStatus[];
+  /** The Active list's label filter (a label id), or null for every label. */
+  labelFilter: string | null;
   notifications: Notification[];
   unreadNotifications: number;
   kpis: Kpis | null;
@@ -60,6 +62,7 @@ export const initialState: AppState = {
   allSelectedId: null,
   panel: null,
   filters: [],
+  labelFilter: null,
   notifications: [],
   unreadNotifications: 0,
   kpis: null,
