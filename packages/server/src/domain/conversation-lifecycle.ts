@@ -640,7 +640,9 @@ export function markUrgent(c: Conversation, s: ConversationSettings, now: number
   if (c.state === 'closed') return refuse('conversation_closed', 'the conversation is closed');
   if (c.urgent) return unchanged(c);
   const urgentSec = effectiveSla(s.account, s.skill).urgentSec;
-  const due = c.awaiting === 'agent' ? Math.min(c.slaDueAt ?? Number.POSITIVE_INFINITY, clockDueAt(s, c.awaitingSince, urgentSec)) : c.slaDueAt;
+  // While a bot has it no agent SLA runs: the urgent target applies when it escalates.
+  const due =
+    c.awaiting === 'agent' && !isWithBot(c) ? Math.min(c.slaDueAt ?? Number.POSITIVE_INFINITY, clockDueAt(s, c.awaitingSince, urgentSec)) : c.slaDueAt;
   const next: Conversation = { ...c, urgent: true, priority: 1, slaDueAt: due, updatedAt: now };
   return to(c, next, s, now, [rowEvent(next, i.consumerName, s.account.idleAfterSec, now)]);
 }
