@@ -11,10 +11,25 @@ import {
   WebhookDelivery,
   WebhookWithSecret,
 } from './automation.js';
-import { Availability } from './business-hours.js';
+import { Availability, BusinessHours } from './business-hours.js';
 import { ConsumerExport, ConsumerSearchItem, ErasureAccepted } from './consumer-data.js';
 import { ConsumerConversation } from './domain-events.js';
-import { CloseConversationBody, Disposition, SetMyStatusRequest, StatusReason } from './operations.js';
+import {
+  AgentPerformanceRow,
+  CloseConversationBody,
+  CreateDispositionRequest,
+  CreateLabelRequest,
+  CreateStatusReasonRequest,
+  Disposition,
+  Label,
+  LabelIds,
+  SetLabelsRequest,
+  SetMyStatusRequest,
+  StatusReason,
+  UpdateDispositionRequest,
+  UpdateLabelRequest,
+  UpdateStatusReasonRequest,
+} from './operations.js';
 import { SetSlaRequest, SubmitSurveyRequest, TransferRequest } from './requests.js';
 import {
   ActiveListPage,
@@ -111,10 +126,13 @@ export const ENDPOINTS = {
   'POST /api/v1/conversations/{id}/read': { response: null },
   'POST /api/v1/conversations/{id}/close': { body: CloseConversationBody, response: ActiveItem },
   'GET /api/v1/dispositions': { response: Page(Disposition) },
+  'GET /api/v1/labels': { response: Page(Label) },
+  'PUT /api/v1/conversations/{id}/labels': { body: SetLabelsRequest, response: LabelIds },
   'POST /api/v1/conversations/{id}/resume': { response: ActiveItem },
   'POST /api/v1/conversations/{id}/accept': { response: ActiveItem },
   'POST /api/v1/conversations/{id}/decline': { response: null },
   'POST /api/v1/conversations/{id}/transfer': { body: TransferRequest, response: TransferResult },
+  'POST /api/v1/conversations/{id}/take-over': { response: ActiveItem },
   'PUT /api/v1/conversations/{id}/sla': { body: SetSlaRequest, response: ActiveItem },
   'DELETE /api/v1/conversations/{id}/sla': { response: ActiveItem },
   'GET /api/v1/conversations/{id}/notes': { response: Page(Note) },
@@ -145,6 +163,17 @@ export const ENDPOINTS = {
   'POST /api/v1/skills': { body: CreateSkillRequest, response: SkillWithOverrides },
   'PATCH /api/v1/skills/{id}': { body: UpdateSkillRequest, response: SkillWithOverrides },
   'DELETE /api/v1/skills/{id}': { response: null },
+  'GET /api/v1/business-hours': { response: BusinessHours },
+  'PUT /api/v1/business-hours': { body: BusinessHours, response: BusinessHours },
+  'POST /api/v1/status-reasons': { body: CreateStatusReasonRequest, response: StatusReason },
+  'PATCH /api/v1/status-reasons/{id}': { body: UpdateStatusReasonRequest, response: StatusReason },
+  'DELETE /api/v1/status-reasons/{id}': { response: null },
+  'POST /api/v1/dispositions': { body: CreateDispositionRequest, response: Disposition },
+  'PATCH /api/v1/dispositions/{id}': { body: UpdateDispositionRequest, response: Disposition },
+  'DELETE /api/v1/dispositions/{id}': { response: null },
+  'POST /api/v1/labels': { body: CreateLabelRequest, response: Label },
+  'PATCH /api/v1/labels/{id}': { body: UpdateLabelRequest, response: Label },
+  'DELETE /api/v1/labels/{id}': { response: null },
   'GET /api/v1/content/categories': { response: Page(ContentCategory) },
   'POST /api/v1/content/categories': { body: CreateContentCategoryRequest, response: ContentCategory },
   'PATCH /api/v1/content/categories/{id}': { body: UpdateContentCategoryRequest, response: ContentCategory },
@@ -163,6 +192,7 @@ export const ENDPOINTS = {
   'DELETE /api/v1/channels/{id}/templates/{templateId}': { response: null },
   'GET /api/v1/reports/live': { response: LiveReport },
   'GET /api/v1/reports/daily': { response: DailyReport },
+  'GET /api/v1/reports/agents': { response: Page(AgentPerformanceRow) },
   'GET /api/v1/reports/conversations.csv': { response: 'text' },
   'GET /api/v1/audit': { response: Page(AuditEntry) },
   'GET /api/v1/audit.csv': { response: 'text' },

@@ -68,11 +68,11 @@ export const UpdateLabelRequest = z.strictObject({ name: z.string().trim().min(1
 export type UpdateLabelRequest = z.infer<typeof UpdateLabelRequest>;
 /** `PUT /api/v1/conversations/{id}/labels`: the whole set (empty removes them all). */
 export const SetLabelsRequest = z.strictObject({ labelIds: z.array(z.string().min(1).max(100)).max(20) });
+/** Its answer: the conversation's labels as saved (duplicates dropped). */
+export const LabelIds = z.object({ labelIds: z.array(z.string()) });
 
-/** One agent in `GET /api/v1/reports/agents` for a period (times in seconds; null without any). */
-export const AgentPerformanceRow = z.object({
-  agentId: z.string(),
-  displayName: z.string(),
+/** An agent's figures over a stretch of time (times in seconds; null without any). */
+const AgentFigures = z.object({
   handled: z.number().int(),
   closed: z.number().int(),
   avgHandleSec: z.number().nullable(),
@@ -80,6 +80,17 @@ export const AgentPerformanceRow = z.object({
   csat: z.number().nullable(),
   csatResponses: z.number().int(),
   onlineSec: z.number(),
+});
+/** One UTC day of an agent's figures (`date`: YYYY-MM-DD; the first and last day are clipped to the period). */
+export const AgentPerformanceDay = AgentFigures.extend({ date: z.string() });
+export type AgentPerformanceDay = z.infer<typeof AgentPerformanceDay>;
+
+/** One agent in `GET /api/v1/reports/agents` for a period, with every UTC day of the period in `days`. */
+export const AgentPerformanceRow = z.object({
+  agentId: z.string(),
+  displayName: z.string(),
+  ...AgentFigures.shape,
+  days: z.array(AgentPerformanceDay),
 });
 export type AgentPerformanceRow = z.infer<typeof AgentPerformanceRow>;
 /** The close route's body as declared: optional (a close without a wrap-up sends none). */

@@ -180,6 +180,11 @@ export const LiveReport = z.object({
       displayName: z.string(),
       role: z.string(),
       status: z.string(),
+      /** The status reason (Lunch, Training…) chosen with Away / Back soon, if any, and its name. */
+      statusReasonId: z.string().nullable().optional(),
+      statusReason: z.string().nullable().optional(),
+      /** Since when the agent is in this status (and reason), from the state-change log (null: not logged). */
+      statusSince: z.string().nullable().optional(),
       load: z.number().int(),
       capacity: z.number().int(),
       closedToday: z.number().int(),

@@ -139,3 +139,28 @@ export function typingAudience(c: Parties | undefined, typist: Typist | undefine
   if (!typist || (c.agentId !== typist.id && typist.role !== 'manager')) return { refused: 'forbidden' };
   return { to: consumerRecipient(c.consumerId) };
 }
+
+/** The conversation an event is about, or null (`status.changed`, `notification.created`). */
+export function conversationOf(event: DomainEvent): string | null {
+  switch (event.type) {
+    case 'conversation.upserted':
+    case 'conversation.removed':
+    case 'offer.withdrawn':
+    case 'conversation.updated':
+    case 'conversation.closed':
+      return event.data.id;
+    case 'offer.created':
+      return event.data.conversation.id;
+    case 'message.created':
+    case 'message.updated':
+    case 'note.created':
+    case 'survey.requested':
+    case 'survey.expired':
+    case 'survey.withdrawn':
+    case 'survey.answered':
+      return event.data.conversationId;
+    case 'notification.created':
+    case 'status.changed':
+      return null;
+  }
+}

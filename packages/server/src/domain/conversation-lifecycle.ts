@@ -395,6 +395,33 @@ export function transfer(c: Conversation, s: ConversationSettings, now: number, 
 }
 
 /**
+ * Supervision: a manager takes the conversation over. It becomes theirs at once, open, whatever it
+ * was (queued, ringing to someone, open with another agent): it leaves the other agent's Active
+ * list (an offer ringing to them is withdrawn) and the consumer is told who answers now. The
+ * customer's SLA clock goes on as it was.
+ */
+export function takeOver(c: Conversation, s: ConversationSettings, now: number, i: { manager: AgentName; consumerName: string; unanswered: number }): Outcome {
+  if (c.state === 'closed') return refuse('conversation_closed', 'the conversation is closed');
+  if (c.state === 'open' && c.agentId === i.manager.id) return refuse('already_with_agent', 'the conversation is already yours');
+  const from = c.agentId !== i.manager.id ? c.agentId : null;
+  const next: Conversation = {
+    ...c,
+    state: 'open',
+    agentId: i.manager.id,
+    lastAgentId: i.manager.id,
+    assignedAt: now,
+    offeredAt: null,
+    offerExcluded: [],
+    targetAgentId: null,
+    agentUnread: from ? unreadForNextAgent(c.awaiting, i.unanswered) : c.agentUnread,
+    routing: { outcome: 'assigned', rule: 'taken_over', agentId: i.manager.id, candidates: [], at: now },
+    updatedAt: now,
+  };
+  const fromAgent = from ? [...(c.state === 'ringing' ? [withdrawn(c, 'transferred')] : []), removed(c)] : [];
+  return to(c, next, s, now, [...fromAgent, rowEvent(next, i.consumerName, s.account.idleAfterSec, now), consumerView(next, i.manager)]);
+}
+
+/**
  * Shift-end handover: an open conversation awaiting the agent goes back to its skill queue,
  * keeping its waiting time; one awaiting the consumer (or under a manual SLA) stays with the agent.
  */

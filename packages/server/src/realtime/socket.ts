@@ -3,7 +3,7 @@ import type { EventEnvelope } from '@parley/contract';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { Server, type Socket } from 'socket.io';
-import { agentRecipient, consumerRecipient, type Recipient, type StoredDelivery } from '../domain/audience.js';
+import { agentRecipient, consumerRecipient, conversationOf, type Recipient, type StoredDelivery } from '../domain/audience.js';
 import { authenticateConsumer, authenticateUser } from '../services/auth.service.js';
 import type { Deps, Publisher } from '../services/context.js';
 import { currentSeq, replayAfter, typingCue } from '../services/realtime.service.js';
@@ -67,6 +67,8 @@ function onClientEvent<N extends keyof typeof CLIENT_EVENTS>(
 }
 
 const DASHBOARD_DEBOUNCE_MS = 300;
+/** Past this many conversations in one cue it names none (`conversationIds: null`). */
+const DASHBOARD_MAX_IDS = 200;
 /** The room of an account's managers on /agent (ephemeral dashboard cues). */
 export const managersRoom = (accountId: string) => `managers:${accountId}`;
 
@@ -178,25 +180,35 @@ export async function attachRealtime(server: HttpServer, getDeps: () => Deps, op
   /**
    * Live dashboard cue: after events of an account are published, managers of the account get one
    * ephemeral `dashboard.changed` socket event (not stored, no seq) at most every DASHBOARD_DEBOUNCE_MS
-   * per process; the console refetches GET /api/v1/reports/live on it. Conversation and status changes
-   * all publish events, so this needs no hook in the services.
+   * per process, naming the conversations those events were about (`conversationIds`; null when
+   * more than DASHBOARD_MAX_IDS, i.e. "refetch everything"). The console's dashboard and supervision
+   * view refetch on it, and a supervisor's open transcript only when its conversation is named.
+   * Conversation and status changes all publish events, so this needs no hook in the services.
    */
-  const pendingDashboards = new Map<string, NodeJS.Timeout>();
-  function dashboardChanged(accountId: string): void {
-    if (pendingDashboards.has(accountId)) return;
-    const t = setTimeout(() => {
-      pendingDashboards.delete(accountId);
-      agents.to(managersRoom(accountId)).emit('dashboard.changed', { accountId });
-    }, DASHBOARD_DEBOUNCE_MS);
-    t.unref();
-    pendingDashboards.set(accountId, t);
+  const pendingDashboards = new Map<string, { timer: NodeJS.Timeout; ids: Set<string> | null }>();
+  function dashboardChanged(accountId: string, conversationId: string | null): void {
+    let pending = pendingDashboards.get(accountId);
+    if (!pending) {
+      const timer = setTimeout(() => {
+        const p = pendingDashboards.get(accountId);
+        pendingDashboards.delete(accountId);
+        agents.to(managersRoom(accountId)).emit('dashboard.changed', { accountId, conversationIds: p?.ids ? [...p.ids] : null });
+      }, DASHBOARD_DEBOUNCE_MS);
+      timer.unref();
+      pending = { timer, ids: new Set() };
+      pendingDashboards.set(accountId, pending);
+    }
+    if (conversationId && pending.ids) {
+      pending.ids.add(conversationId);
+      if (pending.ids.size > DASHBOARD_MAX_IDS) pending.ids = null;
+    }
   }
 
   const publisher: Realtime['publisher'] = {
     publish(events) {
       for (const e of events) {
         io.of(namespaceOf(e.recipient)).to(roomOf(e.recipient)).emit('event', toEnvelope(e));
-        dashboardChanged(e.accountId);
+        dashboardChanged(e.accountId, conversationOf(e));
       }
     },
     async refreshRights(accountId, userId, now) {
@@ -226,7 +238,7 @@ export async function attachRealtime(server: HttpServer, getDeps: () => Deps, op
     publisher,
     connectedSockets: () => agents.sockets.size + consumers.sockets.size,
     async close() {
-      for (const t of pendingDashboards.values()) clearTimeout(t);
+      for (const p of pendingDashboards.values()) clearTimeout(p.timer);
       pendingDashboards.clear();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => {

@@ -4,6 +4,7 @@ import { DomainError, RateLimited } from '../domain/errors.js';
 import { LOGIN_MAX_FAILURES_PER_USER, LOGIN_WINDOW_MS, loginLock } from '../domain/login-lockout.js';
 import type { Tx } from '../storage/db.js';
 import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
+import { findCurrentAgentState } from '../storage/repos/status-reasons.repo.js';
 import {
   clearLoginFailures,
   findAuthToken,
@@ -96,7 +97,13 @@ export async function login(
     await clearLoginFailures(tx, input.accountId, username, clientAddress);
     return startSession(tx, user, { now, clientAddress, details: { username: user.username } });
   });
-  return { token, user: toWireUser(user) };
+  return { token, user: await signedInUser(db.kysely, user) };
+}
+
+/** The user as a sign-in answers it: with the reason of their current status, as `GET /api/v1/me` has it. */
+export async function signedInUser(tx: Tx, user: UserRecord): Promise<User> {
+  const s = await findCurrentAgentState(tx, user.accountId, user.id);
+  return { ...toWireUser(user), statusReasonId: s && s.status === user.status ? s.reasonId : null };
 }
 
 /**

@@ -466,8 +466,8 @@ export interface ListInput {
   from?: number | undefined;
   to?: number | undefined;
   q?: string | undefined;
-  /** Supervision filters (`GET /api/v1/conversations?state=&agentId=&skillId=&label=`). */
-  state?: ConversationState | undefined;
+  /** Supervision filters (`GET /api/v1/conversations?state=&agentId=&skillId=&label=`); `state`: any of these. */
+  state?: readonly ConversationState[] | undefined;
   agentId?: string | undefined;
   skillId?: string | undefined;
   labelId?: string | undefined;
@@ -487,7 +487,7 @@ export async function listAll(deps: Deps, p: UserPrincipal, input: ListInput): P
   const now = deps.clock.now();
   const windowStart = now - account.settings.historyMonths * 31 * DAY;
   // Searching, or watching what is under way (supervision), reaches back over the whole history window.
-  const live = input.state !== undefined && input.state !== 'closed';
+  const live = input.state !== undefined && input.state.length > 0 && !input.state.includes('closed');
   const from = input.from ?? (input.q || live ? windowStart : now - 7 * DAY);
   if (from < windowStart) throw invalid(`from may not reach past the history window (${new Date(windowStart).toISOString()})`, 'from');
   const to = input.to ?? now + 1;

@@ -1,7 +1,7 @@
 import type { ActiveItem, CloseConversationRequest, ConsumerConversation } from '@parley/contract';
 import { type ClosedBy, type Conversation, toActiveItem, toConsumerView } from '../domain/conversation.js';
 import * as lifecycle from '../domain/conversation-lifecycle.js';
-import { invalid, notFound } from '../domain/errors.js';
+import { DomainError, invalid, notFound } from '../domain/errors.js';
 import type { Tx } from '../storage/db.js';
 import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
 import { findConsumer, setConsumerLastAgent } from '../storage/repos/consumers.repo.js';
@@ -12,6 +12,7 @@ import { findSkill } from '../storage/repos/skills.repo.js';
 import type { TimerRow } from '../storage/repos/timers.repo.js';
 import { findUser } from '../storage/repos/users.repo.js';
 import { assertCanAct, assertCanRead } from './access.js';
+import { type Actor, recordAudit } from './audit.service.js';
 import { offerSurveyOnChannelIn } from './channel-surveys.service.js';
 import { type Deps, inTransaction, type Outbox } from './context.js';
 import { queueCrmSyncIn } from './crm-sync.service.js';
@@ -224,6 +225,35 @@ export async function transfer(
     await commit(deps, tx, out, c, t);
     return { id: c.id, state: t.conversation.state };
   });
+  deps.kickRouting(p.accountId);
+  return r;
+}
+
+/**
+ * Supervision: manager `p` takes the conversation over (it becomes theirs, open); recorded in the
+ * audit log as `conversation.taken_over` with the agent who had it.
+ */
+export async function takeOver(deps: Deps, p: UserPrincipal, id: string, actor: Actor): Promise<ActiveItem> {
+  if (p.role !== 'manager') throw new DomainError('forbidden', 'only a manager may take a conversation over');
+  const r = await act(deps, p, id, async ({ tx, out, c, account, now }) => {
+    const manager = await agentName(tx, p.accountId, p.userId);
+    if (!manager) throw notFound('user');
+    const name = await consumerName(tx, c);
+    const s = await settingsFor(tx, account, c.skillId);
+    const unanswered = c.state === 'closed' ? 0 : await countUnanswered(tx, c.accountId, c.id);
+    const t = lifecycle.orThrow(lifecycle.takeOver(c, s, now, { manager, consumerName: name, unanswered }));
+    await commit(deps, tx, out, c, t);
+    await recordAudit(tx, now, {
+      accountId: p.accountId,
+      ...actor,
+      action: 'conversation.taken_over',
+      targetType: 'conversation',
+      targetId: c.id,
+      details: { fromAgentId: c.agentId, fromState: c.state },
+    });
+    return row(t.conversation, name, account, now);
+  });
+  // A ringing or queued conversation left its queue; a slot of the agent who had it opened up.
   deps.kickRouting(p.accountId);
   return r;
 }

@@ -13,6 +13,7 @@ import {
   type SlaTargets,
   scoreAnswersSince,
 } from '../storage/repos/reports.repo.js';
+import { listAgentStatesOverlapping, listAllStatusReasons } from '../storage/repos/status-reasons.repo.js';
 import { getSettings } from './accounts.service.js';
 import { type Actor, recordAudit, SYSTEM_ACTOR } from './audit.service.js';
 import type { Deps } from './context.js';
@@ -105,7 +106,7 @@ export async function liveReport(deps: Deps, accountId: string) {
   const dayStart = now - (now % DAY);
   const recentFrom = now - 12 * HOUR;
   const db = deps.db.kysely;
-  const [{ skills, today }, users, open, closedBy, answers] = await Promise.all([
+  const [{ skills, today }, users, open, closedBy, answers, states, reasons] = await Promise.all([
     slaTargets(deps, accountId).then(async ({ skills, targets }) => ({
       skills,
       today: await arrivalsBySkillAndResponder(db, accountId, dayStart, now + 1, targets, now),
@@ -114,8 +115,23 @@ export async function liveReport(deps: Deps, accountId: string) {
     openConversations(db, accountId),
     closedByAgent(db, accountId, dayStart),
     scoreAnswersSince(db, accountId, Math.min(dayStart, recentFrom), dayStart, recentFrom),
+    listAgentStatesOverlapping(db, accountId, now, now + 1),
+    listAllStatusReasons(db, accountId),
   ]);
   const active = users.filter((u) => u.active);
+  // Each agent's stretch going on now (the state-change log): its reason and since when.
+  const current = new Map(states.filter((s) => s.endedAt === null).map((s) => [s.userId, s]));
+  const reasonNames = new Map(reasons.map((r) => [r.id, r.name]));
+  const statusNow = (u: (typeof active)[number]) => {
+    const s = current.get(u.id);
+    const same = s !== undefined && s.status === u.status;
+    const reasonId = same ? s.reasonId : null;
+    return {
+      statusReasonId: reasonId,
+      statusReason: reasonId ? (reasonNames.get(reasonId) ?? null) : null,
+      statusSince: same ? new Date(s.startedAt).toISOString() : null,
+    };
+  };
   // Keyed by skill id; '' for the conversations without a skill.
   const perSkill = new Map<string, SkillFigures>([...skills.map((s) => [s.id, emptyFigures()] as const), ['', emptyFigures()]]);
   // A conversation whose skill was deleted since counts with those without a skill.
@@ -212,6 +228,7 @@ export async function liveReport(deps: Deps, accountId: string) {
           displayName: a.displayName,
           role: a.role,
           status: a.status,
+          ...statusNow(a),
           load: load.get(a.id) ?? 0,
           capacity: a.maxConcurrent,
           closedToday: closedBy.get(a.id) ?? 0,

@@ -7,7 +7,7 @@ import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
 import { findSsoClientSecret, insertSsoFlow, insertSsoHandoff, saveSsoClientSecret, takeSsoFlow, takeSsoHandoff } from '../storage/repos/sso.repo.js';
 import { findUser, findUserByUsername } from '../storage/repos/users.repo.js';
 import { recordAudit } from './audit.service.js';
-import { startSession, toWireUser } from './auth.service.js';
+import { signedInUser, startSession } from './auth.service.js';
 import type { Deps } from './context.js';
 import { assertOutboundUrls } from './outbound-urls.service.js';
 import { hashToken, newToken } from './tokens.js';
@@ -263,6 +263,6 @@ export async function exchangeSsoCode(
     const user = await findUser(tx, handoff.accountId, handoff.userId);
     if (!user?.active) throw new DomainError('unauthorized', 'this user is no longer active');
     const token = await startSession(tx, user, { now, clientAddress, details: { method: 'oidc', username: user.username } });
-    return { token, user: toWireUser(user) };
+    return { token, user: await signedInUser(tx, user) };
   });
 }

@@ -150,6 +150,7 @@ describe.each(dialects)('labels and supervision on %s', (dialect) => {
       csat: 50,
       csatResponses: 2,
       onlineSec: 300 + 600 + 90,
+      days: [expect.objectContaining({ date: new Date(start).toISOString().slice(0, 10), handled: 2, closed: 2, csat: 50 })],
     });
     expect(rows.find((x) => x.agentId === bob.id)).toMatchObject({
       handled: 0,

@@ -49,7 +49,7 @@ describe.each(dialects)('manager reports on %s', (dialect) => {
     const jo = await acc.consumer({ name: 'Jo' });
     const cue = new Promise<unknown>((resolve) => managerSocket.socket.once('dashboard.changed', resolve));
     const conv = await jo.open({ skill: 'Sales', text: 'hello?' });
-    expect(await cue).toEqual({ accountId: acc.accountId });
+    expect(await cue).toEqual({ accountId: acc.accountId, conversationIds: [conv.id] });
     await t.advance(5_000);
     expect(await sales()).toMatchObject({ queue: 1, open: 0, longestWaitSec: 5, agents: { online: 0 } });
 

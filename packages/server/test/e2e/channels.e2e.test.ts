@@ -229,6 +229,13 @@ describe('channels in the browser', () => {
     await page.getByRole('heading', { name: 'Quinn Quick' }).waitFor();
     const raw = await page.evaluate((k) => localStorage.getItem(k), `parley:session:${demo.accountId}`);
     const conversationId = (JSON.parse(raw ?? '{}') as { conversationId: string }).conversationId;
+    // The agent answers what they have read: the consumer's question is stored first (under load the
+    // widget's POST of it can still be in flight when the assignment shows, and it would then land
+    // after the answer and rightly take the buttons away).
+    await poll(async () => {
+      const r = await demo.api.ok<{ items: { text: string }[] }>('GET', `/api/v1/conversations/${conversationId}/messages`, { token: agentToken });
+      return r.items.map((m) => m.text);
+    }).toContain('Do you ship to Canada?');
     await demo.api.ok('POST', `/api/v1/conversations/${conversationId}/messages`, {
       token: agentToken,
       body: {

@@ -24,6 +24,7 @@ declare global {
   interface Window {
     __xssReport?: (f: Finding) => Promise<void>;
     __xssSweep?: () => Promise<number>;
+    __xssSettle?: () => Promise<void>;
   }
 }
 
@@ -150,6 +151,35 @@ function detector(): void {
     observer.observe(root, options);
     return root;
   };
+  // The fence before a sweep: every image (in the document and in shadow roots) has loaded or
+  // failed (a lazy one off screen may never start: the sweep still sees its attributes), and two frames have been painted since, so the load/error/toggle/focus events the
+  // page had queued have run their handlers (a handler that runs reports through the binding,
+  // whose message reaches Node before the answer of the evaluate that awaited this).
+  w.__xssSettle = async () => {
+    const images: HTMLImageElement[] = [];
+    const walk = (root: Document | ShadowRoot) => {
+      for (const el of Array.from(root.querySelectorAll('*'))) {
+        if (el instanceof HTMLImageElement && !el.complete && el.loading !== 'lazy') images.push(el);
+        if (el.shadowRoot) walk(el.shadowRoot);
+      }
+    };
+    walk(document);
+    await Promise.all(
+      images.map(
+        (img) =>
+          new Promise<void>((resolve) => {
+            img.addEventListener('load', () => resolve(), { once: true });
+            img.addEventListener('error', () => resolve(), { once: true });
+          }),
+      ),
+    );
+    // A frame that is not rendered (hidden) paints no frames: a task after the queued ones then.
+    const painted = new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))));
+    const hidden = new Promise<void>((resolve) => {
+      if (document.visibilityState === 'hidden') setTimeout(resolve, 0);
+    });
+    await Promise.race([painted, hidden]);
+  };
   w.__xssSweep = async () => {
     const pending = inspectTree(document);
     await Promise.all(pending);
@@ -186,15 +216,21 @@ export class XssWatch {
   }
 
   /**
-   * Lets late events come in (an image's error, a focus), sweeps every frame of `page`, and
-   * returns (and forgets) what was found, each finding once.
+   * Lets late events come in (an image's error, a focus: each frame's settle fence), sweeps every
+   * frame of `page`, and returns (and forgets) what was found, each finding once.
    */
-  async take(page: Page, settleMs = 300): Promise<Finding[]> {
-    await page.waitForTimeout(settleMs);
+  async take(page: Page): Promise<Finding[]> {
     for (const frame of page.frames()) {
       let timer: NodeJS.Timeout | undefined;
       const swept = await Promise.race([
-        frame.evaluate(() => (window.__xssSweep ? window.__xssSweep().then(() => true) : false)).catch(() => undefined),
+        frame
+          .evaluate(async () => {
+            if (!window.__xssSweep) return false;
+            await window.__xssSettle?.();
+            await window.__xssSweep();
+            return true;
+          })
+          .catch(() => undefined),
         new Promise<'hung'>((resolve) => {
           timer = setTimeout(() => resolve('hung'), 10_000);
         }),
@@ -225,7 +261,7 @@ export class XssWatch {
     }
     await expect
       .poll(async () => {
-        this.findings.push(...(await this.take(page, 100)));
+        this.findings.push(...(await this.take(page)));
         return frames.map((f) => {
           const kinds = new Set(this.findings.filter((x) => x.url === f.url()).map((x) => x.kind));
           return [...kinds].sort().join(' ');

@@ -1,4 +1,5 @@
 import type { PushedEvent } from '@parley/contract';
+import { notificationToast } from '../features/notifications/describe.js';
 import { applyEvent } from '../lib/active-events.js';
 import { consumerLabel } from '../lib/people.js';
 import { playChime } from '../lib/sound.js';
@@ -65,12 +66,21 @@ export function handleEvent(e: PushedEvent): void {
     case 'notification.created': {
       const n = e.data;
       store.set((st) => ({ notifications: [n, ...st.notifications.filter((x) => x.id !== n.id)], unreadNotifications: st.unreadNotifications + 1 }));
-      const by = typeof n.data.by === 'string' ? n.data.by : 'Someone';
-      toast(`${by} mentioned you in a note`);
+      toast(notificationToast(n));
+      break;
+    }
+    case 'note.created': {
+      // A colleague's note on one of my conversations (a supervisor's whisper): said at once, whatever
+      // is on screen; a note that mentions me already says so through its notification.
+      const n = e.data;
+      const me = s.session?.user.id;
+      if (me && n.authorId !== me && !n.mentions.includes(me)) {
+        const who = s.active[n.conversationId]?.consumer.name;
+        toast(`Note from ${n.authorName}${who ? ` on ${who}` : ''}: ${n.text.length > 140 ? `${n.text.slice(0, 139)}…` : n.text}`);
+      }
       break;
     }
     case 'message.created':
-    case 'note.created':
       break;
     default:
       break;

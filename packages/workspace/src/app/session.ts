@@ -103,10 +103,10 @@ async function start(session: Session): Promise<void> {
       const was = store.get().connection;
       store.set({ connection });
       if (connection === 'online' && was !== 'online' && store.get().activeLoaded) void refreshKpis();
-      if (connection === 'online' && was !== 'online') store.set((s) => ({ dashboardTick: s.dashboardTick + 1 }));
+      if (connection === 'online' && was !== 'online') store.set((s) => ({ dashboardTick: s.dashboardTick + 1, dashboardConversations: null }));
     },
     onResync: () => void reloadAll(),
-    onDashboardChanged: () => store.set((s) => ({ dashboardTick: s.dashboardTick + 1 })),
+    onDashboardChanged: (ids) => store.set((s) => ({ dashboardTick: s.dashboardTick + 1, dashboardConversations: ids })),
     onUnauthorized: () => endSession('Your session has ended. Please sign in again.'),
     onBaseline: baselineReached,
   });

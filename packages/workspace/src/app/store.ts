@@ -31,6 +31,8 @@ export interface AppState {
   allSelectedId: string | null;
   panel: Panel;
   filters: ListStatus[];
+  /** The Active list's label filter (a label id), or null for every label. */
+  labelFilter: string | null;
   notifications: Notification[];
   unreadNotifications: number;
   kpis: Kpis | null;
@@ -41,6 +43,8 @@ export interface AppState {
   insertRequest: { text: string; n: number } | null;
   /** Managers: bumped on each `dashboard.changed` socket cue (and on reconnect); the dashboard refetches on it. */
   dashboardTick: number;
+  /** Managers: the conversations the last `dashboardTick` was about (null: any, e.g. after a reconnect). */
+  dashboardConversations: string[] | null;
 }
 
 export const initialState: AppState = {
@@ -58,6 +62,7 @@ export const initialState: AppState = {
   allSelectedId: null,
   panel: null,
   filters: [],
+  labelFilter: null,
   notifications: [],
   unreadNotifications: 0,
   kpis: null,
@@ -65,6 +70,7 @@ export const initialState: AppState = {
   epoch: 0,
   insertRequest: null,
   dashboardTick: 0,
+  dashboardConversations: null,
 };
 
 type Listener = () => void;

@@ -33,6 +33,14 @@ describe('applyEvent: the Active list from realtime events', () => {
     expect(s.items.x).toEqual(newer);
   });
 
+  it("labels: a push without them keeps the row's labels; a push with them (the labels change) replaces them, an empty list too", () => {
+    const s = reduce([upserted(1, item('x', { labels: ['l1', 'l2'] })), upserted(2, item('x', { unread: 4 }))]);
+    expect(s.items.x).toMatchObject({ unread: 4, labels: ['l1', 'l2'] });
+    expect(reduce([upserted(3, item('x', { labels: [] }))], s).items.x?.labels).toEqual([]);
+    // the answer to a close (no labels in it) keeps them as well
+    expect(applyAnswer(s, 'x', item('x', { state: 'closed' }), 2).items.x).toMatchObject({ state: 'closed', labels: ['l1', 'l2'] });
+  });
+
   it('keeps events about other conversations independent', () => {
     const s = reduce([upserted(1, item('a')), upserted(2, item('b')), removed(3, 'a'), upserted(4, item('c'))]);
     expect(Object.keys(s.items).sort()).toEqual(['b', 'c']);

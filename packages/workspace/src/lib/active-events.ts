@@ -30,6 +30,12 @@ function without<T>(map: Record<string, T>, id: string): Record<string, T> {
 
 const touched = (s: ActiveState, id: string, seq: number) => ({ ...s.seqOf, [id]: seq });
 
+/** A row pushed or answered without `labels` (only the labels change sends them) keeps the labels the list had. */
+function withKnownLabels(items: Record<string, ActiveItem>, row: ActiveItem): ActiveItem {
+  const before = items[row.id]?.labels;
+  return row.labels === undefined && before !== undefined ? { ...row, labels: before } : row;
+}
+
 /** The conversation an event of the Active list is about, or null for other events. */
 export function conversationOf(e: PushedEvent): string | null {
   switch (e.type) {
@@ -53,7 +59,7 @@ export function applyEvent(s: ActiveState, e: PushedEvent): ActiveState {
   const seqOf = touched(s, id, e.seq);
   switch (e.type) {
     case 'conversation.upserted': {
-      const item = e.data;
+      const item = withKnownLabels(s.items, e.data);
       return { items: { ...s.items, [id]: item }, offers: item.state === 'ringing' ? s.offers : without(s.offers, id), seqOf };
     }
     case 'conversation.removed':
@@ -96,5 +102,5 @@ export function applySnapshot(s: ActiveState, loaded: readonly ActiveItem[], sin
 export function applyAnswer(s: ActiveState, id: string, row: ActiveItem | null, sinceSeq: number): ActiveState {
   if (changedSince(s, id, sinceSeq)) return s;
   if (row === null) return { ...s, items: without(s.items, id), offers: without(s.offers, id) };
-  return { ...s, items: { ...s.items, [id]: row }, offers: row.state === 'ringing' ? s.offers : without(s.offers, id) };
+  return { ...s, items: { ...s.items, [id]: withKnownLabels(s.items, row) }, offers: row.state === 'ringing' ? s.offers : without(s.offers, id) };
 }

@@ -1,7 +1,7 @@
 import { soonOverdueNow, statusNow } from '@parley/contract';
 import { describe, expect, it } from 'vitest';
 import { iso, item, T0 } from './active-item.fixture.js';
-import { applyRemove, applyUpsert, countStatuses, filterActive, incomingCount, nextToOpen, sortActive } from './active-list.js';
+import { applyRemove, applyUpsert, countStatuses, filterActive, filterByLabel, incomingCount, nextToOpen, sortActive } from './active-list.js';
 
 describe('the Active list model', () => {
   it('sorts ringing offers first, then by due time, then those awaiting the consumer, then closed (latest first)', () => {
@@ -40,6 +40,13 @@ describe('the Active list model', () => {
     expect(filterActive(rows, [], T0).map((r) => r.id)).toEqual(['ring', 'over', 'on', 'idle', 'closed']);
     expect(filterActive(rows, ['overdue'], T0).map((r) => r.id)).toEqual(['ring', 'over']);
     expect(filterActive(rows, ['closed', 'idle'], T0).map((r) => r.id)).toEqual(['ring', 'idle', 'closed']);
+  });
+
+  it('filters by label: rows carrying it (offers always show); null shows every row', () => {
+    const rows = [item('a', { labels: ['vip', 'bug'] }), item('b', { labels: ['bug'] }), item('c'), item('ring', { state: 'ringing' })];
+    expect(filterByLabel(rows, 'vip').map((r) => r.id)).toEqual(['a', 'ring']);
+    expect(filterByLabel(rows, 'bug').map((r) => r.id)).toEqual(['a', 'b', 'ring']);
+    expect(filterByLabel(rows, null)).toBe(rows);
   });
 
   it('counts conversations with incoming messages for the badge, and picks the next one to open after a close', () => {

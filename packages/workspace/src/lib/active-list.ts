@@ -23,6 +23,12 @@ export function filterActive(sorted: ActiveItem[], filters: readonly ListStatus[
   return sorted.filter((i) => i.state === 'ringing' || filters.includes(statusNow(i, now)));
 }
 
+/** Rows with the label (null: every row). Ringing offers always show. */
+export function filterByLabel(rows: ActiveItem[], labelId: string | null): ActiveItem[] {
+  if (labelId === null) return rows;
+  return rows.filter((i) => i.state === 'ringing' || (i.labels ?? []).includes(labelId));
+}
+
 /** Conversations with new incoming messages: the badge. */
 export function incomingCount(items: Iterable<ActiveItem>): number {
   let n = 0;

@@ -9,8 +9,11 @@ export interface RealtimeHandlers {
   /** The server could not replay what was missed: reload state over HTTP. */
   onResync(): void;
   onUnauthorized(): void;
-  /** Managers: the live dashboard changed (a cue to refetch GET /api/v1/reports/live). */
-  onDashboardChanged?(): void;
+  /**
+   * Managers: the live dashboard changed (a cue to refetch GET /api/v1/reports/live and the
+   * supervision list); `conversationIds` names the conversations it was about (null: too many to name).
+   */
+  onDashboardChanged?(conversationIds: string[] | null): void;
   /** The first `hello`: from here on every event is delivered; state read over HTTP before it may have missed some. */
   onBaseline?(): void;
 }
@@ -70,7 +73,9 @@ export class Realtime {
     });
     socket.on('event', (e: PushedEvent) => this.receive(e));
     // Managers only: an ephemeral cue (no seq) that the live dashboard figures changed.
-    socket.on('dashboard.changed', () => this.h.onDashboardChanged?.());
+    socket.on('dashboard.changed', (cue: { conversationIds?: unknown } | null) =>
+      this.h.onDashboardChanged?.(Array.isArray(cue?.conversationIds) ? cue.conversationIds.filter((x): x is string => typeof x === 'string') : null),
+    );
     socket.on('disconnect', (reason) => {
       if (this.stopped) return;
       this.h.onState(navigator.onLine === false ? 'offline' : 'connecting');

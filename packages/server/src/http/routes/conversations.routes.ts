@@ -14,7 +14,8 @@ import {
 import { z } from 'zod';
 import { activeList, getConversationDetails, listAll, markRead, transcript, transcriptText } from '../../services/conversations.service.js';
 import { directory } from '../../services/directory.service.js';
-import { accept, closeByUser, decline, dismiss, resume, setManualSla, transfer } from '../../services/lifecycle.service.js';
+import { accept, closeByUser, decline, dismiss, resume, setManualSla, takeOver, transfer } from '../../services/lifecycle.service.js';
+import { actorOf } from '../actor.js';
 import { userOf } from '../auth.js';
 import { cursorPart, keysetPage, OffsetPosition, offsetPage, Page, pageQuery } from '../pagination.js';
 import { sendMessageRoute } from '../uploads.js';
@@ -28,6 +29,19 @@ const ConversationPosition = z.tuple([cursorPart.int, cursorPart.string]);
 const DirectoryPosition = z.tuple([z.union([z.literal(0), z.literal(1)]), cursorPart.string, cursorPart.string]);
 
 const isoTime = z.iso.datetime({ offset: true });
+/** `state=open` or a comma list (`state=open,queued,ringing`: what the supervision view watches). */
+const stateList = z
+  .string()
+  .max(100)
+  .transform((s, ctx) => {
+    const parts = [...new Set(s.split(',').filter(Boolean))];
+    const bad = parts.filter((p) => !ConversationState.safeParse(p).success);
+    if (bad.length || !parts.length) {
+      ctx.addIssue({ code: 'custom', message: bad.length ? `unknown state ${bad.join(', ')}` : 'give at least one state' });
+      return z.NEVER;
+    }
+    return parts as ConversationState[];
+  });
 const statusList = z
   .string()
   .max(100)
@@ -88,7 +102,7 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
           from: isoTime.optional(),
           to: isoTime.optional(),
           q: z.string().max(200).optional(),
-          state: ConversationState.optional(),
+          state: stateList.optional(),
           agentId: z.string().min(1).max(100).optional(),
           skillId: z.string().min(1).max(100).optional(),
           label: z.string().min(1).max(100).optional(),
@@ -218,6 +232,20 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
       },
     },
     async (req) => transfer(deps, userOf(req), req.params.id, req.body),
+  );
+  app.post(
+    '/api/v1/conversations/:id/take-over',
+    {
+      config: { access: 'manager' },
+      schema: {
+        tags,
+        summary: 'Supervision: the manager takes the conversation over (it becomes theirs, open, whoever had it)',
+        security,
+        params: IdParams,
+        response: { 200: ActiveItem },
+      },
+    },
+    async (req) => takeOver(deps, userOf(req), req.params.id, actorOf(req)),
   );
   app.put(
     '/api/v1/conversations/:id/sla',

@@ -1,4 +1,4 @@
-import { CreateLabelRequest, Label, SetLabelsRequest, UpdateLabelRequest } from '@parley/contract';
+import { CreateLabelRequest, Label, LabelIds, SetLabelsRequest, UpdateLabelRequest } from '@parley/contract';
 import { z } from 'zod';
 import { createLabel, labelsReport, listAccountLabels, patchLabel, removeLabel, setLabels } from '../../services/labels.service.js';
 import { actorOf } from '../actor.js';
@@ -58,7 +58,7 @@ export function labelsRoutes(app: ZApp, { deps }: RouteContext): void {
         summary: "Set the conversation's labels (the whole set)",
         params: IdParams,
         body: SetLabelsRequest,
-        response: { 200: z.object({ labelIds: z.array(z.string()) }) },
+        response: { 200: LabelIds },
       },
     },
     async (req) => setLabels(deps, userOf(req), req.params.id, req.body.labelIds),

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../db.js';
 import { afterPosition } from '../keyset.js';
+import type { AuditLogTable } from '../schema.js';
 import { parseJson } from './json.js';
 
 /**
@@ -21,18 +22,7 @@ export interface AuditEntry {
   details: Record<string, unknown>;
 }
 
-type Row = {
-  id: string;
-  account_id: string;
-  at: number;
-  actor_type: string;
-  actor_id: string | null;
-  action: string;
-  target_type: string | null;
-  target_id: string | null;
-  ip: string | null;
-  details: string;
-};
+type Row = AuditLogTable;
 
 const toEntry = (r: Row): AuditEntry => ({
   id: r.id,

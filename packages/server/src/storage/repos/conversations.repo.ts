@@ -447,8 +447,8 @@ export interface ConversationListFilter {
   skillIds: string[] | null;
   userId: string;
   q?: string | undefined;
-  /** Supervision filters: the state, the agent who has it (or last had it, once closed), the skill, a label. */
-  state?: ConversationState | undefined;
+  /** Supervision filters: the states (any of), the agent who has it (or last had it, once closed), the skill, a label. */
+  state?: readonly ConversationState[] | undefined;
   agentId?: string | undefined;
   skillId?: string | undefined;
   labelId?: string | undefined;
@@ -477,7 +477,7 @@ export async function listConversations(tx: Tx, f: ConversationListFilter): Prom
     );
   }
   if (f.q?.trim()) q = q.where((eb) => containsText(eb, ['consumers.name', 'conversations.last_message_text'], f.q) ?? eb.val(true));
-  if (f.state) q = q.where('conversations.state', '=', f.state);
+  if (f.state?.length) q = q.where('conversations.state', 'in', f.state);
   if (f.skillId) q = q.where('conversations.skill_id', '=', f.skillId);
   const agentId = f.agentId;
   if (agentId) {

@@ -132,16 +132,12 @@ export async function deleteConversations(tx: Tx, accountId: string, conversatio
 }
 
 /**
- * Delete up to `limit` per-recipient events older than `before`, keeping each recipient's newest
- * event: on SQLite the next seq is the highest stored + 1, so a recipient's log is never emptied
- * (seqs must keep growing). Events go oldest first, so a log never gets a hole in the middle: a
- * client behind the oldest kept event is told to resync. Returns how many went.
+ * Per-recipient events older than `before`, except each recipient's newest event: on SQLite the
+ * next seq is the highest stored + 1, so a recipient's log is never emptied (seqs must keep growing).
  */
-/** How many events `pruneEvents` would delete (dry runs). */
-export async function countPrunableEvents(tx: Tx, accountId: string, before: number): Promise<number> {
-  const r = await tx
+const prunableEvents = (tx: Tx, accountId: string, before: number) =>
+  tx
     .selectFrom('events')
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .where('account_id', '=', accountId)
     .where('at', '<', before)
     .where('seq', '<', (eb) =>
@@ -150,7 +146,12 @@ export async function countPrunableEvents(tx: Tx, accountId: string, before: num
         .select((n) => n.fn.max('newest.seq').as('s'))
         .whereRef('newest.recipient_kind', '=', 'events.recipient_kind')
         .whereRef('newest.recipient_id', '=', 'events.recipient_id'),
-    )
+    );
+
+/** How many events `pruneEvents` would delete (dry runs). */
+export async function countPrunableEvents(tx: Tx, accountId: string, before: number): Promise<number> {
+  const r = await prunableEvents(tx, accountId, before)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
@@ -166,22 +167,12 @@ export async function countChannelEventsBefore(tx: Tx, accountId: string, before
   return Number(r.n);
 }
 
+/**
+ * Delete up to `limit` prunable events (above), oldest first, so a log never gets a hole in the
+ * middle: a client behind the oldest kept event is told to resync. Returns how many went.
+ */
 export async function pruneEvents(tx: Tx, accountId: string, before: number, limit: number): Promise<number> {
-  const rows = await tx
-    .selectFrom('events')
-    .select(['recipient_kind', 'recipient_id', 'seq'])
-    .where('account_id', '=', accountId)
-    .where('at', '<', before)
-    .where('seq', '<', (eb) =>
-      eb
-        .selectFrom('events as newest')
-        .select((n) => n.fn.max('newest.seq').as('s'))
-        .whereRef('newest.recipient_kind', '=', 'events.recipient_kind')
-        .whereRef('newest.recipient_id', '=', 'events.recipient_id'),
-    )
-    .orderBy('at')
-    .limit(limit)
-    .execute();
+  const rows = await prunableEvents(tx, accountId, before).select(['recipient_kind', 'recipient_id', 'seq']).orderBy('at').limit(limit).execute();
   for (const r of rows) {
     await tx.deleteFrom('events').where('recipient_kind', '=', r.recipient_kind).where('recipient_id', '=', r.recipient_id).where('seq', '=', r.seq).execute();
   }

@@ -1,4 +1,5 @@
 import type { Tx } from '../db.js';
+import type { WebhooksTable } from '../schema.js';
 import { openSecret, sealSecret } from '../secrets.js';
 import { parseJson } from './json.js';
 
@@ -17,20 +18,7 @@ export interface WebhookRecord {
   updatedAt: number;
 }
 
-type Row = {
-  id: string;
-  account_id: string;
-  url: string;
-  events: string;
-  active: number;
-  disabled_reason: string | null;
-  secret: string;
-  previous_secret: string | null;
-  previous_secret_until: number | null;
-  failing_since: number | null;
-  created_at: number;
-  updated_at: number;
-};
+type Row = WebhooksTable;
 
 const num = (v: number | null) => (v === null ? null : Number(v));
 

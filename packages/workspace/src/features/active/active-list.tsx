@@ -1,10 +1,11 @@
 import { soonOverdueNow, statusNow } from '@parley/contract';
 import { useCallback, useMemo, useRef } from 'react';
 import { openConversation } from '../../app/controller.js';
-import { useStore } from '../../app/store.js';
-import { countStatuses, filterActive, sortActive } from '../../lib/active-list.js';
+import { store, useStore } from '../../app/store.js';
+import { countStatuses, filterActive, filterByLabel, sortActive } from '../../lib/active-list.js';
 import { useNow } from '../../ui/use-now.js';
 import { ConversationRow } from './conversation-row.js';
+import { LabelFilter } from './label-filter.js';
 import { Offers } from './offers.js';
 import { StatusFilters } from './status-filters.js';
 
@@ -17,14 +18,16 @@ export function ActiveList() {
   const active = useStore((s) => s.active);
   const loaded = useStore((s) => s.activeLoaded);
   const filters = useStore((s) => s.filters);
+  const labelFilter = useStore((s) => s.labelFilter);
   const selectedId = useStore((s) => s.selectedId);
   const status = useStore((s) => s.session?.user.status);
   const now = useNow();
   const listRef = useRef<HTMLUListElement>(null);
 
   const sorted = useMemo(() => sortActive(Object.values(active)), [active]);
-  const counts = countStatuses(sorted, now);
-  const rows = filterActive(sorted, filters, now);
+  const labelled = filterByLabel(sorted, labelFilter);
+  const counts = countStatuses(labelled, now);
+  const rows = filterActive(labelled, filters, now);
   const focusId = rows.some((r) => r.id === selectedId) ? selectedId : rows[0]?.id;
   const onOpen = useCallback((id: string) => openConversation(id), []);
 
@@ -52,6 +55,7 @@ export function ActiveList() {
       <div className="pane-head">
         <h2 id="active-title">Active conversations</h2>
         <StatusFilters counts={counts} filters={filters} />
+        <LabelFilter value={labelFilter} onChange={(labelFilter) => store.set({ labelFilter })} />
       </div>
       <Offers />
       {loaded && rows.length === 0 ? (

@@ -3,6 +3,7 @@ import { useStore } from '../../app/store.js';
 import { shortStamp, slaText, unreadText } from '../../lib/format.js';
 import { closedByPhrase, consumerLabel, lastMessageAuthor } from '../../lib/people.js';
 import { type ActiveItem, CHANNEL_LABEL, type ListStatus } from '../../lib/types.js';
+import { RowLabels } from '../../ui/label-chip.js';
 import { useNow } from '../../ui/use-now.js';
 
 function Countdown({ dueAt }: { dueAt: string }) {
@@ -75,6 +76,7 @@ export const ConversationRow = memo(function ConversationRow({ item, status, soo
         </span>
         <span className="row-meta">
           <span className={`pill pill-${tone}`}>{statusText}</span>
+          <RowLabels ids={item.labels} />
           {closedBy ? (
             <>
               {' '}

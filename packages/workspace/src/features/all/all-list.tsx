@@ -4,6 +4,8 @@ import { ApiError, api } from '../../lib/api.js';
 import { dayKey, formatDate, formatDateTime, wallTimeToInstant } from '../../lib/format.js';
 import { closedByPhrase, consumerLabel, lastMessageAuthor } from '../../lib/people.js';
 import { type ActiveItem, CHANNEL_LABEL } from '../../lib/types.js';
+import { RowLabels } from '../../ui/label-chip.js';
+import { LabelFilter } from '../active/label-filter.js';
 
 const DAY = 86_400_000;
 const PAGE = 50;
@@ -40,6 +42,10 @@ export function AllList() {
   /** What the Since field shows: the day typed so far, then the first day of the list as it grows ("" for the whole history). */
   const [sinceText, setSinceText] = useState(() => dayKey(Date.now() - 7 * DAY, prefs.timeZone));
   const latest = useRef(0);
+  /** The label filter (`label=`), or null for every label. */
+  const [label, setLabel] = useState<string | null>(null);
+  const labelRef = useRef<string | null>(null);
+  labelRef.current = label;
 
   const load = useCallback(async (q: string, fromMs: number | null, toMs: number | null, cur: string | null, append: boolean) => {
     const request = ++latest.current;
@@ -52,6 +58,7 @@ export function AllList() {
       to: toMs === null ? undefined : new Date(toMs).toISOString(),
       cursor: cur || undefined,
       q: q || undefined,
+      label: labelRef.current ?? undefined,
     };
     try {
       const page = await api.call('GET /api/v1/conversations', { query });
@@ -90,8 +97,9 @@ export function AllList() {
     setFrom(start);
     setEnd(false);
     setCursor(null);
+    void label;
     void load(query, start, null, null, false);
-  }, [load, query, since, prefs.timeZone]);
+  }, [load, query, since, prefs.timeZone, label]);
 
   useEffect(() => {
     setSinceText(from === null ? '' : dayKey(from, prefs.timeZone));
@@ -145,6 +153,7 @@ export function AllList() {
                 }}
               />
             </label>
+            <LabelFilter value={label} onChange={setLabel} />
           </form>
           <p className="field-note" id="all-since-note">
             {query && !since.day
@@ -195,6 +204,7 @@ export function AllList() {
                 </span>
                 <span className="row-meta">
                   <span className={`pill pill-${c.state === 'closed' ? 'closed' : 'ongoing'}`}>{state}</span>
+                  <RowLabels ids={c.labels} />
                   {closedBy ? (
                     <>
                       {' '}

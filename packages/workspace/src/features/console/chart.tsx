@@ -16,8 +16,27 @@ export interface HourlyChartProps {
   colour?: '--accent' | '--green' | '--amber';
 }
 
-const HOURS = Array.from({ length: 24 }, (_, h) => h);
+/** A chart of one figure per point of a sequence (hours of a day, days of a period). */
+export interface ChartProps extends HourlyChartProps {
+  /** One label a point: the x axis ticks ("09:00", "12-03"). */
+  ticks: string[];
+  /** What a point stands for, in the readout and the data table ("09:00–10:00", "Thu 3 Dec"). */
+  pointLabel: (i: number) => string;
+  /** The x axis's title and the data table's first column, e.g. "Hour (UTC)". */
+  axis: string;
+  /** The one-line reading: the visible subtitle and part of the accessible name. */
+  summary: string;
+  /** The data table's line when there is nothing to show. */
+  empty: string;
+  /** Tick steps of the x axis, in points (uPlot takes the first that fits). */
+  steps: number[];
+  /** The y axis's title (default: by unit). */
+  yLabel?: string;
+}
+
 const HEIGHT = 160;
+const HOUR_TICKS = Array.from({ length: 24 }, (_, h) => String(h));
+const HOUR_STEPS = [1, 2, 3, 6, 12];
 
 let lib: Promise<typeof uPlot> | undefined;
 /** uPlot loads on first use: agents, who never see the dashboard, never download it. */
@@ -41,9 +60,12 @@ function theme(el: HTMLElement, colour: string) {
 
 function options(
   UPlot: typeof uPlot,
-  p: Required<Pick<HourlyChartProps, 'series' | 'unit' | 'kind' | 'colour'>>,
+  p: Required<Pick<ChartProps, 'series' | 'unit' | 'kind' | 'colour' | 'axis' | 'steps' | 'yLabel'>> & {
+    ticks: readonly string[];
+    pointLabel: (i: number) => string;
+  },
   el: HTMLElement,
-  onHover: (hour: number | null) => void,
+  onHover: (point: number | null) => void,
 ): uPlot.Options {
   const t = theme(el, p.colour);
   const fmt = FORMAT[p.unit];
@@ -61,21 +83,29 @@ function options(
     width: Math.max(200, el.clientWidth),
     height: HEIGHT,
     padding: [10, 12, 0, 0],
-    // A day of 24 points: no drag-to-zoom; the cursor only reads a value into the legend.
+    // A few dozen points: no drag-to-zoom; the cursor only reads a value into the legend.
     cursor: { drag: { x: false, y: false, setScale: false } },
     // The legend is the key; the value under the cursor is read out above the plot (onHover).
     legend: { live: false },
     hooks: { setCursor: [(u) => onHover(u.cursor.idx ?? null)] },
     scales: {
-      x: { time: false, range: [-0.5, 23.5] },
+      x: { time: false, range: [-0.5, p.ticks.length - 0.5] },
       y: { range: (_u, _min, max) => [0, niceMax(p.unit, max)] },
     },
     axes: [
-      { ...axis, label: 'Hour (UTC)', size: 28, space: 28, incrs: [1, 2, 3, 6, 12], values: (_u, splits) => splits.map(String), grid: { show: false } },
-      { ...axis, label: Y_LABEL[p.unit], size: 50, space: 24, incrs: INCRS[p.unit], values: (_u, splits) => splits.map(p.unit === 'seconds' ? exactDur : fmt) },
+      {
+        ...axis,
+        label: p.axis,
+        size: 28,
+        space: 28,
+        incrs: p.steps,
+        values: (_u, splits) => splits.map((i) => p.ticks[i] ?? ''),
+        grid: { show: false },
+      },
+      { ...axis, label: p.yLabel, size: 50, space: 24, incrs: INCRS[p.unit], values: (_u, splits) => splits.map(p.unit === 'seconds' ? exactDur : fmt) },
     ],
     series: [
-      { label: 'Hour', value: (_u, v) => (v === null || v === undefined ? '—' : hourLabel(v)) },
+      { label: p.axis, value: (_u, v) => (v === null || v === undefined ? '—' : p.pointLabel(v)) },
       {
         label: p.series,
         stroke: t.colour,
@@ -90,23 +120,45 @@ function options(
   };
 }
 
+/** A day by hour (UTC), for the live dashboard. */
+export function HourlyChart(props: HourlyChartProps) {
+  return (
+    <Chart
+      {...props}
+      ticks={HOUR_TICKS}
+      axis="Hour (UTC)"
+      pointLabel={(h) => `${hourLabel(h)}–${hourLabel(h + 1)}`}
+      summary={summarise(props.values, props.unit)}
+      empty="No data yet today"
+      steps={HOUR_STEPS}
+    />
+  );
+}
+
 /**
- * A day by hour drawn with uPlot on a canvas. The instance is made once per chart and lives until
- * unmount: new figures go through `setData` (the dashboard refetches on each socket cue), and a
- * ResizeObserver keeps the canvas as wide as its box, down to the 400 px embed.
+ * One figure per point (hours of a day, days of a period) drawn with uPlot on a canvas. The
+ * instance is made once per chart and lives until unmount: new figures go through `setData` (the
+ * dashboard refetches on each socket cue), and a ResizeObserver keeps the canvas as wide as its
+ * box, down to the 400 px embed.
  *
  * A canvas says nothing to a screen reader, so the plot is `role="img"` named by its title and a
  * one-line summary, and a visually hidden table gives every figure.
  */
-export function HourlyChart({ title, series, values, unit, kind, colour = '--accent' }: HourlyChartProps) {
+export function Chart({ title, series, values, unit, kind, colour = '--accent', ticks, pointLabel, axis, summary, empty, steps, yLabel }: ChartProps) {
   const id = useId();
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const data = useRef<uPlot.AlignedData>([HOURS, values]);
-  data.current = [HOURS, values];
+  const points = values.map((_, i) => i);
+  const data = useRef<uPlot.AlignedData>([points, values]);
+  data.current = [points, values];
+  // The axis and readout read the latest labels without making a new instance.
+  const labels = useRef({ ticks, pointLabel });
+  labels.current = { ticks, pointLabel };
   const [failed, setFailed] = useState(false);
   const [hover, setHover] = useState<number | null>(null);
+  const shape = `${ticks.length}`;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: shape (the number of points) sets the x scale; labels and steps are read when it is made
   useEffect(() => {
     const el = box.current;
     if (!el) return;
@@ -115,7 +167,20 @@ export function HourlyChart({ title, series, values, unit, kind, colour = '--acc
     loadUPlot().then(
       (UPlot) => {
         if (gone) return;
-        const u = new UPlot(options(UPlot, { series, unit, kind, colour }, el, setHover), data.current, el);
+        const view = {
+          series,
+          unit,
+          kind,
+          colour,
+          axis,
+          steps,
+          yLabel: yLabel ?? Y_LABEL[unit],
+          get ticks() {
+            return labels.current.ticks;
+          },
+          pointLabel: (i: number) => labels.current.pointLabel(i),
+        };
+        const u = new UPlot(options(UPlot, view, el, setHover), data.current, el);
         plot.current = u;
         resize = new ResizeObserver(() => {
           const width = el.clientWidth;
@@ -133,19 +198,17 @@ export function HourlyChart({ title, series, values, unit, kind, colour = '--acc
       plot.current?.destroy();
       plot.current = null;
     };
-  }, [series, unit, kind, colour]);
+  }, [series, unit, kind, colour, axis, shape]);
 
-  const key = values.join(',');
+  const key = `${values.join(',')}|${ticks.join(',')}`;
   // biome-ignore lint/correctness/useExhaustiveDependencies: key is the figures; the same instance redraws them
   useEffect(() => {
     plot.current?.setData(data.current);
   }, [key]);
 
-  const summary = summarise(values, unit);
   const hovered = hover === null ? undefined : values[hover];
-  const readout =
-    hover === null ? summary : `${hourLabel(hover)}–${hourLabel(hover + 1)}: ${hovered === null || hovered === undefined ? 'no data' : FORMAT[unit](hovered)}`;
-  const rows = values.flatMap((v, h) => (v === null || (unit === 'count' && v === 0) ? [] : [{ h, v }]));
+  const readout = hover === null ? summary : `${pointLabel(hover)}: ${hovered === null || hovered === undefined ? 'no data' : FORMAT[unit](hovered)}`;
+  const rows = values.flatMap((v, i) => (v === null || (unit === 'count' && v === 0) ? [] : [{ i, v }]));
   return (
     <figure className="chart" aria-labelledby={`${id}-title`}>
       <figcaption id={`${id}-title`}>{title}</figcaption>
@@ -159,23 +222,21 @@ export function HourlyChart({ title, series, values, unit, kind, colour = '--acc
         <caption>{title}: figures</caption>
         <thead>
           <tr>
-            <th scope="col">Hour (UTC)</th>
+            <th scope="col">{axis}</th>
             <th scope="col">{series}</th>
           </tr>
         </thead>
         <tbody>
           {rows.length ? (
-            rows.map(({ h, v }) => (
-              <tr key={h}>
-                <th scope="row">
-                  {hourLabel(h)}–{hourLabel(h + 1)}
-                </th>
+            rows.map(({ i, v }) => (
+              <tr key={i}>
+                <th scope="row">{pointLabel(i)}</th>
                 <td>{FORMAT[unit](v)}</td>
               </tr>
             ))
           ) : (
             <tr>
-              <td colSpan={2}>No data yet today</td>
+              <td colSpan={2}>{empty}</td>
             </tr>
           )}
         </tbody>

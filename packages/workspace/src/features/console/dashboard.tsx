@@ -2,6 +2,8 @@ import type { DailyReport, LiveReport } from '@parley/contract';
 import { useEffect, useState } from 'react';
 import { toast, useStore } from '../../app/store.js';
 import { api } from '../../lib/api.js';
+import { formatDuration } from '../../lib/format.js';
+import { type AgentStatus, STATUS_LABEL } from '../../lib/types.js';
 import { HourlyChart, type HourlyChartProps } from './chart.js';
 import { dash, dur } from './format.js';
 import { ConsoleTable } from './table.js';
@@ -10,6 +12,18 @@ type Live = LiveReport;
 type Daily = DailyReport;
 
 type HourField = Exclude<keyof Daily['hours'][number], 'hour'>;
+
+/** How often the "For" column (time in the current status) moves on: a clock on screen, no request. */
+const STATUS_CLOCK_MS = 15_000;
+
+/** Renders again every `everyMs` while mounted (a clock on screen). */
+function useTicker(everyMs: number): void {
+  const [, setBeat] = useState(0);
+  useEffect(() => {
+    const t = setInterval(() => setBeat((n) => n + 1), everyMs);
+    return () => clearInterval(t);
+  }, [everyMs]);
+}
 
 /** The day's charts: which hourly figure each one draws, and how. */
 const CHARTS: (Omit<HourlyChartProps, 'values'> & { field: HourField })[] = [
@@ -26,6 +40,7 @@ export function DashboardScreen() {
   const tick = useStore((s) => s.dashboardTick);
   const [live, setLive] = useState<Live | null>(null);
   const [daily, setDaily] = useState<Daily | null>(null);
+  useTicker(STATUS_CLOCK_MS);
   // biome-ignore lint/correctness/useExhaustiveDependencies: tick is the refetch cue
   useEffect(() => {
     let stale = false;
@@ -42,6 +57,7 @@ export function DashboardScreen() {
     };
   }, [tick]);
   if (!live) return <p className="muted">Loading…</p>;
+  const now = Date.now();
   const from = new Date().toISOString().slice(0, 10);
   const to = new Date(Date.now() + 24 * 3600_000).toISOString().slice(0, 10);
   return (
@@ -94,11 +110,13 @@ export function DashboardScreen() {
         </ConsoleTable>
       </div>
       <div className="table-scroll">
-        <ConsoleTable label="Agents" columns={['Agent', 'Status', 'Load', 'Closed today', 'Avg. first response', 'CSAT today']}>
+        <ConsoleTable label="Agents" columns={['Agent', 'Status', 'Reason', 'For', 'Load', 'Closed today', 'Avg. first response', 'CSAT today']}>
           {live.agents.map((a) => (
-            <tr key={a.id}>
+            <tr key={a.id} data-agent={a.displayName}>
               <th scope="row">{a.displayName}</th>
-              <td data-label="Status">{a.status.replace('_', ' ')}</td>
+              <td data-label="Status">{STATUS_LABEL[a.status as AgentStatus] ?? a.status}</td>
+              <td data-label="Reason">{a.statusReason ?? '—'}</td>
+              <td data-label="For">{a.statusSince ? <time dateTime={a.statusSince}>{formatDuration((now - Date.parse(a.statusSince)) / 1000)}</time> : '—'}</td>
               <td data-label="Load">
                 <meter min={0} max={a.capacity} value={a.load} aria-label={`Load of ${a.displayName}`} /> {a.load}/{a.capacity}
               </td>

@@ -2,12 +2,18 @@ import type { ComponentType } from 'react';
 import { AccountScreen } from './account.js';
 import { AgentsScreen } from './agents.js';
 import { AuditScreen } from './audit.js';
+import { BusinessHoursScreen } from './business-hours.js';
 import { ChannelsScreen } from './channels.js';
 import { ConsumersScreen } from './consumers.js';
 import { ContentScreen } from './content.js';
 import { DashboardScreen } from './dashboard.js';
+import { DispositionsScreen } from './dispositions.js';
+import { LabelsScreen } from './labels.js';
+import { PerformanceScreen } from './performance.js';
 import { SecurityScreen } from './security.js';
 import { SkillsScreen } from './skills.js';
+import { StatusReasonsScreen } from './status-reasons.js';
+import { SupervisionScreen } from './supervision.js';
 import { SurveyScreen } from './survey.js';
 
 export interface ConsoleScreen {
@@ -24,8 +30,14 @@ export interface ConsoleScreen {
  */
 export const SCREENS: readonly ConsoleScreen[] = [
   { id: 'dashboard', label: 'Dashboard', Screen: DashboardScreen },
+  { id: 'supervision', label: 'Supervision', Screen: SupervisionScreen },
+  { id: 'performance', label: 'Agent performance', Screen: PerformanceScreen },
   { id: 'skills', label: 'Skills', Screen: SkillsScreen },
   { id: 'agents', label: 'Agents', Screen: AgentsScreen },
+  { id: 'hours', label: 'Business hours', Screen: BusinessHoursScreen },
+  { id: 'status-reasons', label: 'Status reasons', Screen: StatusReasonsScreen },
+  { id: 'dispositions', label: 'Wrap-up', Screen: DispositionsScreen },
+  { id: 'labels', label: 'Labels', Screen: LabelsScreen },
   { id: 'account', label: 'Account', Screen: AccountScreen },
   { id: 'content', label: 'Content', Screen: ContentScreen },
   { id: 'survey', label: 'Survey', Screen: SurveyScreen },

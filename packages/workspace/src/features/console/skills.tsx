@@ -1,10 +1,12 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import type { BusinessHours } from '@parley/contract';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import { toast } from '../../app/store.js';
 import { api } from '../../lib/api.js';
 import { exactDur } from './format.js';
 import { Field, FormSubmit, num, typed, useSubmit } from './forms.js';
 import { type AutoClose, EditAndNew, type SkillRow, type Sla, useList } from './list.js';
 import { ConsoleTable } from './table.js';
+import { WeekGrid } from './week-grid.js';
 
 /** The response-time targets a skill may override (labels as on the Account screen). */
 const SLA_FIELDS = [
@@ -18,6 +20,7 @@ type SlaKey = (typeof SLA_FIELDS)[number][0];
 interface AccountDefaults {
   sla: Required<Sla>;
   autoClose: Required<AutoClose>;
+  businessHours: BusinessHours;
 }
 
 /**
@@ -37,6 +40,10 @@ function SkillForm({ skill, defaults, onDone }: { skill?: SkillRow; defaults: Ac
   const initialEnabled = skill?.autoClose?.enabled === undefined ? '' : skill.autoClose.enabled ? 'on' : 'off';
   const [autoCloseEnabled, setAutoCloseEnabled] = useState<'' | 'on' | 'off'>(initialEnabled);
   const [autoCloseAfter, setAutoCloseAfter] = useState(String(skill?.autoClose?.afterSec ?? ''));
+  /** The skill's own hours, or null to follow the account's. */
+  const [hours, setHours] = useState<BusinessHours | null>(skill?.businessHours ?? null);
+  const [wrapUpRequired, setWrapUpRequired] = useState(!!skill?.wrapUp?.required);
+  const hoursGroup = useId();
   const [errors, busy, run] = useSubmit();
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -53,6 +60,9 @@ function SkillForm({ skill, defaults, onDone }: { skill?: SkillRow; defaults: Ac
     const after = overrideValue(autoCloseAfter, skill?.autoClose?.afterSec);
     if (after !== undefined) autoClose.afterSec = after;
     if (Object.keys(autoClose).length) body.autoClose = autoClose;
+    if (hours) body.businessHours = hours;
+    else if (skill?.businessHours) body.businessHours = null;
+    if (wrapUpRequired || skill?.wrapUp) body.wrapUp = { required: wrapUpRequired };
     const ok = await run(
       () =>
         skill ? api.call('PATCH /api/v1/skills/{id}', { params: { id: skill.id }, body: typed(body) }) : api.call('POST /api/v1/skills', { body: typed(body) }),
@@ -65,6 +75,8 @@ function SkillForm({ skill, defaults, onDone }: { skill?: SkillRow; defaults: Ac
         setSla(initialSla);
         setAutoCloseEnabled('');
         setAutoCloseAfter('');
+        setHours(null);
+        setWrapUpRequired(false);
       }
       onDone();
     }
@@ -110,6 +122,28 @@ function SkillForm({ skill, defaults, onDone }: { skill?: SkillRow; defaults: Ac
           </Field>
         </div>
       </fieldset>
+      <fieldset className="field">
+        <legend>Business hours for this skill</legend>
+        <label className="check">
+          <input type="radio" name={hoursGroup} checked={hours === null} onChange={() => setHours(null)} />
+          Use the account&apos;s hours
+        </label>
+        <label className="check">
+          <input
+            type="radio"
+            name={hoursGroup}
+            checked={hours !== null}
+            disabled={!defaults && !skill?.businessHours}
+            onChange={() => setHours(skill?.businessHours ?? defaults?.businessHours ?? null)}
+          />
+          Own hours for this skill
+        </label>
+        {hours ? <WeekGrid label={`Hours of ${name.trim() || 'this skill'}`} value={hours} onChange={setHours} errors={errors} path="businessHours" /> : null}
+      </fieldset>
+      <label className="check">
+        <input type="checkbox" checked={wrapUpRequired} onChange={(e) => setWrapUpRequired(e.target.checked)} />
+        Wrap-up required: a disposition must be chosen on close
+      </label>
       <p className="muted hint">Empty fields follow the account settings; empty a saved override to remove it.</p>
       <FormSubmit errors={errors} busy={busy}>
         {skill ? 'Save skill' : 'Create skill'}
@@ -127,8 +161,8 @@ export function SkillsScreen() {
   const [defaults, setDefaults] = useState<AccountDefaults | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
   useEffect(() => {
-    api.call('GET /api/v1/account/settings').then(
-      (s) => setDefaults({ sla: s.sla, autoClose: s.autoClose }),
+    Promise.all([api.call('GET /api/v1/account/settings'), api.call('GET /api/v1/business-hours')]).then(
+      ([s, businessHours]) => setDefaults({ sla: s.sla, autoClose: s.autoClose, businessHours }),
       (e: Error) => toast(e.message, 'error'),
     );
   }, []);
@@ -145,13 +179,15 @@ export function SkillsScreen() {
     <section aria-labelledby="console-skills">
       <h3 id="console-skills">Skills</h3>
       <div className="table-scroll">
-        <ConsoleTable label="Skills" columns={['Name', 'Description', 'SLA override', 'Auto-close override']} actions>
+        <ConsoleTable label="Skills" columns={['Name', 'Description', 'SLA override', 'Auto-close override', 'Business hours', 'Wrap-up']} actions>
           {skills.map((s) => (
             <tr key={s.id}>
               <td>{s.name}</td>
               <td data-label="Description">{s.description}</td>
               <td data-label="SLA override">{slaSummary(s.sla)}</td>
               <td data-label="Auto-close override">{autoCloseSummary(s.autoClose)}</td>
+              <td data-label="Business hours">{s.businessHours ? `Own (${s.businessHours.timeZone})` : 'Account'}</td>
+              <td data-label="Wrap-up">{s.wrapUp?.required ? 'Required' : 'Optional'}</td>
               <td className="actions">
                 <button type="button" className="button" onClick={() => setEditing(editing === s.id ? null : s.id)} aria-label={`Edit ${s.name}`}>
                   Edit

@@ -13,6 +13,7 @@ import { CloseDialog, type DispositionOption } from './close-dialog.js';
 import { Composer } from './composer.js';
 import { ConsumerInfo, WhyMe } from './consumer-info.js';
 import { copyTranscript } from './copy-transcript.js';
+import { LabelRow } from './label-row.js';
 import { Notes } from './notes.js';
 import { SlaDialog } from './sla-dialog.js';
 import { Transcript } from './transcript.js';
@@ -232,6 +233,12 @@ export function ConversationView({ id, from }: { id: string; from: 'active' | 'a
           ) : null}
         </div>
       </header>
+      <LabelRow
+        conversationId={id}
+        labelIds={item.labels ?? details?.labels ?? []}
+        canEdit={canAct && !ringing}
+        onSaved={(labels) => setDetails((d) => (d ? { ...d, labels } : d))}
+      />
       <div className="tabs-row" role="tablist" aria-label="Conversation details">
         {TABS.map((t, i) => (
           <button

@@ -5,8 +5,21 @@ import { type Directory, STATUS_LABEL } from '../../lib/types.js';
 import { Dialog } from '../../ui/dialog.js';
 import { StatusDot } from '../status/status-menu.js';
 
-/** Transfer to a skill (its queue) or an agent; the search box filters both. */
-export function TransferDialog({ conversationId, onClose }: { conversationId: string; onClose: () => void }) {
+type TransferTarget = { skillId: string } | { agentId: string };
+
+/**
+ * Transfer to a skill (its queue) or an agent; the search box filters both. `onTransfer` does it
+ * (the agent's own conversation by default; the supervision view passes its own).
+ */
+export function TransferDialog({
+  conversationId,
+  onClose,
+  onTransfer = transferConversation,
+}: {
+  conversationId: string;
+  onClose: () => void;
+  onTransfer?: (id: string, target: TransferTarget, label: string) => Promise<boolean>;
+}) {
   const [q, setQ] = useState('');
   const [dir, setDir] = useState<Directory | null>(null);
   const [busy, setBusy] = useState(false);
@@ -27,9 +40,9 @@ export function TransferDialog({ conversationId, onClose }: { conversationId: st
     };
   }, [q]);
 
-  async function go(target: { skillId: string } | { agentId: string }, label: string) {
+  async function go(target: TransferTarget, label: string) {
     setBusy(true);
-    const ok = await transferConversation(conversationId, target, label);
+    const ok = await onTransfer(conversationId, target, label);
     setBusy(false);
     if (ok) onClose();
   }

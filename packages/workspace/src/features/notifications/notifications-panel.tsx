@@ -1,8 +1,9 @@
 import { markNotificationRead, openConversation } from '../../app/controller.js';
 import { store, useStore } from '../../app/store.js';
 import { formatDateTime } from '../../lib/format.js';
+import { describeNotification } from './describe.js';
 
-/** Notes you were tagged in, newest first; opening one marks it read. */
+/** Notes you were tagged in (and, for managers, webhooks turned off), newest first; opening one marks it read. */
 export function NotificationsPanel() {
   const items = useStore((s) => s.notifications);
   const active = useStore((s) => s.active);
@@ -20,33 +21,46 @@ export function NotificationsPanel() {
       {items.length === 0 ? <p className="empty">Nothing yet. When a colleague mentions you in a note, it shows here.</p> : null}
       <ul className="notif-list">
         {items.map((n) => {
-          const conv = typeof n.data.conversationId === 'string' ? n.data.conversationId : null;
-          const by = typeof n.data.by === 'string' ? n.data.by : 'Someone';
-          const text = typeof n.data.text === 'string' ? n.data.text : '';
+          const v = describeNotification(n);
           return (
             <li key={n.id} className={n.read ? 'notif' : 'notif unread'}>
               <div className="notif-main">
                 <p>
                   {!n.read ? <span className="sr-only">Unread: </span> : null}
-                  <strong>{by}</strong> mentioned you in a note
+                  {v.who ? <strong>{v.who}</strong> : null}
+                  {v.who ? ' ' : null}
+                  {v.headline}
                 </p>
-                <p className="notif-text">{text}</p>
+                <p className="notif-text">{v.text}</p>
                 <time className="muted" dateTime={n.createdAt}>
                   {formatDateTime(n.createdAt, prefs)}
                 </time>
               </div>
               <div className="notif-actions">
-                {conv ? (
+                {v.target && 'conversationId' in v.target ? (
                   <button
                     type="button"
                     className="button"
                     onClick={() => {
                       void markNotificationRead(n.id);
+                      const conv = (v.target as { conversationId: string }).conversationId;
                       if (active[conv]) openConversation(conv);
                       else store.set({ tab: 'all', allSelectedId: conv, panel: null });
                     }}
                   >
                     Open conversation
+                  </button>
+                ) : null}
+                {v.target && 'console' in v.target ? (
+                  <button
+                    type="button"
+                    className="button"
+                    onClick={() => {
+                      void markNotificationRead(n.id);
+                      store.set({ panel: 'console' });
+                    }}
+                  >
+                    Open console
                   </button>
                 ) : null}
                 {!n.read ? (

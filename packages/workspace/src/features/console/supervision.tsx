@@ -1,0 +1,270 @@
+import type { ConversationState } from '@parley/contract';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { openConversation } from '../../app/controller.js';
+import { toast, useStore } from '../../app/store.js';
+import { api } from '../../lib/api.js';
+import { shortStamp } from '../../lib/format.js';
+import { type ActiveItem, CHANNEL_LABEL, type ConversationDetails, type Message, type User } from '../../lib/types.js';
+import { Notes } from '../conversation/notes.js';
+import { Transcript } from '../conversation/transcript.js';
+import { TransferDialog } from '../conversation/transfer-dialog.js';
+import { type SkillRow, useList } from './list.js';
+import { ConsoleTable } from './table.js';
+
+/** What the state filter offers: everything under way, or one state. */
+const STATE_CHOICES = [
+  { value: 'open,queued,ringing', label: 'Under way (open, queued, ringing)' },
+  { value: 'open', label: 'Open' },
+  { value: 'queued', label: 'Queued' },
+  { value: 'ringing', label: 'Ringing' },
+] as const;
+
+const STATE_LABEL: Record<ConversationState, string> = { open: 'Open', queued: 'Queued', ringing: 'Ringing', closed: 'Closed' };
+const STATUS_LABEL: Record<ActiveItem['status'], string> = { ongoing: 'Ongoing', overdue: 'Overdue', idle: 'Idle', closed: 'Closed' };
+
+interface Filters {
+  state: string;
+  agentId: string;
+  skillId: string;
+  label: string;
+}
+const ALL: Filters = { state: STATE_CHOICES[0].value, agentId: '', skillId: '', label: '' };
+
+/** Whether the last `dashboard.changed` cue may concern this conversation. */
+const concerns = (ids: string[] | null, id: string) => ids === null || ids.includes(id);
+
+/**
+ * Supervision: every conversation of the account under way (open, queued, ringing), filtered by
+ * state, agent, skill and label. Live without polling: the list is read again on each
+ * `dashboard.changed` socket cue (managers get one after every change of the account). A row opens
+ * the conversation read-only below the list, where the manager whispers, takes it over or transfers it.
+ */
+export function SupervisionScreen() {
+  const tick = useStore((s) => s.dashboardTick);
+  const [users] = useList('GET /api/v1/users');
+  const [skills] = useList('GET /api/v1/skills');
+  const [labels] = useList('GET /api/v1/labels');
+  const [filters, setFilters] = useState<Filters>(ALL);
+  const [items, setItems] = useState<ActiveItem[] | null>(null);
+  const [watching, setWatching] = useState<string | null>(null);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: tick is the refetch cue
+  useEffect(() => {
+    let stale = false;
+    const query = { state: filters.state, agentId: filters.agentId || undefined, skillId: filters.skillId || undefined, label: filters.label || undefined };
+    api.all('GET /api/v1/conversations', { query }).then(
+      (r) => !stale && setItems(r.items),
+      (e: Error) => !stale && toast(e.message, 'error'),
+    );
+    return () => {
+      stale = true;
+    };
+  }, [filters, tick]);
+
+  const userName = useMemo(() => new Map(users.map((u) => [u.id, u.displayName])), [users]);
+  const skillName = useMemo(() => new Map(skills.map((s) => [s.id, s.name])), [skills]);
+  const labelName = useMemo(() => new Map(labels.map((l) => [l.id, l.name])), [labels]);
+  const prefs = useStore((s) => s.datePrefs);
+  const set = (k: keyof Filters) => (e: { target: { value: string } }) => setFilters((f) => ({ ...f, [k]: e.target.value }));
+  const now = Date.now();
+
+  return (
+    <section aria-labelledby="console-supervision" className="supervision">
+      <h3 id="console-supervision">Supervision</h3>
+      <p className="muted">
+        Every conversation under way in the account, live. Open one to read along, whisper to its agent (an internal note they see at once), take it over or
+        transfer it.
+      </p>
+      <form className="console-form wide" aria-label="Filter conversations" onSubmit={(e) => e.preventDefault()}>
+        <div className="console-grid">
+          <label className="field">
+            <span>State</span>
+            <select value={filters.state} onChange={set('state')}>
+              {STATE_CHOICES.map((c) => (
+                <option key={c.value} value={c.value}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <FilterSelect label="Agent" any="Any agent" value={filters.agentId} onChange={set('agentId')} options={users.map((u) => [u.id, u.displayName])} />
+          <FilterSelect label="Skill" any="Any skill" value={filters.skillId} onChange={set('skillId')} options={skills.map((s) => [s.id, s.name])} />
+          <FilterSelect label="Label" any="Any label" value={filters.label} onChange={set('label')} options={labels.map((l) => [l.id, l.name])} />
+        </div>
+      </form>
+      <p role="status" className="muted">
+        {items === null ? 'Loading…' : `${items.length} conversation${items.length === 1 ? '' : 's'}`}
+      </p>
+      {items?.length ? (
+        <div className="table-scroll">
+          <ConsoleTable label="Conversations under way" columns={['Consumer', 'State', 'Agent', 'Skill', 'SLA', 'Last message', 'Started', 'Labels']} actions>
+            {items.map((c) => (
+              <tr key={c.id} data-conversation={c.id} aria-current={watching === c.id ? 'true' : undefined}>
+                <th scope="row">
+                  {c.consumer.name} <span className="muted">· {CHANNEL_LABEL[c.channel]}</span>
+                </th>
+                <td data-label="State">{STATE_LABEL[c.state]}</td>
+                <td data-label="Agent">{c.agentId ? (userName.get(c.agentId) ?? '—') : '—'}</td>
+                <td data-label="Skill">{c.skillId ? (skillName.get(c.skillId) ?? '—') : '—'}</td>
+                <td data-label="SLA" className={c.status === 'overdue' ? 'bad' : undefined}>
+                  {STATUS_LABEL[c.status]}
+                  {c.soonOverdue ? ' (soon overdue)' : ''}
+                </td>
+                <td data-label="Last message" className="supervision-last">
+                  {c.lastMessage ? c.lastMessage.text : '—'}
+                </td>
+                <td data-label="Started">
+                  <time dateTime={c.createdAt}>{shortStamp(c.createdAt, prefs, now)}</time>
+                </td>
+                <td data-label="Labels">
+                  {(c.labels ?? [])
+                    .map((id) => labelName.get(id) ?? '')
+                    .filter(Boolean)
+                    .join(', ') || '—'}
+                </td>
+                <td className="actions">
+                  <button type="button" className="button" aria-pressed={watching === c.id} onClick={() => setWatching(watching === c.id ? null : c.id)}>
+                    Watch<span className="sr-only"> the conversation with {c.consumer.name}</span>
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </ConsoleTable>
+        </div>
+      ) : null}
+      {watching ? <Supervised key={watching} id={watching} users={users} skills={skills} onClose={() => setWatching(null)} /> : null}
+    </section>
+  );
+}
+
+function FilterSelect(props: { label: string; any: string; value: string; onChange: (e: { target: { value: string } }) => void; options: [string, string][] }) {
+  return (
+    <label className="field">
+      <span>{props.label}</span>
+      <select value={props.value} onChange={props.onChange}>
+        <option value="">{props.any}</option>
+        {props.options.map(([id, name]) => (
+          <option key={id} value={id}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/**
+ * One conversation as a supervisor sees it: read-only, its transcript live (read again when a
+ * `dashboard.changed` cue names it), the whisper (internal notes, which its agent sees appear),
+ * and the take-over and transfer actions.
+ */
+function Supervised({ id, users, skills, onClose }: { id: string; users: User[]; skills: SkillRow[]; onClose: () => void }) {
+  const tick = useStore((s) => s.dashboardTick);
+  const cue = useStore((s) => s.dashboardConversations);
+  const me = useStore((s) => s.session?.user.id);
+  const [details, setDetails] = useState<ConversationDetails | null>(null);
+  const [messages, setMessages] = useState<Message[]>([]);
+  const [loading, setLoading] = useState(true);
+  const [transferring, setTransferring] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const first = useRef(true);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: tick is the refetch cue; cue says whether it concerns this conversation
+  useEffect(() => {
+    if (!first.current && !concerns(cue, id)) return;
+    first.current = false;
+    let stale = false;
+    Promise.all([api.call('GET /api/v1/conversations/{id}', { params: { id } }), api.all('GET /api/v1/conversations/{id}/messages', { params: { id } })]).then(
+      ([d, m]) => {
+        if (stale) return;
+        setDetails(d);
+        setMessages(m.items);
+        setLoading(false);
+      },
+      (e: Error) => {
+        if (stale) return;
+        setLoading(false);
+        toast(`Could not load the conversation: ${e.message}`, 'error');
+      },
+    );
+    return () => {
+      stale = true;
+    };
+  }, [id, tick]);
+
+  useEffect(() => heading.current?.focus(), []);
+
+  const agent = details?.agentId ? (users.find((u) => u.id === details.agentId)?.displayName ?? 'an agent') : null;
+  const skill = details?.skillId ? skills.find((s) => s.id === details.skillId)?.name : undefined;
+  const mine = details?.agentId === me && details?.state === 'open';
+  const name = details?.consumer.name ?? '…';
+
+  async function takeOver() {
+    setBusy(true);
+    try {
+      const item = await api.call('POST /api/v1/conversations/{id}/take-over', { params: { id } });
+      setDetails((d) => (d ? { ...d, state: item.state, agentId: item.agentId } : d));
+      toast(`You have the conversation with ${name} now`);
+    } catch (err) {
+      toast(`Could not take it over: ${(err as Error).message}`, 'error');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function transfer(conversationId: string, target: { skillId: string } | { agentId: string }, label: string): Promise<boolean> {
+    try {
+      await api.call('POST /api/v1/conversations/{id}/transfer', { params: { id: conversationId }, body: target });
+      toast(`Transferred to ${label}`);
+      return true;
+    } catch (err) {
+      toast(`Could not transfer: ${(err as Error).message}`, 'error');
+      return false;
+    }
+  }
+
+  return (
+    <section className="supervised" aria-labelledby={`supervised-${id}`}>
+      <div className="supervised-head">
+        <h4 id={`supervised-${id}`} ref={heading} tabIndex={-1}>
+          {name}
+          <span className="muted">
+            {' '}
+            · {details ? STATE_LABEL[details.state] : ''}
+            {agent ? ` with ${agent}` : ''}
+            {skill ? ` · ${skill}` : ''}
+          </span>
+        </h4>
+        <div className="supervised-actions">
+          {mine ? (
+            <button type="button" className="button primary" onClick={() => openConversation(id)}>
+              Open in my workspace
+            </button>
+          ) : (
+            <button type="button" className="button primary" disabled={busy || !details || details.state === 'closed'} onClick={() => void takeOver()}>
+              Take over
+            </button>
+          )}
+          <button type="button" className="button" disabled={!details || details.state === 'closed'} onClick={() => setTransferring(true)}>
+            Transfer…
+          </button>
+          <button type="button" className="button" onClick={onClose}>
+            Stop watching
+          </button>
+        </div>
+      </div>
+      <p className="muted">Read-only: the transcript follows the conversation as it goes. The consumer never sees a whisper.</p>
+      <div className="supervised-body">
+        <div className="supervised-transcript">
+          <Transcript messages={messages} conversationId={id} consumerName={name} directory={null} loading={loading} />
+        </div>
+        <section aria-labelledby={`whisper-${id}`} className="supervised-whisper">
+          <h5 id={`whisper-${id}`}>Whisper to the agent</h5>
+          <Notes conversationId={id} directory={null} />
+        </section>
+      </div>
+      {transferring ? <TransferDialog conversationId={id} onClose={() => setTransferring(false)} onTransfer={transfer} /> : null}
+    </section>
+  );
+}
