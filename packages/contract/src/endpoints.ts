@@ -89,6 +89,7 @@ import {
   UserSettings,
 } from './schemas.js';
 import { AccountSettings, AccountSettingsPatch } from './settings.js';
+import { SuggestionList } from './suggestions.js';
 
 /**
  * The endpoint table of API v1: `"METHOD /path/{param}"` → the schema of its JSON body (if any)
@@ -139,6 +140,7 @@ export const ENDPOINTS = {
   'PUT /api/v1/conversations/{id}/sla': { body: SetSlaRequest, response: ActiveItem },
   'DELETE /api/v1/conversations/{id}/sla': { response: ActiveItem },
   'GET /api/v1/conversations/{id}/notes': { response: Page(Note) },
+  'GET /api/v1/conversations/{id}/suggestions': { response: SuggestionList },
   'POST /api/v1/conversations/{id}/notes': { body: CreateNoteRequest, response: Note },
   'GET /api/v1/embed/config': { response: EmbedConfig },
 

@@ -1,9 +1,26 @@
 import { z } from 'zod';
 import { BusinessHours } from './business-hours.js';
+import { LANGUAGES, supportedLanguage } from './languages.js';
 import { AutoCloseSettings, SlaTargets } from './settings.js';
 import { cleanDisplayName } from './text.js';
 
 /** Wire schemas shared by server, workspace and widget. Request bodies are strict: unknown fields are rejected. */
+
+/** A BCP 47 tag of a supported language on the wire; the message lists what is accepted. */
+export const LanguageTag = z.string().refine((v) => supportedLanguage(v) === v, {
+  message: `unsupported language: one of ${LANGUAGES.join(', ')}`,
+});
+
+/**
+ * A text written per language, or one text for every language: `"Hello"` or
+ * `{ "en": "Hello", "fr": "Bonjour" }` (survey questions, the closed-hours reply and other
+ * automatic messages to consumers).
+ */
+export const LocalizedText = (max: number) =>
+  z.union([
+    z.string().min(1).max(max),
+    z.record(LanguageTag, z.string().min(1).max(max)).refine((m) => Object.keys(m).length > 0, { message: 'give the text in at least one language' }),
+  ]);
 
 export const Role = z.enum(['agent', 'manager']);
 export type Role = z.infer<typeof Role>;
@@ -163,6 +180,8 @@ export const UserSettings = z.strictObject({
   defaultFilters: z.array(ListStatus).optional(),
   notificationsEnabled: z.boolean().optional(),
   soundEnabled: z.boolean().optional(),
+  /** The workspace and console language (BCP 47, one of LANGUAGES); unset or `null` follows the browser. */
+  language: LanguageTag.nullable().optional(),
 });
 export type UserSettings = z.infer<typeof UserSettings>;
 

@@ -45,6 +45,7 @@ import { documentUploads, registerUploads } from './http/uploads.js';
 import { validatorCompiler } from './http/validation.js';
 import { registerWidget } from './http/widget.js';
 import { createOutboundHttp, type Resolver } from './outbound/guarded-http.js';
+import type { HandshakeLimits } from './realtime/handshake-gate.js';
 import { attachRealtime, type Realtime } from './realtime/socket.js';
 import { ensureAuditRetention } from './services/audit.service.js';
 import { botTurnJob } from './services/bots.service.js';
@@ -67,6 +68,8 @@ export interface AppOptions {
   /** A pino logger; silent when omitted. */
   logger?: Logger;
   redisUrl?: string | undefined;
+  /** Socket.IO handshakes per second and at once, per node (PARLEY_HANDSHAKE_RATE / _CONCURRENCY); over them a handshake is shed with a retry hint. */
+  handshakeLimits?: HandshakeLimits | undefined;
   bodyLimit?: number;
   loginRateLimitPerMinute?: number;
   /** 'auto' runs the durable-timer loop; 'manual' leaves firing to `timers.tick()` (tests with a fake clock). */
@@ -153,7 +156,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   let deps: Deps;
   const getDeps = () => deps;
   const routing = createRoutingKicker(getDeps);
-  const realtime = await attachRealtime(app.server, getDeps, { redisUrl: opts.redisUrl });
+  const realtime = await attachRealtime(app.server, getDeps, { redisUrl: opts.redisUrl, handshakeLimits: opts.handshakeLimits });
   security.register(app);
   // Durable jobs (ADR 12): each kind's queues run on the timers (one timer per kind and ordering key).
   const jobs = createJobRunner();

@@ -71,7 +71,8 @@ async function accountOf(deps: Deps, tx: Tx, accountId: string): Promise<Account
   return a;
 }
 
-async function userSkills(tx: Tx, p: Principal): Promise<string[]> {
+/** The skills of a signed-in agent (managers and consumers: none; they read by other rules). */
+export async function userSkills(tx: Tx, p: Principal): Promise<string[]> {
   if (p.kind !== 'user' || p.role === 'manager') return [];
   return (await findUser(tx, p.accountId, p.userId))?.skills ?? [];
 }

@@ -15,7 +15,7 @@ import {
   type SlaTargets,
   scoreAnswersSince,
 } from '../storage/repos/reports.repo.js';
-import { listAgentStatesOverlapping, listAllStatusReasons } from '../storage/repos/status-reasons.repo.js';
+import { listAgentStatesOverlapping, statusReasonsRepo } from '../storage/repos/status-reasons.repo.js';
 import { getSettings } from './accounts.service.js';
 import { type Actor, recordAudit, SYSTEM_ACTOR } from './audit.service.js';
 import type { Deps } from './context.js';
@@ -118,7 +118,7 @@ export async function liveReport(deps: Deps, accountId: string) {
     closedByAgent(db, accountId, dayStart),
     scoreAnswersSince(db, accountId, Math.min(dayStart, recentFrom), dayStart, recentFrom),
     listAgentStatesOverlapping(db, accountId, now, now + 1),
-    listAllStatusReasons(db, accountId),
+    statusReasonsRepo.listAll(db, accountId),
   ]);
   const active = users.filter((u) => u.active);
   // Each agent's stretch going on now (the state-change log): its reason and since when.

@@ -3,6 +3,7 @@ import {
   ContentItem,
   CreateContentCategoryRequest,
   CreateContentRequest,
+  SuggestionList,
   UpdateContentCategoryRequest,
   UpdateContentRequest,
 } from '@parley/contract';
@@ -17,6 +18,7 @@ import {
   updateCategory,
   updateContent,
 } from '../../services/content.service.js';
+import { suggestionsFor } from '../../services/suggestions.service.js';
 import { actorOf } from '../actor.js';
 import { userOf, userOrBotOf } from '../auth.js';
 import { cursorPart, keysetPage, Page, pageQuery } from '../pagination.js';
@@ -100,5 +102,19 @@ export function contentRoutes(app: ZApp, { deps }: RouteContext): void {
       await deleteContent(deps, userOf(req).accountId, req.params.id, actorOf(req));
       return reply.code(204).send(null);
     },
+  );
+  app.get(
+    '/api/v1/conversations/:id/suggestions',
+    {
+      config: { access: 'conversation:read' },
+      schema: {
+        tags,
+        security,
+        summary: "Suggested answers: up to 5 predefined content items for the consumer's latest unanswered messages, best first, each with a score",
+        params: IdParams,
+        response: { 200: SuggestionList },
+      },
+    },
+    async (req) => suggestionsFor(deps, userOf(req), req.params.id),
   );
 }
