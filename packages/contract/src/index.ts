@@ -19,5 +19,6 @@ export * from './responses.js';
 export * from './schemas.js';
 export * from './seq-tracker.js';
 export * from './settings.js';
+export * from './suggestions.js';
 export * from './text.js';
 export * from './transcript.js';

@@ -19,6 +19,7 @@ import { accountRoutes } from './http/routes/account.routes.js';
 import { apiKeysRoutes } from './http/routes/api-keys.routes.js';
 import { auditRoutes } from './http/routes/audit.routes.js';
 import { authRoutes } from './http/routes/auth.routes.js';
+import { botsRoutes } from './http/routes/bots.routes.js';
 import { businessHoursRoutes } from './http/routes/business-hours.routes.js';
 import { channelsRoutes } from './http/routes/channels.routes.js';
 import { consumerRoutes } from './http/routes/consumer.routes.js';
@@ -47,6 +48,7 @@ import { createOutboundHttp, type Resolver } from './outbound/guarded-http.js';
 import type { HandshakeLimits } from './realtime/handshake-gate.js';
 import { attachRealtime, type Realtime } from './realtime/socket.js';
 import { ensureAuditRetention } from './services/audit.service.js';
+import { botTurnJob } from './services/bots.service.js';
 import { createReadCaches } from './services/caches.js';
 import type { Deps } from './services/context.js';
 import { crmSyncJob } from './services/crm-sync.service.js';
@@ -161,6 +163,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   jobs.registerJobKind('delivery', deliveryJob);
   jobs.registerJobKind('crm_sync', crmSyncJob);
   jobs.registerJobKind('webhook', webhookJob);
+  jobs.registerJobKind('bot', botTurnJob);
   const timers = createScheduler(getDeps, { ...timerHandlers, ...jobs.timerHandlers() }, { pollMs: opts.db.dialect === 'postgres' ? 1000 : 5000 });
   deps = {
     db: opts.db,
@@ -238,6 +241,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   consumersRoutes(app, ctx);
   apiKeysRoutes(app, ctx);
   webhooksRoutes(app, ctx);
+  botsRoutes(app, ctx);
 
   await app.ready();
   // Accounts made before the audit log (or by an older node) get their daily audit-retention timer.

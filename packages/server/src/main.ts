@@ -47,7 +47,7 @@ export async function serve(config: Config): Promise<{ parley: ParleyApp; url: s
     lines.push('', `Demo account created. Account id: ${demo.accountId}  (these passwords are shown only once)`);
     for (const u of demo.users) lines.push(`  ${u.role.padEnd(8)} ${u.username.padEnd(8)} ${u.password}   skills: ${u.skills}`);
     lines.push(
-      '  It has predefined content in three categories, the survey on (CSAT and a question) and a signed webhook channel,',
+      '  It has predefined content in five categories, the survey on (CSAT and a question) and a signed webhook channel,',
       `  "${demo.webhook.name}": POST ${config.publicUrl ?? url}${demo.webhook.inboundPath}  secret ${demo.webhook.secret}`,
       '  (X-Parley-Signature: sha256=<HMAC-SHA256 of the body>; docs/channels.md). Simulated consumers: npx parley demo',
     );

@@ -1,11 +1,13 @@
 import type { Awaiting } from '../domain/conversation.js';
 import { dashboardDeadline } from '../domain/sla.js';
 import { csatScore, npsScore } from '../domain/surveys.js';
+import { botNames } from '../storage/repos/bots.repo.js';
 import { findDispositionsByIds, listWrapUpsOf } from '../storage/repos/dispositions.repo.js';
 import {
   archivedHours,
   arrivalsByHour,
   arrivalsBySkillAndResponder,
+  botOutcomes,
   closedByAgent,
   conversationsWithSurveys,
   openConversations,
@@ -256,8 +258,21 @@ export async function dailyReport(deps: Deps, accountId: string, date: string) {
     h.responded += r.responded;
     addAttainment(h.sla, r);
   }
+  const perBot = await botOutcomes(deps.db.kysely, accountId, from, from + DAY);
+  const names = await botNames(
+    deps.db.kysely,
+    accountId,
+    perBot.map((b) => b.botId),
+  );
+  const total = (k: 'handled' | 'contained' | 'escalated') => perBot.reduce((n, b) => n + b[k], 0);
   return {
     date,
+    bots: {
+      handled: total('handled'),
+      contained: total('contained'),
+      escalated: total('escalated'),
+      byBot: perBot.map((b) => ({ id: b.botId, name: names.get(b.botId) ?? 'Bot', handled: b.handled, contained: b.contained, escalated: b.escalated })),
+    },
     hours: hours.map((h) => ({
       hour: h.hour,
       arrivals: h.arrivals,

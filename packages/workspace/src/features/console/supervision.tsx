@@ -72,8 +72,8 @@ export function SupervisionScreen() {
     <section aria-labelledby="console-supervision" className="supervision">
       <h3 id="console-supervision">Supervision</h3>
       <p className="muted">
-        Every conversation under way in the account (open, queued or ringing), live. Open one to read along, whisper to its agent (an internal note they see at once), take it over or
-        transfer it.
+        Every conversation under way in the account (open, queued or ringing), live. Open one to read along, whisper to its agent (an internal note they see at
+        once), take it over or transfer it.
       </p>
       <form className="console-form supervision-filters" aria-label="Filter conversations" onSubmit={(e) => e.preventDefault()}>
         <div className="console-grid">
