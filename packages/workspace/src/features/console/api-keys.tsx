@@ -12,10 +12,10 @@ import { ConsoleTable } from './table.js';
 export const SCOPE_HINTS: Record<ApiKeyScope, string> = {
   'conversations:read': 'read conversations, transcripts and suggestions',
   'conversations:write': 'send messages, close, transfer',
-  'reports:read': 'reports and exports',
-  'users:manage': 'agents, skills and their settings',
+  'reports:read': 'the live and daily reports, the conversations CSV',
+  'users:manage': 'list, create and edit users, set their status',
   'webhooks:manage': 'webhooks and their delivery log',
-  bots: 'act as a bot',
+  bots: 'for bots (answer and hand over their conversations)',
 };
 
 function NewKeyForm({ onCreated }: { onCreated: (k: CreatedApiKey) => void }) {
