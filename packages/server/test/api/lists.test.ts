@@ -169,6 +169,11 @@ describe.each(dialects)('lists on %s', (dialect) => {
       const r = await req('POST', '/api/v1/webhooks', { token: m, body: { url: `http://127.0.0.1:9/hook${n}`, events: ['survey.answered'], active: false } });
       expect(r.statusCode, r.body).toBe(201);
     }
+    // bots: three, for no skill (they take nothing here)
+    for (const n of [1, 2, 3]) {
+      const r = await req('POST', '/api/v1/bots', { token: m, body: { name: `bot ${n}`, url: `http://127.0.0.1:9/bot${n}`, skillIds: [] } });
+      expect(r.statusCode, r.body).toBe(201);
+    }
 
     // A webhook's delivery log, in an account of its own (its messages touch no other list): an active
     // webhook, then a conversation of 3 consumer messages (2 at one time, 1 later) → 3 deliveries. The
@@ -200,6 +205,7 @@ describe.each(dialects)('lists on %s', (dialect) => {
       '/api/v1/consumers': { url: '/api/v1/consumers', token: m },
       '/api/v1/api-keys': { url: '/api/v1/api-keys', token: m },
       '/api/v1/webhooks': { url: '/api/v1/webhooks', token: m },
+      '/api/v1/bots': { url: '/api/v1/bots', token: m },
       '/api/v1/channels/{id}/templates': { url: `/api/v1/channels/${waChannel}/templates`, token: wa.manager.token },
       '/api/v1/conversations/{id}/templates': { url: `/api/v1/conversations/${waConversation}/templates`, token: wa.manager.token },
       '/api/v1/status-reasons': { url: '/api/v1/status-reasons', token: alice.token },

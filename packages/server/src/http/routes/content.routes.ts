@@ -20,7 +20,7 @@ import {
 } from '../../services/content.service.js';
 import { suggestionsFor } from '../../services/suggestions.service.js';
 import { actorOf } from '../actor.js';
-import { userOf } from '../auth.js';
+import { userOf, userOrBotOf } from '../auth.js';
 import { cursorPart, keysetPage, Page, pageQuery } from '../pagination.js';
 import { bearerAuth, IdParams, NoContent, type RouteContext, type ZApp } from './types.js';
 
@@ -69,7 +69,8 @@ export function contentRoutes(app: ZApp, { deps }: RouteContext): void {
   app.get(
     '/api/v1/content',
     {
-      config: { access: 'user' },
+      // A bot's key reads the predefined content too (the FAQ bot answers from it).
+      config: { access: 'user', bot: true },
       schema: {
         tags,
         summary: 'Predefined content; q matches title and text, not category names',
@@ -80,7 +81,7 @@ export function contentRoutes(app: ZApp, { deps }: RouteContext): void {
     },
     async (req) => {
       const { q, limit, cursor } = req.query;
-      const items = await listContent(deps, userOf(req).accountId, q, { after: cursor, limit: limit + 1 });
+      const items = await listContent(deps, userOrBotOf(req).accountId, q, { after: cursor, limit: limit + 1 });
       return keysetPage(items, limit, (i) => [i.position, i.title, i.id]);
     },
   );

@@ -3,6 +3,7 @@ import { AccountScreen } from './account.js';
 import { AgentsScreen } from './agents.js';
 import { ApiKeysScreen } from './api-keys.js';
 import { AuditScreen } from './audit.js';
+import { BotsScreen } from './bots.js';
 import { BusinessHoursScreen } from './business-hours.js';
 import { ChannelsScreen } from './channels.js';
 import { ConsumersScreen } from './consumers.js';
@@ -46,6 +47,7 @@ export const SCREENS: readonly ConsoleScreen[] = [
   { id: 'channels', label: 'Channels', Screen: ChannelsScreen },
   { id: 'api-keys', label: 'API keys', Screen: ApiKeysScreen },
   { id: 'webhooks', label: 'Webhooks', Screen: WebhooksScreen },
+  { id: 'bots', label: 'Bots', Screen: BotsScreen },
   { id: 'audit', label: 'Audit log', Screen: AuditScreen },
   { id: 'consumers', label: 'Consumer data', Screen: ConsumersScreen },
   { id: 'security', label: 'Security', Screen: SecurityScreen },
