@@ -1,5 +1,6 @@
 import type { Suggestion } from '@parley/contract';
 import { useEffect, useState } from 'react';
+import { useT } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 
 /** How many suggestions the bar shows (the API ranks up to five). */
@@ -17,7 +18,7 @@ export function useSuggestions(conversationId: string, lastMessageId: string | u
     let live = true;
     api
       .call('GET /api/v1/conversations/{id}/suggestions', { params: { id: conversationId } })
-      .then((r) => live && setItems(r.items.slice(0, SHOWN)))
+      .then((r) => live && setItems(r.suggestions.slice(0, SHOWN)))
       .catch(() => live && setItems([]));
     return () => {
       live = false;
@@ -34,10 +35,11 @@ const preview = (text: string) => (text.length > 90 ? `${text.slice(0, 88).trimE
  * box, Tab inserts the first (the Composer handles that key; `hintId` describes it).
  */
 export function SuggestionBar({ items, onInsert, hintId }: { items: readonly Suggestion[]; onInsert: (s: Suggestion) => void; hintId: string }) {
+  const t = useT();
   if (!items.length) return null;
   return (
     <fieldset className="answer-suggestions">
-      <legend className="answer-suggestions-label">Suggested answers</legend>
+      <legend className="answer-suggestions-label">{t('conversation.suggestions.heading')}</legend>
       <ul className="answer-suggestions-list">
         {items.map((s, i) => (
           <li key={s.id}>
@@ -61,7 +63,7 @@ export function SuggestionBar({ items, onInsert, hintId }: { items: readonly Sug
         ))}
       </ul>
       <p className="sr-only" id={hintId}>
-        Tab in the empty message box, or on a suggestion, inserts it.
+        {t('conversation.suggestions.hint')}
       </p>
     </fieldset>
   );
