@@ -1,10 +1,12 @@
 import type { ConversationState } from '@parley/contract';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { openConversation } from '../../app/controller.js';
+import { useLabels } from '../../app/labels.js';
 import { toast, useStore } from '../../app/store.js';
 import { api } from '../../lib/api.js';
 import { shortStamp } from '../../lib/format.js';
 import { type ActiveItem, CHANNEL_LABEL, type ConversationDetails, type Message, type User } from '../../lib/types.js';
+import { RowLabels } from '../../ui/label-chip.js';
 import { Notes } from '../conversation/notes.js';
 import { Transcript } from '../conversation/transcript.js';
 import { TransferDialog } from '../conversation/transfer-dialog.js';
@@ -43,7 +45,7 @@ export function SupervisionScreen() {
   const tick = useStore((s) => s.dashboardTick);
   const [users] = useList('GET /api/v1/users');
   const [skills] = useList('GET /api/v1/skills');
-  const [labels] = useList('GET /api/v1/labels');
+  const labels = useLabels();
   const [filters, setFilters] = useState<Filters>(ALL);
   const [items, setItems] = useState<ActiveItem[] | null>(null);
   const [watching, setWatching] = useState<string | null>(null);
@@ -63,7 +65,6 @@ export function SupervisionScreen() {
 
   const userName = useMemo(() => new Map(users.map((u) => [u.id, u.displayName])), [users]);
   const skillName = useMemo(() => new Map(skills.map((s) => [s.id, s.name])), [skills]);
-  const labelName = useMemo(() => new Map(labels.map((l) => [l.id, l.name])), [labels]);
   const prefs = useStore((s) => s.datePrefs);
   const set = (k: keyof Filters) => (e: { target: { value: string } }) => setFilters((f) => ({ ...f, [k]: e.target.value }));
   const now = Date.now();
@@ -72,8 +73,8 @@ export function SupervisionScreen() {
     <section aria-labelledby="console-supervision" className="supervision">
       <h3 id="console-supervision">Supervision</h3>
       <p className="muted">
-        Every conversation under way in the account (open, queued or ringing), live. Open one to read along, whisper to its agent (an internal note they see at once), take it over or
-        transfer it.
+        Every conversation under way in the account (open, queued or ringing), live. Open one to read along, whisper to its agent (an internal note they see at
+        once), take it over or transfer it.
       </p>
       <form className="console-form supervision-filters" aria-label="Filter conversations" onSubmit={(e) => e.preventDefault()}>
         <div className="console-grid">
@@ -107,12 +108,7 @@ export function SupervisionScreen() {
                 <td data-label="Started">
                   <time dateTime={c.createdAt}>{shortStamp(c.createdAt, prefs, now)}</time>
                 </td>
-                <td data-label="Labels">
-                  {(c.labels ?? [])
-                    .map((id) => labelName.get(id) ?? '')
-                    .filter(Boolean)
-                    .join(', ') || '—'}
-                </td>
+                <td data-label="Labels">{c.labels?.length ? <RowLabels ids={c.labels} /> : '—'}</td>
                 <td className="actions">
                   <button type="button" className="button" aria-pressed={watching === c.id} onClick={() => setWatching(watching === c.id ? null : c.id)}>
                     Watch<span className="sr-only"> the conversation with {c.consumer.name}</span>
