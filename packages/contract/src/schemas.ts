@@ -1,9 +1,26 @@
 import { z } from 'zod';
 import { BusinessHours } from './business-hours.js';
+import { LANGUAGES, supportedLanguage } from './languages.js';
 import { AutoCloseSettings, SlaTargets } from './settings.js';
 import { cleanDisplayName } from './text.js';
 
 /** Wire schemas shared by server, workspace and widget. Request bodies are strict: unknown fields are rejected. */
+
+/** A BCP 47 tag of a supported language on the wire; the message lists what is accepted. */
+export const LanguageTag = z.string().refine((v) => supportedLanguage(v) === v, {
+  message: `unsupported language: one of ${LANGUAGES.join(', ')}`,
+});
+
+/**
+ * A text written per language, or one text for every language: `"Hello"` or
+ * `{ "en": "Hello", "fr": "Bonjour" }` (survey questions, the closed-hours reply and other
+ * automatic messages to consumers).
+ */
+export const LocalizedText = (max: number) =>
+  z.union([
+    z.string().min(1).max(max),
+    z.record(LanguageTag, z.string().min(1).max(max)).refine((m) => Object.keys(m).length > 0, { message: 'give the text in at least one language' }),
+  ]);
 
 export const Role = z.enum(['agent', 'manager']);
 export type Role = z.infer<typeof Role>;
@@ -17,7 +34,8 @@ export type ConversationState = z.infer<typeof ConversationState>;
 export const ListStatus = z.enum(['ongoing', 'overdue', 'idle', 'closed']);
 export type ListStatus = z.infer<typeof ListStatus>;
 
-export const SenderType = z.enum(['consumer', 'agent', 'system']);
+/** Who wrote a message: the consumer, a user (agent or manager), Parley itself, or a bot (API.md "Bots": its `senderName` names it). */
+export const SenderType = z.enum(['consumer', 'agent', 'system', 'bot']);
 export type SenderType = z.infer<typeof SenderType>;
 
 export const Channel = z.enum(['web', 'sms', 'messenger', 'webhook', 'whatsapp', 'instagram', 'telegram']);
@@ -162,6 +180,8 @@ export const UserSettings = z.strictObject({
   defaultFilters: z.array(ListStatus).optional(),
   notificationsEnabled: z.boolean().optional(),
   soundEnabled: z.boolean().optional(),
+  /** The workspace and console language (BCP 47, one of LANGUAGES); unset or `null` follows the browser. */
+  language: LanguageTag.nullable().optional(),
 });
 export type UserSettings = z.infer<typeof UserSettings>;
 
@@ -199,6 +219,7 @@ export const Message = z.object({
   senderName: z.string().optional(),
 });
 export type Message = z.infer<typeof Message>;
+// Bot messages (`senderType: "bot"`, `senderId` the bot's id) carry `senderName`, the bot's name, in every view.
 
 /** At most 13 quick replies (Messenger's and Instagram's limit; other channels adapt them, see docs/channels.md). */
 export const MAX_QUICK_REPLIES = 13;
@@ -356,6 +377,8 @@ export const Note = z.object({
   text: z.string(),
   mentions: z.array(z.string()),
   createdAt: z.string(),
+  /** `bot`: written by a bot (its hand-over note; `authorId` is the bot's id). Absent for users. */
+  authorType: z.enum(['user', 'bot']).optional(),
 });
 export type Note = z.infer<typeof Note>;
 export const CreateNoteRequest = z.strictObject({ text: z.string().trim().min(1).max(5000) });

@@ -13,6 +13,8 @@ export interface WidgetConfig {
   /** HS256 JWT signed by the brand with the account's identity secret; `sub` = the brand's user id. */
   identityToken?: string;
   customVariables?: Record<string, string | number | boolean>;
+  /** The chat's language (BCP 47, `data-lang`); the visitor's browser decides when absent or not shipped. */
+  lang?: string;
 }
 
 export type HostToFrame =

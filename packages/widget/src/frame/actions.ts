@@ -1,4 +1,5 @@
 /** The consumer's other actions: mark urgent, end the conversation, answer the survey. */
+import { t } from '../i18n/index.js';
 import { ApiError } from './api.js';
 import { refreshConversation } from './events.js';
 import { surveyAnswers } from './logic.js';
@@ -43,7 +44,7 @@ export async function submitSurvey(conversationId: string, form: HTMLFormElement
   const err = form.querySelector<HTMLElement>('.form-error');
   const button = form.querySelector<HTMLButtonElement>('button[type=submit]');
   if (missing.length > 0) {
-    if (err) err.textContent = 'Please answer the rating questions.';
+    if (err) err.textContent = t('survey.missing');
     form.querySelector<HTMLInputElement>(`[name="${CSS.escape(missing[0] ?? '')}"]`)?.focus();
     return;
   }
@@ -57,7 +58,7 @@ export async function submitSurvey(conversationId: string, form: HTMLFormElement
     s.status = 'form';
     if (button) button.disabled = false;
     const expired = e instanceof ApiError && (e.status === 409 || e.status === 410);
-    if (err) err.textContent = expired ? 'Sorry, this survey has expired.' : e instanceof Error ? e.message : 'Could not send your answers.';
+    if (err) err.textContent = expired ? t('survey.expiredSorry') : e instanceof Error ? e.message : t('survey.failed');
     return;
   }
   render();

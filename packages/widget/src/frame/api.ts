@@ -2,14 +2,20 @@
  * The consumer API, through the contract's typed client (request and response types from its
  * endpoint table). The frame is same-origin with Parley, so paths are relative.
  */
+
 import { ApiClient, ApiError, type BodyOf } from '@parley/contract';
+import { t } from '../i18n/index.js';
 
 export { ApiError };
 
 export class ConsumerApi {
   private readonly client = new ApiClient({
-    offline: { detail: 'You seem to be offline. Check your connection and try again.' },
-    message: (status, problem) => problem.detail ?? `Request failed (${status})`,
+    offline: {
+      get detail() {
+        return t('error.offline');
+      },
+    },
+    message: (status, problem) => problem.detail ?? t('error.status', { status }),
   });
 
   get token(): string | undefined {

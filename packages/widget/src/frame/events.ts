@@ -1,5 +1,7 @@
 /** Realtime events of the `/consumer` namespace, applied to the state. */
+
 import type { PushedEvent } from '@parley/contract';
+import { t } from '../i18n/index.js';
 import { PROTOCOL } from '../protocol.js';
 import { type ConsumerConversation, fromWire, type SurveyRequest } from './logic.js';
 import { render } from './render.js';
@@ -18,7 +20,8 @@ export function onEvent(e: PushedEvent): void {
         void refreshConversation(m.conversationId);
       }
       addMessage(fromWire(m));
-      if (m.senderType === 'agent') {
+      // An agent's or a bot's answer (a bot is the brand's side too).
+      if (m.senderType === 'agent' || m.senderType === 'bot') {
         if (state.typing?.conversationId === m.conversationId) state.typing = null;
         if (!state.open) {
           state.unread++;
@@ -73,7 +76,7 @@ export async function refreshConversation(id: string): Promise<void> {
 export function onTyping(data: { conversationId: string; agent?: { displayName: string } }): void {
   const c = state.conversations.find((x) => x.id === data.conversationId);
   if (!c || c.state === 'closed') return;
-  state.typing = { conversationId: c.id, name: data.agent?.displayName ?? c.agent?.displayName ?? 'The agent', until: Date.now() + TYPING_MS };
+  state.typing = { conversationId: c.id, name: data.agent?.displayName ?? c.agent?.displayName ?? t('agent.typingFallback'), until: Date.now() + TYPING_MS };
   clearTimeout(typingTimer);
   typingTimer = setTimeout(() => {
     state.typing = null;

@@ -1,5 +1,7 @@
 /** Pure rules of the chat frame: no DOM, no network (unit-tested in logic.test.ts). */
+
 import type { ConsumerConversationView, ConsumerConversation as ContractConsumerConversation, Message, SurveyRequested } from '@parley/contract';
+import { currentLanguage, t } from '../i18n/index.js';
 
 /**
  * The consumer's view of a conversation: the contract's (events and answers), with the queue
@@ -48,15 +50,15 @@ export const fromWire = (m: Message): ChatMessage => ({
   status: 'sent',
 });
 
-/** The agent message whose quick replies are still open: the conversation's last message, while it is not closed. */
+/** The agent's (or bot's) message whose quick replies are still open: the conversation's last message, while it is not closed. */
 export function offeringQuickReplies(messages: readonly ChatMessage[], closed: boolean): ChatMessage | undefined {
   if (closed) return undefined;
   const last = [...messages].reverse().find((m) => m.senderType !== 'system');
-  return last?.senderType === 'agent' && last.quickReplies?.length ? last : undefined;
+  return (last?.senderType === 'agent' || last?.senderType === 'bot') && last.quickReplies?.length ? last : undefined;
 }
 
 /** Who wrote an agent message: its own author, else (a server without `senderName`) the conversation's current agent. */
-export const agentNameOf = (m: ChatMessage, currentAgent: string | undefined): string => m.senderName ?? currentAgent ?? 'Agent';
+export const agentNameOf = (m: ChatMessage, currentAgent: string | undefined): string => m.senderName ?? currentAgent ?? t('agent.fallback');
 
 /**
  * Merge a message into a conversation's list: a stored message replaces the pending one with
@@ -79,23 +81,22 @@ function compareMessages(a: ChatMessage, b: ChatMessage): number {
 
 /** "about 3 minutes": a human phrase for an expected wait in seconds. */
 export function formatWait(sec: number): string {
-  if (sec < 60) return 'less than a minute';
-  const min = Math.round(sec / 60);
-  if (min < 60) return `about ${min} minute${min === 1 ? '' : 's'}`;
-  const h = Math.round(min / 60);
-  if (h < 24) return `about ${h} hour${h === 1 ? '' : 's'}`;
-  const d = Math.round(h / 24);
-  return `about ${d} day${d === 1 ? '' : 's'}`;
+  if (sec < 60) return t('wait.underMinute');
+  const minutes = Math.round(sec / 60);
+  if (minutes < 60) return t('wait.minutes', { count: minutes });
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return t('wait.hours', { count: hours });
+  return t('wait.days', { count: Math.round(hours / 24) });
 }
 
 /** The waiting line shown above the messages while no agent has the conversation. */
 export function queueLine(c: Pick<ConsumerConversation, 'state' | 'queuePosition' | 'expectedResponseSec'>): string | null {
   if (c.state !== 'queued' && c.state !== 'ringing') return null;
-  if (c.state === 'ringing') return 'Connecting you to an agent…';
+  if (c.state === 'ringing') return t('queue.connecting');
   const parts: string[] = [];
-  if (typeof c.queuePosition === 'number') parts.push(c.queuePosition <= 1 ? 'You are next in line.' : `You are number ${c.queuePosition} in line.`);
-  else parts.push('Waiting for an agent.');
-  if (typeof c.expectedResponseSec === 'number') parts.push(`Expected reply in ${formatWait(c.expectedResponseSec)}.`);
+  if (typeof c.queuePosition === 'number') parts.push(c.queuePosition <= 1 ? t('queue.next') : t('queue.position', { position: c.queuePosition }));
+  else parts.push(t('queue.waiting'));
+  if (typeof c.expectedResponseSec === 'number') parts.push(t('queue.expected', { wait: formatWait(c.expectedResponseSec) }));
   return parts.join(' ');
 }
 
@@ -143,28 +144,29 @@ export function surveyAnswers(questions: readonly SurveyQuestion[], raw: Record<
   return { answers, missing };
 }
 
-export const CSAT_LABELS = ['Very dissatisfied', 'Dissatisfied', 'Neutral', 'Satisfied', 'Very satisfied'];
+/** The five CSAT answers, worst first, in the widget's language. */
+export const csatLabels = (): string[] => [t('csat.1'), t('csat.2'), t('csat.3'), t('csat.4'), t('csat.5')];
 
 /** Photos a consumer may send (the server checks the content again). */
 export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/gif'];
 export const MAX_PHOTO_BYTES = 25 * 1024 * 1024;
 
 export function checkPhoto(f: { type: string; size: number }): string | null {
-  if (!PHOTO_TYPES.includes(f.type)) return 'Only JPEG, PNG and GIF photos can be sent.';
-  if (f.size === 0) return 'That file is empty.';
-  if (f.size > MAX_PHOTO_BYTES) return 'That photo is too large (25 MB at most).';
+  if (!PHOTO_TYPES.includes(f.type)) return t('photo.type');
+  if (f.size === 0) return t('photo.empty');
+  if (f.size > MAX_PHOTO_BYTES) return t('photo.tooLarge', { max: 25 });
   return null;
 }
 
 export const isImage = (contentType: string): boolean => /^image\/(jpeg|png|gif|webp)$/.test(contentType);
 
 /** Day label of a conversation divider: "Today", "Yesterday" or a date. */
-export function dayLabel(iso: string, now: Date, locale?: string): string {
+export function dayLabel(iso: string, now: Date, locale: string = currentLanguage()): string {
   const d = new Date(iso);
   const startOf = (x: Date) => new Date(x.getFullYear(), x.getMonth(), x.getDate()).getTime();
   const days = Math.round((startOf(now) - startOf(d)) / 86_400_000);
-  if (days === 0) return 'Today';
-  if (days === 1) return 'Yesterday';
+  if (days === 0) return t('day.today');
+  if (days === 1) return t('day.yesterday');
   return d.toLocaleDateString(locale, { day: 'numeric', month: 'short', year: d.getFullYear() === now.getFullYear() ? undefined : 'numeric' });
 }
 
@@ -172,7 +174,7 @@ export function dayLabel(iso: string, now: Date, locale?: string): string {
  * The closed-hours line: when the business opens next, in the visitor's own time zone and
  * language ("Monday 09:00"; "today"/"tomorrow" for the next two days).
  */
-export function closedNotice(nextOpenAt: string, now: number, locale?: string, timeZone?: string): string {
+export function closedNotice(nextOpenAt: string, now: number, locale: string = currentLanguage(), timeZone?: string): string {
   const at = Date.parse(nextOpenAt);
   const opts = timeZone ? { timeZone } : {};
   const day = new Intl.DateTimeFormat('en-CA', { ...opts, year: 'numeric', month: '2-digit', day: '2-digit' });
@@ -180,9 +182,9 @@ export function closedNotice(nextOpenAt: string, now: number, locale?: string, t
   const dayOf = (t: number) => day.format(t);
   const when =
     dayOf(at) === dayOf(now)
-      ? `today at ${time}`
+      ? t('closed.today', { time })
       : dayOf(at) === dayOf(now + 86_400_000)
-        ? `tomorrow at ${time}`
-        : `${new Intl.DateTimeFormat(locale, { ...opts, weekday: 'long', day: 'numeric', month: 'long' }).format(at)} at ${time}`;
-  return `We're closed right now and open again ${when} (your time). Leave a message: we'll answer then.`;
+        ? t('closed.tomorrow', { time })
+        : t('closed.on', { day: new Intl.DateTimeFormat(locale, { ...opts, weekday: 'long', day: 'numeric', month: 'long' }).format(at), time });
+  return t('closed.notice', { when });
 }

@@ -8,6 +8,7 @@
  * their way in outbox.ts, the other actions in actions.ts, and the rendering in render.ts.
  */
 import './style.css';
+import { pickLanguage, setLanguage } from '../i18n/index.js';
 import { isHostToFrame, PROTOCOL } from '../protocol.js';
 import { endConversation } from './actions.js';
 import { sendPhoto, sendText } from './outbox.js';
@@ -21,6 +22,7 @@ window.addEventListener('message', (e) => {
   if (msg.type === 'config') {
     if (state.config) return; // configured once per load
     setOpen(msg.open);
+    void showIn(msg.config.lang ?? params.get('lang'));
     void boot(msg.config);
   } else if (msg.type === 'open') setOpen(true);
   else if (msg.type === 'closed') setOpen(false);
@@ -118,7 +120,14 @@ function autosize(): void {
 
 // ------------------------------------------------------------------ start
 
+/** The brand's language if Parley ships it, else the browser's; the page re-renders once its catalogue is in. */
+async function showIn(asked: string | null | undefined): Promise<void> {
+  await setLanguage(pickLanguage(asked)).catch(() => undefined);
+  render();
+}
+
 render();
+void showIn(params.get('lang'));
 if (embedded) {
   toHost({ source: PROTOCOL, type: 'ready' });
 } else {
@@ -128,6 +137,7 @@ if (embedded) {
   if (accountId) {
     const skill = params.get('skill');
     const name = params.get('name');
-    void boot({ accountId, ...(skill && { skillId: skill }), ...(name && { name }) });
+    const lang = params.get('lang');
+    void boot({ accountId, ...(skill && { skillId: skill }), ...(name && { name }), ...(lang && { lang }) });
   }
 }

@@ -1,14 +1,15 @@
 /** Rendering: the header, the status line, the conversation log (messages, files, surveys) and the composer, from the state. */
 import { formatFileSize, type Message } from '@parley/contract';
+import { currentLanguage, formatNumber, t } from '../i18n/index.js';
 import { markUrgent, submitSurvey } from './actions.js';
 import { h, ICONS, icon, type Keyed, reconcile } from './dom.js';
 import {
   agentNameOf,
   type ChatMessage,
   type ConsumerConversation,
-  CSAT_LABELS,
   canMarkUrgent,
   closedNotice,
+  csatLabels,
   dayLabel,
   isImage,
   offeringQuickReplies,
@@ -21,12 +22,24 @@ import { api, current, latest, type SurveyState, state, ui } from './state.js';
 
 const blobUrls = new Map<string, Promise<string>>();
 
+/** "2.4 MB" with the number in the widget's language ("2,4 MB" in French). */
+const fileSize = (bytes: number) =>
+  formatFileSize(bytes).replace(/^[\d.]+/, (n) => formatNumber(Number(n), n.includes('.') ? { minimumFractionDigits: 1, maximumFractionDigits: 1 } : {}));
+
 export function showNotice(err: unknown): void {
-  state.notice = err instanceof Error ? err.message : 'Something went wrong.';
+  state.notice = err instanceof Error ? err.message : t('error.generic');
   render();
 }
 
-const timeFmt = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+/** Times of day in the widget's language (formatters are rebuilt when it changes). */
+let timeFmtOf: { language: string; f: Intl.DateTimeFormat } | null = null;
+const timeFmt = {
+  format(d: Date): string {
+    const language = currentLanguage();
+    if (timeFmtOf?.language !== language) timeFmtOf = { language, f: new Intl.DateTimeFormat(language, { hour: 'numeric', minute: '2-digit' }) };
+    return timeFmtOf.f.format(d);
+  },
+};
 
 export function render(): void {
   const c = current();
@@ -34,7 +47,7 @@ export function render(): void {
   const agentName = c?.state === 'open' ? c.agent?.displayName : undefined;
 
   // Header
-  ui.title.textContent = agentName ?? 'Chat with us';
+  ui.title.textContent = agentName ?? t('head.title');
   const initial = agentName?.trim().charAt(0).toUpperCase();
   if (ui.avatar.dataset.initial !== (initial ?? '')) {
     ui.avatar.dataset.initial = initial ?? '';
@@ -42,13 +55,13 @@ export function render(): void {
   }
   ui.subtitle.textContent = !c
     ? last?.state === 'closed'
-      ? 'Conversation ended'
-      : 'We usually reply within a few minutes'
+      ? t('head.ended')
+      : t('head.usually')
     : c.state === 'open'
-      ? 'is here to help'
+      ? t('head.helping')
       : c.state === 'ringing'
-        ? 'Connecting you to an agent…'
-        : 'Waiting for an agent';
+        ? t('queue.connecting')
+        : t('head.waiting');
   ui.end.hidden = !c || state.confirming;
   ui.confirm.hidden = !state.confirming || !c;
 
@@ -65,12 +78,12 @@ export function render(): void {
       key: 'urgent',
       sig: 'btn',
       make: () =>
-        h('button', { type: 'button', class: 'urgent-btn', onclick: () => void markUrgent() }, icon(ICONS.urgent, 16), h('span', {}, 'Mark as urgent')),
+        h('button', { type: 'button', class: 'urgent-btn', onclick: () => void markUrgent() }, icon(ICONS.urgent, 16), h('span', {}, t('urgent.mark'))),
     });
   } else if (c?.urgent && c.state !== 'open') {
-    statusItems.push({ key: 'urgent', sig: 'marked', make: () => h('p', { class: 'urgent-note' }, 'Marked as urgent: we will answer as soon as we can.') });
+    statusItems.push({ key: 'urgent', sig: 'marked', make: () => h('p', { class: 'urgent-note' }, t('urgent.marked')) });
   }
-  if (!state.online && state.everOnline) statusItems.push({ key: 'offline', sig: 'x', make: () => h('p', { class: 'offline' }, 'Reconnecting…') });
+  if (!state.online && state.everOnline) statusItems.push({ key: 'offline', sig: 'x', make: () => h('p', { class: 'offline' }, t('status.reconnecting')) });
   reconcile(ui.status, statusItems);
   ui.status.hidden = statusItems.length === 0;
 
@@ -80,10 +93,10 @@ export function render(): void {
   if (stick) scrollToEnd();
 
   // Typing indicator
-  const t = state.typing && state.typing.until > Date.now() && c && state.typing.conversationId === c.id ? state.typing : null;
-  const typingText = t ? `${t.name} is typing…` : '';
+  const typing = state.typing && state.typing.until > Date.now() && c && state.typing.conversationId === c.id ? state.typing : null;
+  const typingText = typing ? t('typing', { name: typing.name }) : '';
   if (ui.typing.textContent !== typingText) {
-    ui.typing.replaceChildren(...(t ? [h('span', { class: 'dots', 'aria-hidden': 'true' }, h('i'), h('i'), h('i')), h('span', {}, typingText)] : []));
+    ui.typing.replaceChildren(...(typing ? [h('span', { class: 'dots', 'aria-hidden': 'true' }, h('i'), h('i'), h('i')), h('span', {}, typingText)] : []));
   }
 
   ui.notice.textContent = state.notice;
@@ -91,11 +104,12 @@ export function render(): void {
 
   // Composer
   const offerTopic = !c && !state.config?.skillId && state.skills.length > 1;
-  if (offerTopic && ui.topic.options.length !== state.skills.length + 1) {
-    ui.topic.replaceChildren(h('option', { value: '' }, 'Choose a topic (optional)'), ...state.skills.map((s) => h('option', { value: s.id }, s.name)));
+  if (offerTopic && (ui.topic.options.length !== state.skills.length + 1 || ui.topic.dataset.lang !== currentLanguage())) {
+    ui.topic.dataset.lang = currentLanguage();
+    ui.topic.replaceChildren(h('option', { value: '' }, t('topic.choose')), ...state.skills.map((s) => h('option', { value: s.id }, s.name)));
   }
   ui.topicRow.hidden = !offerTopic;
-  ui.text.placeholder = c ? 'Write a message…' : last ? 'Start a new conversation…' : 'Ask us anything…';
+  ui.text.placeholder = c ? t('composer.write') : last ? t('composer.new') : t('composer.ask');
   ui.composer.setAttribute('aria-busy', String(!state.config));
   syncQueueTimer();
 }
@@ -106,25 +120,29 @@ function renderLog(): void {
   if (state.conversations.length === 0 && !state.messages.get('pending')?.length) {
     items.push({
       key: 'welcome',
-      sig: state.config?.name ?? '',
+      sig: `${state.config?.name ?? ''}|${currentLanguage()}`,
       make: () =>
         h(
           'div',
           { class: 'welcome' },
-          h('p', { class: 'hello' }, state.config?.name ? `Hi ${state.config.name}!` : 'Hi there!'),
-          h('p', {}, 'Ask us anything. We are here to help.'),
+          h('p', { class: 'hello' }, state.config?.name ? t('welcome.named', { name: state.config.name }) : t('welcome.hello')),
+          h('p', {}, t('welcome.text')),
         ),
     });
   }
   const conversations = [...state.conversations];
   for (const conv of conversations) {
-    const when = `${dayLabel(conv.createdAt, now)}, ${timeFmt.format(new Date(conv.createdAt))}`;
-    items.push({ key: `start:${conv.id}`, sig: when, make: () => h('div', { class: 'divider', role: 'separator' }, h('span', {}, `Conversation · ${when}`)) });
+    const when = t('divider.when', { day: dayLabel(conv.createdAt, now), time: timeFmt.format(new Date(conv.createdAt)) });
+    items.push({
+      key: `start:${conv.id}`,
+      sig: when,
+      make: () => h('div', { class: 'divider', role: 'separator' }, h('span', {}, t('divider.start', { when }))),
+    });
     const list = state.messages.get(conv.id) ?? [];
     const offering = offeringQuickReplies(list, conv.state === 'closed');
     for (const m of list) items.push(messageItem(m, conv, m === offering));
     if (conv.state === 'closed') {
-      const who = conv.closedBy === 'consumer' ? 'You ended the conversation' : 'The conversation has ended';
+      const who = conv.closedBy === 'consumer' ? t('divider.youEnded') : t('divider.ended');
       items.push({ key: `end:${conv.id}`, sig: who, make: () => h('div', { class: 'divider ended', role: 'separator' }, h('span', {}, who)) });
     }
     // A survey still to answer belongs under the last conversation while it is closed: once it goes
@@ -139,7 +157,14 @@ function renderLog(): void {
 
 function messageItem(m: ChatMessage, conv: ConsumerConversation | undefined, offering = false): Keyed {
   const agentName = agentNameOf(m, conv?.agent?.displayName);
-  const sig = [m.status, m.seq, m.file?.url ?? '', m.senderType === 'agent' ? agentName : '', offering ? 'offer' : ''].join('|');
+  const sig = [
+    m.status,
+    m.seq,
+    m.file?.url ?? '',
+    m.senderType === 'agent' || m.senderType === 'bot' ? agentName : '',
+    offering ? 'offer' : '',
+    currentLanguage(),
+  ].join('|');
   return {
     key: `m:${m.key}`,
     sig,
@@ -149,12 +174,12 @@ function messageItem(m: ChatMessage, conv: ConsumerConversation | undefined, off
       const body = h('div', { class: m.file && !m.text && isImage(m.file.contentType) ? 'bubble media' : 'bubble' });
       if (m.file) body.append(fileView(m));
       if (m.text) body.append(h('p', {}, m.text));
-      const meta = h('div', { class: 'meta' }, mine ? '' : `${agentName} · `, timeFmt.format(new Date(m.createdAt)));
-      if (m.status === 'sending') meta.append(' · Sending…');
+      const meta = h('div', { class: 'meta' }, mine ? '' : t('meta.by', { name: agentName }), timeFmt.format(new Date(m.createdAt)));
+      if (m.status === 'sending') meta.append(t('meta.sending'));
       const row = h(
         'div',
         { class: `msg ${mine ? 'mine' : 'theirs'}${m.status === 'failed' ? ' failed' : ''}` },
-        h('span', { class: 'sr-only' }, mine ? 'You said:' : `${agentName} said:`),
+        h('span', { class: 'sr-only' }, mine ? t('said.you') : t('said.agent', { name: agentName })),
         body,
         meta,
       );
@@ -163,7 +188,7 @@ function messageItem(m: ChatMessage, conv: ConsumerConversation | undefined, off
         row.append(
           h(
             'div',
-            { class: 'quick-replies', role: 'group', 'aria-label': 'Suggested answers' },
+            { class: 'quick-replies', role: 'group', 'aria-label': t('quickReplies') },
             ...m.quickReplies.map((q) => h('button', { type: 'button', class: 'quick-reply', onclick: () => void sendQuickReply(q) }, q.title)),
           ),
         );
@@ -177,7 +202,7 @@ function messageItem(m: ChatMessage, conv: ConsumerConversation | undefined, off
               class: 'retry',
               onclick: () => retries.get(m.key)?.(),
             },
-            'Not sent. Retry',
+            t('retry'),
           ),
         );
       }
@@ -201,7 +226,7 @@ function fileView(m: ChatMessage): HTMLElement {
   if (!f) return h('span');
   if (isImage(f.contentType)) {
     const img = h('img', { alt: f.name, class: 'photo', loading: 'lazy' });
-    const link = h('a', { class: 'photo-link', target: '_blank', rel: 'noopener', 'aria-label': `Open photo ${f.name}` }, img);
+    const link = h('a', { class: 'photo-link', target: '_blank', rel: 'noopener', 'aria-label': t('photo.open', { name: f.name }) }, img);
     if (m.localPreview) {
       img.src = m.localPreview;
       link.href = m.localPreview;
@@ -213,7 +238,7 @@ function fileView(m: ChatMessage): HTMLElement {
           link.href = u;
         })
         .catch(() => {
-          if (!m.localPreview) img.alt = `${f.name} (could not load)`;
+          if (!m.localPreview) img.alt = t('photo.failed', { name: f.name });
         });
     }
     return link;
@@ -223,10 +248,10 @@ function fileView(m: ChatMessage): HTMLElement {
     { type: 'button', class: 'file' },
     icon(ICONS.file, 22),
     h('span', { class: 'file-name' }, f.name),
-    h('span', { class: 'file-size' }, formatFileSize(f.size)),
+    h('span', { class: 'file-size' }, fileSize(f.size)),
     icon(ICONS.download, 18),
   );
-  btn.setAttribute('aria-label', `Download ${f.name}, ${formatFileSize(f.size)}`);
+  btn.setAttribute('aria-label', t('file.download', { name: f.name, size: fileSize(f.size) }));
   btn.addEventListener('click', async () => {
     try {
       const url = await fileUrl(f);
@@ -246,14 +271,14 @@ function surveyItem(s: SurveyState): Keyed {
   const status = s.status === 'done' ? 'done' : expired ? 'expired' : 'form';
   return {
     key: `survey:${s.req.conversationId}`,
-    sig: status,
+    sig: `${status}|${currentLanguage()}`,
     make: () => {
-      if (status === 'done') return h('div', { class: 'card survey-done', tabindex: '-1' }, h('p', {}, 'Thank you for your feedback!'));
-      if (status === 'expired') return h('div', { class: 'card' }, h('p', {}, 'The survey for this conversation has expired.'));
+      if (status === 'done') return h('div', { class: 'card survey-done', tabindex: '-1' }, h('p', {}, t('survey.thanks')));
+      if (status === 'expired') return h('div', { class: 'card' }, h('p', {}, t('survey.expired')));
       const form = h('form', { class: 'card survey', 'aria-labelledby': `sv-${s.req.conversationId}` });
-      form.append(h('h2', { id: `sv-${s.req.conversationId}` }, 'How did we do?'));
+      form.append(h('h2', { id: `sv-${s.req.conversationId}` }, t('survey.title')));
       for (const q of s.req.questions) form.append(questionView(q));
-      form.append(h('p', { class: 'form-error', role: 'alert' }), h('button', { type: 'submit', class: 'primary' }, 'Send feedback'));
+      form.append(h('p', { class: 'form-error', role: 'alert' }), h('button', { type: 'submit', class: 'primary' }, t('survey.send')));
       form.addEventListener('submit', (e) => {
         e.preventDefault();
         void submitSurvey(s.req.conversationId, form);
@@ -270,20 +295,26 @@ function questionView(q: SurveyRequest['questions'][number]): HTMLElement {
     fs.append(h('label', { for: id, class: 'sr-only' }, q.text), h('textarea', { id, name: q.id, rows: 2, maxlength: 2000 }));
     return fs;
   }
+  const csat = csatLabels();
   const options: { value: string; label: string; title?: string }[] =
     q.type === 'csat'
-      ? CSAT_LABELS.map((t, i) => ({ value: String(i + 1), label: String(i + 1), title: t }))
+      ? csat.map((title, i) => ({ value: String(i + 1), label: formatNumber(i + 1), title }))
       : q.type === 'nps'
-        ? Array.from({ length: 11 }, (_, i) => ({ value: String(i), label: String(i) }))
+        ? Array.from({ length: 11 }, (_, i) => ({ value: String(i), label: formatNumber(i) }))
         : (q.choices ?? []).map((c) => ({ value: c, label: c }));
   const group = h('div', { class: 'scale' });
   for (const o of options) {
-    const input = h('input', { type: 'radio', name: q.id, value: o.value, ...(o.title && { 'aria-label': `${o.label}: ${o.title}` }) });
+    const input = h('input', {
+      type: 'radio',
+      name: q.id,
+      value: o.value,
+      ...(o.title && { 'aria-label': t('survey.option', { value: o.label, label: o.title }) }),
+    });
     group.append(h('label', { class: 'opt', title: o.title }, input, h('span', {}, o.label)));
   }
   fs.append(group);
-  if (q.type === 'csat') fs.append(h('div', { class: 'ends', 'aria-hidden': 'true' }, h('span', {}, CSAT_LABELS[0]), h('span', {}, CSAT_LABELS[4])));
-  if (q.type === 'nps') fs.append(h('div', { class: 'ends', 'aria-hidden': 'true' }, h('span', {}, 'Not likely'), h('span', {}, 'Very likely')));
+  if (q.type === 'csat') fs.append(h('div', { class: 'ends', 'aria-hidden': 'true' }, h('span', {}, csat[0]), h('span', {}, csat[4])));
+  if (q.type === 'nps') fs.append(h('div', { class: 'ends', 'aria-hidden': 'true' }, h('span', {}, t('nps.low')), h('span', {}, t('nps.high'))));
   return fs;
 }
 

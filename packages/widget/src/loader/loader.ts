@@ -5,9 +5,10 @@
  * served by Parley, so the page's scripts and styles cannot reach it.
  *
  *   <script src="https://parley.example/widget.js" data-account="ACCOUNT_ID" async></script>
- *   optional: data-skill, data-name, data-identity-token, data-variables='{"plan":"gold"}'
- *   or: window.ParleyWidget.init({ accountId, skillId?, name?, identityToken?, customVariables? })
+ *   optional: data-skill, data-name, data-identity-token, data-variables='{"plan":"gold"}', data-lang="fr"
+ *   or: window.ParleyWidget.init({ accountId, skillId?, name?, identityToken?, customVariables?, lang? })
  */
+import { loaderLanguage, loaderText } from '../i18n/loader.js';
 import { type FrameToHost, type HostToFrame, isFrameToHost, PROTOCOL, type WidgetConfig } from '../protocol.js';
 
 export interface InitOptions extends WidgetConfig {
@@ -30,23 +31,24 @@ const CHAT_ICON =
 const CLOSE_ICON =
   '<svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true" focusable="false"><path fill="currentColor" d="M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12 19 17.6 17.6 19 12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z"/></svg>';
 
+// Logical sides (inset-inline-end): on a right-to-left page the launcher and the panel sit on the left.
 // Everything inside the shadow root: the page's CSS cannot select it, and `all: initial` on the
 // wrapper stops inherited properties (font, colour, …) set on the host element from leaking in.
 const STYLE = `
 .root{all:initial;font:400 16px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2933}
-.launcher{all:initial;box-sizing:border-box;position:fixed;right:20px;bottom:20px;width:60px;height:60px;border-radius:50%;
+.launcher{all:initial;box-sizing:border-box;position:fixed;inset-inline-end:20px;bottom:20px;width:60px;height:60px;border-radius:50%;
  background:#2357d6;color:#fff;display:flex;align-items:center;justify-content:center;cursor:pointer;
  box-shadow:0 6px 20px rgba(15,23,42,.28);transition:transform .15s ease}
 .launcher:hover{transform:scale(1.06)}
 .launcher:focus-visible{outline:3px solid #f5b400;outline-offset:3px}
-.badge{all:initial;position:absolute;top:-4px;right:-4px;min-width:22px;height:22px;padding:0 6px;box-sizing:border-box;border-radius:11px;
+.badge{all:initial;position:absolute;top:-4px;inset-inline-end:-4px;min-width:22px;height:22px;padding:0 6px;box-sizing:border-box;border-radius:11px;
  background:#d92d20;color:#fff;font:700 12px/22px system-ui,sans-serif;text-align:center}
 .badge[hidden]{display:none}
-.panel{all:initial;position:fixed;right:20px;bottom:92px;width:380px;height:min(640px,calc(100vh - 112px));border:0;border-radius:16px;
+.panel{all:initial;position:fixed;inset-inline-end:20px;bottom:92px;width:380px;height:min(640px,calc(100vh - 112px));border:0;border-radius:16px;
  background:#fff;box-shadow:0 12px 40px rgba(15,23,42,.3);overflow:hidden;display:block;color-scheme:normal}
 .panel[hidden]{display:none}
 @media (max-width:480px){
- .panel{right:0;bottom:0;left:0;top:0;width:100%;height:100%;border-radius:0}
+ .panel{inset:0;width:100%;height:100%;border-radius:0}
  .open .launcher{display:none}
 }
 @media (prefers-reduced-motion:reduce){.launcher{transition:none}}
@@ -90,6 +92,7 @@ function readScriptOptions(script: HTMLScriptElement | null): InitOptions | unde
     ...(d.name && { name: d.name }),
     ...(d.identityToken && { identityToken: d.identityToken }),
     ...(customVariables && { customVariables }),
+    ...(d.lang && { lang: d.lang }),
     ...(d.open === 'true' && { open: true }),
   };
 }
@@ -104,6 +107,9 @@ function createWidget(opts: InitOptions, defaultBase: string) {
     ...(opts.identityToken && { identityToken: opts.identityToken }),
     ...(opts.customVariables && { customVariables: opts.customVariables }),
   };
+  // The brand's data-lang when Parley ships it, else the visitor's browser; the frame gets the same.
+  const language = loaderLanguage(opts.lang);
+  config.lang = language;
 
   const host = document.createElement('parley-widget');
   host.setAttribute('style', HOST_STYLE);
@@ -116,9 +122,10 @@ function createWidget(opts: InitOptions, defaultBase: string) {
   const frameUrl = new URL('/widget/frame.html', parleyOrigin);
   frameUrl.searchParams.set('account', config.accountId);
   frameUrl.searchParams.set('host', location.origin);
+  frameUrl.searchParams.set('lang', language);
   const panel = document.createElement('iframe');
   panel.className = 'panel';
-  panel.title = 'Chat with us';
+  panel.title = loaderText(language, 'panel.title');
   panel.hidden = true;
   panel.id = 'parley-panel';
   panel.setAttribute('allow', 'clipboard-write');
@@ -155,7 +162,14 @@ function createWidget(opts: InitOptions, defaultBase: string) {
 
   const render = () => {
     icon.innerHTML = isOpen ? CLOSE_ICON : CHAT_ICON;
-    launcher.setAttribute('aria-label', isOpen ? 'Close chat' : unread > 0 ? `Open chat, ${unread} unread` : 'Open chat');
+    launcher.setAttribute(
+      'aria-label',
+      isOpen
+        ? loaderText(language, 'launcher.close')
+        : unread > 0
+          ? loaderText(language, 'launcher.openUnread', { count: unread })
+          : loaderText(language, 'launcher.open'),
+    );
     launcher.setAttribute('aria-expanded', String(isOpen));
     badge.textContent = unread === 0 ? '' : unread > 9 ? '9+' : String(unread);
     badge.hidden = unread === 0 || isOpen;

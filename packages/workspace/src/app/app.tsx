@@ -1,4 +1,5 @@
 import { useEffect, useMemo } from 'react';
+import { RawIntlProvider } from 'react-intl';
 import { ActiveList } from '../features/active/active-list.js';
 import { AllList } from '../features/all/all-list.js';
 import { SignIn } from '../features/auth/sign-in.js';
@@ -9,6 +10,7 @@ import { LeftBar } from '../features/nav/left-bar.js';
 import { NotificationsPanel } from '../features/notifications/notifications-panel.js';
 import { SettingsPanel } from '../features/settings/settings-panel.js';
 import { StatusMenu } from '../features/status/status-menu.js';
+import { currentIntl, useLanguage, useT } from '../i18n/index.js';
 import { incomingCount } from '../lib/active-list.js';
 import { isEmbedded } from '../lib/embed-bridge.js';
 import { Icon } from '../ui/icons.js';
@@ -17,11 +19,12 @@ import { useStore } from './store.js';
 
 function ConnectionBanner() {
   const connection = useStore((s) => s.connection);
+  const t = useT();
   if (connection === 'online') return null;
   return (
     <div className="banner" role="status">
       <Icon name="wifi" />
-      {connection === 'offline' ? 'Connection lost. Reconnecting… Your list will catch up when you are back.' : 'Connecting…'}
+      {connection === 'offline' ? t('app.connection.lost') : t('app.connection.connecting')}
     </div>
   );
 }
@@ -46,24 +49,25 @@ function TopBar() {
   const unreadNotes = useStore((s) => s.unreadNotifications);
   const isManager = useStore((s) => s.session?.user.role === 'manager');
   const incoming = useMemo(() => incomingCount(Object.values(active)), [active]);
+  const t = useT();
   return (
     <header className="topbar">
       <StatusMenu />
-      <nav className="tabs" aria-label="Views">
+      <nav className="tabs" aria-label={t('app.views')}>
         <button type="button" className="tabs-item" aria-current={tab === 'active' && !panel ? 'page' : undefined} onClick={() => setTab('active')}>
-          Active
+          {t('app.tab.active')}
           {incoming > 0 ? (
-            <span className="badge" role="img" aria-label={`${incoming} with new messages`}>
+            <span className="badge" role="img" aria-label={t('app.tab.incoming', { count: incoming })}>
               {incoming}
             </span>
           ) : null}
         </button>
         <button type="button" className="tabs-item" aria-current={tab === 'all' && !panel ? 'page' : undefined} onClick={() => setTab('all')}>
-          All
+          {t('app.tab.all')}
         </button>
         {isManager ? (
           <button type="button" className="tabs-item" aria-current={panel === 'console' ? 'page' : undefined} onClick={showConsole}>
-            Console
+            {t('app.tab.console')}
           </button>
         ) : null}
       </nav>
@@ -72,8 +76,8 @@ function TopBar() {
         <button
           type="button"
           className={`icon-button${panel === 'notifications' ? ' current' : ''}`}
-          aria-label={unreadNotes > 0 ? `Notifications, ${unreadNotes} unread` : 'Notifications'}
-          title="Notifications"
+          aria-label={t('app.notifications.label', { count: unreadNotes })}
+          title={t('app.notifications')}
           aria-pressed={panel === 'notifications'}
           onClick={() => openPanel('notifications')}
         >
@@ -87,14 +91,14 @@ function TopBar() {
         <button
           type="button"
           className={`icon-button${panel === 'settings' ? ' current' : ''}`}
-          aria-label="Settings"
-          title="Settings"
+          aria-label={t('app.settings')}
+          title={t('app.settings')}
           aria-pressed={panel === 'settings'}
           onClick={() => openPanel('settings')}
         >
           <Icon name="gear" />
         </button>
-        <button type="button" className="icon-button" aria-label="Sign out" title="Sign out" onClick={() => void signOut()}>
+        <button type="button" className="icon-button" aria-label={t('app.signOut')} title={t('app.signOut')} onClick={() => void signOut()}>
           <Icon name="logout" />
         </button>
       </div>
@@ -103,11 +107,12 @@ function TopBar() {
 }
 
 function EmptyDetail() {
+  const t = useT();
   return (
-    <section className="detail-pane empty-detail" aria-label="No conversation selected">
+    <section className="detail-pane empty-detail" aria-label={t('app.empty.title')}>
       <div>
-        <p className="empty-title">No conversation selected</p>
-        <p className="muted">Start with the conversation at the top of the list: it is the most urgent.</p>
+        <p className="empty-title">{t('app.empty.title')}</p>
+        <p className="muted">{t('app.empty.hint')}</p>
       </div>
     </section>
   );
@@ -155,6 +160,16 @@ function Workspace() {
 }
 
 export function App() {
+  // The whole tree re-renders on a language change, and react-intl's own components see it too.
+  useLanguage();
+  return (
+    <RawIntlProvider value={currentIntl()}>
+      <Screens />
+    </RawIntlProvider>
+  );
+}
+
+function Screens() {
   const session = useStore((s) => s.session);
   const booted = useStore((s) => s.activeLoaded || s.connection === 'offline' || s.session !== null);
   useEffect(() => {

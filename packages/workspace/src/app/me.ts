@@ -1,3 +1,4 @@
+import { applyUserLanguage, t } from '../i18n/index.js';
 import { api } from '../lib/api.js';
 import { type DatePrefs, DEFAULT_DATE_PREFS } from '../lib/format.js';
 import { unlockAudio } from '../lib/sound.js';
@@ -47,7 +48,7 @@ export async function setStatus(status: AgentStatus, reasonId: string | null = n
     }
     bridge.post('status.changed', { status: user.status });
   } catch (err) {
-    failed('Could not change your status', err);
+    failed(t('status.changeFailed'), err);
   }
 }
 
@@ -55,10 +56,11 @@ export async function saveSettings(patch: UserSettings): Promise<boolean> {
   try {
     const settings = await api.call('PATCH /api/v1/me/settings', { body: patch });
     store.set({ settings, datePrefs: prefsOf(settings) });
-    toast('Settings saved');
+    await applyUserLanguage(settings.language).catch(() => undefined);
+    toast(t('settings.saved'));
     return true;
   } catch (err) {
-    failed('Could not save the settings', err);
+    failed(t('settings.saveFailed'), err);
     return false;
   }
 }

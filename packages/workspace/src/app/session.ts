@@ -1,3 +1,4 @@
+import { applyUserLanguage, t } from '../i18n/index.js';
 import { ApiError, api } from '../lib/api.js';
 import { frameAccountId } from '../lib/embed-bridge.js';
 import { Realtime } from '../lib/realtime.js';
@@ -56,7 +57,7 @@ export async function restore(): Promise<void> {
 /** A sign-in refused because the frame belongs to another account (docs/embedding.md). */
 export class FrameAccountError extends Error {
   constructor(readonly frameAccountId: string) {
-    super(`This embedded workspace is for account "${frameAccountId}" only. Sign in with a user of that account, or open Parley in its own browser tab.`);
+    super(t('signIn.frameAccountError', { account: frameAccountId }));
   }
 }
 
@@ -83,7 +84,7 @@ export async function signInWithCode(code: string): Promise<void> {
 
 async function start(session: Session): Promise<void> {
   api.token = session.token;
-  api.onUnauthorized = () => endSession('Your session has ended. Please sign in again.');
+  api.onUnauthorized = () => endSession(t('app.sessionEnded'));
   writeJson(SESSION_KEY, session);
   const nav = readJson<{ pinned?: string[]; selectedId?: string | null }>(navKey(session.user.id), {});
   // Managers land on the console (the Active list is empty for a manager without skills); agents on Active.
@@ -96,7 +97,10 @@ async function start(session: Session): Promise<void> {
   const settingsLoaded = api
     .call('GET /api/v1/me/settings')
     .catch(() => ({}) as UserSettings)
-    .then((settings) => store.set({ settings, datePrefs: prefsOf(settings), filters: settings.defaultFilters ?? [] }));
+    .then((settings) => {
+      store.set({ settings, datePrefs: prefsOf(settings), filters: settings.defaultFilters ?? [] });
+      return applyUserLanguage(settings.language).catch(() => undefined);
+    });
   const stream = new Realtime(session.token, {
     onEvent: handleEvent,
     onState: (connection) => {
@@ -107,7 +111,7 @@ async function start(session: Session): Promise<void> {
     },
     onResync: () => void reloadAll(),
     onDashboardChanged: (ids) => store.set((s) => ({ dashboardTick: s.dashboardTick + 1, dashboardConversations: ids })),
-    onUnauthorized: () => endSession('Your session has ended. Please sign in again.'),
+    onUnauthorized: () => endSession(t('app.sessionEnded')),
     onBaseline: baselineReached,
   });
   realtime = stream;
@@ -125,6 +129,7 @@ function endSession(message?: string): void {
   api.token = null;
   store.set({ ...initialState, connection: 'offline' });
   bridge.unbind();
+  void applyUserLanguage(undefined, false).catch(() => undefined);
   if (message) toast(message, 'error');
 }
 

@@ -14,6 +14,7 @@ import type {
   UserSettings,
 } from '@parley/contract';
 import { CHANNEL_NAMES } from '@parley/contract';
+import { t } from '../i18n/index.js';
 
 export type { ConversationDetails, DirectoryAgent, DirectorySkill, Kpis, RoutingDecision } from '@parley/contract';
 export type { ActiveItem, AgentStatus, Channel, ContentItem, ListStatus, Message, Note, Notification, User, UserSettings };
@@ -27,6 +28,14 @@ export type Offer = OfferCreated;
 /** A signed-in session (the sign-in's answer). */
 export type Session = ResponseOf<'POST /api/v1/auth/login'>;
 
-export const STATUS_LABEL: Record<AgentStatus, string> = { online: 'Online', back_soon: 'Back soon', away: 'Away', offline: 'Offline' };
+/** An agent status in the current language (each read translates: `STATUS_LABEL[status]`). */
+export const STATUS_LABEL: Readonly<Record<AgentStatus, string>> = Object.defineProperties({} as Record<AgentStatus, string>, {
+  online: { enumerable: true, get: () => t('status.online') },
+  back_soon: { enumerable: true, get: () => t('status.back_soon') },
+  away: { enumerable: true, get: () => t('status.away') },
+  offline: { enumerable: true, get: () => t('status.offline') },
+});
+/** A list status (ongoing, overdue, idle, closed) in the current language. */
+export const listStatusLabel = (s: ListStatus): string => t(`listStatus.${s}`);
 export const LIST_STATUSES: readonly ListStatus[] = ['ongoing', 'overdue', 'idle', 'closed'];
 export const CHANNEL_LABEL: Record<Channel, string> = CHANNEL_NAMES;

@@ -27,9 +27,12 @@ const paths: Record<string, string> = {
 
 export type IconName = keyof typeof paths;
 
+/** Icons that point along the line of text: mirrored in a right-to-left language (styles.css). */
+const POINTING = new Set<IconName>(['logout', 'send', 'undo', 'route']);
+
 export function Icon({ name, size = 18 }: { name: IconName; size?: number }) {
   return (
-    <svg className="icon" width={size} height={size} viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+    <svg className={POINTING.has(name) ? 'icon icon-mirror' : 'icon'} width={size} height={size} viewBox="0 0 20 20" aria-hidden="true" focusable="false">
       <path d={paths[name]} fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" />
     </svg>
   );

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { FrameAccountError, rememberAccount, savedAccountId, signIn } from '../../app/controller.js';
+import { useT } from '../../i18n/index.js';
 import { ApiError } from '../../lib/api.js';
 import { frameAccountId } from '../../lib/embed-bridge.js';
 import { SsoSignIn } from './sso-sign-in.js';
@@ -11,6 +12,7 @@ export function SignIn() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const t = useT();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -21,8 +23,8 @@ export function SignIn() {
       await signIn(accountId.trim(), username.trim(), password);
     } catch (err) {
       if (err instanceof FrameAccountError) setError(err.message);
-      else if (err instanceof ApiError && err.status === 401) setError('The account, username or password is not right.');
-      else if (err instanceof ApiError && err.status === 429) setError('Too many attempts. Wait a minute and try again.');
+      else if (err instanceof ApiError && err.status === 401) setError(t('signIn.wrong'));
+      else if (err instanceof ApiError && err.status === 429) setError(t('signIn.tooMany'));
       else setError((err as Error).message);
       setBusy(false);
     }
@@ -34,9 +36,9 @@ export function SignIn() {
         <div className="brand" aria-hidden="true">
           <span className="brand-mark">P</span> Parley
         </div>
-        <h1 id="signin-title">Sign in to your workspace</h1>
+        <h1 id="signin-title">{t('signIn.title')}</h1>
         <label className="field">
-          <span>Account</span>
+          <span>{t('signIn.account')}</span>
           <input
             name="account"
             value={accountId}
@@ -48,16 +50,16 @@ export function SignIn() {
         </label>
         {frameAccount ? (
           <p id="signin-frame-account" className="field-note">
-            This embedded workspace signs in to this account only.
+            {t('signIn.frameAccount')}
           </p>
         ) : null}
         <SsoSignIn accountId={accountId.trim()} onError={setError} />
         <label className="field">
-          <span>Username</span>
+          <span>{t('signIn.username')}</span>
           <input name="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoComplete="username" autoCapitalize="none" />
         </label>
         <label className="field">
-          <span>Password</span>
+          <span>{t('signIn.password')}</span>
           <input name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} required autoComplete="current-password" />
         </label>
         {error && (
@@ -66,7 +68,7 @@ export function SignIn() {
           </p>
         )}
         <button type="submit" className="button primary block" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+          {busy ? t('signIn.busy') : t('signIn.submit')}
         </button>
       </form>
     </main>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { signInWithCode } from '../../app/session.js';
 import { type SsoInfo, signInWithPopup, ssoOf, takeRedirectCode } from '../../app/sso.js';
+import { useT } from '../../i18n/index.js';
 
 /**
  * "Sign in with …" on the sign-in page, for an account that has single sign-on (app/sso.ts). It
@@ -10,6 +11,7 @@ import { type SsoInfo, signInWithPopup, ssoOf, takeRedirectCode } from '../../ap
 export function SsoSignIn({ accountId, onError }: { accountId: string; onError: (message: string | null) => void }) {
   const [sso, setSso] = useState<SsoInfo | null>(null);
   const [busy, setBusy] = useState(false);
+  const t = useT();
 
   useEffect(() => {
     const code = takeRedirectCode();
@@ -58,15 +60,15 @@ export function SsoSignIn({ accountId, onError }: { accountId: string; onError: 
         disabled={busy}
         aria-describedby={sso.enforced ? 'sso-enforced' : undefined}
       >
-        {busy ? 'Signing in…' : `Sign in with ${sso.label}`}
+        {busy ? t('signIn.busy') : t('signIn.sso', { provider: sso.label })}
       </button>
       {sso.enforced ? (
         <p id="sso-enforced" className="field-note">
-          Agents of this account sign in with {sso.label}. Managers may also use their password.
+          {t('signIn.ssoEnforced', { provider: sso.label })}
         </p>
       ) : null}
       <p className="sso-or" aria-hidden="true">
-        <span>or with your password</span>
+        <span>{t('signIn.orPassword')}</span>
       </p>
     </div>
   );

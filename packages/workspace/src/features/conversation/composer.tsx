@@ -10,6 +10,7 @@ import { usePendingCaret } from '../../ui/use-pending-caret.js';
 import { ATTACHMENT_ACCEPT, attachmentProblem, hasThumbnail, pasteIsFile } from './attachment.js';
 import { ContentPicker } from './content-picker.js';
 import { QuickReplyEditor } from './quick-reply-editor.js';
+import { SuggestionBar, useSuggestions } from './suggestions.js';
 import { TemplatePicker } from './template-picker.js';
 
 /** A file shown for sending: nothing leaves before Send. A retry keeps its clientMessageId, so it is never sent twice. */
@@ -28,7 +29,18 @@ const hasFiles = (e: DragEvent) => !!e.dataTransfer && [...e.dataTransfer.types]
  * photos) with Remove; the message box becomes its optional caption, and Send sends both as one
  * message.
  */
-export function Composer({ conversationId, onSent, channel }: { conversationId: string; onSent: (m: Message) => void; channel?: string | undefined }) {
+export function Composer({
+  conversationId,
+  onSent,
+  channel,
+  lastMessageId,
+}: {
+  conversationId: string;
+  onSent: (m: Message) => void;
+  channel?: string | undefined;
+  /** The transcript's last message: suggestions are asked again when it changes. */
+  lastMessageId?: string | undefined;
+}) {
   const [text, setText] = useState('');
   const [buttons, setButtons] = useState<QuickReply[] | null>(null);
   const [templates, setTemplates] = useState(false);
@@ -41,6 +53,7 @@ export function Composer({ conversationId, onSent, channel }: { conversationId: 
   const placeCaret = usePendingCaret(area);
   const fileInput = useRef<HTMLInputElement>(null);
   const insertRequest = useStore((s) => s.insertRequest);
+  const suggestions = useSuggestions(conversationId, lastMessageId);
 
   // The host page (embed) may insert text.
   useEffect(() => {
@@ -195,6 +208,12 @@ export function Composer({ conversationId, onSent, channel }: { conversationId: 
   }
 
   const hintId = `composer-file-${conversationId}`;
+  const suggestHintId = `composer-suggest-${conversationId}`;
+  const first = suggestions[0];
+  const takeSuggestion = (s: { text: string; quickReplies?: QuickReply[] | undefined }) => {
+    area.current?.focus();
+    insert(s.text, s.quickReplies);
+  };
   return (
     <div className="composer" ref={root}>
       {picker ? (
@@ -247,6 +266,7 @@ export function Composer({ conversationId, onSent, channel }: { conversationId: 
           The message is sent with {pending.file.name} as its caption.
         </p>
       ) : null}
+      {pending ? null : <SuggestionBar items={suggestions} onInsert={takeSuggestion} hintId={suggestHintId} />}
       <label className="sr-only" htmlFor={`composer-${conversationId}`}>
         Message
       </label>
@@ -255,7 +275,7 @@ export function Composer({ conversationId, onSent, channel }: { conversationId: 
         ref={area}
         className="composer-input"
         placeholder={pending ? 'Add a caption (optional)… Enter sends the file' : 'Write a message… (Enter to send, Shift+Enter for a new line)'}
-        aria-describedby={pending ? hintId : undefined}
+        aria-describedby={pending ? hintId : first ? suggestHintId : undefined}
         rows={2}
         value={text}
         onChange={(e) => {
@@ -269,6 +289,12 @@ export function Composer({ conversationId, onSent, channel }: { conversationId: 
           stage(files);
         }}
         onKeyDown={(e) => {
+          // Tab in the empty box takes the first suggestion; with text in it, Tab moves on as usual.
+          if (e.key === 'Tab' && !e.shiftKey && !text && first && !pending) {
+            e.preventDefault();
+            takeSuggestion(first);
+            return;
+          }
           if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
             e.preventDefault();
             void send();

@@ -93,7 +93,14 @@ export function Transcript({
       {!loading && messages.length === 0 ? <p className="muted center">No messages yet.</p> : null}
       <ol className="messages">
         {messages.map((m, i) => {
-          const who = m.senderType === 'consumer' ? consumerName : m.senderType === 'agent' ? nameOf(directory, m.senderId) : 'System';
+          const who =
+            m.senderType === 'consumer'
+              ? consumerName
+              : m.senderType === 'agent'
+                ? nameOf(directory, m.senderId)
+                : m.senderType === 'bot'
+                  ? (m.senderName ?? 'Bot')
+                  : 'System';
           const previous = m.conversationId !== conversationId;
           return (
             <Fragment key={m.id}>
@@ -105,6 +112,7 @@ export function Transcript({
               <li className={`msg msg-${m.senderType}${previous ? ' msg-previous' : ''}`}>
                 <div className="msg-head">
                   <span className="msg-who">{who}</span>
+                  {m.senderType === 'bot' ? <span className="bot-tag">Bot</span> : null}
                   <time dateTime={m.createdAt} title={`${formatDate(m.createdAt, prefs)} ${formatTime(m.createdAt, prefs)}`}>
                     {formatTime(m.createdAt, prefs)}
                   </time>

@@ -1,10 +1,12 @@
+import { LANGUAGE_NAMES } from '@parley/contract';
 import { type FormEvent, useMemo, useState } from 'react';
 import { saveSettings, setFilters } from '../../app/controller.js';
 import { useDirectory } from '../../app/directory.js';
 import { useStore } from '../../app/store.js';
+import { PICKABLE, PSEUDO, type UiLanguage, useT } from '../../i18n/index.js';
 import { type DateFormat, DEFAULT_DATE_PREFS, formatDateTime, type TimeFormat, timeZones } from '../../lib/format.js';
 import { playChime, unlockAudio } from '../../lib/sound.js';
-import { LIST_STATUSES, type ListStatus, STATUS_LABEL } from '../../lib/types.js';
+import { LIST_STATUSES, type ListStatus, listStatusLabel, STATUS_LABEL } from '../../lib/types.js';
 
 const DATE_FORMATS: DateFormat[] = ['YYYY-MM-DD', 'DD/MM/YYYY', 'MM/DD/YYYY', 'DD.MM.YYYY'];
 
@@ -21,7 +23,9 @@ export function SettingsPanel() {
   const [defaults, setDefaults] = useState<ListStatus[]>(settings.defaultFilters ?? []);
   const [notify, setNotify] = useState(settings.notificationsEnabled ?? false);
   const [sound, setSound] = useState(settings.soundEnabled ?? false);
+  const [language, setLanguage] = useState<UiLanguage | ''>((settings.language as UiLanguage | undefined) ?? '');
   const [busy, setBusy] = useState(false);
+  const t = useT();
   if (!session) return null;
   const u = session.user;
   const skillNames = u.skills.map((id) => directory?.skills.find((s) => s.id === id)?.displayName ?? id);
@@ -37,7 +41,16 @@ export function SettingsPanel() {
         // the browser said no
       }
     }
-    const ok = await saveSettings({ dateFormat, timeFormat, timeZone, layout, defaultFilters: defaults, notificationsEnabled: notify, soundEnabled: sound });
+    const ok = await saveSettings({
+      dateFormat,
+      timeFormat,
+      timeZone,
+      layout,
+      defaultFilters: defaults,
+      notificationsEnabled: notify,
+      soundEnabled: sound,
+      language: language && language !== PSEUDO ? language : null,
+    });
     if (ok) setFilters(defaults);
     setBusy(false);
   }
@@ -45,39 +58,50 @@ export function SettingsPanel() {
   return (
     <section className="panel settings" aria-labelledby="settings-title">
       <div className="pane-head">
-        <h2 id="settings-title">Settings</h2>
+        <h2 id="settings-title">{t('settings.title')}</h2>
       </div>
       <div className="settings-grid">
         <section aria-labelledby="settings-user">
-          <h3 id="settings-user">You</h3>
+          <h3 id="settings-user">{t('settings.you')}</h3>
           <dl className="kv">
-            <dt>Name</dt>
+            <dt>{t('settings.name')}</dt>
             <dd>{u.displayName}</dd>
-            <dt>Username</dt>
+            <dt>{t('settings.username')}</dt>
             <dd>{u.username}</dd>
-            <dt>Role</dt>
-            <dd>{u.role === 'manager' ? 'Manager' : 'Agent'}</dd>
-            <dt>Status</dt>
+            <dt>{t('settings.role')}</dt>
+            <dd>{u.role === 'manager' ? t('role.manager') : t('role.agent')}</dd>
+            <dt>{t('settings.status')}</dt>
             <dd>{STATUS_LABEL[u.status]}</dd>
-            <dt>Skills</dt>
-            <dd>{skillNames.length ? skillNames.join(', ') : '—'}</dd>
-            <dt>Max. conversations</dt>
+            <dt>{t('settings.skills')}</dt>
+            <dd>{skillNames.length ? skillNames.join(t('list.separator')) : '—'}</dd>
+            <dt>{t('settings.maxConversations')}</dt>
             <dd>{u.maxConcurrent}</dd>
           </dl>
-          <h3>Account</h3>
+          <h3>{t('settings.account')}</h3>
           <dl className="kv">
-            <dt>Account id</dt>
+            <dt>{t('settings.accountId')}</dt>
             <dd>
               <code>{u.accountId}</code>
             </dd>
-            <dt>Signed in</dt>
+            <dt>{t('settings.signedIn')}</dt>
             <dd>{formatDateTime(Date.now(), { dateFormat, timeFormat, timeZone })}</dd>
           </dl>
         </section>
         <form onSubmit={submit} aria-labelledby="settings-prefs">
-          <h3 id="settings-prefs">Preferences</h3>
+          <h3 id="settings-prefs">{t('settings.preferences')}</h3>
           <label className="field">
-            <span>Date format</span>
+            <span>{t('settings.language')}</span>
+            <select value={language} onChange={(e) => setLanguage(e.target.value as UiLanguage | '')}>
+              <option value="">{t('settings.language.browser')}</option>
+              {PICKABLE.map((l) => (
+                <option key={l} value={l} lang={l === PSEUDO ? 'en' : l}>
+                  {l === PSEUDO ? t('settings.language.pseudo') : LANGUAGE_NAMES[l]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>{t('settings.dateFormat')}</span>
             <select value={dateFormat} onChange={(e) => setDateFormat(e.target.value as DateFormat)}>
               {DATE_FORMATS.map((f) => (
                 <option key={f} value={f}>
@@ -87,16 +111,16 @@ export function SettingsPanel() {
             </select>
           </label>
           <fieldset className="field">
-            <legend>Time format</legend>
+            <legend>{t('settings.timeFormat')}</legend>
             <label className="check">
-              <input type="radio" name="timeFormat" checked={timeFormat === '24h'} onChange={() => setTimeFormat('24h')} /> 24-hour (14:30)
+              <input type="radio" name="timeFormat" checked={timeFormat === '24h'} onChange={() => setTimeFormat('24h')} /> {t('settings.timeFormat.24h')}
             </label>
             <label className="check">
-              <input type="radio" name="timeFormat" checked={timeFormat === '12h'} onChange={() => setTimeFormat('12h')} /> 12-hour (2:30 PM)
+              <input type="radio" name="timeFormat" checked={timeFormat === '12h'} onChange={() => setTimeFormat('12h')} /> {t('settings.timeFormat.12h')}
             </label>
           </fieldset>
           <label className="field">
-            <span>Time zone</span>
+            <span>{t('settings.timeZone')}</span>
             <select value={timeZone} onChange={(e) => setTimeZone(e.target.value)}>
               {zoneList.map((z) => (
                 <option key={z} value={z}>
@@ -106,16 +130,17 @@ export function SettingsPanel() {
             </select>
           </label>
           <fieldset className="field">
-            <legend>Layout</legend>
+            <legend>{t('settings.layout')}</legend>
             <label className="check">
-              <input type="radio" name="layout" checked={layout === 'comfortable'} onChange={() => setLayout('comfortable')} /> Comfortable
+              <input type="radio" name="layout" checked={layout === 'comfortable'} onChange={() => setLayout('comfortable')} />{' '}
+              {t('settings.layout.comfortable')}
             </label>
             <label className="check">
-              <input type="radio" name="layout" checked={layout === 'compact'} onChange={() => setLayout('compact')} /> Compact
+              <input type="radio" name="layout" checked={layout === 'compact'} onChange={() => setLayout('compact')} /> {t('settings.layout.compact')}
             </label>
           </fieldset>
           <fieldset className="field">
-            <legend>Default filters on sign-in</legend>
+            <legend>{t('settings.defaultFilters')}</legend>
             {LIST_STATUSES.map((s) => (
               <label key={s} className="check">
                 <input
@@ -123,14 +148,14 @@ export function SettingsPanel() {
                   checked={defaults.includes(s)}
                   onChange={(e) => setDefaults((d) => (e.target.checked ? [...d, s] : d.filter((x) => x !== s)))}
                 />{' '}
-                {s[0]?.toUpperCase() + s.slice(1)}
+                {listStatusLabel(s)}
               </label>
             ))}
           </fieldset>
           <fieldset className="field">
-            <legend>Alerts for new conversations</legend>
+            <legend>{t('settings.alerts')}</legend>
             <label className="check">
-              <input type="checkbox" checked={notify} onChange={(e) => setNotify(e.target.checked)} /> Browser notification
+              <input type="checkbox" checked={notify} onChange={(e) => setNotify(e.target.checked)} /> {t('settings.alerts.notification')}
             </label>
             <label className="check">
               <input
@@ -144,11 +169,11 @@ export function SettingsPanel() {
                   }
                 }}
               />{' '}
-              Sound
+              {t('settings.alerts.sound')}
             </label>
           </fieldset>
           <button type="submit" className="button primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save settings'}
+            {busy ? t('common.saving') : t('settings.save')}
           </button>
         </form>
       </div>
