@@ -1,5 +1,6 @@
 import type { PushedEvent } from '@parley/contract';
 import { notificationToast } from '../features/notifications/describe.js';
+import { t } from '../i18n/index.js';
 import { applyEvent } from '../lib/active-events.js';
 import { consumerLabel } from '../lib/people.js';
 import { playChime } from '../lib/sound.js';
@@ -75,8 +76,9 @@ export function handleEvent(e: PushedEvent): void {
       const n = e.data;
       const me = s.session?.user.id;
       if (me && n.authorId !== me && !n.mentions.includes(me)) {
-        const who = s.active[n.conversationId]?.consumer.name;
-        toast(`Note from ${n.authorName}${who ? ` on ${who}` : ''}: ${n.text.length > 140 ? `${n.text.slice(0, 139)}…` : n.text}`);
+        const consumer = s.active[n.conversationId]?.consumer.name;
+        const text = n.text.length > 140 ? `${n.text.slice(0, 139)}…` : n.text;
+        toast(consumer ? t('notes.toast.on', { author: n.authorName, consumer, text }) : t('notes.toast', { author: n.authorName, text }));
       }
       break;
     }

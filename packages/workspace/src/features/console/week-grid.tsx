@@ -140,8 +140,8 @@ export function WeekGrid(props: { value: BusinessHours; onChange: (v: BusinessHo
                       const a = minutes(w[0]);
                       const b = minutes(w[1]);
                       if (a === null || b === null || b <= a) return null;
-                      // biome-ignore lint/suspicious/noArrayIndexKey: drawn from the windows in order
                       return (
+                        // biome-ignore lint/suspicious/noArrayIndexKey: drawn from the windows in order
                         <span key={i} className="week-bar-open" style={{ insetInlineStart: `${(a / 1440) * 100}%`, width: `${((b - a) / 1440) * 100}%` }} />
                       );
                     })}
