@@ -14,9 +14,9 @@ export type Suggestion = z.infer<typeof Suggestion>;
 
 export const SuggestionList = z.object({
   /**
-   * At most 5, best first (a ranking, not a paginated list); empty when the consumer wrote nothing
+   * At most 5, best first (a ranking: one answer, no pages); empty when the consumer wrote nothing
    * since the last agent message, or nothing of it matches any content.
    */
-  suggestions: z.array(Suggestion),
+  items: z.array(Suggestion),
 });
 export type SuggestionList = z.infer<typeof SuggestionList>;

@@ -86,10 +86,10 @@ export async function suggestionsFor(deps: Deps, p: UserPrincipal, conversationI
   const tx = deps.db.kysely;
   const c = assertCanRead(p, await findConversation(tx, p.accountId, conversationId), await userSkills(tx, p));
   const asked = await unansweredConsumerTexts(tx, p.accountId, c.id, SUGGESTION_LIMITS.queryMessages);
-  if (!asked.length) return { suggestions: [] };
+  if (!asked.length) return { items: [] };
   const { index, items } = await accountIndex(deps, tx, p.accountId);
   return {
-    suggestions: index.rank(asked.join('\n'), SUGGESTION_LIMITS.results).flatMap((r) => {
+    items: index.rank(asked.join('\n'), SUGGESTION_LIMITS.results).flatMap((r) => {
       const item = items.get(r.id);
       return item ? [{ ...item, score: r.score }] : [];
     }),

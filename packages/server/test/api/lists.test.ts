@@ -13,6 +13,9 @@ type Doc = { paths: Record<string, Record<string, Op>> };
  * (null at the end). Walked from the OpenAPI document, so a list added later is covered (or fails here
  * until it is given a fixture below).
  */
+/** Answers of a few best items, not lists to page through: `items` without `limit`/`cursor`. */
+const RANKINGS = new Set(['/api/v1/conversations/{id}/suggestions']);
+
 describe.each(dialects)('lists on %s', (dialect) => {
   let t: TestApp;
   let acc: AccountHandle;
@@ -224,7 +227,7 @@ describe.each(dialects)('lists on %s', (dialect) => {
     for (const [path, item] of Object.entries(doc.paths)) {
       const op = item.get;
       const schema = op?.responses?.['200']?.content?.['application/json']?.schema;
-      if (schema?.properties?.items?.type === 'array') listOps.push(path);
+      if (schema?.properties?.items?.type === 'array' && !RANKINGS.has(path)) listOps.push(path);
     }
   });
   afterAll(async () => t.stop());

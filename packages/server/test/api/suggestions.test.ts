@@ -59,7 +59,7 @@ describe.each(dialects)('suggested answers on %s', (dialect) => {
   const suggestions = async (token: string, conversationId: string) => {
     const r = await http(t)('GET', `/api/v1/conversations/${conversationId}/suggestions`, { token });
     expect(r.statusCode, r.body).toBe(200);
-    return SuggestionList.parse(r.json()).suggestions;
+    return SuggestionList.parse(r.json()).items;
   };
   const titles = async (token: string, conversationId: string) => (await suggestions(token, conversationId)).map((s) => s.title);
   const answer = (token: string, conversationId: string, text: string) =>

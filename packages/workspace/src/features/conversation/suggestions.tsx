@@ -18,7 +18,7 @@ export function useSuggestions(conversationId: string, lastMessageId: string | u
     let live = true;
     api
       .call('GET /api/v1/conversations/{id}/suggestions', { params: { id: conversationId } })
-      .then((r) => live && setItems(r.suggestions.slice(0, SHOWN)))
+      .then((r) => live && setItems(r.items.slice(0, SHOWN)))
       .catch(() => live && setItems([]));
     return () => {
       live = false;
