@@ -2,6 +2,7 @@ import { formatFileSize } from '@parley/contract';
 import { Fragment, useEffect, useLayoutEffect, useRef } from 'react';
 import { nameOf } from '../../app/directory.js';
 import { useStore } from '../../app/store.js';
+import { useT } from '../../i18n/index.js';
 import { type DatePrefs, dayKey, dayLabel, formatDate, formatTime } from '../../lib/format.js';
 import type { Directory, Message } from '../../lib/types.js';
 import { DeliveryStatus, QuickReplyMarks } from './delivery-status.js';
@@ -63,6 +64,7 @@ export function Transcript({
   closing?: string | null;
 }) {
   const prefs = useStore((s) => s.datePrefs);
+  const t = useT();
   const ref = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const seps = separators(messages, conversationId, prefs, Date.now());
@@ -112,7 +114,7 @@ export function Transcript({
               <li className={`msg msg-${m.senderType}${previous ? ' msg-previous' : ''}`}>
                 <div className="msg-head">
                   <span className="msg-who">{who}</span>
-                  {m.senderType === 'bot' ? <span className="bot-tag">Bot</span> : null}
+                  {m.senderType === 'bot' ? <span className="bot-tag">{t('conversation.botTag')}</span> : null}
                   <time dateTime={m.createdAt} title={`${formatDate(m.createdAt, prefs)} ${formatTime(m.createdAt, prefs)}`}>
                     {formatTime(m.createdAt, prefs)}
                   </time>
