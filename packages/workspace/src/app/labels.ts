@@ -1,5 +1,6 @@
 import type { Label } from '@parley/contract';
 import { useEffect, useState } from 'react';
+import { t } from '../i18n/index.js';
 import { api } from '../lib/api.js';
 import { store, toast } from './store.js';
 
@@ -59,7 +60,7 @@ export async function saveLabels(conversationId: string, labelIds: string[]): Pr
     });
     return saved;
   } catch (e) {
-    toast(`Could not change the labels: ${(e as Error).message}`, 'error');
+    toast(t('labels.changeFailed', { error: (e as Error).message }), 'error');
     return null;
   }
 }

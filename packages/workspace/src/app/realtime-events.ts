@@ -1,5 +1,6 @@
 import type { PushedEvent } from '@parley/contract';
 import { notificationToast } from '../features/notifications/describe.js';
+import { t } from '../i18n/index.js';
 import { applyEvent } from '../lib/active-events.js';
 import { consumerLabel } from '../lib/people.js';
 import { playChime } from '../lib/sound.js';
@@ -60,7 +61,7 @@ export function handleEvent(e: PushedEvent): void {
       if (!s.session) break;
       store.set({ session: { ...s.session, user: { ...s.session.user, status } } });
       bridge.post('status.changed', { status });
-      if (reason === 'missed_ring') toast('You missed an offer, so your status is now Away.', 'error');
+      if (reason === 'missed_ring') toast(t('offer.missed'), 'error');
       break;
     }
     case 'notification.created': {
@@ -76,7 +77,8 @@ export function handleEvent(e: PushedEvent): void {
       const me = s.session?.user.id;
       if (me && n.authorId !== me && !n.mentions.includes(me)) {
         const who = s.active[n.conversationId]?.consumer.name;
-        toast(`Note from ${n.authorName}${who ? ` on ${who}` : ''}: ${n.text.length > 140 ? `${n.text.slice(0, 139)}…` : n.text}`);
+        const text = n.text.length > 140 ? `${n.text.slice(0, 139)}…` : n.text;
+        toast(who ? t('notes.liveOn', { author: n.authorName, consumer: who, text }) : t('notes.live', { author: n.authorName, text }));
       }
       break;
     }
@@ -93,7 +95,7 @@ function alertNewConversation(item: ActiveItem, ringing = false): void {
   if (settings.soundEnabled && !ringing) playChime();
   if (settings.notificationsEnabled && typeof Notification !== 'undefined' && Notification.permission === 'granted' && document.visibilityState !== 'visible') {
     try {
-      const n = new Notification(ringing ? 'Incoming conversation' : 'New conversation', {
+      const n = new Notification(ringing ? t('offer.incoming') : t('alert.newConversation'), {
         body: `${consumerLabel(item.consumer.name, item.channel)}: ${item.lastMessage?.text ?? ''}`.slice(0, 160),
         tag: item.id,
       });

@@ -2,19 +2,27 @@
  * Label colours: the swatches a manager picks from, and the text colour that stays readable on any
  * of them (WCAG 2 contrast: black or white, whichever contrasts more with the background).
  */
+import { t } from '../i18n/index.js';
 
 /** The console's swatches, each with the name a screen reader reads. */
-export const SWATCHES: readonly { name: string; color: string }[] = [
-  { name: 'Red', color: '#d93f3f' },
-  { name: 'Orange', color: '#f08c2e' },
-  { name: 'Yellow', color: '#f5d142' },
-  { name: 'Green', color: '#2e9e5b' },
-  { name: 'Teal', color: '#1f9aa6' },
-  { name: 'Blue', color: '#2f6fdb' },
-  { name: 'Purple', color: '#7e57c2' },
-  { name: 'Pink', color: '#d6589c' },
-  { name: 'Brown', color: '#8d6748' },
-  { name: 'Grey', color: '#7a8290' },
+const swatch = (key: 'red' | 'orange' | 'yellow' | 'green' | 'teal' | 'blue' | 'purple' | 'pink' | 'brown' | 'grey', color: string) => ({
+  color,
+  /** In the current language, on each read. */
+  get name() {
+    return t(`color.${key}`);
+  },
+});
+export const SWATCHES: readonly { readonly name: string; color: string }[] = [
+  swatch('red', '#d93f3f'),
+  swatch('orange', '#f08c2e'),
+  swatch('yellow', '#f5d142'),
+  swatch('green', '#2e9e5b'),
+  swatch('teal', '#1f9aa6'),
+  swatch('blue', '#2f6fdb'),
+  swatch('purple', '#7e57c2'),
+  swatch('pink', '#d6589c'),
+  swatch('brown', '#8d6748'),
+  swatch('grey', '#7a8290'),
 ];
 
 /** The swatch's name for a colour, or its hex code for a custom one. */
