@@ -72,19 +72,11 @@ const NOT_CONVERTED = new Set<string>([
   'workspace:features/console/survey.tsx',
   'workspace:features/console/table.tsx',
   'workspace:features/console/week-grid.tsx',
-  'workspace:features/conversation/close-dialog.tsx',
-  'workspace:features/conversation/composer.tsx',
   'workspace:features/conversation/consumer-info.tsx',
   'workspace:features/conversation/content-picker.tsx',
-  'workspace:features/conversation/conversation-view.tsx',
-  'workspace:features/conversation/delivery-status.tsx',
   'workspace:features/conversation/label-row.tsx',
-  'workspace:features/conversation/notes.tsx',
   'workspace:features/conversation/quick-reply-editor.tsx',
-  'workspace:features/conversation/sla-dialog.tsx',
   'workspace:features/conversation/template-picker.tsx',
-  'workspace:features/conversation/transcript.tsx',
-  'workspace:features/conversation/transfer-dialog.tsx',
 ]);
 
 const read = (p: string) => readFileSync(join(root, p), 'utf8');

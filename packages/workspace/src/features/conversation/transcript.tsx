@@ -2,6 +2,7 @@ import { formatFileSize } from '@parley/contract';
 import { Fragment, useEffect, useLayoutEffect, useRef } from 'react';
 import { nameOf } from '../../app/directory.js';
 import { useStore } from '../../app/store.js';
+import { useT } from '../../i18n/index.js';
 import { type DatePrefs, dayKey, dayLabel, formatDate, formatTime } from '../../lib/format.js';
 import type { Directory, Message } from '../../lib/types.js';
 import { DeliveryStatus, QuickReplyMarks } from './delivery-status.js';
@@ -62,6 +63,7 @@ export function Transcript({
   /** A closed conversation's closing line, after its last message ("Closed by you · 14:05"). */
   closing?: string | null;
 }) {
+  const t = useT();
   const prefs = useStore((s) => s.datePrefs);
   const ref = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
@@ -83,17 +85,17 @@ export function Transcript({
       // biome-ignore lint/a11y/noNoninteractiveTabindex: the transcript scrolls; keyboard users focus it to scroll
       tabIndex={0}
       role="log"
-      aria-label={`Transcript with ${consumerName}`}
+      aria-label={t('transcript.label', { name: consumerName })}
       onScroll={(e) => {
         const el = e.currentTarget;
         stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
       }}
     >
-      {loading && messages.length === 0 ? <p className="muted center">Loading the transcript…</p> : null}
-      {!loading && messages.length === 0 ? <p className="muted center">No messages yet.</p> : null}
+      {loading && messages.length === 0 ? <p className="muted center">{t('transcript.loading')}</p> : null}
+      {!loading && messages.length === 0 ? <p className="muted center">{t('transcript.empty')}</p> : null}
       <ol className="messages">
         {messages.map((m, i) => {
-          const who = m.senderType === 'consumer' ? consumerName : m.senderType === 'agent' ? nameOf(directory, m.senderId) : 'System';
+          const who = m.senderType === 'consumer' ? consumerName : m.senderType === 'agent' ? nameOf(directory, m.senderId) : t('transcript.system');
           const previous = m.conversationId !== conversationId;
           return (
             <Fragment key={m.id}>
