@@ -166,7 +166,7 @@ function messageItem(m: ChatMessage, conv: ConsumerConversation | undefined, off
       const mine = m.senderType === 'consumer';
       const body = h('div', { class: m.file && !m.text && isImage(m.file.contentType) ? 'bubble media' : 'bubble' });
       if (m.file) body.append(fileView(m));
-      if (m.text) body.append(h('p', {}, m.text));
+      if (m.text) body.append(h('p', { dir: 'auto' }, m.text));
       const meta = h('div', { class: 'meta' }, mine ? '' : t('meta.by', { name: agentName }), timeFmt.format(new Date(m.createdAt)));
       if (m.status === 'sending') meta.append(t('meta.sending'));
       const row = h(

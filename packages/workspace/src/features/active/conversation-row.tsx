@@ -64,7 +64,7 @@ export const ConversationRow = memo(function ConversationRow({ item, status, soo
           <span className="chip">{CHANNEL_LABEL[item.channel]}</span>
           <span className="row-when">{when}</span>
         </span>
-        <span className="row-last" id={lastId}>
+        <span className="row-last" id={lastId} dir="auto">
           {last ? (
             <>
               {author ? <span className="row-you">{t('row.author', { author })}</span> : null}
