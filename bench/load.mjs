@@ -3,13 +3,15 @@
 //
 //   node bench/load.mjs CONFIG.json      → progress on stderr, one JSON result line on stdout
 //
-// CONFIG = { name, url, serverPid?, receivers: [{ namespace, auth }], senders: [{ path, token? }],
+// CONFIG = { name, url, serverPid?, nodePids?: [{ label, pid }], proxyPid?, receivers: [{ namespace, auth }], senders: [{ path, token? }],
 //            phases: [{ name, kind: "rate"|"closed", rate?, concurrency?, durationSec, record? }],
 //            maxInFlight?, drainMs? }
 // Receivers are Socket.IO clients (websocket transport) that wait for "hello", then count every
 // "event" of type "message.created" whose data.clientMessageId was sent by this process. Senders are
 // keep-alive HTTP POSTs of { text, clientMessageId } spread round-robin over `senders`.
 // Latency = from the start of the POST to the matching event at a receiver (same clock, same process).
+// With `nodePids` (a cluster behind a proxy) the server CPU is the sum over the nodes, and each
+// node's share is reported too; `proxyPid`'s CPU (the load balancer) is reported on its own.
 // "rate" phases are open loop (a fixed schedule, with at most maxInFlight requests outstanding: the
 // rest are counted as skipped); "closed" phases keep `concurrency` requests outstanding back to back.
 import { spawnSync } from 'node:child_process';
@@ -53,6 +55,12 @@ function machineCpuSec() {
   } catch {
     return null;
   }
+}
+const nodes = config.nodePids ?? (config.serverPid ? [{ label: 'server', pid: config.serverPid }] : []);
+/** CPU seconds of every node, in `nodes` order, and their sum (null if any is unreadable). */
+function nodesCpuSec() {
+  const each = nodes.map((n) => processCpuSec(n.pid));
+  return { each, total: each.some((x) => x === null) || !each.length ? null : each.reduce((a, b) => a + b, 0) };
 }
 const ownCpuSec = () => {
   const u = process.cpuUsage();
@@ -209,13 +217,15 @@ async function runPhase(spec) {
   };
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
-  const cpu0 = { server: processCpuSec(config.serverPid), own: ownCpuSec(), machine: machineCpuSec(), t: performance.now() };
+  const n0 = nodesCpuSec();
+  const cpu0 = { server: n0.total, each: n0.each, proxy: processCpuSec(config.proxyPid), own: ownCpuSec(), machine: machineCpuSec(), t: performance.now() };
   const start = performance.now();
   ph.windowEnd = start + durationMs;
   if (spec.kind === 'rate') await runRate(ph, spec.rate, durationMs);
   else await runClosed(ph, spec.concurrency, durationMs);
   const sendEnd = performance.now();
-  const cpu1 = { server: processCpuSec(config.serverPid), own: ownCpuSec(), machine: machineCpuSec(), t: sendEnd };
+  const n1 = nodesCpuSec();
+  const cpu1 = { server: n1.total, each: n1.each, proxy: processCpuSec(config.proxyPid), own: ownCpuSec(), machine: machineCpuSec(), t: sendEnd };
   loop.disable();
   // Drain: wait for the outstanding requests and events of this phase.
   const drainUntil = performance.now() + drainMs;
@@ -254,13 +264,27 @@ async function runPhase(spec) {
     serverCpuPct: cpu0.server === null || cpu1.server === null ? null : round(((cpu1.server - cpu0.server) / wall) * 100, 0),
     // Server CPU per acknowledged message: far less sensitive to other load on the machine than msgs/s.
     serverCpuMsPerMsg: cpu0.server === null || cpu1.server === null || !ph.ok ? null : round(((cpu1.server - cpu0.server) * 1000) / ph.ok, 3),
+    // Per node (a cluster): its CPU share and its CPU per acknowledged message of the whole cluster.
+    nodes: nodes.map((n, i) => {
+      const used = cpu0.each[i] === null || cpu1.each[i] === null ? null : cpu1.each[i] - cpu0.each[i];
+      return {
+        label: n.label,
+        cpuPct: used === null ? null : round((used / wall) * 100, 0),
+        cpuMsPerMsg: used === null || !ph.ok ? null : round((used * 1000) / ph.ok, 3),
+      };
+    }),
+    proxyCpuPct: cpu0.proxy === null || cpu1.proxy === null ? null : round(((cpu1.proxy - cpu0.proxy) / wall) * 100, 0),
+    proxyCpuMsPerMsg: cpu0.proxy === null || cpu1.proxy === null || !ph.ok ? null : round(((cpu1.proxy - cpu0.proxy) * 1000) / ph.ok, 3),
     loadgenCpuPct: round(((cpu1.own - cpu0.own) / wall) * 100, 0),
     loadgenLoopDelayP99Ms: round(loop.percentile(99) / 1e6, 1),
     // CPU used meanwhile by everything else on the machine, in cores: other processes compete for the same 2 cores.
     otherCpuCores:
       cpu0.machine === null || cpu1.machine === null || cpu0.server === null || cpu1.server === null
         ? null
-        : round(Math.max(0, (cpu1.machine - cpu0.machine - (cpu1.server - cpu0.server) - (cpu1.own - cpu0.own)) / wall), 2),
+        : round(
+            Math.max(0, (cpu1.machine - cpu0.machine - (cpu1.server - cpu0.server) - (cpu1.proxy ?? 0) + (cpu0.proxy ?? 0) - (cpu1.own - cpu0.own)) / wall),
+            2,
+          ),
   };
   log(
     `${spec.name}: ${result.deliveredPerSec} msg/s delivered, p50 ${result.latencyMs?.p50 ?? '-'} ms, p99 ${result.latencyMs?.p99 ?? '-'} ms` +

@@ -1,10 +1,20 @@
 #!/usr/bin/env node
 // Load benchmark: simulated consumers and agents over real sockets against the real Parley server
-// (SQLite, fresh data directory), side by side with a bare Socket.IO echo server, in one run.
+// (SQLite, fresh data directory; or PostgreSQL; or a cluster of nodes behind nginx), side by side
+// with a bare Socket.IO echo server, in one run.
 //
 //   npm run bench                        builds the server, runs everything, rewrites bench/RESULTS.md
 //   node bench/run.mjs [options]         the same without the build step
 //     --only parley|baseline             run one side
+//     --setups LIST                      Parley set-ups to run one after another, comma-separated:
+//                                          sqlite        one node, SQLite in a fresh data directory
+//                                          postgres      one node on PostgreSQL (a fresh database)
+//                                          cluster2      two nodes on PostgreSQL + Redis behind nginx
+//                                        default: postgres when DATABASE_URL is set, else sqlite
+//     --database-url URL                 PostgreSQL to create the fresh database in (default
+//                                        DATABASE_URL, else PARLEY_TEST_DATABASE_URL; the role must be
+//                                        allowed to create databases; it is dropped at the end)
+//     --redis-url URL                    Redis for cluster2 (default REDIS_URL, else PARLEY_TEST_REDIS_URL)
 //     --duration SEC                     seconds per measured phase (default 10)
 //     --rate N                           the fixed-rate phase (default 500 msg/s)
 //     --concurrency N                    outstanding requests in the max-throughput phase (default 64)
@@ -15,11 +25,14 @@
 //
 // Every process started here is a child of this one and is stopped at the end; all traffic is to 127.0.0.1.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { pgAdmin } from '../packages/server/test/e2e/chaos.mjs';
+import { freePort, startNginx } from '../packages/server/test/e2e/nginx-proxy.mjs';
 import { keptSections, resultsFile } from './sections.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,6 +42,9 @@ const parleyBin = join(root, 'packages/server/bin/parley.js');
 const { values: opts } = parseArgs({
   options: {
     only: { type: 'string' },
+    setups: { type: 'string' },
+    'database-url': { type: 'string' },
+    'redis-url': { type: 'string' },
     duration: { type: 'string', default: '10' },
     rate: { type: 'string', default: '500' },
     concurrency: { type: 'string', default: '64' },
@@ -52,6 +68,20 @@ if (!(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 256)) 
 if (!(Number.isInteger(consumerCount) && consumerCount >= 1 && consumerCount <= 110)) throw new Error('--consumers: 1..110 (session rate limit)');
 if (!(Number.isInteger(agentCount) && agentCount >= 1 && agentCount <= 25)) throw new Error('--agents: 1..25 (login rate limit)');
 if (opts.only && !['parley', 'baseline'].includes(opts.only)) throw new Error('--only parley|baseline');
+const databaseUrl = opts['database-url'] || process.env.DATABASE_URL || process.env.PARLEY_TEST_DATABASE_URL || undefined;
+const redisUrl = opts['redis-url'] || process.env.REDIS_URL || process.env.PARLEY_TEST_REDIS_URL || undefined;
+const SETUPS = {
+  sqlite: { key: 'sqlite', label: 'Parley (SQLite)', nodes: 1, postgres: false },
+  postgres: { key: 'postgres', label: 'Parley (PostgreSQL)', nodes: 1, postgres: true },
+  cluster2: { key: 'cluster2', label: 'Parley (2 nodes, PostgreSQL + Redis, nginx)', nodes: 2, postgres: true },
+};
+const setups = (opts.setups ?? (process.env.DATABASE_URL ? 'postgres' : 'sqlite')).split(',').map((k) => {
+  const s = SETUPS[k.trim()];
+  if (!s) throw new Error(`--setups: one or more of ${Object.keys(SETUPS).join(', ')}; not ${k}`);
+  if (s.postgres && !databaseUrl) throw new Error(`--setups ${k}: needs PostgreSQL (--database-url or DATABASE_URL)`);
+  if (s.nodes > 1 && !redisUrl) throw new Error(`--setups ${k}: needs Redis (--redis-url or REDIS_URL)`);
+  return s;
+});
 const perAgent = Math.min(100, Math.ceil((consumerCount * 1.2) / agentCount));
 if (perAgent * agentCount < consumerCount) throw new Error('too few agents: each takes at most 100 conversations');
 
@@ -170,9 +200,9 @@ async function pool(items, limit, fn) {
   return results;
 }
 
-async function runLoad(name, url, serverPid, receivers, senders) {
+async function runLoad(name, url, pids, receivers, senders) {
   const file = join(tmpdir(), `parley-bench-${process.pid}-${name}.json`);
-  writeFileSync(file, JSON.stringify({ name, url, serverPid, receivers, senders, phases: PHASES, maxInFlight: 512, drainMs: 5000 }));
+  writeFileSync(file, JSON.stringify({ name, url, ...pids, receivers, senders, phases: PHASES, maxInFlight: 512, drainMs: 5000 }));
   try {
     const out = await runNode([join(benchDir, 'load.mjs'), file]);
     return JSON.parse(out.trim().split('\n').pop());
@@ -183,9 +213,34 @@ async function runLoad(name, url, serverPid, receivers, senders) {
 
 // ------------------------------------------------------------------ Parley
 
-async function benchParley() {
+/** A fresh PostgreSQL database made through `databaseUrl`; drop() removes it (also on Ctrl-C: see `cleanups`). */
+async function freshDatabase() {
+  const name = `parley_bench_load_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const admin = (sql) => pgAdmin(databaseUrl, sql);
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(databaseUrl);
+  url.pathname = `/${name}`;
+  let dropped = false;
+  const drop = async () => {
+    if (dropped) return;
+    dropped = true;
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  };
+  return { url: url.toString(), name, drop };
+}
+
+async function benchParley(setup) {
   const data = mkdtempSync(join(tmpdir(), 'parley-bench-'));
-  const env = { LOG_LEVEL: 'warn', PORT: '', HOST: '', PARLEY_DATA: '', DATABASE_URL: '', REDIS_URL: '' };
+  const env = { LOG_LEVEL: 'warn', PORT: '', HOST: '', PARLEY_DATA: '', DATABASE_URL: '', REDIS_URL: '', PARLEY_TRUST_PROXY: '' };
+  const db = setup.postgres ? await freshDatabase() : undefined;
+  if (db) env.DATABASE_URL = db.url;
+  if (setup.nodes > 1) {
+    env.REDIS_URL = redisUrl;
+    // nginx on 127.0.0.1 is the one proxy hop: rate limits and the audit log see the client's address.
+    env.PARLEY_TRUST_PROXY = '127.0.0.1';
+  }
+  const servers = [];
+  let proxy;
   try {
     const adminPassword = 'benchmark admin password';
     const created = JSON.parse(
@@ -197,14 +252,25 @@ async function benchParley() {
       mkdirSync(join(benchDir, 'out'), { recursive: true });
       nodeArgs.push('--cpu-prof', '--cpu-prof-dir', join(benchDir, 'out'));
     }
-    const { child, match } = await startServer(
-      'parley',
-      [...nodeArgs, parleyBin, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', data],
-      env,
-      /Parley is running at (\S+)/,
+    for (let i = 0; i < setup.nodes; i++) {
+      const port = setup.nodes > 1 ? await freePort() : 0;
+      const label = setup.nodes > 1 ? `node ${i + 1}` : 'parley';
+      const { child, match } = await startServer(
+        label,
+        [...nodeArgs, parleyBin, 'serve', '--port', String(port), '--host', '127.0.0.1', '--data', data],
+        env,
+        /Parley is running at (\S+)/,
+      );
+      servers.push({ label, child, url: match[1].replace('localhost', '127.0.0.1') });
+    }
+    if (setup.nodes > 1) {
+      proxy = await startNginx({ upstreams: servers.map((s) => new URL(s.url).host) });
+      children.add(proxy.child);
+    }
+    const url = proxy ? proxy.url : servers[0].url;
+    say(
+      `${setup.label} at ${url} (${servers.map((s) => `${s.label} pid ${s.child.pid} at ${s.url}`).join(', ')}${db ? `, database ${db.name}` : `, data ${data}`})`,
     );
-    const url = match[1].replace('localhost', '127.0.0.1');
-    say(`Parley at ${url} (pid ${child.pid}, data ${data})`);
     try {
       const t0 = Date.now();
       const { token: boss } = await api(url, 'POST', '/api/v1/auth/login', { body: { accountId, username: 'boss', password: adminPassword } });
@@ -244,19 +310,30 @@ async function benchParley() {
         }
       }
       say(`set up ${agentCount} agents (≤ ${perAgent} conversations each) and ${consumerCount} consumers with open conversations in ${Date.now() - t0} ms`);
+      const pids = {
+        nodePids: servers.map((s) => ({ label: s.label, pid: s.child.pid })),
+        ...(proxy && { proxyPid: proxy.workerPids()[0] }),
+      };
       const result = await runLoad(
-        'parley',
+        setup.key,
         url,
-        child.pid,
+        pids,
         agentTokens.map((token) => ({ namespace: '/agent', auth: { token } })),
         consumers.map((c) => ({ path: `/api/v1/consumer/conversations/${c.conversationId}/messages`, token: c.token })),
       );
-      return { ...result, setup: { agents: agentCount, consumers: consumerCount, maxConcurrent: perAgent } };
+      return {
+        ...result,
+        label: setup.label,
+        key: setup.key,
+        setup: { agents: agentCount, consumers: consumerCount, maxConcurrent: perAgent, nodes: setup.nodes },
+      };
     } finally {
-      await stop(child);
+      await proxy?.stop();
+      await Promise.all(servers.map((s) => stop(s.child)));
     }
   } finally {
     rmSync(data, { recursive: true, force: true });
+    await db?.drop();
   }
 }
 
@@ -271,7 +348,7 @@ async function benchBaseline() {
     const result = await runLoad(
       'baseline',
       url,
-      child.pid,
+      { serverPid: child.pid },
       rooms.map((room) => ({ namespace: '/agent', auth: { token: room } })),
       Array.from({ length: consumerCount }, (_, i) => ({ path: `/rooms/${rooms[i % rooms.length]}/messages` })),
     );
@@ -295,112 +372,142 @@ function verdict(parley) {
   return { latencyOk, throughputOk, p99, throughput: max?.deliveredPerSec ?? 0 };
 }
 
-function table(parley, baseline) {
-  const rows = ['| Scenario | Metric | Parley (SQLite) | Bare Socket.IO echo | Parley / baseline |', '|---|---|--:|--:|--:|'];
-  const ratio = (a, b, invert = false) => (a && b ? `${((invert ? b / a : a / b) * 100).toFixed(0)} %` : '–');
+function table(runs, baseline) {
+  const cols = [...runs, baseline].filter(Boolean);
+  const head = `| Scenario | Metric | ${cols.map((r) => (r === baseline ? 'Bare Socket.IO echo' : r.label)).join(' | ')} |${baseline ? runs.map((r) => ` ${r.label.replace('Parley ', '')} / baseline |`).join('') : ''}`;
+  const rows = [head, `|---|---|${cols.map(() => '--:|').join('')}${baseline ? runs.map(() => '--:|').join('') : ''}`];
+  const ratio = (a, b) => (a && b ? `${((a / b) * 100).toFixed(0)} %` : '–');
+  const clustered = runs.some((r) => (r.setup?.nodes ?? 1) > 1);
   for (const kind of ['rate', 'closed']) {
-    const p = phase(parley, kind);
+    const ps = cols.map((r) => phase(r, kind));
     const b = phase(baseline, kind);
-    const name = (p ?? b)?.name ?? kind;
-    rows.push(`| ${name} | delivered msgs/s | ${fmt(p?.deliveredPerSec)} | ${fmt(b?.deliveredPerSec)} | ${ratio(p?.deliveredPerSec, b?.deliveredPerSec)} |`);
-    rows.push(`| | p50 latency (ms) | ${fmt(p?.latencyMs?.p50)} | ${fmt(b?.latencyMs?.p50)} | |`);
-    rows.push(`| | p95 latency (ms) | ${fmt(p?.latencyMs?.p95)} | ${fmt(b?.latencyMs?.p95)} | |`);
-    rows.push(`| | p99 latency (ms) | ${fmt(p?.latencyMs?.p99)} | ${fmt(b?.latencyMs?.p99)} | |`);
-    rows.push(`| | max latency (ms) | ${fmt(p?.latencyMs?.max)} | ${fmt(b?.latencyMs?.max)} | |`);
-    rows.push(
-      `| | HTTP ack p50 / p99 (ms) | ${fmt(p?.ackLatencyMs?.p50)} / ${fmt(p?.ackLatencyMs?.p99)} | ${fmt(b?.ackLatencyMs?.p50)} / ${fmt(b?.ackLatencyMs?.p99)} | |`,
-    );
-    rows.push(`| | sent / errors / skipped / lost | ${counts(p)} | ${counts(b)} | |`);
-    rows.push(`| | server CPU (1 core = 100 %) | ${fmt(p?.serverCpuPct, ' %')} | ${fmt(b?.serverCpuPct, ' %')} | |`);
-    rows.push(`| | server CPU per message (ms) | ${fmt(p?.serverCpuMsPerMsg)} | ${fmt(b?.serverCpuMsPerMsg)} | |`);
-    rows.push(`| | load generator CPU | ${fmt(p?.loadgenCpuPct, ' %')} | ${fmt(b?.loadgenCpuPct, ' %')} | |`);
-    rows.push(`| | other processes on the machine (cores) | ${fmt(p?.otherCpuCores)} | ${fmt(b?.otherCpuCores)} | |`);
+    const name = ps.find(Boolean)?.name ?? kind;
+    const line = (label, f, withRatio = false) => {
+      const ratios = baseline ? runs.map((r) => ` ${withRatio ? ratio(f(phase(r, kind)), f(b)) : ''} |`).join('') : '';
+      rows.push(
+        `| ${rows.length === 2 || label === 'delivered msgs/s' ? name : ''} | ${label} | ${ps.map((p) => fmt(p ? f(p) : undefined)).join(' | ')} |${ratios}`,
+      );
+    };
+    line('delivered msgs/s', (p) => p?.deliveredPerSec, true);
+    line('p50 latency (ms)', (p) => p?.latencyMs?.p50);
+    line('p95 latency (ms)', (p) => p?.latencyMs?.p95);
+    line('p99 latency (ms)', (p) => p?.latencyMs?.p99);
+    line('max latency (ms)', (p) => p?.latencyMs?.max);
+    line('HTTP ack p50 / p99 (ms)', (p) => (p?.ackLatencyMs ? `${fmt(p.ackLatencyMs.p50)} / ${fmt(p.ackLatencyMs.p99)}` : undefined));
+    line('sent / errors / skipped / lost', (p) => (p ? counts(p) : undefined));
+    line('server CPU, all nodes (1 core = 100 %)', (p) => (p?.serverCpuPct === null || p?.serverCpuPct === undefined ? undefined : `${p.serverCpuPct} %`));
+    line('server CPU per message, all nodes (ms)', (p) => p?.serverCpuMsPerMsg);
+    if (clustered) {
+      line('per node: CPU % (ms per message)', (p) =>
+        (p?.nodes?.length ?? 0) > 1 ? p.nodes.map((n) => `${n.label}: ${fmt(n.cpuPct)} % (${fmt(n.cpuMsPerMsg)})`).join('; ') : undefined,
+      );
+      line('nginx worker CPU % (ms per message)', (p) =>
+        p?.proxyCpuPct === null || p?.proxyCpuPct === undefined ? undefined : `${p.proxyCpuPct} % (${fmt(p.proxyCpuMsPerMsg)})`,
+      );
+    }
+    line('load generator CPU', (p) => (p ? `${p.loadgenCpuPct} %` : undefined));
+    line('other processes on the machine (cores)', (p) => p?.otherCpuCores);
   }
   return rows.join('\n');
 }
 const counts = (p) => (p ? `${fmt(p.sent)} / ${p.errors} / ${p.skipped} / ${p.lost}` : '–');
 
-function interpretation(parley, baseline) {
+function interpretation(runs, baseline) {
   const lines = [];
-  if (parley) {
+  for (const parley of runs) {
     const v = verdict(parley);
     const max = phase(parley, 'closed');
+    const nodes = parley.setup?.nodes ?? 1;
     lines.push(
-      `- **Target** (≥ ${fmt(TARGET.minMsgsPerSec)} msgs/s end to end; p99 < ${TARGET.maxP99Ms} ms at ${TARGET.atRate} msgs/s): ` +
+      `- **${parley.label}** — target (≥ ${fmt(TARGET.minMsgsPerSec)} msgs/s end to end; p99 < ${TARGET.maxP99Ms} ms at ${TARGET.atRate} msgs/s): ` +
         `throughput ${v.throughputOk ? '**met**' : '**missed**'} (${fmt(v.throughput)} msgs/s), ` +
         `latency ${v.latencyOk ? '**met**' : '**missed**'} (p99 ${fmt(v.p99)} ms${rate === TARGET.atRate ? '' : ` at ${rate} msgs/s`}).`,
     );
     const fixed = phase(parley, 'rate');
     if (fixed && fixed.deliveredPerSec < fixed.rate * 0.95)
       lines.push(
-        `- Parley could not keep up with ${fmt(fixed.rate)} msgs/s (${fmt(fixed.deliveredPerSec)} delivered, ${fmt(fixed.skipped)} ` +
+        `  It could not keep up with ${fmt(fixed.rate)} msgs/s (${fmt(fixed.deliveredPerSec)} delivered, ${fmt(fixed.skipped)} ` +
           'skipped at the in-flight cap): requests queued, so the latency at that rate is mostly queueing delay.',
       );
     if (max?.serverCpuMsPerMsg)
       lines.push(
-        `- Parley spends ${max.serverCpuMsPerMsg} ms of server CPU per message (max phase), so one dedicated core tops out near ` +
-          `${fmt(Math.round(1000 / max.serverCpuMsPerMsg))} msgs/s; ${fmt(TARGET.minMsgsPerSec)} msgs/s on one core needs ≤ ${1000 / TARGET.minMsgsPerSec} ms.`,
+        `  It spends ${max.serverCpuMsPerMsg} ms of server CPU per message${nodes > 1 ? ` summed over its ${nodes} nodes` : ''} (max phase), so one dedicated core ` +
+          `does about ${fmt(Math.round(1000 / max.serverCpuMsPerMsg))} msgs/s of that work.`,
       );
-    if (max?.serverCpuPct !== null && max?.serverCpuPct >= 90)
+    if (nodes === 1 && max?.serverCpuPct !== null && max?.serverCpuPct >= 90)
       lines.push(
-        `- In the max-throughput phase the Parley process used ${max.serverCpuPct} % of a core: it is CPU-bound on its single ` +
-          'JavaScript thread (HTTP, validation, auth, the SQLite transaction and the Socket.IO fan-out all share it), so more ' +
+        `  In the max-throughput phase the process used ${max.serverCpuPct} % of a core: it is CPU-bound on its single ` +
+          'JavaScript thread (HTTP, validation, auth, the database transaction and the Socket.IO fan-out all share it), so more ' +
           'concurrency only adds queueing latency.',
       );
-  }
-  if (parley && baseline) {
-    const pm = phase(parley, 'closed')?.deliveredPerSec;
-    const bm = phase(baseline, 'closed')?.deliveredPerSec;
-    const p50p = phase(parley, 'rate')?.latencyMs?.p50;
-    const p50b = phase(baseline, 'rate')?.latencyMs?.p50;
-    if (pm && bm)
+    if (nodes > 1 && max)
       lines.push(
-        `- The bare stack (same Fastify and Socket.IO versions, no auth, no database) peaks at ${fmt(bm)} msgs/s; Parley reaches ` +
-          `${((pm / bm) * 100).toFixed(0)} % of that. The difference is Parley's own per-message work: bearer-token lookup, ` +
-          'schema validation, the SQLite writes (the message, the conversation row, its timers and the stored per-recipient ' +
-          'events: about ten prepared statements) and three events emitted instead of one. Under load the requests read in one ' +
-          'turn of the event loop share one transaction and one COMMIT (group commit, each in its own savepoint; every ' +
-          'request is answered after that commit), which is what lets the closed loop go faster than the fixed rate per message.',
+        `  On this ${cpus().length}-core machine the ${nodes} nodes, nginx, PostgreSQL, Redis and the load generator share the same cores ` +
+          `(nodes ${max.serverCpuPct ?? '?'} %, nginx ${max.proxyCpuPct ?? '?'} %, load generator ${max.loadgenCpuPct} %, everything else ${max.otherCpuCores ?? '?'} cores): ` +
+          'a second node here adds no CPU, only the work of crossing nodes (the Redis adapter, a second connection pool), so ' +
+          'this measures the cost of the cluster shape, not its capacity; on separate machines each node brings its own cores.',
       );
-    if (p50p && p50b)
-      lines.push(`- At ${rate} msgs/s the median consumer-to-agent latency is ${fmt(p50p)} ms for Parley vs ${fmt(p50b)} ms for the bare stack.`);
+    if (baseline) {
+      const pm = max?.deliveredPerSec;
+      const bm = phase(baseline, 'closed')?.deliveredPerSec;
+      if (pm && bm) lines.push(`  The bare stack peaks at ${fmt(bm)} msgs/s in the same run; this set-up reaches ${((pm / bm) * 100).toFixed(0)} % of that.`);
+      const p50p = fixed?.latencyMs?.p50;
+      const p50b = phase(baseline, 'rate')?.latencyMs?.p50;
+      if (p50p && p50b) lines.push(`  At ${rate} msgs/s its median consumer-to-agent latency is ${fmt(p50p)} ms vs ${fmt(p50b)} ms for the bare stack.`);
+    }
   }
-  const others = Math.max(0, ...[...(parley?.phases ?? []), ...(baseline?.phases ?? [])].map((p) => p.otherCpuCores ?? 0));
+  if (runs.length && baseline)
+    lines.push(
+      "- The difference to the bare stack (same Fastify and Socket.IO versions, no auth, no database) is Parley's own per-message work: " +
+        'bearer-token lookup, schema validation, the database writes (the message, the conversation row, its timers and the stored ' +
+        'per-recipient events: about ten statements) and three events emitted instead of one. Under load the requests read in one ' +
+        'turn of the event loop share one transaction and one COMMIT (group commit, each in its own savepoint; every request is ' +
+        'answered after that commit).',
+    );
+  const all = [...runs.flatMap((r) => r.phases), ...(baseline?.phases ?? [])];
+  const others = Math.max(0, ...all.map((p) => p.otherCpuCores ?? 0));
   if (others >= 0.25)
     lines.push(
       `- **Noisy machine:** other processes used up to ${others} of the ${cpus().length} cores during a measured phase, so these ` +
-        'figures understate what the server does on a quiet machine. Re-run when the machine is idle.',
+        'figures understate what the server does on a quiet machine; the ratios to the baseline, measured in the same run, are the figures to compare.',
     );
-  const loadCpu = [...(parley?.phases ?? []), ...(baseline?.phases ?? [])].map((p) => p.loadgenCpuPct ?? 0);
-  if (loadCpu.some((c) => c >= 90))
+  if (all.some((p) => (p.loadgenCpuPct ?? 0) >= 90))
     lines.push('- The load generator itself reached ≥ 90 % of a core in some phase: that figure may be bounded by the client, not the server.');
   return lines.join('\n');
 }
 
-function markdown(parley, baseline, machine) {
+const SETUP_TEXT = {
+  sqlite: 'SQLite (WAL, synchronous=NORMAL) in a fresh temp directory, one process',
+  postgres: 'PostgreSQL (a fresh database on the local server), one process',
+  cluster2:
+    "two `parley serve` processes on one fresh PostgreSQL database and one Redis (Socket.IO Redis adapter) behind nginx (generated config: round-robin, WebSocket upgrade, `PARLEY_TRUST_PROXY=127.0.0.1`); agents' sockets and the consumers' POSTs all go through nginx",
+};
+
+function markdown(runs, baseline, machine) {
   return `# Load benchmark results
 
 Written by \`npm run bench\` (bench/run.mjs); the file is replaced on every run.
 
 - **Date:** ${machine.date}
 - **Machine:** ${machine.nproc} CPU(s) (${machine.cpu}), Node ${machine.node}, ${machine.os}; load average at start ${machine.loadavg}
-- **Parley:** SQLite (WAL, synchronous=NORMAL) in a fresh temp directory, \`LOG_LEVEL=warn\`, one process
+- **Parley:** ${runs.map((r) => SETUP_TEXT[r.key]).join('; ')}; \`LOG_LEVEL=warn\`
 - **Population:** ${consumerCount} consumers (one open conversation each), ${agentCount} agents online on \`/agent\` sockets
 - **Load:** one separate load-generator process; keep-alive HTTP \`POST /api/v1/consumer/conversations/{id}/messages\`,
   latency = start of the POST → the agent's \`message.created\` event (matched by \`clientMessageId\`).
   Phases: 3 s warm-up, then ${durationSec} s at a fixed ${rate} msgs/s (open loop), then ${durationSec} s closed loop with
   ${concurrency} requests in flight ("max"). Msgs/s counts messages delivered to agents within the phase.
 
-${table(parley, baseline)}
+${table(runs, baseline)}
 
 ## Interpretation
 
-${interpretation(parley, baseline)}
+${interpretation(runs, baseline)}
 
 ## Reproduce
 
 \`\`\`
 npm run bench                 # builds the server, runs both sides (~1.5 min), rewrites this file
+node bench/run.mjs --setups sqlite,postgres,cluster2 --database-url postgres://… --redis-url redis://…
 node bench/run.mjs --only parley --profile --no-write   # options: see the head of bench/run.mjs
 \`\`\`
 `;
@@ -453,20 +560,21 @@ const machine = {
 };
 say(`${machine.nproc} CPUs, Node ${machine.node}, load average ${machine.loadavg}`);
 const started = Date.now();
-const parley = opts.only === 'baseline' ? undefined : await benchParley();
+const runs = [];
+if (opts.only !== 'baseline') for (const setup of setups) runs.push(await benchParley(setup));
 const baseline = opts.only === 'parley' ? undefined : await benchBaseline();
 say(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-process.stdout.write(`\n${table(parley, baseline)}\n\n${interpretation(parley, baseline)}\n`);
-for (const r of [parley, baseline]) if (r?.errorSamples?.length) say(`${r.name} error samples:\n  ${r.errorSamples.join('\n  ')}`);
+process.stdout.write(`\n${table(runs, baseline)}\n\n${interpretation(runs, baseline)}\n`);
+for (const r of [...runs, baseline]) if (r?.errorSamples?.length) say(`${r.name} error samples:\n  ${r.errorSamples.join('\n  ')}`);
 if (opts.profile) say(`CPU profile(s) of the Parley server in ${join(benchDir, 'out')} (open in Chrome DevTools → Performance)`);
-if (!opts['no-write'] && parley && baseline) {
+if (!opts['no-write'] && runs.length && baseline) {
   // Keep the sections other benchmarks write (bench/sections.mjs).
   const kept = keptSections();
-  writeFileSync(resultsFile, `${markdown(parley, baseline, machine)}${kept ? `\n${kept}\n` : ''}`);
+  writeFileSync(resultsFile, `${markdown(runs, baseline, machine)}${kept ? `\n${kept}\n` : ''}`);
   say('wrote bench/RESULTS.md');
 }
-if (parley) {
+for (const parley of runs) {
   const v = verdict(parley);
-  say(`target: throughput ${v.throughputOk ? 'met' : 'MISSED'}, p99 at ${rate} msgs/s ${v.latencyOk ? 'met' : 'MISSED'}`);
+  say(`${parley.label} target: throughput ${v.throughputOk ? 'met' : 'MISSED'}, p99 at ${rate} msgs/s ${v.latencyOk ? 'met' : 'MISSED'}`);
 }
 process.exit(0);

@@ -95,3 +95,55 @@ export const WebhookDelivery = z.object({
   conversationId: z.string().nullable(),
 });
 export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
+
+/** Bots (API.md "Bots"): a bot takes the new conversations of its skills first, then answers or hands over. */
+export const BOT_TIMEOUT_DEFAULT_SEC = 30;
+const BotUrl = WebhookUrl;
+const BotSkillIds = z.array(z.string().min(1).max(100)).max(100);
+const BotTimeoutSec = z.number().int().min(1).max(3600);
+
+export const CreateBotRequest = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  url: BotUrl,
+  skillIds: BotSkillIds,
+  /** How long the bot has to answer a consumer message before the conversation escalates by itself (default 30). */
+  timeoutSec: BotTimeoutSec.default(BOT_TIMEOUT_DEFAULT_SEC),
+});
+export type CreateBotRequest = z.infer<typeof CreateBotRequest>;
+
+export const UpdateBotRequest = z.strictObject({
+  name: z.string().trim().min(1).max(100).optional(),
+  url: BotUrl.optional(),
+  skillIds: BotSkillIds.optional(),
+  timeoutSec: BotTimeoutSec.optional(),
+});
+export type UpdateBotRequest = z.infer<typeof UpdateBotRequest>;
+
+export const Bot = z.object({
+  id: z.string(),
+  name: z.string(),
+  url: z.string(),
+  skillIds: z.array(z.string()),
+  timeoutSec: z.number().int(),
+  /** The first characters of its key, to recognise it. */
+  keyPrefix: z.string(),
+  createdAt: z.string(),
+});
+export type Bot = z.infer<typeof Bot>;
+
+export const CreatedBot = Bot.extend({
+  key: z.string().describe("the bot's API key (Authorization: Bearer …): shown once, only its hash is kept"),
+  secret: z.string().describe('whsec_<base64>: verifies the signed bot.message deliveries (shown once)'),
+});
+export type CreatedBot = z.infer<typeof CreatedBot>;
+
+/** `POST /api/v1/conversations/{id}/escalate`: the bot hands over to a skill's queue (default: the conversation's skill) or an agent, with a note for the agent. */
+export const EscalateRequest = z.strictObject({
+  skillId: z.string().min(1).max(100).optional(),
+  agentId: z.string().min(1).max(100).optional(),
+  note: z.string().trim().min(1).max(5000).optional(),
+});
+export type EscalateRequest = z.infer<typeof EscalateRequest>;
+
+export const EscalateResult = z.object({ id: z.string(), state: z.string(), skillId: z.string().nullable() });
+export type EscalateResult = z.infer<typeof EscalateResult>;

@@ -2,10 +2,14 @@ import type { z } from 'zod';
 import { AuditEntry } from './audit.js';
 import {
   ApiKey,
+  Bot,
   CreateApiKeyRequest,
+  CreateBotRequest,
   CreatedApiKey,
+  CreatedBot,
   CreateWebhookRequest,
   RotateWebhookSecretRequest,
+  UpdateBotRequest,
   UpdateWebhookRequest,
   Webhook,
   WebhookDelivery,
@@ -85,6 +89,7 @@ import {
   UserSettings,
 } from './schemas.js';
 import { AccountSettings, AccountSettingsPatch } from './settings.js';
+import { SuggestionList } from './suggestions.js';
 
 /**
  * The endpoint table of API v1: `"METHOD /path/{param}"` → the schema of its JSON body (if any)
@@ -135,6 +140,7 @@ export const ENDPOINTS = {
   'PUT /api/v1/conversations/{id}/sla': { body: SetSlaRequest, response: ActiveItem },
   'DELETE /api/v1/conversations/{id}/sla': { response: ActiveItem },
   'GET /api/v1/conversations/{id}/notes': { response: Page(Note) },
+  'GET /api/v1/conversations/{id}/suggestions': { response: SuggestionList },
   'POST /api/v1/conversations/{id}/notes': { body: CreateNoteRequest, response: Note },
   'GET /api/v1/embed/config': { response: EmbedConfig },
 
@@ -157,6 +163,10 @@ export const ENDPOINTS = {
   'POST /api/v1/webhooks/{id}/rotate-secret': { body: RotateWebhookSecretRequest, response: WebhookWithSecret },
   'GET /api/v1/webhooks/{id}/deliveries': { response: Page(WebhookDelivery) },
   'POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver': { response: WebhookDelivery },
+  'GET /api/v1/bots': { response: Page(Bot) },
+  'POST /api/v1/bots': { body: CreateBotRequest, response: CreatedBot },
+  'PATCH /api/v1/bots/{id}': { body: UpdateBotRequest, response: Bot },
+  'DELETE /api/v1/bots/{id}': { response: null },
   'GET /api/v1/skills': { response: Page(SkillWithOverrides) },
   'POST /api/v1/skills': { body: CreateSkillRequest, response: SkillWithOverrides },
   'PATCH /api/v1/skills/{id}': { body: UpdateSkillRequest, response: SkillWithOverrides },

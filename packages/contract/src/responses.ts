@@ -57,6 +57,11 @@ export const ConversationDetails = ActiveItem.extend({
   routing: RoutingDecision.nullable(),
   /** What the agent chose when closing (dispositions, note); null without one. */
   wrapUp: WrapUp.nullable(),
+  /** The bot that handled it first (API.md "Bots"): `handling` while it still does, `escalated` once it handed over, `contained` when it closed without reaching an agent; null when no bot took it. */
+  bot: z
+    .object({ id: z.string(), name: z.string(), status: z.enum(['handling', 'escalated', 'contained']) })
+    .nullable()
+    .optional(),
 });
 export type ConversationDetails = z.infer<typeof ConversationDetails>;
 
@@ -197,5 +202,15 @@ export type LiveReport = z.infer<typeof LiveReport>;
 
 const Hour = z.object({ hour: z.number().int(), arrivals: z.number().int(), avgFirstResponseSec: z.number().nullable(), slaAttainment: z.number().nullable() });
 /** `GET /api/v1/reports/daily`: a list like every other (`items`, `nextCursor`: the hours of the day); `hours` is the same page, as before pagination. */
-export const DailyReport = Page(Hour).extend({ date: z.string(), hours: z.array(Hour).describe('the same hours as items') });
+const BotFigures = z.object({
+  handled: z.number().int().describe('conversations of the day a bot took first'),
+  contained: z.number().int().describe('of those, closed without reaching an agent'),
+  escalated: z.number().int().describe('of those, handed over to agents (by the bot, or by itself on failure or timeout)'),
+});
+export const DailyReport = Page(Hour).extend({
+  date: z.string(),
+  hours: z.array(Hour).describe('the same hours as items'),
+  /** Bots: the day's conversations contained by a bot vs escalated, in all and per bot. */
+  bots: BotFigures.extend({ byBot: z.array(BotFigures.extend({ id: z.string(), name: z.string() })) }).optional(),
+});
 export type DailyReport = z.infer<typeof DailyReport>;

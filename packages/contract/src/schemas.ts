@@ -34,7 +34,8 @@ export type ConversationState = z.infer<typeof ConversationState>;
 export const ListStatus = z.enum(['ongoing', 'overdue', 'idle', 'closed']);
 export type ListStatus = z.infer<typeof ListStatus>;
 
-export const SenderType = z.enum(['consumer', 'agent', 'system']);
+/** Who wrote a message: the consumer, a user (agent or manager), Parley itself, or a bot (API.md "Bots": its `senderName` names it). */
+export const SenderType = z.enum(['consumer', 'agent', 'system', 'bot']);
 export type SenderType = z.infer<typeof SenderType>;
 
 export const Channel = z.enum(['web', 'sms', 'messenger', 'webhook', 'whatsapp', 'instagram', 'telegram']);
@@ -218,6 +219,7 @@ export const Message = z.object({
   senderName: z.string().optional(),
 });
 export type Message = z.infer<typeof Message>;
+// Bot messages (`senderType: "bot"`, `senderId` the bot's id) carry `senderName`, the bot's name, in every view.
 
 /** At most 13 quick replies (Messenger's and Instagram's limit; other channels adapt them, see docs/channels.md). */
 export const MAX_QUICK_REPLIES = 13;
@@ -375,6 +377,8 @@ export const Note = z.object({
   text: z.string(),
   mentions: z.array(z.string()),
   createdAt: z.string(),
+  /** `bot`: written by a bot (its hand-over note; `authorId` is the bot's id). Absent for users. */
+  authorType: z.enum(['user', 'bot']).optional(),
 });
 export type Note = z.infer<typeof Note>;
 export const CreateNoteRequest = z.strictObject({ text: z.string().trim().min(1).max(5000) });

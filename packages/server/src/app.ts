@@ -19,6 +19,7 @@ import { accountRoutes } from './http/routes/account.routes.js';
 import { apiKeysRoutes } from './http/routes/api-keys.routes.js';
 import { auditRoutes } from './http/routes/audit.routes.js';
 import { authRoutes } from './http/routes/auth.routes.js';
+import { botsRoutes } from './http/routes/bots.routes.js';
 import { businessHoursRoutes } from './http/routes/business-hours.routes.js';
 import { channelsRoutes } from './http/routes/channels.routes.js';
 import { consumerRoutes } from './http/routes/consumer.routes.js';
@@ -44,8 +45,10 @@ import { documentUploads, registerUploads } from './http/uploads.js';
 import { validatorCompiler } from './http/validation.js';
 import { registerWidget } from './http/widget.js';
 import { createOutboundHttp, type Resolver } from './outbound/guarded-http.js';
+import type { HandshakeLimits } from './realtime/handshake-gate.js';
 import { attachRealtime, type Realtime } from './realtime/socket.js';
 import { ensureAuditRetention } from './services/audit.service.js';
+import { botTurnJob } from './services/bots.service.js';
 import { createReadCaches } from './services/caches.js';
 import type { Deps } from './services/context.js';
 import { crmSyncJob } from './services/crm-sync.service.js';
@@ -65,6 +68,8 @@ export interface AppOptions {
   /** A pino logger; silent when omitted. */
   logger?: Logger;
   redisUrl?: string | undefined;
+  /** Socket.IO handshakes per second and at once, per node (PARLEY_HANDSHAKE_RATE / _CONCURRENCY); over them a handshake is shed with a retry hint. */
+  handshakeLimits?: HandshakeLimits | undefined;
   bodyLimit?: number;
   loginRateLimitPerMinute?: number;
   /** 'auto' runs the durable-timer loop; 'manual' leaves firing to `timers.tick()` (tests with a fake clock). */
@@ -151,13 +156,14 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   let deps: Deps;
   const getDeps = () => deps;
   const routing = createRoutingKicker(getDeps);
-  const realtime = await attachRealtime(app.server, getDeps, { redisUrl: opts.redisUrl });
+  const realtime = await attachRealtime(app.server, getDeps, { redisUrl: opts.redisUrl, handshakeLimits: opts.handshakeLimits });
   security.register(app);
   // Durable jobs (ADR 12): each kind's queues run on the timers (one timer per kind and ordering key).
   const jobs = createJobRunner();
   jobs.registerJobKind('delivery', deliveryJob);
   jobs.registerJobKind('crm_sync', crmSyncJob);
   jobs.registerJobKind('webhook', webhookJob);
+  jobs.registerJobKind('bot', botTurnJob);
   const timers = createScheduler(getDeps, { ...timerHandlers, ...jobs.timerHandlers() }, { pollMs: opts.db.dialect === 'postgres' ? 1000 : 5000 });
   deps = {
     db: opts.db,
@@ -235,6 +241,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   consumersRoutes(app, ctx);
   apiKeysRoutes(app, ctx);
   webhooksRoutes(app, ctx);
+  botsRoutes(app, ctx);
 
   await app.ready();
   // Accounts made before the audit log (or by an older node) get their daily audit-retention timer.

@@ -32,6 +32,8 @@ export interface Config {
   consumerSessionRateLimitPerMinute: number;
   /** Requests per API key per minute, per node (PARLEY_API_KEY_RATE_LIMIT_PER_MINUTE, default 600). */
   apiKeyRatePerMinute: number;
+  /** PARLEY_HANDSHAKE_RATE (per second, default 1000) and PARLEY_HANDSHAKE_CONCURRENCY (default 200): Socket.IO handshakes per node before they are shed with a retry hint. */
+  handshakeLimits: { ratePerSec: number; maxConcurrent: number };
   /** PARLEY_HSTS=on: every response carries `Strict-Transport-Security`. */
   hsts: boolean;
   /** PARLEY_METRICS_TOKEN: `/metrics` wants `Authorization: Bearer <token>`; open when unset. */
@@ -86,6 +88,10 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     trustProxy: trustProxy(env.PARLEY_TRUST_PROXY),
     consumerSessionRateLimitPerMinute: positiveInt('PARLEY_RATE_LIMIT_CONSUMER_SESSIONS', env.PARLEY_RATE_LIMIT_CONSUMER_SESSIONS, 120),
     apiKeyRatePerMinute: positiveInt('PARLEY_API_KEY_RATE_LIMIT_PER_MINUTE', env.PARLEY_API_KEY_RATE_LIMIT_PER_MINUTE, 600),
+    handshakeLimits: {
+      ratePerSec: positiveInt('PARLEY_HANDSHAKE_RATE', env.PARLEY_HANDSHAKE_RATE, 1000),
+      maxConcurrent: positiveInt('PARLEY_HANDSHAKE_CONCURRENCY', env.PARLEY_HANDSHAKE_CONCURRENCY, 200),
+    },
     hsts: onOff('PARLEY_HSTS', env.PARLEY_HSTS),
     metricsToken: metricsToken(env.PARLEY_METRICS_TOKEN),
     secretKey: env.PARLEY_SECRET_KEY?.trim() || undefined,

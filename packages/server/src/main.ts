@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { buildApp, type ParleyApp, sweepQueued } from './app.js';
 import { type Config, databaseOptions } from './config.js';
+import { currentFileLimit, LOW_FILE_LIMIT } from './fd-limit.js';
 import { seedDemo } from './services/demo-account.service.js';
 import { ensureRetentionTimers } from './services/retention.service.js';
 import { openDatabase } from './storage/db.js';
@@ -10,12 +11,17 @@ import { countAccounts } from './storage/repos/accounts.repo.js';
 /** Starts Parley: database (migrated), app, listen; SIGINT/SIGTERM close gracefully. */
 export async function serve(config: Config): Promise<{ parley: ParleyApp; url: string }> {
   const log = pino({ level: config.logLevel });
+  // Each socket is a file descriptor (Node has already taken the soft limit up to the hard one).
+  const files = currentFileLimit();
+  if (files && files.soft < LOW_FILE_LIMIT)
+    log.warn({ fileLimit: files }, `open-files limit below ${LOW_FILE_LIMIT}: each socket takes one; raise LimitNOFILE (docs/scaling.md)`);
   // Refuses (SecretKeyError) a wrong or missing master key when the database holds encrypted secrets.
   const db = await openDatabase(databaseOptions(config));
   const parley = await buildApp({
     db,
     logger: log,
     redisUrl: config.redisUrl,
+    handshakeLimits: config.handshakeLimits,
     bodyLimit: config.bodyLimit,
     loginRateLimitPerMinute: config.loginRateLimitPerMinute,
     filesDir: join(config.dataDir, 'files'),
@@ -41,7 +47,7 @@ export async function serve(config: Config): Promise<{ parley: ParleyApp; url: s
     lines.push('', `Demo account created. Account id: ${demo.accountId}  (these passwords are shown only once)`);
     for (const u of demo.users) lines.push(`  ${u.role.padEnd(8)} ${u.username.padEnd(8)} ${u.password}   skills: ${u.skills}`);
     lines.push(
-      '  It has predefined content in three categories, the survey on (CSAT and a question) and a signed webhook channel,',
+      '  It has predefined content in five categories, the survey on (CSAT and a question) and a signed webhook channel,',
       `  "${demo.webhook.name}": POST ${config.publicUrl ?? url}${demo.webhook.inboundPath}  secret ${demo.webhook.secret}`,
       '  (X-Parley-Signature: sha256=<HMAC-SHA256 of the body>; docs/channels.md). Simulated consumers: npx parley demo',
     );

@@ -82,6 +82,7 @@ export async function startTestApp(
     trustProxy?: TrustProxy;
     consumerSessionRateLimitPerMinute?: number;
     apiKeyRatePerMinute?: number;
+    handshakeLimits?: { ratePerSec: number; maxConcurrent: number };
     hsts?: boolean;
     metricsToken?: string;
     /** A logger of the test's own (e.g. to read the access log). */
@@ -116,6 +117,8 @@ export async function startTestApp(
     ...(opts.consumerSessionRateLimitPerMinute !== undefined && { consumerSessionRateLimitPerMinute: opts.consumerSessionRateLimitPerMinute }),
     ...(opts.apiKeyRatePerMinute !== undefined && { apiKeyRatePerMinute: opts.apiKeyRatePerMinute }),
     ...(opts.hsts !== undefined && { hsts: opts.hsts }),
+    // The fake clock stands still, so the handshake bucket would never refill: no limit unless a test sets one.
+    handshakeLimits: opts.handshakeLimits ?? { ratePerSec: 1_000_000_000, maxConcurrent: 1_000_000_000 },
     ...(opts.metricsToken !== undefined && { metricsToken: opts.metricsToken }),
     // PARLEY_TEST_REDIS_URL: rate-limit counters in Redis, under a namespace of this app's own so
     // that a second run within the minute (or another test file) never meets this one's counters.

@@ -108,10 +108,11 @@ export function audienceFor(event: DomainEvent, scene: Scene): Recipient[] {
 
 /**
  * What one recipient gets of an event. Only `message.created` differs: the consumer's copy names
- * the agent who wrote it (`senderName`), the agents' copy does not (their list shows it).
+ * the agent who wrote it (`senderName`), the agents' copy does not (their list shows it). A bot's
+ * message names the bot in every copy (no directory knows it).
  */
 function viewFor(event: DomainEvent, recipient: Recipient): DomainEvent {
-  if (event.type === 'message.created' && recipient.kind === 'agent' && event.data.senderName !== undefined) {
+  if (event.type === 'message.created' && recipient.kind === 'agent' && event.data.senderType === 'agent' && event.data.senderName !== undefined) {
     const { senderName: _, ...data } = event.data;
     return { type: event.type, data };
   }

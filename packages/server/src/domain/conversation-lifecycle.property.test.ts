@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MIN, SEC, someSettings, T0 } from '../../test/factories/conversation.js';
 import { audienceFor, listOwner } from './audience.js';
-import type { Conversation } from './conversation.js';
+import { type Conversation, isWithBot } from './conversation.js';
 import * as lc from './conversation-lifecycle.js';
 
 /**
@@ -21,6 +21,8 @@ type Step =
   | { kind: 'close'; by: 'agent' | 'consumer' | 'system' }
   | { kind: 'transferToSkill' | 'requeue' | 'fallBack' | 'ringTimeout' | 'consumerMessage' | 'markRead' | 'markUrgent' | 'tick' | 'leaveList' | 'retime' }
   | { kind: 'manualSla'; inMin: number | null }
+  /** Bots: the bot answers; it (or a user) hands over, or its reply timer fires. */
+  | { kind: 'botMessage' | 'escalate' | 'botTimeout' }
   | { kind: 'advance'; ms: number };
 
 /** An agent by index; the last index stands for the conversation's own agent (or last agent), so that accept, decline and resume often apply. */
@@ -47,6 +49,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('manualSla' as const), inMin: fc.option(fc.integer({ min: -5, max: 600 })) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constantFrom('botMessage', 'escalate', 'botTimeout' as const) }) },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -56,12 +59,14 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   },
 );
 
-const message = (c: Conversation, senderType: 'consumer' | 'agent', now: number): Message => ({
+const BOT = { id: 'faq', name: 'FAQ bot', timeoutSec: 30 };
+
+const message = (c: Conversation, senderType: 'consumer' | 'agent' | 'bot', now: number): Message => ({
   id: `m${c.lastSeq + 1}`,
   conversationId: c.id,
   seq: c.lastSeq + 1,
   senderType,
-  senderId: senderType === 'agent' ? c.agentId : c.consumerId,
+  senderId: senderType === 'agent' ? c.agentId : senderType === 'bot' ? BOT.id : c.consumerId,
   text: 'x',
   file: null,
   clientMessageId: null,
@@ -119,6 +124,12 @@ function apply(c: Conversation, st: Step, now: number): lc.Outcome {
       return lc.leaveList(c, s, now);
     case 'retime':
       return lc.retime(c, s, now, { idleChanged: true, consumerName });
+    case 'botMessage':
+      return lc.receiveMessage(c, s, now, { sender: { type: 'bot', id: BOT.id, name: BOT.name }, message: message(c, 'bot', now), line: 'x', consumerName });
+    case 'escalate':
+      return lc.escalate(c, s, now, { reason: 'bot', unanswered: 1 });
+    case 'botTimeout':
+      return lc.escalate(c, s, now, { reason: 'timeout', unanswered: 1 });
     case 'advance':
       return { refused: 'not_due', detail: 'time passes' };
   }
@@ -126,8 +137,13 @@ function apply(c: Conversation, st: Step, now: number): lc.Outcome {
 
 function checkInvariants(before: Conversation, t: lc.Transition, now: number): void {
   const c = t.conversation;
-  // One owner: with an agent exactly while ringing or open; nobody's while queued or closed.
-  expect(c.agentId !== null, `agentId in ${c.state}`).toBe(c.state === 'ringing' || c.state === 'open');
+  const withBot = isWithBot(c);
+  // One owner: with an agent exactly while ringing or open (and no bot has it); nobody's while queued or closed.
+  expect(c.agentId !== null, `agentId in ${c.state}`).toBe((c.state === 'ringing' || c.state === 'open') && !withBot);
+  // A bot has it only open; once it let go it never has it again; its reply timer runs exactly while it owes an answer.
+  if (withBot) expect(before.botStatus).toBe('handling');
+  if (before.botStatus === 'escalated') expect(c.botStatus).toBe('escalated');
+  if (t.timers.length) expect(t.timers.some((x) => x.kind === 'bot_reply' && x.dueAt !== null)).toBe(withBot && c.awaiting === 'agent');
   // Closed means closed fields set and no timer but retention; not closed means none of them.
   expect(c.closedAt !== null && c.closedBy !== null).toBe(c.state === 'closed');
   const wanted = t.timers.filter((x) => x.dueAt !== null).map((x) => x.kind);
@@ -138,8 +154,9 @@ function checkInvariants(before: Conversation, t: lc.Transition, now: number): v
   if (wanted.includes('transfer_fallback')) expect(c.state === 'queued' && c.targetAgentId !== null).toBe(true);
   // Never auto-closed while the agent owes an answer, under a manual SLA, or a transfer no agent has.
   if (wanted.includes('auto_close')) expect(c.awaiting === 'consumer' && c.manualSlaAt === null && !(c.actionable && c.agentId === null)).toBe(true);
-  // The SLA clock runs exactly while the agent owes an answer.
-  if (c.state !== 'closed') expect(c.slaDueAt !== null).toBe(c.awaiting === 'agent');
+  // The SLA clock runs exactly while an agent owes an answer (not while a bot has it).
+  if (c.state !== 'closed' && !withBot) expect(c.slaDueAt !== null).toBe(c.awaiting === 'agent');
+  if (withBot) expect(c.slaDueAt).toBeNull();
   // Message seqs never go back and grow by one per message.
   expect(c.lastSeq - before.lastSeq).toBe(t.events.filter((e) => e.type === 'message.created').length);
   expect(c.updatedAt).toBeLessThanOrEqual(now);
@@ -155,12 +172,13 @@ function checkInvariants(before: Conversation, t: lc.Transition, now: number): v
 }
 
 describe('the conversation state machine under random sequences of transitions (property)', () => {
-  it('keeps the invariants: one owner, closed means only the retention timer, the SLA clock runs while the agent owes, seqs grow by one', () => {
+  it('keeps the invariants: one owner (an agent or the bot), closed means only the retention timer, the SLA clock runs while an agent owes, seqs grow by one', () => {
     fc.assert(
-      fc.property(fc.array(step, { minLength: 1, maxLength: 60 }), (steps) => {
+      fc.property(fc.array(step, { minLength: 1, maxLength: 60 }), fc.boolean(), (steps, byBot) => {
         let now = T0;
         const n = { id: 'c1', accountId: 'acc', consumerId: 'jo', channel: 'web' as const, channelId: null, skillId: 'sales', firstTime: false };
-        let c = lc.open(n, s, now, {}).conversation;
+        // Half the walks start with a bot that takes the new conversation.
+        let c = lc.open(n, s, now, byBot ? { bot: BOT } : {}).conversation;
         for (const st of steps) {
           if (st.kind === 'advance') {
             now += st.ms;

@@ -288,6 +288,120 @@ describe('opening and messages', () => {
   });
 });
 
+describe('bots', () => {
+  const n = { id: 'c9', accountId: 'acc', consumerId: 'jo', channel: 'web' as const, channelId: null, skillId: 'sales', firstTime: true };
+  const faq = { id: 'faq', name: 'FAQ bot', timeoutSec: 30 };
+  const withBot = aConversation({
+    agentId: null,
+    lastAgentId: null,
+    assignedAt: null,
+    botId: 'faq',
+    botStatus: 'handling',
+    botTimeoutSec: 30,
+    slaDueAt: null,
+    awaiting: 'agent',
+    awaitingSince: T0,
+  });
+  const botSender = { type: 'bot' as const, id: 'faq', name: 'FAQ bot' };
+  const botMsg = msg({ senderType: 'bot', senderId: 'faq', senderName: 'FAQ bot', text: 'hi' });
+
+  it('open with a bot: open with no agent and no agent SLA (routing never sees it), the bot’s reply timer running; the consumer hears the bot answers', () => {
+    const t = lc.open(n, s, T0, { first: { message: msg({ seq: 1, conversationId: 'c9' }), line: 'hello?' }, bot: faq });
+    expect(t.conversation).toMatchObject({
+      state: 'open',
+      agentId: null,
+      queuedAt: null,
+      slaDueAt: null,
+      botId: 'faq',
+      botStatus: 'handling',
+      botTimeoutSec: 30,
+      awaiting: 'agent',
+    });
+    expect(heard(t.conversation, t)).toEqual(['message.created→consumer:jo', 'conversation.updated→consumer:jo']);
+    expect((t.events[1] as Extract<DomainEvent, { type: 'conversation.updated' }>).data.agent).toEqual({ id: 'faq', displayName: 'FAQ bot' });
+    expect(due(t)).toEqual({ bot_reply: T0 + 30 * SEC });
+    // without a first message the bot owes nothing yet… but its clock is the conversation's wait
+    expect(lc.open(n, s, T0, { bot: faq }).conversation.botStatus).toBe('handling');
+  });
+  it('a consumer message to the bot keeps the reply time of the first unanswered one; the bot’s answer stops it (no first response: that is an agent’s)', () => {
+    const more = ok(lc.receiveMessage(withBot, s, T0 + 10 * SEC, { sender: { type: 'consumer' }, message: msg(), line: 'again', consumerName: 'Jo' }));
+    expect(more.conversation).toMatchObject({ awaitingSince: T0, slaDueAt: null });
+    expect(due(more)).toEqual({ bot_reply: T0 + 30 * SEC });
+    // nobody's list has it: only the consumer hears the message
+    expect(heard(withBot, more)).toEqual(['message.created→consumer:jo']);
+    const answered = ok(lc.receiveMessage(withBot, s, T0 + 20 * SEC, { sender: botSender, message: botMsg, line: 'hi', consumerName: 'Jo' }));
+    expect(answered.conversation).toMatchObject({ awaiting: 'consumer', firstResponseAt: null, lastMessage: { senderType: 'bot', senderName: 'FAQ bot' } });
+    expect(due(answered)).toEqual({ auto_close: T0 + 20 * SEC + 600 * SEC });
+    const quietAgain = { ...answered.conversation };
+    const next = ok(lc.receiveMessage(quietAgain, s, T0 + MIN, { sender: { type: 'consumer' }, message: msg(), line: 'thanks', consumerName: 'Jo' }));
+    expect(due(next)).toEqual({ bot_reply: T0 + MIN + 30 * SEC });
+  });
+  it('only the bot that has it may write; an agent may not while the bot has it', () => {
+    expect(refusal(lc.receiveMessage(withBot, s, T0, { sender: { ...botSender, id: 'other' }, message: botMsg, line: 'x', consumerName: 'Jo' }))).toBe(
+      'not_with_bot',
+    );
+    expect(refusal(lc.receiveMessage(aConversation(), s, T0, { sender: botSender, message: botMsg, line: 'x', consumerName: 'Jo' }))).toBe('not_with_bot');
+    const manager = { type: 'agent' as const, id: 'boss', name: 'Boss' };
+    expect(refusal(lc.receiveMessage(withBot, s, T0, { sender: manager, message: msg({ senderType: 'agent' }), line: 'x', consumerName: 'Jo' }))).toBe(
+      'with_bot',
+    );
+  });
+  it('escalate: queued like a transfer — actionable, the wait from the first unanswered message, unread for the next agent — and the bot’s part ends', () => {
+    const t = ok(lc.escalate(withBot, s, T0 + 10 * SEC, { reason: 'bot', unanswered: 2 }));
+    expect(t.conversation).toMatchObject({
+      state: 'queued',
+      skillId: 'sales',
+      agentId: null,
+      actionable: true,
+      queuedAt: T0 + 10 * SEC,
+      botId: 'faq',
+      botStatus: 'escalated',
+      awaiting: 'agent',
+      awaitingSince: T0,
+      slaDueAt: T0 + 3600 * SEC,
+      agentUnread: 2,
+      routing: { outcome: 'waiting', rule: 'escalated_by_bot' },
+    });
+    expect(heard(withBot, t)).toEqual(['conversation.updated→consumer:jo']);
+    expect(due(t)).toEqual({});
+    // to an agent: only they may get it until the fallback
+    const toAnn = ok(
+      lc.escalate(withBot, s, T0, { reason: 'bot', unanswered: 1, to: { agent: { id: 'ann', displayName: 'Ann', status: 'online', active: true } } }),
+    );
+    expect(toAnn.conversation).toMatchObject({ targetAgentId: 'ann' });
+    expect(due(toAnn).transfer_fallback).toBe(T0 + 120 * SEC);
+    // awaiting the consumer, the wait starts now
+    expect(
+      ok(lc.escalate({ ...withBot, awaiting: 'consumer', awaitingSince: T0 }, s, T0 + MIN, { reason: 'user', unanswered: 0 })).conversation.awaitingSince,
+    ).toBe(T0 + MIN);
+  });
+  it('escalate refused: no bot has it (after an escalation, closed, another bot); bad targets; a timeout before its time', () => {
+    const gone = ok(lc.escalate(withBot, s, T0, { reason: 'bot', unanswered: 1 })).conversation;
+    expect(refusal(lc.escalate(gone, s, T0, { reason: 'bot', unanswered: 1 }))).toBe('not_with_bot');
+    expect(refusal(lc.escalate({ ...withBot, state: 'closed' }, s, T0, { reason: 'bot', unanswered: 1 }))).toBe('not_with_bot');
+    expect(refusal(lc.escalate(aConversation(), s, T0, { reason: 'user', unanswered: 1 }))).toBe('not_with_bot');
+    expect(refusal(lc.escalate(withBot, s, T0, { reason: 'bot', unanswered: 1, botId: 'other' }))).toBe('not_with_bot');
+    expect(refusal(lc.escalate(withBot, s, T0, { reason: 'bot', unanswered: 1, to: { skillId: 'x', found: false } }))).toBe('unknown_skill');
+    expect(refusal(lc.escalate(withBot, s, T0, { reason: 'bot', unanswered: 1, to: { agent: undefined } }))).toBe('unknown_agent');
+    const offline = { agent: { id: 'ann', displayName: 'Ann', status: 'offline', active: true } };
+    expect(refusal(lc.escalate(withBot, s, T0, { reason: 'bot', unanswered: 1, to: offline }))).toBe('target_offline');
+    expect(refusal(lc.escalate(withBot, s, T0 + 29 * SEC, { reason: 'timeout', unanswered: 1 }))).toBe('not_due');
+    expect(ok(lc.escalate(withBot, s, T0 + 30 * SEC, { reason: 'timeout', unanswered: 1 })).conversation.routing?.rule).toBe('bot_timed_out');
+    // the bot answered: it owes nothing, no timeout
+    expect(refusal(lc.escalate({ ...withBot, awaiting: 'consumer' }, s, T0 + HOUR, { reason: 'timeout', unanswered: 0 }))).toBe('not_with_bot');
+  });
+  it('close while the bot has it: contained (never reached an agent); a transfer takes it from the bot as an escalation', () => {
+    const c = ok(lc.close(withBot, s, T0, { by: 'consumer', consumerName: 'Jo' }));
+    expect(c.conversation).toMatchObject({ state: 'closed', lastAgentId: null, botStatus: 'handling' });
+    expect(due(c).bot_reply).toBeUndefined();
+    const tr = ok(lc.transfer(withBot, s, T0, { to: { skillId: 'support', found: true }, unanswered: 1 }));
+    expect(tr.conversation).toMatchObject({ state: 'queued', botStatus: 'escalated' });
+    const taken = ok(lc.takeOver(withBot, s, T0 + MIN, { manager: { id: 'boss', displayName: 'Boss' }, consumerName: 'Jo', unanswered: 1 }));
+    expect(taken.conversation).toMatchObject({ state: 'open', agentId: 'boss', botStatus: 'escalated', slaDueAt: T0 + 3600 * SEC });
+    expect(due(taken).bot_reply).toBeUndefined();
+  });
+});
+
 describe('within a state', () => {
   it('markRead: unread to 0 with the row; nothing when already read', () => {
     expect(ok(lc.markRead(aConversation({ agentUnread: 3 }), s, T0, { consumerName: 'Jo' })).conversation.agentUnread).toBe(0);

@@ -1,9 +1,12 @@
 import type { DomainEvent, ErrorCode, Message } from '@parley/contract';
 import {
   applyAgentMessage,
+  applyBotMessage,
   applyConsumerMessage,
+  applyConsumerMessageToBot,
   type ClosedBy,
   type Conversation,
+  isWithBot,
   type NewConversation,
   newConversation,
   type RoutingDecision,
@@ -18,6 +21,7 @@ import { DomainError } from './errors.js';
 import { effectiveSla, slaTargetSec } from './sla.js';
 import {
   autoCloseDueAt,
+  botReplyDueAt,
   type ConversationSettings,
   clockDueAt,
   closedExpiryAt,
@@ -39,6 +43,10 @@ import {
  *     │  ◀──withdraw──┘  │                  │ ▲                 (dismiss: leaves the list)
  *     └──assign──────────┼─────────────────▶┘ └─ transfer / requeue ─▶ queued
  *                        └──close / transfer──▶ …
+ *
+ *   Bots (API.md "Bots"): open(…, bot) ──▶ open with the bot (no agent, out of routing)
+ *     ──escalate (the bot; or by itself: failed, timed out, removed)──▶ queued, like a transfer
+ *     ──close (contained: it never reached an agent)──▶ closed
  */
 
 /** What a transition did: the conversation after it, its events (their audience is decided by domain/audience.ts) and the timers to reconcile. */
@@ -78,6 +86,9 @@ export const REFUSALS = {
   not_with_agent: 'conflict',
   not_in_list: 'conflict',
   stays_with_agent: 'conflict',
+  // Bots: a bot acts only while it has the conversation; nobody else writes in it meanwhile.
+  not_with_bot: 'conflict',
+  with_bot: 'conflict',
 } as const satisfies Record<string, ErrorCode>;
 
 export type RefusalReason = keyof typeof REFUSALS;
@@ -350,6 +361,17 @@ export type TransferTarget =
   /** To an agent (undefined: no such active user). */
   | { agent: { id: string; displayName: string; status: string; active: boolean } | undefined };
 
+/** Where a transfer or an escalation sends the conversation: a skill's queue (its own by default), or an agent. */
+function queueTarget(c: Conversation, to: TransferTarget | undefined): { skillId: string | null; targetAgentId: string | null } | Refusal {
+  if (!to) return { skillId: c.skillId, targetAgentId: null };
+  if ('skillId' in to) return to.found ? { skillId: to.skillId, targetAgentId: null } : refuse('unknown_skill', 'unknown skill', 'skillId');
+  const target = to.agent;
+  if (!target?.active) return refuse('unknown_agent', 'unknown agent', 'agentId');
+  if (target.status === 'offline') return refuse('target_offline', `${target.displayName} is offline`);
+  if (target.id === c.agentId) return refuse('already_with_agent', 'the conversation is already with this agent');
+  return { skillId: c.skillId, targetAgentId: target.id };
+}
+
 /**
  * Transfer to a skill (back into its queue with no preference, actionable; the transferring agent
  * left out of the first round) or to an agent (only they may get it until the transfer fallback).
@@ -357,18 +379,9 @@ export type TransferTarget =
  */
 export function transfer(c: Conversation, s: ConversationSettings, now: number, i: { to: TransferTarget; unanswered: number }): Outcome {
   if (c.state === 'closed') return refuse('conversation_closed', 'the conversation is closed');
-  let skillId = c.skillId;
-  let targetAgentId: string | null = null;
-  if ('skillId' in i.to) {
-    if (!i.to.found) return refuse('unknown_skill', 'unknown skill', 'skillId');
-    skillId = i.to.skillId;
-  } else {
-    const target = i.to.agent;
-    if (!target?.active) return refuse('unknown_agent', 'unknown agent', 'agentId');
-    if (target.status === 'offline') return refuse('target_offline', `${target.displayName} is offline`);
-    if (target.id === c.agentId) return refuse('already_with_agent', 'the conversation is already with this agent');
-    targetAgentId = target.id;
-  }
+  const target = queueTarget(c, i.to);
+  if ('refused' in target) return target;
+  const { skillId, targetAgentId } = target;
   const from = c.agentId;
   const next: Conversation = {
     ...c,
@@ -388,6 +401,8 @@ export function transfer(c: Conversation, s: ConversationSettings, now: number, 
     ...slaClockAtTransfer(c, now, slaTarget(c, s)),
     agentUnread: unreadForNextAgent('agent', i.unanswered),
     routing: { outcome: 'waiting', rule: targetAgentId ? 'transferred_to_agent' : 'transferred_to_skill', agentId: targetAgentId, candidates: [], at: now },
+    // Taken from a bot by a transfer: the bot's part ends as an escalation.
+    ...(c.botStatus === 'handling' && { botStatus: 'escalated' as const }),
     updatedAt: now,
   };
   const fromAgent = from ? [...(c.state === 'ringing' ? [withdrawn(c, 'transferred')] : []), removed(c)] : [];
@@ -415,6 +430,8 @@ export function takeOver(c: Conversation, s: ConversationSettings, now: number, 
     targetAgentId: null,
     agentUnread: from ? unreadForNextAgent(c.awaiting, i.unanswered) : c.agentUnread,
     routing: { outcome: 'assigned', rule: 'taken_over', agentId: i.manager.id, candidates: [], at: now },
+    // Taken from a bot: the bot's part ends as an escalation, and the agent's SLA clock starts from the customer's wait.
+    ...(isWithBot(c) && { botStatus: 'escalated' as const, ...slaClockAtTransfer(c, now, slaTarget(c, s)) }),
     updatedAt: now,
   };
   const fromAgent = from ? [...(c.state === 'ringing' ? [withdrawn(c, 'transferred')] : []), removed(c)] : [];
@@ -461,16 +478,109 @@ export function open(
   n: Omit<NewConversation, 'slaTargetSec'>,
   s: ConversationSettings,
   now: number,
-  i: { first?: { message: Message; line: string } | undefined },
+  i: { first?: { message: Message; line: string } | undefined; bot?: BotTaking | undefined },
 ): Transition {
   const target = slaTarget({ firstTime: n.firstTime, urgent: false }, s);
   const opened = newConversation({ ...n, slaTargetSec: target }, now);
+  if (i.bot) {
+    const taken = takenByBot(opened, now, i.bot);
+    const c = i.first ? { ...applyConsumerMessageToBot(taken, i.first.line, now), lastSeq: 1 } : taken;
+    const message: DomainEvent[] = i.first ? [{ type: 'message.created', data: i.first.message }] : [];
+    return { conversation: c, events: [...message, consumerView(c, { id: i.bot.id, displayName: i.bot.name })], timers: conversationTimers(c, s, now) };
+  }
   const c = i.first ? { ...applyConsumerMessage(opened, i.first.line, now, target), lastSeq: 1 } : opened;
   const message: DomainEvent[] = i.first ? [{ type: 'message.created', data: i.first.message }] : [];
   return { conversation: c, events: [...message, consumerView(c)], timers: conversationTimers(c, s, now) };
 }
 
-export type Sender = { type: 'consumer' } | { type: 'agent'; id: string; name: string | null };
+// ---------------------------------------------------------------- bots
+
+/** The bot registered for the new conversation's skill, as it takes it. */
+export interface BotTaking {
+  id: string;
+  name: string;
+  timeoutSec: number;
+}
+
+/** A new conversation taken by a bot: open with no agent (routing never sees it), no agent SLA, the bot's reply time fixed. */
+function takenByBot(c: Conversation, now: number, bot: BotTaking): Conversation {
+  return {
+    ...c,
+    state: 'open',
+    agentId: null,
+    queuedAt: null,
+    slaDueAt: null,
+    botId: bot.id,
+    botStatus: 'handling',
+    botTimeoutSec: bot.timeoutSec,
+    routing: { outcome: 'assigned', rule: 'taken_by_bot', agentId: null, candidates: [], at: now },
+    updatedAt: now,
+  };
+}
+
+/** Why a conversation leaves its bot: the bot hands over, a user takes it from the bot, or it escalates by itself. */
+export type EscalationReason =
+  | 'bot'
+  | 'user'
+  /** The bot's deliveries failed (a short retry budget exhausted). */
+  | 'failed'
+  /** The bot did not answer within its reply time (the bot_reply timer). */
+  | 'timeout'
+  /** The bot was deleted while it had the conversation. */
+  | 'removed';
+
+export const ESCALATION_RULES: Record<EscalationReason, string> = {
+  bot: 'escalated_by_bot',
+  user: 'taken_from_bot',
+  failed: 'bot_failed',
+  timeout: 'bot_timed_out',
+  removed: 'bot_removed',
+};
+
+/**
+ * The bot hands over (or the conversation escalates by itself): it queues for agents like a
+ * transfer — to a skill's queue (the conversation's own by default) or to an agent — actionable,
+ * the customer's wait going on from their first unanswered message (slaClockAtTransfer). The bot's
+ * part stays in the transcript; the conversation stays the bot's in the reports (`escalated`).
+ * `s`: the settings of the skill it goes to. `timeout` applies only once the bot's reply time has
+ * passed (the timer re-checks).
+ */
+export function escalate(
+  c: Conversation,
+  s: ConversationSettings,
+  now: number,
+  i: { reason: EscalationReason; to?: TransferTarget | undefined; unanswered: number; botId?: string | undefined },
+): Outcome {
+  if (!isWithBot(c) || (i.botId !== undefined && c.botId !== i.botId)) return refuse('not_with_bot', 'no bot has this conversation');
+  if (i.reason === 'timeout') {
+    const due = botReplyDueAt(c);
+    if (due === null) return refuse('not_with_bot', 'the bot owes no answer');
+    if (now < due) return refuse('not_due', "the bot's reply time has not passed");
+  }
+  const target = queueTarget(c, i.to);
+  if ('refused' in target) return target;
+  const { skillId, targetAgentId } = target;
+  const next: Conversation = {
+    ...c,
+    state: 'queued',
+    skillId,
+    agentId: null,
+    targetAgentId,
+    actionable: true,
+    priority: c.urgent ? 1 : 0,
+    queuedAt: now,
+    offeredAt: null,
+    offerExcluded: [],
+    botStatus: 'escalated',
+    ...slaClockAtTransfer(c, now, slaTarget(c, s)),
+    agentUnread: unreadForNextAgent('agent', i.unanswered),
+    routing: { outcome: 'waiting', rule: ESCALATION_RULES[i.reason], agentId: targetAgentId, candidates: [], at: now },
+    updatedAt: now,
+  };
+  return to(c, next, s, now, [consumerView(next)]);
+}
+
+export type Sender = { type: 'consumer' } | { type: 'agent'; id: string; name: string | null } | { type: 'bot'; id: string; name: string };
 
 /**
  * A message in a live exchange: the consumer's starts the SLA clock (the agent owes an answer),
@@ -485,8 +595,16 @@ export function receiveMessage(
 ): Outcome {
   if (c.state === 'closed') return refuse('conversation_closed', 'the conversation is closed');
   if (i.sender.type === 'agent' && c.state === 'ringing') return refuse('accept_first', 'accept the conversation before answering');
+  if (i.sender.type === 'bot' && (!isWithBot(c) || c.botId !== i.sender.id)) return refuse('not_with_bot', 'the bot no longer has this conversation');
+  if (i.sender.type === 'agent' && isWithBot(c)) return refuse('with_bot', 'a bot has this conversation: escalate it to take it over');
   const applied =
-    i.sender.type === 'consumer' ? applyConsumerMessage(c, i.line, now, slaTarget(c, s)) : applyAgentMessage(c, i.line, now, i.sender.id, i.sender.name);
+    i.sender.type === 'consumer'
+      ? isWithBot(c)
+        ? applyConsumerMessageToBot(c, i.line, now)
+        : applyConsumerMessage(c, i.line, now, slaTarget(c, s))
+      : i.sender.type === 'bot'
+        ? applyBotMessage(c, i.line, now, i.sender)
+        : applyAgentMessage(c, i.line, now, i.sender.id, i.sender.name);
   const next: Conversation = { ...applied, lastSeq: i.message.seq };
   const row = next.agentId && next.state !== 'queued' ? [rowEvent(next, i.consumerName, s.account.idleAfterSec, now)] : [];
   return to(c, next, s, now, [{ type: 'message.created', data: i.message }, ...row]);
@@ -522,7 +640,9 @@ export function markUrgent(c: Conversation, s: ConversationSettings, now: number
   if (c.state === 'closed') return refuse('conversation_closed', 'the conversation is closed');
   if (c.urgent) return unchanged(c);
   const urgentSec = effectiveSla(s.account, s.skill).urgentSec;
-  const due = c.awaiting === 'agent' ? Math.min(c.slaDueAt ?? Number.POSITIVE_INFINITY, clockDueAt(s, c.awaitingSince, urgentSec)) : c.slaDueAt;
+  // While a bot has it no agent SLA runs: the urgent target applies when it escalates.
+  const due =
+    c.awaiting === 'agent' && !isWithBot(c) ? Math.min(c.slaDueAt ?? Number.POSITIVE_INFINITY, clockDueAt(s, c.awaitingSince, urgentSec)) : c.slaDueAt;
   const next: Conversation = { ...c, urgent: true, priority: 1, slaDueAt: due, updatedAt: now };
   return to(c, next, s, now, [rowEvent(next, i.consumerName, s.account.idleAfterSec, now)]);
 }

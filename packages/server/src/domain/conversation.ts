@@ -86,8 +86,22 @@ export interface Conversation {
   offeredAt: number | null;
   /** Ring mode: agents who declined or missed an offer in this round. */
   offerExcluded: string[];
+  /**
+   * The bot that took it first (API.md "Bots"; kept after it hands over, for the transcript and the
+   * reports), `handling` while the bot has it (open, no agent, out of routing), `escalated` once it
+   * handed over; `botTimeoutSec`: the reply time the bot had when it took it.
+   */
+  botId: string | null;
+  botStatus: BotStatus | null;
+  botTimeoutSec: number | null;
   updatedAt: number;
 }
+
+export type BotStatus = 'handling' | 'escalated';
+
+/** The bot has the conversation: open, no agent, the consumer's messages go to the bot. */
+export const isWithBot = (c: Pick<Conversation, 'state' | 'botStatus' | 'agentId'>): boolean =>
+  c.state === 'open' && c.botStatus === 'handling' && c.agentId === null;
 
 /**
  * An SLA clock: when a wait that started at `since` is due. The transitions pass the one of
@@ -135,6 +149,9 @@ export function newConversation(n: NewConversation, now: number): Conversation {
     targetAgentId: null,
     offeredAt: null,
     offerExcluded: [],
+    botId: null,
+    botStatus: null,
+    botTimeoutSec: null,
     updatedAt: now,
   };
 }
@@ -149,6 +166,35 @@ export function applyConsumerMessage(c: Conversation, text: string, now: number,
     slaDueAt: startsClock ? slaDueFrom(slaTargetSec, now) : c.slaDueAt,
     agentUnread: c.agentUnread + 1,
     lastMessage: { text, senderType: 'consumer', senderId: c.consumerId, senderName: null, at: now },
+    updatedAt: now,
+  };
+}
+
+/**
+ * A consumer message while a bot has the conversation: the bot owes the answer from the first
+ * unanswered message (its reply timer counts from there); no agent SLA runs while the bot has it.
+ */
+export function applyConsumerMessageToBot(c: Conversation, text: string, now: number): Conversation {
+  const waiting = c.awaiting === 'agent';
+  return {
+    ...c,
+    awaiting: 'agent',
+    awaitingSince: waiting ? c.awaitingSince : now,
+    slaDueAt: null,
+    agentUnread: c.agentUnread + 1,
+    lastMessage: { text, senderType: 'consumer', senderId: c.consumerId, senderName: null, at: now },
+    updatedAt: now,
+  };
+}
+
+/** The bot answers: the conversation awaits the consumer (no first response: that is an agent's). */
+export function applyBotMessage(c: Conversation, text: string, now: number, bot: { id: string; name: string }): Conversation {
+  return {
+    ...c,
+    awaiting: 'consumer',
+    awaitingSince: now,
+    slaDueAt: null,
+    lastMessage: { text, senderType: 'bot', senderId: bot.id, senderName: bot.name, at: now },
     updatedAt: now,
   };
 }
@@ -245,7 +291,7 @@ function lastMessageWire(m: LastMessage): NonNullable<ActiveItem['lastMessage']>
     text: m.text,
     senderType: m.senderType,
     senderId: m.senderId,
-    ...(m.senderType === 'agent' && m.senderName !== null && { senderName: m.senderName }),
+    ...((m.senderType === 'agent' || m.senderType === 'bot') && m.senderName !== null && { senderName: m.senderName }),
     at: new Date(m.at).toISOString(),
   };
 }

@@ -3,6 +3,7 @@ import { aConversation, MIN, SEC, someSettings, T0 } from '../../test/factories/
 import {
   agentTimers,
   autoCloseDueAt,
+  botReplyDueAt,
   businessHoursOf,
   clockDueAt,
   closedExpiryAt,
@@ -67,7 +68,26 @@ describe('conversationTimers', () => {
       { kind: 'ring', dueAt: T0 + 30 * SEC, payload: { agentId: 'ann', offeredAt: T0 } },
       { kind: 'transfer_fallback', dueAt: null, payload: { targetAgentId: null } },
       { kind: 'closed_expiry', dueAt: null, payload: { agentId: 'ann' } },
+      { kind: 'bot_reply', dueAt: null, payload: { botId: null } },
     ]);
+  });
+  it('a bot that has the conversation and owes an answer is due its reply time after the first unanswered message; none otherwise', () => {
+    const withBot = aConversation({
+      agentId: null,
+      lastAgentId: null,
+      botId: 'faq',
+      botStatus: 'handling',
+      botTimeoutSec: 30,
+      awaiting: 'agent',
+      awaitingSince: T0,
+    });
+    expect(conversationTimers(withBot, s, T0).filter((t) => t.dueAt !== null)).toEqual([
+      { kind: 'bot_reply', dueAt: T0 + 30 * SEC, payload: { botId: 'faq' } },
+    ]);
+    expect(botReplyDueAt({ ...withBot, awaiting: 'consumer' })).toBeNull();
+    expect(botReplyDueAt({ ...withBot, botStatus: 'escalated', state: 'queued' })).toBeNull();
+    expect(botReplyDueAt({ ...withBot, state: 'closed' })).toBeNull();
+    expect(botReplyDueAt({ ...withBot, agentId: 'ann' })).toBeNull();
   });
   it('a closed conversation wants the retention timer and nothing else', () => {
     const closed = aConversation({ state: 'closed', agentId: null, closedAt: T0, slaDueAt: null });

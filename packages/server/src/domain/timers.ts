@@ -1,7 +1,7 @@
 import type { AccountSettings, BusinessHours, SkillOverrides } from '@parley/contract';
 import { nextWarmupStepAt, type WarmUpSettings } from './agents.js';
 import { addOpenTime } from './business-hours.js';
-import { type Conversation, nextTimeChangeAt } from './conversation.js';
+import { type Conversation, isWithBot, nextTimeChangeAt } from './conversation.js';
 import { effectiveAutoClose } from './sla.js';
 
 /**
@@ -19,7 +19,7 @@ export interface ConversationSettings {
   skill: SkillOverrides | null;
 }
 
-export const CONVERSATION_TIMER_KINDS = ['status', 'auto_close', 'ring', 'transfer_fallback', 'closed_expiry'] as const;
+export const CONVERSATION_TIMER_KINDS = ['status', 'auto_close', 'ring', 'transfer_fallback', 'closed_expiry', 'bot_reply'] as const;
 export type ConversationTimerKind = (typeof CONVERSATION_TIMER_KINDS)[number];
 
 /** One timer as wanted: due at `dueAt` with `payload`, or not at all (`dueAt: null`). */
@@ -66,6 +66,16 @@ export function closedExpiryAt(c: Conversation, s: ConversationSettings): number
   return c.state === 'closed' && !c.dismissed && c.closedAt !== null ? c.closedAt + s.account.closedRetentionHours * HOUR : null;
 }
 
+/**
+ * When a bot that has the conversation and owes an answer runs out of time (API.md "Bots"): its
+ * reply time after the consumer's first unanswered message. Wall-clock time: bots keep no business
+ * hours. The conversation then escalates by itself (lifecycle `escalate`, reason `timeout`).
+ */
+export function botReplyDueAt(c: Conversation): number | null {
+  if (!isWithBot(c) || c.awaiting !== 'agent' || c.botTimeoutSec === null) return null;
+  return c.awaitingSince + c.botTimeoutSec * 1000;
+}
+
 /** When time alone next changes the agent's row (soon overdue, overdue, idle). */
 export function statusChangeAt(c: Conversation, s: ConversationSettings, now: number): number | null {
   const withAgent = (c.state === 'open' || c.state === 'ringing') && c.agentId !== null;
@@ -80,6 +90,7 @@ export function conversationTimers(c: Conversation, s: ConversationSettings, now
     { kind: 'ring', dueAt: ringEndsAt(c, s), payload: { agentId: c.agentId, offeredAt: c.offeredAt } },
     { kind: 'transfer_fallback', dueAt: transferFallbackAt(c, s), payload: { targetAgentId: c.targetAgentId } },
     { kind: 'closed_expiry', dueAt: closedExpiryAt(c, s), payload: { agentId: c.lastAgentId } },
+    { kind: 'bot_reply', dueAt: botReplyDueAt(c), payload: { botId: c.botId } },
   ];
 }
 

@@ -35,6 +35,12 @@ declare module 'fastify' {
      * key unless it names a scope here.
      */
     scope?: ApiKeyScope;
+    /**
+     * A bot's own key may call this route too (API.md "Bots"), as the bot: on a conversation route
+     * only in the conversations the bot has. Published as `x-bot`. Only `user` and conversation
+     * routes may take bots.
+     */
+    bot?: boolean;
   }
 }
 
@@ -49,19 +55,19 @@ const DEFAULT_SCOPE: Partial<Record<Access, ApiKeyScope>> = {
 export const scopeOf = (access: Access, scope: ApiKeyScope | undefined): ApiKeyScope | undefined => scope ?? DEFAULT_SCOPE[access];
 
 /** Method + OpenAPI path (`/api/v1/conversations/{id}`) → declared access (and key scope), for the OpenAPI document. */
-export type AccessRegistry = Map<string, { access: Access; scope: ApiKeyScope | undefined }>;
+export type AccessRegistry = Map<string, { access: Access; scope: ApiKeyScope | undefined; bot: boolean }>;
 
 const openApiPath = (url: string) => url.replace(/:(\w+)/g, '{$1}');
 export const accessKey = (method: string, url: string) => `${method.toUpperCase()} ${openApiPath(url)}`;
 
-function guardFor(access: Access, guards: Guards, scope: ApiKeyScope | undefined): onRequestHookHandler | undefined {
+function guardFor(access: Access, guards: Guards, scope: ApiKeyScope | undefined, bot: boolean): onRequestHookHandler | undefined {
   switch (access) {
     case 'consumer':
       return guards.consumer;
     case 'user':
     case 'conversation:read':
     case 'conversation:act':
-      return guards.scopedUser(scope);
+      return guards.scopedUser(scope, bot);
     case 'manager':
       return guards.scopedManager(scope);
     // public and provider routes need no token; a file route checks its link or token itself
@@ -83,12 +89,15 @@ export function enforceDeclaredAccess(app: FastifyInstance, guards: Guards): Acc
     if (!route.url.startsWith('/api/')) return;
     if (!access || !(access in ACCESS)) throw new Error(`route ${String(route.method)} ${route.url} declares no access (config.access, see http/access.ts)`);
     const scope = scopeOf(access, route.config?.scope);
-    const guard = guardFor(access, guards, scope);
+    const bot = route.config?.bot === true;
+    if (bot && !['user', 'conversation:read', 'conversation:act'].includes(access))
+      throw new Error(`route ${String(route.method)} ${route.url}: only user and conversation routes take bots`);
+    const guard = guardFor(access, guards, scope, bot);
     const own = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
     if (guard && own.length) throw new Error(`route ${String(route.method)} ${route.url}: its guard comes from config.access; remove onRequest`);
     if (guard) route.onRequest = [guard];
     for (const m of Array.isArray(route.method) ? route.method : [route.method]) {
-      if (m !== 'HEAD' && m !== 'OPTIONS') registry.set(accessKey(m, route.url), { access, scope });
+      if (m !== 'HEAD' && m !== 'OPTIONS') registry.set(accessKey(m, route.url), { access, scope, bot });
     }
   });
   return registry;
@@ -101,10 +110,11 @@ export function documentAccess(doc: Record<string, unknown>, registry: AccessReg
     for (const [method, op] of Object.entries(ops)) {
       const declared = registry.get(`${method.toUpperCase()} ${path}`);
       if (!declared) continue;
-      const { access, scope } = declared;
+      const { access, scope, bot } = declared;
       op['x-access'] = access;
       if (scope) op['x-scope'] = scope;
-      const line = `Access: \`${access}\` — ${ACCESS[access]}.${scope ? ` API keys: scope \`${scope}\`.` : ''}`;
+      if (bot) op['x-bot'] = true;
+      const line = `Access: \`${access}\` — ${ACCESS[access]}.${scope ? ` API keys: scope \`${scope}\`.` : ''}${bot ? " A bot's key too (in the conversations the bot has)." : ''}`;
       op.description = op.description ? `${String(op.description)}\n\n${line}` : line;
     }
   }

@@ -129,12 +129,20 @@ async function sendFromRequest(deps: Deps, p: Principal, conversationId: string,
 export function sendMessageRoute(
   app: ZApp,
   deps: Deps,
-  route: { path: string; access: 'conversation:act' | 'consumer'; principal: (req: FastifyRequest) => Principal; tags: string[]; summary: string },
+  route: {
+    path: string;
+    access: 'conversation:act' | 'consumer';
+    /** A bot's key may send too (http/access.ts `config.bot`). */
+    bot?: boolean;
+    principal: (req: FastifyRequest) => Principal;
+    tags: string[];
+    summary: string;
+  },
 ): void {
   app.post(
     route.path,
     {
-      config: { upload: true, access: route.access },
+      config: { upload: true, access: route.access, ...(route.bot && { bot: true }) },
       schema: {
         tags: route.tags,
         security: bearerAuth,

@@ -8,6 +8,7 @@ import { authenticateConsumer, authenticateUser } from '../services/auth.service
 import type { Deps, Publisher } from '../services/context.js';
 import { currentSeq, replayAfter, typingCue } from '../services/realtime.service.js';
 import { namespaceOf, roomOf } from './audience.js';
+import { DEFAULT_HANDSHAKE_LIMITS, HandshakeGate, type HandshakeLimits, shedError } from './handshake-gate.js';
 
 const TYPING_THROTTLE_MS = 2000;
 
@@ -77,7 +78,11 @@ export const managersRoom = (accountId: string) => `managers:${accountId}`;
  * Each socket joins its recipient room; committed events are emitted to that room as "event".
  * "hello" tells a new socket its current seq; "sync" { afterSeq } replays what it missed.
  */
-export async function attachRealtime(server: HttpServer, getDeps: () => Deps, opts: { redisUrl?: string | undefined }): Promise<Realtime> {
+export async function attachRealtime(
+  server: HttpServer,
+  getDeps: () => Deps,
+  opts: { redisUrl?: string | undefined; handshakeLimits?: HandshakeLimits | undefined },
+): Promise<Realtime> {
   const io = new Server(server, { serveClient: false, cors: { origin: true, credentials: false }, maxHttpBufferSize: 64 * 1024 });
   let redis: { pub: Redis; sub: Redis } | undefined;
   if (opts.redisUrl) {
@@ -90,8 +95,19 @@ export async function attachRealtime(server: HttpServer, getDeps: () => Deps, op
 
   const agents = io.of('/agent');
   const consumers = io.of('/consumer');
+  // A reconnect storm is shed before any token lookup, with a retry hint (handshake-gate.ts).
+  // Made at the first handshake: deps (and their clock) are bound after attachRealtime returns.
+  let gate: HandshakeGate | undefined;
+  const shed = (next: (err?: Error) => void) => {
+    gate ??= new HandshakeGate(opts.handshakeLimits ?? DEFAULT_HANDSHAKE_LIMITS, () => getDeps().clock.now());
+    const a = gate.admit();
+    if (!a.ok) next(shedError(a.retryAfterMs));
+    return a.ok ? a.release : undefined;
+  };
 
   agents.use(async (socket, next) => {
+    const release = shed(next);
+    if (!release) return;
     try {
       const token = (socket.handshake.auth as { token?: unknown }).token;
       const p = typeof token === 'string' ? await authenticateUser(getDeps(), token) : undefined;
@@ -102,9 +118,13 @@ export async function attachRealtime(server: HttpServer, getDeps: () => Deps, op
       next();
     } catch (err) {
       next(err as Error);
+    } finally {
+      release();
     }
   });
   consumers.use(async (socket, next) => {
+    const release = shed(next);
+    if (!release) return;
     try {
       const token = (socket.handshake.auth as { consumerToken?: unknown }).consumerToken;
       const p = typeof token === 'string' ? await authenticateConsumer(getDeps(), token) : undefined;
@@ -114,6 +134,8 @@ export async function attachRealtime(server: HttpServer, getDeps: () => Deps, op
       next();
     } catch (err) {
       next(err as Error);
+    } finally {
+      release();
     }
   });
 

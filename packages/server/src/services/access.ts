@@ -3,7 +3,7 @@ import { forbidden, notFound } from '../domain/errors.js';
 import type { Principal, UserPrincipal } from './principal.js';
 
 /**
- * Who may see a conversation: its consumer; managers of the account; the agent it is assigned or
+ * Who may see a conversation: its consumer; a bot that took it; managers of the account; the agent it is assigned or
  * ringing to, or who last had it; agents of its skill (the All tab). Anything else is 404, so
  * other accounts' ids reveal nothing.
  */
@@ -11,6 +11,11 @@ export function assertCanRead(p: Principal, c: Conversation | undefined, userSki
   if (!c || c.accountId !== p.accountId) throw notFound('conversation');
   if (p.kind === 'consumer') {
     if (c.consumerId !== p.consumerId) throw notFound('conversation');
+    return c;
+  }
+  // A bot reads the conversations it took (it acts only while it has them: the transitions check).
+  if (p.kind === 'bot') {
+    if (c.botId !== p.botId) throw notFound('conversation');
     return c;
   }
   if (p.role === 'manager') return c;

@@ -5,7 +5,7 @@ import { type ApiKeyRecord, findApiKey, findLiveApiKeyByHash, insertApiKey, list
 import { findUser } from '../storage/repos/users.repo.js';
 import { type Actor, recordAudit } from './audit.service.js';
 import type { Deps } from './context.js';
-import type { UserPrincipal } from './principal.js';
+import type { BotPrincipal, UserPrincipal } from './principal.js';
 import { hashToken, newToken } from './tokens.js';
 
 /**
@@ -45,6 +45,7 @@ export async function createApiKey(deps: Deps, p: UserPrincipal, input: CreateAp
     createdBy: p.userId,
     createdAt: now,
     revokedAt: null,
+    botId: null,
   };
   await deps.db.transaction(async (tx) => {
     await insertApiKey(tx, { ...record, keyHash: hashToken(key) });
@@ -98,10 +99,12 @@ export function createApiKeyLimiter(perMinute: number) {
  * The principal of an API key, or undefined when the key is unknown, revoked, or its manager is
  * no longer an active manager. Read on every request: revoking takes effect at once, on every node.
  */
-export async function authenticateApiKey(deps: Deps, key: string): Promise<UserPrincipal | undefined> {
+export async function authenticateApiKey(deps: Deps, key: string): Promise<UserPrincipal | BotPrincipal | undefined> {
   const h = hashToken(key);
   const row = await findLiveApiKeyByHash(deps.db.kysely, h);
   if (!row) return undefined;
+  // A bot's key acts as its bot (not as the manager who made it): it lives as long as the bot.
+  if (row.botId) return { kind: 'bot', accountId: row.accountId, botId: row.botId, keyId: row.id };
   const owner = await findUser(deps.db.kysely, row.accountId, row.createdBy);
   if (!owner?.active || owner.role !== 'manager') return undefined;
   return { kind: 'user', accountId: row.accountId, userId: owner.id, role: 'manager', tokenHash: h, apiKey: { id: row.id, scopes: row.scopes } };

@@ -5,6 +5,7 @@ import type { Tx } from '../storage/db.js';
 import { type Account, findAccount } from '../storage/repos/accounts.repo.js';
 import { findSkill, type SkillRecord } from '../storage/repos/skills.repo.js';
 import type { TokenRow } from '../storage/repos/tokens.repo.js';
+import type { AccountSuggestions } from './suggestions.service.js';
 
 /**
  * The read caches of one app, made by `buildApp` on its injected clock (so a test's fake clock
@@ -21,7 +22,16 @@ export interface ReadCaches {
   consumerSessions: TtlCache<TokenRow | undefined>;
   /** Discovered OpenID provider configurations for 5 minutes, per account and settings (services/sso.service.ts). */
   oidcConfigurations: TtlCache<oidc.Configuration>;
+  /**
+   * Each account's suggestion index (services/suggestions.service.ts) for a minute, up to 1,000
+   * accounts: dropped at once when the content changes in this process; other nodes and the
+   * learning from new transcripts catch up within the minute.
+   */
+  suggestions: TtlCache<AccountSuggestions>;
 }
+
+/** How long a suggestion index serves before it is rebuilt from the content and transcripts. */
+export const SUGGESTION_INDEX_TTL_MS = 60_000;
 
 export function createReadCaches(clock: Clock): ReadCaches {
   return {
@@ -29,6 +39,7 @@ export function createReadCaches(clock: Clock): ReadCaches {
     skills: new TtlCache(clock, 1000),
     consumerSessions: new TtlCache(clock, 10_000),
     oidcConfigurations: new TtlCache(clock, 5 * 60_000, 1000),
+    suggestions: new TtlCache(clock, SUGGESTION_INDEX_TTL_MS, 1000),
   };
 }
 

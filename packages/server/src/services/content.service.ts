@@ -6,8 +6,17 @@ import type { ContentRecord } from '../storage/repos/content.repo.js';
 import * as repo from '../storage/repos/content.repo.js';
 import { type Actor, changes, recordAudit, SYSTEM_ACTOR } from './audit.service.js';
 import type { Deps } from './context.js';
+import { forgetSuggestions } from './suggestions.service.js';
 
-const toItem = (r: ContentRecord): ContentItem => ({
+/** After a committed change of the content: suggestions rank the account's content afresh. */
+async function contentChanged<T>(deps: Deps, accountId: string, change: Promise<T>): Promise<T> {
+  const done = await change;
+  forgetSuggestions(deps, accountId);
+  return done;
+}
+
+/** A stored content item as the API shows it. */
+export const toContentItem = (r: ContentRecord): ContentItem => ({
   id: r.id,
   categoryId: r.categoryId,
   title: r.title,
@@ -51,28 +60,36 @@ export async function updateCategory(
   patch: { name?: string | undefined; position?: number | undefined },
   actor: Actor = SYSTEM_ACTOR,
 ) {
-  return deps.db.transaction(async (tx) => {
-    const r = await repo.findCategory(tx, accountId, id);
-    if (!r) throw notFound('category');
-    const next = { ...r, ...(patch.name !== undefined && { name: patch.name }), ...(patch.position !== undefined && { position: patch.position }) };
-    await repo.updateCategory(tx, accountId, next);
-    await recordAudit(tx, deps.clock.now(), {
-      accountId,
-      ...actor,
-      action: 'content_category.updated',
-      targetType: 'content_category',
-      targetId: id,
-      details: changes(r, next),
-    });
-    return next;
-  });
+  return contentChanged(
+    deps,
+    accountId,
+    deps.db.transaction(async (tx) => {
+      const r = await repo.findCategory(tx, accountId, id);
+      if (!r) throw notFound('category');
+      const next = { ...r, ...(patch.name !== undefined && { name: patch.name }), ...(patch.position !== undefined && { position: patch.position }) };
+      await repo.updateCategory(tx, accountId, next);
+      await recordAudit(tx, deps.clock.now(), {
+        accountId,
+        ...actor,
+        action: 'content_category.updated',
+        targetType: 'content_category',
+        targetId: id,
+        details: changes(r, next),
+      });
+      return next;
+    }),
+  );
 }
 
 export async function deleteCategory(deps: Deps, accountId: string, id: string, actor: Actor = SYSTEM_ACTOR): Promise<void> {
-  await deps.db.transaction(async (tx) => {
-    if (!(await repo.deleteCategory(tx, accountId, id))) throw notFound('category');
-    await recordAudit(tx, deps.clock.now(), { accountId, ...actor, action: 'content_category.deleted', targetType: 'content_category', targetId: id });
-  });
+  await contentChanged(
+    deps,
+    accountId,
+    deps.db.transaction(async (tx) => {
+      if (!(await repo.deleteCategory(tx, accountId, id))) throw notFound('category');
+      await recordAudit(tx, deps.clock.now(), { accountId, ...actor, action: 'content_category.deleted', targetType: 'content_category', targetId: id });
+    }),
+  );
 }
 
 /** Predefined content by position, title and id, `q` matching title or text (never category names); up to `page.limit` after the position `[position, title, id]`. */
@@ -82,7 +99,7 @@ export async function listContent(
   q: string | undefined,
   page: { after?: readonly [number, string, string] | undefined; limit: number },
 ): Promise<ContentItem[]> {
-  return (await repo.listContent(deps.db.kysely, accountId, q, page)).map(toItem);
+  return (await repo.listContent(deps.db.kysely, accountId, q, page)).map(toContentItem);
 }
 
 export async function createContent(
@@ -91,30 +108,34 @@ export async function createContent(
   input: { categoryId?: string | null | undefined; title: string; text: string; quickReplies?: QuickReply[] | undefined; position?: number | undefined },
   actor: Actor = SYSTEM_ACTOR,
 ) {
-  return deps.db.transaction(async (tx) => {
-    await assertCategory(tx, accountId, input.categoryId);
-    const now = deps.clock.now();
-    const item: ContentRecord = {
-      id: newId(),
-      categoryId: input.categoryId ?? null,
-      title: input.title,
-      text: input.text,
-      quickReplies: input.quickReplies?.length ? input.quickReplies : null,
-      position: input.position ?? (await repo.nextContentPosition(tx, accountId)),
-      updatedAt: now,
-    };
-    await repo.insertContent(tx, accountId, item, now);
-    const wire = toItem(item);
-    await recordAudit(tx, now, {
-      accountId,
-      ...actor,
-      action: 'content.created',
-      targetType: 'content',
-      targetId: item.id,
-      details: { ...wire, id: undefined, updatedAt: undefined },
-    });
-    return wire;
-  });
+  return contentChanged(
+    deps,
+    accountId,
+    deps.db.transaction(async (tx) => {
+      await assertCategory(tx, accountId, input.categoryId);
+      const now = deps.clock.now();
+      const item: ContentRecord = {
+        id: newId(),
+        categoryId: input.categoryId ?? null,
+        title: input.title,
+        text: input.text,
+        quickReplies: input.quickReplies?.length ? input.quickReplies : null,
+        position: input.position ?? (await repo.nextContentPosition(tx, accountId)),
+        updatedAt: now,
+      };
+      await repo.insertContent(tx, accountId, item, now);
+      const wire = toContentItem(item);
+      await recordAudit(tx, now, {
+        accountId,
+        ...actor,
+        action: 'content.created',
+        targetType: 'content',
+        targetId: item.id,
+        details: { ...wire, id: undefined, updatedAt: undefined },
+      });
+      return wire;
+    }),
+  );
 }
 
 export async function updateContent(
@@ -130,29 +151,37 @@ export async function updateContent(
   },
   actor: Actor = SYSTEM_ACTOR,
 ) {
-  return deps.db.transaction(async (tx) => {
-    const r = await repo.findContent(tx, accountId, id);
-    if (!r) throw notFound('content');
-    if (patch.categoryId !== undefined) await assertCategory(tx, accountId, patch.categoryId);
-    const next: ContentRecord = {
-      ...r,
-      ...(patch.categoryId !== undefined && { categoryId: patch.categoryId }),
-      ...(patch.title !== undefined && { title: patch.title }),
-      ...(patch.text !== undefined && { text: patch.text }),
-      ...(patch.quickReplies !== undefined && { quickReplies: patch.quickReplies.length ? patch.quickReplies : null }),
-      ...(patch.position !== undefined && { position: patch.position }),
-      updatedAt: deps.clock.now(),
-    };
-    await repo.updateContent(tx, accountId, next);
-    const { updatedAt: _u, ...diff } = changes(toItem(r), toItem(next));
-    await recordAudit(tx, next.updatedAt, { accountId, ...actor, action: 'content.updated', targetType: 'content', targetId: id, details: diff });
-    return toItem(next);
-  });
+  return contentChanged(
+    deps,
+    accountId,
+    deps.db.transaction(async (tx) => {
+      const r = await repo.findContent(tx, accountId, id);
+      if (!r) throw notFound('content');
+      if (patch.categoryId !== undefined) await assertCategory(tx, accountId, patch.categoryId);
+      const next: ContentRecord = {
+        ...r,
+        ...(patch.categoryId !== undefined && { categoryId: patch.categoryId }),
+        ...(patch.title !== undefined && { title: patch.title }),
+        ...(patch.text !== undefined && { text: patch.text }),
+        ...(patch.quickReplies !== undefined && { quickReplies: patch.quickReplies.length ? patch.quickReplies : null }),
+        ...(patch.position !== undefined && { position: patch.position }),
+        updatedAt: deps.clock.now(),
+      };
+      await repo.updateContent(tx, accountId, next);
+      const { updatedAt: _u, ...diff } = changes(toContentItem(r), toContentItem(next));
+      await recordAudit(tx, next.updatedAt, { accountId, ...actor, action: 'content.updated', targetType: 'content', targetId: id, details: diff });
+      return toContentItem(next);
+    }),
+  );
 }
 
 export async function deleteContent(deps: Deps, accountId: string, id: string, actor: Actor = SYSTEM_ACTOR): Promise<void> {
-  await deps.db.transaction(async (tx) => {
-    if (!(await repo.deleteContent(tx, accountId, id))) throw notFound('content');
-    await recordAudit(tx, deps.clock.now(), { accountId, ...actor, action: 'content.deleted', targetType: 'content', targetId: id });
-  });
+  await contentChanged(
+    deps,
+    accountId,
+    deps.db.transaction(async (tx) => {
+      if (!(await repo.deleteContent(tx, accountId, id))) throw notFound('content');
+      await recordAudit(tx, deps.clock.now(), { accountId, ...actor, action: 'content.deleted', targetType: 'content', targetId: id });
+    }),
+  );
 }

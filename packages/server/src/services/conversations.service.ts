@@ -15,13 +15,14 @@ import {
   type TemplateMessage,
 } from '@parley/contract';
 import { adapterFor } from '../channels/adapters.js';
-import { type Conversation, compareActive, countByStatus, toActiveItem, toConsumerView } from '../domain/conversation.js';
+import { type Conversation, compareActive, countByStatus, isWithBot, toActiveItem, toConsumerView } from '../domain/conversation.js';
 import * as lifecycle from '../domain/conversation-lifecycle.js';
 import { outsideServiceWindow, SERVICE_WINDOW_MS, sentThroughChannel } from '../domain/delivery.js';
 import { DomainError, invalid, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Tx } from '../storage/db.js';
 import type { Account } from '../storage/repos/accounts.repo.js';
+import { botNames } from '../storage/repos/bots.repo.js';
 import { findConsumer } from '../storage/repos/consumers.repo.js';
 import {
   countConsumerConversations,
@@ -49,15 +50,16 @@ import { findSkill } from '../storage/repos/skills.repo.js';
 import { findTemplate } from '../storage/repos/templates.repo.js';
 import { displayNames, findUser } from '../storage/repos/users.repo.js';
 import { assertCanAct, assertCanRead } from './access.js';
+import { botForSkill, queueBotTurnIn } from './bots.service.js';
 import { findAccountCached } from './caches.js';
 import { type Deps, inTransaction, type Outbox } from './context.js';
 import { wrapUpOf } from './dispositions.service.js';
 import { withLabels } from './labels.service.js';
 import { maskConsumerText } from './masking.service.js';
-import { withSenderNames } from './message-wire.js';
+import { withBotNames, withSenderNames } from './message-wire.js';
 import { enqueueOutbound } from './outbound.service.js';
 import { commit, commitNew, settingsFor } from './persist.js';
-import type { ConsumerPrincipal, Principal, UserPrincipal } from './principal.js';
+import type { BotPrincipal, ConsumerPrincipal, Principal, UserPrincipal } from './principal.js';
 import { withdrawSurveyIn } from './surveys.service.js';
 
 const HOUR = 3600_000;
@@ -69,12 +71,15 @@ async function accountOf(deps: Deps, tx: Tx, accountId: string): Promise<Account
   return a;
 }
 
-async function userSkills(tx: Tx, p: Principal): Promise<string[]> {
+/** The skills of a signed-in agent (managers and consumers: none; they read by other rules). */
+export async function userSkills(tx: Tx, p: Principal): Promise<string[]> {
   if (p.kind !== 'user' || p.role === 'manager') return [];
   return (await findUser(tx, p.accountId, p.userId))?.skills ?? [];
 }
 
 async function agentView(tx: Tx, c: Conversation): Promise<{ id: string; displayName: string } | null> {
+  // The bot that has it answers for now.
+  if (isWithBot(c) && c.botId) return { id: c.botId, displayName: (await botNames(tx, c.accountId, [c.botId])).get(c.botId) ?? 'Bot' };
   if (!c.agentId || c.state !== 'open') return null;
   const u = await findUser(tx, c.accountId, c.agentId);
   return u ? { id: u.id, displayName: u.displayName } : null;
@@ -118,6 +123,8 @@ export async function openConversationIn(
   const previous = await findLatestConversationOfConsumer(tx, p.accountId, p.consumerId);
   if (previous) await withdrawSurveyIn(deps, tx, out, p.accountId, previous.id, 'new_conversation');
   const firstTime = (await countConsumerConversations(tx, p.accountId, p.consumerId)) === 0;
+  // A bot registered for the skill takes the new conversation first (API.md "Bots").
+  const bot = await botForSkill(tx, p.accountId, input.skillId ?? null);
   // What the consumer typed is masked before anything keeps or pushes it (settings.masking).
   const text = input.text ? maskConsumerText(account.settings.masking, input.text) : undefined;
   const n = {
@@ -132,10 +139,12 @@ export async function openConversationIn(
   const message = text ? newMessage({ ...n, lastSeq: 0 }, 'consumer', p.consumerId, text, null, now) : undefined;
   const t = lifecycle.open(n, { account: account.settings, skill: skill?.overrides ?? null }, now, {
     first: message && text ? { message: toWireMessage(message), line: text } : undefined,
+    bot,
   });
   await commitNew(deps, tx, out, t);
   if (message) await insertMessage(tx, message);
-  return { conversation: toConsumerView(t.conversation, null), created: true };
+  if (message) await queueBotTurnIn(deps, tx, t.conversation, toWireMessage(message));
+  return { conversation: toConsumerView(t.conversation, bot ? { id: bot.id, displayName: bot.name } : null), created: true };
 }
 
 function newMessage(
@@ -259,15 +268,15 @@ export async function sendMessage(deps: Deps, p: Principal, conversationId: stri
 
 /** `sendMessage` in the caller's transaction (channel inbound stores the provider event and the message together). */
 export async function sendMessageIn(deps: Deps, tx: Tx, out: Outbox, p: Principal, conversationId: string, input: MessageInput): Promise<SendResult> {
-  const senderType = p.kind === 'consumer' ? 'consumer' : 'agent';
-  const senderId = p.kind === 'consumer' ? p.consumerId : p.userId;
+  const senderType: SenderType = p.kind === 'consumer' ? 'consumer' : p.kind === 'bot' ? 'bot' : 'agent';
+  const senderId = p.kind === 'consumer' ? p.consumerId : p.kind === 'bot' ? p.botId : p.userId;
   const locked = await lockConversationLight(tx, deps.db.dialect, p.accountId, conversationId);
   const c = assertCanRead(p, locked, await userSkills(tx, p));
   if (p.kind === 'user') assertCanAct(p, c);
   // Checked once the caller may write here (a refusal says nothing about the body).
   if (!input.text && !input.file && !input.template) throw invalid('a message needs text, a file or a template', 'text');
   const repeat = await findMessageByClientId(tx, p.accountId, c.id, senderType, input.clientMessageId);
-  if (repeat) return { message: toWireMessage(repeat), created: false };
+  if (repeat) return { message: await withBotNames(tx, p.accountId, toWireMessage(repeat)), created: false };
   const now = deps.clock.now();
   const checked = await checkChannelRules(tx, p, c, input, now);
   const account = await accountOf(deps, tx, p.accountId);
@@ -279,24 +288,38 @@ export async function sendMessageIn(deps: Deps, tx: Tx, out: Outbox, p: Principa
     ...(input.quickReply && { quickReply: input.quickReply }),
     ...(input.template && { template: input.template }),
   };
-  // An agent's name goes with the message to the consumer and into the list's preview ("Bob Chen: …").
-  const agentName = senderType === 'agent' ? ((await displayNames(tx, p.accountId, [senderId])).get(senderId) ?? null) : null;
-  const sender: lifecycle.Sender = senderType === 'agent' ? { type: 'agent', id: senderId, name: agentName } : { type: 'consumer' };
-  // As it will be stored: an agent message on a channel conversation is queued for delivery (outbound.service.ts).
-  const wire = toWireMessage(senderType === 'agent' && sentThroughChannel(c) ? { ...message, delivery: 'queued' } : message);
+  // An agent's name goes with the message to the consumer and into the list's preview ("Bob Chen: …"); a bot's to everyone.
+  const senderName =
+    senderType === 'agent'
+      ? ((await displayNames(tx, p.accountId, [senderId])).get(senderId) ?? null)
+      : senderType === 'bot'
+        ? ((await botNames(tx, p.accountId, [senderId])).get(senderId) ?? 'Bot')
+        : null;
+  const sender: lifecycle.Sender =
+    senderType === 'agent'
+      ? { type: 'agent', id: senderId, name: senderName }
+      : senderType === 'bot'
+        ? { type: 'bot', id: senderId, name: senderName ?? 'Bot' }
+        : { type: 'consumer' };
+  const toConsumer = senderType === 'agent' || senderType === 'bot';
+  // As it will be stored: an agent's or bot's message on a channel conversation is queued for delivery (outbound.service.ts).
+  const stored = toWireMessage(toConsumer && sentThroughChannel(c) ? { ...message, delivery: 'queued' } : message);
+  const wire = senderType === 'bot' && senderName !== null ? { ...stored, senderName } : stored;
   const consumer = await findConsumer(tx, p.accountId, c.consumerId);
   const t = lifecycle.orThrow(
     lifecycle.receiveMessage(c, await settingsFor(tx, account, c.skillId, { cached: deps }), now, {
       sender,
       // The consumer's copy names the agent who wrote it; the agents' copy does not (domain/audience.ts).
-      message: agentName !== null ? { ...wire, senderName: agentName } : wire,
+      message: senderName !== null ? { ...stored, senderName } : stored,
       line: summary({ ...input, text }),
       consumerName: consumer?.name ?? 'Visitor',
     }),
   );
   await insertMessage(tx, message);
-  if (senderType === 'agent') await enqueueOutbound(deps, tx, c, message);
+  if (toConsumer) await enqueueOutbound(deps, tx, c, message);
   await commit(deps, tx, out, c, t);
+  // A bot has it: the consumer's message is the bot's next turn (services/bots.service.ts).
+  if (senderType === 'consumer') await queueBotTurnIn(deps, tx, t.conversation, wire);
   return { message: wire, created: true };
 }
 
@@ -387,6 +410,14 @@ export async function getConversationDetails(deps: Deps, p: UserPrincipal, id: s
     },
     routing: c.routing ? { ...c.routing, at: new Date(c.routing.at).toISOString() } : null,
     wrapUp: await wrapUpOf(tx, p.accountId, c.id),
+    bot:
+      c.botId && c.botStatus
+        ? {
+            id: c.botId,
+            name: (await botNames(tx, p.accountId, [c.botId])).get(c.botId) ?? 'Bot',
+            status: c.botStatus === 'escalated' ? 'escalated' : c.state === 'closed' ? 'contained' : 'handling',
+          }
+        : null,
   };
 }
 
@@ -396,7 +427,7 @@ export async function getConversationDetails(deps: Deps, p: UserPrincipal, id: s
  */
 export async function transcript(
   deps: Deps,
-  p: UserPrincipal,
+  p: UserPrincipal | BotPrincipal,
   id: string,
   opts: { includePrevious: boolean; after: number; page: { after?: TranscriptPosition | undefined; limit: number } },
 ): Promise<TranscriptRows> {
@@ -411,7 +442,12 @@ export async function transcript(
   }
   // Previous conversations are all older than this one, so (created_at, id) order is the order above.
   const rows = await listTranscriptPage(tx, p.accountId, ids, { afterSeq: ids.length === 1 ? opts.after : 0, ...opts.page });
-  return rows.map((r) => ({ message: toWireMessage(r.message), position: r.position }));
+  const messages = await withBotNames(
+    tx,
+    p.accountId,
+    rows.map((r) => toWireMessage(r.message)),
+  );
+  return rows.map((r, i) => ({ message: messages[i] ?? toWireMessage(r.message), position: r.position }));
 }
 
 /** The transcript an agent copies (Copy transcript, CRM records): times in the agent's own date format, clock and time zone. */
@@ -443,9 +479,15 @@ export async function renderTranscript(tx: Tx, c: Conversation, time: (at: numbe
   const messages = await listMessages(tx, c.accountId, [c.id]);
   const agentIds = [...new Set(messages.flatMap((m) => (m.senderType === 'agent' && m.senderId ? [m.senderId] : [])))];
   const names = await displayNames(tx, c.accountId, agentIds);
+  const bots = await botNames(
+    tx,
+    c.accountId,
+    messages.flatMap((m) => (m.senderType === 'bot' && m.senderId ? [m.senderId] : [])),
+  );
   const whoSent = (m: MessageRecord) => {
     if (m.senderType === 'consumer') return consumer?.name ?? 'Visitor';
     if (m.senderType === 'agent' && m.senderId) return names.get(m.senderId) ?? 'Agent';
+    if (m.senderType === 'bot' && m.senderId) return bots.get(m.senderId) ?? 'Bot';
     return 'System';
   };
   return formatTranscript({

@@ -23,6 +23,12 @@ const DEMO_CONTENT: { category: string; items: [title: string, text: string][] }
     items: [
       ['Order status', 'You can follow your order at any time from "My orders"; the tracking link is in your confirmation email.'],
       ['Change of address', 'I can change the delivery address until the parcel leaves our warehouse. Which address should it go to?'],
+      ['Delivery times', 'Standard delivery takes 2 to 4 working days, express delivery arrives the next working day if you order before 2 pm.'],
+      ['Cancel an order', 'I can cancel the order as long as it has not been shipped yet. Could you give me the order number?'],
+      [
+        'Parcel not received',
+        "I'm sorry your parcel hasn't arrived. I'll open an investigation with the carrier and send you a replacement or a refund within 5 days.",
+      ],
     ],
   },
   {
@@ -30,6 +36,31 @@ const DEMO_CONTENT: { category: string; items: [title: string, text: string][] }
     items: [
       ['How to return an item', 'Start a return from "My orders", print the prepaid label and drop the parcel at any post office.'],
       ['Exchange for another size', 'Happy to exchange it: tell me the size you need and I will reserve one for you.'],
+      ['Refund timing', 'Once your return reaches our warehouse, the refund goes back to your original payment method within 5 to 10 business days.'],
+      ['Damaged or faulty item', 'Sorry the item arrived damaged! Please send me a photo of it and I will arrange a free replacement or a full refund.'],
+    ],
+  },
+  {
+    category: 'Payments',
+    items: [
+      ['Payment methods', 'We accept Visa, Mastercard, American Express, PayPal and Apple Pay. You can also pay in three instalments for orders over 100 €.'],
+      [
+        'Payment declined',
+        'If your card was declined, please check the billing address and the card expiry date, or try another payment method. No money was taken.',
+      ],
+      ['Invoice', 'Your invoice can be downloaded as a PDF from "My orders", next to each order.'],
+      ['Discount code', 'Enter the discount code at checkout in the "Promo code" field. Codes cannot be combined and are not valid on sale items.'],
+    ],
+  },
+  {
+    category: 'Account',
+    items: [
+      ['Reset password', 'Click "Forgot password" on the sign-in page and we will email you a link to choose a new password. The link is valid for one hour.'],
+      ['Delete my account', 'I can close your account and erase your personal data. Please confirm from the email address registered on the account.'],
+      [
+        'Newsletter unsubscribe',
+        'You can unsubscribe from our newsletter with the link at the bottom of any email, or in "My account" under "Communication preferences".',
+      ],
     ],
   },
 ];
@@ -54,7 +85,7 @@ export interface DemoAccount {
 
 /**
  * The demo account `serve` makes on an empty SQLite database: a manager and three agents in two
- * skills, predefined content in three categories, the survey switched on (CSAT and a text question)
+ * skills, predefined content in five categories, the survey switched on (CSAT and a text question)
  * and a signed webhook channel. The channel has no outbound URL: nothing here makes the server send
  * a request anywhere (a manager sets one in Console → Channels).
  */

@@ -1,82 +1,31 @@
 import type { CloseConversationRequest, Disposition, SkillOverrides, UpdateDispositionRequest, WrapUp } from '@parley/contract';
-import { conflict, invalid, notFound } from '../domain/errors.js';
-import { newId } from '../domain/ids.js';
+import { invalid } from '../domain/errors.js';
 import type { Tx } from '../storage/db.js';
 import {
   type DispositionRecord,
-  findDisposition,
-  findDispositionByName,
+  dispositionsRepo,
   findDispositionsByIds,
   findWrapUp,
-  insertDisposition,
-  listDispositions,
   listWrapUpsClosedBetween,
-  updateDisposition,
   type WrapUpRecord,
 } from '../storage/repos/dispositions.repo.js';
-import { type Actor, changes, recordAudit } from './audit.service.js';
 import type { Deps } from './context.js';
+import { namedListService } from './named-list.service.js';
 
-const toWire = (d: DispositionRecord): Disposition => ({ id: d.id, name: d.name });
+const dispositions = namedListService<DispositionRecord, Disposition, { name: string }, UpdateDispositionRequest>({
+  repo: dispositionsRepo,
+  noun: 'disposition',
+  kind: 'disposition',
+  toWire: (d) => ({ id: d.id, name: d.name }),
+  build: () => ({}),
+  apply: (d) => d,
+});
 
-export async function listAccountDispositions(deps: Deps, accountId: string, page: { after?: readonly [string, string] | undefined; limit: number }) {
-  return (await listDispositions(deps.db.kysely, accountId, page)).map(toWire);
-}
-
-export async function createDisposition(deps: Deps, accountId: string, input: { name: string }, actor: Actor): Promise<Disposition> {
-  return deps.db.transaction(async (tx) => {
-    if (await findDispositionByName(tx, accountId, input.name)) throw conflict(`a disposition named "${input.name}" exists`);
-    const d: DispositionRecord = { id: newId(), accountId, name: input.name, deleted: false, createdAt: deps.clock.now() };
-    await insertDisposition(tx, d);
-    await recordAudit(tx, deps.clock.now(), {
-      accountId,
-      ...actor,
-      action: 'disposition.created',
-      targetType: 'disposition',
-      targetId: d.id,
-      details: toWire(d),
-    });
-    return toWire(d);
-  });
-}
-
-export async function patchDisposition(deps: Deps, accountId: string, id: string, patch: UpdateDispositionRequest, actor: Actor): Promise<Disposition> {
-  return deps.db.transaction(async (tx) => {
-    const d = await findDisposition(tx, accountId, id);
-    if (!d) throw notFound('disposition');
-    if (patch.name !== undefined && patch.name !== d.name && (await findDispositionByName(tx, accountId, patch.name))) {
-      throw conflict(`a disposition named "${patch.name}" exists`);
-    }
-    const next = { ...d, name: patch.name ?? d.name };
-    await updateDisposition(tx, next);
-    await recordAudit(tx, deps.clock.now(), {
-      accountId,
-      ...actor,
-      action: 'disposition.updated',
-      targetType: 'disposition',
-      targetId: id,
-      details: changes(toWire(d), toWire(next)),
-    });
-    return toWire(next);
-  });
-}
-
+export const listAccountDispositions = dispositions.list;
+export const createDisposition = dispositions.create;
+export const patchDisposition = dispositions.patch;
 /** Deleted dispositions leave the close dialog; past wrap-ups and the reports keep their name. */
-export async function removeDisposition(deps: Deps, accountId: string, id: string, actor: Actor): Promise<void> {
-  await deps.db.transaction(async (tx) => {
-    const d = await findDisposition(tx, accountId, id);
-    if (!d) throw notFound('disposition');
-    await updateDisposition(tx, { ...d, deleted: true });
-    await recordAudit(tx, deps.clock.now(), {
-      accountId,
-      ...actor,
-      action: 'disposition.deleted',
-      targetType: 'disposition',
-      targetId: id,
-      details: { name: d.name },
-    });
-  });
-}
+export const removeDisposition = dispositions.remove;
 
 /**
  * The wrap-up of an agent's (or manager's) close, checked before the close: every disposition must

@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Message } from '@parley/contract';
-import { conflict, DomainError, notFound } from '../domain/errors.js';
+import { conflict, DomainError, invalid, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { AGENT_TYPES, type AllowedType, CONSUMER_TYPES, detectFileType } from '../files/detect.js';
 import { createFileLinks, filePath } from '../files/links.js';
@@ -78,6 +78,7 @@ export async function sendFileMessage(
   conversationId: string,
   input: { text?: string | undefined; clientMessageId: string; upload: Upload },
 ): Promise<SendResult> {
+  if (p.kind === 'bot') throw invalid('bots send text messages (JSON), not files', 'file');
   const files = fileDeps(deps);
   const type = await checkUpload(deps, p, input.upload);
   const senderType = p.kind === 'consumer' ? 'consumer' : 'agent';

@@ -33,6 +33,8 @@ export interface JobKindHandler<P = Record<string, unknown>, R extends Record<st
   handle(deps: Deps, job: ClaimedJob<P>): Promise<JobOutcome<R>>;
   /** In the transaction that records the job `done` or `failed` (events go to `out`), with the last attempt's outcome. */
   finished?(deps: Deps, tx: Tx, out: Outbox, job: ClaimedJob<P>, state: 'done' | 'failed', outcome: JobOutcome<R>): Promise<void>;
+  /** After that transaction committed (e.g. kick routing for what `finished` queued). */
+  settled?(deps: Deps, job: ClaimedJob<P>, state: 'done' | 'failed'): void;
   /** Jitter's source (tests pass a fixed one). */
   random?: Random;
 }
@@ -126,7 +128,7 @@ async function settle<P, R extends Record<string, unknown>>(
   } else {
     deps.log.debug({ kind: job.kind, jobId: job.id, key: job.key, attempts }, 'job done');
   }
-  return inTransaction(deps, job.accountId, async (tx, out) => {
+  const r = await inTransaction(deps, job.accountId, async (tx, out) => {
     const settled = await settleJob(tx, job, {
       state,
       attempts,
@@ -143,8 +145,10 @@ async function settle<P, R extends Record<string, unknown>>(
       return 'retrying';
     }
     await handler.finished?.(deps, tx, out, job, state === 'done' ? 'done' : 'failed', outcome);
-    return 'finished';
+    return 'finished' as const;
   });
+  if (r === 'finished') handler.settled?.(deps, job, state === 'done' ? 'done' : 'failed');
+  return r;
 }
 
 /** The job kinds a server runs: each kind's queue timers are handed to the timer scheduler. */

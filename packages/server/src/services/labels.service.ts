@@ -1,76 +1,39 @@
 import type { ActiveItem, Label, UpdateLabelRequest } from '@parley/contract';
 import { rowEvent } from '../domain/conversation.js';
-import { conflict, invalid, notFound } from '../domain/errors.js';
-import { newId } from '../domain/ids.js';
+import { invalid } from '../domain/errors.js';
 import type { Tx } from '../storage/db.js';
 import { findAccount } from '../storage/repos/accounts.repo.js';
 import { findConsumer } from '../storage/repos/consumers.repo.js';
 import { lockConversationLight } from '../storage/repos/conversations.repo.js';
 import {
   countConversationsByLabel,
-  findLabel,
-  findLabelByName,
-  findLabelsByIds,
-  insertLabel,
   type LabelRecord,
   labelsOfConversations,
-  listLabels,
+  labelsRepo,
   removeLabelFromConversations,
   setConversationLabels,
-  updateLabel,
 } from '../storage/repos/labels.repo.js';
 import { findUser } from '../storage/repos/users.repo.js';
 import { assertCanAct, assertCanRead } from './access.js';
-import { type Actor, changes, recordAudit } from './audit.service.js';
 import { type Deps, emit, inTransaction } from './context.js';
+import { namedListService } from './named-list.service.js';
 import type { UserPrincipal } from './principal.js';
 
-const toWire = (l: LabelRecord): Label => ({ id: l.id, name: l.name, color: l.color });
+const labels = namedListService<LabelRecord, Label, Omit<Label, 'id'>, UpdateLabelRequest>({
+  repo: labelsRepo,
+  noun: 'label',
+  kind: 'label',
+  toWire: (l) => ({ id: l.id, name: l.name, color: l.color }),
+  build: (input) => ({ color: input.color.toLowerCase() }),
+  apply: (l, patch) => ({ ...l, color: patch.color?.toLowerCase() ?? l.color }),
+  // a deleted label comes off every conversation; the reports keep its name for the past
+  onRemove: removeLabelFromConversations,
+});
 
-export async function listAccountLabels(deps: Deps, accountId: string, page: { after?: readonly [string, string] | undefined; limit: number }) {
-  return (await listLabels(deps.db.kysely, accountId, page)).map(toWire);
-}
-
-export async function createLabel(deps: Deps, accountId: string, input: Omit<Label, 'id'>, actor: Actor): Promise<Label> {
-  return deps.db.transaction(async (tx) => {
-    if (await findLabelByName(tx, accountId, input.name)) throw conflict(`a label named "${input.name}" exists`);
-    const l: LabelRecord = { id: newId(), accountId, name: input.name, color: input.color.toLowerCase(), deleted: false, createdAt: deps.clock.now() };
-    await insertLabel(tx, l);
-    await recordAudit(tx, deps.clock.now(), { accountId, ...actor, action: 'label.created', targetType: 'label', targetId: l.id, details: toWire(l) });
-    return toWire(l);
-  });
-}
-
-export async function patchLabel(deps: Deps, accountId: string, id: string, patch: UpdateLabelRequest, actor: Actor): Promise<Label> {
-  return deps.db.transaction(async (tx) => {
-    const l = await findLabel(tx, accountId, id);
-    if (!l) throw notFound('label');
-    if (patch.name !== undefined && patch.name !== l.name && (await findLabelByName(tx, accountId, patch.name)))
-      throw conflict(`a label named "${patch.name}" exists`);
-    const next = { ...l, name: patch.name ?? l.name, color: patch.color?.toLowerCase() ?? l.color };
-    await updateLabel(tx, next);
-    await recordAudit(tx, deps.clock.now(), {
-      accountId,
-      ...actor,
-      action: 'label.updated',
-      targetType: 'label',
-      targetId: id,
-      details: changes(toWire(l), toWire(next)),
-    });
-    return toWire(next);
-  });
-}
-
-/** A deleted label comes off every conversation; the reports keep its name for the past. */
-export async function removeLabel(deps: Deps, accountId: string, id: string, actor: Actor): Promise<void> {
-  await deps.db.transaction(async (tx) => {
-    const l = await findLabel(tx, accountId, id);
-    if (!l) throw notFound('label');
-    await updateLabel(tx, { ...l, deleted: true });
-    await removeLabelFromConversations(tx, accountId, id);
-    await recordAudit(tx, deps.clock.now(), { accountId, ...actor, action: 'label.deleted', targetType: 'label', targetId: id, details: { name: l.name } });
-  });
-}
+export const listAccountLabels = labels.list;
+export const createLabel = labels.create;
+export const patchLabel = labels.patch;
+export const removeLabel = labels.remove;
 
 /**
  * The conversation's labels become `labelIds` (the agent who has it, or a manager). Unknown labels
@@ -82,7 +45,7 @@ export async function setLabels(deps: Deps, p: UserPrincipal, conversationId: st
     const c = assertCanRead(p, await lockConversationLight(tx, deps.db.dialect, p.accountId, conversationId), skills);
     assertCanAct(p, c);
     const ids = [...new Set(labelIds)];
-    const found = (await findLabelsByIds(tx, p.accountId, ids)).filter((l) => !l.deleted);
+    const found = (await labelsRepo.findByIds(tx, p.accountId, ids)).filter((l) => !l.deleted);
     if (found.length !== ids.length) throw invalid('unknown label', 'labelIds');
     const now = deps.clock.now();
     await setConversationLabels(tx, p.accountId, c.id, ids, now);
@@ -112,7 +75,7 @@ export async function labelsReport(deps: Deps, accountId: string, from: number, 
   const counts = await countConversationsByLabel(tx, accountId, from, to);
   const byId = new Map(
     (
-      await findLabelsByIds(
+      await labelsRepo.findByIds(
         tx,
         accountId,
         counts.map((c) => c.labelId),

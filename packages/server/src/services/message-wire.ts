@@ -1,6 +1,7 @@
 import type { Message } from '@parley/contract';
 import { filePath } from '../files/links.js';
 import type { Tx } from '../storage/db.js';
+import { botNames } from '../storage/repos/bots.repo.js';
 import { displayNames } from '../storage/repos/users.repo.js';
 import type { Deps } from './context.js';
 
@@ -18,13 +19,24 @@ const hasUnsignedFile = (v: unknown): v is WithFile => {
  * whoever has the conversation now (after a transfer, the earlier messages are another agent's).
  */
 export async function withSenderNames(tx: Tx, accountId: string, messages: Message[]): Promise<Message[]> {
+  const withBots = await withBotNames(tx, accountId, messages);
   const ids = [...new Set(messages.flatMap((m) => (m.senderType === 'agent' && m.senderId ? [m.senderId] : [])))];
-  if (!ids.length) return messages;
+  if (!ids.length) return withBots;
   const names = await displayNames(tx, accountId, ids);
-  return messages.map((m) => {
+  return withBots.map((m) => {
     const name = m.senderType === 'agent' && m.senderId ? names.get(m.senderId) : undefined;
     return name === undefined ? m : { ...m, senderName: name };
   });
+}
+
+/** Bot messages in every view (agents' too: a bot is in no directory) carry the bot's name as `senderName`. */
+export async function withBotNames<T extends Message | Message[]>(tx: Tx, accountId: string, messages: T): Promise<T> {
+  const list: Message[] = Array.isArray(messages) ? messages : [messages];
+  const ids = [...new Set(list.flatMap((m) => (m.senderType === 'bot' && m.senderId ? [m.senderId] : [])))];
+  if (!ids.length) return messages;
+  const names = await botNames(tx, accountId, ids);
+  const named = list.map((m) => (m.senderType === 'bot' && m.senderId ? { ...m, senderName: names.get(m.senderId) ?? 'Bot' } : m));
+  return (Array.isArray(messages) ? named : named[0]) as T;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Note, Notification } from '@parley/contract';
 import { notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
+import { botNames } from '../storage/repos/bots.repo.js';
 import { findConversation } from '../storage/repos/conversations.repo.js';
 import * as repo from '../storage/repos/notes.repo.js';
 import { displayNames, findUser, listUsers } from '../storage/repos/users.repo.js';
@@ -70,11 +71,18 @@ export async function listNotes(
     p.accountId,
     rows.map((r) => r.authorId),
   );
+  // A bot's hand-over note is the bot's (services/bots.service.ts).
+  const bots = await botNames(
+    tx,
+    p.accountId,
+    rows.flatMap((r) => (users.has(r.authorId) ? [] : [r.authorId])),
+  );
   return rows.map((r) => ({
     id: r.id,
     conversationId: r.conversationId,
     authorId: r.authorId,
-    authorName: users.get(r.authorId) ?? 'Agent',
+    authorName: users.get(r.authorId) ?? bots.get(r.authorId) ?? 'Agent',
+    ...(bots.has(r.authorId) && { authorType: 'bot' as const }),
     text: r.text,
     mentions: r.mentions,
     createdAt: new Date(r.createdAt).toISOString(),

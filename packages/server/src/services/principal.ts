@@ -19,4 +19,16 @@ export interface ConsumerPrincipal {
   consumerId: string;
 }
 
-export type Principal = UserPrincipal | ConsumerPrincipal;
+/**
+ * A bot's own key (API.md "Bots"): it acts as the bot, only on the routes that take bots
+ * (`config.bot`, http/access.ts) and only in the conversations the bot has.
+ */
+export interface BotPrincipal {
+  kind: 'bot';
+  accountId: string;
+  botId: string;
+  /** The bot's API key (its audit actor). */
+  keyId: string;
+}
+
+export type Principal = UserPrincipal | ConsumerPrincipal | BotPrincipal;

@@ -1,11 +1,13 @@
 import type { Awaiting } from '../domain/conversation.js';
 import { dashboardDeadline } from '../domain/sla.js';
 import { csatScore, npsScore } from '../domain/surveys.js';
+import { botNames } from '../storage/repos/bots.repo.js';
 import { findDispositionsByIds, listWrapUpsOf } from '../storage/repos/dispositions.repo.js';
 import {
   archivedHours,
   arrivalsByHour,
   arrivalsBySkillAndResponder,
+  botOutcomes,
   closedByAgent,
   conversationsWithSurveys,
   openConversations,
@@ -13,7 +15,7 @@ import {
   type SlaTargets,
   scoreAnswersSince,
 } from '../storage/repos/reports.repo.js';
-import { listAgentStatesOverlapping, listAllStatusReasons } from '../storage/repos/status-reasons.repo.js';
+import { listAgentStatesOverlapping, statusReasonsRepo } from '../storage/repos/status-reasons.repo.js';
 import { getSettings } from './accounts.service.js';
 import { type Actor, recordAudit, SYSTEM_ACTOR } from './audit.service.js';
 import type { Deps } from './context.js';
@@ -116,7 +118,7 @@ export async function liveReport(deps: Deps, accountId: string) {
     closedByAgent(db, accountId, dayStart),
     scoreAnswersSince(db, accountId, Math.min(dayStart, recentFrom), dayStart, recentFrom),
     listAgentStatesOverlapping(db, accountId, now, now + 1),
-    listAllStatusReasons(db, accountId),
+    statusReasonsRepo.listAll(db, accountId),
   ]);
   const active = users.filter((u) => u.active);
   // Each agent's stretch going on now (the state-change log): its reason and since when.
@@ -256,8 +258,21 @@ export async function dailyReport(deps: Deps, accountId: string, date: string) {
     h.responded += r.responded;
     addAttainment(h.sla, r);
   }
+  const perBot = await botOutcomes(deps.db.kysely, accountId, from, from + DAY);
+  const names = await botNames(
+    deps.db.kysely,
+    accountId,
+    perBot.map((b) => b.botId),
+  );
+  const total = (k: 'handled' | 'contained' | 'escalated') => perBot.reduce((n, b) => n + b[k], 0);
   return {
     date,
+    bots: {
+      handled: total('handled'),
+      contained: total('contained'),
+      escalated: total('escalated'),
+      byBot: perBot.map((b) => ({ id: b.botId, name: names.get(b.botId) ?? 'Bot', handled: b.handled, contained: b.contained, escalated: b.escalated })),
+    },
     hours: hours.map((h) => ({
       hour: h.hour,
       arrivals: h.arrivals,

@@ -8,6 +8,7 @@ import { lockConversation } from '../storage/repos/conversations.repo.js';
 import type { TimerKind, TimerRow } from '../storage/repos/timers.repo.js';
 import { findUser } from '../storage/repos/users.repo.js';
 import { runAuditRetention } from './audit.service.js';
+import { botReplyTimer } from './bots.service.js';
 import { type Deps, inTransaction, type Outbox } from './context.js';
 import { closeIn, withdrawOfferIn } from './lifecycle.service.js';
 import { commit, settingsFor, syncTimers } from './persist.js';
@@ -107,6 +108,11 @@ export const timerHandlers: Partial<Record<TimerKind, TimerHandler>> = {
   async transfer_fallback(deps, t) {
     await onConversation(deps, t, (ctx) => commitTransition(deps, t, ctx, lifecycle.fallBack));
     deps.kickRouting(t.accountId);
+  },
+
+  // A bot owes an answer past its reply time: the conversation escalates by itself.
+  async bot_reply(deps, t) {
+    await botReplyTimer(deps, t);
   },
 
   // Closed conversations leave the Active list once the retention window passes.

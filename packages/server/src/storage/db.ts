@@ -32,6 +32,7 @@ import * as m0029 from './migrations/2026_12_03_0029_add_message_channel_fields.
 import * as m0030 from './migrations/2026_12_03_0030_add_content_quick_replies.js';
 import * as m0031 from './migrations/2026_12_03_0031_create_api_keys.js';
 import * as m0032 from './migrations/2026_12_03_0032_create_webhooks.js';
+import * as m0033 from './migrations/2026_12_04_0033_create_bots.js';
 import type { DB } from './schema.js';
 import { bindKeyring, createKeyring, type Keyring, type MasterKeys, newMasterKey, prepareSecrets, resolveMasterKeys } from './secrets.js';
 
@@ -103,6 +104,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_03_0030_add_content_quick_replies': m0030,
   '2026_12_03_0031_create_api_keys': m0031,
   '2026_12_03_0032_create_webhooks': m0032,
+  '2026_12_04_0033_create_bots': m0033,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -116,6 +116,10 @@ export interface ConversationsTable {
   offered_at: number | null;
   offer_excluded: string;
   updated_at: number;
+  /** The bot that took it first, whether it still has it ('handling' | 'escalated'), its reply time then (migration 0033). */
+  bot_id: string | null;
+  bot_status: string | null;
+  bot_timeout_sec: number | null;
 }
 export interface MessagesTable {
   id: string;
@@ -437,6 +441,24 @@ export interface ApiKeysTable {
   created_by: string;
   created_at: number;
   revoked_at: number | null;
+  /** A bot's own key (migration 0033): it acts as that bot. */
+  bot_id: string | null;
+}
+/** Bots (storage/repos/bots.repo.ts, migration 0033); their turns are `jobs` of kind `bot`. */
+export interface BotsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  url: string;
+  /** JSON array of skill ids */
+  skill_ids: string;
+  timeout_sec: number;
+  secret: string;
+  key_prefix: string;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
 }
 /** Outbound webhooks (storage/repos/webhooks.repo.ts); their deliveries are `jobs` of kind `webhook`. */
 export interface WebhooksTable {
@@ -497,4 +519,5 @@ export interface DB {
   conversation_labels: ConversationLabelsTable;
   api_keys: ApiKeysTable;
   webhooks: WebhooksTable;
+  bots: BotsTable;
 }

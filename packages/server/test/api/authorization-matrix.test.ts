@@ -31,6 +31,8 @@ type Principal =
   | 'manager'
   | 'otherAccountAgent'
   | 'otherAccountManager'
+  /** A bot's own key (API.md "Bots"): it acts as the bot, on the routes that take bots (`x-bot`) only. */
+  | 'botKey'
   | ApiKeyPrincipal;
 
 /** An API key of account A with one scope each, one revoked, and one of account B with every scope. */
@@ -52,6 +54,7 @@ const PRINCIPALS: Principal[] = [
   'manager',
   'otherAccountAgent',
   'otherAccountManager',
+  'botKey',
   ...KEYS,
 ];
 
@@ -69,7 +72,14 @@ const OTHER_ACCOUNT: Principal[] = ['otherAccountAgent', 'otherAccountManager'];
  * means to each kind of principal. `byId`: the path names a record of account A. `scope`: the API
  * key scope the route takes (`x-scope`), if any.
  */
-export function expected(access: Access, who: Principal, byId: boolean, scope?: string): Outcome {
+export function expected(access: Access, who: Principal, byId: boolean, scope?: string, bot = false): Outcome {
+  if (who === 'botKey') {
+    // A bot's key passes only where bots may go; in a conversation only the bot's own (none here: the bot takes no skill).
+    if (access === 'public' || access === 'provider') return 'any';
+    if (access === 'consumer') return refused(401);
+    if (!bot) return refused(403);
+    return access === 'conversation:read' || access === 'conversation:act' ? refused(404) : 'allow';
+  }
   if (KEYS.includes(who as ApiKeyPrincipal) && access !== 'public' && access !== 'provider') {
     // A key is a bearer token of its own kind: the consumer routes do not know it, a revoked one is no key,
     // and the others pass only where the route names a scope they hold; then as a manager of their account.
@@ -226,6 +236,11 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
     ids.webhooks = hook.json().id;
     expect((await jo.send(openConv, 'for the webhook')).statusCode).toBe(201);
     ids.deliveries = (await r('GET', `/api/v1/webhooks/${ids.webhooks}/deliveries`, { token: m })).json().items[0].id;
+    // a bot (for no skill: it takes none of the conversations here) and its own key
+    const bot = await r('POST', '/api/v1/bots', { token: m, body: { name: 'Matrix bot', url: 'http://127.0.0.1:9/bot', skillIds: [] } });
+    expect(bot.statusCode, bot.body).toBe(201);
+    ids.bots = bot.json().id;
+    keyTokens.botKey = bot.json().key;
 
     Object.assign(tokens, {
       anonymous: undefined,
@@ -273,7 +288,7 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
       const access = op.access as Access;
       const byId = op.path.includes('{');
       for (const who of PRINCIPALS) {
-        const want = expected(access, who, byId, op.scope);
+        const want = expected(access, who, byId, op.scope, op.bot);
         if (want === 'any' || want === 'allow') continue;
         const res = await send(op, who);
         count++;
@@ -315,7 +330,7 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
     const wrong: string[] = [];
     for (const op of ops) {
       for (const who of PRINCIPALS) {
-        if (expected(op.access as Access, who, op.path.includes('{'), op.scope) !== 'allow') continue;
+        if (expected(op.access as Access, who, op.path.includes('{'), op.scope, op.bot) !== 'allow') continue;
         const res = await send(op, who);
         if (isRefusal(res)) wrong.push(`${op.method} ${op.path} as ${who}: ${res.statusCode} ${res.body.slice(0, 120)}`);
       }
@@ -428,7 +443,7 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
     const wrong: string[] = [];
     for (const op of ops) {
       for (const who of PRINCIPALS) {
-        if (expected(op.access as Access, who, op.path.includes('{'), op.scope) !== 'allow') continue;
+        if (expected(op.access as Access, who, op.path.includes('{'), op.scope, op.bot) !== 'allow') continue;
         // a conversation of its own for each call (a close or transfer must not change the next one's rights)
         let url = urlOf(op);
         if (op.path.startsWith('/api/v1/conversations/{id}') && !op.path.endsWith('/resume') && op.access === 'conversation:act') {
@@ -441,13 +456,19 @@ describe.each(dialects)('authorization matrix on %s', (dialect) => {
           const fresh = await req()('POST', '/api/v1/webhooks', { token: A.manager.token, body: { url: 'http://127.0.0.1:9/x', events: ['message.created'] } });
           url = url.replace(ids.webhooks ?? '', fresh.json().id);
         }
+        // a bot of its own for each removal (the manager and a bots key both may)
+        if (op.method === 'DELETE' && op.path === '/api/v1/bots/{id}') {
+          const fresh = await req()('POST', '/api/v1/bots', { token: A.manager.token, body: { name: 'Removed', url: 'http://127.0.0.1:9/x', skillIds: [] } });
+          url = url.replace(ids.bots ?? '', fresh.json().id);
+        }
         if (op.path.startsWith('/api/v1/consumer/conversations/{id}')) {
           const fresh = await jo.open({ skill: 'Sales', text: `for ${op.method} ${op.path}` });
           await t.routingIdle();
           url = url.replace(openConv, fresh.id);
         }
         // a fresh token of the same user, so signing out does not end the principal's other calls
-        const token = who === 'consumer' || who === 'otherConsumer' || KEYS.includes(who as ApiKeyPrincipal) ? tokens[who] : await freshToken(who);
+        const token =
+          who === 'consumer' || who === 'otherConsumer' || who === 'botKey' || KEYS.includes(who as ApiKeyPrincipal) ? tokens[who] : await freshToken(who);
         const res = await send(op, who, url, token);
         if (isRefusal(res) || res.statusCode >= 500) wrong.push(`${op.method} ${op.path} as ${who}: ${res.statusCode} ${res.body.slice(0, 160)}`);
       }

@@ -169,6 +169,11 @@ describe.each(dialects)('lists on %s', (dialect) => {
       const r = await req('POST', '/api/v1/webhooks', { token: m, body: { url: `http://127.0.0.1:9/hook${n}`, events: ['survey.answered'], active: false } });
       expect(r.statusCode, r.body).toBe(201);
     }
+    // bots: three, for no skill (they take nothing here)
+    for (const n of [1, 2, 3]) {
+      const r = await req('POST', '/api/v1/bots', { token: m, body: { name: `bot ${n}`, url: `http://127.0.0.1:9/bot${n}`, skillIds: [] } });
+      expect(r.statusCode, r.body).toBe(201);
+    }
 
     fixtures = {
       '/api/v1/users': { url: '/api/v1/users', token: m },
@@ -187,6 +192,7 @@ describe.each(dialects)('lists on %s', (dialect) => {
       '/api/v1/consumers': { url: '/api/v1/consumers', token: m },
       '/api/v1/api-keys': { url: '/api/v1/api-keys', token: m },
       '/api/v1/webhooks': { url: '/api/v1/webhooks', token: m },
+      '/api/v1/bots': { url: '/api/v1/bots', token: m },
       '/api/v1/channels/{id}/templates': { url: `/api/v1/channels/${waChannel}/templates`, token: wa.manager.token },
       '/api/v1/conversations/{id}/templates': { url: `/api/v1/conversations/${waConversation}/templates`, token: wa.manager.token },
       '/api/v1/status-reasons': { url: '/api/v1/status-reasons', token: alice.token },

@@ -89,6 +89,8 @@ export interface OpenApiOperation {
   access?: string;
   /** The API key scope that may call it (`x-scope`); none: no API key may. */
   scope?: string;
+  /** A bot's own key may call it too (`x-bot`). */
+  bot?: boolean;
 }
 
 export interface JsonSchema {
@@ -114,7 +116,7 @@ export async function openApiOperations(t: TestApp): Promise<OpenApiOperation[]>
   const res = await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
   expect(res.statusCode).toBe(200);
   const doc = res.json() as {
-    paths: Record<string, Record<string, { requestBody?: OpenApiOperation['requestBody']; 'x-access'?: string; 'x-scope'?: string }>>;
+    paths: Record<string, Record<string, { requestBody?: OpenApiOperation['requestBody']; 'x-access'?: string; 'x-scope'?: string; 'x-bot'?: boolean }>>;
   };
   const ops: OpenApiOperation[] = [];
   for (const [path, item] of Object.entries(doc.paths)) {
@@ -126,6 +128,7 @@ export async function openApiOperations(t: TestApp): Promise<OpenApiOperation[]>
         ...(op.requestBody && { requestBody: op.requestBody }),
         ...(op['x-access'] && { access: op['x-access'] }),
         ...(op['x-scope'] && { scope: op['x-scope'] }),
+        ...(op['x-bot'] && { bot: true }),
       });
     }
   }

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentPage, type Demo, expectAccessible, launchBrowser, poll, signIn, startDemo } from './workspace-support.js';
+import { agentPage, type Demo, errorOf, expectAccessible, growToConsoleContent, launchBrowser, poll, signIn, startDemo } from './workspace-support.js';
 
 /**
  * The console's contact-center operations screens (docs/console.md): business hours on a week
@@ -21,27 +21,12 @@ async function checkWidths(page: Page, what: string, shot: string): Promise<void
     await page.setViewportSize({ width, height: 800 });
     await expectAccessible(page, `${what}, ${width} px`);
     if (!SHOOT) continue;
-    const height = await page.locator('.console-body').evaluate((body) => {
-      for (let el: Element | null = body; el; el = el.parentElement) el.scrollTop = 0;
-      return Math.ceil(body.getBoundingClientRect().top + body.scrollHeight);
-    });
-    await page.setViewportSize({ width, height: Math.max(800, height) });
-    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    await growToConsoleContent(page, width);
     await page.screenshot({ path: shotPath(width === 400 ? `${shot}-400` : shot) });
   }
   await page.setViewportSize({ width: 1280, height: 800 });
   await toasts.evaluate((el) => el.style.removeProperty('display'));
 }
-
-/** What a screen reader reads as a field's description: the API's error shown next to it, or ''. */
-const errorOf = (field: Locator) =>
-  field.evaluate((el) =>
-    (el.getAttribute('aria-describedby') ?? '')
-      .split(' ')
-      .map((id) => document.getElementById(id)?.textContent ?? '')
-      .join(' ')
-      .trim(),
-  );
 
 interface Hours {
   timeZone: string;
@@ -155,7 +140,7 @@ describe('console: contact-center operations', () => {
     await row.getByRole('cell', { name: 'Account' }).waitFor();
   }, 90_000);
 
-  it('status reasons: added under Away or Back soon, renamed, deleted; a duplicate name is refused next to the field', async () => {
+  it('status reasons: added under Away or Back soon, renamed, deleted; a duplicate name is refused with the API’s message in the form', async () => {
     await open('Status reasons');
     const add = page.getByRole('form', { name: 'New status reason' });
     for (const [name, under] of [

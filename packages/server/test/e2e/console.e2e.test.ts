@@ -3,7 +3,20 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentPage, type Demo, expectAccessible, launchBrowser, patchAccount, poll, row, setStatus, signIn, startDemo } from './workspace-support.js';
+import {
+  agentPage,
+  type Demo,
+  errorOf,
+  expectAccessible,
+  growToConsoleContent,
+  launchBrowser,
+  patchAccount,
+  poll,
+  row,
+  setStatus,
+  signIn,
+  startDemo,
+} from './workspace-support.js';
 
 /**
  * The manager console in a real browser: a manager configures the contact center through the
@@ -22,14 +35,7 @@ async function shoot(page: Page, name: string, parts: Record<string, Locator> = 
   const toasts = page.locator('.toasts');
   await toasts.evaluate((el) => el.style.setProperty('display', 'none'));
   for (const width of [1280, 400]) {
-    // The console scrolls inside its pane, which a full-page shot would cut: grow the window to the content.
-    await page.setViewportSize({ width, height: 800 });
-    const height = await page.locator('.console-body').evaluate((body) => {
-      for (let el: Element | null = body; el; el = el.parentElement) el.scrollTop = 0;
-      return Math.ceil(body.getBoundingClientRect().top + body.scrollHeight);
-    });
-    await page.setViewportSize({ width, height: Math.max(800, height) });
-    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    await growToConsoleContent(page, width);
     const suffix = width === 400 ? '-400' : '';
     await page.screenshot({ path: shotPath(`${name}${suffix}`) });
     if (width === 400) for (const [part, locator] of Object.entries(parts)) await locator.screenshot({ path: shotPath(`${name}-${part}-400`) });
@@ -37,16 +43,6 @@ async function shoot(page: Page, name: string, parts: Record<string, Locator> = 
   await page.setViewportSize(size);
   await toasts.evaluate((el) => el.style.removeProperty('display'));
 }
-
-/** What a screen reader reads as a field's description: the API's error shown next to it, or ''. */
-const errorOf = (field: Locator) =>
-  field.evaluate((el) =>
-    (el.getAttribute('aria-describedby') ?? '')
-      .split(' ')
-      .map((id) => document.getElementById(id)?.textContent ?? '')
-      .join(' ')
-      .trim(),
-  );
 
 /** A chart's canvas as an image, to see that it was drawn again. */
 const pixelsOf = (chart: Locator) => chart.locator('canvas').evaluate((c) => (c as HTMLCanvasElement).toDataURL());

@@ -4,7 +4,7 @@
  * that act as an agent would (visible labels, clicks, keys) or as a consumer (the public API).
  */
 import { AxeBuilder } from '@axe-core/playwright';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { Api, type DemoLogin, type Env, makeEnv, parseDemo, type ServerProcess, startServer } from './support.js';
 
@@ -163,3 +163,27 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
   const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad.map((v) => `${what}: ${v.id} (${v.impact}) ${v.help} → ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
+
+/**
+ * The console scrolls inside its pane, which a full-page screenshot would cut: the window grows
+ * (at this width) to the console's content, scrolled to the top, and is painted.
+ */
+export async function growToConsoleContent(page: Page, width: number): Promise<void> {
+  await page.setViewportSize({ width, height: 800 });
+  const height = await page.locator('.console-body').evaluate((body) => {
+    for (let el: Element | null = body; el; el = el.parentElement) el.scrollTop = 0;
+    return Math.ceil(body.getBoundingClientRect().top + body.scrollHeight);
+  });
+  await page.setViewportSize({ width, height: Math.max(800, height) });
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+}
+
+/** What a screen reader reads as a field's description: the API's error shown next to it, or ''. */
+export const errorOf = (field: Locator) =>
+  field.evaluate((el) =>
+    (el.getAttribute('aria-describedby') ?? '')
+      .split(' ')
+      .map((id) => document.getElementById(id)?.textContent ?? '')
+      .join(' ')
+      .trim(),
+  );

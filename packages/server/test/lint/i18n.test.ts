@@ -52,6 +52,7 @@ const NOT_CONVERTED = new Set<string>([
   'workspace:features/console/account.tsx',
   'workspace:features/console/agents.tsx',
   'workspace:features/console/audit.tsx',
+  'workspace:features/console/bots.tsx',
   'workspace:features/console/business-hours.tsx',
   'workspace:features/console/channel-templates.tsx',
   'workspace:features/console/channels.tsx',

@@ -20,7 +20,8 @@ export function onEvent(e: PushedEvent): void {
         void refreshConversation(m.conversationId);
       }
       addMessage(fromWire(m));
-      if (m.senderType === 'agent') {
+      // An agent's or a bot's answer (a bot is the brand's side too).
+      if (m.senderType === 'agent' || m.senderType === 'bot') {
         if (state.typing?.conversationId === m.conversationId) state.typing = null;
         if (!state.open) {
           state.unread++;

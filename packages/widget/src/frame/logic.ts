@@ -50,11 +50,11 @@ export const fromWire = (m: Message): ChatMessage => ({
   status: 'sent',
 });
 
-/** The agent message whose quick replies are still open: the conversation's last message, while it is not closed. */
+/** The agent's (or bot's) message whose quick replies are still open: the conversation's last message, while it is not closed. */
 export function offeringQuickReplies(messages: readonly ChatMessage[], closed: boolean): ChatMessage | undefined {
   if (closed) return undefined;
   const last = [...messages].reverse().find((m) => m.senderType !== 'system');
-  return last?.senderType === 'agent' && last.quickReplies?.length ? last : undefined;
+  return (last?.senderType === 'agent' || last?.senderType === 'bot') && last.quickReplies?.length ? last : undefined;
 }
 
 /** Who wrote an agent message: its own author, else (a server without `senderName`) the conversation's current agent. */

@@ -4,7 +4,7 @@
  * for a `sync` on a gap, and every reconnect syncs from the last applied seq. `typing` is an
  * ephemeral event (no seq, never stored).
  */
-import { type EventEnvelope, type HelloPayload, type PushedEvent, SeqTracker } from '@parley/contract';
+import { type EventEnvelope, type HelloPayload, type PushedEvent, RECONNECT_OPTIONS, retryDelayAfterShed, SeqTracker } from '@parley/contract';
 import { io, type Socket } from 'socket.io-client';
 
 export interface RealtimeHandlers {
@@ -22,9 +22,11 @@ export interface RealtimeHandlers {
 export class Realtime {
   private socket: Socket;
   private tracker: SeqTracker | undefined;
+  private closed = false;
 
   constructor(token: string, h: RealtimeHandlers) {
-    const socket = io('/consumer', { auth: { consumerToken: token }, transports: ['websocket', 'polling'] });
+    // Jittered exponential backoff (RECONNECT_OPTIONS), so a restarted node's visitors come back spread out.
+    const socket = io('/consumer', { auth: { consumerToken: token }, transports: ['websocket', 'polling'], ...RECONNECT_OPTIONS });
     this.socket = socket;
     const early: EventEnvelope[] = [];
     socket.on('event', (e: EventEnvelope) => {
@@ -60,11 +62,16 @@ export class Realtime {
       if (err.message === 'unauthorized') {
         socket.close();
         h.unauthorized();
+        return;
       }
+      // The server shed the handshake (overloaded): come back after its hint, jittered.
+      const wait = retryDelayAfterShed(err);
+      if (wait !== undefined) setTimeout(() => !this.closed && !socket.active && socket.connect(), wait);
     });
   }
 
   close(): void {
+    this.closed = true;
     this.socket.close();
   }
 }

@@ -157,7 +157,14 @@ function renderLog(): void {
 
 function messageItem(m: ChatMessage, conv: ConsumerConversation | undefined, offering = false): Keyed {
   const agentName = agentNameOf(m, conv?.agent?.displayName);
-  const sig = [m.status, m.seq, m.file?.url ?? '', m.senderType === 'agent' ? agentName : '', offering ? 'offer' : '', currentLanguage()].join('|');
+  const sig = [
+    m.status,
+    m.seq,
+    m.file?.url ?? '',
+    m.senderType === 'agent' || m.senderType === 'bot' ? agentName : '',
+    offering ? 'offer' : '',
+    currentLanguage(),
+  ].join('|');
   return {
     key: `m:${m.key}`,
     sig,

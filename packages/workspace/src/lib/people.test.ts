@@ -43,6 +43,9 @@ describe('who wrote the last message', () => {
     expect(lastMessageAuthor(agent('bob', 'Bob Chen'), 'me')).toBe('Bob Chen');
     expect(lastMessageAuthor(agent('bob'), 'me')).toBe('Agent');
   });
+  it('a bot by its name', () => {
+    expect(lastMessageAuthor({ text: 'x', senderType: 'bot', senderId: 'faq', senderName: 'FAQ bot', at: '' }, 'faq')).toBe('FAQ bot');
+  });
   it('nothing for the consumer, the system or no message', () => {
     expect(lastMessageAuthor({ text: 'x', senderType: 'consumer', senderId: 'k', at: '' }, 'me')).toBeNull();
     expect(lastMessageAuthor({ text: 'x', senderType: 'system', senderId: null, at: '' }, 'me')).toBeNull();

@@ -64,9 +64,10 @@ export function initialsOf(label: string): string {
 
 /**
  * Who wrote a row's last message, as its preview starts ("You: …", "Bob Chen: …"): "You" only for
- * what the signed-in user wrote; another agent by name; nothing for the consumer or the system.
+ * what the signed-in user wrote; another agent or a bot by name; nothing for the consumer or the system.
  */
 export function lastMessageAuthor(last: ActiveItem['lastMessage'], meId: string | null): string | null {
+  if (last?.senderType === 'bot') return last.senderName ?? 'Bot';
   if (last?.senderType !== 'agent') return null;
   if (meId !== null && last.senderId === meId) return t('people.you');
   return last.senderName ?? t('role.agent');

@@ -1,4 +1,4 @@
-import { type PushedEvent, SeqTracker } from '@parley/contract';
+import { type PushedEvent, RECONNECT_OPTIONS, retryDelayAfterShed, SeqTracker } from '@parley/contract';
 import { io, type Socket } from 'socket.io-client';
 
 export type ConnectionState = 'connecting' | 'online' | 'offline';
@@ -45,8 +45,8 @@ export class Realtime {
       auth: { token: this.token },
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
-      reconnectionDelay: 500,
-      reconnectionDelayMax: 4000,
+      // Jittered exponential backoff, so the agents of a restarted node come back spread out.
+      ...RECONNECT_OPTIONS,
     });
     this.socket = socket;
     this.h.onState('connecting');
@@ -88,6 +88,9 @@ export class Realtime {
         this.h.onUnauthorized();
         return;
       }
+      // The server shed the handshake (overloaded): come back after its hint, jittered.
+      const wait = retryDelayAfterShed(err);
+      if (wait !== undefined) setTimeout(() => !this.stopped && !socket.active && socket.connect(), wait);
       this.h.onState('offline');
     });
     window.addEventListener('offline', this.onOffline);

@@ -3,6 +3,7 @@ import {
   ContentItem,
   CreateContentCategoryRequest,
   CreateContentRequest,
+  SuggestionList,
   UpdateContentCategoryRequest,
   UpdateContentRequest,
 } from '@parley/contract';
@@ -17,8 +18,9 @@ import {
   updateCategory,
   updateContent,
 } from '../../services/content.service.js';
+import { suggestionsFor } from '../../services/suggestions.service.js';
 import { actorOf } from '../actor.js';
-import { userOf } from '../auth.js';
+import { userOf, userOrBotOf } from '../auth.js';
 import { cursorPart, keysetPage, Page, pageQuery } from '../pagination.js';
 import { bearerAuth, IdParams, NoContent, type RouteContext, type ZApp } from './types.js';
 
@@ -67,7 +69,8 @@ export function contentRoutes(app: ZApp, { deps }: RouteContext): void {
   app.get(
     '/api/v1/content',
     {
-      config: { access: 'user' },
+      // A bot's key reads the predefined content too (the FAQ bot answers from it).
+      config: { access: 'user', bot: true },
       schema: {
         tags,
         summary: 'Predefined content; q matches title and text, not category names',
@@ -78,7 +81,7 @@ export function contentRoutes(app: ZApp, { deps }: RouteContext): void {
     },
     async (req) => {
       const { q, limit, cursor } = req.query;
-      const items = await listContent(deps, userOf(req).accountId, q, { after: cursor, limit: limit + 1 });
+      const items = await listContent(deps, userOrBotOf(req).accountId, q, { after: cursor, limit: limit + 1 });
       return keysetPage(items, limit, (i) => [i.position, i.title, i.id]);
     },
   );
@@ -99,5 +102,19 @@ export function contentRoutes(app: ZApp, { deps }: RouteContext): void {
       await deleteContent(deps, userOf(req).accountId, req.params.id, actorOf(req));
       return reply.code(204).send(null);
     },
+  );
+  app.get(
+    '/api/v1/conversations/:id/suggestions',
+    {
+      config: { access: 'conversation:read' },
+      schema: {
+        tags,
+        security,
+        summary: "Suggested answers: up to 5 predefined content items for the consumer's latest unanswered messages, best first, each with a score",
+        params: IdParams,
+        response: { 200: SuggestionList },
+      },
+    },
+    async (req) => suggestionsFor(deps, userOf(req), req.params.id),
   );
 }

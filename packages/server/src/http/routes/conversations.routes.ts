@@ -16,7 +16,7 @@ import { activeList, getConversationDetails, listAll, markRead, transcript, tran
 import { directory } from '../../services/directory.service.js';
 import { accept, closeByUser, decline, dismiss, resume, setManualSla, takeOver, transfer } from '../../services/lifecycle.service.js';
 import { actorOf } from '../actor.js';
-import { userOf } from '../auth.js';
+import { userOf, userOrBotOf } from '../auth.js';
 import { cursorPart, keysetPage, OffsetPosition, offsetPage, Page, pageQuery } from '../pagination.js';
 import { sendMessageRoute } from '../uploads.js';
 import { bearerAuth, IdParams, NoContent, type RouteContext, type ZApp } from './types.js';
@@ -135,7 +135,7 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
   app.get(
     '/api/v1/conversations/:id/messages',
     {
-      config: { access: 'conversation:read' },
+      config: { access: 'conversation:read', bot: true },
       schema: {
         tags,
         security,
@@ -151,7 +151,7 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
     },
     async (req) => {
       const { includePrevious, after, limit, cursor } = req.query;
-      const rows = await transcript(deps, userOf(req), req.params.id, {
+      const rows = await transcript(deps, userOrBotOf(req), req.params.id, {
         includePrevious: includePrevious === 'true',
         after,
         page: { after: cursor, limit: limit + 1 },
@@ -172,7 +172,9 @@ export function conversationsRoutes(app: ZApp, { deps }: RouteContext): void {
   sendMessageRoute(app, deps, {
     path: '/api/v1/conversations/:id/messages',
     access: 'conversation:act',
-    principal: userOf,
+    // A bot's key answers in the conversations its bot has (shown as the bot's: senderType "bot").
+    bot: true,
+    principal: userOrBotOf,
     tags,
     summary: 'Send a message: text, or a file (multipart)',
   });

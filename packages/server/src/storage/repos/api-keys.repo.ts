@@ -10,6 +10,8 @@ export interface ApiKeyRecord {
   createdBy: string;
   createdAt: number;
   revokedAt: number | null;
+  /** A bot's own key (it acts as that bot); null for the keys of the API keys screen. */
+  botId: string | null;
 }
 
 type Row = {
@@ -21,6 +23,7 @@ type Row = {
   created_by: string;
   created_at: number;
   revoked_at: number | null;
+  bot_id: string | null;
 };
 
 const toRecord = (r: Row): ApiKeyRecord => ({
@@ -32,11 +35,12 @@ const toRecord = (r: Row): ApiKeyRecord => ({
   createdBy: r.created_by,
   createdAt: r.created_at,
   revokedAt: r.revoked_at,
+  botId: r.bot_id,
 });
 
-const COLUMNS = ['id', 'account_id', 'name', 'prefix', 'scopes', 'created_by', 'created_at', 'revoked_at'] as const;
+const COLUMNS = ['id', 'account_id', 'name', 'prefix', 'scopes', 'created_by', 'created_at', 'revoked_at', 'bot_id'] as const;
 
-export async function insertApiKey(tx: Tx, k: Omit<ApiKeyRecord, 'revokedAt'> & { keyHash: string }): Promise<void> {
+export async function insertApiKey(tx: Tx, k: Omit<ApiKeyRecord, 'revokedAt' | 'botId'> & { keyHash: string; botId?: string | null }): Promise<void> {
   await tx
     .insertInto('api_keys')
     .values({
@@ -49,6 +53,7 @@ export async function insertApiKey(tx: Tx, k: Omit<ApiKeyRecord, 'revokedAt'> & 
       created_by: k.createdBy,
       created_at: k.createdAt,
       revoked_at: null,
+      bot_id: k.botId ?? null,
     })
     .execute();
 }
@@ -59,14 +64,21 @@ export async function findLiveApiKeyByHash(tx: Tx, hash: string): Promise<ApiKey
   return r ? toRecord(r) : undefined;
 }
 
+/** A key of the API keys screen (a bot's key is the bot's: managed with the bot, not here). */
 export async function findApiKey(tx: Tx, accountId: string, id: string): Promise<ApiKeyRecord | undefined> {
-  const r = await tx.selectFrom('api_keys').select(COLUMNS).where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+  const r = await tx
+    .selectFrom('api_keys')
+    .select(COLUMNS)
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .where('bot_id', 'is', null)
+    .executeTakeFirst();
   return r ? toRecord(r) : undefined;
 }
 
 /** The account's keys, newest first, after the keyset position `[createdAt, id]`. */
 export async function listApiKeys(tx: Tx, accountId: string, opts: { after?: [number, string] | undefined; limit: number }): Promise<ApiKeyRecord[]> {
-  let q = tx.selectFrom('api_keys').select(COLUMNS).where('account_id', '=', accountId);
+  let q = tx.selectFrom('api_keys').select(COLUMNS).where('account_id', '=', accountId).where('bot_id', 'is', null);
   if (opts.after) {
     const [at, id] = opts.after;
     q = q.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
@@ -84,4 +96,15 @@ export async function revokeApiKey(tx: Tx, accountId: string, id: string, now: n
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
+}
+
+/** Revoke a bot's key (the bot was deleted). */
+export async function revokeBotKeys(tx: Tx, accountId: string, botId: string, now: number): Promise<void> {
+  await tx
+    .updateTable('api_keys')
+    .set({ revoked_at: now })
+    .where('account_id', '=', accountId)
+    .where('bot_id', '=', botId)
+    .where('revoked_at', 'is', null)
+    .execute();
 }

@@ -169,3 +169,18 @@ export async function deleteContent(tx: Tx, accountId: string, id: string): Prom
   const r = await tx.deleteFrom('content').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
   return Number(r.numDeletedRows) === 1;
 }
+
+/** All of an account's content (up to `limit`) with its category's name: what suggestions rank. */
+export async function listAllContentWithCategory(tx: Tx, accountId: string, limit: number): Promise<(ContentRecord & { categoryName: string | null })[]> {
+  const rows = await tx
+    .selectFrom('content')
+    .leftJoin('content_categories', (j) => j.onRef('content_categories.id', '=', 'content.category_id').on('content_categories.account_id', '=', accountId))
+    .select(CONTENT_COLUMNS.map((c) => `content.${c}` as const))
+    .select('content_categories.name as category_name')
+    .where('content.account_id', '=', accountId)
+    .orderBy('content.position')
+    .orderBy('content.id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ ...toContent(r), categoryName: r.category_name }));
+}

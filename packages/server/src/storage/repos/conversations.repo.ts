@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Channel, ConversationState, SenderType } from '@parley/contract';
 import type { QueryResult, Selectable, SelectQueryBuilder } from 'kysely';
-import type { Awaiting, ClosedBy, Conversation, RoutingDecision } from '../../domain/conversation.js';
+import type { Awaiting, BotStatus, ClosedBy, Conversation, RoutingDecision } from '../../domain/conversation.js';
 import type { Dialect, Tx } from '../db.js';
 import { forUpdate } from '../dialects/lock.js';
 import { prepared } from '../prepared.js';
@@ -56,6 +56,9 @@ export function toConversation(r: Row): Conversation {
     targetAgentId: r.target_agent_id,
     offeredAt: r.offered_at,
     offerExcluded: parseJson<string[]>(r.offer_excluded, []),
+    botId: r.bot_id,
+    botStatus: r.bot_status as BotStatus | null,
+    botTimeoutSec: r.bot_timeout_sec === null ? null : Number(r.bot_timeout_sec),
     updatedAt: r.updated_at,
   };
 }
@@ -101,6 +104,9 @@ export function toRow(c: Conversation): Row {
     target_agent_id: c.targetAgentId,
     offered_at: c.offeredAt,
     offer_excluded: JSON.stringify(c.offerExcluded),
+    bot_id: c.botId,
+    bot_status: c.botStatus,
+    bot_timeout_sec: c.botTimeoutSec,
     updated_at: c.updatedAt,
   };
 }
@@ -213,6 +219,9 @@ const LIGHT_COLUMNS = [
   'offered_at',
   'offer_excluded',
   'updated_at',
+  'bot_id',
+  'bot_status',
+  'bot_timeout_sec',
 ] as const satisfies readonly (keyof Row)[];
 
 type ById = { accountId: string; id: string };
@@ -238,6 +247,20 @@ export async function lockConversation(tx: Tx, dialect: Dialect, accountId: stri
   // SQLite has one writer at a time (the whole transaction is serialised): no row lock there.
   const r = (await (dialect === 'postgres' ? byIdForUpdate : byId)(tx, { accountId, id })).rows[0];
   return r ? toConversation(r) : undefined;
+}
+
+/** The conversations a bot has now (open with it, no agent). */
+export async function listConversationIdsWithBot(tx: Tx, accountId: string, botId: string): Promise<string[]> {
+  const rows = await tx
+    .selectFrom('conversations')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('bot_id', '=', botId)
+    .where('bot_status', '=', 'handling')
+    .where('state', '=', 'open')
+    .where('agent_id', 'is', null)
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 /** The ids of an agent's conversations in `state` (ringing to them, or open with them), oldest first. */

@@ -1,84 +1,14 @@
 import type { Tx } from '../db.js';
-import { afterPosition } from '../keyset.js';
 import { parseJson } from './json.js';
+import { type NamedRecord, namedListRepo } from './named-list.repo.js';
 
-export interface DispositionRecord {
-  id: string;
-  accountId: string;
-  name: string;
-  deleted: boolean;
-  createdAt: number;
-}
+/** A wrap-up code (no columns beyond the named list's). */
+export type DispositionRecord = NamedRecord;
 
-type Row = { id: string; account_id: string; name: string; deleted: number; created_at: number };
-const toDisposition = (r: Row): DispositionRecord => ({ id: r.id, accountId: r.account_id, name: r.name, deleted: r.deleted === 1, createdAt: r.created_at });
-
-export async function insertDisposition(tx: Tx, d: DispositionRecord): Promise<void> {
-  await tx
-    .insertInto('dispositions')
-    .values({ id: d.id, account_id: d.accountId, name: d.name, deleted: d.deleted ? 1 : 0, created_at: d.createdAt })
-    .execute();
-}
-
-/** A disposition that is not deleted. */
-export async function findDisposition(tx: Tx, accountId: string, id: string): Promise<DispositionRecord | undefined> {
-  const r = await tx
-    .selectFrom('dispositions')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('id', '=', id)
-    .where('deleted', '=', 0)
-    .executeTakeFirst();
-  return r ? toDisposition(r) : undefined;
-}
-
-export async function findDispositionByName(tx: Tx, accountId: string, name: string): Promise<DispositionRecord | undefined> {
-  const r = await tx
-    .selectFrom('dispositions')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('name', '=', name)
-    .where('deleted', '=', 0)
-    .executeTakeFirst();
-  return r ? toDisposition(r) : undefined;
-}
-
-/** The account's dispositions by name (then id), up to `limit` after the position `[name, id]`. */
-export async function listDispositions(tx: Tx, accountId: string, page: { after?: readonly [string, string] | undefined; limit: number }) {
-  let q = tx.selectFrom('dispositions').selectAll().where('account_id', '=', accountId).where('deleted', '=', 0);
-  const after = page.after;
-  if (after) {
-    q = q.where((eb) =>
-      afterPosition(eb, [
-        { column: 'name', direction: 'asc', value: after[0] },
-        { column: 'id', direction: 'asc', value: after[1] },
-      ]),
-    );
-  }
-  return (await q.orderBy('name').orderBy('id').limit(page.limit).execute()).map(toDisposition);
-}
+export const dispositionsRepo = namedListRepo<DispositionRecord>('dispositions', { fromRow: () => ({}), toRow: () => ({}) });
 
 /** Dispositions by id, deleted ones too (a past wrap-up names what was chosen then). */
-export async function findDispositionsByIds(tx: Tx, accountId: string, ids: readonly string[]): Promise<DispositionRecord[]> {
-  if (ids.length === 0) return [];
-  return (
-    await tx
-      .selectFrom('dispositions')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('id', 'in', [...ids])
-      .execute()
-  ).map(toDisposition);
-}
-
-export async function updateDisposition(tx: Tx, d: DispositionRecord): Promise<void> {
-  await tx
-    .updateTable('dispositions')
-    .set({ name: d.name, deleted: d.deleted ? 1 : 0 })
-    .where('account_id', '=', d.accountId)
-    .where('id', '=', d.id)
-    .execute();
-}
+export const findDispositionsByIds = dispositionsRepo.findByIds;
 
 // ---------------------------------------------------------------- wrap-ups
 

@@ -13,7 +13,9 @@ export type JobKind =
   /** CRM sync: a closed conversation's transcript to the CRM (key = conversation id, id = `crm_sync:<provider>:<conversation id>`). */
   | 'crm_sync'
   /** Webhook delivery: an event to a webhook's URL (key = `<webhook id>:<conversation id>`, id = the webhook-id header). */
-  | 'webhook';
+  | 'webhook'
+  /** Bot turn: a consumer message to the bot that has the conversation (key = `bot:<conversation id>`, id = the webhook-id header). */
+  | 'bot';
 
 export type JobState = 'queued' | 'done' | 'failed';
 

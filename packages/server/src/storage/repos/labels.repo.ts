@@ -1,79 +1,11 @@
 import type { Tx } from '../db.js';
-import { afterPosition } from '../keyset.js';
+import { type NamedRecord, namedListRepo } from './named-list.repo.js';
 
-export interface LabelRecord {
-  id: string;
-  accountId: string;
-  name: string;
+export interface LabelRecord extends NamedRecord {
   color: string;
-  deleted: boolean;
-  createdAt: number;
 }
 
-type Row = { id: string; account_id: string; name: string; color: string; deleted: number; created_at: number };
-const toLabel = (r: Row): LabelRecord => ({
-  id: r.id,
-  accountId: r.account_id,
-  name: r.name,
-  color: r.color,
-  deleted: r.deleted === 1,
-  createdAt: r.created_at,
-});
-
-export async function insertLabel(tx: Tx, l: LabelRecord): Promise<void> {
-  await tx
-    .insertInto('labels')
-    .values({ id: l.id, account_id: l.accountId, name: l.name, color: l.color, deleted: l.deleted ? 1 : 0, created_at: l.createdAt })
-    .execute();
-}
-
-/** A label that is not deleted. */
-export async function findLabel(tx: Tx, accountId: string, id: string): Promise<LabelRecord | undefined> {
-  const r = await tx.selectFrom('labels').selectAll().where('account_id', '=', accountId).where('id', '=', id).where('deleted', '=', 0).executeTakeFirst();
-  return r ? toLabel(r) : undefined;
-}
-
-export async function findLabelByName(tx: Tx, accountId: string, name: string): Promise<LabelRecord | undefined> {
-  const r = await tx.selectFrom('labels').selectAll().where('account_id', '=', accountId).where('name', '=', name).where('deleted', '=', 0).executeTakeFirst();
-  return r ? toLabel(r) : undefined;
-}
-
-/** Labels by id, deleted ones too. */
-export async function findLabelsByIds(tx: Tx, accountId: string, ids: readonly string[]): Promise<LabelRecord[]> {
-  if (ids.length === 0) return [];
-  return (
-    await tx
-      .selectFrom('labels')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('id', 'in', [...ids])
-      .execute()
-  ).map(toLabel);
-}
-
-/** The account's labels by name (then id), up to `limit` after the position `[name, id]`. */
-export async function listLabels(tx: Tx, accountId: string, page: { after?: readonly [string, string] | undefined; limit: number }) {
-  let q = tx.selectFrom('labels').selectAll().where('account_id', '=', accountId).where('deleted', '=', 0);
-  const after = page.after;
-  if (after) {
-    q = q.where((eb) =>
-      afterPosition(eb, [
-        { column: 'name', direction: 'asc', value: after[0] },
-        { column: 'id', direction: 'asc', value: after[1] },
-      ]),
-    );
-  }
-  return (await q.orderBy('name').orderBy('id').limit(page.limit).execute()).map(toLabel);
-}
-
-export async function updateLabel(tx: Tx, l: LabelRecord): Promise<void> {
-  await tx
-    .updateTable('labels')
-    .set({ name: l.name, color: l.color, deleted: l.deleted ? 1 : 0 })
-    .where('account_id', '=', l.accountId)
-    .where('id', '=', l.id)
-    .execute();
-}
+export const labelsRepo = namedListRepo<LabelRecord>('labels', { fromRow: (r) => ({ color: String(r.color) }), toRow: (l) => ({ color: l.color }) });
 
 /** A deleted label comes off every conversation. */
 export async function removeLabelFromConversations(tx: Tx, accountId: string, labelId: string): Promise<void> {

@@ -174,11 +174,10 @@ export async function listTranscriptPage(
   return rows.map((r) => ({ message: toRecord(r), position: [Number(r.conversation_created_at), r.conversation_id, r.seq] as const }));
 }
 
-/** How many consumer messages came after the conversation's last agent message (all of them when no agent wrote yet). */
-export async function countUnanswered(tx: Tx, accountId: string, conversationId: string): Promise<number> {
-  const r = await tx
+/** The conversation's consumer messages after its last agent message (all of them when no agent wrote yet). */
+const unansweredQuery = (tx: Tx, accountId: string, conversationId: string) =>
+  tx
     .selectFrom('messages')
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .where('account_id', '=', accountId)
     .where('conversation_id', '=', conversationId)
     .where('sender_type', '=', 'consumer')
@@ -189,9 +188,20 @@ export async function countUnanswered(tx: Tx, accountId: string, conversationId:
         .where('account_id', '=', accountId)
         .where('conversation_id', '=', conversationId)
         .where('sender_type', '=', 'agent'),
-    )
+    );
+
+/** How many consumer messages came after the conversation's last agent message (all of them when no agent wrote yet). */
+export async function countUnanswered(tx: Tx, accountId: string, conversationId: string): Promise<number> {
+  const r = await unansweredQuery(tx, accountId, conversationId)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .executeTakeFirst();
   return Number(r?.n ?? 0);
+}
+
+/** The texts of the consumer's messages after the conversation's last agent message, the latest `limit`, oldest first (what suggestions answer). */
+export async function unansweredConsumerTexts(tx: Tx, accountId: string, conversationId: string, limit: number): Promise<string[]> {
+  const rows = await unansweredQuery(tx, accountId, conversationId).select('text').where('text', 'is not', null).orderBy('seq', 'desc').limit(limit).execute();
+  return rows.map((r) => r.text ?? '').reverse();
 }
 
 export async function findMessage(tx: Tx, accountId: string, id: string): Promise<MessageRecord | undefined> {

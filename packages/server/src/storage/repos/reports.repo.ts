@@ -259,3 +259,36 @@ export function conversationsWithSurveys(tx: Tx, accountId: string, from: number
     .limit(limit)
     .execute();
 }
+
+/** The conversations that arrived in [from, to) and a bot took, per bot: how many, closed while the bot had them (contained), escalated. */
+export async function botOutcomes(
+  tx: Tx,
+  accountId: string,
+  from: number,
+  to: number,
+): Promise<{ botId: string; handled: number; contained: number; escalated: number }[]> {
+  const rows = await tx
+    .selectFrom('conversations')
+    .select((eb) => [
+      'bot_id',
+      eb.fn.countAll<number | string>().as('handled'),
+      eb.fn
+        .sum<number | string | null>(
+          eb
+            .case()
+            .when(eb.and([eb('bot_status', '=', 'handling'), eb('state', '=', 'closed')]))
+            .then(1)
+            .else(0)
+            .end(),
+        )
+        .as('contained'),
+      eb.fn.sum<number | string | null>(eb.case().when('bot_status', '=', 'escalated').then(1).else(0).end()).as('escalated'),
+    ])
+    .where('account_id', '=', accountId)
+    .where('created_at', '>=', from)
+    .where('created_at', '<', to)
+    .where('bot_id', 'is not', null)
+    .groupBy('bot_id')
+    .execute();
+  return rows.map((r) => ({ botId: String(r.bot_id), handled: Number(r.handled), contained: Number(r.contained ?? 0), escalated: Number(r.escalated ?? 0) }));
+}

@@ -1,85 +1,19 @@
 import type { AgentStatus, ReasonStatus } from '@parley/contract';
 import type { StateSpan } from '../../domain/agent-states.js';
 import type { Tx } from '../db.js';
-import { afterPosition } from '../keyset.js';
+import { type NamedRecord, namedListRepo } from './named-list.repo.js';
 
-export interface StatusReasonRecord {
-  id: string;
-  accountId: string;
-  name: string;
+export interface StatusReasonRecord extends NamedRecord {
   status: ReasonStatus;
-  deleted: boolean;
-  createdAt: number;
 }
 
-type Row = { id: string; account_id: string; name: string; status: string; deleted: number; created_at: number };
-const toReason = (r: Row): StatusReasonRecord => ({
-  id: r.id,
-  accountId: r.account_id,
-  name: r.name,
-  status: r.status as ReasonStatus,
-  deleted: r.deleted === 1,
-  createdAt: r.created_at,
+export const statusReasonsRepo = namedListRepo<StatusReasonRecord>('status_reasons', {
+  fromRow: (r) => ({ status: r.status as ReasonStatus }),
+  toRow: (r) => ({ status: r.status }),
 });
 
-export async function insertStatusReason(tx: Tx, r: StatusReasonRecord): Promise<void> {
-  await tx
-    .insertInto('status_reasons')
-    .values({ id: r.id, account_id: r.accountId, name: r.name, status: r.status, deleted: r.deleted ? 1 : 0, created_at: r.createdAt })
-    .execute();
-}
-
 /** A reason that is not deleted. */
-export async function findStatusReason(tx: Tx, accountId: string, id: string): Promise<StatusReasonRecord | undefined> {
-  const r = await tx
-    .selectFrom('status_reasons')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('id', '=', id)
-    .where('deleted', '=', 0)
-    .executeTakeFirst();
-  return r ? toReason(r) : undefined;
-}
-
-export async function findStatusReasonByName(tx: Tx, accountId: string, name: string): Promise<StatusReasonRecord | undefined> {
-  const r = await tx
-    .selectFrom('status_reasons')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('name', '=', name)
-    .where('deleted', '=', 0)
-    .executeTakeFirst();
-  return r ? toReason(r) : undefined;
-}
-
-/** The account's reasons by name (then id), up to `limit` after the position `[name, id]`. */
-export async function listStatusReasons(tx: Tx, accountId: string, page: { after?: readonly [string, string] | undefined; limit: number }) {
-  let q = tx.selectFrom('status_reasons').selectAll().where('account_id', '=', accountId).where('deleted', '=', 0);
-  const after = page.after;
-  if (after) {
-    q = q.where((eb) =>
-      afterPosition(eb, [
-        { column: 'name', direction: 'asc', value: after[0] },
-        { column: 'id', direction: 'asc', value: after[1] },
-      ]),
-    );
-  }
-  return (await q.orderBy('name').orderBy('id').limit(page.limit).execute()).map(toReason);
-}
-
-/** Every reason of the account, deleted ones too (the report names what was chosen then). */
-export async function listAllStatusReasons(tx: Tx, accountId: string): Promise<StatusReasonRecord[]> {
-  return (await tx.selectFrom('status_reasons').selectAll().where('account_id', '=', accountId).execute()).map(toReason);
-}
-
-export async function updateStatusReason(tx: Tx, r: StatusReasonRecord): Promise<void> {
-  await tx
-    .updateTable('status_reasons')
-    .set({ name: r.name, status: r.status, deleted: r.deleted ? 1 : 0 })
-    .where('account_id', '=', r.accountId)
-    .where('id', '=', r.id)
-    .execute();
-}
+export const findStatusReason = statusReasonsRepo.find;
 
 // ---------------------------------------------------------------- the state-change log
 

@@ -8,6 +8,8 @@ export type TimerKind =
   | 'auto_close'
   | 'closed_expiry'
   | 'transfer_fallback'
+  /** A bot has the conversation and owes an answer: past its reply time the conversation escalates by itself. */
+  | 'bot_reply'
   | 'warmup'
   | 'survey_expiry'
   | 'retention'

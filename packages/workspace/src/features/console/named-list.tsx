@@ -4,7 +4,7 @@ import { type FieldErrors, FormSubmit, useSubmit } from './forms.js';
 import { EditAndNew } from './list.js';
 import { ConsoleTable } from './table.js';
 
-/** A row of a manager-defined list (status reasons, dispositions, labels): named, renamed, deleted. */
+/** A row of a manager-defined list (skills, status reasons, dispositions, labels): named, renamed, deleted. */
 export interface NamedRow {
   id: string;
   name: string;
@@ -17,7 +17,7 @@ export interface NamedRow {
 export function NamedListScreen<T extends NamedRow>(props: {
   id: string;
   title: string;
-  intro: ReactNode;
+  intro?: ReactNode;
   /** The table's name, e.g. "Status reasons". */
   label: string;
   /** What a row is, for the confirmation ("Delete the label Billing?"). */
@@ -46,7 +46,7 @@ export function NamedListScreen<T extends NamedRow>(props: {
   return (
     <section aria-labelledby={id}>
       <h3 id={id}>{title}</h3>
-      <p className="muted hint">{intro}</p>
+      {intro ? <p className="muted hint">{intro}</p> : null}
       {rows.length === 0 ? (
         <p className="muted">{empty}</p>
       ) : (

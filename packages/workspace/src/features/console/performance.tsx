@@ -6,6 +6,7 @@ import type { ChartUnit } from './chart-scales.js';
 import { FORMAT } from './chart-scales.js';
 import { dash, dur } from './format.js';
 import { Field, type FieldErrors, FormError, problemErrors } from './forms.js';
+import { SelectField } from './supervision.js';
 import { ConsoleTable } from './table.js';
 
 type Figure = Exclude<keyof AgentPerformanceDay, 'date' | 'csatResponses'>;
@@ -138,26 +139,18 @@ export function PerformanceScreen() {
         <section aria-labelledby="console-performance-days">
           <h4 id="console-performance-days">By day</h4>
           <div className="console-grid">
-            <label className="field">
-              <span>Agent</span>
-              <select value={agent.agentId} onChange={(e) => setAgentId(e.target.value)}>
-                {rows?.map((r) => (
-                  <option key={r.agentId} value={r.agentId}>
-                    {r.displayName}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="field">
-              <span>Figure</span>
-              <select value={figure.field} onChange={(e) => setField(e.target.value as Figure)}>
-                {FIGURES.map((f) => (
-                  <option key={f.field} value={f.field}>
-                    {f.label}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <SelectField
+              label="Agent"
+              value={agent.agentId}
+              onChange={(e) => setAgentId(e.target.value)}
+              options={(rows ?? []).map((r) => [r.agentId, r.displayName] as const)}
+            />
+            <SelectField
+              label="Figure"
+              value={figure.field}
+              onChange={(e) => setField(e.target.value as Figure)}
+              options={FIGURES.map((f) => [f.field, f.label] as const)}
+            />
           </div>
           <div className="charts single">
             <Chart

@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import { AccountScreen } from './account.js';
 import { AgentsScreen } from './agents.js';
 import { AuditScreen } from './audit.js';
+import { BotsScreen } from './bots.js';
 import { BusinessHoursScreen } from './business-hours.js';
 import { ChannelsScreen } from './channels.js';
 import { ConsumersScreen } from './consumers.js';
@@ -42,6 +43,7 @@ export const SCREENS: readonly ConsoleScreen[] = [
   { id: 'content', label: 'Content', Screen: ContentScreen },
   { id: 'survey', label: 'Survey', Screen: SurveyScreen },
   { id: 'channels', label: 'Channels', Screen: ChannelsScreen },
+  { id: 'bots', label: 'Bots', Screen: BotsScreen },
   { id: 'audit', label: 'Audit log', Screen: AuditScreen },
   { id: 'consumers', label: 'Consumer data', Screen: ConsumersScreen },
   { id: 'security', label: 'Security', Screen: SecurityScreen },

@@ -4,8 +4,8 @@ import { toast } from '../../app/store.js';
 import { api } from '../../lib/api.js';
 import { exactDur } from './format.js';
 import { Field, FormSubmit, num, typed, useSubmit } from './forms.js';
-import { type AutoClose, EditAndNew, type SkillRow, type Sla, useList } from './list.js';
-import { ConsoleTable } from './table.js';
+import { type AutoClose, type SkillRow, type Sla, useList } from './list.js';
+import { NamedListScreen } from './named-list.js';
 import { WeekGrid } from './week-grid.js';
 
 /** The response-time targets a skill may override (labels as on the Account screen). */
@@ -159,55 +159,31 @@ const autoCloseSummary = (a?: AutoClose) =>
 export function SkillsScreen() {
   const [skills, reload] = useList('GET /api/v1/skills');
   const [defaults, setDefaults] = useState<AccountDefaults | null>(null);
-  const [editing, setEditing] = useState<string | null>(null);
   useEffect(() => {
     Promise.all([api.call('GET /api/v1/account/settings'), api.call('GET /api/v1/business-hours')]).then(
       ([s, businessHours]) => setDefaults({ sla: s.sla, autoClose: s.autoClose, businessHours }),
       (e: Error) => toast(e.message, 'error'),
     );
   }, []);
-  async function remove(s: SkillRow) {
-    if (!confirm(`Delete the skill ${s.name}?`)) return;
-    try {
-      await api.call('DELETE /api/v1/skills/{id}', { params: { id: s.id } });
-      reload();
-    } catch (e) {
-      toast((e as Error).message, 'error');
-    }
-  }
   return (
-    <section aria-labelledby="console-skills">
-      <h3 id="console-skills">Skills</h3>
-      <div className="table-scroll">
-        <ConsoleTable label="Skills" columns={['Name', 'Description', 'SLA override', 'Auto-close override', 'Business hours', 'Wrap-up']} actions>
-          {skills.map((s) => (
-            <tr key={s.id}>
-              <td>{s.name}</td>
-              <td data-label="Description">{s.description}</td>
-              <td data-label="SLA override">{slaSummary(s.sla)}</td>
-              <td data-label="Auto-close override">{autoCloseSummary(s.autoClose)}</td>
-              <td data-label="Business hours">{s.businessHours ? `Own (${s.businessHours.timeZone})` : 'Account'}</td>
-              <td data-label="Wrap-up">{s.wrapUp?.required ? 'Required' : 'Optional'}</td>
-              <td className="actions">
-                <button type="button" className="button" onClick={() => setEditing(editing === s.id ? null : s.id)} aria-label={`Edit ${s.name}`}>
-                  Edit
-                </button>{' '}
-                <button type="button" className="button" onClick={() => void remove(s)} aria-label={`Delete ${s.name}`}>
-                  Delete
-                </button>
-              </td>
-            </tr>
-          ))}
-        </ConsoleTable>
-      </div>
-      <EditAndNew
-        rows={skills}
-        editing={editing}
-        setEditing={setEditing}
-        reload={reload}
-        newTitle="New skill"
-        form={(skill, onDone) => <SkillForm skill={skill} defaults={defaults} onDone={onDone} />}
-      />
-    </section>
+    <NamedListScreen
+      id="console-skills"
+      title="Skills"
+      label="Skills"
+      noun="skill"
+      empty="No skills yet."
+      rows={skills}
+      reload={reload}
+      columns={[
+        { header: 'Description', cell: (s) => s.description },
+        { header: 'SLA override', cell: (s) => slaSummary(s.sla) },
+        { header: 'Auto-close override', cell: (s) => autoCloseSummary(s.autoClose) },
+        { header: 'Business hours', cell: (s) => (s.businessHours ? `Own (${s.businessHours.timeZone})` : 'Account') },
+        { header: 'Wrap-up', cell: (s) => (s.wrapUp?.required ? 'Required' : 'Optional') },
+      ]}
+      remove={(s) => api.call('DELETE /api/v1/skills/{id}', { params: { id: s.id } })}
+      newTitle="New skill"
+      form={(skill, onDone) => <SkillForm skill={skill} defaults={defaults} onDone={onDone} />}
+    />
   );
 }

@@ -1,5 +1,5 @@
 import type { ConversationState } from '@parley/contract';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { openConversation } from '../../app/controller.js';
 import { toast, useStore } from '../../app/store.js';
 import { api } from '../../lib/api.js';
@@ -13,7 +13,7 @@ import { ConsoleTable } from './table.js';
 
 /** What the state filter offers: everything under way, or one state. */
 const STATE_CHOICES = [
-  { value: 'open,queued,ringing', label: 'Under way (open, queued, ringing)' },
+  { value: 'open,queued,ringing', label: 'All under way' },
   { value: 'open', label: 'Open' },
   { value: 'queued', label: 'Queued' },
   { value: 'ringing', label: 'Ringing' },
@@ -72,24 +72,15 @@ export function SupervisionScreen() {
     <section aria-labelledby="console-supervision" className="supervision">
       <h3 id="console-supervision">Supervision</h3>
       <p className="muted">
-        Every conversation under way in the account, live. Open one to read along, whisper to its agent (an internal note they see at once), take it over or
-        transfer it.
+        Every conversation under way in the account (open, queued or ringing), live. Open one to read along, whisper to its agent (an internal note they see at
+        once), take it over or transfer it.
       </p>
-      <form className="console-form wide" aria-label="Filter conversations" onSubmit={(e) => e.preventDefault()}>
+      <form className="console-form supervision-filters" aria-label="Filter conversations" onSubmit={(e) => e.preventDefault()}>
         <div className="console-grid">
-          <label className="field">
-            <span>State</span>
-            <select value={filters.state} onChange={set('state')}>
-              {STATE_CHOICES.map((c) => (
-                <option key={c.value} value={c.value}>
-                  {c.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <FilterSelect label="Agent" any="Any agent" value={filters.agentId} onChange={set('agentId')} options={users.map((u) => [u.id, u.displayName])} />
-          <FilterSelect label="Skill" any="Any skill" value={filters.skillId} onChange={set('skillId')} options={skills.map((s) => [s.id, s.name])} />
-          <FilterSelect label="Label" any="Any label" value={filters.label} onChange={set('label')} options={labels.map((l) => [l.id, l.name])} />
+          <SelectField label="State" value={filters.state} onChange={set('state')} options={STATE_CHOICES.map((c) => [c.value, c.label] as const)} />
+          <SelectField label="Agent" any="Any agent" value={filters.agentId} onChange={set('agentId')} options={users.map((u) => [u.id, u.displayName])} />
+          <SelectField label="Skill" any="Any skill" value={filters.skillId} onChange={set('skillId')} options={skills.map((s) => [s.id, s.name])} />
+          <SelectField label="Label" any="Any label" value={filters.label} onChange={set('label')} options={labels.map((l) => [l.id, l.name])} />
         </div>
       </form>
       <p role="status" className="muted">
@@ -137,19 +128,32 @@ export function SupervisionScreen() {
   );
 }
 
-function FilterSelect(props: { label: string; any: string; value: string; onChange: (e: { target: { value: string } }) => void; options: [string, string][] }) {
+/**
+ * A labelled select whose name is its label alone (a select inside its label would be named by the
+ * label and its chosen option too). `any`: a first option for "no filter".
+ */
+export function SelectField(props: {
+  label: string;
+  any?: string;
+  value: string;
+  onChange: (e: { target: { value: string } }) => void;
+  options: readonly (readonly [string, string])[];
+}) {
+  const id = useId();
   return (
-    <label className="field">
-      <span>{props.label}</span>
-      <select value={props.value} onChange={props.onChange}>
-        <option value="">{props.any}</option>
-        {props.options.map(([id, name]) => (
-          <option key={id} value={id}>
+    <div className="field">
+      <label className="field-label" htmlFor={id}>
+        {props.label}
+      </label>
+      <select id={id} value={props.value} onChange={props.onChange}>
+        {props.any !== undefined ? <option value="">{props.any}</option> : null}
+        {props.options.map(([value, name]) => (
+          <option key={value} value={value}>
             {name}
           </option>
         ))}
       </select>
-    </label>
+    </div>
   );
 }
 

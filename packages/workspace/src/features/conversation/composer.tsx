@@ -11,6 +11,7 @@ import { usePendingCaret } from '../../ui/use-pending-caret.js';
 import { ATTACHMENT_ACCEPT, attachmentProblem, hasThumbnail, pasteIsFile } from './attachment.js';
 import { ContentPicker } from './content-picker.js';
 import { QuickReplyEditor } from './quick-reply-editor.js';
+import { SuggestionBar, useSuggestions } from './suggestions.js';
 import { TemplatePicker } from './template-picker.js';
 
 /** A file shown for sending: nothing leaves before Send. A retry keeps its clientMessageId, so it is never sent twice. */
@@ -29,7 +30,18 @@ const hasFiles = (e: DragEvent) => !!e.dataTransfer && [...e.dataTransfer.types]
  * photos) with Remove; the message box becomes its optional caption, and Send sends both as one
  * message.
  */
-export function Composer({ conversationId, onSent, channel }: { conversationId: string; onSent: (m: Message) => void; channel?: string | undefined }) {
+export function Composer({
+  conversationId,
+  onSent,
+  channel,
+  lastMessageId,
+}: {
+  conversationId: string;
+  onSent: (m: Message) => void;
+  channel?: string | undefined;
+  /** The transcript's last message: suggestions are asked again when it changes. */
+  lastMessageId?: string | undefined;
+}) {
   useT();
   const [text, setText] = useState('');
   const [buttons, setButtons] = useState<QuickReply[] | null>(null);
@@ -43,6 +55,7 @@ export function Composer({ conversationId, onSent, channel }: { conversationId: 
   const placeCaret = usePendingCaret(area);
   const fileInput = useRef<HTMLInputElement>(null);
   const insertRequest = useStore((s) => s.insertRequest);
+  const suggestions = useSuggestions(conversationId, lastMessageId);
 
   // The host page (embed) may insert text.
   useEffect(() => {
@@ -197,6 +210,12 @@ export function Composer({ conversationId, onSent, channel }: { conversationId: 
   }
 
   const hintId = `composer-file-${conversationId}`;
+  const suggestHintId = `composer-suggest-${conversationId}`;
+  const first = suggestions[0];
+  const takeSuggestion = (s: { text: string; quickReplies?: QuickReply[] | undefined }) => {
+    area.current?.focus();
+    insert(s.text, s.quickReplies);
+  };
   return (
     <div className="composer" ref={root}>
       {picker ? (
@@ -249,6 +268,7 @@ export function Composer({ conversationId, onSent, channel }: { conversationId: 
           {t('composer.captionHint', { name: pending.file.name })}
         </p>
       ) : null}
+      {pending ? null : <SuggestionBar items={suggestions} onInsert={takeSuggestion} hintId={suggestHintId} />}
       <label className="sr-only" htmlFor={`composer-${conversationId}`}>
         {t('composer.label')}
       </label>
@@ -257,7 +277,7 @@ export function Composer({ conversationId, onSent, channel }: { conversationId: 
         ref={area}
         className="composer-input"
         placeholder={pending ? t('composer.captionPlaceholder') : t('composer.placeholder')}
-        aria-describedby={pending ? hintId : undefined}
+        aria-describedby={pending ? hintId : first ? suggestHintId : undefined}
         rows={2}
         value={text}
         onChange={(e) => {
@@ -271,6 +291,12 @@ export function Composer({ conversationId, onSent, channel }: { conversationId: 
           stage(files);
         }}
         onKeyDown={(e) => {
+          // Tab in the empty box takes the first suggestion; with text in it, Tab moves on as usual.
+          if (e.key === 'Tab' && !e.shiftKey && !text && first && !pending) {
+            e.preventDefault();
+            takeSuggestion(first);
+            return;
+          }
           if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
             e.preventDefault();
             void send();

@@ -269,7 +269,12 @@ export function ConversationView({ id, from }: { id: string; from: 'active' | 'a
           <>
             <Transcript messages={messages} conversationId={id} consumerName={name} directory={directory} loading={loading} closing={closing} />
             {canAct && open ? (
-              <Composer conversationId={id} channel={item?.channel} onSent={(m) => setMessages((list) => merge(list, [m], id))} />
+              <Composer
+                conversationId={id}
+                channel={item?.channel}
+                lastMessageId={messages.at(-1)?.id}
+                onSent={(m) => setMessages((list) => merge(list, [m], id))}
+              />
             ) : closed && me && item.agentId === me.id ? (
               <p className="composer-note">{t('conv.closedNote', { name })}</p>
             ) : ringing ? (

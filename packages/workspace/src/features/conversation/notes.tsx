@@ -99,6 +99,7 @@ export function Notes({ conversationId, directory }: { conversationId: string; d
           <li key={n.id} className="note">
             <div className="msg-head">
               <span className="msg-who">{n.authorName}</span>
+              {n.authorType === 'bot' ? <span className="bot-tag">{t('transcript.bot')}</span> : null}
               <time dateTime={n.createdAt}>{formatDateTime(n.createdAt, prefs)}</time>
             </div>
             <NoteText text={n.text} />

@@ -95,7 +95,14 @@ export function Transcript({
       {!loading && messages.length === 0 ? <p className="muted center">{t('transcript.empty')}</p> : null}
       <ol className="messages">
         {messages.map((m, i) => {
-          const who = m.senderType === 'consumer' ? consumerName : m.senderType === 'agent' ? nameOf(directory, m.senderId) : t('transcript.system');
+          const who =
+            m.senderType === 'consumer'
+              ? consumerName
+              : m.senderType === 'agent'
+                ? nameOf(directory, m.senderId)
+                : m.senderType === 'bot'
+                  ? (m.senderName ?? t('transcript.bot'))
+                  : t('transcript.system');
           const previous = m.conversationId !== conversationId;
           return (
             <Fragment key={m.id}>
@@ -107,6 +114,7 @@ export function Transcript({
               <li className={`msg msg-${m.senderType}${previous ? ' msg-previous' : ''}`}>
                 <div className="msg-head">
                   <span className="msg-who">{who}</span>
+                  {m.senderType === 'bot' ? <span className="bot-tag">{t('transcript.bot')}</span> : null}
                   <time dateTime={m.createdAt} title={`${formatDate(m.createdAt, prefs)} ${formatTime(m.createdAt, prefs)}`}>
                     {formatTime(m.createdAt, prefs)}
                   </time>
