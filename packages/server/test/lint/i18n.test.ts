@@ -73,9 +73,7 @@ const NOT_CONVERTED = new Set<string>([
   'workspace:features/console/survey.tsx',
   'workspace:features/console/table.tsx',
   'workspace:features/console/week-grid.tsx',
-  'workspace:features/conversation/consumer-info.tsx',
   'workspace:features/conversation/content-picker.tsx',
-  'workspace:features/conversation/label-row.tsx',
   'workspace:features/conversation/quick-reply-editor.tsx',
   'workspace:features/conversation/template-picker.tsx',
 ]);

@@ -1,6 +1,7 @@
 import type { Label } from '@parley/contract';
 import { useEffect, useId, useRef, useState } from 'react';
 import { saveLabels, useLabels } from '../../app/labels.js';
+import { t } from '../../i18n/index.js';
 import { LabelChip } from '../../ui/label-chip.js';
 
 /**
@@ -34,12 +35,18 @@ export function LabelRow({
   const toggle = (id: string) => void save(labelIds.includes(id) ? labelIds.filter((x) => x !== id) : [...labelIds, id]);
 
   return (
-    <ul className="label-row" aria-label="Conversation labels" aria-busy={busy || undefined}>
+    <ul className="label-row" aria-label={t('labels.row')} aria-busy={busy || undefined}>
       {shown.map((l) => (
         <li key={l.id} className="label-item">
           <LabelChip name={l.name} color={l.color} />
           {canEdit ? (
-            <button type="button" className="label-remove" aria-label={`Remove label ${l.name}`} title={`Remove label ${l.name}`} onClick={() => toggle(l.id)}>
+            <button
+              type="button"
+              className="label-remove"
+              aria-label={t('labels.remove', { name: l.name })}
+              title={t('labels.remove', { name: l.name })}
+              onClick={() => toggle(l.id)}
+            >
               ×
             </button>
           ) : null}
@@ -100,7 +107,7 @@ function LabelPicker({ labels, selected, onToggle }: { labels: Label[]; selected
         aria-expanded={open}
         onClick={() => (open ? close(false) : setOpen(true))}
       >
-        + Add label
+        {t('labels.add')}
       </button>
       {open ? (
         // biome-ignore lint/a11y/noStaticElementInteractions: only listens for focus leaving the popup, which closes it
@@ -112,7 +119,7 @@ function LabelPicker({ labels, selected, onToggle }: { labels: Label[]; selected
           }}
         >
           <label htmlFor={inputId} className="field-label">
-            Filter labels
+            {t('labels.filterLabels')}
           </label>
           <input
             ref={inputRef}
@@ -124,7 +131,7 @@ function LabelPicker({ labels, selected, onToggle }: { labels: Label[]; selected
             aria-autocomplete="list"
             aria-activedescendant={current ? optionId(current) : undefined}
             aria-describedby={`${listId}-hint`}
-            placeholder="Type to filter"
+            placeholder={t('labels.typeToFilter')}
             value={filter}
             onChange={(e) => {
               setFilter(e.target.value);
@@ -133,9 +140,9 @@ function LabelPicker({ labels, selected, onToggle }: { labels: Label[]; selected
             onKeyDown={onKeyDown}
           />
           <p id={`${listId}-hint`} className="sr-only">
-            Up and down move, Enter adds or removes the label, Escape closes.
+            {t('labels.keys')}
           </p>
-          <div id={listId} role="listbox" aria-label="Labels to add or remove" aria-multiselectable="true" className="label-options">
+          <div id={listId} role="listbox" aria-label={t('labels.options')} aria-multiselectable="true" className="label-options">
             {matches.map((l) => (
               // biome-ignore lint/a11y/useKeyWithClickEvents: the keyboard works through the combobox (aria-activedescendant)
               <div
@@ -155,7 +162,7 @@ function LabelPicker({ labels, selected, onToggle }: { labels: Label[]; selected
               </div>
             ))}
           </div>
-          {matches.length === 0 ? <p className="muted label-none">No label matches “{filter}”.</p> : null}
+          {matches.length === 0 ? <p className="muted label-none">{t('labels.none', { filter })}</p> : null}
         </div>
       ) : null}
     </>
