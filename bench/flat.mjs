@@ -21,15 +21,28 @@ import { sql } from 'kysely';
 import { pgAdmin } from '../packages/server/test/e2e/chaos.mjs';
 import { writeSection } from './sections.mjs';
 
+// The built server's services, as bench/routing.mjs uses them (in-process, no HTTP).
 const dist = new URL('../packages/server/dist/', import.meta.url);
-const { buildApp } = await import(new URL('app.js', dist).href);
-const { openDatabase } = await import(new URL('storage/db.js', dist).href);
-const { createAccount, patchSettings } = await import(new URL('services/accounts.service.js', dist).href);
-const { createSkill } = await import(new URL('services/skills.service.js', dist).href);
-const { createUser, setStatus } = await import(new URL('services/users.service.js', dist).href);
-const { createConsumerSession } = await import(new URL('services/consumers.service.js', dist).href);
-const { openConversation, sendMessage, activeList } = await import(new URL('services/conversations.service.js', dist).href);
-const { assignQueued } = await import(new URL('services/routing.service.js', dist).href);
+const [app, db, accounts, skills, users, consumers, conversations, routing] = await Promise.all(
+  [
+    'app.js',
+    'storage/db.js',
+    'services/accounts.service.js',
+    'services/skills.service.js',
+    'services/users.service.js',
+    'services/consumers.service.js',
+    'services/conversations.service.js',
+    'services/routing.service.js',
+  ].map((m) => import(new URL(m, dist).href)),
+);
+const { buildApp } = app;
+const { openDatabase } = db;
+const { createAccount, patchSettings } = accounts;
+const { createSkill } = skills;
+const { createUser, setStatus } = users;
+const { createConsumerSession } = consumers;
+const { openConversation, sendMessage, activeList } = conversations;
+const { assignQueued } = routing;
 
 const { values: opts } = parseArgs({
   options: {

@@ -64,8 +64,8 @@ async function demoWith(history) {
     /** The rank (1-based) of the right answer among the suggestions, or null when it is not among them. */
     async rank(q) {
       const id = await ask(q.question);
-      const { items } = await suggestionsFor(deps, boss, id);
-      const at = items.findIndex((i) => i.title === q.answer);
+      const { items: suggestions } = await suggestionsFor(deps, boss, id);
+      const at = suggestions.findIndex((i) => i.title === q.answer);
       return at < 0 ? null : at + 1;
     },
     close: () => app.close(),

@@ -40,7 +40,7 @@ export function words(text) {
  * The predefined content item that answers `question` best, or undefined: the share of the
  * question's words found in the item (title words count double), at least `minScore`.
  */
-export function bestAnswer(items, question, minScore = 0.34) {
+export function bestAnswer(items, question, minScore = 0.3) {
   const asked = [...new Set(words(question))];
   if (!asked.length) return undefined;
   let best;
@@ -126,6 +126,11 @@ export function createFaqBot({ url, key, secret, refreshMs = 60_000, log = () =>
       await handOver(conversationId, `${consumer.name} asked for a person: "${text.slice(0, 300)}"`);
       misses.delete(conversationId);
       return 'escalated';
+    }
+    // Only greetings and small words: greet back, it is not a question missed.
+    if (!words(text).length) {
+      await say(conversationId, `Hi ${consumer.name}! Ask me a question, or type "agent" to talk to a person.`, message.id);
+      return 'greeted';
     }
     const found = bestAnswer(await loadContent(), text);
     if (found) {

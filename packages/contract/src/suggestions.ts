@@ -13,7 +13,10 @@ export const Suggestion = ContentItem.extend({
 export type Suggestion = z.infer<typeof Suggestion>;
 
 export const SuggestionList = z.object({
-  /** At most 5, best first; empty when the consumer wrote nothing since the last agent message matched. */
+  /**
+   * At most 5, best first (a ranking: one answer, no pages); empty when the consumer wrote nothing
+   * since the last agent message, or nothing of it matches any content.
+   */
   items: z.array(Suggestion),
 });
 export type SuggestionList = z.infer<typeof SuggestionList>;

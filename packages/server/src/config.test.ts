@@ -57,6 +57,8 @@ describe('configuration', () => {
     expect(loadConfig({}, {}).handshakeLimits).toEqual({ ratePerSec: 1000, maxConcurrent: 200 });
     expect(loadConfig({}, { PARLEY_HANDSHAKE_RATE: '50', PARLEY_HANDSHAKE_CONCURRENCY: '10' }).handshakeLimits).toEqual({ ratePerSec: 50, maxConcurrent: 10 });
     expect(() => loadConfig({}, { PARLEY_HANDSHAKE_RATE: '0' })).toThrow(/PARLEY_HANDSHAKE_RATE/);
+    expect(loadConfig({}, { PARLEY_HANDSHAKE_MAX_LAG_MS: '100' }).handshakeLimits).toEqual({ ratePerSec: 1000, maxConcurrent: 200, maxLagMs: 100 });
+    expect(() => loadConfig({}, { PARLEY_HANDSHAKE_MAX_LAG_MS: 'soon' })).toThrow(/PARLEY_HANDSHAKE_MAX_LAG_MS/);
     expect(loadConfig({}, { PARLEY_RATE_LIMIT_CONSUMER_SESSIONS: '600' }).consumerSessionRateLimitPerMinute).toBe(600);
     expect(loadConfig({}, { PARLEY_LOGIN_RATE_LIMIT: '5' }).loginRateLimitPerMinute).toBe(5);
     for (const bad of ['0', '-3', '1.5', 'many', '1e400']) {

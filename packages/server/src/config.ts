@@ -33,7 +33,7 @@ export interface Config {
   /** Requests per API key per minute, per node (PARLEY_API_KEY_RATE_LIMIT_PER_MINUTE, default 600). */
   apiKeyRatePerMinute: number;
   /** PARLEY_HANDSHAKE_RATE (per second, default 1000) and PARLEY_HANDSHAKE_CONCURRENCY (default 200): Socket.IO handshakes per node before they are shed with a retry hint. */
-  handshakeLimits: { ratePerSec: number; maxConcurrent: number };
+  handshakeLimits: { ratePerSec: number; maxConcurrent: number; maxLagMs?: number | undefined };
   /** PARLEY_HSTS=on: every response carries `Strict-Transport-Security`. */
   hsts: boolean;
   /** PARLEY_METRICS_TOKEN: `/metrics` wants `Authorization: Bearer <token>`; open when unset. */
@@ -91,6 +91,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     handshakeLimits: {
       ratePerSec: positiveInt('PARLEY_HANDSHAKE_RATE', env.PARLEY_HANDSHAKE_RATE, 1000),
       maxConcurrent: positiveInt('PARLEY_HANDSHAKE_CONCURRENCY', env.PARLEY_HANDSHAKE_CONCURRENCY, 200),
+      ...(env.PARLEY_HANDSHAKE_MAX_LAG_MS?.trim() && { maxLagMs: positiveInt('PARLEY_HANDSHAKE_MAX_LAG_MS', env.PARLEY_HANDSHAKE_MAX_LAG_MS, 1) }),
     },
     hsts: onOff('PARLEY_HSTS', env.PARLEY_HSTS),
     metricsToken: metricsToken(env.PARLEY_METRICS_TOKEN),

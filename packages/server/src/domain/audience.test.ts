@@ -1,6 +1,6 @@
 import type { ActiveItem, DomainEvent, Message, Note, Notification } from '@parley/contract';
 import { describe, expect, it } from 'vitest';
-import { audienceFor, deliveriesOf, listOwner, type Parties, servingAgent, typingAudience } from './audience.js';
+import { audienceFor, conversationOf, deliveriesOf, listOwner, type Parties, servingAgent, typingAudience } from './audience.js';
 
 const open: Parties = { consumerId: 'k', state: 'open', agentId: 'ann', lastAgentId: 'bob' };
 const ringing: Parties = { consumerId: 'k', state: 'ringing', agentId: 'ann', lastAgentId: 'bob' };
@@ -171,5 +171,24 @@ describe('who gets "agent is typing"', () => {
     expect(typingAudience(open, undefined)).toEqual({ refused: 'forbidden' });
     for (const c of [ringing, queued, closed, undefined]) expect(typingAudience(c, ann)).toEqual({ refused: 'not_found' });
     expect(typingAudience(closed, boss)).toEqual({ refused: 'not_found' });
+  });
+});
+
+describe('conversationOf (the supervisors’ dashboard cue)', () => {
+  it('names the conversation of every conversation event, none for a status or a notification', () => {
+    const events: DomainEvent[] = [
+      { type: 'conversation.upserted', data: item },
+      { type: 'conversation.removed', data: { id: 'c1' } },
+      { type: 'offer.created', data: { conversation: item, expiresAt: '' } },
+      { type: 'offer.withdrawn', data: { id: 'c1', reason: 'declined' } },
+      { type: 'message.created', data: message() },
+      { type: 'message.updated', data: message() },
+      { type: 'note.created', data: note },
+      { type: 'conversation.updated', data: consumerView },
+      { type: 'conversation.closed', data: consumerView },
+      { type: 'survey.answered', data: { surveyId: 's', conversationId: 'c1', complete: true, questionIds: [] } },
+    ];
+    expect(events.map(conversationOf)).toEqual(events.map(() => 'c1'));
+    expect(conversationOf({ type: 'status.changed', data: { userId: 'ann', status: 'away' } })).toBeNull();
   });
 });

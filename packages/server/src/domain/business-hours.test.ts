@@ -39,6 +39,14 @@ describe('business hours, by example', () => {
     expect(nextOpenAt(office, paris('2026-12-24T18:00'))).toBe(paris('2026-12-28T09:00'));
   });
 
+  it('counts a long wait on a sparse schedule exactly, past two years of calendar (a found counterexample)', () => {
+    const sparse: BusinessHours = { timeZone: 'UTC', weekly: { ...weekdays([]), fri: [['00:00', '00:15']] }, holidays: [] };
+    const t = Date.UTC(2026, 0, 1);
+    // 115 windows of 15 min and 1 ms: the 116th Friday after 2026-01-02, 1 ms after it opens
+    expect(addOpenTime(sparse, t, 115 * 15 * MIN + 1)).toBe(Date.UTC(2028, 2, 17, 0, 0, 0, 1));
+    expect(addOpenTime(sparse, addOpenTime(sparse, t, 15 * MIN + 1), 114 * 15 * MIN)).toBe(Date.UTC(2028, 2, 17, 0, 0, 0, 1));
+  });
+
   it('the end of a window is closed, its start open', () => {
     expect(isOpenAt(office, paris('2026-12-03T09:00'))).toBe(true);
     expect(isOpenAt(office, paris('2026-12-03T17:30'))).toBe(false);

@@ -17,7 +17,7 @@ export interface OpenInterval {
   end: number;
 }
 
-/** How far ahead the calendar looks for an opening; the schema keeps ≤ 366 holidays and ≥ 1 weekly window, so one is always found. */
+/** How many days in a row without an opening end the search; the schema keeps ≤ 366 holidays and ≥ 1 weekly window, so one is always found. */
 const HORIZON_DAYS = 800;
 
 /** Open around the clock, with nothing to compute. */
@@ -84,15 +84,25 @@ function intervalsOn(h: BusinessHours, zone: string, y: number, m: number, d: nu
   return v;
 }
 
-/** Every open interval that ends after `from`, in order, day by day for up to the horizon. */
+/**
+ * Every open interval that ends after `from`, in order, day by day, for as long as the caller
+ * takes them; it stops only after a horizon of days in a row without one (a schedule that never
+ * opens again), so a long amount of open time on a sparse schedule is still counted exactly.
+ */
 function* openIntervalsFrom(h: BusinessHours, from: number): Generator<OpenInterval> {
   const zone = zoneOf(h);
   const local = DateTime.fromMillis(from, { zone });
   // Calendar dates advance in plain UTC date arithmetic; only a day not seen before meets the zone.
   const first = Date.UTC(local.year, local.month - 1, local.day);
-  for (let n = 0; n < HORIZON_DAYS; n++) {
+  for (let n = 0, closedDays = 0; closedDays < HORIZON_DAYS; n++) {
     const date = new Date(first + n * 86_400_000);
-    for (const i of intervalsOn(h, zone, date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate())) if (i.end > from) yield i;
+    let any = false;
+    for (const i of intervalsOn(h, zone, date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate())) {
+      if (i.end <= from) continue;
+      any = true;
+      yield i;
+    }
+    closedDays = any ? 0 : closedDays + 1;
   }
 }
 
@@ -122,7 +132,7 @@ export function addOpenTime(h: BusinessHours, from: number, ms: number): number 
     left -= i.end - start;
     cursor = i.end;
   }
-  // Beyond the horizon (a schedule the schema would not let through): count the rest as open.
+  // No opening within the horizon (a schedule the schema would not let through): count the rest as open.
   return cursor + left;
 }
 

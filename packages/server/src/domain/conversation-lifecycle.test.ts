@@ -479,3 +479,40 @@ describe('SLA clocks in business hours', () => {
     expect(t.conversation.slaDueAt).toBe(T0 + 24 * HOUR + 30 * MIN);
   });
 });
+
+describe('take over (supervision)', () => {
+  const boss = { id: 'boss', displayName: 'Boss' };
+  it('from an agent: open with the manager; it leaves the agent’s list, the manager gets the row, the consumer hears who answers', () => {
+    const c = aConversation({ state: 'open', agentId: 'ann', lastAgentId: 'ann' });
+    const t = ok(lc.takeOver(c, s, T0 + MIN, { manager: boss, consumerName: 'Jo', unanswered: 2 }));
+    expect(t.conversation).toMatchObject({
+      state: 'open',
+      agentId: 'boss',
+      lastAgentId: 'boss',
+      assignedAt: T0 + MIN,
+      routing: { rule: 'taken_over', agentId: 'boss' },
+    });
+    expect(t.conversation.slaDueAt).toBe(c.slaDueAt);
+    expect(heard(c, t)).toEqual(['conversation.removed→agent:ann', 'conversation.upserted→agent:boss', 'conversation.updated→consumer:jo']);
+  });
+  it('while ringing to someone: the offer is withdrawn from them', () => {
+    const t = ok(lc.takeOver(ringing, s, T0, { manager: boss, consumerName: 'Jo', unanswered: 1 }));
+    expect(heard(ringing, t)).toEqual([
+      'offer.withdrawn→agent:ann',
+      'conversation.removed→agent:ann',
+      'conversation.upserted→agent:boss',
+      'conversation.updated→consumer:jo',
+    ]);
+    expect(t.conversation.offeredAt).toBeNull();
+  });
+  it('from the queue: open with the manager, nothing to take from anyone', () => {
+    const t = ok(lc.takeOver({ ...queued, targetAgentId: 'cat' }, s, T0, { manager: boss, consumerName: 'Jo', unanswered: 1 }));
+    expect(t.conversation).toMatchObject({ state: 'open', agentId: 'boss', targetAgentId: null });
+    expect(types(t)).toEqual(['conversation.upserted', 'conversation.updated']);
+  });
+  it('refused: closed, or already the manager’s', () => {
+    expect(refusal(lc.takeOver(closed, s, T0, { manager: boss, consumerName: 'Jo', unanswered: 0 }))).toBe('conversation_closed');
+    const mine = aConversation({ state: 'open', agentId: 'boss', lastAgentId: 'boss' });
+    expect(refusal(lc.takeOver(mine, s, T0, { manager: boss, consumerName: 'Jo', unanswered: 0 }))).toBe('already_with_agent');
+  });
+});

@@ -377,7 +377,7 @@ function queueTarget(c: Conversation, to: TransferTarget | undefined): { skillId
  * left out of the first round) or to an agent (only they may get it until the transfer fallback).
  * `s` are the settings of the skill it goes to. The customer's wait continues (slaClockAtTransfer).
  */
-export function transfer(c: Conversation, s: ConversationSettings, now: number, i: { to: TransferTarget; unanswered: number }): Outcome {
+export function transfer(c: Conversation, s: ConversationSettings, now: number, i: { to: TransferTarget | undefined; unanswered: number }): Outcome {
   if (c.state === 'closed') return refuse('conversation_closed', 'the conversation is closed');
   const target = queueTarget(c, i.to);
   if ('refused' in target) return target;
@@ -557,27 +557,11 @@ export function escalate(
     if (due === null) return refuse('not_with_bot', 'the bot owes no answer');
     if (now < due) return refuse('not_due', "the bot's reply time has not passed");
   }
-  const target = queueTarget(c, i.to);
-  if ('refused' in target) return target;
-  const { skillId, targetAgentId } = target;
-  const next: Conversation = {
-    ...c,
-    state: 'queued',
-    skillId,
-    agentId: null,
-    targetAgentId,
-    actionable: true,
-    priority: c.urgent ? 1 : 0,
-    queuedAt: now,
-    offeredAt: null,
-    offerExcluded: [],
-    botStatus: 'escalated',
-    ...slaClockAtTransfer(c, now, slaTarget(c, s)),
-    agentUnread: unreadForNextAgent('agent', i.unanswered),
-    routing: { outcome: 'waiting', rule: ESCALATION_RULES[i.reason], agentId: targetAgentId, candidates: [], at: now },
-    updatedAt: now,
-  };
-  return to(c, next, s, now, [consumerView(next)]);
+  // Queued like a transfer from nobody (transfer ends the bot's part), with the reason recorded.
+  const t = transfer(c, s, now, { to: i.to, unanswered: i.unanswered });
+  if (isRefusal(t)) return t;
+  const waiting = t.conversation.routing;
+  return waiting ? { ...t, conversation: { ...t.conversation, routing: { ...waiting, rule: ESCALATION_RULES[i.reason] } } } : t;
 }
 
 export type Sender = { type: 'consumer' } | { type: 'agent'; id: string; name: string | null } | { type: 'bot'; id: string; name: string };

@@ -48,6 +48,18 @@ describe('HandshakeGate', () => {
     expect(gate.admit().ok).toBe(false);
   });
 
+  it('refuses while the node is busy (its event loop lags), with the same spread-out hints', () => {
+    const c = clock();
+    let busy = true;
+    const gate = new HandshakeGate({ ratePerSec: 100, maxConcurrent: 100, maxLagMs: 100 }, c.now, () => busy);
+    const a = gate.admit();
+    const b = gate.admit();
+    expect(a).toMatchObject({ ok: false, reason: 'busy', retryAfterMs: 250 });
+    expect(b).toMatchObject({ ok: false, reason: 'busy' });
+    busy = false;
+    expect(gate.admit().ok).toBe(true);
+  });
+
   it('caps the hint, and the error carries it as connect_error data', () => {
     const c = clock();
     const gate = new HandshakeGate({ ratePerSec: 1, maxConcurrent: 10 }, c.now);
@@ -62,5 +74,24 @@ describe('HandshakeGate', () => {
     expect(err.message).toBe('overloaded');
     expect(err.data).toEqual({ code: 'overloaded', retryAfterMs: 1234 });
     expect(() => new HandshakeGate({ ratePerSec: 0, maxConcurrent: 1 }, c.now)).toThrow();
+  });
+});
+
+describe('loopLag', () => {
+  it('reports how late its timer fired when the loop was blocked', async () => {
+    const { loopLag } = await import('./loop-lag.js');
+    const lag = loopLag(20);
+    try {
+      // Block the loop for 150 ms, then wait for the timer to fire once after it.
+      await new Promise((r) => setTimeout(r, 25));
+      const until = performance.now() + 150;
+      while (performance.now() < until) {
+        /* busy */
+      }
+      await new Promise((r) => setTimeout(r, 30));
+      expect(lag.lagMs()).toBeGreaterThanOrEqual(100);
+    } finally {
+      lag.stop();
+    }
   });
 });

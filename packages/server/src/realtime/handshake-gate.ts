@@ -12,6 +12,11 @@ export interface HandshakeLimits {
   ratePerSec: number;
   /** Handshakes in progress at once (PARLEY_HANDSHAKE_CONCURRENCY, default 200). */
   maxConcurrent: number;
+  /**
+   * Also refuse while the event loop lags by more than this (PARLEY_HANDSHAKE_MAX_LAG_MS; unset:
+   * off): the admitted rate then follows the CPU the node really has (realtime/loop-lag.ts).
+   */
+  maxLagMs?: number | undefined;
 }
 
 export const DEFAULT_HANDSHAKE_LIMITS: HandshakeLimits = { ratePerSec: 1000, maxConcurrent: 200 };
@@ -19,7 +24,7 @@ export const DEFAULT_HANDSHAKE_LIMITS: HandshakeLimits = { ratePerSec: 1000, max
 export const MAX_RETRY_AFTER_MS = 60_000;
 const MIN_RETRY_AFTER_MS = 250;
 
-export type Admission = { ok: true; release(): void } | { ok: false; retryAfterMs: number; reason: 'rate' | 'concurrency' };
+export type Admission = { ok: true; release(): void } | { ok: false; retryAfterMs: number; reason: 'rate' | 'concurrency' | 'busy' };
 
 export class HandshakeGate {
   private tokens: number;
@@ -31,6 +36,8 @@ export class HandshakeGate {
   constructor(
     private readonly limits: HandshakeLimits,
     private readonly now: () => number,
+    /** True while the node is too busy to take handshakes (the event loop lags). */
+    private readonly busy: () => boolean = () => false,
   ) {
     if (!(limits.ratePerSec > 0 && limits.maxConcurrent > 0)) throw new Error('handshake limits must be > 0');
     this.tokens = limits.ratePerSec;
@@ -46,7 +53,7 @@ export class HandshakeGate {
     const t = this.now();
     this.tokens = Math.min(this.limits.ratePerSec, this.tokens + ((t - this.last) / 1000) * this.limits.ratePerSec);
     this.last = t;
-    const reason = this.inProgress >= this.limits.maxConcurrent ? 'concurrency' : this.tokens < 1 ? 'rate' : undefined;
+    const reason = this.inProgress >= this.limits.maxConcurrent ? 'concurrency' : this.tokens < 1 ? 'rate' : this.busy() ? 'busy' : undefined;
     if (reason) {
       this.queueEnd = Math.max(this.queueEnd, t) + 1000 / this.limits.ratePerSec;
       const retryAfterMs = Math.min(MAX_RETRY_AFTER_MS, Math.max(MIN_RETRY_AFTER_MS, Math.ceil(this.queueEnd - t)));

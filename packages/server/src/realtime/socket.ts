@@ -9,6 +9,7 @@ import type { Deps, Publisher } from '../services/context.js';
 import { currentSeq, replayAfter, typingCue } from '../services/realtime.service.js';
 import { namespaceOf, roomOf } from './audience.js';
 import { DEFAULT_HANDSHAKE_LIMITS, HandshakeGate, type HandshakeLimits, shedError } from './handshake-gate.js';
+import { loopLag } from './loop-lag.js';
 
 const TYPING_THROTTLE_MS = 2000;
 
@@ -98,8 +99,14 @@ export async function attachRealtime(
   // A reconnect storm is shed before any token lookup, with a retry hint (handshake-gate.ts).
   // Made at the first handshake: deps (and their clock) are bound after attachRealtime returns.
   let gate: HandshakeGate | undefined;
+  const limits = opts.handshakeLimits ?? DEFAULT_HANDSHAKE_LIMITS;
+  const lag = limits.maxLagMs ? loopLag() : undefined;
   const shed = (next: (err?: Error) => void) => {
-    gate ??= new HandshakeGate(opts.handshakeLimits ?? DEFAULT_HANDSHAKE_LIMITS, () => getDeps().clock.now());
+    gate ??= new HandshakeGate(
+      limits,
+      () => getDeps().clock.now(),
+      () => (lag?.lagMs() ?? 0) > (limits.maxLagMs ?? Number.POSITIVE_INFINITY),
+    );
     const a = gate.admit();
     if (!a.ok) next(shedError(a.retryAfterMs));
     return a.ok ? a.release : undefined;
@@ -260,6 +267,7 @@ export async function attachRealtime(
     publisher,
     connectedSockets: () => agents.sockets.size + consumers.sockets.size,
     async close() {
+      lag?.stop();
       for (const p of pendingDashboards.values()) clearTimeout(p.timer);
       pendingDashboards.clear();
       io.disconnectSockets(true);

@@ -18,7 +18,7 @@ import type { TimerRow } from '../storage/repos/timers.repo.js';
 import { findUser } from '../storage/repos/users.repo.js';
 import { assertCanAct, assertCanRead } from './access.js';
 import { API_KEY_PREFIX } from './api-keys.service.js';
-import { type Actor, changes, recordAudit } from './audit.service.js';
+import { type Actor, changes, recordAudit, SYSTEM_ACTOR } from './audit.service.js';
 import { type Deps, emit, inTransaction, type Outbox } from './context.js';
 import { enqueueJob, type JobKindHandler } from './jobs.service.js';
 import { assertOutboundUrls } from './outbound-urls.service.js';
@@ -288,6 +288,8 @@ interface EscalateInput {
   /** A user who takes it from the bot writes the note as themselves. */
   author?: { id: string; name: string } | undefined;
   firing?: TimerRow | undefined;
+  /** Who asked (the bot's key, a manager); the system for an escalation by itself. */
+  actor?: Actor | undefined;
 }
 
 /**
@@ -302,6 +304,14 @@ export async function escalateIn(deps: Deps, tx: Tx, out: Outbox, account: Accou
   const t = lifecycle.escalate(c, s, now, { reason: i.reason, to: i.to, unanswered: await countUnanswered(tx, c.accountId, c.id) });
   if (lifecycle.isRefusal(t)) return t;
   await commit(deps, tx, out, c, t, { firing: i.firing });
+  await recordAudit(tx, now, {
+    accountId: c.accountId,
+    ...(i.actor ?? SYSTEM_ACTOR),
+    action: 'conversation.escalated',
+    targetType: 'conversation',
+    targetId: c.id,
+    details: { reason: i.reason, botId: c.botId, skillId: t.conversation.skillId, agentId: t.conversation.targetAgentId },
+  });
   const text = i.note ?? automaticNote(i.reason, i.bot, c);
   if (text) {
     const author = i.author
@@ -327,7 +337,13 @@ export async function escalateIn(deps: Deps, tx: Tx, out: Outbox, account: Accou
  * `POST /conversations/{id}/escalate`: the bot that has it hands over (or a user who may act on it
  * takes it from the bot), to a skill (default: the conversation's), or an agent, with a note.
  */
-export async function escalateConversation(deps: Deps, p: UserPrincipal | BotPrincipal, id: string, input: EscalateRequest): Promise<EscalateResult> {
+export async function escalateConversation(
+  deps: Deps,
+  p: UserPrincipal | BotPrincipal,
+  id: string,
+  input: EscalateRequest,
+  actor: Actor,
+): Promise<EscalateResult> {
   if (input.skillId && input.agentId) throw invalid('give skillId or agentId, not both', 'agentId');
   const r = await inTransaction(deps, p.accountId, async (tx, out) => {
     const skills = p.kind === 'user' && p.role !== 'manager' ? ((await findUser(tx, p.accountId, p.userId))?.skills ?? []) : [];
@@ -348,6 +364,7 @@ export async function escalateConversation(deps: Deps, p: UserPrincipal | BotPri
         note: input.note,
         bot,
         ...(user && { author: { id: user.id, name: user.displayName } }),
+        actor,
       }),
     );
     return { id: c.id, state: t.conversation.state, skillId: t.conversation.skillId };

@@ -1,5 +1,6 @@
 import type { Availability, BusinessHours } from '@parley/contract';
 import { isOpenAt, nextOpenAt } from '../domain/business-hours.js';
+import { isWithBot } from '../domain/conversation.js';
 import { sentThroughChannel } from '../domain/delivery.js';
 import { invalid, notFound } from '../domain/errors.js';
 import { businessHoursOf } from '../domain/timers.js';
@@ -75,7 +76,8 @@ export async function closedHoursReplyIn(deps: Deps, tx: Tx, out: Outbox, accoun
   const account = await findAccount(tx, accountId);
   if (!account?.settings.closedHoursReply.enabled) return;
   const c = await lockConversationLight(tx, deps.db.dialect, accountId, conversationId);
-  if (!c || c.state === 'closed' || !sentThroughChannel(c)) return;
+  // A bot answers around the clock: no closed-hours reply while it has the conversation (the next message after it hands over gets one).
+  if (!c || c.state === 'closed' || !sentThroughChannel(c) || isWithBot(c)) return;
   const now = deps.clock.now();
   if (isOpenAt(businessHoursOf(await settingsFor(tx, account, c.skillId)), now)) return;
   if (!(await claimClosedHoursReply(tx, { conversationId: c.id, accountId, at: now }))) return;

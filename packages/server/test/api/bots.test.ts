@@ -201,6 +201,8 @@ describe.each(dialects)('bots on %s', (dialect) => {
         .statusCode,
     ).toBe(201);
     expect(await daily()).toMatchObject({ handled: 1, contained: 0, escalated: 1 });
+    const audit = (await req()('GET', '/api/v1/audit?action=conversation.escalated', { token: A.manager.token })).json().items as AuditEntry[];
+    expect(audit).toEqual([expect.objectContaining({ actorType: 'api_key', targetId: conv.id, details: expect.objectContaining({ reason: 'bot' }) })]);
   });
 
   it('escalates to another skill or an agent; bad targets change nothing', async () => {
@@ -231,6 +233,8 @@ describe.each(dialects)('bots on %s', (dialect) => {
     expect(d).toMatchObject({ agentId: alice.id, bot: { status: 'escalated' } });
     expect(await activeIds(alice)).toEqual([conv.id]);
     expect((await notesOf(conv.id, alice.token)).map((n) => n.text)).toEqual(['FAQ bot did not answer within 30 s: handed over automatically.']);
+    const audit = (await req()('GET', '/api/v1/audit?action=conversation.escalated', { token: A.manager.token })).json().items as AuditEntry[];
+    expect(audit).toEqual([expect.objectContaining({ actorType: 'system', details: expect.objectContaining({ reason: 'timeout' }) })]);
     // an answer in time keeps it: a second conversation where the bot answers is not escalated
     const jane = await A.consumer({ name: 'Jane' });
     const other = await jane.open({ skill: 'Sales', text: 'hi' });

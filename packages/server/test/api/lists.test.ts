@@ -13,6 +13,9 @@ type Doc = { paths: Record<string, Record<string, Op>> };
  * (null at the end). Walked from the OpenAPI document, so a list added later is covered (or fails here
  * until it is given a fixture below).
  */
+/** Answers of a few best items, not lists to page through: `items` without `limit`/`cursor`. */
+const RANKINGS = new Set(['/api/v1/conversations/{id}/suggestions']);
+
 describe.each(dialects)('lists on %s', (dialect) => {
   let t: TestApp;
   let acc: AccountHandle;
@@ -175,7 +178,20 @@ describe.each(dialects)('lists on %s', (dialect) => {
       expect(r.statusCode, r.body).toBe(201);
     }
 
+    // A webhook's delivery log, in an account of its own (its messages touch no other list): an active
+    // webhook, then a conversation of 3 consumer messages (2 at one time, 1 later) → 3 deliveries. The
+    // test app's timers are manual, so no delivery is attempted (the log holds still) while it is walked.
+    const hooks = await makeAccount(t, { skills: ['Sales'] });
+    const hook = await req('POST', '/api/v1/webhooks', { token: hooks.manager.token, body: { url: 'http://127.0.0.1:9/log', events: ['message.created'] } });
+    expect(hook.statusCode, hook.body).toBe(201);
+    const hookConsumer = await hooks.consumer({ name: 'Hooked' });
+    const hooked = await hookConsumer.open({ skill: 'Sales', text: 'one' });
+    expect((await hookConsumer.send(hooked.id, 'two')).statusCode).toBe(201);
+    tick();
+    expect((await hookConsumer.send(hooked.id, 'three')).statusCode).toBe(201);
+
     fixtures = {
+      '/api/v1/webhooks/{id}/deliveries': { url: `/api/v1/webhooks/${hook.json().id}/deliveries`, token: hooks.manager.token },
       '/api/v1/users': { url: '/api/v1/users', token: m },
       '/api/v1/skills': { url: '/api/v1/skills', token: m },
       '/api/v1/channels': { url: '/api/v1/channels', token: m },
@@ -211,7 +227,7 @@ describe.each(dialects)('lists on %s', (dialect) => {
     for (const [path, item] of Object.entries(doc.paths)) {
       const op = item.get;
       const schema = op?.responses?.['200']?.content?.['application/json']?.schema;
-      if (schema?.properties?.items?.type === 'array') listOps.push(path);
+      if (schema?.properties?.items?.type === 'array' && !RANKINGS.has(path)) listOps.push(path);
     }
   });
   afterAll(async () => t.stop());
@@ -233,10 +249,7 @@ describe.each(dialects)('lists on %s', (dialect) => {
       expect(listOps).toContain(p);
     }
     // Every list has a fixture here, so the checks below run on all of them.
-    // A webhook's delivery log changes while its deliveries are attempted in the background, so it
-    // is not walked here (its limit and cursor are still checked above); walking it is still to do.
-    const pagedElsewhere = ['/api/v1/webhooks/{id}/deliveries'];
-    expect(listOps.filter((p) => !fixtures[p] && !pagedElsewhere.includes(p))).toEqual([]);
+    expect(listOps.filter((p) => !fixtures[p])).toEqual([]);
   });
 
   it('every list honours limit, refuses a limit out of 1–200 or a forged cursor with a 400 naming the field', async () => {

@@ -106,6 +106,11 @@ describe('console: contact-center operations', () => {
       holidays: ['2026-12-25'],
     });
     expect(await form.getByLabel('Friday window 1 closes').getAttribute('aria-invalid')).toBeNull();
+    // the screen says what the widget says now, from the saved hours
+    const now = await demo.api.ok<{ open: boolean; nextOpenAt: string | null }>('GET', `/api/v1/consumer/availability?accountId=${demo.accountId}`);
+    await poll(() => page.getByRole('status').filter({ hasText: /now/ }).textContent()).toMatch(
+      now.open ? /^Open now\.$/ : /^Closed now: opens .+ \(your time\)\.$/,
+    );
     await checkWidths(page, 'business hours', 'console-hours');
   }, 90_000);
 
@@ -140,7 +145,7 @@ describe('console: contact-center operations', () => {
     await row.getByRole('cell', { name: 'Account' }).waitFor();
   }, 90_000);
 
-  it('status reasons: added under Away or Back soon, renamed, deleted; a duplicate name is refused with the API’s message in the form', async () => {
+  it('status reasons: added under Away or Back soon, renamed, deleted; a duplicate name is refused beside the name field', async () => {
     await open('Status reasons');
     const add = page.getByRole('form', { name: 'New status reason' });
     for (const [name, under] of [
@@ -158,7 +163,7 @@ describe('console: contact-center operations', () => {
     }
     await add.getByLabel('Reason name').fill('Lunch');
     await add.getByRole('button', { name: 'Add reason' }).click();
-    await poll(() => add.getByRole('alert').first().textContent()).toMatch(/exists/);
+    await poll(() => errorOf(add.getByLabel('Reason name'))).toMatch(/a status reason named "Lunch" exists/);
     const table = page.getByRole('table', { name: 'Status reasons' });
     await table.getByRole('button', { name: 'Edit Training' }).click();
     const edit = page.getByRole('form', { name: 'Edit status reason Training' });
@@ -244,4 +249,24 @@ describe('console: contact-center operations', () => {
     await add.getByRole('button', { name: 'Add label' }).click();
     await poll(() => errorOf(add.getByLabel('Label name'))).not.toBe('');
   }, 90_000);
+
+  it('in French (the manager’s language setting): the week grid and the labels screen speak it, the chips keep their own names', async () => {
+    await demo.api.ok('PATCH', '/api/v1/me/settings', { token: demo.managerToken, body: { language: 'fr' } });
+    await page.reload();
+    await page
+      .getByRole('heading', { name: 'Manager console' })
+      .or(page.getByRole('heading', { level: 2 }).first())
+      .waitFor();
+    await open('Business hours');
+    await page.getByRole('heading', { name: 'Heures d’ouverture' }).waitFor();
+    const grid = page.getByRole('table', { name: 'Heures du compte : plages d’ouverture par jour' });
+    await grid.getByRole('rowheader', { name: 'Lundi' }).waitFor();
+    await grid.getByLabel('Lundi, plage 2 : fermeture').waitFor();
+    await open('Labels');
+    await page.getByRole('heading', { name: 'Étiquettes' }).waitFor();
+    const colours = page.getByRole('form', { name: 'Nouvelle étiquette' }).getByRole('group', { name: 'Couleur' });
+    await colours.getByRole('radio', { name: 'Vert' }).waitFor();
+    await page.getByRole('table', { name: 'Étiquettes' }).locator('.label-chip', { hasText: 'Billing' }).waitFor();
+    await expectAccessible(page, 'labels in French, 1280 px');
+  }, 60_000);
 });

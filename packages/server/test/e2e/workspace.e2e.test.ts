@@ -115,7 +115,7 @@ describe('workspace: an agent day', () => {
 
     // ---- predefined content: search over title and text, choose with the keyboard, send with Enter
     await alice.getByRole('button', { name: 'Predefined content' }).click();
-    await alice.getByRole('combobox', { name: 'Search predefined content' }).fill('business days');
+    await alice.getByRole('combobox', { name: 'Search predefined content' }).fill('2 business days');
     await alice.getByRole('option', { name: /Shipping times/ }).waitFor();
     await poll(() => alice.getByRole('option').count()).toBe(1);
     await alice.keyboard.press('Enter');

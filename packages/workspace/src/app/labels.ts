@@ -60,7 +60,7 @@ export async function saveLabels(conversationId: string, labelIds: string[]): Pr
     });
     return saved;
   } catch (e) {
-    toast(t('labels.changeFailed', { error: (e as Error).message }), 'error');
+    toast(t('labels.saveFailed', { error: (e as Error).message }), 'error');
     return null;
   }
 }

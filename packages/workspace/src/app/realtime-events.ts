@@ -76,9 +76,9 @@ export function handleEvent(e: PushedEvent): void {
       const n = e.data;
       const me = s.session?.user.id;
       if (me && n.authorId !== me && !n.mentions.includes(me)) {
-        const who = s.active[n.conversationId]?.consumer.name;
+        const consumer = s.active[n.conversationId]?.consumer.name;
         const text = n.text.length > 140 ? `${n.text.slice(0, 139)}…` : n.text;
-        toast(who ? t('notes.liveOn', { author: n.authorName, consumer: who, text }) : t('notes.live', { author: n.authorName, text }));
+        toast(consumer ? t('notes.toast.on', { author: n.authorName, consumer, text }) : t('notes.toast', { author: n.authorName, text }));
       }
       break;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chipText, colorName, contrast, SWATCHES } from './colors.js';
+import { chipText, contrast, SWATCHES, swatchOf } from './colors.js';
 
 describe('label colours', () => {
   it('contrast ratio follows WCAG 2: 21 for black on white, 1 for a colour on itself', () => {
@@ -15,7 +15,7 @@ describe('label colours', () => {
   });
 
   it('every swatch has its chip text at AA contrast (4.5:1) at least', () => {
-    for (const s of SWATCHES) expect(contrast(s.color, chipText(s.color)), s.name).toBeGreaterThanOrEqual(4.5);
+    for (const s of SWATCHES) expect(contrast(s.color, chipText(s.color)), s.key).toBeGreaterThanOrEqual(4.5);
   });
 
   it('any colour gets the better of black and white: never below 4.5:1 (the worst case, a mid-grey, is about 4.58)', () => {
@@ -30,8 +30,8 @@ describe('label colours', () => {
     }
   });
 
-  it('names a swatch colour, and a custom one by its code', () => {
-    expect(colorName('#2E9E5B')).toBe('Green');
-    expect(colorName('#123456')).toBe('#123456');
+  it('knows a swatch colour whatever its case, and none for a custom one', () => {
+    expect(swatchOf('#2E9E5B')).toBe('green');
+    expect(swatchOf('#123456')).toBeNull();
   });
 });

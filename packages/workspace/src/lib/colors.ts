@@ -2,32 +2,27 @@
  * Label colours: the swatches a manager picks from, and the text colour that stays readable on any
  * of them (WCAG 2 contrast: black or white, whichever contrasts more with the background).
  */
-import { t } from '../i18n/index.js';
 
-/** The console's swatches, each with the name a screen reader reads. */
-const swatch = (key: 'red' | 'orange' | 'yellow' | 'green' | 'teal' | 'blue' | 'purple' | 'pink' | 'brown' | 'grey', color: string) => ({
-  color,
-  /** In the current language, on each read. */
-  get name() {
-    return t(`color.${key}`);
-  },
-});
-export const SWATCHES: readonly { readonly name: string; color: string }[] = [
-  swatch('red', '#d93f3f'),
-  swatch('orange', '#f08c2e'),
-  swatch('yellow', '#f5d142'),
-  swatch('green', '#2e9e5b'),
-  swatch('teal', '#1f9aa6'),
-  swatch('blue', '#2f6fdb'),
-  swatch('purple', '#7e57c2'),
-  swatch('pink', '#d6589c'),
-  swatch('brown', '#8d6748'),
-  swatch('grey', '#7a8290'),
+export const SWATCH_KEYS = ['red', 'orange', 'yellow', 'green', 'teal', 'blue', 'purple', 'pink', 'brown', 'grey'] as const;
+export type SwatchKey = (typeof SWATCH_KEYS)[number];
+
+/** The console's swatches; each is named for a screen reader by its key (`console.labels.swatch.<key>`). */
+export const SWATCHES: readonly { key: SwatchKey; color: string }[] = [
+  { key: 'red', color: '#d93f3f' },
+  { key: 'orange', color: '#f08c2e' },
+  { key: 'yellow', color: '#f5d142' },
+  { key: 'green', color: '#2e9e5b' },
+  { key: 'teal', color: '#1f9aa6' },
+  { key: 'blue', color: '#2f6fdb' },
+  { key: 'purple', color: '#7e57c2' },
+  { key: 'pink', color: '#d6589c' },
+  { key: 'brown', color: '#8d6748' },
+  { key: 'grey', color: '#7a8290' },
 ];
 
-/** The swatch's name for a colour, or its hex code for a custom one. */
-export function colorName(color: string): string {
-  return SWATCHES.find((s) => s.color === color.toLowerCase())?.name ?? color.toLowerCase();
+/** The swatch a colour is, or null for a custom colour. */
+export function swatchOf(color: string): SwatchKey | null {
+  return SWATCHES.find((s) => s.color === color.toLowerCase())?.key ?? null;
 }
 
 /** WCAG 2 relative luminance of `#rrggbb`. */

@@ -81,6 +81,6 @@ export function botsRoutes(app: ZApp, { deps }: RouteContext): void {
         response: { 200: EscalateResult },
       },
     },
-    async (req) => escalateConversation(deps, userOrBotOf(req), req.params.id, req.body ?? {}),
+    async (req) => escalateConversation(deps, userOrBotOf(req), req.params.id, req.body ?? {}, actorOf(req)),
   );
 }

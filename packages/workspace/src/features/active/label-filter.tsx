@@ -8,7 +8,7 @@ export function LabelFilter({ value, onChange }: { value: string | null; onChang
   if (labels.length === 0 && value === null) return null;
   return (
     <label className="field label-filter">
-      <span>{t('labels.filter')}</span>
+      <span>{t('labels.filterLabel')}</span>
       <select value={value ?? ''} onChange={(e) => onChange(e.target.value || null)}>
         <option value="">{t('labels.all')}</option>
         {labels.map((l) => (

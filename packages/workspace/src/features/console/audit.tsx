@@ -33,6 +33,7 @@ const ACTIONS = [
   'consumer.exported',
   'consumer.erased',
   'message.delivery_retried',
+  'conversation.taken_over',
   'backup.created',
 ];
 

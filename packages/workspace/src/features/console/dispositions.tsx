@@ -1,6 +1,7 @@
 import type { Disposition } from '@parley/contract';
 import { useState } from 'react';
 import { toast } from '../../app/store.js';
+import { useT } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { Field, typed } from './forms.js';
 import { type SkillRow, useList } from './list.js';
@@ -9,11 +10,12 @@ import { ConsoleTable } from './table.js';
 
 function DispositionForm({ disposition, onDone }: { disposition?: Disposition; onDone: () => void }) {
   const [name, setName] = useState(disposition?.name ?? '');
+  const t = useT();
   return (
     <NamedForm
-      label={disposition ? `Edit disposition ${disposition.name}` : 'New disposition'}
-      submit={disposition ? 'Save disposition' : 'Add disposition'}
-      saved={disposition ? 'Disposition saved' : 'Disposition added'}
+      label={disposition ? t('console.wrapUp.edit', { name: disposition.name }) : t('console.wrapUp.new')}
+      submit={disposition ? t('console.wrapUp.save') : t('console.wrapUp.add')}
+      saved={disposition ? t('console.wrapUp.saved') : t('console.wrapUp.added')}
       save={() =>
         disposition
           ? api.call('PATCH /api/v1/dispositions/{id}', { params: { id: disposition.id }, body: typed({ name }) })
@@ -22,8 +24,8 @@ function DispositionForm({ disposition, onDone }: { disposition?: Disposition; o
       reset={() => setName('')}
       onDone={onDone}
       fields={(errors) => (
-        <Field label="Disposition name" path="name" errors={errors}>
-          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Resolved, Refund issued…" />
+        <Field label={t('console.wrapUp.name')} path="name" errors={errors}>
+          <input value={name} onChange={(e) => setName(e.target.value)} placeholder={t('console.wrapUp.namePlaceholder')} />
         </Field>
       )}
     />
@@ -34,12 +36,13 @@ function DispositionForm({ disposition, onDone }: { disposition?: Disposition; o
 function WrapUpBySkill() {
   const [skills, reload] = useList('GET /api/v1/skills');
   /** The boxes as ticked, ahead of the saved skills (a failed save puts the box back). */
+  const t = useT();
   const [ticked, setTicked] = useState<Record<string, boolean>>({});
   async function set(s: SkillRow, required: boolean) {
     setTicked((t) => ({ ...t, [s.id]: required }));
     try {
       await api.call('PATCH /api/v1/skills/{id}', { params: { id: s.id }, body: { wrapUp: { required } } });
-      toast(required ? `Wrap-up required for ${s.name}` : `Wrap-up optional for ${s.name}`);
+      toast(required ? t('console.wrapUp.nowRequired', { skill: s.name }) : t('console.wrapUp.nowOptional', { skill: s.name }));
       reload();
     } catch (e) {
       setTicked(({ [s.id]: _, ...rest }) => rest);
@@ -48,19 +51,19 @@ function WrapUpBySkill() {
   }
   return (
     <section aria-labelledby="console-wrap-up-skills">
-      <h4 id="console-wrap-up-skills">Wrap-up by skill</h4>
+      <h4 id="console-wrap-up-skills">{t('console.wrapUp.bySkill')}</h4>
       {skills.length === 0 ? (
-        <p className="muted">No skills yet.</p>
+        <p className="muted">{t('console.wrapUp.noSkills')}</p>
       ) : (
         <div className="table-scroll">
-          <ConsoleTable label="Wrap-up by skill" columns={['Skill', 'Disposition required on close']}>
+          <ConsoleTable label={t('console.wrapUp.bySkill')} columns={[t('console.wrapUp.skill'), t('console.wrapUp.requiredColumn')]}>
             {skills.map((s) => (
               <tr key={s.id}>
                 <td>{s.name}</td>
-                <td data-label="Disposition required on close">
+                <td data-label={t('console.wrapUp.requiredColumn')}>
                   <label className="check">
                     <input type="checkbox" checked={ticked[s.id] ?? !!s.wrapUp?.required} onChange={(e) => void set(s, e.target.checked)} />
-                    Required for {s.name}
+                    {t('console.wrapUp.requiredFor', { skill: s.name })}
                   </label>
                 </td>
               </tr>
@@ -75,19 +78,20 @@ function WrapUpBySkill() {
 /** Wrap-up codes agents pick in the close dialog, and which skills require one. */
 export function DispositionsScreen() {
   const [rows, reload] = useList('GET /api/v1/dispositions');
+  const t = useT();
   return (
     <NamedListScreen
       id="console-dispositions"
-      title="Wrap-up dispositions"
-      intro="Agents pick one or more in the close dialog; conversation details, the CSV export, the CRM task and the reports show them."
-      label="Dispositions"
-      noun="disposition"
-      empty="No dispositions yet: agents close without the wrap-up dialog."
+      title={t('console.wrapUp.title')}
+      intro={t('console.wrapUp.intro')}
+      label={t('console.wrapUp.table')}
+      confirmDelete={(d) => t('console.wrapUp.confirmDelete', { name: d.name })}
+      empty={t('console.wrapUp.empty')}
       rows={rows}
       reload={reload}
       columns={[]}
       remove={(d) => api.call('DELETE /api/v1/dispositions/{id}', { params: { id: d.id } })}
-      newTitle="New disposition"
+      newTitle={t('console.wrapUp.new')}
       form={(d, onDone) => <DispositionForm disposition={d} onDone={onDone} />}
     >
       <WrapUpBySkill />

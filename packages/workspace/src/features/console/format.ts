@@ -11,3 +11,6 @@ export const exactDur = (s: number) => (s === 0 ? '0' : s % 3600 === 0 ? `${s / 
 
 /** An hour of the day as `09:00`. */
 export const hourLabel = (h: number) => `${String(h).padStart(2, '0')}:00`;
+
+/** An ISO time as the console's tables show it, in UTC: `2026-12-04 01:30:00` (the column says UTC). */
+export const utc = (iso: string) => iso.slice(0, 19).replace('T', ' ');

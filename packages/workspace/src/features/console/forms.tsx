@@ -58,14 +58,36 @@ export function FormError({ errors }: { errors: FieldErrors }) {
   );
 }
 
-/** The end of a form: the error summary, then the submit button (disabled while the request runs). */
-export function FormSubmit({ errors, busy, children }: { errors: FieldErrors; busy: boolean; children: ReactNode }) {
+/** The end of a form: the error summary, then the submit button (disabled while the request runs), and Cancel when given. */
+export function FormSubmit({
+  errors,
+  busy,
+  children,
+  onCancel,
+}: {
+  errors: FieldErrors;
+  busy: boolean;
+  children: ReactNode;
+  onCancel?: (() => void) | undefined;
+}) {
+  const submit = (
+    <button type="submit" className="button primary" disabled={busy}>
+      {children}
+    </button>
+  );
   return (
     <>
       <FormError errors={errors} />
-      <button type="submit" className="button primary" disabled={busy}>
-        {children}
-      </button>
+      {onCancel ? (
+        <div className="form-actions">
+          {submit}
+          <button type="button" className="button" onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
+      ) : (
+        submit
+      )}
     </>
   );
 }

@@ -1,5 +1,7 @@
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { toast } from '../../app/store.js';
+import { useT } from '../../i18n/index.js';
+import { ApiError } from '../../lib/api.js';
 import { type FieldErrors, FormSubmit, useSubmit } from './forms.js';
 import { EditAndNew } from './list.js';
 import { ConsoleTable } from './table.js';
@@ -20,8 +22,8 @@ export function NamedListScreen<T extends NamedRow>(props: {
   intro?: ReactNode;
   /** The table's name, e.g. "Status reasons". */
   label: string;
-  /** What a row is, for the confirmation ("Delete the label Billing?"). */
-  noun: string;
+  /** The question before a row is deleted ("Delete the label Billing?"). */
+  confirmDelete: (row: T) => string;
   rows: T[];
   reload: () => void;
   columns: { header: string; cell: (row: T) => ReactNode }[];
@@ -31,10 +33,11 @@ export function NamedListScreen<T extends NamedRow>(props: {
   empty: string;
   children?: ReactNode;
 }) {
-  const { id, title, intro, label, noun, rows, reload, columns, remove, newTitle, form, empty, children } = props;
+  const { id, title, intro, label, confirmDelete, rows, reload, columns, remove, newTitle, form, empty, children } = props;
+  const t = useT();
   const [editing, setEditing] = useState<string | null>(null);
   async function onDelete(row: T) {
-    if (!confirm(`Delete the ${noun} ${row.name}?`)) return;
+    if (!confirm(confirmDelete(row))) return;
     try {
       await remove(row);
       if (editing === row.id) setEditing(null);
@@ -51,7 +54,7 @@ export function NamedListScreen<T extends NamedRow>(props: {
         <p className="muted">{empty}</p>
       ) : (
         <div className="table-scroll">
-          <ConsoleTable label={label} columns={['Name', ...columns.map((c) => c.header)]} actions>
+          <ConsoleTable label={label} columns={[t('console.named.name'), ...columns.map((c) => c.header)]} actions>
             {rows.map((r) => (
               <tr key={r.id}>
                 <td>{r.name}</td>
@@ -61,11 +64,16 @@ export function NamedListScreen<T extends NamedRow>(props: {
                   </td>
                 ))}
                 <td className="actions">
-                  <button type="button" className="button" onClick={() => setEditing(editing === r.id ? null : r.id)} aria-label={`Edit ${r.name}`}>
-                    Edit
+                  <button
+                    type="button"
+                    className="button"
+                    onClick={() => setEditing(editing === r.id ? null : r.id)}
+                    aria-label={t('console.named.editRow', { name: r.name })}
+                  >
+                    {t('console.named.edit')}
                   </button>{' '}
-                  <button type="button" className="button" onClick={() => void onDelete(r)} aria-label={`Delete ${r.name}`}>
-                    Delete
+                  <button type="button" className="button" onClick={() => void onDelete(r)} aria-label={t('console.named.deleteRow', { name: r.name })}>
+                    {t('console.named.delete')}
                   </button>
                 </td>
               </tr>
@@ -77,6 +85,14 @@ export function NamedListScreen<T extends NamedRow>(props: {
       {children}
     </section>
   );
+}
+
+/** A 409 (the name is taken) is about the name field: shown beside it, not only below the form. */
+function nameTaken(err: unknown): never {
+  if (err instanceof ApiError && err.status === 409 && !err.problem.errors?.length) {
+    throw new ApiError(409, { ...err.problem, errors: [{ path: 'body.name', message: err.message }] }, err.message);
+  }
+  throw err;
 }
 
 /**
@@ -96,7 +112,7 @@ export function NamedForm(props: {
   const [errors, busy, run] = useSubmit();
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
-    if (await run(save, saved)) {
+    if (await run(() => save().catch(nameTaken), saved)) {
       reset?.();
       onDone();
     }

@@ -1,5 +1,6 @@
 import type { AgentPerformanceDay, AgentPerformanceRow } from '@parley/contract';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
+import { currentLocale, type Translate, useT } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { Chart } from './chart.js';
 import type { ChartUnit } from './chart-scales.js';
@@ -11,35 +12,67 @@ import { ConsoleTable } from './table.js';
 
 type Figure = Exclude<keyof AgentPerformanceDay, 'date' | 'csatResponses'>;
 
-/** The figures a day can be charted by, and how each reads. */
-const FIGURES: { field: Figure; label: string; unit: ChartUnit; kind: 'bars' | 'line'; yLabel: string }[] = [
-  { field: 'handled', label: 'Handled', unit: 'count', kind: 'bars', yLabel: 'Conversations' },
-  { field: 'closed', label: 'Closed', unit: 'count', kind: 'bars', yLabel: 'Conversations' },
-  { field: 'avgHandleSec', label: 'Average handle time', unit: 'seconds', kind: 'line', yLabel: 'Time' },
-  { field: 'avgFirstResponseSec', label: 'Average first response', unit: 'seconds', kind: 'line', yLabel: 'Time' },
-  { field: 'csat', label: 'CSAT', unit: 'percent', kind: 'line', yLabel: 'Satisfied' },
-  { field: 'onlineSec', label: 'Time online', unit: 'seconds', kind: 'bars', yLabel: 'Time' },
+/** The figures a day can be charted by (their names: `console.performance.figure.<field>`), and how each reads. */
+const FIGURES: { field: Figure; unit: ChartUnit; kind: 'bars' | 'line'; y: 'conversations' | 'time' | 'satisfied' }[] = [
+  { field: 'handled', unit: 'count', kind: 'bars', y: 'conversations' },
+  { field: 'closed', unit: 'count', kind: 'bars', y: 'conversations' },
+  { field: 'avgHandleSec', unit: 'seconds', kind: 'line', y: 'time' },
+  { field: 'avgFirstResponseSec', unit: 'seconds', kind: 'line', y: 'time' },
+  { field: 'csat', unit: 'percent', kind: 'line', y: 'satisfied' },
+  { field: 'onlineSec', unit: 'seconds', kind: 'bars', y: 'time' },
 ];
+
+/** The table columns after the first (agent or day), each a key under `console.performance.col.`. */
+const COLUMNS = ['handled', 'closed', 'avgHandle', 'avgFirstResponse', 'csat', 'online'] as const;
 
 const DAY = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-/** "Thu 3 Dec" for a YYYY-MM-DD (UTC). */
+/** "Thu 3 Dec" (in the user's language) for a YYYY-MM-DD (UTC). */
 const dayName = (date: string) =>
-  new Date(`${date}T00:00:00Z`).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+  new Date(`${date}T00:00:00Z`).toLocaleDateString(currentLocale(), { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
 
 /** A period's one-line reading: the total of a count, else the range the figure moved in. */
-function summary(days: AgentPerformanceDay[], field: Figure, unit: ChartUnit): string {
+function summary(t: Translate, days: AgentPerformanceDay[], field: Figure, unit: ChartUnit): string {
   const values = days.flatMap((d) => (d[field] === null ? [] : [{ date: d.date, v: d[field] as number }]));
   if (unit === 'count') {
     const total = values.reduce((a, x) => a + x.v, 0);
-    if (!total) return 'none in the period';
+    if (!total) return t('console.performance.summary.none');
     const peak = values.reduce((a, x) => (x.v > a.v ? x : a));
-    return `${total} in ${days.length} days, most on ${dayName(peak.date)} (${peak.v})`;
+    return t('console.performance.summary.total', { total, days: days.length, day: dayName(peak.date), peak: peak.v });
   }
-  if (!values.length) return 'no data in the period';
+  if (!values.length) return t('console.performance.summary.noData');
   const min = Math.min(...values.map((x) => x.v));
   const max = Math.max(...values.map((x) => x.v));
-  return min === max ? `${FORMAT[unit](min)} on every day with data` : `from ${FORMAT[unit](min)} to ${FORMAT[unit](max)} a day`;
+  return min === max
+    ? t('console.performance.summary.flat', { value: FORMAT[unit](min) })
+    : t('console.performance.summary.range', { min: FORMAT[unit](min), max: FORMAT[unit](max) });
+}
+
+/** One row's figures (the period's or a day's), in the order of COLUMNS. */
+function FigureCells({ f }: { f: Omit<AgentPerformanceDay, 'date'> }) {
+  const t = useT();
+  const cells: Record<(typeof COLUMNS)[number], ReactNode> = {
+    handled: f.handled,
+    closed: f.closed,
+    avgHandle: dur(f.avgHandleSec),
+    avgFirstResponse: dur(f.avgFirstResponseSec),
+    csat: (
+      <>
+        {dash(f.csat, ' %')}
+        {f.csatResponses ? <span className="muted"> ({f.csatResponses})</span> : null}
+      </>
+    ),
+    online: dur(f.onlineSec),
+  };
+  return (
+    <>
+      {COLUMNS.map((c) => (
+        <td key={c} data-label={t(`console.performance.col.${c}`)}>
+          {cells[c]}
+        </td>
+      ))}
+    </>
+  );
 }
 
 /**
@@ -48,6 +81,7 @@ function summary(days: AgentPerformanceDay[], field: Figure, unit: ChartUnit): s
  * as a table below).
  */
 export function PerformanceScreen() {
+  const t = useT();
   const today = isoDay(Date.now());
   const [draft, setDraft] = useState({ from: isoDay(Date.now() - 6 * DAY), to: today });
   const [period, setPeriod] = useState(draft);
@@ -88,48 +122,36 @@ export function PerformanceScreen() {
 
   const agent = rows?.find((r) => r.agentId === agentId) ?? rows?.find((r) => r.handled > 0) ?? rows?.[0];
   const figure = FIGURES.find((f) => f.field === field) ?? FIGURES[0];
+  const columns = (first: string) => [first, ...COLUMNS.map((c) => t(`console.performance.col.${c}`))];
+  const figureName = (f: Figure) => t(`console.performance.figure.${f}`);
   return (
     <section aria-labelledby="console-performance">
-      <h3 id="console-performance">Agent performance</h3>
-      <p className="muted">
-        Per agent, for whole UTC days: conversations handled (wrote in) and closed, average handle time (assignment to close), average first response, CSAT
-        (share of 4–5 answers) and time online.
-      </p>
-      <form className="console-form wide" onSubmit={apply} aria-label="Choose the period" noValidate>
+      <h3 id="console-performance">{t('console.performance.title')}</h3>
+      <p className="muted">{t('console.performance.intro')}</p>
+      <form className="console-form wide" onSubmit={apply} aria-label={t('console.performance.period')} noValidate>
         <div className="console-grid">
-          <Field label="From (UTC date)" path="from" errors={errors}>
+          <Field label={t('console.performance.from')} path="from" errors={errors}>
             <input type="date" value={draft.from} max={today} onChange={(e) => setDraft((d) => ({ ...d, from: e.target.value }))} />
           </Field>
-          <Field label="To (UTC date, included)" path="to" errors={errors}>
+          <Field label={t('console.performance.to')} path="to" errors={errors}>
             <input type="date" value={draft.to} max={today} onChange={(e) => setDraft((d) => ({ ...d, to: e.target.value }))} />
           </Field>
         </div>
         <FormError errors={errors} />
         <div className="console-inline">
           <button type="submit" className="button primary" disabled={busy}>
-            Show the period
+            {t('console.performance.show')}
           </button>
         </div>
       </form>
-      {rows === null ? <p className="muted">Loading…</p> : null}
+      {rows === null ? <p className="muted">{t('common.loading')}</p> : null}
       {rows ? (
         <div className="table-scroll">
-          <ConsoleTable
-            label={`Agents, ${period.from} to ${period.to}`}
-            columns={['Agent', 'Handled', 'Closed', 'Avg. handle time', 'Avg. first response', 'CSAT', 'Time online']}
-          >
+          <ConsoleTable label={t('console.performance.table', { from: period.from, to: period.to })} columns={columns(t('console.performance.col.agent'))}>
             {rows.map((r) => (
               <tr key={r.agentId} data-agent={r.displayName}>
                 <th scope="row">{r.displayName}</th>
-                <td data-label="Handled">{r.handled}</td>
-                <td data-label="Closed">{r.closed}</td>
-                <td data-label="Avg. handle time">{dur(r.avgHandleSec)}</td>
-                <td data-label="Avg. first response">{dur(r.avgFirstResponseSec)}</td>
-                <td data-label="CSAT">
-                  {dash(r.csat, ' %')}
-                  {r.csatResponses ? <span className="muted"> ({r.csatResponses})</span> : null}
-                </td>
-                <td data-label="Time online">{dur(r.onlineSec)}</td>
+                <FigureCells f={r} />
               </tr>
             ))}
           </ConsoleTable>
@@ -137,56 +159,48 @@ export function PerformanceScreen() {
       ) : null}
       {agent && figure ? (
         <section aria-labelledby="console-performance-days">
-          <h4 id="console-performance-days">By day</h4>
+          <h4 id="console-performance-days">{t('console.performance.byDay')}</h4>
           <div className="console-grid">
             <SelectField
-              label="Agent"
+              label={t('console.performance.agent')}
               value={agent.agentId}
               onChange={(e) => setAgentId(e.target.value)}
               options={(rows ?? []).map((r) => [r.agentId, r.displayName] as const)}
             />
             <SelectField
-              label="Figure"
+              label={t('console.performance.figure')}
               value={figure.field}
               onChange={(e) => setField(e.target.value as Figure)}
-              options={FIGURES.map((f) => [f.field, f.label] as const)}
+              options={FIGURES.map((f) => [f.field, figureName(f.field)] as const)}
             />
           </div>
           <div className="charts single">
             <Chart
-              title={`${figure.label} by day: ${agent.displayName}`}
-              series={figure.label}
+              title={t('console.performance.chart', { figure: figureName(figure.field), agent: agent.displayName })}
+              series={figureName(figure.field)}
               values={agent.days.map((d) => d[figure.field])}
               unit={figure.unit}
               kind={figure.kind}
-              yLabel={figure.yLabel}
+              yLabel={t(`console.performance.y.${figure.y}`)}
               ticks={agent.days.map((d) => d.date.slice(5))}
               pointLabel={(i) => {
                 const d = agent.days[i];
                 return d ? dayName(d.date) : '';
               }}
-              axis="Day (UTC)"
+              axis={t('console.performance.axis')}
               steps={[1, 2, 7, 14, 28, 56, 91]}
-              summary={summary(agent.days, figure.field, figure.unit)}
-              empty="No data in the period"
+              summary={summary(t, agent.days, figure.field, figure.unit)}
+              empty={t('console.performance.empty')}
             />
           </div>
           <div className="table-scroll">
-            <ConsoleTable
-              label={`${agent.displayName} by day`}
-              columns={['Day', 'Handled', 'Closed', 'Avg. handle time', 'Avg. first response', 'CSAT', 'Time online']}
-            >
+            <ConsoleTable label={t('console.performance.days', { agent: agent.displayName })} columns={columns(t('console.performance.col.day'))}>
               {agent.days.map((d) => (
                 <tr key={d.date}>
                   <th scope="row">
                     <time dateTime={d.date}>{dayName(d.date)}</time>
                   </th>
-                  <td data-label="Handled">{d.handled}</td>
-                  <td data-label="Closed">{d.closed}</td>
-                  <td data-label="Avg. handle time">{dur(d.avgHandleSec)}</td>
-                  <td data-label="Avg. first response">{dur(d.avgFirstResponseSec)}</td>
-                  <td data-label="CSAT">{dash(d.csat, ' %')}</td>
-                  <td data-label="Time online">{dur(d.onlineSec)}</td>
+                  <FigureCells f={d} />
                 </tr>
               ))}
             </ConsoleTable>

@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import { AccountScreen } from './account.js';
 import { AgentsScreen } from './agents.js';
+import { ApiKeysScreen } from './api-keys.js';
 import { AuditScreen } from './audit.js';
 import { BotsScreen } from './bots.js';
 import { BusinessHoursScreen } from './business-hours.js';
@@ -16,6 +17,7 @@ import { SkillsScreen } from './skills.js';
 import { StatusReasonsScreen } from './status-reasons.js';
 import { SupervisionScreen } from './supervision.js';
 import { SurveyScreen } from './survey.js';
+import { WebhooksScreen } from './webhooks.js';
 
 export interface ConsoleScreen {
   /** Stable key of the screen (the tab's React key). */
@@ -43,6 +45,8 @@ export const SCREENS: readonly ConsoleScreen[] = [
   { id: 'content', label: 'Content', Screen: ContentScreen },
   { id: 'survey', label: 'Survey', Screen: SurveyScreen },
   { id: 'channels', label: 'Channels', Screen: ChannelsScreen },
+  { id: 'api-keys', label: 'API keys', Screen: ApiKeysScreen },
+  { id: 'webhooks', label: 'Webhooks', Screen: WebhooksScreen },
   { id: 'bots', label: 'Bots', Screen: BotsScreen },
   { id: 'audit', label: 'Audit log', Screen: AuditScreen },
   { id: 'consumers', label: 'Consumer data', Screen: ConsumersScreen },

@@ -170,7 +170,7 @@ export function SkillsScreen() {
       id="console-skills"
       title="Skills"
       label="Skills"
-      noun="skill"
+      confirmDelete={(s) => `Delete the skill ${s.name}?`}
       empty="No skills yet."
       rows={skills}
       reload={reload}

@@ -1,20 +1,20 @@
 import type { StatusReason } from '@parley/contract';
 import { useState } from 'react';
+import { useT } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { Field, typed } from './forms.js';
 import { useList } from './list.js';
 import { NamedForm, NamedListScreen } from './named-list.js';
 
-const UNDER: Record<StatusReason['status'], string> = { away: 'Away', back_soon: 'Back soon' };
-
 function ReasonForm({ reason, onDone }: { reason?: StatusReason; onDone: () => void }) {
   const [name, setName] = useState(reason?.name ?? '');
   const [status, setStatus] = useState<StatusReason['status']>(reason?.status ?? 'away');
+  const t = useT();
   return (
     <NamedForm
-      label={reason ? `Edit status reason ${reason.name}` : 'New status reason'}
-      submit={reason ? 'Save reason' : 'Add reason'}
-      saved={reason ? 'Status reason saved' : 'Status reason added'}
+      label={reason ? t('console.reasons.edit', { name: reason.name }) : t('console.reasons.new')}
+      submit={reason ? t('console.reasons.save') : t('console.reasons.add')}
+      saved={reason ? t('console.reasons.saved') : t('console.reasons.added')}
       save={() =>
         reason
           ? api.call('PATCH /api/v1/status-reasons/{id}', { params: { id: reason.id }, body: typed({ name, status }) })
@@ -24,13 +24,13 @@ function ReasonForm({ reason, onDone }: { reason?: StatusReason; onDone: () => v
       onDone={onDone}
       fields={(errors) => (
         <div className="console-grid">
-          <Field label="Reason name" path="name" errors={errors}>
-            <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Lunch, Training, Meeting…" />
+          <Field label={t('console.reasons.name')} path="name" errors={errors}>
+            <input value={name} onChange={(e) => setName(e.target.value)} placeholder={t('console.reasons.namePlaceholder')} />
           </Field>
-          <Field label="Under" path="status" errors={errors}>
+          <Field label={t('console.reasons.under')} path="status" errors={errors}>
             <select value={status} onChange={(e) => setStatus(e.target.value as StatusReason['status'])}>
-              <option value="away">Away</option>
-              <option value="back_soon">Back soon</option>
+              <option value="away">{t('status.away')}</option>
+              <option value="back_soon">{t('status.back_soon')}</option>
             </select>
           </Field>
         </div>
@@ -42,20 +42,21 @@ function ReasonForm({ reason, onDone }: { reason?: StatusReason; onDone: () => v
 /** The reasons agents pick under Away and Back soon in their status menu. */
 export function StatusReasonsScreen() {
   const [rows, reload] = useList('GET /api/v1/status-reasons');
+  const t = useT();
   const sorted = [...rows].sort((a, b) => a.status.localeCompare(b.status) || a.name.localeCompare(b.name));
   return (
     <NamedListScreen
       id="console-status-reasons"
-      title="Status reasons"
-      intro="Agents choose these under Away or Back soon in their status menu; the dashboard and the agent-states report show them."
-      label="Status reasons"
-      noun="status reason"
-      empty="No status reasons yet: agents set Away and Back soon without one."
+      title={t('console.reasons.title')}
+      intro={t('console.reasons.intro')}
+      label={t('console.reasons.title')}
+      confirmDelete={(r) => t('console.reasons.confirmDelete', { name: r.name })}
+      empty={t('console.reasons.empty')}
       rows={sorted}
       reload={reload}
-      columns={[{ header: 'Under', cell: (r) => UNDER[r.status] }]}
+      columns={[{ header: t('console.reasons.under'), cell: (r) => t(`status.${r.status}` as const) }]}
       remove={(r) => api.call('DELETE /api/v1/status-reasons/{id}', { params: { id: r.id } })}
-      newTitle="New status reason"
+      newTitle={t('console.reasons.new')}
       form={(r, onDone) => <ReasonForm reason={r} onDone={onDone} />}
     />
   );

@@ -1,10 +1,13 @@
 import type { ConversationState } from '@parley/contract';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { openConversation } from '../../app/controller.js';
+import { useLabels } from '../../app/labels.js';
 import { toast, useStore } from '../../app/store.js';
+import { type Translate, useT } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { shortStamp } from '../../lib/format.js';
 import { type ActiveItem, CHANNEL_LABEL, type ConversationDetails, type Message, type User } from '../../lib/types.js';
+import { RowLabels } from '../../ui/label-chip.js';
 import { Notes } from '../conversation/notes.js';
 import { Transcript } from '../conversation/transcript.js';
 import { TransferDialog } from '../conversation/transfer-dialog.js';
@@ -12,15 +15,9 @@ import { type SkillRow, useList } from './list.js';
 import { ConsoleTable } from './table.js';
 
 /** What the state filter offers: everything under way, or one state. */
-const STATE_CHOICES = [
-  { value: 'open,queued,ringing', label: 'All under way' },
-  { value: 'open', label: 'Open' },
-  { value: 'queued', label: 'Queued' },
-  { value: 'ringing', label: 'Ringing' },
-] as const;
-
-const STATE_LABEL: Record<ConversationState, string> = { open: 'Open', queued: 'Queued', ringing: 'Ringing', closed: 'Closed' };
-const STATUS_LABEL: Record<ActiveItem['status'], string> = { ongoing: 'Ongoing', overdue: 'Overdue', idle: 'Idle', closed: 'Closed' };
+const LIVE = 'open,queued,ringing';
+const ONE_STATE: readonly ConversationState[] = ['open', 'queued', 'ringing'];
+const stateName = (t: Translate, s: ConversationState) => t(`conversationState.${s}`);
 
 interface Filters {
   state: string;
@@ -28,7 +25,7 @@ interface Filters {
   skillId: string;
   label: string;
 }
-const ALL: Filters = { state: STATE_CHOICES[0].value, agentId: '', skillId: '', label: '' };
+const ALL: Filters = { state: LIVE, agentId: '', skillId: '', label: '' };
 
 /** Whether the last `dashboard.changed` cue may concern this conversation. */
 const concerns = (ids: string[] | null, id: string) => ids === null || ids.includes(id);
@@ -40,10 +37,11 @@ const concerns = (ids: string[] | null, id: string) => ids === null || ids.inclu
  * the conversation read-only below the list, where the manager whispers, takes it over or transfers it.
  */
 export function SupervisionScreen() {
+  const t = useT();
   const tick = useStore((s) => s.dashboardTick);
   const [users] = useList('GET /api/v1/users');
   const [skills] = useList('GET /api/v1/skills');
-  const [labels] = useList('GET /api/v1/labels');
+  const labels = useLabels();
   const [filters, setFilters] = useState<Filters>(ALL);
   const [items, setItems] = useState<ActiveItem[] | null>(null);
   const [watching, setWatching] = useState<string | null>(null);
@@ -63,59 +61,86 @@ export function SupervisionScreen() {
 
   const userName = useMemo(() => new Map(users.map((u) => [u.id, u.displayName])), [users]);
   const skillName = useMemo(() => new Map(skills.map((s) => [s.id, s.name])), [skills]);
-  const labelName = useMemo(() => new Map(labels.map((l) => [l.id, l.name])), [labels]);
   const prefs = useStore((s) => s.datePrefs);
   const set = (k: keyof Filters) => (e: { target: { value: string } }) => setFilters((f) => ({ ...f, [k]: e.target.value }));
   const now = Date.now();
 
   return (
     <section aria-labelledby="console-supervision" className="supervision">
-      <h3 id="console-supervision">Supervision</h3>
-      <p className="muted">
-        Every conversation under way in the account (open, queued or ringing), live. Open one to read along, whisper to its agent (an internal note they see at
-        once), take it over or transfer it.
-      </p>
-      <form className="console-form supervision-filters" aria-label="Filter conversations" onSubmit={(e) => e.preventDefault()}>
+      <h3 id="console-supervision">{t('console.supervision.title')}</h3>
+      <p className="muted">{t('console.supervision.intro')}</p>
+      <form className="console-form supervision-filters" aria-label={t('console.supervision.filters')} onSubmit={(e) => e.preventDefault()}>
         <div className="console-grid">
-          <SelectField label="State" value={filters.state} onChange={set('state')} options={STATE_CHOICES.map((c) => [c.value, c.label] as const)} />
-          <SelectField label="Agent" any="Any agent" value={filters.agentId} onChange={set('agentId')} options={users.map((u) => [u.id, u.displayName])} />
-          <SelectField label="Skill" any="Any skill" value={filters.skillId} onChange={set('skillId')} options={skills.map((s) => [s.id, s.name])} />
-          <SelectField label="Label" any="Any label" value={filters.label} onChange={set('label')} options={labels.map((l) => [l.id, l.name])} />
+          <SelectField
+            label={t('console.supervision.state')}
+            value={filters.state}
+            onChange={set('state')}
+            options={[[LIVE, t('console.supervision.state.live')] as const, ...ONE_STATE.map((st) => [st, stateName(t, st)] as const)]}
+          />
+          <SelectField
+            label={t('console.supervision.agent')}
+            any={t('console.supervision.anyAgent')}
+            value={filters.agentId}
+            onChange={set('agentId')}
+            options={users.map((u) => [u.id, u.displayName] as const)}
+          />
+          <SelectField
+            label={t('console.supervision.skill')}
+            any={t('console.supervision.anySkill')}
+            value={filters.skillId}
+            onChange={set('skillId')}
+            options={skills.map((x) => [x.id, x.name] as const)}
+          />
+          <SelectField
+            label={t('console.supervision.label')}
+            any={t('console.supervision.anyLabel')}
+            value={filters.label}
+            onChange={set('label')}
+            options={labels.map((l) => [l.id, l.name] as const)}
+          />
         </div>
       </form>
       <p role="status" className="muted">
-        {items === null ? 'Loading…' : `${items.length} conversation${items.length === 1 ? '' : 's'}`}
+        {items === null ? t('common.loading') : t('console.supervision.count', { count: items.length })}
       </p>
       {items?.length ? (
         <div className="table-scroll">
-          <ConsoleTable label="Conversations under way" columns={['Consumer', 'State', 'Agent', 'Skill', 'SLA', 'Last message', 'Started', 'Labels']} actions>
+          <ConsoleTable
+            label={t('console.supervision.table')}
+            columns={[
+              t('console.supervision.col.consumer'),
+              t('console.supervision.state'),
+              t('console.supervision.agent'),
+              t('console.supervision.skill'),
+              t('console.supervision.col.sla'),
+              t('console.supervision.col.lastMessage'),
+              t('console.supervision.col.started'),
+              t('console.supervision.col.labels'),
+            ]}
+            actions
+          >
             {items.map((c) => (
               <tr key={c.id} data-conversation={c.id} aria-current={watching === c.id ? 'true' : undefined}>
                 <th scope="row">
                   {c.consumer.name} <span className="muted">· {CHANNEL_LABEL[c.channel]}</span>
                 </th>
-                <td data-label="State">{STATE_LABEL[c.state]}</td>
-                <td data-label="Agent">{c.agentId ? (userName.get(c.agentId) ?? '—') : '—'}</td>
-                <td data-label="Skill">{c.skillId ? (skillName.get(c.skillId) ?? '—') : '—'}</td>
-                <td data-label="SLA" className={c.status === 'overdue' ? 'bad' : undefined}>
-                  {STATUS_LABEL[c.status]}
-                  {c.soonOverdue ? ' (soon overdue)' : ''}
+                <td data-label={t('console.supervision.state')}>{stateName(t, c.state)}</td>
+                <td data-label={t('console.supervision.agent')}>{c.agentId ? (userName.get(c.agentId) ?? '—') : '—'}</td>
+                <td data-label={t('console.supervision.skill')}>{c.skillId ? (skillName.get(c.skillId) ?? '—') : '—'}</td>
+                <td data-label={t('console.supervision.col.sla')} className={c.status === 'overdue' ? 'bad' : undefined}>
+                  {c.soonOverdue ? t('console.supervision.soonOverdue', { status: t(`listStatus.${c.status}`) }) : t(`listStatus.${c.status}`)}
                 </td>
-                <td data-label="Last message" className="supervision-last">
+                <td data-label={t('console.supervision.col.lastMessage')} className="supervision-last">
                   {c.lastMessage ? c.lastMessage.text : '—'}
                 </td>
-                <td data-label="Started">
+                <td data-label={t('console.supervision.col.started')}>
                   <time dateTime={c.createdAt}>{shortStamp(c.createdAt, prefs, now)}</time>
                 </td>
-                <td data-label="Labels">
-                  {(c.labels ?? [])
-                    .map((id) => labelName.get(id) ?? '')
-                    .filter(Boolean)
-                    .join(', ') || '—'}
-                </td>
+                <td data-label={t('console.supervision.col.labels')}>{c.labels?.length ? <RowLabels ids={c.labels} /> : '—'}</td>
                 <td className="actions">
                   <button type="button" className="button" aria-pressed={watching === c.id} onClick={() => setWatching(watching === c.id ? null : c.id)}>
-                    Watch<span className="sr-only"> the conversation with {c.consumer.name}</span>
+                    {t('console.supervision.watch')}
+                    <span className="sr-only">{t('console.supervision.watchWhom', { name: c.consumer.name })}</span>
                   </button>
                 </td>
               </tr>
@@ -163,6 +188,7 @@ export function SelectField(props: {
  * and the take-over and transfer actions.
  */
 function Supervised({ id, users, skills, onClose }: { id: string; users: User[]; skills: SkillRow[]; onClose: () => void }) {
+  const t = useT();
   const tick = useStore((s) => s.dashboardTick);
   const cue = useStore((s) => s.dashboardConversations);
   const me = useStore((s) => s.session?.user.id);
@@ -189,7 +215,7 @@ function Supervised({ id, users, skills, onClose }: { id: string; users: User[];
       (e: Error) => {
         if (stale) return;
         setLoading(false);
-        toast(`Could not load the conversation: ${e.message}`, 'error');
+        toast(t('console.supervision.loadFailed', { error: e.message }), 'error');
       },
     );
     return () => {
@@ -199,7 +225,7 @@ function Supervised({ id, users, skills, onClose }: { id: string; users: User[];
 
   useEffect(() => heading.current?.focus(), []);
 
-  const agent = details?.agentId ? (users.find((u) => u.id === details.agentId)?.displayName ?? 'an agent') : null;
+  const agent = details?.agentId ? (users.find((u) => u.id === details.agentId)?.displayName ?? '…') : null;
   const skill = details?.skillId ? skills.find((s) => s.id === details.skillId)?.name : undefined;
   const mine = details?.agentId === me && details?.state === 'open';
   const name = details?.consumer.name ?? '…';
@@ -209,9 +235,9 @@ function Supervised({ id, users, skills, onClose }: { id: string; users: User[];
     try {
       const item = await api.call('POST /api/v1/conversations/{id}/take-over', { params: { id } });
       setDetails((d) => (d ? { ...d, state: item.state, agentId: item.agentId } : d));
-      toast(`You have the conversation with ${name} now`);
+      toast(t('console.supervision.tookOver', { name }));
     } catch (err) {
-      toast(`Could not take it over: ${(err as Error).message}`, 'error');
+      toast(t('console.supervision.takeOverFailed', { error: (err as Error).message }), 'error');
     } finally {
       setBusy(false);
     }
@@ -220,10 +246,10 @@ function Supervised({ id, users, skills, onClose }: { id: string; users: User[];
   async function transfer(conversationId: string, target: { skillId: string } | { agentId: string }, label: string): Promise<boolean> {
     try {
       await api.call('POST /api/v1/conversations/{id}/transfer', { params: { id: conversationId }, body: target });
-      toast(`Transferred to ${label}`);
+      toast(t('console.supervision.transferred', { target: label }));
       return true;
     } catch (err) {
-      toast(`Could not transfer: ${(err as Error).message}`, 'error');
+      toast(t('console.supervision.transferFailed', { error: (err as Error).message }), 'error');
       return false;
     }
   }
@@ -235,36 +261,36 @@ function Supervised({ id, users, skills, onClose }: { id: string; users: User[];
           {name}
           <span className="muted">
             {' '}
-            · {details ? STATE_LABEL[details.state] : ''}
-            {agent ? ` with ${agent}` : ''}
+            · {details ? stateName(t, details.state) : ''}
+            {agent ? ` ${t('console.supervision.withAgent', { agent })}` : ''}
             {skill ? ` · ${skill}` : ''}
           </span>
         </h4>
         <div className="supervised-actions">
           {mine ? (
             <button type="button" className="button primary" onClick={() => openConversation(id)}>
-              Open in my workspace
+              {t('console.supervision.openInWorkspace')}
             </button>
           ) : (
             <button type="button" className="button primary" disabled={busy || !details || details.state === 'closed'} onClick={() => void takeOver()}>
-              Take over
+              {t('console.supervision.takeOver')}
             </button>
           )}
           <button type="button" className="button" disabled={!details || details.state === 'closed'} onClick={() => setTransferring(true)}>
-            Transfer…
+            {t('console.supervision.transfer')}
           </button>
           <button type="button" className="button" onClick={onClose}>
-            Stop watching
+            {t('console.supervision.stop')}
           </button>
         </div>
       </div>
-      <p className="muted">Read-only: the transcript follows the conversation as it goes. The consumer never sees a whisper.</p>
+      <p className="muted">{t('console.supervision.readOnly')}</p>
       <div className="supervised-body">
         <div className="supervised-transcript">
           <Transcript messages={messages} conversationId={id} consumerName={name} directory={null} loading={loading} />
         </div>
         <section aria-labelledby={`whisper-${id}`} className="supervised-whisper">
-          <h5 id={`whisper-${id}`}>Whisper to the agent</h5>
+          <h5 id={`whisper-${id}`}>{t('console.supervision.whisper')}</h5>
           <Notes conversationId={id} directory={null} />
         </section>
       </div>

@@ -1,23 +1,14 @@
 import { type BusinessHours, WEEKDAYS, type Weekday } from '@parley/contract';
 import { useId, useMemo, useState } from 'react';
+import { useT } from '../../i18n/index.js';
+import { timeZones } from '../../lib/format.js';
 import { Field, FieldError, type FieldErrors } from './forms.js';
-
-export const DAY_NAMES: Record<Weekday, string> = {
-  mon: 'Monday',
-  tue: 'Tuesday',
-  wed: 'Wednesday',
-  thu: 'Thursday',
-  fri: 'Friday',
-  sat: 'Saturday',
-  sun: 'Sunday',
-};
 
 const minutes = (t: string) => (/^\d\d:\d\d$/.test(t) ? Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5)) : null);
 
 /** Every IANA zone the browser knows, with the one given first if it does not (an old or alias name). */
-function timeZones(current: string): string[] {
-  const known = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
-  const all = known.includes('UTC') ? known : ['UTC', ...known];
+function zonesWith(current: string): string[] {
+  const all = timeZones();
   return all.includes(current) ? all : [current, ...all];
 }
 
@@ -38,7 +29,8 @@ function nextWindow(ws: [string, string][]): [string, string] {
  */
 export function WeekGrid(props: { value: BusinessHours; onChange: (v: BusinessHours) => void; errors: FieldErrors; label: string; path?: string }) {
   const { value, onChange, errors, label, path = '' } = props;
-  const zones = useMemo(() => timeZones(value.timeZone), [value.timeZone]);
+  const t = useT();
+  const zones = useMemo(() => zonesWith(value.timeZone), [value.timeZone]);
   const holidayId = useId();
   /** The API's error path of a part of the hours (under `path` in a skill's body). */
   const at = (p: string) => (path ? `${path}.${p}` : p);
@@ -58,7 +50,7 @@ export function WeekGrid(props: { value: BusinessHours; onChange: (v: BusinessHo
   return (
     <fieldset className="field week-grid-set">
       <legend>{label}</legend>
-      <Field label="Time zone" path={at('timeZone')} errors={errors}>
+      <Field label={t('console.hours.timeZone')} path={at('timeZone')} errors={errors}>
         <select value={value.timeZone} onChange={(e) => onChange({ ...value, timeZone: e.target.value })}>
           {zones.map((z) => (
             <option key={z} value={z}>
@@ -67,11 +59,11 @@ export function WeekGrid(props: { value: BusinessHours; onChange: (v: BusinessHo
           ))}
         </select>
       </Field>
-      <table className="week-grid" aria-label={`${label}: opening windows by day`}>
+      <table className="week-grid" aria-label={t('console.hours.grid', { label })}>
         <thead>
           <tr>
-            <th scope="col">Day</th>
-            <th scope="col">Open (local time)</th>
+            <th scope="col">{t('console.hours.dayColumn')}</th>
+            <th scope="col">{t('console.hours.openColumn')}</th>
             <th scope="col" className="week-bar-head">
               <span aria-hidden="true" className="week-scale">
                 <span>0</span>
@@ -80,18 +72,18 @@ export function WeekGrid(props: { value: BusinessHours; onChange: (v: BusinessHo
                 <span>18</span>
                 <span>24</span>
               </span>
-              <span className="sr-only">The day at a glance</span>
+              <span className="sr-only">{t('console.hours.glance')}</span>
             </th>
           </tr>
         </thead>
         <tbody>
           {WEEKDAYS.map((day) => {
             const ws = value.weekly[day];
-            const name = DAY_NAMES[day];
+            const name = t(`console.hours.day.${day}` as const);
             return (
               <tr key={day}>
                 <th scope="row">{name}</th>
-                <td data-label="Open">
+                <td>
                   <ul className="windows">
                     {ws.map((w, i) => (
                       // biome-ignore lint/suspicious/noArrayIndexKey: a window is its place in the day while it is edited
@@ -100,8 +92,8 @@ export function WeekGrid(props: { value: BusinessHours; onChange: (v: BusinessHo
                           className="time"
                           value={w[0]}
                           inputMode="numeric"
-                          placeholder="HH:MM"
-                          aria-label={`${name} window ${i + 1} opens`}
+                          placeholder={t('console.hours.timePlaceholder')}
+                          aria-label={t('console.hours.windowOpens', { day: name, n: i + 1 })}
                           aria-invalid={invalid(`weekly.${day}.${i}.0`)}
                           onChange={(e) => setTime(day, i, 0, e.target.value)}
                         />
@@ -110,15 +102,15 @@ export function WeekGrid(props: { value: BusinessHours; onChange: (v: BusinessHo
                           className="time"
                           value={w[1]}
                           inputMode="numeric"
-                          placeholder="HH:MM"
-                          aria-label={`${name} window ${i + 1} closes`}
+                          placeholder={t('console.hours.timePlaceholder')}
+                          aria-label={t('console.hours.windowCloses', { day: name, n: i + 1 })}
                           aria-invalid={invalid(`weekly.${day}.${i}.1`)}
                           onChange={(e) => setTime(day, i, 1, e.target.value)}
                         />
                         <button
                           type="button"
                           className="button small"
-                          aria-label={`Remove ${name} window ${i + 1}`}
+                          aria-label={t('console.hours.removeWindow', { day: name, n: i + 1 })}
                           onClick={() =>
                             setDay(
                               day,
@@ -126,14 +118,19 @@ export function WeekGrid(props: { value: BusinessHours; onChange: (v: BusinessHo
                             )
                           }
                         >
-                          Remove
+                          {t('console.hours.remove')}
                         </button>
                       </li>
                     ))}
-                    {ws.length === 0 ? <li className="muted">Closed</li> : null}
+                    {ws.length === 0 ? <li className="muted">{t('console.hours.closed')}</li> : null}
                   </ul>
-                  <button type="button" className="button small" aria-label={`Add a window on ${name}`} onClick={() => setDay(day, [...ws, nextWindow(ws)])}>
-                    Add window
+                  <button
+                    type="button"
+                    className="button small"
+                    aria-label={t('console.hours.addWindowOn', { day: name })}
+                    onClick={() => setDay(day, [...ws, nextWindow(ws)])}
+                  >
+                    {t('console.hours.addWindow')}
                   </button>
                   <FieldError errors={errors} path={at(`weekly.${day}`)} />
                 </td>
@@ -143,8 +140,10 @@ export function WeekGrid(props: { value: BusinessHours; onChange: (v: BusinessHo
                       const a = minutes(w[0]);
                       const b = minutes(w[1]);
                       if (a === null || b === null || b <= a) return null;
-                      // biome-ignore lint/suspicious/noArrayIndexKey: drawn from the windows in order
-                      return <span key={i} className="week-bar-open" style={{ left: `${(a / 1440) * 100}%`, width: `${((b - a) / 1440) * 100}%` }} />;
+                      return (
+                        // biome-ignore lint/suspicious/noArrayIndexKey: drawn from the windows in order
+                        <span key={i} className="week-bar-open" style={{ insetInlineStart: `${(a / 1440) * 100}%`, width: `${((b - a) / 1440) * 100}%` }} />
+                      );
                     })}
                   </span>
                 </td>
@@ -155,21 +154,21 @@ export function WeekGrid(props: { value: BusinessHours; onChange: (v: BusinessHo
       </table>
       {errors[at('weekly')] ? <FieldError errors={{ weekly: errors[at('weekly')] ?? '' }} path="weekly" /> : null}
       <div className="holidays">
-        <h5>Holidays (closed all day)</h5>
+        <h5>{t('console.hours.holidays')}</h5>
         {value.holidays.length === 0 ? (
-          <p className="muted">No holidays.</p>
+          <p className="muted">{t('console.hours.noHolidays')}</p>
         ) : (
-          <ul className="holiday-list" aria-label="Holidays">
+          <ul className="holiday-list" aria-label={t('console.hours.holidayList')}>
             {value.holidays.map((d) => (
               <li key={d}>
                 <time dateTime={d}>{d}</time>{' '}
                 <button
                   type="button"
                   className="button small"
-                  aria-label={`Remove holiday ${d}`}
+                  aria-label={t('console.hours.removeHoliday', { date: d })}
                   onClick={() => onChange({ ...value, holidays: value.holidays.filter((h) => h !== d) })}
                 >
-                  Remove
+                  {t('console.hours.remove')}
                 </button>
               </li>
             ))}
@@ -177,7 +176,7 @@ export function WeekGrid(props: { value: BusinessHours; onChange: (v: BusinessHo
         )}
         <div className="field inline-field">
           <label className="field-label" htmlFor={holidayId}>
-            Add a holiday
+            {t('console.hours.addHolidayLabel')}
           </label>
           <div className="inline-row">
             <input
@@ -193,7 +192,7 @@ export function WeekGrid(props: { value: BusinessHours; onChange: (v: BusinessHo
               }}
             />
             <button type="button" className="button" onClick={addHoliday} disabled={!holiday}>
-              Add holiday
+              {t('console.hours.addHoliday')}
             </button>
           </div>
           <FieldError errors={errors} path={at('holidays')} />

@@ -1,7 +1,7 @@
 import type { Label } from '@parley/contract';
 import { useEffect, useId, useRef, useState } from 'react';
 import { saveLabels, useLabels } from '../../app/labels.js';
-import { t } from '../../i18n/index.js';
+import { useT } from '../../i18n/index.js';
 import { LabelChip } from '../../ui/label-chip.js';
 
 /**
@@ -21,6 +21,7 @@ export function LabelRow({
   onSaved: (ids: string[]) => void;
 }) {
   const labels = useLabels();
+  const t = useT();
   const byId = new Map(labels.map((l) => [l.id, l]));
   const shown = labelIds.flatMap((id) => byId.get(id) ?? []);
   const [busy, setBusy] = useState(false);
@@ -62,6 +63,7 @@ export function LabelRow({
 }
 
 function LabelPicker({ labels, selected, onToggle }: { labels: Label[]; selected: string[]; onToggle: (id: string) => void }) {
+  const t = useT();
   const [open, setOpen] = useState(false);
   const [filter, setFilter] = useState('');
   const [active, setActive] = useState(0);
@@ -119,7 +121,7 @@ function LabelPicker({ labels, selected, onToggle }: { labels: Label[]; selected
           }}
         >
           <label htmlFor={inputId} className="field-label">
-            {t('labels.filterLabels')}
+            {t('labels.filter')}
           </label>
           <input
             ref={inputRef}
@@ -131,7 +133,7 @@ function LabelPicker({ labels, selected, onToggle }: { labels: Label[]; selected
             aria-autocomplete="list"
             aria-activedescendant={current ? optionId(current) : undefined}
             aria-describedby={`${listId}-hint`}
-            placeholder={t('labels.typeToFilter')}
+            placeholder={t('labels.filterPlaceholder')}
             value={filter}
             onChange={(e) => {
               setFilter(e.target.value);
@@ -140,7 +142,7 @@ function LabelPicker({ labels, selected, onToggle }: { labels: Label[]; selected
             onKeyDown={onKeyDown}
           />
           <p id={`${listId}-hint`} className="sr-only">
-            {t('labels.keys')}
+            {t('labels.hint')}
           </p>
           <div id={listId} role="listbox" aria-label={t('labels.options')} aria-multiselectable="true" className="label-options">
             {matches.map((l) => (

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { eventBus, toast, useStore } from '../../app/store.js';
-import { t, useT } from '../../i18n/index.js';
+import { useT } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { formatDateTime } from '../../lib/format.js';
 import type { Directory, Note } from '../../lib/types.js';
@@ -32,8 +32,8 @@ function NoteText({ text }: { text: string }) {
 
 /** Internal notes: never sent to the consumer; @username notifies a colleague. */
 export function Notes({ conversationId, directory }: { conversationId: string; directory: Directory | null }) {
-  useT();
   const prefs = useStore((s) => s.datePrefs);
+  const t = useT();
   const epoch = useStore((s) => s.epoch);
   const [notes, setNotes] = useState<Note[] | null>(null);
   const [text, setText] = useState('');
@@ -99,7 +99,7 @@ export function Notes({ conversationId, directory }: { conversationId: string; d
           <li key={n.id} className="note">
             <div className="msg-head">
               <span className="msg-who">{n.authorName}</span>
-              {n.authorType === 'bot' ? <span className="bot-tag">{t('transcript.bot')}</span> : null}
+              {n.authorType === 'bot' ? <span className="bot-tag">{t('conversation.botTag')}</span> : null}
               <time dateTime={n.createdAt}>{formatDateTime(n.createdAt, prefs)}</time>
             </div>
             <NoteText text={n.text} />

@@ -39,7 +39,7 @@ export function SuggestionBar({ items, onInsert, hintId }: { items: readonly Sug
   if (!items.length) return null;
   return (
     <fieldset className="answer-suggestions">
-      <legend className="answer-suggestions-label">{t('suggestions.label')}</legend>
+      <legend className="answer-suggestions-label">{t('conversation.suggestions.heading')}</legend>
       <ul className="answer-suggestions-list">
         {items.map((s, i) => (
           <li key={s.id}>
@@ -63,7 +63,7 @@ export function SuggestionBar({ items, onInsert, hintId }: { items: readonly Sug
         ))}
       </ul>
       <p className="sr-only" id={hintId}>
-        {t('suggestions.hint')}
+        {t('conversation.suggestions.hint')}
       </p>
     </fieldset>
   );

@@ -65,6 +65,7 @@ export function Transcript({
 }) {
   useT();
   const prefs = useStore((s) => s.datePrefs);
+  const t = useT();
   const ref = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const seps = separators(messages, conversationId, prefs, Date.now());
@@ -114,7 +115,7 @@ export function Transcript({
               <li className={`msg msg-${m.senderType}${previous ? ' msg-previous' : ''}`}>
                 <div className="msg-head">
                   <span className="msg-who">{who}</span>
-                  {m.senderType === 'bot' ? <span className="bot-tag">{t('transcript.bot')}</span> : null}
+                  {m.senderType === 'bot' ? <span className="bot-tag">{t('conversation.botTag')}</span> : null}
                   <time dateTime={m.createdAt} title={`${formatDate(m.createdAt, prefs)} ${formatTime(m.createdAt, prefs)}`}>
                     {formatTime(m.createdAt, prefs)}
                   </time>
