@@ -64,8 +64,6 @@ const NOT_CONVERTED = new Set<string>([
   'workspace:features/console/skills.tsx',
   'workspace:features/console/survey.tsx',
   'workspace:features/console/table.tsx',
-  'workspace:features/conversation/content-picker.tsx',
-  'workspace:features/conversation/quick-reply-editor.tsx',
   'workspace:features/conversation/template-picker.tsx',
 ]);
 
