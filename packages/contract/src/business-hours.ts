@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LocalizedText } from './localized.js';
 
 /**
  * Business hours (account, or a skill's override): weekly windows of local wall-clock time in an
@@ -71,5 +72,5 @@ export const Availability = z.object({ open: z.boolean(), nextOpenAt: z.string()
 export type Availability = z.infer<typeof Availability>;
 
 /** The automatic reply a channel consumer gets, once per conversation, when writing while closed. */
-export const ClosedHoursReply = z.strictObject({ enabled: z.boolean(), text: z.string().trim().min(1).max(1000) });
+export const ClosedHoursReply = z.strictObject({ enabled: z.boolean(), text: LocalizedText(1000) });
 export type ClosedHoursReply = z.infer<typeof ClosedHoursReply>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ActiveItem, AgentStatus, Channel, ClosedBy, ConversationState, Message, Note, Notification } from './schemas.js';
-import { SurveyQuestion } from './settings.js';
+import { AskedSurveyQuestion } from './settings.js';
 
 /**
  * The events the server stores and pushes, by name, with the zod schema of their payload (`data`
@@ -52,7 +52,7 @@ export const StatusChanged = z.object({
 export type StatusChanged = z.infer<typeof StatusChanged>;
 
 /** `survey.requested` (consumer): the post-conversation survey to show. */
-export const SurveyRequested = z.object({ surveyId: z.string(), conversationId: z.string(), questions: z.array(SurveyQuestion), expiresAt: z.string() });
+export const SurveyRequested = z.object({ surveyId: z.string(), conversationId: z.string(), questions: z.array(AskedSurveyQuestion), expiresAt: z.string() });
 export type SurveyRequested = z.infer<typeof SurveyRequested>;
 
 /** `survey.expired` (consumer): the survey was not answered within its timeout. */

@@ -3,7 +3,7 @@ import { BusinessHours } from './business-hours.js';
 import { ConsumerConversation } from './domain-events.js';
 import { WrapUp, WrapUpSettings } from './operations.js';
 import { ActiveItem, AgentStatus, Channel, Message, Notification, Skill } from './schemas.js';
-import { SurveyQuestion } from './settings.js';
+import { AskedSurveyQuestion } from './settings.js';
 
 /**
  * Response schemas of the API that are not one of the shared entities of schemas.ts: each route
@@ -150,7 +150,7 @@ export const SurveyView = z.object({
   conversationId: z.string(),
   /** `withdrawn`: the conversation went on (resumed by the agent, or the consumer started a new one); no longer answerable. */
   status: z.enum(['pending', 'answered', 'expired', 'withdrawn']),
-  questions: z.array(SurveyQuestion),
+  questions: z.array(AskedSurveyQuestion),
   answers: z.record(z.string(), z.union([z.number(), z.string()])),
   requestedAt: z.string(),
   expiresAt: z.string(),

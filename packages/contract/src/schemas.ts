@@ -1,26 +1,12 @@
 import { z } from 'zod';
 import { BusinessHours } from './business-hours.js';
-import { LANGUAGES, supportedLanguage } from './languages.js';
+import { AnyLanguageTag, LanguageTag } from './localized.js';
 import { AutoCloseSettings, SlaTargets } from './settings.js';
 import { cleanDisplayName } from './text.js';
 
 /** Wire schemas shared by server, workspace and widget. Request bodies are strict: unknown fields are rejected. */
 
-/** A BCP 47 tag of a supported language on the wire; the message lists what is accepted. */
-export const LanguageTag = z.string().refine((v) => supportedLanguage(v) === v, {
-  message: `unsupported language: one of ${LANGUAGES.join(', ')}`,
-});
-
-/**
- * A text written per language, or one text for every language: `"Hello"` or
- * `{ "en": "Hello", "fr": "Bonjour" }` (survey questions, the closed-hours reply and other
- * automatic messages to consumers).
- */
-export const LocalizedText = (max: number) =>
-  z.union([
-    z.string().min(1).max(max),
-    z.record(LanguageTag, z.string().min(1).max(max)).refine((m) => Object.keys(m).length > 0, { message: 'give the text in at least one language' }),
-  ]);
+export { AnyLanguageTag, LanguageTag, LocalizedText, missingDefaultLanguage } from './localized.js';
 
 export const Role = z.enum(['agent', 'manager']);
 export type Role = z.infer<typeof Role>;
@@ -322,6 +308,8 @@ export const ConsumerSessionRequest = z.strictObject({
   name: displayName.optional(),
   identityToken: z.string().max(4096).optional(),
   customVariables: CustomVariables.optional(),
+  /** The language the widget speaks (BCP 47); automatic messages and the survey come in it when written in it, else in the account's default. */
+  language: AnyLanguageTag.optional(),
 });
 
 export const ConsumerOpenConversationRequest = z.strictObject({ skillId: id.optional(), text: messageText.optional() });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ALWAYS_OPEN, BusinessHours, ClosedHoursReply } from './business-hours.js';
+import { DEFAULT_LANGUAGE } from './languages.js';
+import { LanguageTag, LocalizedText } from './localized.js';
 
 /** Account settings: durations in whole seconds (≥ 1) so tests and demos can run on short timers. */
 const sec = z.number().int().min(1).max(31_536_000);
@@ -10,9 +12,14 @@ export const AutoCloseSettings = z.strictObject({ enabled: z.boolean(), afterSec
 export const SurveyQuestion = z.strictObject({
   id: z.string().min(1).max(64),
   type: z.enum(['csat', 'nps', 'text', 'choice']),
-  text: z.string().min(1).max(500),
+  /** One text, or one per language (`{ "en": "…", "fr": "…" }`): the consumer gets theirs, else the account's default language's. */
+  text: LocalizedText(500),
   choices: z.array(z.string().min(1).max(200)).min(2).max(20).optional(),
 });
+
+/** A question as a consumer is asked it (a sent survey, `survey.requested`): its text in the consumer's language. */
+export const AskedSurveyQuestion = SurveyQuestion.extend({ text: z.string() });
+export type AskedSurveyQuestion = z.infer<typeof AskedSurveyQuestion>;
 
 const origin = z
   .string()
@@ -133,6 +140,8 @@ export const SsoSettingsPatch = z.strictObject({ oidc: OidcSettingsPatch.optiona
 export type SsoSettingsPatch = z.infer<typeof SsoSettingsPatch>;
 
 export const AccountSettings = z.object({
+  /** The account's default consumer language (BCP 47): automatic messages and surveys fall back to it. */
+  language: LanguageTag,
   acceptMode: z.enum(['auto', 'ring']),
   ringTimeoutSec: sec,
   awayOnMissedRing: z.boolean(),
@@ -166,6 +175,7 @@ export const AccountSettings = z.object({
 export type AccountSettings = z.infer<typeof AccountSettings>;
 
 export const DEFAULT_ACCOUNT_SETTINGS: AccountSettings = {
+  language: DEFAULT_LANGUAGE,
   acceptMode: 'auto',
   ringTimeoutSec: 30,
   awayOnMissedRing: false,
@@ -202,6 +212,7 @@ export const DEFAULT_ACCOUNT_SETTINGS: AccountSettings = {
 
 /** PATCH body: every field optional, nested objects merged; unknown fields rejected. */
 export const AccountSettingsPatch = z.strictObject({
+  language: LanguageTag.optional(),
   acceptMode: AccountSettings.shape.acceptMode.optional(),
   ringTimeoutSec: sec.optional(),
   awayOnMissedRing: z.boolean().optional(),

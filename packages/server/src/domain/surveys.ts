@@ -3,6 +3,8 @@
  * question type, how a one-line channel reply is read, and the CSAT / NPS scores.
  */
 
+import { pickText, type TextByLanguage } from '@parley/contract';
+
 export type QuestionType = 'csat' | 'nps' | 'text' | 'choice';
 
 export interface SurveyQuestion {
@@ -15,11 +17,24 @@ export interface SurveyQuestion {
 export type AnswerValue = number | string;
 export type Answers = Record<string, AnswerValue>;
 
+/** A question as the account writes it: its text may be given per language (`{ en, fr }`). */
+export interface SurveyQuestionSetting extends Omit<SurveyQuestion, 'text'> {
+  text: TextByLanguage;
+}
+
 export interface SurveySettings {
   enabled: boolean;
   onAutoClose: boolean;
   timeoutSec: number;
-  questions: SurveyQuestion[];
+  questions: SurveyQuestionSetting[];
+}
+
+/**
+ * The questions as one consumer is asked them: each text in the consumer's language when written
+ * in it, else the account's default language's, else any (`pickText`). A sent survey keeps these.
+ */
+export function questionsIn(qs: readonly SurveyQuestionSetting[], consumerLanguage: string | null, accountLanguage: string): SurveyQuestion[] {
+  return qs.map((q) => ({ id: q.id, type: q.type, text: pickText(q.text, consumerLanguage, accountLanguage), ...(q.choices && { choices: [...q.choices] }) }));
 }
 
 export const MAX_TEXT_ANSWER = 2000;

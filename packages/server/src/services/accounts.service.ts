@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type AccountSettings, type AccountSettingsPatch, DEFAULT_ACCOUNT_SETTINGS } from '@parley/contract';
-import { DomainError, notFound } from '../domain/errors.js';
+import { type AccountSettings, type AccountSettingsPatch, DEFAULT_ACCOUNT_SETTINGS, missingDefaultLanguage } from '@parley/contract';
+import { DomainError, invalidFields, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { nextRetentionRunAt } from '../domain/retention.js';
 import { findAccount, insertAccount, saveIdentitySecret, saveSettings } from '../storage/repos/accounts.repo.js';
@@ -67,6 +67,7 @@ export async function getSettings(deps: Deps, accountId: string): Promise<Accoun
 export function mergeSettingsPatch(s: AccountSettings, p: AccountSettingsPatch): AccountSettings {
   return {
     ...s,
+    ...(p.language !== undefined && { language: p.language }),
     ...(p.acceptMode !== undefined && { acceptMode: p.acceptMode }),
     ...(p.ringTimeoutSec !== undefined && { ringTimeoutSec: p.ringTimeoutSec }),
     ...(p.awayOnMissedRing !== undefined && { awayOnMissedRing: p.awayOnMissedRing }),
@@ -87,6 +88,21 @@ export function mergeSettingsPatch(s: AccountSettings, p: AccountSettingsPatch):
   };
 }
 
+/**
+ * Every text written per language has one in the account's default language (the fallback for a
+ * consumer whose language is not among them); a plain string stands for every language.
+ */
+function assertDefaultLanguageTexts(s: AccountSettings): void {
+  const lang = s.language;
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  const need = `give the text in the account's default language (${lang}) too, or one plain text`;
+  if (missingDefaultLanguage(s.closedHoursReply.text, lang)) issues.push({ path: ['closedHoursReply', 'text'], message: need });
+  s.survey.questions.forEach((q, i) => {
+    if (missingDefaultLanguage(q.text, lang)) issues.push({ path: ['survey', 'questions', i, 'text'], message: need });
+  });
+  if (issues.length) throw invalidFields('body', issues);
+}
+
 export async function patchSettings(deps: Deps, accountId: string, patch: AccountSettingsPatch, actor: Actor = SYSTEM_ACTOR): Promise<AccountSettings> {
   await assertCrmUrls(deps, patch.crm);
   await assertSsoUrls(deps, patch.sso);
@@ -96,6 +112,7 @@ export async function patchSettings(deps: Deps, accountId: string, patch: Accoun
     const a = await findAccount(tx, accountId);
     if (!a) throw notFound('account');
     const merged = mergeSettingsPatch(a.settings, patch);
+    assertDefaultLanguageTexts(merged);
     if (patch.crm) merged.crm = await applyCrmPatchIn(tx, accountId, a.settings.crm, patch.crm, deps.clock.now());
     if (patch.sso) merged.sso = await applySsoPatchIn(tx, accountId, a.settings.sso, patch.sso, deps.clock.now());
     await saveSettings(tx, accountId, merged);

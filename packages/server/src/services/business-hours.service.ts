@@ -1,4 +1,4 @@
-import type { Availability, BusinessHours } from '@parley/contract';
+import { type Availability, type BusinessHours, pickText } from '@parley/contract';
 import { isOpenAt, nextOpenAt } from '../domain/business-hours.js';
 import { isWithBot } from '../domain/conversation.js';
 import { sentThroughChannel } from '../domain/delivery.js';
@@ -7,6 +7,7 @@ import { businessHoursOf } from '../domain/timers.js';
 import type { Tx } from '../storage/db.js';
 import { findAccount, saveSettings } from '../storage/repos/accounts.repo.js';
 import { claimClosedHoursReply } from '../storage/repos/closed-hours-replies.repo.js';
+import { findConsumerLanguage } from '../storage/repos/consumers.repo.js';
 import { lockConversationLight } from '../storage/repos/conversations.repo.js';
 import { findSkill } from '../storage/repos/skills.repo.js';
 import { type Actor, changes, recordAudit } from './audit.service.js';
@@ -69,7 +70,8 @@ export async function getAvailability(deps: Deps, accountId: string, skillId: st
 
 /**
  * After a channel consumer's message (in its transaction): while the conversation's business hours
- * are closed, the account's closed-hours reply goes out on the channel, once per conversation.
+ * are closed, the account's closed-hours reply goes out on the channel, once per conversation, in
+ * the consumer's language when written in it, else the account's default language.
  * The message itself was taken as any other; the SLA clock waits for the opening.
  */
 export async function closedHoursReplyIn(deps: Deps, tx: Tx, out: Outbox, accountId: string, conversationId: string): Promise<void> {
@@ -81,5 +83,6 @@ export async function closedHoursReplyIn(deps: Deps, tx: Tx, out: Outbox, accoun
   const now = deps.clock.now();
   if (isOpenAt(businessHoursOf(await settingsFor(tx, account, c.skillId)), now)) return;
   if (!(await claimClosedHoursReply(tx, { conversationId: c.id, accountId, at: now }))) return;
-  await appendMessageIn(deps, tx, out, c, { senderType: 'system', senderId: null, text: account.settings.closedHoursReply.text });
+  const text = pickText(account.settings.closedHoursReply.text, await findConsumerLanguage(tx, accountId, c.consumerId), account.settings.language);
+  await appendMessageIn(deps, tx, out, c, { senderType: 'system', senderId: null, text });
 }

@@ -11,6 +11,7 @@ import {
   findConsumerByExternalId,
   insertConsumer,
   listConversationsOfConsumer,
+  setConsumerLanguage,
   updateConsumer,
 } from '../storage/repos/consumers.repo.js';
 import { listMessages, toWireMessage } from '../storage/repos/messages.repo.js';
@@ -69,6 +70,7 @@ export async function createConsumerSession(
     name?: string | undefined;
     identityToken?: string | undefined;
     customVariables?: CustomVariables | undefined;
+    language?: string | undefined;
   },
 ): Promise<{ consumerToken: string; consumerId: string }> {
   if (input.channelId) throw invalid('channelId: no such web channel', 'channelId');
@@ -79,6 +81,8 @@ export async function createConsumerSession(
     if (!account) throw notFound('account');
     const identity = input.identityToken ? await verifyIdentityToken(account, input.identityToken, now) : undefined;
     const consumer = identity ? await identifiedConsumer(tx, account, identity, input, now) : await anonymousConsumer(tx, account, input, now);
+    // The widget's language: automatic messages and surveys come in it (a new session may bring another).
+    if (input.language) await setConsumerLanguage(tx, input.accountId, consumer.id, input.language);
     await insertConsumerSession(tx, {
       hash: hashToken(consumerToken),
       accountId: input.accountId,

@@ -2,10 +2,20 @@ import type { SurveyWithdrawnEvent } from '@parley/contract';
 import type { ClosedBy, Conversation } from '../domain/conversation.js';
 import { conflict, DomainError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { type AnswerValue, checkAnswers, nextQuestion, parseReply, questionPrompt, type SurveyQuestion, shouldSendSurvey } from '../domain/surveys.js';
+import {
+  type AnswerValue,
+  checkAnswers,
+  nextQuestion,
+  parseReply,
+  questionPrompt,
+  questionsIn,
+  type SurveyQuestion,
+  shouldSendSurvey,
+} from '../domain/surveys.js';
 import { surveyTimers } from '../domain/timers.js';
 import type { Tx } from '../storage/db.js';
 import type { Account } from '../storage/repos/accounts.repo.js';
+import { findConsumerLanguage } from '../storage/repos/consumers.repo.js';
 import { findConversation } from '../storage/repos/conversations.repo.js';
 import { findSurvey, findSurveyOfConversation, insertSurvey, type SurveyRecord, saveSurvey, upsertAnswers } from '../storage/repos/surveys.repo.js';
 import type { TimerRow } from '../storage/repos/timers.repo.js';
@@ -42,13 +52,11 @@ export const toSurveyView = (s: SurveyRecord): SurveyView => ({
   answeredAt: s.answeredAt === null ? null : iso(s.answeredAt),
 });
 
-const snapshot = (qs: readonly SurveyQuestion[]): SurveyQuestion[] =>
-  qs.map((q) => ({ id: q.id, type: q.type, text: q.text, ...(q.choices && { choices: [...q.choices] }) }));
-
 /**
  * Offer the account's survey for a conversation that was just closed (called by `closeIn`, in its
  * transaction). Sent on every close by an agent or the consumer, and on auto-close only when the
- * account says so; not again once answered. The questions are copied as they are now, the
+ * account says so; not again once answered. The questions are copied as they are now, in the
+ * consumer's language (else the account's default: `questionsIn`), the
  * `survey_expiry` timer set, and `survey.requested` pushed to the consumer.
  */
 export async function requestSurveyIn(
@@ -75,7 +83,7 @@ export async function requestSurveyIn(
     skillId: c.skillId,
     channel: c.channel,
     closedBy: by,
-    questions: snapshot(settings.questions),
+    questions: questionsIn(settings.questions, await findConsumerLanguage(tx, account.id, c.consumerId), account.settings.language),
     status: 'pending',
     answers: existing?.answers ?? {},
     requestedAt: now,

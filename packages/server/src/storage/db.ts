@@ -33,6 +33,7 @@ import * as m0030 from './migrations/2026_12_03_0030_add_content_quick_replies.j
 import * as m0031 from './migrations/2026_12_03_0031_create_api_keys.js';
 import * as m0032 from './migrations/2026_12_03_0032_create_webhooks.js';
 import * as m0033 from './migrations/2026_12_04_0033_create_bots.js';
+import * as m0046 from './migrations/2026_12_04_0046_add_consumer_language.js';
 import type { DB } from './schema.js';
 import { bindKeyring, createKeyring, type Keyring, type MasterKeys, newMasterKey, prepareSecrets, resolveMasterKeys } from './secrets.js';
 
@@ -105,6 +106,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_03_0031_create_api_keys': m0031,
   '2026_12_03_0032_create_webhooks': m0032,
   '2026_12_04_0033_create_bots': m0033,
+  '2026_12_04_0046_add_consumer_language': m0046,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

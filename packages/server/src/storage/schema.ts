@@ -63,6 +63,8 @@ export interface ConsumersTable {
   created_at: number;
   /** When the consumer was erased (migration 0016); null: never. */
   erased_at: number | null;
+  /** The BCP 47 tag the consumer's widget speaks (migration 0046); null: the account's default. */
+  language: string | null;
 }
 export interface ConsumerSessionsTable {
   token_hash: string;

@@ -85,6 +85,16 @@ export async function updateConsumer(tx: Tx, c: ConsumerRecord): Promise<void> {
     .execute();
 }
 
+/** The language the consumer's widget speaks (null: none given, the account's default applies). */
+export async function setConsumerLanguage(tx: Tx, accountId: string, consumerId: string, language: string | null): Promise<void> {
+  await tx.updateTable('consumers').set({ language }).where('account_id', '=', accountId).where('id', '=', consumerId).execute();
+}
+
+export async function findConsumerLanguage(tx: Tx, accountId: string, consumerId: string): Promise<string | null> {
+  const row = await tx.selectFrom('consumers').select('language').where('account_id', '=', accountId).where('id', '=', consumerId).executeTakeFirst();
+  return row?.language ?? null;
+}
+
 export async function setConsumerLastAgent(tx: Tx, accountId: string, consumerId: string, agentId: string): Promise<void> {
   await tx.updateTable('consumers').set({ last_agent_id: agentId }).where('account_id', '=', accountId).where('id', '=', consumerId).execute();
 }
