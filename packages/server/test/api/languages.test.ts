@@ -1,38 +1,166 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import type { BusinessHours } from '@parley/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { http, login, makeAccount } from '../factories/index.js';
+import { type AccountHandle, type AgentHandle, type ConsumerHandle, http, makeAccount } from '../factories/index.js';
 import { dialects, startTestApp, type TestApp } from '../harness.js';
+import { connect } from '../socket-client.js';
+import { type StubServer, startStubServer } from '../stub-server.js';
+import { expectProblem } from './support.js';
 
-describe.each(dialects)('languages on %s', (dialect) => {
+/**
+ * API.md "Languages": survey question texts and automatic consumer messages written per language
+ * (`{ "en": "…", "fr": "…" }`) go out in the consumer's language (the widget's, sent with its
+ * session), else in the account's default language (`settings.language`); a plain string still
+ * stands for every language.
+ */
+const weekendOnly: BusinessHours = {
+  timeZone: 'UTC',
+  weekly: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [['00:00', '24:00']], sun: [['00:00', '24:00']] },
+  holidays: [],
+};
+const SURVEY = {
+  enabled: true,
+  timeoutSec: 3600,
+  questions: [
+    { id: 'csat', type: 'csat', text: { en: 'How satisfied are you?', fr: 'Êtes-vous satisfait ?' } },
+    { id: 'why', type: 'text', text: 'Anything to add?' },
+  ],
+};
+const CLOSED = { en: 'We are closed.', fr: 'Nous sommes fermés.' };
+
+describe.each(dialects)('languages of automatic consumer messages on %s', (dialect) => {
   let t: TestApp;
+  let req: ReturnType<typeof http>;
+  let provider: StubServer;
   beforeAll(async () => {
     t = await startTestApp(dialect);
+    await t.listen();
+    req = http(t);
+    provider = await startStubServer('127.0.0.1', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
   });
-  afterAll(async () => t.stop());
+  afterAll(async () => {
+    await t.stop();
+    await provider.close();
+  });
 
-  it('keeps the agent’s language across sign-ins and refuses one Parley does not ship', async () => {
+  const patch = (acc: AccountHandle, body: unknown) => req('PATCH', '/api/v1/account/settings', { token: acc.manager.token, body });
+  const settings = async (acc: AccountHandle) => (await req('GET', '/api/v1/account/settings', { token: acc.manager.token })).json();
+  /** A conversation the agent answered and closed: the survey goes to the consumer. */
+  const servedAndClosed = async (agent: AgentHandle, consumer: ConsumerHandle) => {
+    const conv = await consumer.open({ skill: 'Sales', text: 'help please' });
+    const r = await req('POST', `/api/v1/conversations/${conv.id}/messages`, { token: agent.token, body: { text: 'sure', clientMessageId: randomUUID() } });
+    expect(r.statusCode, r.body).toBe(201);
+    expect((await req('POST', `/api/v1/conversations/${conv.id}/close`, { token: agent.token })).statusCode).toBe(200);
+    return conv.id;
+  };
+  const askedTexts = async (c: ConsumerHandle, conversationId: string) => {
+    const r = await req('GET', `/api/v1/consumer/conversations/${conversationId}/survey`, { token: c.token });
+    expect(r.statusCode, r.body).toBe(200);
+    return (r.json() as { questions: { text: string }[] }).questions.map((q) => q.text);
+  };
+
+  it('a widget consumer in French gets the French survey; one in an unlisted language gets the default; plain strings stay for everyone', async () => {
     const acc = await makeAccount(t);
-    const alice = await acc.agent('alice');
-    const req = http(t);
-    expect((await req('GET', '/api/v1/me/settings', { token: alice.token })).json().language).toBeUndefined();
-    const set = await req('PATCH', '/api/v1/me/settings', { token: alice.token, body: { language: 'pt-BR', timeFormat: '24h' } });
-    expect(set.statusCode).toBe(200);
-    expect(set.json()).toMatchObject({ language: 'pt-BR', timeFormat: '24h' });
+    const r = await patch(acc, { survey: SURVEY });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toMatchObject({ language: 'en', survey: { questions: SURVEY.questions } });
+    const alice = await acc.agent('alice', { skills: ['Sales'] });
 
-    const again = await login(t, acc.accountId, 'alice');
-    expect((await req('GET', '/api/v1/me/settings', { token: again })).json()).toMatchObject({ language: 'pt-BR', timeFormat: '24h' });
+    const marie = await acc.consumer({ language: 'fr' });
+    const socket = await connect(t.url, '/consumer', marie.token);
+    const first = await servedAndClosed(alice, marie);
+    const pushed = await socket.next((e) => e.type === 'survey.requested');
+    expect((pushed.data as { questions: { text: string }[] }).questions.map((q) => q.text)).toEqual(['Êtes-vous satisfait ?', 'Anything to add?']);
+    expect(await askedTexts(marie, first)).toEqual(['Êtes-vous satisfait ?', 'Anything to add?']);
+    socket.close();
+    const gianni = await acc.consumer({ language: 'it' });
+    expect(await askedTexts(gianni, await servedAndClosed(alice, gianni))).toEqual(['How satisfied are you?', 'Anything to add?']);
+    const none = await acc.consumer();
+    expect(await askedTexts(none, await servedAndClosed(alice, none))).toEqual(['How satisfied are you?', 'Anything to add?']);
 
-    for (const language of ['xx', 'pt-br', 'klingon', '', 7]) {
-      const bad = await req('PATCH', '/api/v1/me/settings', { token: again, body: { language } });
-      expect(bad.statusCode, String(language)).toBe(400);
-      expect(bad.headers['content-type']).toContain('application/problem+json');
+    // the account's default language decides for those without theirs
+    expect((await patch(acc, { language: 'fr' })).statusCode).toBe(200);
+    const gina = await acc.consumer({ language: 'it' });
+    expect(await askedTexts(gina, await servedAndClosed(alice, gina))).toEqual(['Êtes-vous satisfait ?', 'Anything to add?']);
+    const en = await acc.consumer({ language: 'en-GB' });
+    expect(await askedTexts(en, await servedAndClosed(alice, en))).toEqual(['How satisfied are you?', 'Anything to add?']);
+  });
+
+  it('a regional tag gets its base language', async () => {
+    const acc = await makeAccount(t);
+    expect((await patch(acc, { survey: SURVEY })).statusCode).toBe(200);
+    const alice = await acc.agent('alice', { skills: ['Sales'] });
+    const c = await acc.consumer({ language: 'fr-CA' });
+    expect(await askedTexts(c, await servedAndClosed(alice, c))).toEqual(['Êtes-vous satisfait ?', 'Anything to add?']);
+  });
+
+  it('a channel consumer gets the closed-hours reply in the account default language; a plain string still works', async () => {
+    const acc = await makeAccount(t);
+    // the next Monday, 20:00 UTC: closed
+    const d = new Date(t.clock.now());
+    const monday = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + ((8 - d.getUTCDay()) % 7) + 7);
+    await t.advance(monday + 20 * 3_600_000 - t.clock.now());
+    expect((await req('PUT', '/api/v1/business-hours', { token: acc.manager.token, body: weekendOnly })).statusCode).toBe(200);
+    const ch = await req('POST', '/api/v1/channels', {
+      token: acc.manager.token,
+      body: { name: 'App', type: 'webhook', skillId: acc.skills.Sales, outboundUrl: `${provider.url}/hook/${acc.accountId}` },
+    });
+    expect(ch.statusCode, ch.body).toBe(201);
+    const c = ch.json() as { id: string; secret: string };
+    const inbound = (from: string) => {
+      const body = JSON.stringify({ from, text: 'hello?', eventId: randomUUID() });
+      const sig = `sha256=${createHmac('sha256', c.secret).update(body).digest('hex')}`;
+      return t.app.inject({
+        method: 'POST',
+        url: `/api/v1/channels/${c.id}/inbound`,
+        headers: { 'content-type': 'application/json', 'x-parley-signature': sig },
+        payload: body,
+      });
+    };
+    const sent = () => provider.requests.filter((r) => r.url === `/hook/${acc.accountId}`).map((r) => (JSON.parse(r.body) as { text: string }).text);
+
+    const r = await patch(acc, { closedHoursReply: { text: CLOSED } });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().closedHoursReply).toEqual({ enabled: true, text: CLOSED });
+    expect((await inbound('user-1')).statusCode).toBe(200);
+    await t.advance(0);
+    expect(sent()).toEqual(['We are closed.']);
+
+    expect((await patch(acc, { language: 'fr' })).statusCode).toBe(200);
+    expect((await inbound('user-2')).statusCode).toBe(200);
+    await t.advance(0);
+    expect(sent()).toEqual(['We are closed.', 'Nous sommes fermés.']);
+
+    expect((await patch(acc, { closedHoursReply: { text: 'Closed / Fermé.' } })).statusCode).toBe(200);
+    expect((await inbound('user-3')).statusCode).toBe(200);
+    await t.advance(0);
+    expect(sent()).toEqual(['We are closed.', 'Nous sommes fermés.', 'Closed / Fermé.']);
+  });
+
+  it('bad languages and texts → 400 problems that change nothing', async () => {
+    const acc = await makeAccount(t);
+    expect((await patch(acc, { survey: SURVEY, closedHoursReply: { text: CLOSED } })).statusCode).toBe(200);
+    const before = await settings(acc);
+    const bad: [unknown, string][] = [
+      [{ language: 'klingon' }, 'body.language'],
+      [{ language: 'de' }, 'body.closedHoursReply.text'], // no German text in the per-language ones
+      [{ closedHoursReply: { text: { fr: 'Fermé.' } } }, 'body.closedHoursReply.text'], // the default (en) is missing
+      [{ closedHoursReply: { text: { en: 'Closed.', xx: 'Zz.' } } }, 'body.closedHoursReply.text'],
+      [{ closedHoursReply: { text: { en: '   ' } } }, 'body.closedHoursReply.text'],
+      [{ closedHoursReply: { text: {} } }, 'body.closedHoursReply.text'],
+      [{ survey: { questions: [{ id: 'q', type: 'csat', text: { fr: 'Satisfait ?' } }] } }, 'body.survey.questions.0.text'],
+      [{ survey: { questions: [{ id: 'q', type: 'csat', text: { en: '' } }] } }, 'body.survey.questions.0.text'],
+    ];
+    for (const [body, path] of bad) {
+      const r = await patch(acc, body);
+      expectProblem(r, 400, 'invalid_request');
+      expect(JSON.stringify(r.json()), JSON.stringify(body)).toContain(path);
     }
-    expect((await req('GET', '/api/v1/me/settings', { token: again })).json().language).toBe('pt-BR');
-
-    // Another agent's choice is their own.
-    const bob = await acc.agent('bob');
-    expect((await req('PATCH', '/api/v1/me/settings', { token: bob.token, body: { language: 'ar' } })).json().language).toBe('ar');
-    expect((await req('GET', '/api/v1/me/settings', { token: again })).json().language).toBe('pt-BR');
-    // `null` goes back to following the browser.
-    expect((await req('PATCH', '/api/v1/me/settings', { token: bob.token, body: { language: null } })).json().language).toBeNull();
+    expect(await settings(acc)).toEqual(before);
+    const s = await req('POST', '/api/v1/consumer/session', { body: { accountId: acc.accountId, language: 'not a language!' } });
+    expectProblem(s, 400, 'invalid_request');
   });
 });

@@ -36,7 +36,7 @@ export interface AccountHandle {
   manager: AgentHandle;
   skills: Record<string, string>;
   agent(name: string, o?: { skills?: string[]; maxConcurrent?: number; role?: 'agent' | 'manager'; online?: boolean }): Promise<AgentHandle>;
-  consumer(o?: { name?: string; customVariables?: Record<string, string> }): Promise<ConsumerHandle>;
+  consumer(o?: { name?: string; customVariables?: Record<string, string>; language?: string }): Promise<ConsumerHandle>;
 }
 
 export interface ConsumerHandle {
@@ -95,7 +95,12 @@ export async function makeAccount(t: TestApp, o: { skills?: string[] } = {}): Pr
     async consumer(c = {}) {
       const s = await ok<{ consumerToken: string; consumerId: string }>(
         req('POST', '/api/v1/consumer/session', {
-          body: { accountId, name: c.name ?? 'Jo Consumer', ...(c.customVariables && { customVariables: c.customVariables }) },
+          body: {
+            accountId,
+            name: c.name ?? 'Jo Consumer',
+            ...(c.customVariables && { customVariables: c.customVariables }),
+            ...(c.language && { language: c.language }),
+          },
         }),
         201,
       );
