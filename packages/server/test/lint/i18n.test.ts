@@ -62,7 +62,6 @@ const NOT_CONVERTED = new Set<string>([
   'workspace:features/console/forms.tsx',
   'workspace:features/console/security.tsx',
   'workspace:features/console/skills.tsx',
-  'workspace:features/console/survey.tsx',
   'workspace:features/console/table.tsx',
   'workspace:features/conversation/template-picker.tsx',
 ]);

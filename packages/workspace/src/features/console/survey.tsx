@@ -1,14 +1,18 @@
+import { DEFAULT_LANGUAGE, type Language, supportedLanguage, type TextByLanguage } from '@parley/contract';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { toast } from '../../app/store.js';
+import { useT } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { Field, FormSubmit, num, typed, useSubmit } from './forms.js';
+import { defaultText, LocalizedTextField } from './localized-text.js';
 
 type Json = Record<string, unknown>;
 
 interface Question {
   id: string;
   type: 'csat' | 'nps' | 'text' | 'choice';
-  text: string;
+  /** One text, or one per language. */
+  text: TextByLanguage;
   choices?: string[];
 }
 
@@ -48,53 +52,57 @@ interface SurveySettings {
 }
 
 export function SurveyScreen() {
+  const t = useT();
   const [survey, setSurvey] = useState<SurveySettings | null>(null);
+  /** The account's default consumer language: the one every per-language text needs. */
+  const [accountLanguage, setAccountLanguage] = useState<Language>(DEFAULT_LANGUAGE);
   /** The timeout as typed: a wrong value goes to the API and comes back as the field's error. */
   const [timeout, setTimeoutText] = useState('');
   const [errors, busy, run] = useSubmit();
   const show = useCallback((s: Json) => {
     const sv = s.survey as SurveySettings;
     setSurvey(sv);
+    setAccountLanguage(supportedLanguage(String(s.language ?? '')) ?? DEFAULT_LANGUAGE);
     setTimeoutText(String(sv.timeoutSec));
   }, []);
   useEffect(() => {
     api.call('GET /api/v1/account/settings').then(show, (e: Error) => toast(e.message, 'error'));
   }, [show]);
-  if (!survey) return <p className="muted">Loading…</p>;
+  if (!survey) return <p className="muted">{t('console.survey.loading')}</p>;
   const sv = survey;
   const update = (i: number, q: Partial<Question>) => setSurvey({ ...sv, questions: sv.questions.map((x, j) => (j === i ? { ...x, ...q } : x)) });
   async function submit(e: FormEvent) {
     e.preventDefault();
     await run(
       async () => show(await api.call('PATCH /api/v1/account/settings', { body: typed({ survey: { ...sv, timeoutSec: num(timeout) } }) })),
-      'Survey saved',
+      t('console.survey.saved'),
     );
   }
   return (
     <form className="console-form wide" onSubmit={submit} aria-labelledby="console-survey" noValidate>
-      <h3 id="console-survey">Post-conversation survey</h3>
+      <h3 id="console-survey">{t('console.survey.title')}</h3>
       <label className="check">
-        <input type="checkbox" checked={sv.enabled} onChange={(e) => setSurvey({ ...sv, enabled: e.target.checked })} /> Send the survey when a conversation
-        closes
+        <input type="checkbox" checked={sv.enabled} onChange={(e) => setSurvey({ ...sv, enabled: e.target.checked })} /> {t('console.survey.enabled')}
       </label>
       <label className="check">
-        <input type="checkbox" checked={sv.onAutoClose} onChange={(e) => setSurvey({ ...sv, onAutoClose: e.target.checked })} /> Also after auto-close
+        <input type="checkbox" checked={sv.onAutoClose} onChange={(e) => setSurvey({ ...sv, onAutoClose: e.target.checked })} />{' '}
+        {t('console.survey.onAutoClose')}
       </label>
       <div className="console-grid">
-        <Field label="Survey timeout (s)" path="survey.timeoutSec" errors={errors}>
+        <Field label={t('console.survey.timeout')} path="survey.timeoutSec" errors={errors}>
           <input inputMode="numeric" value={timeout} onChange={(e) => setTimeoutText(e.target.value)} />
         </Field>
       </div>
-      <p className="muted hint">A survey not answered within this time expires.</p>
+      <p className="muted hint">{t('console.survey.timeoutHint')}</p>
       <ol className="survey-questions">
         {sv.questions.map((q, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: questions are edited in place, ids may be typed over
           <li key={i} className="survey-question">
             <div className="console-grid">
-              <Field label="Question id" path={`survey.questions.${i}.id`} errors={errors}>
+              <Field label={t('console.survey.questionId')} path={`survey.questions.${i}.id`} errors={errors}>
                 <input value={q.id} onChange={(e) => update(i, { id: e.target.value })} />
               </Field>
-              <Field label="Type" path={`survey.questions.${i}.type`} errors={errors}>
+              <Field label={t('console.survey.type')} path={`survey.questions.${i}.type`} errors={errors}>
                 <select
                   value={q.type}
                   onChange={(e) => {
@@ -102,32 +110,37 @@ export function SurveyScreen() {
                     update(i, { type, choices: type === 'choice' ? (q.choices ?? ['Yes', 'No']) : undefined });
                   }}
                 >
-                  <option value="csat">CSAT (1–5)</option>
-                  <option value="nps">NPS (0–10)</option>
-                  <option value="text">Text</option>
-                  <option value="choice">Choice</option>
+                  <option value="csat">{t('console.survey.type.csat')}</option>
+                  <option value="nps">{t('console.survey.type.nps')}</option>
+                  <option value="text">{t('console.survey.type.text')}</option>
+                  <option value="choice">{t('console.survey.type.choice')}</option>
                 </select>
               </Field>
             </div>
-            <Field label="Question text" path={`survey.questions.${i}.text`} errors={errors}>
-              <input value={q.text} onChange={(e) => update(i, { text: e.target.value })} />
-            </Field>
+            <LocalizedTextField
+              label={t('console.survey.questionText')}
+              path={`survey.questions.${i}.text`}
+              errors={errors}
+              value={q.text}
+              defaultLanguage={accountLanguage}
+              onChange={(text) => update(i, { text })}
+            />
             {q.type === 'choice' ? (
-              <Field label="Choices (comma-separated)" path={`survey.questions.${i}.choices`} errors={errors}>
+              <Field label={t('console.survey.choices')} path={`survey.questions.${i}.choices`} errors={errors}>
                 <input value={(q.choices ?? []).join(', ')} onChange={(e) => update(i, { choices: e.target.value.split(',').map((c) => c.trim()) })} />
               </Field>
             ) : null}
             <div className="survey-preview">
-              <span className="muted">Preview:</span> <strong>{q.text || '…'}</strong>
+              <span className="muted">{t('console.survey.preview')}</span> <strong>{defaultText(q.text, accountLanguage) || '…'}</strong>
               <Preview q={q} />
             </div>
             <button
               type="button"
               className="button"
-              aria-label={`Remove question ${i + 1}`}
+              aria-label={t('console.survey.removeNumbered', { number: i + 1 })}
               onClick={() => setSurvey({ ...sv, questions: sv.questions.filter((_, j) => j !== i) })}
             >
-              Remove question
+              {t('console.survey.remove')}
             </button>
           </li>
         ))}
@@ -137,10 +150,10 @@ export function SurveyScreen() {
         className="button"
         onClick={() => setSurvey({ ...sv, questions: [...sv.questions, { id: `q${sv.questions.length + 1}`, type: 'csat', text: '' }] })}
       >
-        Add question
+        {t('console.survey.addQuestion')}
       </button>
       <FormSubmit errors={errors} busy={busy}>
-        Save survey
+        {t('console.survey.save')}
       </FormSubmit>
     </form>
   );
