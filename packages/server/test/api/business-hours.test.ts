@@ -1,11 +1,11 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { ALWAYS_OPEN, type BusinessHours } from '@parley/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAuditEntries } from '../../src/storage/repos/audit.repo.js';
 import { type AccountHandle, http, makeAccount } from '../factories/index.js';
 import { dialects, startTestApp, type TestApp } from '../harness.js';
 import { type StubServer, startStubServer } from '../stub-server.js';
-import { expectProblem } from './support.js';
+import { expectProblem, webhookInbound } from './support.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -189,16 +189,7 @@ describe.each(dialects)('business hours on %s', (dialect) => {
     });
     expect(ch.statusCode, ch.body).toBe(201);
     const c = ch.json() as { id: string; secret: string };
-    const inbound = (from: string, text: string) => {
-      const body = JSON.stringify({ from, text, eventId: randomUUID() });
-      const sig = `sha256=${createHmac('sha256', c.secret).update(body).digest('hex')}`;
-      return t.app.inject({
-        method: 'POST',
-        url: `/api/v1/channels/${c.id}/inbound`,
-        headers: { 'content-type': 'application/json', 'x-parley-signature': sig },
-        payload: body,
-      });
-    };
+    const inbound = webhookInbound(t, c);
     const sent = () => provider.requests.filter((r) => r.url === `/hook/${acc.accountId}`).map((r) => JSON.parse(r.body) as { to: string; text: string });
 
     await advanceTo(monday + 20 * HOUR);

@@ -1,11 +1,11 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { BusinessHours } from '@parley/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AccountHandle, type AgentHandle, type ConsumerHandle, http, makeAccount } from '../factories/index.js';
 import { dialects, startTestApp, type TestApp } from '../harness.js';
 import { connect } from '../socket-client.js';
 import { type StubServer, startStubServer } from '../stub-server.js';
-import { expectProblem } from './support.js';
+import { expectProblem, webhookInbound } from './support.js';
 
 /**
  * API.md "Languages": survey question texts and automatic consumer messages written per language
@@ -110,16 +110,8 @@ describe.each(dialects)('languages of automatic consumer messages on %s', (diale
     });
     expect(ch.statusCode, ch.body).toBe(201);
     const c = ch.json() as { id: string; secret: string };
-    const inbound = (from: string) => {
-      const body = JSON.stringify({ from, text: 'hello?', eventId: randomUUID() });
-      const sig = `sha256=${createHmac('sha256', c.secret).update(body).digest('hex')}`;
-      return t.app.inject({
-        method: 'POST',
-        url: `/api/v1/channels/${c.id}/inbound`,
-        headers: { 'content-type': 'application/json', 'x-parley-signature': sig },
-        payload: body,
-      });
-    };
+    const post = webhookInbound(t, c);
+    const inbound = (from: string) => post(from, 'hello?');
     const sent = () => provider.requests.filter((r) => r.url === `/hook/${acc.accountId}`).map((r) => (JSON.parse(r.body) as { text: string }).text);
 
     const r = await patch(acc, { closedHoursReply: { text: CLOSED } });

@@ -1,3 +1,4 @@
+import { createHmac, randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { expect } from 'vitest';
@@ -185,4 +186,18 @@ export function fillPath(path: string, fill: (param: string, before: string) => 
 /** Percent-encodes any JS string byte by byte (lone surrogates included), so it always forms a valid URL. */
 export function pct(s: string): string {
   return [...Buffer.from(s, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+}
+
+/** Posts `{ from, text, eventId }` to a webhook channel's inbound endpoint, signed with its secret as a provider would. */
+export function webhookInbound(t: TestApp, channel: { id: string; secret: string }) {
+  return (from: string, text: string) => {
+    const body = JSON.stringify({ from, text, eventId: randomUUID() });
+    const sig = `sha256=${createHmac('sha256', channel.secret).update(body).digest('hex')}`;
+    return t.app.inject({
+      method: 'POST',
+      url: `/api/v1/channels/${channel.id}/inbound`,
+      headers: { 'content-type': 'application/json', 'x-parley-signature': sig },
+      payload: body,
+    });
+  };
 }
