@@ -53,6 +53,21 @@ describe('survey questions per language', () => {
     await expectAccessible(boss, 'console: survey with a French text at 400 px');
     await boss.screenshot({ path: `${SHOTS}console-survey-languages-400.png` });
 
+    // ---- Account: the closed-hours reply in French too, beside the default consumer language
+    await boss.getByRole('navigation', { name: 'Console sections' }).getByRole('button', { name: 'Account' }).click();
+    await boss.getByLabel('Default consumer language').waitFor();
+    await boss.getByLabel('Add a language').selectOption('fr');
+    await boss.getByRole('button', { name: 'Add', exact: true }).click();
+    await boss.getByLabel('Closed-hours reply (Français)').fill('Nous sommes fermés : nous vous répondons dès l’ouverture.');
+    await boss.getByRole('button', { name: 'Save settings' }).click();
+    await poll(async () => {
+      const s = await demo.api.ok<{ closedHoursReply: { text: unknown } }>('GET', '/api/v1/account/settings', { token: demo.managerToken });
+      return (s.closedHoursReply.text as Record<string, string>).fr;
+    }).toBe('Nous sommes fermés : nous vous répondons dès l’ouverture.');
+    await expectAccessible(boss, 'console: account with a French closed-hours reply');
+    await growToConsoleContent(boss, 1280);
+    await boss.locator('form[aria-labelledby="console-account"]').screenshot({ path: `${SHOTS}console-account-languages.png` });
+
     // ---- a consumer in French: bob answers and closes, the survey comes in French
     const bob = await demo.api.login(demo.accountId, 'bob', demo.password('bob'));
     await demo.api.ok('PUT', '/api/v1/me/status', { token: bob, body: { status: 'online' } });
