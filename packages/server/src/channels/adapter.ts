@@ -35,6 +35,8 @@ export interface InboundMessage {
   /** Our address at the provider, when the payload says. */
   to?: string | undefined;
   name?: string | undefined;
+  /** The consumer's language when the provider says (Telegram's `from.language_code`): automatic messages and surveys come in it. */
+  language?: string | undefined;
   /** The text, with media URLs on lines of their own (remote media is not fetched). */
   text: string;
   /** Media the provider keeps for us (WhatsApp media id, Telegram file_id): fetched with `adapter.media`, stored as a file. */

@@ -28,7 +28,14 @@ const TELEGRAM_API = 'https://api.telegram.org';
 /** Telegram's `callback_data` is 1–64 bytes. */
 const CALLBACK_DATA_BYTES = 64;
 
-const User = z.object({ id: z.number(), first_name: z.string().optional(), last_name: z.string().optional(), username: z.string().optional() });
+const User = z.object({
+  id: z.number(),
+  first_name: z.string().optional(),
+  last_name: z.string().optional(),
+  username: z.string().optional(),
+  /** The user's Telegram app language (IETF tag): the consumer's language. */
+  language_code: z.string().optional(),
+});
 const Chat = z.object({ id: z.number(), type: z.string().optional() });
 const File = z.object({ file_id: z.string().min(1), file_name: z.string().optional(), mime_type: z.string().optional() });
 const Button = z.object({ text: z.string(), callback_data: z.string().optional() });
@@ -92,6 +99,7 @@ function toInbound(update: z.infer<typeof Update>): InboundMessage | null {
       eventId,
       from: String(chatId),
       name: nameOf(q.from),
+      language: q.from.language_code,
       text: button?.text ?? data,
       quickReply: { payload: data },
       ackRef: q.id,
@@ -99,7 +107,7 @@ function toInbound(update: z.infer<typeof Update>): InboundMessage | null {
   }
   const m = update.message;
   if (!m) return null; // edited messages, channel posts, inline queries…: nothing for the agent
-  const base = { eventId, from: String(m.chat.id), name: nameOf(m.from) };
+  const base = { eventId, from: String(m.chat.id), name: nameOf(m.from), language: m.from?.language_code };
   const caption = m.caption?.trim() ?? '';
   // PhotoSize[] lists the sizes of one photo, smallest first: the largest is kept.
   const photo = m.photo?.at(-1);

@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { type ChannelTemplate, type ChannelType, cleanDisplayName, MAX_CUSTOM_VARIABLE_VALUE, type Message, type MessagingChannel } from '@parley/contract';
+import {
+  AnyLanguageTag,
+  type ChannelTemplate,
+  type ChannelType,
+  cleanDisplayName,
+  MAX_CUSTOM_VARIABLE_VALUE,
+  type Message,
+  type MessagingChannel,
+} from '@parley/contract';
 import { type ChannelAdapter, type InboundMessage, type InboundRequest, type ProviderReply, payloadOf } from '../channels/adapter.js';
 import { adapterFor } from '../channels/adapters.js';
 import { hubChallenge } from '../channels/meta.js';
@@ -22,7 +30,7 @@ import {
   recordChannelEvent,
   saveChannel,
 } from '../storage/repos/channels.repo.js';
-import { type ConsumerRecord, findConsumerByExternalId, insertConsumer, updateConsumer } from '../storage/repos/consumers.repo.js';
+import { type ConsumerRecord, findConsumerByExternalId, insertConsumer, setConsumerLanguage, updateConsumer } from '../storage/repos/consumers.repo.js';
 import { findConversation, findLatestConversationOfConsumer, findOpenConversationOfConsumer, lockConversation } from '../storage/repos/conversations.repo.js';
 import { deleteFileRow, insertFile } from '../storage/repos/files.repo.js';
 import { findOpenQuickReplies } from '../storage/repos/messages.repo.js';
@@ -265,6 +273,13 @@ const NAMED_BY_PROVIDER: readonly ChannelType[] = ['webhook', 'whatsapp', 'teleg
 
 /** Find the consumer behind a provider address on this channel, or make one. */
 async function consumerFor(deps: Deps, tx: Tx, channel: ChannelRecord, m: InboundMessage): Promise<ConsumerRecord> {
+  const consumer = await findOrMakeConsumer(deps, tx, channel, m);
+  // The provider's word for the consumer's language (Telegram): a malformed tag is ignored, not refused.
+  if (m.language && AnyLanguageTag.safeParse(m.language).success) await setConsumerLanguage(tx, channel.accountId, consumer.id, m.language);
+  return consumer;
+}
+
+async function findOrMakeConsumer(deps: Deps, tx: Tx, channel: ChannelRecord, m: InboundMessage): Promise<ConsumerRecord> {
   // The address becomes a custom variable, so it keeps to their limit (API.md: values ≤ 1,000 characters).
   if (m.from.length > MAX_CUSTOM_VARIABLE_VALUE) throw invalid(`the sender address is longer than ${MAX_CUSTOM_VARIABLE_VALUE} characters`, 'body.from');
   const found = await findConsumerByExternalId(tx, channel.accountId, channel.type, channel.id, m.from);

@@ -188,6 +188,28 @@ describe.each(dialects)('Telegram, Instagram and quick replies on %s', (dialect)
     ]);
   });
 
+  it("Telegram: the user's language_code is the consumer's language: the closed-hours reply comes in Portuguese", async () => {
+    await flush();
+    const acc = await makeAccount(t);
+    const c = await channel(acc, { type: 'telegram', providerBaseUrl: tg.stub.url, credentials: { botToken: BOT_TOKEN } });
+    const today = new Date(t.clock.now()).toISOString().slice(0, 10);
+    const open = [['00:00', '24:00']];
+    const hours = { timeZone: 'UTC', weekly: { mon: open, tue: open, wed: open, thu: open, fri: open, sat: open, sun: open }, holidays: [today] };
+    expect((await req('PUT', '/api/v1/business-hours', { token: acc.manager.token, body: hours })).statusCode).toBe(200);
+    const text = { en: 'We are closed.', 'pt-BR': 'Estamos fechados.' };
+    expect((await req('PATCH', '/api/v1/account/settings', { token: acc.manager.token, body: { closedHoursReply: { text } } })).statusCode).toBe(200);
+    expect((await tgInbound(c.id, update(29001, { text: 'Oi?' }), c.secret)).statusCode).toBe(200);
+    await t.advance(0);
+    await expect
+      .poll(() =>
+        tg
+          .calls()
+          .filter((x) => x.method === 'sendMessage')
+          .map((x) => x.body?.text),
+      )
+      .toEqual(['Estamos fechados.']);
+  });
+
   it('Telegram outbound: sendMessage with an inline keyboard, sendPhoto/sendDocument by signed link; a button press answers the callback', async () => {
     await flush();
     const acc = await makeAccount(t);
