@@ -1,4 +1,4 @@
-import { CompiledQuery, type KyselyPlugin, type RootOperationNode, sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../src/services/context.js';
 import { activeList, listAll, sendMessage } from '../../src/services/conversations.service.js';
@@ -8,6 +8,7 @@ import type { Database } from '../../src/storage/db.js';
 import { bindKeyring, keyringOf } from '../../src/storage/secrets.js';
 import { type AccountHandle, type AgentHandle, http, makeAccount } from '../factories/index.js';
 import { dialects, startTestApp, type TestApp } from '../harness.js';
+import { queryRecorder } from '../query-recorder.js';
 
 /** The tables that grow with the account: a hot query never reads one of them whole. */
 const GROWING = /\b(conversations|messages|events)\b/;
@@ -32,19 +33,7 @@ describe.each(dialects)('hot query plans on %s', (dialect) => {
    * once and run with `executeQuery`) by wrapping `executeQuery` of the handle.
    */
   function recording(): { deps: Deps; queries: CompiledQuery[] } {
-    const nodes = new Map<unknown, RootOperationNode>();
-    const queries: CompiledQuery[] = [];
-    const recorder: KyselyPlugin = {
-      transformQuery: ({ node, queryId }) => {
-        nodes.set(queryId, node);
-        return node;
-      },
-      transformResult: async ({ queryId, result }) => {
-        const node = nodes.get(queryId);
-        if (node) queries.push(t.db.kysely.getExecutor().compileQuery(node, queryId));
-        return result;
-      },
-    };
+    const { plugin: recorder, queries } = queryRecorder(t.db.kysely);
     const keyring = keyringOf(t.db.kysely);
     const recorded = <T extends { executeQuery: (q: CompiledQuery) => Promise<unknown> }>(handle: T): T =>
       bindKeyring(
