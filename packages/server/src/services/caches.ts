@@ -28,6 +28,17 @@ export interface ReadCaches {
    * learning from new transcripts catch up within the minute.
    */
   suggestions: TtlCache<AccountSuggestions>;
+  /**
+   * Each account's active webhook subscriptions (id and events) for 1 s: looked up for every event
+   * that may be delivered (services/webhooks.service.ts). Forgotten in this process when a webhook
+   * is written; other nodes see the change within the second.
+   */
+  webhookSubscriptions: TtlCache<WebhookSubscription[]>;
+}
+
+export interface WebhookSubscription {
+  id: string;
+  events: string[];
 }
 
 /** How long a suggestion index serves before it is rebuilt from the content and transcripts. */
@@ -40,6 +51,7 @@ export function createReadCaches(clock: Clock): ReadCaches {
     consumerSessions: new TtlCache(clock, 10_000),
     oidcConfigurations: new TtlCache(clock, 5 * 60_000, 1000),
     suggestions: new TtlCache(clock, SUGGESTION_INDEX_TTL_MS, 1000),
+    webhookSubscriptions: new TtlCache(clock, 1000),
   };
 }
 

@@ -13,7 +13,7 @@ import {
   deleteWebhook,
   findWebhook,
   insertWebhook,
-  listActiveWebhooks,
+  listActiveSubscriptions,
   listWebhooks,
   updateWebhook,
   type WebhookRecord,
@@ -96,6 +96,7 @@ export async function createWebhook(deps: Deps, accountId: string, input: Create
       details: { url: w.url, events: w.events, active: w.active },
     });
   });
+  forgetWebhooks(deps, accountId);
   return { ...toWireWebhook(w, now), secret: w.secret };
 }
 
@@ -112,7 +113,7 @@ export async function listAccountWebhooks(deps: Deps, accountId: string, opts: {
 export async function patchWebhook(deps: Deps, accountId: string, id: string, input: UpdateWebhookRequest, actor: Actor): Promise<Webhook> {
   if (input.url !== undefined) await assertOutboundUrls(deps, [{ path: 'body.url', url: input.url }]);
   const now = deps.clock.now();
-  return deps.db.transaction(async (tx) => {
+  const done = await deps.db.transaction(async (tx) => {
     const before = await findWebhook(tx, accountId, id);
     if (!before) throw notFound('webhook');
     const after: WebhookRecord = {
@@ -129,6 +130,8 @@ export async function patchWebhook(deps: Deps, accountId: string, id: string, in
     await recordAudit(tx, now, { accountId, ...actor, action: 'webhook.updated', targetType: 'webhook', targetId: id, details: diff });
     return toWireWebhook(after, now);
   });
+  forgetWebhooks(deps, accountId);
+  return done;
 }
 
 export async function removeWebhook(deps: Deps, accountId: string, id: string, actor: Actor): Promise<void> {
@@ -138,6 +141,12 @@ export async function removeWebhook(deps: Deps, accountId: string, id: string, a
     if (!w || !(await deleteWebhook(tx, accountId, id))) throw notFound('webhook');
     await recordAudit(tx, now, { accountId, ...actor, action: 'webhook.deleted', targetType: 'webhook', targetId: id, details: { url: w.url } });
   });
+  forgetWebhooks(deps, accountId);
+}
+
+/** A webhook of the account was written: this process reads its subscriptions afresh. */
+function forgetWebhooks(deps: Deps, accountId: string): void {
+  deps.caches.webhookSubscriptions.delete(accountId);
 }
 
 /** A new secret; the old one keeps signing beside it for `graceSec` (two signatures), so receivers can switch without losing deliveries. */
@@ -230,7 +239,7 @@ export function webhookEventsOf(out: readonly PendingEvent[]): WebhookEvent[] {
 export async function enqueueWebhookDeliveries(deps: Deps, tx: Tx, accountId: string, out: readonly PendingEvent[]): Promise<void> {
   const events = webhookEventsOf(out);
   if (!events.length) return;
-  const hooks = await listActiveWebhooks(tx, accountId);
+  const hooks = await deps.caches.webhookSubscriptions.get(accountId, () => listActiveSubscriptions(tx, accountId));
   if (!hooks.length) return;
   const now = deps.clock.now();
   let i = 0;
@@ -323,6 +332,7 @@ async function noteOutcome(deps: Deps, w: WebhookRecord, ok: boolean, now: numbe
       emit(out, [{ type: 'notification.created', data: n }], { user: u.id });
     }
   });
+  forgetWebhooks(deps, w.accountId);
 }
 
 // ------------------------------------------------------------------ the delivery log

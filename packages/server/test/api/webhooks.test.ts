@@ -87,6 +87,28 @@ describe.each(dialects)('webhooks on %s', (dialect) => {
     expect(log.every((d) => d.status === 'delivered' && d.attempts === 1 && d.lastResponseCode === 200 && d.conversationId === conv.id)).toBe(true);
   });
 
+  it('a change to a webhook applies to the very next event (the subscriptions are read through a cache)', async () => {
+    const hook = await create({ url: `${stub.url}/hook`, events: ['conversation.closed'] });
+    await A.agent('alice');
+    const jo = await A.consumer({ name: 'Jo' });
+    const conv = await jo.open({ skill: 'Sales', text: 'first' });
+    await t.routingIdle();
+    expect(await deliveries(hook.id)).toHaveLength(0); // message.created is not subscribed (and the subscriptions are now cached)
+    const patch = await req()('PATCH', `/api/v1/webhooks/${hook.id}`, { token: A.manager.token, body: { events: ['message.created'] } });
+    expect(patch.statusCode, patch.body).toBe(200);
+    await jo.send(conv.id, 'second'); // no clock advance: the cache has not expired, the PATCH dropped it
+    expect((await deliveries(hook.id)).map((d) => d.type)).toEqual(['message.created']);
+    const off = await req()('PATCH', `/api/v1/webhooks/${hook.id}`, { token: A.manager.token, body: { active: false } });
+    expect(off.statusCode, off.body).toBe(200);
+    await jo.send(conv.id, 'third');
+    expect(await deliveries(hook.id)).toHaveLength(1);
+    const other = await create({ url: `${stub.url}/other`, events: ['message.created'] });
+    await jo.send(conv.id, 'fourth');
+    expect(await deliveries(other.id)).toHaveLength(1);
+    await t.advance(0); // sent now, not during the next test; the turned-off webhook's delivery waits
+    expect(stub.requests.map((r) => r.url)).toEqual(['/other']);
+  });
+
   it('conversation.created, .assigned, .transferred and .closed, in the order they happened', async () => {
     const hook = await create({ url: stub.url, events: ['conversation.created', 'conversation.assigned', 'conversation.transferred', 'conversation.closed'] });
     const alice = await A.agent('alice', { skills: ['Sales'] });

@@ -26,7 +26,7 @@ const UNTRANSLATED = new Set(['Parley', 'P']);
 
 const wordy = (s: string) => {
   const trimmed = s.trim();
-  return /\p{L}/u.test(trimmed) && !UNTRANSLATED.has(trimmed);
+  return !UNTRANSLATED.has(trimmed) && /\p{L}/u.test(trimmed.replace(/\bParley\b/g, ''));
 };
 
 function stringsOf(node: ts.Node): { node: ts.Node; text: string }[] {

@@ -49,15 +49,6 @@ const FRONT_ENDS: FrontEnd[] = [
  * literal left fails the test (take it off), and a file not on it fails on its first literal.
  */
 const NOT_CONVERTED = new Set<string>([
-  'workspace:app/active.ts',
-  'workspace:app/conversation-actions.ts',
-  'workspace:app/navigation.ts',
-  'workspace:app/realtime-events.ts',
-  'workspace:features/active/active-list.tsx',
-  'workspace:features/active/conversation-row.tsx',
-  'workspace:features/active/offers.tsx',
-  'workspace:features/active/status-filters.tsx',
-  'workspace:features/all/all-list.tsx',
   'workspace:features/console/account.tsx',
   'workspace:features/console/agents.tsx',
   'workspace:features/console/audit.tsx',
@@ -73,23 +64,7 @@ const NOT_CONVERTED = new Set<string>([
   'workspace:features/console/skills.tsx',
   'workspace:features/console/survey.tsx',
   'workspace:features/console/table.tsx',
-  'workspace:features/conversation/close-dialog.tsx',
-  'workspace:features/conversation/composer.tsx',
-  'workspace:features/conversation/consumer-info.tsx',
-  'workspace:features/conversation/content-picker.tsx',
-  'workspace:features/conversation/conversation-view.tsx',
-  'workspace:features/conversation/delivery-status.tsx',
-  'workspace:features/conversation/notes.tsx',
-  'workspace:features/conversation/quick-reply-editor.tsx',
-  'workspace:features/conversation/sla-dialog.tsx',
   'workspace:features/conversation/template-picker.tsx',
-  'workspace:features/conversation/transcript.tsx',
-  'workspace:features/conversation/transfer-dialog.tsx',
-  'workspace:features/kpis/kpi-bar.tsx',
-  'workspace:features/nav/left-bar.tsx',
-  'workspace:features/notifications/notifications-panel.tsx',
-  'workspace:features/status/status-menu.tsx',
-  'workspace:ui/dialog.tsx',
 ]);
 
 const read = (p: string) => readFileSync(join(root, p), 'utf8');
@@ -100,7 +75,8 @@ function sourceFiles(dir: string): string[] {
   for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
     const p = `${dir}/${e.name}`;
     if (e.isDirectory()) out.push(...sourceFiles(p));
-    else if (/\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) && !e.name.endsWith('.d.ts')) out.push(p);
+    // (zz-boundary-probe-*: import-boundaries.test.ts writes and removes those while this runs)
+    else if (/\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) && !e.name.endsWith('.d.ts') && !e.name.startsWith('zz-boundary-probe')) out.push(p);
   }
   return out;
 }

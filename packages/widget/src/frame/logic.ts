@@ -1,7 +1,7 @@
 /** Pure rules of the chat frame: no DOM, no network (unit-tested in logic.test.ts). */
 
 import type { ConsumerConversationView, ConsumerConversation as ContractConsumerConversation, Message, SurveyRequested } from '@parley/contract';
-import { currentLanguage, t } from '../i18n/index.js';
+import { formatLocale, t } from '../i18n/index.js';
 
 /**
  * The consumer's view of a conversation: the contract's (events and answers), with the queue
@@ -161,7 +161,7 @@ export function checkPhoto(f: { type: string; size: number }): string | null {
 export const isImage = (contentType: string): boolean => /^image\/(jpeg|png|gif|webp)$/.test(contentType);
 
 /** Day label of a conversation divider: "Today", "Yesterday" or a date. */
-export function dayLabel(iso: string, now: Date, locale: string = currentLanguage()): string {
+export function dayLabel(iso: string, now: Date, locale: string = formatLocale()): string {
   const d = new Date(iso);
   const startOf = (x: Date) => new Date(x.getFullYear(), x.getMonth(), x.getDate()).getTime();
   const days = Math.round((startOf(now) - startOf(d)) / 86_400_000);
@@ -174,7 +174,7 @@ export function dayLabel(iso: string, now: Date, locale: string = currentLanguag
  * The closed-hours line: when the business opens next, in the visitor's own time zone and
  * language ("Monday 09:00"; "today"/"tomorrow" for the next two days).
  */
-export function closedNotice(nextOpenAt: string, now: number, locale: string = currentLanguage(), timeZone?: string): string {
+export function closedNotice(nextOpenAt: string, now: number, locale: string = formatLocale(), timeZone?: string): string {
   const at = Date.parse(nextOpenAt);
   const opts = timeZone ? { timeZone } : {};
   const day = new Intl.DateTimeFormat('en-CA', { ...opts, year: 'numeric', month: '2-digit', day: '2-digit' });

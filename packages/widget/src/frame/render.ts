@@ -1,6 +1,6 @@
 /** Rendering: the header, the status line, the conversation log (messages, files, surveys) and the composer, from the state. */
 import { formatFileSize, type Message } from '@parley/contract';
-import { currentLanguage, formatNumber, t } from '../i18n/index.js';
+import { currentLanguage, formatLocale, formatNumber, t } from '../i18n/index.js';
 import { markUrgent, submitSurvey } from './actions.js';
 import { h, ICONS, icon, type Keyed, reconcile } from './dom.js';
 import {
@@ -35,7 +35,7 @@ export function showNotice(err: unknown): void {
 let timeFmtOf: { language: string; f: Intl.DateTimeFormat } | null = null;
 const timeFmt = {
   format(d: Date): string {
-    const language = currentLanguage();
+    const language = formatLocale();
     if (timeFmtOf?.language !== language) timeFmtOf = { language, f: new Intl.DateTimeFormat(language, { hour: 'numeric', minute: '2-digit' }) };
     return timeFmtOf.f.format(d);
   },
@@ -173,7 +173,7 @@ function messageItem(m: ChatMessage, conv: ConsumerConversation | undefined, off
       const mine = m.senderType === 'consumer';
       const body = h('div', { class: m.file && !m.text && isImage(m.file.contentType) ? 'bubble media' : 'bubble' });
       if (m.file) body.append(fileView(m));
-      if (m.text) body.append(h('p', {}, m.text));
+      if (m.text) body.append(h('p', { dir: 'auto' }, m.text));
       const meta = h('div', { class: 'meta' }, mine ? '' : t('meta.by', { name: agentName }), timeFmt.format(new Date(m.createdAt)));
       if (m.status === 'sending') meta.append(t('meta.sending'));
       const row = h(

@@ -32,6 +32,16 @@ const compiled = new Map<string, IntlMessageFormat>();
 /** The language the widget shows; what it tells Parley the consumer speaks. */
 export const currentLanguage = (): Language => language;
 
+/**
+ * The locale dates and numbers are formatted in: the browser's own tag when it is of the widget's
+ * language ("en-GB" keeps its 24-hour clock, "fr-CA" its date order), else the language itself.
+ */
+export function formatLocale(): string {
+  const nav = typeof navigator === 'undefined' ? undefined : navigator;
+  const tags = nav?.languages?.length ? nav.languages : nav?.language ? [nav.language] : [];
+  return tags.find((tag) => matchLanguage([tag]) === language) ?? language;
+}
+
 /** The widget's language for what the brand asked (`data-lang`) and what the browser prefers. */
 export function pickLanguage(asked: string | null | undefined, browser: readonly string[] = navigator.languages ?? [navigator.language]): Language {
   return (asked && matchLanguage([asked])) || matchLanguage(browser) || DEFAULT_LANGUAGE;
@@ -71,4 +81,4 @@ export function translateStatic(root: ParentNode): void {
 }
 
 /** Formats a number in the widget's language (`1 234,5` in French). */
-export const formatNumber = (n: number, options?: Intl.NumberFormatOptions) => new Intl.NumberFormat(language, options).format(n);
+export const formatNumber = (n: number, options?: Intl.NumberFormatOptions) => new Intl.NumberFormat(formatLocale(), options).format(n);

@@ -1,3 +1,4 @@
+import { t } from '../i18n/index.js';
 import { type ActiveState, applyAnswer, applySnapshot } from '../lib/active-events.js';
 import { incomingCount } from '../lib/active-list.js';
 import { ApiError, api } from '../lib/api.js';
@@ -53,7 +54,7 @@ export async function reloadActive(): Promise<void> {
     announceUnread();
     saveNav();
   } catch (err) {
-    if (!(err instanceof ApiError && err.status === 401)) toast(`Could not load your conversations: ${(err as Error).message}`, 'error');
+    if (!(err instanceof ApiError && err.status === 401)) toast(t('active.loadFailed', { error: (err as Error).message }), 'error');
   }
 }
 

@@ -1,3 +1,4 @@
+import { t } from '../i18n/index.js';
 import { nextToOpen, sortActive } from '../lib/active-list.js';
 import { ApiError, api } from '../lib/api.js';
 import type { Message } from '../lib/types.js';
@@ -23,7 +24,7 @@ export async function closeConversation(id: string, wrapUp?: { dispositionIds: s
     else goHome();
     return true;
   } catch (err) {
-    failed('Could not close the conversation', err);
+    failed(t('conversation.closeFailed'), err);
     return false;
   }
 }
@@ -34,10 +35,10 @@ export async function resumeConversation(id: string): Promise<boolean> {
     const item = await api.call('POST /api/v1/conversations/{id}/resume', { params: { id } });
     applyActionAnswer(id, item, since);
     openConversation(id);
-    toast('Conversation resumed');
+    toast(t('conversation.resumed'));
     return true;
   } catch (err) {
-    failed('Could not resume the conversation', err);
+    failed(t('conversation.resumeFailed'), err);
     return false;
   }
 }
@@ -50,13 +51,13 @@ export async function transferConversation(id: string, target: { skillId: string
     applyActionAnswer(id, null, since);
     store.set((s) => ({ pinned: s.pinned.filter((p) => p !== id) }));
     bridge.post('conversation.closed', { id });
-    toast(`Transferred to ${label}`);
+    toast(t('conversation.transferred', { to: label }));
     const next = nextToOpen(sortActive(Object.values(store.get().active)), id);
     if (next) openConversation(next.id);
     else goHome();
     return true;
   } catch (err) {
-    failed('Could not transfer', err);
+    failed(t('conversation.transferFailed'), err);
     return false;
   }
 }
@@ -69,10 +70,10 @@ export async function setManualSla(id: string, dueAt: number | null): Promise<bo
         ? await api.call('DELETE /api/v1/conversations/{id}/sla', { params: { id } })
         : await api.call('PUT /api/v1/conversations/{id}/sla', { params: { id }, body: { dueAt: new Date(dueAt).toISOString() } });
     applyActionAnswer(id, item, since);
-    toast(dueAt === null ? 'Manual SLA cleared' : 'Manual SLA set');
+    toast(dueAt === null ? t('sla.cleared') : t('sla.set'));
     return true;
   } catch (err) {
-    failed('Could not set the SLA', err);
+    failed(t('sla.setFailed'), err);
     return false;
   }
 }
@@ -87,7 +88,7 @@ export async function acceptOffer(id: string): Promise<void> {
     const offers = { ...store.get().offers };
     delete offers[id];
     store.set({ offers });
-    failed('Could not accept', err);
+    failed(t('offer.acceptFailed'), err);
   }
 }
 
@@ -96,7 +97,7 @@ export async function declineOffer(id: string): Promise<void> {
   try {
     await api.call('POST /api/v1/conversations/{id}/decline', { params: { id } });
   } catch (err) {
-    if (!(err instanceof ApiError && (err.status === 404 || err.status === 409))) failed('Could not decline', err);
+    if (!(err instanceof ApiError && (err.status === 404 || err.status === 409))) failed(t('offer.declineFailed'), err);
   }
 }
 

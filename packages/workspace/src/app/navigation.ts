@@ -1,3 +1,4 @@
+import { t } from '../i18n/index.js';
 import { ApiError, api } from '../lib/api.js';
 import { writeJson } from '../lib/storage.js';
 import type { ListStatus } from '../lib/types.js';
@@ -83,7 +84,7 @@ export async function dismiss(id: string): Promise<void> {
     await api.call('DELETE /api/v1/workspace/active/{id}', { params: { id } });
   } catch (err) {
     if (!(err instanceof ApiError && err.status === 404)) {
-      toast(`Could not remove it: ${(err as Error).message}`, 'error');
+      toast(t('all.removeFailed', { error: (err as Error).message }), 'error');
       return;
     }
   }

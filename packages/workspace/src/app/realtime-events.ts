@@ -61,7 +61,7 @@ export function handleEvent(e: PushedEvent): void {
       if (!s.session) break;
       store.set({ session: { ...s.session, user: { ...s.session.user, status } } });
       bridge.post('status.changed', { status });
-      if (reason === 'missed_ring') toast('You missed an offer, so your status is now Away.', 'error');
+      if (reason === 'missed_ring') toast(t('offer.missed'), 'error');
       break;
     }
     case 'notification.created': {
@@ -95,7 +95,7 @@ function alertNewConversation(item: ActiveItem, ringing = false): void {
   if (settings.soundEnabled && !ringing) playChime();
   if (settings.notificationsEnabled && typeof Notification !== 'undefined' && Notification.permission === 'granted' && document.visibilityState !== 'visible') {
     try {
-      const n = new Notification(ringing ? 'Incoming conversation' : 'New conversation', {
+      const n = new Notification(ringing ? t('offer.incoming') : t('alert.newConversation'), {
         body: `${consumerLabel(item.consumer.name, item.channel)}: ${item.lastMessage?.text ?? ''}`.slice(0, 160),
         tag: item.id,
       });

@@ -42,11 +42,18 @@ async function catalogueOf(language: UiLanguage): Promise<Catalogue> {
 
 const cache = createIntlCache();
 
+/** The browser's own tag when it is of this language ("en-GB", "fr-CA": their number and date habits), else the language. */
+function regional(language: Language): string {
+  const nav = typeof navigator === 'undefined' ? undefined : navigator;
+  const tags = nav?.languages?.length ? nav.languages : nav?.language ? [nav.language] : [];
+  return tags.find((tag) => matchLanguage([tag]) === language) ?? language;
+}
+
 function makeIntl(language: UiLanguage, messages: Catalogue): IntlShape {
   return createIntl(
     {
       // The pseudo-locale formats numbers and dates as English (its words are what it exercises).
-      locale: language === PSEUDO ? 'en' : language,
+      locale: language === PSEUDO ? 'en' : regional(language),
       messages,
       defaultLocale: DEFAULT_LANGUAGE,
       // A missing key shows the English text (and the catalogue test fails); nothing is thrown at people.

@@ -1,5 +1,7 @@
 /** Formatting for the workspace: dates and times come from @parley/contract (shared with the server). */
+
 import { type DatePrefs, formatDate, formatTime, zonedParts } from '@parley/contract';
+import { currentLocale, t } from '../i18n/index.js';
 
 export {
   browserTimeZone,
@@ -24,9 +26,10 @@ export function dayKey(at: number | Date | string, timeZone: string): string {
 /** "Today", "Yesterday" or "Mon 24/11/2026" for a date separator. */
 export function dayLabel(at: number | Date | string, prefs: DatePrefs, now: number): string {
   const key = dayKey(at, prefs.timeZone);
-  if (key === dayKey(now, prefs.timeZone)) return 'Today';
-  if (key === dayKey(now - 86_400_000, prefs.timeZone)) return 'Yesterday';
-  return `${zonedParts(at, prefs.timeZone).weekday} ${formatDate(at, prefs)}`;
+  if (key === dayKey(now, prefs.timeZone)) return t('day.today');
+  if (key === dayKey(now - 86_400_000, prefs.timeZone)) return t('day.yesterday');
+  const weekday = new Intl.DateTimeFormat(currentLocale(), { weekday: 'short', timeZone: prefs.timeZone }).format(new Date(at));
+  return t('day.other', { weekday, date: formatDate(at, prefs) });
 }
 
 /** Time of day when today, else the date: for list rows. */
@@ -35,25 +38,28 @@ export function shortStamp(at: number | Date | string, prefs: DatePrefs, now: nu
 }
 
 /** "1 unread message", "3 unread messages": what an unread dot or badge says to a screen reader. */
-export const unreadText = (n: number) => `${n} unread message${n === 1 ? '' : 's'}`;
+export const unreadText = (n: number) => t('unread.messages', { count: n });
 
-/** "45 s", "3 min", "1 h 20 min", "2 d 3 h". */
+/** "45 s", "3 min", "1 h 20 min", "2 d 3 h" in the user's language (units and digits from the catalogue and Intl). */
 export function formatDuration(sec: number): string {
   const s = Math.max(0, Math.round(sec));
-  if (s < 60) return `${s} s`;
+  if (s < 60) return t('duration.s', { n: s });
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min`;
+  if (m < 60) return t('duration.min', { n: m });
   const h = Math.floor(m / 60);
-  if (h < 24) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+  if (h < 24) return m % 60 ? t('duration.hMin', { h, min: m % 60 }) : t('duration.h', { n: h });
   const d = Math.floor(h / 24);
-  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
+  return h % 24 ? t('duration.dH', { d, h: h % 24 }) : t('duration.d', { n: d });
 }
+
+/** A number in the user's language ("1 234,5" in French, "١٬٢٣٤" where the locale writes Arabic digits). */
+export const formatNumber = (n: number, options?: Intl.NumberFormatOptions): string => new Intl.NumberFormat(currentLocale(), options).format(n);
 
 /** "4 min left" or "overdue by 3 min" for an SLA due time. */
 export function slaText(dueAt: string | null, now: number): string | null {
   if (!dueAt) return null;
   const diff = (Date.parse(dueAt) - now) / 1000;
-  return diff > 0 ? `${formatDuration(diff)} left` : `overdue by ${formatDuration(-diff)}`;
+  return diff > 0 ? t('sla.left', { time: formatDuration(diff) }) : t('sla.overdueBy', { time: formatDuration(-diff) });
 }
 
 /** Offset of a time zone from UTC at an instant, in ms (UTC+1 → 3_600_000). */

@@ -1,3 +1,4 @@
+import { t } from '../i18n/index.js';
 import type { ActiveItem, Channel } from './types.js';
 
 /*
@@ -47,7 +48,7 @@ export function formatPhone(raw: string): string | null {
 export function consumerLabel(name: string, channel: Channel): string {
   const phone = formatPhone(name);
   if (phone === null) return name;
-  return channel === 'sms' ? `SMS ${phone}` : phone;
+  return channel === 'sms' ? t('people.sms', { phone }) : phone;
 }
 
 /** The avatar's letters: the initials of the first two words that start with a letter ("SMS +1 555…" → "S"), else "#". */
@@ -68,21 +69,21 @@ export function initialsOf(label: string): string {
 export function lastMessageAuthor(last: ActiveItem['lastMessage'], meId: string | null): string | null {
   if (last?.senderType === 'bot') return last.senderName ?? 'Bot';
   if (last?.senderType !== 'agent') return null;
-  if (meId !== null && last.senderId === meId) return 'You';
-  return last.senderName ?? 'Agent';
+  if (meId !== null && last.senderId === meId) return t('people.you');
+  return last.senderName ?? t('role.agent');
 }
 
 /** How a closed conversation was closed, after the word "Closed": "by you", "by the consumer", "by Dana Reyes", "automatically". */
 export function closedByPhrase(item: Pick<ActiveItem, 'state' | 'closedBy' | 'closedById' | 'closedByName'>, meId: string | null): string | null {
   if (item.state !== 'closed' || !item.closedBy) return null;
-  if (item.closedBy === 'consumer') return 'by the consumer';
-  if (item.closedBy === 'system') return 'automatically';
-  if (meId !== null && item.closedById === meId) return 'by you';
-  return item.closedByName ? `by ${item.closedByName}` : 'by an agent';
+  if (item.closedBy === 'consumer') return t('closedBy.consumer');
+  if (item.closedBy === 'system') return t('closedBy.system');
+  if (meId !== null && item.closedById === meId) return t('closedBy.you');
+  return item.closedByName ? t('closedBy.name', { name: item.closedByName }) : t('closedBy.agent');
 }
 
 /** "Closed by you", "Closed automatically", …; null while open or when nobody knows. */
 export function closedByText(item: Pick<ActiveItem, 'state' | 'closedBy' | 'closedById' | 'closedByName'>, meId: string | null): string | null {
   const phrase = closedByPhrase(item, meId);
-  return phrase === null ? null : `Closed ${phrase}`;
+  return phrase === null ? null : t('closedBy.text', { phrase });
 }

@@ -1,4 +1,5 @@
 import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { useT } from '../i18n/index.js';
 import { Icon } from './icons.js';
 
 /**
@@ -9,6 +10,7 @@ import { Icon } from './icons.js';
 export function Dialog({ title, onClose, children, wide }: { title: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  const t = useT();
   useEffect(() => {
     const d = ref.current;
     const opener = document.activeElement as HTMLElement | null;
@@ -31,7 +33,7 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
     >
       <div className="dialog-head">
         <h2 id={titleId}>{title}</h2>
-        <button type="button" className="icon-button" aria-label="Close dialog" title="Close dialog" onClick={onClose}>
+        <button type="button" className="icon-button" aria-label={t('dialog.close')} title={t('dialog.close')} onClick={onClose}>
           <Icon name="close" />
         </button>
       </div>

@@ -79,9 +79,10 @@ export async function findWebhook(tx: Tx, accountId: string, id: string): Promis
 }
 
 /** The account's active webhooks (each transaction with events reads them). */
-export async function listActiveWebhooks(tx: Tx, accountId: string): Promise<WebhookRecord[]> {
-  const rows = await tx.selectFrom('webhooks').selectAll().where('account_id', '=', accountId).where('active', '=', 1).execute();
-  return Promise.all(rows.map((r) => toRecord(tx, r)));
+/** The active webhooks of an account, only what says which events go where (no secrets opened). */
+export async function listActiveSubscriptions(tx: Tx, accountId: string): Promise<{ id: string; events: string[] }[]> {
+  const rows = await tx.selectFrom('webhooks').select(['id', 'events']).where('account_id', '=', accountId).where('active', '=', 1).execute();
+  return rows.map((r) => ({ id: r.id, events: parseJson<string[]>(r.events, []) }));
 }
 
 export async function listWebhooks(tx: Tx, accountId: string, opts: { after?: [number, string] | undefined; limit: number }): Promise<WebhookRecord[]> {

@@ -2,6 +2,7 @@ import { soonOverdueNow, statusNow } from '@parley/contract';
 import { useCallback, useMemo, useRef } from 'react';
 import { openConversation } from '../../app/controller.js';
 import { store, useStore } from '../../app/store.js';
+import { useT } from '../../i18n/index.js';
 import { countStatuses, filterActive, filterByLabel, sortActive } from '../../lib/active-list.js';
 import { useNow } from '../../ui/use-now.js';
 import { ConversationRow } from './conversation-row.js';
@@ -15,6 +16,7 @@ import { StatusFilters } from './status-filters.js';
  * of hundreds only lays out what is on screen. Keyboard: ↑/↓, Home/End move; Enter opens.
  */
 export function ActiveList() {
+  const t = useT();
   const active = useStore((s) => s.active);
   const loaded = useStore((s) => s.activeLoaded);
   const filters = useStore((s) => s.filters);
@@ -53,7 +55,7 @@ export function ActiveList() {
   return (
     <section className="list-pane" aria-labelledby="active-title">
       <div className="pane-head">
-        <h2 id="active-title">Active conversations</h2>
+        <h2 id="active-title">{t('active.title')}</h2>
         <StatusFilters counts={counts} filters={filters} />
         <LabelFilter value={labelFilter} onChange={(labelFilter) => store.set({ labelFilter })} />
       </div>
@@ -62,19 +64,15 @@ export function ActiveList() {
         <div className="empty">
           {sorted.length === 0 ? (
             <>
-              <p>No conversations yet.</p>
-              <p className="muted">
-                {status === 'online'
-                  ? 'New conversations appear here as they are assigned to you.'
-                  : 'Set your status to Online to start receiving conversations.'}
-              </p>
+              <p>{t('active.empty')}</p>
+              <p className="muted">{status === 'online' ? t('active.empty.online') : t('active.empty.offline')}</p>
             </>
           ) : (
-            <p>No conversations match these filters.</p>
+            <p>{t('active.empty.filtered')}</p>
           )}
         </div>
       ) : (
-        <ul className="rows" ref={listRef} onKeyDown={onKeyDown} aria-label="Conversations, most urgent first">
+        <ul className="rows" ref={listRef} onKeyDown={onKeyDown} aria-label={t('active.rows')}>
           {rows.map((item) => (
             <ConversationRow
               key={item.id}

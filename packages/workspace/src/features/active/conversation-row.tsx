@@ -1,5 +1,6 @@
 import { memo, useId } from 'react';
 import { useStore } from '../../app/store.js';
+import { useT } from '../../i18n/index.js';
 import { shortStamp, slaText, unreadText } from '../../lib/format.js';
 import { closedByPhrase, consumerLabel, lastMessageAuthor } from '../../lib/people.js';
 import { type ActiveItem, CHANNEL_LABEL, type ListStatus } from '../../lib/types.js';
@@ -10,8 +11,6 @@ function Countdown({ dueAt }: { dueAt: string }) {
   const now = useNow();
   return <>{slaText(dueAt, now)}</>;
 }
-
-const STATUS_TEXT: Record<ListStatus, string> = { ongoing: 'Ongoing', overdue: 'Overdue', idle: 'Idle', closed: 'Closed' };
 
 export interface RowProps {
   item: ActiveItem;
@@ -31,6 +30,7 @@ export interface RowProps {
 export const ConversationRow = memo(function ConversationRow({ item, status, soon, selected, focusable, onOpen }: RowProps) {
   const prefs = useStore((s) => s.datePrefs);
   const meId = useStore((s) => s.session?.user.id ?? null);
+  const t = useT();
   const labelId = useId();
   const lastId = useId();
   const closedId = useId();
@@ -41,7 +41,7 @@ export const ConversationRow = memo(function ConversationRow({ item, status, soo
   const tone = ringing ? 'ringing' : soon && status === 'ongoing' ? 'soon' : status;
   const last = item.lastMessage;
   const unread = item.unread > 0 && status !== 'closed';
-  const statusText = ringing ? 'Ringing' : soon && status === 'ongoing' ? 'Soon overdue' : STATUS_TEXT[status];
+  const statusText = ringing ? t('rowStatus.ringing') : soon && status === 'ongoing' ? t('rowStatus.soon') : t(`rowStatus.${status}`);
   const showSla = item.slaDueAt !== null && status !== 'closed' && !ringing;
   const waiting = !showSla && status !== 'closed' && (status === 'idle' || item.awaiting === 'consumer');
   const when = last ? shortStamp(last.at, prefs, Date.now()) : '';
@@ -58,20 +58,20 @@ export const ConversationRow = memo(function ConversationRow({ item, status, soo
         data-row={item.id}
       >
         <span className="row-top">
-          {unread ? <span className="unread-dot" title="New message" aria-hidden="true" /> : null}
+          {unread ? <span className="unread-dot" title={t('row.newMessage')} aria-hidden="true" /> : null}
           <span className="row-name">{name}</span>
-          {item.urgent && status !== 'closed' ? <span className="chip chip-urgent">Urgent</span> : null}
+          {item.urgent && status !== 'closed' ? <span className="chip chip-urgent">{t('row.urgent')}</span> : null}
           <span className="chip">{CHANNEL_LABEL[item.channel]}</span>
           <span className="row-when">{when}</span>
         </span>
-        <span className="row-last" id={lastId}>
+        <span className="row-last" id={lastId} dir="auto">
           {last ? (
             <>
-              {author ? <span className="row-you">{author}: </span> : null}
+              {author ? <span className="row-you">{t('row.author', { author })}</span> : null}
               {last.text}
             </>
           ) : (
-            <span className="muted">No messages yet</span>
+            <span className="muted">{t('row.noMessages')}</span>
           )}
         </span>
         <span className="row-meta">
@@ -86,10 +86,10 @@ export const ConversationRow = memo(function ConversationRow({ item, status, soo
           {showSla && item.slaDueAt ? (
             <span className="row-sla">
               <Countdown dueAt={item.slaDueAt} />
-              {item.manualSla ? ' · manual SLA' : ''}
+              {item.manualSla ? t('row.manualSla') : ''}
             </span>
           ) : waiting ? (
-            <span className="row-sla">waiting for the consumer</span>
+            <span className="row-sla">{t('row.waiting')}</span>
           ) : null}
         </span>
         {/*
@@ -97,23 +97,25 @@ export const ConversationRow = memo(function ConversationRow({ item, status, soo
           may come from hidden text). The status word is left out where the countdown says it.
         */}
         <span hidden id={labelId}>
-          {name}, {item.urgent && status !== 'closed' ? 'Urgent, ' : ''}
-          {status === 'overdue' && showSla ? null : `${statusText}, `}
+          {t('row.part', { part: name })}
+          {item.urgent && status !== 'closed' ? t('row.part', { part: t('row.urgent') }) : ''}
+          {status === 'overdue' && showSla ? null : t('row.part', { part: statusText })}
           {showSla && item.slaDueAt ? (
             <>
               <Countdown dueAt={item.slaDueAt} />
-              {item.manualSla ? ', manual SLA' : ''},{' '}
+              {item.manualSla ? t('row.manualSlaPart') : ''}
+              {t('row.part', { part: '' })}
             </>
           ) : waiting ? (
-            'waiting for the consumer, '
+            t('row.part', { part: t('row.waiting') })
           ) : null}
-          {unread ? `${unreadText(item.unread)}, ` : ''}
+          {unread ? t('row.part', { part: unreadText(item.unread) }) : ''}
           {CHANNEL_LABEL[item.channel]}
-          {when ? `, last message ${when}` : ''}
+          {when ? t('row.lastMessage', { when }) : ''}
         </span>
         {closedBy ? (
           <span hidden id={closedId}>
-            Closed {closedBy}.
+            {t('row.closedBy', { phrase: closedBy })}
           </span>
         ) : null}
       </button>

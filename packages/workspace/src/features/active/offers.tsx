@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { acceptOffer, declineOffer } from '../../app/controller.js';
 import { useStore } from '../../app/store.js';
+import { useT } from '../../i18n/index.js';
 import { formatDuration } from '../../lib/format.js';
 import { consumerLabel } from '../../lib/people.js';
 import { startRinging } from '../../lib/sound.js';
@@ -12,28 +13,29 @@ function OfferCard({ offer }: { offer: Offer }) {
   const c = offer.conversation;
   const left = Math.max(0, (Date.parse(offer.expiresAt) - now) / 1000);
   const name = consumerLabel(c.consumer.name, c.channel);
+  const t = useT();
   return (
-    <article className="offer" aria-label={`Incoming conversation from ${name}${c.urgent ? ', urgent' : ''}`}>
+    <article className="offer" aria-label={c.urgent ? t('offer.fromUrgent', { name }) : t('offer.from', { name })}>
       <div className="offer-ring" aria-hidden="true" />
       <div className="offer-body">
         <p className="offer-title">
-          Incoming conversation · <span className="chip">{CHANNEL_LABEL[c.channel]}</span>
+          {t('offer.title')} <span className="chip">{CHANNEL_LABEL[c.channel]}</span>
         </p>
         <p className="offer-name">
           {name}
-          {c.urgent ? <span className="chip chip-urgent">Urgent</span> : null}
+          {c.urgent ? <span className="chip chip-urgent">{t('row.urgent')}</span> : null}
         </p>
         {c.lastMessage ? <p className="offer-text">{c.lastMessage.text}</p> : null}
         <p className="offer-timer" aria-live="off">
-          Rings for {formatDuration(left)}
+          {t('offer.ringsFor', { time: formatDuration(left) })}
         </p>
       </div>
       <div className="offer-actions">
         <button type="button" className="button primary" onClick={() => void acceptOffer(c.id)}>
-          Accept
+          {t('offer.accept')}
         </button>
         <button type="button" className="button" onClick={() => void declineOffer(c.id)}>
-          Decline
+          {t('offer.decline')}
         </button>
       </div>
     </article>
@@ -45,12 +47,13 @@ export function Offers() {
   const offers = useStore((s) => s.offers);
   const list = Object.values(offers);
   const ringing = list.length > 0;
+  const t = useT();
   useEffect(() => {
     if (!ringing) return;
     return startRinging();
   }, [ringing]);
   return (
-    <section className="offers" aria-label="Incoming offers" aria-live="assertive">
+    <section className="offers" aria-label={t('offer.list')} aria-live="assertive">
       {list.map((o) => (
         <OfferCard key={o.conversation.id} offer={o} />
       ))}

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { store, useStore } from '../../app/store.js';
+import { useT } from '../../i18n/index.js';
 import { ApiError, api } from '../../lib/api.js';
 import { dayKey, formatDate, formatDateTime, wallTimeToInstant } from '../../lib/format.js';
 import { closedByPhrase, consumerLabel, lastMessageAuthor } from '../../lib/people.js';
@@ -14,8 +15,6 @@ const SEARCH_DELAY_MS = 300;
 /** The longest history window an account may keep (13 months of 31 days): the Since field's earliest day. */
 const LONGEST_HISTORY_MS = 13 * 31 * DAY;
 
-const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
-
 /**
  * The All tab: conversations of the last 7 days, newest first. "Load more" pages through the
  * window, then reaches a further week back, until the account's history window. "Since" (a date)
@@ -27,6 +26,7 @@ export function AllList() {
   const prefs = useStore((s) => s.datePrefs);
   const selected = useStore((s) => s.allSelectedId);
   const meId = useStore((s) => s.session?.user.id ?? null);
+  const t = useT();
   const [items, setItems] = useState<ActiveItem[]>([]);
   /** The earliest start shown; null: the whole history window (a search without a Since day). */
   const [from, setFrom] = useState<number | null>(() => Date.now() - 7 * DAY);
@@ -47,49 +47,52 @@ export function AllList() {
   const labelRef = useRef<string | null>(null);
   labelRef.current = label;
 
-  const load = useCallback(async (q: string, fromMs: number | null, toMs: number | null, cur: string | null, append: boolean) => {
-    const request = ++latest.current;
-    const current = () => request === latest.current;
-    setBusy(true);
-    setError(null);
-    const query = {
-      limit: PAGE,
-      from: fromMs === null ? undefined : new Date(fromMs).toISOString(),
-      to: toMs === null ? undefined : new Date(toMs).toISOString(),
-      cursor: cur || undefined,
-      q: q || undefined,
-      label: labelRef.current ?? undefined,
-    };
-    try {
-      const page = await api.call('GET /api/v1/conversations', { query });
-      if (!current()) return null;
-      setItems((list) => {
-        const seen = new Set(list.map((i) => i.id));
-        return append ? [...list, ...page.items.filter((i) => !seen.has(i.id))] : page.items;
-      });
-      setCursor(page.nextCursor);
-      // A search over the whole window has nothing further back once its last page is in.
-      if (fromMs === null && !page.nextCursor) setEnd(true);
-      return page;
-    } catch (err) {
-      if (!current()) return null;
-      // 400: `from` is before the account's history window (a week further back, or the Since day).
-      if (err instanceof ApiError && err.status === 400) {
-        setEnd(true);
-        if (!append) {
-          setItems([]);
-          setError('That day is before the history this account keeps: choose a later one.');
-        }
-      } else setError((err as Error).message);
-      return null;
-    } finally {
-      if (current()) setBusy(false);
-    }
-  }, []);
+  const load = useCallback(
+    async (q: string, fromMs: number | null, toMs: number | null, cur: string | null, append: boolean) => {
+      const request = ++latest.current;
+      const current = () => request === latest.current;
+      setBusy(true);
+      setError(null);
+      const query = {
+        limit: PAGE,
+        from: fromMs === null ? undefined : new Date(fromMs).toISOString(),
+        to: toMs === null ? undefined : new Date(toMs).toISOString(),
+        cursor: cur || undefined,
+        q: q || undefined,
+        label: labelRef.current ?? undefined,
+      };
+      try {
+        const page = await api.call('GET /api/v1/conversations', { query });
+        if (!current()) return null;
+        setItems((list) => {
+          const seen = new Set(list.map((i) => i.id));
+          return append ? [...list, ...page.items.filter((i) => !seen.has(i.id))] : page.items;
+        });
+        setCursor(page.nextCursor);
+        // A search over the whole window has nothing further back once its last page is in.
+        if (fromMs === null && !page.nextCursor) setEnd(true);
+        return page;
+      } catch (err) {
+        if (!current()) return null;
+        // 400: `from` is before the account's history window (a week further back, or the Since day).
+        if (err instanceof ApiError && err.status === 400) {
+          setEnd(true);
+          if (!append) {
+            setItems([]);
+            setError(t('all.beforeHistory'));
+          }
+        } else setError((err as Error).message);
+        return null;
+      } finally {
+        if (current()) setBusy(false);
+      }
+    },
+    [t],
+  );
 
   useEffect(() => {
-    const t = setTimeout(() => setQuery(typed.trim()), SEARCH_DELAY_MS);
-    return () => clearTimeout(t);
+    const timer = setTimeout(() => setQuery(typed.trim()), SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
   }, [typed]);
 
   useEffect(() => {
@@ -120,12 +123,11 @@ export function AllList() {
   const settled = !busy && query === typed.trim();
   const today = dayKey(Date.now(), prefs.timeZone);
   const earliest = dayKey(Date.now() - LONGEST_HISTORY_MS, prefs.timeZone);
-  const period = from === null ? 'in the whole history' : `since ${formatDate(from, prefs)}`;
   return (
     <section className="list-pane all" aria-labelledby="all-title">
       <div className="pane-head">
-        <h2 id="all-title">All conversations</h2>
-        <p className="muted">{from === null ? 'The whole history, newest first' : `Since ${formatDate(from, prefs)}, newest first`}</p>
+        <h2 id="all-title">{t('all.title')}</h2>
+        <p className="muted">{from === null ? t('all.subtitle.whole') : t('all.subtitle.since', { date: formatDate(from, prefs) })}</p>
         <search className="all-search">
           <form
             onSubmit={(e) => {
@@ -134,11 +136,11 @@ export function AllList() {
             }}
           >
             <label className="field">
-              <span>Search conversations</span>
-              <input type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="Consumer name or message" />
+              <span>{t('all.search')}</span>
+              <input type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder={t('all.search.placeholder')} />
             </label>
             <label className="field all-since">
-              <span>Since</span>
+              <span>{t('all.since')}</span>
               <input
                 type="date"
                 value={sinceText}
@@ -156,13 +158,18 @@ export function AllList() {
             <LabelFilter value={label} onChange={setLabel} />
           </form>
           <p className="field-note" id="all-since-note">
-            {query && !since.day
-              ? 'A search covers the whole history; pick a day to search from it.'
-              : 'Empty: the last 7 days, or the whole history when searching.'}
+            {query && !since.day ? t('all.since.noteSearch') : t('all.since.note', { days: 7 })}
           </p>
         </search>
         <p className="sr-only" role="status">
-          {query && settled ? `${cursor ? 'More than ' : ''}${plural(items.length, 'conversation')} ${period} match “${query}”.` : ''}
+          {query && settled
+            ? t(from === null ? 'all.matches.whole' : 'all.matches.since', {
+                count: items.length,
+                more: cursor ? 'yes' : 'no',
+                query,
+                date: from === null ? '' : formatDate(from, prefs),
+              })
+            : ''}
         </p>
       </div>
       {error ? (
@@ -171,13 +178,11 @@ export function AllList() {
         </p>
       ) : null}
       {items.length === 0 && !busy ? (
-        <p className="empty">
-          {query ? `No conversations match “${query}” ${from === null ? 'in the whole history' : 'in this period'}.` : 'No conversations in this period.'}
-        </p>
+        <p className="empty">{query ? t(from === null ? 'all.none.whole' : 'all.none.period', { query }) : t('all.none')}</p>
       ) : null}
       <ul className="rows">
         {items.map((c) => {
-          const state = c.state === 'closed' ? 'Closed' : c.state === 'queued' ? 'In queue' : 'Open';
+          const state = c.state === 'closed' ? t('rowStatus.closed') : c.state === 'queued' ? t('all.state.queued') : t('all.state.open');
           const started = formatDateTime(c.createdAt, prefs);
           const name = consumerLabel(c.consumer.name, c.channel);
           const closedBy = closedByPhrase(c, meId);
@@ -189,7 +194,7 @@ export function AllList() {
                 type="button"
                 className="row-button"
                 aria-current={selected === c.id ? 'true' : undefined}
-                aria-label={`${name}, ${state}, ${CHANNEL_LABEL[c.channel]}, started ${started}`}
+                aria-label={t('all.row', { name, state, channel: CHANNEL_LABEL[c.channel], started })}
                 aria-describedby={closedBy ? `all-closed-${c.id} all-last-${c.id}` : `all-last-${c.id}`}
                 onClick={() => store.set({ allSelectedId: c.id })}
               >
@@ -199,8 +204,8 @@ export function AllList() {
                   <span className="row-when">{started}</span>
                 </span>
                 <span className="row-last" id={`all-last-${c.id}`}>
-                  {author ? <span className="row-you">{author}: </span> : null}
-                  {c.lastMessage?.text ?? <span className="muted">No messages</span>}
+                  {author ? <span className="row-you">{t('row.author', { author })}</span> : null}
+                  {c.lastMessage?.text ?? <span className="muted">{t('all.noMessages')}</span>}
                 </span>
                 <span className="row-meta">
                   <span className={`pill pill-${c.state === 'closed' ? 'closed' : 'ongoing'}`}>{state}</span>
@@ -214,7 +219,7 @@ export function AllList() {
                 </span>
                 {closedBy ? (
                   <span hidden id={`all-closed-${c.id}`}>
-                    Closed {closedBy}.
+                    {t('row.closedBy', { phrase: closedBy })}
                   </span>
                 ) : null}
               </button>
@@ -224,10 +229,10 @@ export function AllList() {
       </ul>
       <div className="load-more">
         {end ? (
-          <p className="muted">That is the whole history window.</p>
+          <p className="muted">{t('all.end')}</p>
         ) : (
           <button type="button" className="button" disabled={busy} onClick={() => void loadMore()}>
-            {busy ? 'Loading…' : 'Load more'}
+            {busy ? t('common.loading') : t('all.loadMore')}
           </button>
         )}
       </div>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { closeConversation } from '../../app/controller.js';
+import { useT } from '../../i18n/index.js';
 import { Dialog } from '../../ui/dialog.js';
 
 export interface DispositionOption {
@@ -12,6 +13,7 @@ export interface DispositionOption {
  * match and closes), any number ticked, and an optional note.
  */
 export function CloseDialog({ conversationId, dispositions, onClose }: { conversationId: string; dispositions: DispositionOption[]; onClose: () => void }) {
+  const t = useT();
   const [filter, setFilter] = useState('');
   const [picked, setPicked] = useState<string[]>([]);
   const [note, setNote] = useState('');
@@ -27,13 +29,13 @@ export function CloseDialog({ conversationId, dispositions, onClose }: { convers
   const toggle = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id]));
 
   return (
-    <Dialog title="Close conversation" onClose={onClose}>
+    <Dialog title={t('closeDialog.title')} onClose={onClose}>
       <label className="field">
-        <span>Disposition</span>
+        <span>{t('closeDialog.disposition')}</span>
         <input
           type="search"
           value={filter}
-          placeholder="Type to filter, Enter to close with the first"
+          placeholder={t('closeDialog.filter')}
           aria-describedby="close-dialog-hint"
           onChange={(e) => setFilter(e.target.value)}
           onKeyDown={(e) => {
@@ -46,10 +48,10 @@ export function CloseDialog({ conversationId, dispositions, onClose }: { convers
         />
       </label>
       <p id="close-dialog-hint" className="muted">
-        {shown.length ? `${shown.length} of ${dispositions.length} shown; Enter closes with “${shown[0]?.name}”.` : 'No disposition matches.'}
+        {shown.length ? t('closeDialog.shown', { shown: shown.length, total: dispositions.length, first: shown[0]?.name ?? '' }) : t('closeDialog.none')}
       </p>
       <fieldset className="disposition-list">
-        <legend className="sr-only">Dispositions</legend>
+        <legend className="sr-only">{t('closeDialog.dispositions')}</legend>
         {shown.map((d) => (
           <label key={d.id} className="check">
             <input type="checkbox" checked={picked.includes(d.id)} onChange={() => toggle(d.id)} />
@@ -58,15 +60,15 @@ export function CloseDialog({ conversationId, dispositions, onClose }: { convers
         ))}
       </fieldset>
       <label className="field">
-        <span>Wrap-up note (optional)</span>
+        <span>{t('closeDialog.note')}</span>
         <textarea rows={2} value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} />
       </label>
       <div className="dialog-actions">
         <button type="button" className="button ghost" onClick={onClose}>
-          Cancel
+          {t('common.cancel')}
         </button>
         <button type="button" className="button primary" disabled={busy} onClick={() => void submit(picked)}>
-          Close conversation
+          {t('closeDialog.title')}
         </button>
       </div>
     </Dialog>

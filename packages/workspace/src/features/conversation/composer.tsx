@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { sendWithQuickReplies } from '../../app/channel-actions.js';
 import { notifyTyping, sendFile, sendText } from '../../app/controller.js';
 import { store, toast, useStore } from '../../app/store.js';
+import { t, useT } from '../../i18n/index.js';
 import { ApiError, newClientMessageId } from '../../lib/api.js';
 import type { Message } from '../../lib/types.js';
 import { Icon } from '../../ui/icons.js';
@@ -41,6 +42,7 @@ export function Composer({
   /** The transcript's last message: suggestions are asked again when it changes. */
   lastMessageId?: string | undefined;
 }) {
+  useT();
   const [text, setText] = useState('');
   const [buttons, setButtons] = useState<QuickReply[] | null>(null);
   const [templates, setTemplates] = useState(false);
@@ -85,7 +87,7 @@ export function Composer({
       return;
     }
     setPending({ file, thumbnail: hasThumbnail(file) ? URL.createObjectURL(file) : null, clientMessageId: newClientMessageId() });
-    if (more.length) toast(`One file per message: ${file.name} is ready to send.`);
+    if (more.length) toast(t('composer.oneFile', { name: file.name }));
     area.current?.focus();
   }
 
@@ -181,7 +183,7 @@ export function Composer({
     } catch (err) {
       // WhatsApp's window has closed: offer the approved templates instead.
       if (err instanceof ApiError && err.code === 'outside_service_window') setTemplates(true);
-      toast(`Not sent: ${(err as Error).message}`, 'error');
+      toast(t('composer.notSent', { error: (err as Error).message }), 'error');
     } finally {
       setBusy(false);
       area.current?.focus();
@@ -196,11 +198,11 @@ export function Composer({
       setText('');
       if (fileInput.current) fileInput.current.value = '';
       onSent(m);
-      toast(`Sent ${p.file.name}`);
+      toast(t('composer.sentFile', { name: p.file.name }));
     } catch (err) {
       // The file stays shown: Send again (the same message id) or Remove it.
-      const why = err instanceof ApiError && err.status === 413 ? 'the file is too large' : (err as Error).message;
-      toast(`Could not send ${p.file.name}: ${why}`, 'error');
+      const why = err instanceof ApiError && err.status === 413 ? t('composer.tooLarge') : (err as Error).message;
+      toast(t('composer.fileFailed', { name: p.file.name, error: why }), 'error');
     } finally {
       setBusy(false);
       area.current?.focus();
@@ -236,14 +238,14 @@ export function Composer({
       ) : null}
       {dropping ? (
         <p className="drop-hint" aria-hidden="true">
-          Drop the file to attach it
+          {t('composer.drop')}
         </p>
       ) : null}
       {pending ? (
         <fieldset className="attachment">
-          <legend className="sr-only">File ready to send: {pending.file.name}</legend>
+          <legend className="sr-only">{t('composer.fileReady', { name: pending.file.name })}</legend>
           {pending.thumbnail ? (
-            <img className="attachment-thumb" src={pending.thumbnail} alt={`Preview of ${pending.file.name}`} />
+            <img className="attachment-thumb" src={pending.thumbnail} alt={t('composer.preview', { name: pending.file.name })} />
           ) : (
             <span className="attachment-icon">
               <Icon name="note" size={22} />
@@ -253,28 +255,28 @@ export function Composer({
             <span className="attachment-name">{pending.file.name}</span>
             <span className="attachment-size">{formatFileSize(pending.file.size)}</span>
           </span>
-          <button type="button" className="button ghost" aria-label={`Remove ${pending.file.name}`} onClick={remove} disabled={busy}>
-            <Icon name="close" /> Remove
+          <button type="button" className="button ghost" aria-label={t('composer.removeFile', { name: pending.file.name })} onClick={remove} disabled={busy}>
+            <Icon name="close" /> {t('composer.remove')}
           </button>
         </fieldset>
       ) : null}
       <p className="sr-only" role="status">
-        {pending ? `${pending.file.name}, ${formatFileSize(pending.file.size)}, ready to send. Type a caption if you like, then Send.` : ''}
+        {pending ? t('composer.fileStatus', { name: pending.file.name, size: formatFileSize(pending.file.size) }) : ''}
       </p>
       {pending ? (
         <p className="sr-only" id={hintId}>
-          The message is sent with {pending.file.name} as its caption.
+          {t('composer.captionHint', { name: pending.file.name })}
         </p>
       ) : null}
       {pending ? null : <SuggestionBar items={suggestions} onInsert={takeSuggestion} hintId={suggestHintId} />}
       <label className="sr-only" htmlFor={`composer-${conversationId}`}>
-        Message
+        {t('composer.label')}
       </label>
       <textarea
         id={`composer-${conversationId}`}
         ref={area}
         className="composer-input"
-        placeholder={pending ? 'Add a caption (optional)… Enter sends the file' : 'Write a message… (Enter to send, Shift+Enter for a new line)'}
+        placeholder={pending ? t('composer.captionPlaceholder') : t('composer.placeholder')}
         aria-describedby={pending ? hintId : first ? suggestHintId : undefined}
         rows={2}
         value={text}
@@ -303,10 +305,10 @@ export function Composer({
       />
       <div className="composer-bar">
         <button type="button" className="button ghost" aria-expanded={picker} onClick={() => setPicker((p) => !p)}>
-          <Icon name="text" /> Predefined content
+          <Icon name="text" /> {t('composer.content')}
         </button>
         <button type="button" className="button ghost" onClick={() => fileInput.current?.click()} disabled={busy}>
-          <Icon name="clip" /> Attach file
+          <Icon name="clip" /> {t('composer.attach')}
         </button>
         <button
           type="button"
@@ -315,11 +317,11 @@ export function Composer({
           onClick={() => setButtons((b) => (b ? null : [{ title: '' }]))}
           disabled={!!pending}
         >
-          <Icon name="list" /> Buttons{buttons?.some((b) => b.title.trim()) ? ` (${buttons.filter((b) => b.title.trim()).length})` : ''}
+          <Icon name="list" /> {t('composer.buttons', { count: buttons?.filter((b) => b.title.trim()).length ?? 0 })}
         </button>
         {channel === 'whatsapp' ? (
           <button type="button" className="button ghost" aria-expanded={templates} onClick={() => setTemplates((v) => !v)}>
-            <Icon name="note" /> Template
+            <Icon name="note" /> {t('composer.template')}
           </button>
         ) : null}
         <input
@@ -328,7 +330,7 @@ export function Composer({
           className="sr-only"
           tabIndex={-1}
           accept={ATTACHMENT_ACCEPT}
-          aria-label="File to send"
+          aria-label={t('composer.fileInput')}
           onChange={(e) => {
             stage([...(e.target.files ?? [])]);
             e.target.value = '';
@@ -336,7 +338,7 @@ export function Composer({
         />
         <span className="spacer" />
         <button type="button" className="button primary" onClick={() => void send()} disabled={busy || (!pending && !text.trim())}>
-          <Icon name="send" /> {pending ? 'Send file' : 'Send'}
+          <Icon name="send" /> {pending ? t('composer.sendFile') : t('composer.send')}
         </button>
       </div>
     </div>

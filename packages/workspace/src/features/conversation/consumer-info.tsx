@@ -1,5 +1,6 @@
 import { nameOf } from '../../app/directory.js';
 import { useStore } from '../../app/store.js';
+import { currentIntl, t, useT } from '../../i18n/index.js';
 import { formatDateTime } from '../../lib/format.js';
 import { closedByPhrase } from '../../lib/people.js';
 import { CHANNEL_LABEL, type ConversationDetails, type Directory, STATUS_LABEL } from '../../lib/types.js';
@@ -7,43 +8,44 @@ import { CHANNEL_LABEL, type ConversationDetails, type Directory, STATUS_LABEL }
 export function ConsumerInfo({ details, directory }: { details: ConversationDetails | null; directory: Directory | null }) {
   const prefs = useStore((s) => s.datePrefs);
   const meId = useStore((s) => s.session?.user.id ?? null);
-  if (!details) return <p className="muted pad">Loading…</p>;
+  useT();
+  if (!details) return <p className="muted pad">{t('common.loading')}</p>;
   const closedBy = closedByPhrase(details, meId);
   const vars = Object.entries(details.consumer.customVariables ?? {});
   const skill = directory?.skills.find((s) => s.id === details.skillId)?.displayName ?? details.skillId ?? '—';
   return (
     <div className="info pad">
-      <h3>Consumer</h3>
+      <h3>{t('info.consumer')}</h3>
       <dl className="kv">
-        <dt>Name</dt>
+        <dt>{t('settings.name')}</dt>
         <dd>{details.consumer.name}</dd>
-        <dt>Channel</dt>
+        <dt>{t('info.channel')}</dt>
         <dd>{CHANNEL_LABEL[details.consumer.channel]}</dd>
-        <dt>Skill</dt>
+        <dt>{t('info.skill')}</dt>
         <dd>{skill}</dd>
-        <dt>Started</dt>
+        <dt>{t('info.started')}</dt>
         <dd>{formatDateTime(details.createdAt, prefs)}</dd>
         {details.closedAt ? (
           <>
-            <dt>Closed</dt>
+            <dt>{t('rowStatus.closed')}</dt>
             <dd>
               {formatDateTime(details.closedAt, prefs)}
               {closedBy ? ` ${closedBy}` : ''}
             </dd>
           </>
         ) : null}
-        <dt>First contact</dt>
-        <dd>{details.firstTime ? 'Yes' : 'No, a returning consumer'}</dd>
+        <dt>{t('info.firstContact')}</dt>
+        <dd>{details.firstTime ? t('info.firstContact.yes') : t('info.firstContact.no')}</dd>
         {details.urgent ? (
           <>
-            <dt>Urgent</dt>
-            <dd>Marked urgent by the consumer</dd>
+            <dt>{t('row.urgent')}</dt>
+            <dd>{t('info.urgent')}</dd>
           </>
         ) : null}
       </dl>
-      <h3>Custom variables</h3>
+      <h3>{t('info.variables')}</h3>
       {vars.length === 0 ? (
-        <p className="muted">None collected.</p>
+        <p className="muted">{t('info.variables.none')}</p>
       ) : (
         <dl className="kv">
           {vars.map(([k, v]) => (
@@ -58,32 +60,47 @@ export function ConsumerInfo({ details, directory }: { details: ConversationDeta
   );
 }
 
-const OUTCOME: Record<string, string> = { assigned: 'Assigned', offered: 'Offered (ring)', waiting: 'Waiting in the queue' };
+const OUTCOME: Record<string, () => string> = {
+  assigned: () => t('why.assigned'),
+  offered: () => t('why.offered'),
+  waiting: () => t('why.waiting'),
+};
 
 /** "Why me": the routing decision recorded for the current assignment. */
 export function WhyMe({ details, directory }: { details: ConversationDetails | null; directory: Directory | null }) {
   const prefs = useStore((s) => s.datePrefs);
-  if (!details) return <p className="muted pad">Loading…</p>;
+  useT();
+  if (!details) return <p className="muted pad">{t('common.loading')}</p>;
   const r = details.routing;
   return (
     <section className="why pad" aria-labelledby={`why-${details.id}`}>
-      <h3 id={`why-${details.id}`}>Why this conversation came to you</h3>
+      <h3 id={`why-${details.id}`}>{t('why.title')}</h3>
       {!r ? (
-        <p className="muted">No routing decision recorded (the conversation was resumed or transferred to you directly).</p>
+        <p className="muted">{t('why.none')}</p>
       ) : (
         <>
           <p>
-            <strong>{OUTCOME[r.outcome] ?? r.outcome}</strong> to {nameOf(directory, r.agentId)} by rule <code>{r.rule}</code> at {formatDateTime(r.at, prefs)}.
+            {currentIntl().formatMessage(
+              { id: 'why.decision' },
+              {
+                outcome: OUTCOME[r.outcome]?.() ?? r.outcome,
+                agent: nameOf(directory, r.agentId),
+                rule: r.rule,
+                at: formatDateTime(r.at, prefs),
+                b: (chunks) => <strong key="b">{chunks}</strong>,
+                code: (chunks) => <code key="code">{chunks}</code>,
+              },
+            )}
           </p>
           {r.candidates.length > 0 ? (
             <table className="table">
-              <caption className="sr-only">Agents considered</caption>
+              <caption className="sr-only">{t('why.considered')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Agent</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Load</th>
-                  <th scope="col">Reason</th>
+                  <th scope="col">{t('role.agent')}</th>
+                  <th scope="col">{t('settings.status')}</th>
+                  <th scope="col">{t('why.load')}</th>
+                  <th scope="col">{t('why.reason')}</th>
                 </tr>
               </thead>
               <tbody>

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { useT } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import type { ContentItem } from '../../lib/types.js';
 
@@ -15,6 +16,7 @@ export function ContentPicker({
   onClose: () => void;
 }) {
   const [q, setQ] = useState('');
+  const t = useT();
   const [items, setItems] = useState<ContentItem[]>([]);
   const [active, setActive] = useState(0);
   const [loading, setLoading] = useState(true);
@@ -69,11 +71,11 @@ export function ContentPicker({
   return (
     <div className="picker">
       <label className="picker-search">
-        <span className="sr-only">Search predefined content</span>
+        <span className="sr-only">{t('picker.search')}</span>
         <input
           ref={input}
           type="search"
-          placeholder="Search predefined content"
+          placeholder={t('picker.search')}
           value={q}
           onChange={(e) => setQ(e.target.value)}
           onKeyDown={onKeyDown}
@@ -84,7 +86,7 @@ export function ContentPicker({
           aria-activedescendant={items[active] ? optionId(active) : undefined}
         />
       </label>
-      <div className="picker-list" id={listId} role="listbox" aria-label="Predefined content">
+      <div className="picker-list" id={listId} role="listbox" aria-label={t('composer.content')}>
         {items.map((item, i) => (
           // biome-ignore lint/a11y/useKeyWithClickEvents: keyboard selection goes through the search box (aria-activedescendant)
           <div
@@ -102,7 +104,7 @@ export function ContentPicker({
           </div>
         ))}
       </div>
-      {!loading && items.length === 0 ? <p className="muted picker-empty">No predefined content matches “{q}”.</p> : null}
+      {!loading && items.length === 0 ? <p className="muted picker-empty">{t('picker.none', { q })}</p> : null}
     </div>
   );
 }

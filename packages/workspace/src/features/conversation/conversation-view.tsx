@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { acceptOffer, closeConversation, copyTranscriptToHost, declineOffer, dismiss, goHome, resumeConversation, setTab } from '../../app/controller.js';
 import { useDirectory } from '../../app/directory.js';
 import { eventBus, store, toast, useStore } from '../../app/store.js';
+import { t, useT } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { shortStamp, slaText } from '../../lib/format.js';
 import { closedByText, consumerLabel } from '../../lib/people.js';
@@ -20,11 +21,11 @@ import { Transcript } from './transcript.js';
 import { TransferDialog } from './transfer-dialog.js';
 
 type TabId = 'transcript' | 'info' | 'why' | 'notes';
-const TABS: { id: TabId; label: string }[] = [
-  { id: 'transcript', label: 'Transcript' },
-  { id: 'info', label: 'Consumer info' },
-  { id: 'why', label: 'Why me' },
-  { id: 'notes', label: 'Notes' },
+const TABS: { id: TabId; label: () => string }[] = [
+  { id: 'transcript', label: () => t('conv.tab.transcript') },
+  { id: 'info', label: () => t('conv.tab.info') },
+  { id: 'why', label: () => t('conv.tab.why') },
+  { id: 'notes', label: () => t('conv.tab.notes') },
 ];
 
 /** Orders messages: earlier conversations first, then by seq; drops duplicates by id. */
@@ -41,6 +42,7 @@ function merge(list: Message[], more: Message[], currentId: string): Message[] {
 /** The conversation mode: header with SLA and actions, then tabs (transcript, consumer info, why me, notes) and the composer. */
 export function ConversationView({ id, from }: { id: string; from: 'active' | 'all' }) {
   const storeItem = useStore((s) => s.active[id]);
+  useT();
   const me = useStore((s) => s.session?.user);
   const epoch = useStore((s) => s.epoch);
   const offer = useStore((s) => s.offers[id]);
@@ -100,7 +102,7 @@ export function ConversationView({ id, from }: { id: string; from: 'active' | 'a
     api
       .all('GET /api/v1/conversations/{id}/messages', { params: { id }, query: { includePrevious: true } })
       .then((r) => live && setMessages((list) => merge(list, r.items, id)))
-      .catch((err) => live && toast(`Could not load the transcript: ${(err as Error).message}`, 'error'))
+      .catch((err) => live && toast(t('conv.loadFailed', { error: (err as Error).message }), 'error'))
       .finally(() => live && setLoading(false));
     const off = eventBus.on((type, data) => {
       const m = data as Message;
@@ -116,8 +118,8 @@ export function ConversationView({ id, from }: { id: string; from: 'active' | 'a
 
   if (!item) {
     return (
-      <section className="detail-pane" aria-label="Conversation">
-        <p className="muted pad">Loading…</p>
+      <section className="detail-pane" aria-label={t('conv.label')}>
+        <p className="muted pad">{t('common.loading')}</p>
       </section>
     );
   }
@@ -132,27 +134,29 @@ export function ConversationView({ id, from }: { id: string; from: 'active' | 'a
   const tone = ringing ? 'ringing' : soon && status === 'ongoing' ? 'soon' : status;
   const name = consumerLabel(item.consumer.name, item.channel);
   const closedBy = closed ? closedByText(item, me?.id ?? null) : null;
-  const closing = closed && item.closedAt ? `${closedBy ?? 'Closed'} · ${shortStamp(item.closedAt, prefs, now)}` : null;
+  const closing = closed && item.closedAt ? t('conv.closing', { who: closedBy ?? t('rowStatus.closed'), when: shortStamp(item.closedAt, prefs, now) }) : null;
 
   async function copy() {
     try {
       copyTranscriptToHost(id, await copyTranscript(id));
-      toast('Transcript copied to the clipboard');
+      toast(t('conv.copied'));
     } catch (err) {
-      toast(`Could not copy: ${(err as Error).message}`, 'error');
+      toast(t('conv.copyFailed', { error: (err as Error).message }), 'error');
     }
   }
 
   function onTabKey(e: React.KeyboardEvent, i: number) {
     let n = i;
-    if (e.key === 'ArrowRight') n = (i + 1) % TABS.length;
-    else if (e.key === 'ArrowLeft') n = (i + TABS.length - 1) % TABS.length;
+    // Right to left, the next tab is on the left.
+    const rtl = document.documentElement.dir === 'rtl';
+    if (e.key === (rtl ? 'ArrowLeft' : 'ArrowRight')) n = (i + 1) % TABS.length;
+    else if (e.key === (rtl ? 'ArrowRight' : 'ArrowLeft')) n = (i + TABS.length - 1) % TABS.length;
     else if (e.key === 'Home') n = 0;
     else if (e.key === 'End') n = TABS.length - 1;
     else return;
     e.preventDefault();
-    const t = TABS[n];
-    if (t) setTabId(t.id);
+    const next = TABS[n];
+    if (next) setTabId(next.id);
     tabRefs.current[n]?.focus();
   }
 
@@ -162,8 +166,8 @@ export function ConversationView({ id, from }: { id: string; from: 'active' | 'a
         <button
           type="button"
           className="icon-button back-button"
-          aria-label="Back to the list"
-          title="Back to the list"
+          aria-label={t('conv.back')}
+          title={t('conv.back')}
           onClick={() => (from === 'all' ? store.set({ allSelectedId: null }) : goHome())}
         >
           <Icon name="chevron" />
@@ -173,61 +177,61 @@ export function ConversationView({ id, from }: { id: string; from: 'active' | 'a
             {name}
           </h2>
           <p className="conv-sub">
-            {item.urgent && !closed ? <span className="chip chip-urgent">Urgent</span> : null}
+            {item.urgent && !closed ? <span className="chip chip-urgent">{t('row.urgent')}</span> : null}
             <span className="chip">{CHANNEL_LABEL[item.channel]}</span>
             <span className={`pill pill-${tone}`}>
-              {ringing ? 'Ringing' : soon && status === 'ongoing' ? 'Soon overdue' : status[0]?.toUpperCase() + status.slice(1)}
+              {ringing ? t('rowStatus.ringing') : soon && status === 'ongoing' ? t('rowStatus.soon') : t(`rowStatus.${status}`)}
             </span>
             {item.slaDueAt && !closed ? (
               <span className="conv-sla">
                 {slaText(item.slaDueAt, now)}
-                {item.manualSla ? ' (manual SLA)' : ''}
+                {item.manualSla ? t('conv.manualSla') : ''}
               </span>
             ) : null}
-            {!canAct && from === 'all' ? <span className="muted">Read only</span> : null}
+            {!canAct && from === 'all' ? <span className="muted">{t('conv.readOnly')}</span> : null}
           </p>
         </div>
-        <div className="conv-actions" role="toolbar" aria-label="Conversation actions">
+        <div className="conv-actions" role="toolbar" aria-label={t('conv.actions')}>
           {/* Below 760 px the ghost buttons show their icon only: the label stays their name, and the title their tooltip. */}
-          <button type="button" className="button ghost" title="Copy transcript" onClick={() => void copy()}>
+          <button type="button" className="button ghost" title={t('conv.copy')} onClick={() => void copy()}>
             <Icon name="copy" />
-            <span className="btn-label">Copy transcript</span>
+            <span className="btn-label">{t('conv.copy')}</span>
           </button>
           {canAct && open ? (
             <>
-              <button type="button" className="button ghost" title="Transfer" onClick={() => setDialog('transfer')}>
+              <button type="button" className="button ghost" title={t('conv.transfer')} onClick={() => setDialog('transfer')}>
                 <Icon name="transfer" />
-                <span className="btn-label">Transfer</span>
+                <span className="btn-label">{t('conv.transfer')}</span>
               </button>
-              <button type="button" className="button ghost" title={item.manualSla ? 'Change SLA' : 'Set SLA'} onClick={() => setDialog('sla')}>
+              <button type="button" className="button ghost" title={item.manualSla ? t('conv.sla.change') : t('conv.sla.set')} onClick={() => setDialog('sla')}>
                 <Icon name="clock" />
-                <span className="btn-label">{item.manualSla ? 'Change SLA' : 'Set SLA'}</span>
+                <span className="btn-label">{item.manualSla ? t('conv.sla.change') : t('conv.sla.set')}</span>
               </button>
               <button type="button" className="button close-button" onClick={() => void startClose()}>
                 <Icon name="check" />
-                <span className="btn-label">Close</span>
+                <span className="btn-label">{t('conv.close')}</span>
               </button>
             </>
           ) : null}
           {closed && me && item.agentId === me.id ? (
             <button type="button" className="button" onClick={() => void resumeConversation(id).then((ok) => ok && from === 'all' && setTab('active'))}>
               <Icon name="undo" />
-              <span className="btn-label">Resume</span>
+              <span className="btn-label">{t('conv.resume')}</span>
             </button>
           ) : null}
           {closed && storeItem && from === 'active' ? (
             <button type="button" className="button remove-button" onClick={() => void dismiss(id)}>
               <Icon name="close" />
-              <span className="btn-label">Remove from list</span>
+              <span className="btn-label">{t('conv.remove')}</span>
             </button>
           ) : null}
           {ringing && offer ? (
             <>
               <button type="button" className="button primary" onClick={() => void acceptOffer(id)}>
-                Accept
+                {t('offer.accept')}
               </button>
               <button type="button" className="button" onClick={() => void declineOffer(id)}>
-                Decline
+                {t('offer.decline')}
               </button>
             </>
           ) : null}
@@ -239,24 +243,24 @@ export function ConversationView({ id, from }: { id: string; from: 'active' | 'a
         canEdit={canAct && !ringing}
         onSaved={(labels) => setDetails((d) => (d ? { ...d, labels } : d))}
       />
-      <div className="tabs-row" role="tablist" aria-label="Conversation details">
-        {TABS.map((t, i) => (
+      <div className="tabs-row" role="tablist" aria-label={t('conv.details')}>
+        {TABS.map((tabDef, i) => (
           <button
-            key={t.id}
+            key={tabDef.id}
             ref={(el) => {
               tabRefs.current[i] = el;
             }}
             type="button"
             role="tab"
-            id={`tab-${id}-${t.id}`}
-            aria-selected={tab === t.id}
-            aria-controls={`panel-${id}-${t.id}`}
-            tabIndex={tab === t.id ? 0 : -1}
+            id={`tab-${id}-${tabDef.id}`}
+            aria-selected={tab === tabDef.id}
+            aria-controls={`panel-${id}-${tabDef.id}`}
+            tabIndex={tab === tabDef.id ? 0 : -1}
             className="tab"
-            onClick={() => setTabId(t.id)}
+            onClick={() => setTabId(tabDef.id)}
             onKeyDown={(e) => onTabKey(e, i)}
           >
-            {t.label}
+            {tabDef.label()}
           </button>
         ))}
       </div>
@@ -272,9 +276,9 @@ export function ConversationView({ id, from }: { id: string; from: 'active' | 'a
                 onSent={(m) => setMessages((list) => merge(list, [m], id))}
               />
             ) : closed && me && item.agentId === me.id ? (
-              <p className="composer-note">This conversation is closed. Resume it to write to {name} again.</p>
+              <p className="composer-note">{t('conv.closedNote', { name })}</p>
             ) : ringing ? (
-              <p className="composer-note">Accept the conversation to answer.</p>
+              <p className="composer-note">{t('conv.acceptNote')}</p>
             ) : null}
           </>
         ) : null}

@@ -1,15 +1,16 @@
 import { useState } from 'react';
 import { retryDelivery } from '../../app/channel-actions.js';
 import { toast } from '../../app/store.js';
+import { t, useT } from '../../i18n/index.js';
 import type { Message } from '../../lib/types.js';
 
 /** What each delivery state looks like, and what a screen reader says (the marks alone mean nothing to it). */
 const LOOK = {
-  queued: { mark: '…', label: 'Sending' },
-  sent: { mark: '✓', label: 'Sent' },
-  delivered: { mark: '✓✓', label: 'Delivered' },
-  read: { mark: '✓✓', label: 'Read' },
-  failed: { mark: '!', label: 'Not delivered' },
+  queued: { mark: '…', label: () => t('delivery.queued') },
+  sent: { mark: '✓', label: () => t('delivery.sent') },
+  delivered: { mark: '✓✓', label: () => t('delivery.delivered') },
+  read: { mark: '✓✓', label: () => t('delivery.read') },
+  failed: { mark: '!', label: () => t('delivery.failed') },
 } as const;
 
 /**
@@ -18,6 +19,7 @@ const LOOK = {
  */
 export function DeliveryStatus({ message, onRetried }: { message: Message; onRetried?: (m: Message) => void }) {
   const [busy, setBusy] = useState(false);
+  useT();
   const d = message.delivery;
   if (!d) return null;
   const look = LOOK[d];
@@ -28,7 +30,7 @@ export function DeliveryStatus({ message, onRetried }: { message: Message; onRet
     try {
       onRetried?.(await answer);
     } catch (err) {
-      toast(`Could not retry: ${(err as Error).message}`, 'error');
+      toast(t('delivery.retryFailed', { error: (err as Error).message }), 'error');
     } finally {
       setBusy(false);
     }
@@ -39,17 +41,16 @@ export function DeliveryStatus({ message, onRetried }: { message: Message; onRet
         {look.mark}
       </span>{' '}
       <span className={d === 'failed' ? undefined : 'sr-only'}>
-        {look.label}
-        {d === 'failed' && message.deliveryError ? `: ${message.deliveryError}` : ''}
+        {d === 'failed' && message.deliveryError ? t('delivery.failedWhy', { label: look.label(), error: message.deliveryError }) : look.label()}
       </span>
       {d !== 'failed' && d !== 'queued' ? (
         <span className="delivery-word" aria-hidden="true">
-          {d === 'read' ? ' Read' : ''}
+          {d === 'read' ? t('delivery.readWord') : ''}
         </span>
       ) : null}
       {d === 'failed' ? (
-        <button type="button" className="button ghost small" onClick={() => void retry()} disabled={busy} aria-label="Retry sending this message">
-          Retry
+        <button type="button" className="button ghost small" onClick={() => void retry()} disabled={busy} aria-label={t('delivery.retryLabel')}>
+          {t('delivery.retry')}
         </button>
       ) : null}
     </p>
@@ -58,15 +59,16 @@ export function DeliveryStatus({ message, onRetried }: { message: Message; onRet
 
 /** The buttons an agent message offered, and the one a consumer chose, as the agent sees them. */
 export function QuickReplyMarks({ message }: { message: Message }) {
+  useT();
   if (message.quickReplies?.length) {
     return (
-      <ul className="msg-quick-replies" aria-label="Buttons offered">
+      <ul className="msg-quick-replies" aria-label={t('delivery.buttonsOffered')}>
         {message.quickReplies.map((q) => (
           <li key={`${q.title}|${q.payload ?? ''}`}>{q.title}</li>
         ))}
       </ul>
     );
   }
-  if (message.quickReply) return <p className="msg-quick-reply muted">Chose a button</p>;
+  if (message.quickReply) return <p className="msg-quick-reply muted">{t('delivery.choseButton')}</p>;
   return null;
 }

@@ -84,7 +84,7 @@ export function Notes({ conversationId, directory }: { conversationId: string; d
       setNotes((list) => (list?.some((x) => x.id === n.id) ? list : [...(list ?? []), n]));
       setText('');
     } catch (err) {
-      toast(`Could not add the note: ${(err as Error).message}`, 'error');
+      toast(t('notes.addFailed', { error: (err as Error).message }), 'error');
     } finally {
       setBusy(false);
     }
@@ -92,8 +92,8 @@ export function Notes({ conversationId, directory }: { conversationId: string; d
 
   return (
     <div className="notes pad">
-      <p className="muted">Internal notes are seen by your team only, never by the consumer. Type @ and a username to notify a colleague.</p>
-      {notes && notes.length === 0 ? <p className="muted">No notes yet.</p> : null}
+      <p className="muted">{t('notes.intro')}</p>
+      {notes && notes.length === 0 ? <p className="muted">{t('notes.empty')}</p> : null}
       <ol className="note-list">
         {(notes ?? []).map((n) => (
           <li key={n.id} className="note">
@@ -108,7 +108,7 @@ export function Notes({ conversationId, directory }: { conversationId: string; d
       </ol>
       <div className="note-form">
         <label className="field">
-          <span>New note</span>
+          <span>{t('notes.new')}</span>
           <textarea
             ref={area}
             rows={3}
@@ -136,7 +136,7 @@ export function Notes({ conversationId, directory }: { conversationId: string; d
           />
         </label>
         {suggestions.length > 0 ? (
-          <ul className="suggestions" aria-label="Mention a colleague">
+          <ul className="suggestions" aria-label={t('notes.mention')}>
             {suggestions.map((a, i) => (
               <li key={a.id}>
                 <button type="button" className={i === active ? 'suggestion active' : 'suggestion'} onClick={() => complete(a.username)}>
@@ -147,10 +147,10 @@ export function Notes({ conversationId, directory }: { conversationId: string; d
           </ul>
         ) : null}
         <p id={`note-help-${conversationId}`} className="sr-only">
-          Ctrl+Enter adds the note.
+          {t('notes.help')}
         </p>
         <button type="button" className="button primary" disabled={busy || !text.trim()} onClick={() => void add()}>
-          Add note
+          {t('notes.add')}
         </button>
       </div>
     </div>

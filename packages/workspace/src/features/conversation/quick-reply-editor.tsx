@@ -1,5 +1,6 @@
 import { MAX_QUICK_REPLIES, type QuickReply } from '@parley/contract';
 import { useRef } from 'react';
+import { t, useT } from '../../i18n/index.js';
 import { Icon } from '../../ui/icons.js';
 
 /**
@@ -18,28 +19,25 @@ export function QuickReplyEditor({
   onClose: () => void;
   channel: string | undefined;
 }) {
+  useT();
+
   const inputs = useRef<(HTMLInputElement | null)[]>([]);
   const limit = channel === 'whatsapp' ? 10 : MAX_QUICK_REPLIES;
   const add = () => {
     onChange([...value, { title: '' }]);
     requestAnimationFrame(() => inputs.current[value.length]?.focus());
   };
-  const hint =
-    channel === 'whatsapp'
-      ? 'WhatsApp shows up to 3 as buttons, up to 10 as a list.'
-      : channel === 'sms'
-        ? 'SMS sends them as a numbered list; the consumer answers with the number.'
-        : `Up to ${limit} buttons under the message.`;
+  const hint = channel === 'whatsapp' ? t('qr.hint.whatsapp', { buttons: 3, list: 10 }) : channel === 'sms' ? t('qr.hint.sms') : t('qr.hint', { limit });
   return (
     <fieldset className="quick-reply-editor">
-      <legend className="box-legend">Buttons</legend>
+      <legend className="box-legend">{t('composer.buttons', { count: 0 })}</legend>
       <p className="muted small">{hint}</p>
       <ol>
         {value.map((q, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place; the position is the identity
           <li key={i}>
             <label className="sr-only" htmlFor={`qr-${i}`}>
-              Button {i + 1}
+              {t('qr.button', { n: i + 1 })}
             </label>
             <input
               id={`qr-${i}`}
@@ -49,13 +47,13 @@ export function QuickReplyEditor({
               className="input"
               value={q.title}
               maxLength={100}
-              placeholder={`Button ${i + 1}`}
+              placeholder={t('qr.button', { n: i + 1 })}
               onChange={(e) => onChange(value.map((x, j) => (j === i ? { ...x, title: e.target.value } : x)))}
             />
             <button
               type="button"
               className="button ghost"
-              aria-label={`Remove button ${i + 1}${q.title ? ` (${q.title})` : ''}`}
+              aria-label={q.title ? t('qr.removeNamed', { n: i + 1, title: q.title }) : t('qr.remove', { n: i + 1 })}
               onClick={() => onChange(value.filter((_, j) => j !== i))}
             >
               <Icon name="close" />
@@ -65,10 +63,10 @@ export function QuickReplyEditor({
       </ol>
       <div className="quick-reply-bar">
         <button type="button" className="button" onClick={add} disabled={value.length >= limit}>
-          Add a button
+          {t('qr.add')}
         </button>
         <button type="button" className="button ghost" onClick={onClose}>
-          Done
+          {t('qr.done')}
         </button>
       </div>
     </fieldset>

@@ -2,7 +2,7 @@ import { formatFileSize } from '@parley/contract';
 import { Fragment, useEffect, useLayoutEffect, useRef } from 'react';
 import { nameOf } from '../../app/directory.js';
 import { useStore } from '../../app/store.js';
-import { useT } from '../../i18n/index.js';
+import { t, useT } from '../../i18n/index.js';
 import { type DatePrefs, dayKey, dayLabel, formatDate, formatTime } from '../../lib/format.js';
 import type { Directory, Message } from '../../lib/types.js';
 import { DeliveryStatus, QuickReplyMarks } from './delivery-status.js';
@@ -31,7 +31,7 @@ function separators(messages: Message[], currentId: string, prefs: DatePrefs, no
   for (const m of messages) {
     const seps: { key: string; label: string; kind: 'conversation' | 'day' }[] = [];
     if (m.conversationId !== lastConv) {
-      const label = m.conversationId === currentId ? 'This conversation' : `Previous conversation · ${formatDate(m.createdAt, prefs)}`;
+      const label = m.conversationId === currentId ? t('transcript.this') : t('transcript.previous', { date: formatDate(m.createdAt, prefs) });
       seps.push({ key: `c-${m.conversationId}`, label, kind: 'conversation' });
       lastConv = m.conversationId;
       lastDay = '';
@@ -63,6 +63,7 @@ export function Transcript({
   /** A closed conversation's closing line, after its last message ("Closed by you · 14:05"). */
   closing?: string | null;
 }) {
+  useT();
   const prefs = useStore((s) => s.datePrefs);
   const t = useT();
   const ref = useRef<HTMLDivElement>(null);
@@ -85,14 +86,14 @@ export function Transcript({
       // biome-ignore lint/a11y/noNoninteractiveTabindex: the transcript scrolls; keyboard users focus it to scroll
       tabIndex={0}
       role="log"
-      aria-label={`Transcript with ${consumerName}`}
+      aria-label={t('transcript.label', { name: consumerName })}
       onScroll={(e) => {
         const el = e.currentTarget;
         stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
       }}
     >
-      {loading && messages.length === 0 ? <p className="muted center">Loading the transcript…</p> : null}
-      {!loading && messages.length === 0 ? <p className="muted center">No messages yet.</p> : null}
+      {loading && messages.length === 0 ? <p className="muted center">{t('transcript.loading')}</p> : null}
+      {!loading && messages.length === 0 ? <p className="muted center">{t('transcript.empty')}</p> : null}
       <ol className="messages">
         {messages.map((m, i) => {
           const who =
@@ -101,8 +102,8 @@ export function Transcript({
               : m.senderType === 'agent'
                 ? nameOf(directory, m.senderId)
                 : m.senderType === 'bot'
-                  ? (m.senderName ?? 'Bot')
-                  : 'System';
+                  ? (m.senderName ?? t('transcript.bot'))
+                  : t('transcript.system');
           const previous = m.conversationId !== conversationId;
           return (
             <Fragment key={m.id}>
@@ -119,7 +120,11 @@ export function Transcript({
                     {formatTime(m.createdAt, prefs)}
                   </time>
                 </div>
-                {m.text ? <p className="msg-text">{m.text}</p> : null}
+                {m.text ? (
+                  <p className="msg-text" dir="auto">
+                    {m.text}
+                  </p>
+                ) : null}
                 {m.file ? <FileView file={m.file} /> : null}
                 <QuickReplyMarks message={m} />
                 <DeliveryStatus message={m} />

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { transferConversation } from '../../app/controller.js';
 import { fetchDirectory } from '../../app/directory.js';
+import { t, useT } from '../../i18n/index.js';
 import { type Directory, STATUS_LABEL } from '../../lib/types.js';
 import { Dialog } from '../../ui/dialog.js';
 import { StatusDot } from '../status/status-menu.js';
@@ -20,6 +21,8 @@ export function TransferDialog({
   onClose: () => void;
   onTransfer?: (id: string, target: TransferTarget, label: string) => Promise<boolean>;
 }) {
+  useT();
+
   const [q, setQ] = useState('');
   const [dir, setDir] = useState<Directory | null>(null);
   const [busy, setBusy] = useState(false);
@@ -48,31 +51,31 @@ export function TransferDialog({
   }
 
   return (
-    <Dialog title="Transfer conversation" onClose={onClose}>
+    <Dialog title={t('transfer.title')} onClose={onClose}>
       <label className="field">
-        <span>Search skills and agents</span>
-        <input type="search" data-autofocus value={q} onChange={(e) => setQ(e.target.value)} placeholder="e.g. Billing or Bob" />
+        <span>{t('transfer.search')}</span>
+        <input type="search" data-autofocus value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('transfer.placeholder')} />
       </label>
-      {!dir ? <p className="muted">Loading…</p> : null}
+      {!dir ? <p className="muted">{t('common.loading')}</p> : null}
       {dir ? (
         <div className="transfer-lists">
           <section aria-labelledby="transfer-skills">
-            <h3 id="transfer-skills">Skills</h3>
-            {dir.skills.length === 0 ? <p className="muted">No skill matches.</p> : null}
+            <h3 id="transfer-skills">{t('settings.skills')}</h3>
+            {dir.skills.length === 0 ? <p className="muted">{t('transfer.noSkill')}</p> : null}
             <ul className="choice-list">
               {dir.skills.map((s) => (
                 <li key={s.id}>
                   <button type="button" className="choice" disabled={busy} onClick={() => void go({ skillId: s.id }, s.displayName)}>
                     <span className="choice-name">{s.displayName}</span>
-                    <span className="choice-meta">{s.queued} waiting</span>
+                    <span className="choice-meta">{t('transfer.waiting', { count: s.queued })}</span>
                   </button>
                 </li>
               ))}
             </ul>
           </section>
           <section aria-labelledby="transfer-agents">
-            <h3 id="transfer-agents">Agents</h3>
-            {dir.agents.length === 0 ? <p className="muted">No agent matches.</p> : null}
+            <h3 id="transfer-agents">{t('transfer.agents')}</h3>
+            {dir.agents.length === 0 ? <p className="muted">{t('transfer.noAgent')}</p> : null}
             <ul className="choice-list">
               {dir.agents.map((a) => (
                 <li key={a.id}>

@@ -1,6 +1,7 @@
 import { statusNow } from '@parley/contract';
 import { dismiss, goHome, openConversation } from '../../app/controller.js';
 import { useStore } from '../../app/store.js';
+import { useT } from '../../i18n/index.js';
 import { unreadText } from '../../lib/format.js';
 import { consumerLabel, initialsOf } from '../../lib/people.js';
 import { Icon } from '../../ui/icons.js';
@@ -14,12 +15,13 @@ export function LeftBar() {
   const tab = useStore((s) => s.tab);
   const panel = useStore((s) => s.panel);
   const now = useNow();
+  const t = useT();
   const home = tab === 'active' && selectedId === null && panel === null;
   return (
-    <nav className="leftbar" aria-label="Opened conversations">
+    <nav className="leftbar" aria-label={t('nav.opened')}>
       <button type="button" className={`home-button${home ? ' current' : ''}`} onClick={goHome} aria-current={home ? 'page' : undefined}>
         <Icon name="home" />
-        <span className="leftbar-label">Home</span>
+        <span className="leftbar-label">{t('nav.home')}</span>
       </button>
       <ul className="pins">
         {pinned.map((id) => {
@@ -35,7 +37,11 @@ export function LeftBar() {
                 className="pin-open"
                 onClick={() => openConversation(id)}
                 aria-current={current ? 'page' : undefined}
-                aria-label={`${name}, ${status}${item.unread > 0 && status !== 'closed' ? `, ${unreadText(item.unread)}` : ''}`}
+                aria-label={
+                  item.unread > 0 && status !== 'closed'
+                    ? t('nav.pinUnread', { name, status: t(`rowStatus.${status}`), unread: unreadText(item.unread) })
+                    : t('nav.pin', { name, status: t(`rowStatus.${status}`) })
+                }
                 title={name}
               >
                 <span className="avatar" aria-hidden="true">
@@ -50,8 +56,8 @@ export function LeftBar() {
                 <button
                   type="button"
                   className="pin-remove"
-                  aria-label={`Remove ${name} from your list`}
-                  title={`Remove ${name} from your list`}
+                  aria-label={t('nav.remove', { name })}
+                  title={t('nav.remove', { name })}
                   onClick={() => void dismiss(id)}
                 >
                   <Icon name="close" size={14} />

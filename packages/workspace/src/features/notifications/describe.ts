@@ -1,4 +1,5 @@
 import type { Notification } from '@parley/contract';
+import { t } from '../../i18n/index.js';
 
 /** What a notification says, and where its button goes: one rule for the bell's list and the toast. */
 export interface NotificationView {
@@ -14,19 +15,19 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export function describeNotification(n: Pick<Notification, 'type' | 'data'>): NotificationView {
   if (n.type === 'webhook.disabled') {
-    const url = str(n.data.url) ?? 'A webhook';
+    const url = str(n.data.url) ?? t('notification.aWebhook');
     return {
       who: '',
-      headline: 'A webhook was turned off',
-      text: `${url} kept failing for 3 days, so Parley stopped sending to it. Fix the receiver, then turn it back on in the console.`,
+      headline: t('notification.webhookOff'),
+      text: t('notification.webhookOffText', { url, days: 3 }),
       target: { console: true },
     };
   }
   // a mention in a note (the first release's only kind), and any kind this workspace does not know yet
   const conversationId = str(n.data.conversationId);
   return {
-    who: str(n.data.by) ?? 'Someone',
-    headline: n.type === 'mention' || conversationId ? 'mentioned you in a note' : 'sent you a notification',
+    who: str(n.data.by) ?? t('notification.someone'),
+    headline: n.type === 'mention' || conversationId ? t('notification.mentioned') : t('notification.sent'),
     text: str(n.data.text) ?? '',
     target: conversationId ? { conversationId } : null,
   };
@@ -35,5 +36,5 @@ export function describeNotification(n: Pick<Notification, 'type' | 'data'>): No
 /** The one-line toast for a notification that arrives live. */
 export const notificationToast = (n: Pick<Notification, 'type' | 'data'>): string => {
   const v = describeNotification(n);
-  return v.who ? `${v.who} ${v.headline}` : v.headline;
+  return v.who ? t('notification.toast', { who: v.who, headline: v.headline }) : v.headline;
 };

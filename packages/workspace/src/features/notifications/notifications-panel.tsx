@@ -1,5 +1,6 @@
 import { markNotificationRead, openConversation } from '../../app/controller.js';
 import { store, useStore } from '../../app/store.js';
+import { useT } from '../../i18n/index.js';
 import { formatDateTime } from '../../lib/format.js';
 import { describeNotification } from './describe.js';
 
@@ -8,17 +9,18 @@ export function NotificationsPanel() {
   const items = useStore((s) => s.notifications);
   const active = useStore((s) => s.active);
   const prefs = useStore((s) => s.datePrefs);
+  const t = useT();
   return (
     <section className="panel" aria-labelledby="notif-title">
       <div className="pane-head">
-        <h2 id="notif-title">Notifications</h2>
+        <h2 id="notif-title">{t('app.notifications')}</h2>
         {items.some((n) => !n.read) ? (
           <button type="button" className="link-button" onClick={() => items.forEach((n) => void markNotificationRead(n.id))}>
-            Mark all as read
+            {t('notification.markAll')}
           </button>
         ) : null}
       </div>
-      {items.length === 0 ? <p className="empty">Nothing yet. When a colleague mentions you in a note, it shows here.</p> : null}
+      {items.length === 0 ? <p className="empty">{t('notification.empty')}</p> : null}
       <ul className="notif-list">
         {items.map((n) => {
           const v = describeNotification(n);
@@ -26,7 +28,7 @@ export function NotificationsPanel() {
             <li key={n.id} className={n.read ? 'notif' : 'notif unread'}>
               <div className="notif-main">
                 <p>
-                  {!n.read ? <span className="sr-only">Unread: </span> : null}
+                  {!n.read ? <span className="sr-only">{t('notification.unread')}</span> : null}
                   {v.who ? <strong>{v.who}</strong> : null}
                   {v.who ? ' ' : null}
                   {v.headline}
@@ -48,7 +50,7 @@ export function NotificationsPanel() {
                       else store.set({ tab: 'all', allSelectedId: conv, panel: null });
                     }}
                   >
-                    Open conversation
+                    {t('notification.openConversation')}
                   </button>
                 ) : null}
                 {v.target && 'console' in v.target ? (
@@ -60,12 +62,12 @@ export function NotificationsPanel() {
                       store.set({ panel: 'console' });
                     }}
                   >
-                    Open console
+                    {t('notification.openConsole')}
                   </button>
                 ) : null}
                 {!n.read ? (
                   <button type="button" className="button ghost" onClick={() => void markNotificationRead(n.id)}>
-                    Mark as read
+                    {t('notification.markRead')}
                   </button>
                 ) : null}
               </div>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { setStatus } from '../../app/controller.js';
 import { useStore } from '../../app/store.js';
+import { t, useT } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { type AgentStatus, STATUS_LABEL } from '../../lib/types.js';
 import { Icon } from '../../ui/icons.js';
@@ -23,7 +24,8 @@ function entriesOf(reasons: readonly Reason[]): Entry[] {
   return ORDER.flatMap((status) => [{ status, reason: null }, ...reasons.filter((r) => r.status === status).map((reason) => ({ status, reason }))]);
 }
 
-const labelOf = (status: AgentStatus, reason: Reason | null | undefined) => (reason ? `${STATUS_LABEL[status]} · ${reason.name}` : STATUS_LABEL[status]);
+const labelOf = (status: AgentStatus, reason: Reason | null | undefined) =>
+  reason ? t('status.withReason', { status: STATUS_LABEL[status], reason: reason.name }) : STATUS_LABEL[status];
 
 export function StatusDot({ status }: { status: AgentStatus }) {
   return <span className={`status-dot status-${status}`} aria-hidden="true" />;
@@ -38,6 +40,7 @@ export function StatusMenu() {
   const reasonId = useStore((s) => s.session?.user.statusReasonId ?? null);
   const name = useStore((s) => s.session?.user.displayName ?? '');
   const [open, setOpen] = useState(false);
+  useT();
   const [reasons, setReasons] = useState<Reason[]>([]);
   const button = useRef<HTMLButtonElement>(null);
   const items = useRef<(HTMLButtonElement | null)[]>([]);
@@ -97,7 +100,7 @@ export function StatusMenu() {
         className="status-button"
         aria-haspopup="menu"
         aria-expanded={open}
-        aria-label={`Status: ${labelOf(status, reason)}. Change status`}
+        aria-label={t('status.button', { status: labelOf(status, reason) })}
         onClick={() => setOpen((o) => !o)}
       >
         <StatusDot status={status} />
@@ -108,7 +111,7 @@ export function StatusMenu() {
         <Icon name="chevron" size={16} />
       </button>
       {open && (
-        <div className="menu" role="menu" aria-label="Set your status" tabIndex={-1} onKeyDown={onKey}>
+        <div className="menu" role="menu" aria-label={t('status.menu')} tabIndex={-1} onKeyDown={onKey}>
           {entries.map((e, i) => (
             <button
               key={`${e.status}:${e.reason?.id ?? ''}`}
