@@ -125,14 +125,17 @@ export function ContentScreen() {
         const headingId = `content-group-${c?.id ?? 'none'}`;
         return (
           <section key={c?.id ?? 'none'} className="content-group" aria-labelledby={headingId}>
-            <h4 id={headingId}>{c?.name ?? t('console.content.uncategorized')}</h4>
+            <h4 id={headingId}>{c ? <bdi>{c.name}</bdi> : t('console.content.uncategorized')}</h4>
             {list.length === 0 ? (
               <p className="muted content-empty">{searched ? t('console.content.noMatch') : t('console.content.emptyCategory')}</p>
             ) : (
               <ul className="content-list">
                 {list.map((i, n) => (
                   <li key={i.id}>
-                    <strong>{i.title}</strong> <span className="muted">{i.text.slice(0, 80)}</span>
+                    <strong dir="auto">{i.title}</strong>{' '}
+                    <span className="muted" dir="auto">
+                      {i.text.slice(0, 80)}
+                    </span>
                     <span className="row-actions">
                       <button
                         type="button"
@@ -199,7 +202,7 @@ export function ContentScreen() {
       >
         <h4>{editing ? t('console.content.editHeading', { title: editing.title }) : t('console.content.new')}</h4>
         <Field label={t('console.content.fieldTitle')} path="title" errors={errors}>
-          <input value={title} onChange={(e) => setTitle(e.target.value)} />
+          <input dir="auto" value={title} onChange={(e) => setTitle(e.target.value)} />
         </Field>
         <Field label={t('console.content.category')} path="categoryId" errors={errors}>
           <select value={categoryId} onChange={(e) => setCategoryId(e.target.value)}>
@@ -212,10 +215,10 @@ export function ContentScreen() {
           </select>
         </Field>
         <Field label={t('console.content.text')} path="text" errors={errors}>
-          <textarea rows={4} value={text} onChange={(e) => setText(e.target.value)} />
+          <textarea dir="auto" rows={4} value={text} onChange={(e) => setText(e.target.value)} />
         </Field>
         <Field label={t('console.content.buttons')} path="quickReplies" errors={errors}>
-          <textarea rows={2} value={buttons} onChange={(e) => setButtons(e.target.value)} />
+          <textarea dir="auto" rows={2} value={buttons} onChange={(e) => setButtons(e.target.value)} />
         </Field>
         <FormSubmit errors={errors} busy={busy}>
           {editing ? t('console.content.save') : t('console.content.create')}

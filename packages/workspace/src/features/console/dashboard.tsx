@@ -103,7 +103,9 @@ export function DashboardScreen() {
               <td data-col="queue" data-label={t('console.dashboard.col.queue')}>
                 {formatNumber(s.queue)}
               </td>
-              <td data-label={t('console.dashboard.col.longestWait')}>{s.queue ? dur(s.longestWaitSec) : '—'}</td>
+              <td data-label={t('console.dashboard.col.longestWait')}>
+                <bdi>{s.queue ? dur(s.longestWaitSec) : '—'}</bdi>
+              </td>
               <td data-label={t('console.dashboard.col.agentStates')}>
                 {formatNumber(s.agents.online)} / {formatNumber(s.agents.away)} / {formatNumber(s.agents.backSoon)}
               </td>
@@ -114,9 +116,11 @@ export function DashboardScreen() {
                 {formatNumber(s.overdue)}
               </td>
               <td data-label={t('console.dashboard.col.soonOverdue')}>{formatNumber(s.soonOverdue)}</td>
-              <td data-label={t('console.dashboard.col.slaToday')}>{dash(s.slaToday, ' %')}</td>
+              <td data-label={t('console.dashboard.col.slaToday')}>
+                <bdi>{dash(s.slaToday, ' %')}</bdi>
+              </td>
               <td data-col="csat" data-label={t('console.dashboard.col.csat')}>
-                {dash(s.last12h.csat, ' %')} / {dash(s.today.csat, ' %')}
+                <bdi>{dash(s.last12h.csat, ' %')}</bdi> / <bdi>{dash(s.today.csat, ' %')}</bdi>
               </td>
               <td data-label={t('console.dashboard.col.nps')}>
                 {dash(s.last12h.nps)} / {dash(s.today.nps)}
@@ -145,15 +149,25 @@ export function DashboardScreen() {
               <td data-label={t('console.dashboard.col.status')}>{STATUS_LABEL[a.status as AgentStatus] ?? a.status}</td>
               <td data-label={t('console.dashboard.col.reason')}>{a.statusReason ?? '—'}</td>
               <td data-label={t('console.dashboard.col.for')}>
-                {a.statusSince ? <time dateTime={a.statusSince}>{formatDuration((now - Date.parse(a.statusSince)) / 1000)}</time> : '—'}
+                {a.statusSince ? (
+                  <time dateTime={a.statusSince}>
+                    <bdi>{formatDuration((now - Date.parse(a.statusSince)) / 1000)}</bdi>
+                  </time>
+                ) : (
+                  '—'
+                )}
               </td>
               <td data-label={t('console.dashboard.col.load')}>
                 <meter min={0} max={a.capacity} value={a.load} aria-label={t('console.dashboard.loadOf', { name: a.displayName })} /> {formatNumber(a.load)}/
                 {formatNumber(a.capacity)}
               </td>
               <td data-label={t('console.dashboard.col.closedToday')}>{formatNumber(a.closedToday)}</td>
-              <td data-label={t('console.dashboard.col.avgFirstResponse')}>{dur(a.avgFirstResponseSec)}</td>
-              <td data-label={t('console.dashboard.col.csatToday')}>{dash(a.csat, ' %')}</td>
+              <td data-label={t('console.dashboard.col.avgFirstResponse')}>
+                <bdi>{dur(a.avgFirstResponseSec)}</bdi>
+              </td>
+              <td data-label={t('console.dashboard.col.csatToday')}>
+                <bdi>{dash(a.csat, ' %')}</bdi>
+              </td>
             </tr>
           ))}
         </ConsoleTable>
