@@ -10,9 +10,9 @@ import { agentPage, consumer, type Demo, expectAccessible, growToConsoleContent,
  */
 const SHOTS = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url));
 // The console's tabs in their order (their labels are another screen's strings: found by position).
-const TABS = [...readFileSync(fileURLToPath(new URL('../../../workspace/src/features/console/screens.ts', import.meta.url)), 'utf8').matchAll(/\{ id: '([^']+)'/g)].map(
-  (m) => m[1],
-);
+const TABS = [
+  ...readFileSync(fileURLToPath(new URL('../../../workspace/src/features/console/screens.ts', import.meta.url)), 'utf8').matchAll(/\{ id: '([^']+)'/g),
+].map((m) => m[1]);
 
 describe('the console in Arabic', () => {
   let demo: Demo;
