@@ -56,13 +56,6 @@ const NOT_CONVERTED = new Set<string>([
   'workspace:features/console/chart.tsx',
   'workspace:features/console/console.tsx',
   'workspace:features/console/consumers.tsx',
-  'workspace:features/console/content.tsx',
-  'workspace:features/console/dashboard.tsx',
-  'workspace:features/console/forms.tsx',
-  'workspace:features/console/security.tsx',
-  'workspace:features/console/skills.tsx',
-  'workspace:features/console/table.tsx',
-  'workspace:features/conversation/template-picker.tsx',
 ]);
 
 const read = (p: string) => readFileSync(join(root, p), 'utf8');
