@@ -50,12 +50,10 @@ const FRONT_ENDS: FrontEnd[] = [
  */
 const NOT_CONVERTED = new Set<string>([
   'workspace:features/console/account.tsx',
-  'workspace:features/console/agents.tsx',
   'workspace:features/console/audit.tsx',
   'workspace:features/console/channel-templates.tsx',
   'workspace:features/console/channels.tsx',
   'workspace:features/console/chart.tsx',
-  'workspace:features/console/console.tsx',
   'workspace:features/console/consumers.tsx',
   'workspace:features/console/content.tsx',
   'workspace:features/console/dashboard.tsx',
