@@ -50,9 +50,7 @@ const FRONT_ENDS: FrontEnd[] = [
  */
 const NOT_CONVERTED = new Set<string>([
   'workspace:features/console/account.tsx',
-  'workspace:features/console/audit.tsx',
   'workspace:features/console/channels.tsx',
-  'workspace:features/console/chart.tsx',
   'workspace:features/console/content.tsx',
   'workspace:features/console/dashboard.tsx',
   'workspace:features/console/forms.tsx',
