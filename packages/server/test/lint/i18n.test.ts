@@ -50,7 +50,6 @@ const FRONT_ENDS: FrontEnd[] = [
  */
 const NOT_CONVERTED = new Set<string>([
   'workspace:features/console/account.tsx',
-  'workspace:features/console/channels.tsx',
   'workspace:features/console/content.tsx',
   'workspace:features/console/dashboard.tsx',
   'workspace:features/console/forms.tsx',
