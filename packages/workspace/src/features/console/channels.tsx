@@ -268,7 +268,7 @@ function ChannelForm({
         </Field>
       </div>
       <Field label={t(urlField.label)} path={urlField.key} errors={errors}>
-        <input value={url} onChange={(e) => setUrl(e.target.value)} placeholder={urlField.placeholder} inputMode="url" autoComplete="off" />
+        <input value={url} onChange={(e) => setUrl(e.target.value)} placeholder={urlField.placeholder} inputMode="url" autoComplete="off" dir="ltr" />
       </Field>
       <p className="muted hint">{t(urlField.hint)}</p>
       {CREDENTIALS[type].length ? (
@@ -330,6 +330,7 @@ function CredentialInput(props: {
             placeholder={f.placeholderText ? t(f.placeholderText) : f.placeholder}
             autoComplete="off"
             spellCheck={false}
+            dir="ltr"
           />
         </Field>
         {f.hint ? <p className="muted hint">{t(f.hint)}</p> : null}
@@ -428,13 +429,17 @@ export function ChannelsScreen() {
           <dl className="kv">
             <dt>{t('console.channels.inboundUrl')}</dt>
             <dd>
-              <code data-testid="channel-inbound-url">{shown.inboundUrl}</code>
+              <code data-testid="channel-inbound-url" dir="ltr">
+                {shown.inboundUrl}
+              </code>
             </dd>
             {showSecret ? (
               <>
                 <dt>{t('console.channels.secret')}</dt>
                 <dd>
-                  <code data-testid="channel-secret">{shown.secret}</code>
+                  <code data-testid="channel-secret" dir="ltr">
+                    {shown.secret}
+                  </code>
                 </dd>
               </>
             ) : null}
@@ -461,7 +466,7 @@ export function ChannelsScreen() {
             <td data-label={t('console.channels.col.type')}>{TYPE_NAMES[c.type]}</td>
             <td data-label={t('console.channels.col.skill')}>{skills.find((s) => s.id === c.skillId)?.name ?? '—'}</td>
             <td data-label={t('console.channels.inboundUrl')}>
-              <code>{c.inboundUrl}</code>
+              <code dir="ltr">{c.inboundUrl}</code>
             </td>
             <td data-label={t('console.channels.col.sendsTo')}>{sendsTo(t, c)}</td>
             <td className="actions">
