@@ -27,7 +27,8 @@ export const ActiveListPage = Page(ActiveItem).extend({
 export const RoutingCandidate = z.object({
   agentId: z.string(),
   status: z.string(),
-  load: z.number(),
+  /** Null for an agent who could not take it anyway (not online, or inactive): their open work is not counted. */
+  load: z.number().nullable(),
   capacity: z.number(),
   eligible: z.boolean(),
   why: z.string(),

@@ -12,6 +12,8 @@ export interface AgentLoad {
   /** During warm-up: how many concurrent conversations the agent may have right now; null when not warming up. */
   warmupCap?: number | null;
   warmupStartedAt?: number | null;
+  /** False when the load was not counted (the agent is not online or inactive, so it cannot matter): `load` is then 0. */
+  loadCounted?: boolean;
 }
 
 export type Ineligibility = 'not_online' | 'inactive' | 'missing_skill' | 'at_capacity' | 'warm_up';

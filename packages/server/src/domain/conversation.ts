@@ -31,7 +31,8 @@ export interface LastMessage {
 export interface RoutingCandidate {
   agentId: string;
   status: string;
-  load: number;
+  /** Null when not counted: an agent who is not online (or inactive) cannot take it, whatever they hold. */
+  load: number | null;
   capacity: number;
   eligible: boolean;
   why: string;

@@ -46,6 +46,17 @@ describe('chooseAgent', () => {
       gone: 'inactive',
     });
   });
+  it('reports an uncounted load (an agent who could not take it anyway) as null, the counted ones rounded', () => {
+    const d = chooseAgent({
+      skillId: 's',
+      now: 0,
+      agents: [agent({ agentId: 'away', status: 'away', loadCounted: false }), agent({ agentId: 'on', load: 1.234 })],
+    });
+    expect(d.candidates.map((c) => [c.agentId, c.load, c.why])).toEqual([
+      ['away', null, 'not_online'],
+      ['on', 1.23, 'eligible'],
+    ]);
+  });
   it('prefers the returning consumer’s last agent when eligible', () => {
     const agents = [agent({ agentId: 'x', load: 0 }), agent({ agentId: 'last', load: 2 })];
     expect(chooseAgent({ skillId: 's', now: 0, agents, preferAgentId: 'last' })).toMatchObject({ agentId: 'last', rule: 'returning_consumer_last_agent' });

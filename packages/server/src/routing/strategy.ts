@@ -19,7 +19,7 @@ export function chooseAgent(input: ChooseInput): RoutingDecision {
     return {
       agentId: a.agentId,
       status: a.status,
-      load: round(a.load),
+      load: a.loadCounted === false ? null : round(a.load),
       capacity: a.maxConcurrent,
       eligible: why === null,
       why: why ?? 'eligible',

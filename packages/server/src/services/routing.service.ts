@@ -16,6 +16,9 @@ import { pushQueuePositions } from './queue-positions.service.js';
 
 const PAGE = 500;
 
+/** Whether an agent could be given a conversation now, status-wise: only then does their load matter. */
+const canTake = (u: UserRecord): boolean => u.active && u.status === 'online';
+
 /** Per-run cache of agents and their current loads, kept up to date as the run assigns. */
 class AgentPool {
   private readonly loads = new Map<string, AgentLoad>();
@@ -34,10 +37,13 @@ class AgentPool {
     const fresh = users.filter((u) => !this.loads.has(u.id));
     if (!fresh.length) return;
     const { settings } = this.account;
+    // Only the open work of an agent who could take a conversation is counted: for one who is
+    // away, offline or inactive the load decides nothing (eligibility stops at the status), and
+    // counting it would read every conversation they hold, so routing would grow with the account.
     const work = await listAgentWork(
       this.tx,
       this.account.id,
-      fresh.map((u) => u.id),
+      fresh.filter(canTake).map((u) => u.id),
       this.now - settings.idleAfterSec * 1000,
     );
     for (const u of fresh) {
@@ -54,6 +60,7 @@ class AgentPool {
         lastAssignedAt: u.lastAssignedAt,
         warmupCap: warmupCap(settings.warmUp, u.warmupStartedAt, u.maxConcurrent, this.now),
         warmupStartedAt: u.warmupStartedAt,
+        ...(!canTake(u) && { loadCounted: false }),
       });
     }
   }

@@ -1,8 +1,9 @@
-import { CompiledQuery, type KyselyPlugin, type RootOperationNode } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAll } from '../../src/services/conversations.service.js';
 import { type AccountHandle, type AgentHandle, http, makeAccount } from '../factories/index.js';
 import { dialects, startTestApp, type TestApp } from '../harness.js';
+import { queryRecorder } from '../query-recorder.js';
 
 const DAY = 86_400_000;
 
@@ -111,19 +112,7 @@ describe.each(dialects)('the All tab on %s', (dialect) => {
 
   it('a later page starts its index range at the cursor, not at the newest conversation', async () => {
     // Record the SQL of the service for the last page of the whole history.
-    const nodes = new Map<unknown, RootOperationNode>();
-    const queries: CompiledQuery[] = [];
-    const recorder: KyselyPlugin = {
-      transformQuery: ({ node, queryId }) => {
-        nodes.set(queryId, node);
-        return node;
-      },
-      transformResult: async ({ queryId, result }) => {
-        const node = nodes.get(queryId);
-        if (node) queries.push(t.db.kysely.getExecutor().compileQuery(node, queryId));
-        return result;
-      },
-    };
+    const { plugin: recorder, queries } = queryRecorder(t.db.kysely);
     const deps = { ...t.deps, db: { ...t.deps.db, kysely: t.db.kysely.withPlugin(recorder) } };
     const last = needles.at(-2);
     if (!last) throw new Error('no needles');

@@ -1,10 +1,11 @@
-import { CompiledQuery, type KyselyPlugin, type RootOperationNode } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { myKpis } from '../../src/services/kpis.service.js';
 import { conversationsCsv, dailyReport, liveReport } from '../../src/services/reports.service.js';
 import { bindKeyring, keyringOf } from '../../src/storage/secrets.js';
 import { http, makeAccount } from '../factories/index.js';
 import { dialects, startTestApp, type TestApp } from '../harness.js';
+import { queryRecorder } from '../query-recorder.js';
 import { connect } from '../socket-client.js';
 import { expectProblem } from './support.js';
 
@@ -287,22 +288,7 @@ describe.each(dialects)('manager reports on %s', (dialect) => {
     const alice = await acc.agent('alice', { skills: ['Sales'] });
     await (await acc.consumer()).open({ skill: 'Sales', text: 'hello?' });
     // Record each query the services run, with its parameters.
-    const nodes = new Map<unknown, RootOperationNode>();
-    const queries = new Map<string, CompiledQuery>();
-    const recorder: KyselyPlugin = {
-      transformQuery: ({ node, queryId }) => {
-        nodes.set(queryId, node);
-        return node;
-      },
-      transformResult: async ({ queryId, result }) => {
-        const node = nodes.get(queryId);
-        if (node) {
-          const c = t.db.kysely.getExecutor().compileQuery(node, queryId);
-          queries.set(c.sql, c);
-        }
-        return result;
-      },
-    };
+    const { plugin: recorder, queries: recorded } = queryRecorder(t.db.kysely);
     // The recording handle opens secrets (the account's settings) with the database's own keyring.
     const deps = { ...t.deps, db: { ...t.deps.db, kysely: bindKeyring(t.db.kysely.withPlugin(recorder), keyringOf(t.db.kysely)) } };
     const now = t.clock.now();
@@ -312,6 +298,7 @@ describe.each(dialects)('manager reports on %s', (dialect) => {
     await myKpis(deps, { kind: 'user', accountId: acc.accountId, userId: alice.id, role: 'agent', tokenHash: '' });
 
     const plans: string[] = [];
+    const queries = new Map(recorded.map((c) => [c.sql, c]));
     for (const c of queries.values()) {
       const r = await t.db.kysely.executeQuery<{ detail: string }>(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${c.sql}`, [...c.parameters]));
       const plan = r.rows.map((x) => x.detail).join(' | ');

@@ -219,16 +219,19 @@ describe('console: contact-center operations', () => {
     await add.getByLabel('Label name').fill('VIP');
     await colours.getByRole('radio', { name: 'Yellow' }).check();
     await add.getByRole('button', { name: 'Add label' }).click();
+    const table = page.getByRole('table', { name: 'Labels' });
+    // each label is in the table (the form cleared for the next) before the next is typed
+    await table.getByRole('row', { name: /^VIP/ }).waitFor();
     await add.getByLabel('Label name').fill('Billing');
     // keyboard: the swatches are one radio group, arrows move through them
     await colours.getByRole('radio', { name: 'Yellow' }).focus();
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => colours.getByRole('radio', { name: 'Green' }).isChecked()).toBe(true);
     await add.getByRole('button', { name: 'Add label' }).click();
+    await table.getByRole('row', { name: /^Billing/ }).waitFor();
     await add.getByLabel('Label name').fill('Bug');
     await add.getByLabel('Custom colour').fill('#1a237e');
     await add.getByRole('button', { name: 'Add label' }).click();
-    const table = page.getByRole('table', { name: 'Labels' });
     await table.getByRole('row', { name: /^Bug/ }).getByRole('cell', { name: '#1a237e' }).waitFor();
     const labels = () => get<{ items: { name: string; color: string }[] }>('/api/v1/labels').then((r) => r.items.map((l) => `${l.name} ${l.color}`));
     await poll(labels).toEqual(['Billing #2e9e5b', 'Bug #1a237e', 'VIP #f5d142']);

@@ -50,14 +50,7 @@ const FRONT_ENDS: FrontEnd[] = [
  */
 const NOT_CONVERTED = new Set<string>([
   'workspace:features/console/account.tsx',
-  'workspace:features/console/content.tsx',
-  'workspace:features/console/dashboard.tsx',
-  'workspace:features/console/forms.tsx',
-  'workspace:features/console/security.tsx',
-  'workspace:features/console/skills.tsx',
   'workspace:features/console/survey.tsx',
-  'workspace:features/console/table.tsx',
-  'workspace:features/conversation/template-picker.tsx',
 ]);
 
 const read = (p: string) => readFileSync(join(root, p), 'utf8');

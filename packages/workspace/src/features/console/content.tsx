@@ -1,6 +1,7 @@
 import type { ContentCategory, ContentItem } from '@parley/contract';
 import { type FormEvent, useEffect, useState } from 'react';
 import { toast } from '../../app/store.js';
+import { useT } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { Field, FormSubmit, InlineField, typed, useSubmit } from './forms.js';
 
@@ -8,6 +9,7 @@ type Category = ContentCategory;
 type Item = ContentItem;
 
 export function ContentScreen() {
+  const t = useT();
   const [categories, setCategories] = useState<Category[]>([]);
   const [items, setItems] = useState<Item[]>([]);
   const [q, setQ] = useState('');
@@ -47,16 +49,16 @@ export function ContentScreen() {
     e.preventDefault();
     const quickReplies = buttons
       .split('\n')
-      .map((t) => t.trim())
+      .map((line) => line.trim())
       .filter(Boolean)
-      .map((t) => ({ title: t }));
+      .map((line) => ({ title: line }));
     const body = { title, text, categoryId: categoryId || null, ...((quickReplies.length || editing) && { quickReplies }) };
     const ok = await run(
       () =>
         editing
           ? api.call('PATCH /api/v1/content/{id}', { params: { id: editing.id }, body: typed(body) })
           : api.call('POST /api/v1/content', { body: typed(body) }),
-      editing ? 'Content saved' : 'Content created',
+      editing ? t('console.content.saved') : t('console.content.created'),
     );
     if (ok) {
       edit(null);
@@ -85,7 +87,7 @@ export function ContentScreen() {
     }
   }
   async function remove(item: Item) {
-    if (!confirm(`Delete "${item.title}"?`)) return;
+    if (!confirm(t('console.content.confirmDelete', { title: item.title }))) return;
     try {
       await api.call('DELETE /api/v1/content/{id}', { params: { id: item.id } });
       void load();
@@ -96,7 +98,7 @@ export function ContentScreen() {
   const groups: (Category | null)[] = [...categories, null];
   return (
     <section aria-labelledby="console-content">
-      <h3 id="console-content">Predefined content</h3>
+      <h3 id="console-content">{t('console.content.title')}</h3>
       <search>
         <form
           className="console-inline"
@@ -106,14 +108,14 @@ export function ContentScreen() {
           }}
         >
           <InlineField
-            label="Search content"
+            label={t('console.content.search')}
             button={
               <button type="submit" className="button">
-                Search
+                {t('console.content.searchButton')}
               </button>
             }
           >
-            <input type="search" placeholder="Title or text" value={q} onChange={(e) => setQ(e.target.value)} />
+            <input type="search" placeholder={t('console.content.searchPlaceholder')} value={q} onChange={(e) => setQ(e.target.value)} />
           </InlineField>
         </form>
       </search>
@@ -123,32 +125,41 @@ export function ContentScreen() {
         const headingId = `content-group-${c?.id ?? 'none'}`;
         return (
           <section key={c?.id ?? 'none'} className="content-group" aria-labelledby={headingId}>
-            <h4 id={headingId}>{c?.name ?? 'Uncategorized'}</h4>
+            <h4 id={headingId}>{c ? <bdi>{c.name}</bdi> : t('console.content.uncategorized')}</h4>
             {list.length === 0 ? (
-              <p className="muted content-empty">{searched ? 'Nothing in this category matches the search.' : 'No content in this category yet.'}</p>
+              <p className="muted content-empty">{searched ? t('console.content.noMatch') : t('console.content.emptyCategory')}</p>
             ) : (
               <ul className="content-list">
                 {list.map((i, n) => (
                   <li key={i.id}>
-                    <strong>{i.title}</strong> <span className="muted">{i.text.slice(0, 80)}</span>
+                    <strong dir="auto">{i.title}</strong>{' '}
+                    <span className="muted" dir="auto">
+                      {i.text.slice(0, 80)}
+                    </span>
                     <span className="row-actions">
-                      <button type="button" className="button" aria-label={`Move ${i.title} up`} disabled={n === 0} onClick={() => void move(i, -1)}>
+                      <button
+                        type="button"
+                        className="button"
+                        aria-label={t('console.content.moveUp', { title: i.title })}
+                        disabled={n === 0}
+                        onClick={() => void move(i, -1)}
+                      >
                         ↑
                       </button>
                       <button
                         type="button"
                         className="button"
-                        aria-label={`Move ${i.title} down`}
+                        aria-label={t('console.content.moveDown', { title: i.title })}
                         disabled={n === list.length - 1}
                         onClick={() => void move(i, 1)}
                       >
                         ↓
                       </button>
-                      <button type="button" className="button" aria-label={`Edit ${i.title}`} onClick={() => edit(i)}>
-                        Edit
+                      <button type="button" className="button" aria-label={t('console.content.editLabel', { title: i.title })} onClick={() => edit(i)}>
+                        {t('console.content.edit')}
                       </button>
-                      <button type="button" className="button" aria-label={`Delete ${i.title}`} onClick={() => void remove(i)}>
-                        Delete
+                      <button type="button" className="button" aria-label={t('console.content.deleteLabel', { title: i.title })} onClick={() => void remove(i)}>
+                        {t('console.content.delete')}
                       </button>
                     </span>
                   </li>
@@ -160,37 +171,42 @@ export function ContentScreen() {
       })}
       <form
         className="console-inline"
-        aria-label="New category"
+        aria-label={t('console.content.newCategory')}
         noValidate
         onSubmit={async (e) => {
           e.preventDefault();
-          if (await runCat(() => api.call('POST /api/v1/content/categories', { body: { name: catName } }), 'Category created')) {
+          if (await runCat(() => api.call('POST /api/v1/content/categories', { body: { name: catName } }), t('console.content.categoryCreated'))) {
             setCatName('');
             void load();
           }
         }}
       >
         <InlineField
-          label="New category"
+          label={t('console.content.newCategory')}
           path="name"
           errors={catErrors}
           button={
             <button type="submit" className="button" disabled={catBusy}>
-              Add category
+              {t('console.content.addCategory')}
             </button>
           }
         >
           <input value={catName} onChange={(e) => setCatName(e.target.value)} />
         </InlineField>
       </form>
-      <form className="console-form" onSubmit={submit} aria-label={editing ? `Edit ${editing.title}` : 'New content'} noValidate>
-        <h4>{editing ? `Edit "${editing.title}"` : 'New content'}</h4>
-        <Field label="Title" path="title" errors={errors}>
-          <input value={title} onChange={(e) => setTitle(e.target.value)} />
+      <form
+        className="console-form"
+        onSubmit={submit}
+        aria-label={editing ? t('console.content.editLabel', { title: editing.title }) : t('console.content.new')}
+        noValidate
+      >
+        <h4>{editing ? t('console.content.editHeading', { title: editing.title }) : t('console.content.new')}</h4>
+        <Field label={t('console.content.fieldTitle')} path="title" errors={errors}>
+          <input dir="auto" value={title} onChange={(e) => setTitle(e.target.value)} />
         </Field>
-        <Field label="Category" path="categoryId" errors={errors}>
+        <Field label={t('console.content.category')} path="categoryId" errors={errors}>
           <select value={categoryId} onChange={(e) => setCategoryId(e.target.value)}>
-            <option value="">Uncategorized</option>
+            <option value="">{t('console.content.uncategorized')}</option>
             {categories.map((c) => (
               <option key={c.id} value={c.id}>
                 {c.name}
@@ -198,18 +214,18 @@ export function ContentScreen() {
             ))}
           </select>
         </Field>
-        <Field label="Text" path="text" errors={errors}>
-          <textarea rows={4} value={text} onChange={(e) => setText(e.target.value)} />
+        <Field label={t('console.content.text')} path="text" errors={errors}>
+          <textarea dir="auto" rows={4} value={text} onChange={(e) => setText(e.target.value)} />
         </Field>
-        <Field label="Buttons (one per line, optional)" path="quickReplies" errors={errors}>
-          <textarea rows={2} value={buttons} onChange={(e) => setButtons(e.target.value)} />
+        <Field label={t('console.content.buttons')} path="quickReplies" errors={errors}>
+          <textarea dir="auto" rows={2} value={buttons} onChange={(e) => setButtons(e.target.value)} />
         </Field>
         <FormSubmit errors={errors} busy={busy}>
-          {editing ? 'Save content' : 'Create content'}
+          {editing ? t('console.content.save') : t('console.content.create')}
         </FormSubmit>
         {editing ? (
           <button type="button" className="button" onClick={() => edit(null)}>
-            Cancel
+            {t('common.cancel')}
           </button>
         ) : null}
       </form>

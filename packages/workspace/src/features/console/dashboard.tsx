@@ -1,8 +1,9 @@
 import type { DailyReport, LiveReport } from '@parley/contract';
 import { useEffect, useState } from 'react';
 import { toast, useStore } from '../../app/store.js';
+import { type MessageKey, useT } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
-import { formatDuration } from '../../lib/format.js';
+import { formatDuration, formatNumber } from '../../lib/format.js';
 import { type AgentStatus, STATUS_LABEL } from '../../lib/types.js';
 import { HourlyChart, type HourlyChartProps } from './chart.js';
 import { dash, dur } from './format.js';
@@ -26,10 +27,24 @@ function useTicker(everyMs: number): void {
 }
 
 /** The day's charts: which hourly figure each one draws, and how. */
-const CHARTS: (Omit<HourlyChartProps, 'values'> & { field: HourField })[] = [
-  { field: 'arrivals', title: 'Arrivals by hour', series: 'Arrivals', unit: 'count', kind: 'bars' },
-  { field: 'avgFirstResponseSec', title: 'Average first response by hour', series: 'First response', unit: 'seconds', kind: 'line', colour: '--amber' },
-  { field: 'slaAttainment', title: 'SLA attainment by hour', series: 'Within SLA', unit: 'percent', kind: 'bars', colour: '--green' },
+const CHARTS: (Omit<HourlyChartProps, 'values' | 'title' | 'series'> & { field: HourField; title: MessageKey; series: MessageKey })[] = [
+  { field: 'arrivals', title: 'console.dashboard.chart.arrivals', series: 'console.dashboard.chart.arrivalsSeries', unit: 'count', kind: 'bars' },
+  {
+    field: 'avgFirstResponseSec',
+    title: 'console.dashboard.chart.firstResponse',
+    series: 'console.dashboard.chart.firstResponseSeries',
+    unit: 'seconds',
+    kind: 'line',
+    colour: '--amber',
+  },
+  {
+    field: 'slaAttainment',
+    title: 'console.dashboard.chart.sla',
+    series: 'console.dashboard.chart.slaSeries',
+    unit: 'percent',
+    kind: 'bars',
+    colour: '--green',
+  },
 ];
 
 /**
@@ -37,6 +52,7 @@ const CHARTS: (Omit<HourlyChartProps, 'values'> & { field: HourField })[] = [
  * (no polling), and the day's charts from GET /api/v1/reports/daily.
  */
 export function DashboardScreen() {
+  const t = useT();
   const tick = useStore((s) => s.dashboardTick);
   const [live, setLive] = useState<Live | null>(null);
   const [daily, setDaily] = useState<Daily | null>(null);
@@ -56,27 +72,27 @@ export function DashboardScreen() {
       stale = true;
     };
   }, [tick]);
-  if (!live) return <p className="muted">Loading…</p>;
+  if (!live) return <p className="muted">{t('common.loading')}</p>;
   const now = Date.now();
   const from = new Date().toISOString().slice(0, 10);
   const to = new Date(Date.now() + 24 * 3600_000).toISOString().slice(0, 10);
   return (
     <section aria-labelledby="console-dashboard" className="dashboard">
-      <h3 id="console-dashboard">Live dashboard</h3>
+      <h3 id="console-dashboard">{t('console.dashboard.title')}</h3>
       <div className="table-scroll">
         <ConsoleTable
-          label="Queues by skill"
+          label={t('console.dashboard.queues')}
           columns={[
-            'Skill',
-            'Queue',
-            'Longest wait',
-            'Online / away / back soon',
-            'Open',
-            'Overdue',
-            'Soon overdue',
-            'SLA today',
-            'CSAT 12 h / today',
-            'NPS 12 h / today',
+            t('console.dashboard.col.skill'),
+            t('console.dashboard.col.queue'),
+            t('console.dashboard.col.longestWait'),
+            t('console.dashboard.col.agentStates'),
+            t('console.dashboard.col.open'),
+            t('console.dashboard.col.overdue'),
+            t('console.dashboard.col.soonOverdue'),
+            t('console.dashboard.col.slaToday'),
+            t('console.dashboard.col.csat'),
+            t('console.dashboard.col.nps'),
           ]}
         >
           {live.skills.map((s) => (
@@ -84,25 +100,29 @@ export function DashboardScreen() {
               <th scope="row" className={s.id === null ? 'muted' : undefined}>
                 {s.name}
               </th>
-              <td data-col="queue" data-label="Queue">
-                {s.queue}
+              <td data-col="queue" data-label={t('console.dashboard.col.queue')}>
+                {formatNumber(s.queue)}
               </td>
-              <td data-label="Longest wait">{s.queue ? dur(s.longestWaitSec) : '—'}</td>
-              <td data-label="Online / away / back soon">
-                {s.agents.online} / {s.agents.away} / {s.agents.backSoon}
+              <td data-label={t('console.dashboard.col.longestWait')}>
+                <bdi>{s.queue ? dur(s.longestWaitSec) : '—'}</bdi>
               </td>
-              <td data-col="open" data-label="Open">
-                {s.open}
+              <td data-label={t('console.dashboard.col.agentStates')}>
+                {formatNumber(s.agents.online)} / {formatNumber(s.agents.away)} / {formatNumber(s.agents.backSoon)}
               </td>
-              <td className={s.overdue ? 'bad' : undefined} data-label="Overdue">
-                {s.overdue}
+              <td data-col="open" data-label={t('console.dashboard.col.open')}>
+                {formatNumber(s.open)}
               </td>
-              <td data-label="Soon overdue">{s.soonOverdue}</td>
-              <td data-label="SLA today">{dash(s.slaToday, ' %')}</td>
-              <td data-col="csat" data-label="CSAT 12 h / today">
-                {dash(s.last12h.csat, ' %')} / {dash(s.today.csat, ' %')}
+              <td className={s.overdue ? 'bad' : undefined} data-label={t('console.dashboard.col.overdue')}>
+                {formatNumber(s.overdue)}
               </td>
-              <td data-label="NPS 12 h / today">
+              <td data-label={t('console.dashboard.col.soonOverdue')}>{formatNumber(s.soonOverdue)}</td>
+              <td data-label={t('console.dashboard.col.slaToday')}>
+                <bdi>{dash(s.slaToday, ' %')}</bdi>
+              </td>
+              <td data-col="csat" data-label={t('console.dashboard.col.csat')}>
+                <bdi>{dash(s.last12h.csat, ' %')}</bdi> / <bdi>{dash(s.today.csat, ' %')}</bdi>
+              </td>
+              <td data-label={t('console.dashboard.col.nps')}>
                 {dash(s.last12h.nps)} / {dash(s.today.nps)}
               </td>
             </tr>
@@ -110,36 +130,61 @@ export function DashboardScreen() {
         </ConsoleTable>
       </div>
       <div className="table-scroll">
-        <ConsoleTable label="Agents" columns={['Agent', 'Status', 'Reason', 'For', 'Load', 'Closed today', 'Avg. first response', 'CSAT today']}>
+        <ConsoleTable
+          label={t('console.dashboard.agents')}
+          columns={[
+            t('console.dashboard.col.agent'),
+            t('console.dashboard.col.status'),
+            t('console.dashboard.col.reason'),
+            t('console.dashboard.col.for'),
+            t('console.dashboard.col.load'),
+            t('console.dashboard.col.closedToday'),
+            t('console.dashboard.col.avgFirstResponse'),
+            t('console.dashboard.col.csatToday'),
+          ]}
+        >
           {live.agents.map((a) => (
             <tr key={a.id} data-agent={a.displayName}>
               <th scope="row">{a.displayName}</th>
-              <td data-label="Status">{STATUS_LABEL[a.status as AgentStatus] ?? a.status}</td>
-              <td data-label="Reason">{a.statusReason ?? '—'}</td>
-              <td data-label="For">{a.statusSince ? <time dateTime={a.statusSince}>{formatDuration((now - Date.parse(a.statusSince)) / 1000)}</time> : '—'}</td>
-              <td data-label="Load">
-                <meter min={0} max={a.capacity} value={a.load} aria-label={`Load of ${a.displayName}`} /> {a.load}/{a.capacity}
+              <td data-label={t('console.dashboard.col.status')}>{STATUS_LABEL[a.status as AgentStatus] ?? a.status}</td>
+              <td data-label={t('console.dashboard.col.reason')}>{a.statusReason ?? '—'}</td>
+              <td data-label={t('console.dashboard.col.for')}>
+                {a.statusSince ? (
+                  <time dateTime={a.statusSince}>
+                    <bdi>{formatDuration((now - Date.parse(a.statusSince)) / 1000)}</bdi>
+                  </time>
+                ) : (
+                  '—'
+                )}
               </td>
-              <td data-label="Closed today">{a.closedToday}</td>
-              <td data-label="Avg. first response">{dur(a.avgFirstResponseSec)}</td>
-              <td data-label="CSAT today">{dash(a.csat, ' %')}</td>
+              <td data-label={t('console.dashboard.col.load')}>
+                <meter min={0} max={a.capacity} value={a.load} aria-label={t('console.dashboard.loadOf', { name: a.displayName })} /> {formatNumber(a.load)}/
+                {formatNumber(a.capacity)}
+              </td>
+              <td data-label={t('console.dashboard.col.closedToday')}>{formatNumber(a.closedToday)}</td>
+              <td data-label={t('console.dashboard.col.avgFirstResponse')}>
+                <bdi>{dur(a.avgFirstResponseSec)}</bdi>
+              </td>
+              <td data-label={t('console.dashboard.col.csatToday')}>
+                <bdi>{dash(a.csat, ' %')}</bdi>
+              </td>
             </tr>
           ))}
         </ConsoleTable>
       </div>
       {daily ? (
         <section aria-labelledby="console-day">
-          <h4 id="console-day">Today by hour (UTC)</h4>
+          <h4 id="console-day">{t('console.dashboard.byHour')}</h4>
           <div className="charts">
-            {CHARTS.map(({ field, ...chart }) => (
-              <HourlyChart key={field} {...chart} values={daily.hours.map((h) => h[field])} />
+            {CHARTS.map(({ field, title, series, ...chart }) => (
+              <HourlyChart key={field} {...chart} title={t(title)} series={t(series)} values={daily.hours.map((h) => h[field])} />
             ))}
           </div>
         </section>
       ) : null}
       <p>
         <a className="button" href={`/api/v1/reports/conversations.csv?from=${from}&to=${to}`} onClick={(e) => void downloadCsv(e, from, to)}>
-          Export today's conversations (CSV)
+          {t('console.dashboard.export')}
         </a>
       </p>
     </section>

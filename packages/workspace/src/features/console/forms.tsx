@@ -1,5 +1,6 @@
 import { cloneElement, isValidElement, type ReactElement, type ReactNode, useId, useState } from 'react';
 import { toast } from '../../app/store.js';
+import { useT } from '../../i18n/index.js';
 import { ApiError } from '../../lib/api.js';
 
 /** Field errors by path, from the API's problem JSON (`errors[].path` is `body.a.b`); `_` holds the problem's detail. */
@@ -49,11 +50,12 @@ export function FieldError({ errors, path, id }: { errors: FieldErrors; path: st
 }
 
 export function FormError({ errors }: { errors: FieldErrors }) {
+  const t = useT();
   const paths = Object.keys(errors);
   if (paths.length === 0) return null;
   return (
     <p className="field-error" role="alert">
-      {errors._ ?? 'Please correct the fields marked.'}
+      {errors._ ?? t('console.forms.correctFields')}
     </p>
   );
 }
@@ -70,6 +72,7 @@ export function FormSubmit({
   children: ReactNode;
   onCancel?: (() => void) | undefined;
 }) {
+  const t = useT();
   const submit = (
     <button type="submit" className="button primary" disabled={busy}>
       {children}
@@ -82,7 +85,7 @@ export function FormSubmit({
         <div className="form-actions">
           {submit}
           <button type="button" className="button" onClick={onCancel}>
-            Cancel
+            {t('common.cancel')}
           </button>
         </div>
       ) : (

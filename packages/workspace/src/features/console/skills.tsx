@@ -1,6 +1,7 @@
 import type { BusinessHours } from '@parley/contract';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { toast } from '../../app/store.js';
+import { type MessageKey, t as translate, useT } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { exactDur } from './format.js';
 import { Field, FormSubmit, num, typed, useSubmit } from './forms.js';
@@ -9,12 +10,12 @@ import { NamedListScreen } from './named-list.js';
 import { WeekGrid } from './week-grid.js';
 
 /** The response-time targets a skill may override (labels as on the Account screen). */
-const SLA_FIELDS = [
-  ['defaultSec', 'SLA: first response (s)', 'first response'],
-  ['firstTimeSec', 'SLA: first-time consumer (s)', 'first-time'],
-  ['urgentSec', 'SLA: urgent (s)', 'urgent'],
-] as const;
-type SlaKey = (typeof SLA_FIELDS)[number][0];
+type SlaKey = 'defaultSec' | 'firstTimeSec' | 'urgentSec';
+const SLA_FIELDS: readonly (readonly [SlaKey, MessageKey, MessageKey])[] = [
+  ['defaultSec', 'console.skills.sla.defaultSec', 'console.skills.summary.defaultSec'],
+  ['firstTimeSec', 'console.skills.sla.firstTimeSec', 'console.skills.summary.firstTimeSec'],
+  ['urgentSec', 'console.skills.sla.urgentSec', 'console.skills.summary.urgentSec'],
+];
 
 /** The account's settings that a skill's overrides replace, shown as the placeholders. */
 interface AccountDefaults {
@@ -33,6 +34,7 @@ function overrideValue(text: string, existing: unknown): number | string | null 
 }
 
 function SkillForm({ skill, defaults, onDone }: { skill?: SkillRow; defaults: AccountDefaults | null; onDone: () => void }) {
+  const t = useT();
   const [name, setName] = useState(skill?.name ?? '');
   const [description, setDescription] = useState(skill?.description ?? '');
   const initialSla = () => Object.fromEntries(SLA_FIELDS.map(([k]) => [k, String(skill?.sla?.[k] ?? '')])) as Record<SlaKey, string>;
@@ -66,7 +68,7 @@ function SkillForm({ skill, defaults, onDone }: { skill?: SkillRow; defaults: Ac
     const ok = await run(
       () =>
         skill ? api.call('PATCH /api/v1/skills/{id}', { params: { id: skill.id }, body: typed(body) }) : api.call('POST /api/v1/skills', { body: typed(body) }),
-      skill ? 'Skill saved' : 'Skill created',
+      skill ? t('console.skills.saved') : t('console.skills.created'),
     );
     if (ok) {
       if (!skill) {
@@ -81,38 +83,50 @@ function SkillForm({ skill, defaults, onDone }: { skill?: SkillRow; defaults: Ac
       onDone();
     }
   }
-  const accountSays = (v: number | boolean | undefined) => (v === undefined ? 'account setting' : `account: ${v === true ? 'on' : v === false ? 'off' : v}`);
+  const accountSays = (v: number | boolean | undefined) =>
+    v === undefined
+      ? t('console.skills.accountSetting')
+      : t('console.skills.accountValue', { value: v === true ? t('console.skills.on') : v === false ? t('console.skills.off') : v });
   return (
-    <form className="console-form wide" onSubmit={submit} aria-label={skill ? `Edit skill ${skill.name}` : 'New skill'} noValidate>
+    <form
+      className="console-form wide"
+      onSubmit={submit}
+      aria-label={skill ? t('console.skills.editForm', { name: skill.name }) : t('console.skills.new')}
+      noValidate
+    >
       <div className="console-grid">
-        <Field label="Skill name" path="name" errors={errors}>
+        <Field label={t('console.skills.name')} path="name" errors={errors}>
           <input value={name} onChange={(e) => setName(e.target.value)} />
         </Field>
-        <Field label="Description" path="description" errors={errors}>
+        <Field label={t('console.skills.description')} path="description" errors={errors}>
           <input value={description} onChange={(e) => setDescription(e.target.value)} />
         </Field>
       </div>
       <fieldset className="field">
-        <legend>Response-time targets for this skill</legend>
+        <legend>{t('console.skills.slaLegend')}</legend>
         <div className="console-grid">
           {SLA_FIELDS.map(([k, label]) => (
-            <Field key={k} label={label} path={`sla.${k}`} errors={errors}>
+            <Field key={k} label={t(label)} path={`sla.${k}`} errors={errors}>
               <input inputMode="numeric" value={sla[k]} onChange={(e) => setSla({ ...sla, [k]: e.target.value })} placeholder={accountSays(defaults?.sla[k])} />
             </Field>
           ))}
         </div>
       </fieldset>
       <fieldset className="field">
-        <legend>Auto-close for this skill</legend>
+        <legend>{t('console.skills.autoCloseLegend')}</legend>
         <div className="console-grid">
-          <Field label="Auto-close" path="autoClose.enabled" errors={errors}>
+          <Field label={t('console.skills.autoClose')} path="autoClose.enabled" errors={errors}>
             <select value={autoCloseEnabled} onChange={(e) => setAutoCloseEnabled(e.target.value as '' | 'on' | 'off')}>
-              <option value="">Account setting{defaults ? ` (${defaults.autoClose.enabled ? 'on' : 'off'})` : ''}</option>
-              <option value="on">On</option>
-              <option value="off">Off</option>
+              <option value="">
+                {defaults
+                  ? t(defaults.autoClose.enabled ? 'console.skills.autoClose.accountOn' : 'console.skills.autoClose.accountOff')
+                  : t('console.skills.autoClose.account')}
+              </option>
+              <option value="on">{t('console.skills.autoClose.on')}</option>
+              <option value="off">{t('console.skills.autoClose.off')}</option>
             </select>
           </Field>
-          <Field label="Auto-close after (s)" path="autoClose.afterSec" errors={errors}>
+          <Field label={t('console.skills.autoClose.after')} path="autoClose.afterSec" errors={errors}>
             <input
               inputMode="numeric"
               value={autoCloseAfter}
@@ -123,10 +137,10 @@ function SkillForm({ skill, defaults, onDone }: { skill?: SkillRow; defaults: Ac
         </div>
       </fieldset>
       <fieldset className="field">
-        <legend>Business hours for this skill</legend>
+        <legend>{t('console.skills.hoursLegend')}</legend>
         <label className="check">
           <input type="radio" name={hoursGroup} checked={hours === null} onChange={() => setHours(null)} />
-          Use the account&apos;s hours
+          {t('console.skills.useAccountHours')}
         </label>
         <label className="check">
           <input
@@ -136,27 +150,43 @@ function SkillForm({ skill, defaults, onDone }: { skill?: SkillRow; defaults: Ac
             disabled={!defaults && !skill?.businessHours}
             onChange={() => setHours(skill?.businessHours ?? defaults?.businessHours ?? null)}
           />
-          Own hours for this skill
+          {t('console.skills.ownHours')}
         </label>
-        {hours ? <WeekGrid label={`Hours of ${name.trim() || 'this skill'}`} value={hours} onChange={setHours} errors={errors} path="businessHours" /> : null}
+        {hours ? (
+          <WeekGrid
+            label={name.trim() ? t('console.skills.hoursOf', { name: name.trim() }) : t('console.skills.hoursOfThis')}
+            value={hours}
+            onChange={setHours}
+            errors={errors}
+            path="businessHours"
+          />
+        ) : null}
       </fieldset>
       <label className="check">
         <input type="checkbox" checked={wrapUpRequired} onChange={(e) => setWrapUpRequired(e.target.checked)} />
-        Wrap-up required: a disposition must be chosen on close
+        {t('console.skills.wrapUp')}
       </label>
-      <p className="muted hint">Empty fields follow the account settings; empty a saved override to remove it.</p>
+      <p className="muted hint">{t('console.skills.hint')}</p>
       <FormSubmit errors={errors} busy={busy}>
-        {skill ? 'Save skill' : 'Create skill'}
+        {skill ? t('console.skills.save') : t('console.skills.create')}
       </FormSubmit>
     </form>
   );
 }
 
-const slaSummary = (s?: Sla) => SLA_FIELDS.flatMap(([k, , short]) => (s?.[k] === undefined ? [] : [`${short} ${exactDur(s[k])}`])).join(', ') || '—';
+const slaSummary = (s?: Sla) =>
+  SLA_FIELDS.flatMap(([k, , short]) => (s?.[k] === undefined ? [] : [translate(short, { duration: exactDur(s[k]) })])).join(', ') || '—';
 const autoCloseSummary = (a?: AutoClose) =>
-  a?.enabled === false ? 'off' : a?.afterSec !== undefined ? `after ${exactDur(a.afterSec)}` : a?.enabled ? 'on' : '—';
+  a?.enabled === false
+    ? translate('console.skills.off')
+    : a?.afterSec !== undefined
+      ? translate('console.skills.autoCloseAfter', { duration: exactDur(a.afterSec) })
+      : a?.enabled
+        ? translate('console.skills.on')
+        : '—';
 
 export function SkillsScreen() {
+  const t = useT();
   const [skills, reload] = useList('GET /api/v1/skills');
   const [defaults, setDefaults] = useState<AccountDefaults | null>(null);
   useEffect(() => {
@@ -168,21 +198,24 @@ export function SkillsScreen() {
   return (
     <NamedListScreen
       id="console-skills"
-      title="Skills"
-      label="Skills"
-      confirmDelete={(s) => `Delete the skill ${s.name}?`}
-      empty="No skills yet."
+      title={t('console.skills.title')}
+      label={t('console.skills.title')}
+      confirmDelete={(s) => t('console.skills.confirmDelete', { name: s.name })}
+      empty={t('console.skills.none')}
       rows={skills}
       reload={reload}
       columns={[
-        { header: 'Description', cell: (s) => s.description },
-        { header: 'SLA override', cell: (s) => slaSummary(s.sla) },
-        { header: 'Auto-close override', cell: (s) => autoCloseSummary(s.autoClose) },
-        { header: 'Business hours', cell: (s) => (s.businessHours ? `Own (${s.businessHours.timeZone})` : 'Account') },
-        { header: 'Wrap-up', cell: (s) => (s.wrapUp?.required ? 'Required' : 'Optional') },
+        { header: t('console.skills.col.description'), cell: (s) => s.description },
+        { header: t('console.skills.col.sla'), cell: (s) => slaSummary(s.sla) },
+        { header: t('console.skills.col.autoClose'), cell: (s) => autoCloseSummary(s.autoClose) },
+        {
+          header: t('console.skills.col.hours'),
+          cell: (s) => (s.businessHours ? t('console.skills.hoursOwn', { zone: s.businessHours.timeZone }) : t('console.skills.hoursAccount')),
+        },
+        { header: t('console.skills.col.wrapUp'), cell: (s) => (s.wrapUp?.required ? t('console.skills.required') : t('console.skills.optional')) },
       ]}
       remove={(s) => api.call('DELETE /api/v1/skills/{id}', { params: { id: s.id } })}
-      newTitle="New skill"
+      newTitle={t('console.skills.new')}
       form={(skill, onDone) => <SkillForm skill={skill} defaults={defaults} onDone={onDone} />}
     />
   );

@@ -108,9 +108,8 @@ export function WhyMe({ details, directory }: { details: ConversationDetails | n
                   <tr key={c.agentId} className={c.agentId === r.agentId ? 'chosen' : undefined}>
                     <td>{nameOf(directory, c.agentId)}</td>
                     <td>{STATUS_LABEL[c.status as keyof typeof STATUS_LABEL] ?? c.status}</td>
-                    <td>
-                      {c.load}/{c.capacity}
-                    </td>
+                    {/* not counted (an agent who could not take it: away, offline): the load did not matter */}
+                    <td>{c.load === null ? '—' : `${c.load}/${c.capacity}`}</td>
                     <td>
                       {c.eligible ? '✓ ' : '✗ '}
                       {c.why}

@@ -2,6 +2,7 @@ import type { ChannelTemplate } from '@parley/contract';
 import { useEffect, useId, useState } from 'react';
 import { conversationTemplates, sendTemplate } from '../../app/channel-actions.js';
 import { toast } from '../../app/store.js';
+import { useT } from '../../i18n/index.js';
 import { newClientMessageId } from '../../lib/api.js';
 import type { Message } from '../../lib/types.js';
 
@@ -15,17 +16,18 @@ export function TemplatePicker({ conversationId, onSent, onClose }: { conversati
   const [params, setParams] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const id = useId();
+  const t = useT();
   useEffect(() => {
     conversationTemplates(conversationId).then(
-      (t) => {
-        setTemplates(t);
-        setChosen(t[0]?.id ?? '');
-        setParams(Array.from({ length: t[0]?.params ?? 0 }, () => ''));
+      (list) => {
+        setTemplates(list);
+        setChosen(list[0]?.id ?? '');
+        setParams(Array.from({ length: list[0]?.params ?? 0 }, () => ''));
       },
       (err: Error) => toast(err.message, 'error'),
     );
   }, [conversationId]);
-  const template = templates?.find((t) => t.id === chosen);
+  const template = templates?.find((x) => x.id === chosen);
 
   async function send() {
     if (!template || busy) return;
@@ -39,7 +41,7 @@ export function TemplatePicker({ conversationId, onSent, onClose }: { conversati
       onSent(m);
       onClose();
     } catch (err) {
-      toast(`Not sent: ${(err as Error).message}`, 'error');
+      toast(t('conversation.templates.notSent', { error: (err as Error).message }), 'error');
     } finally {
       setBusy(false);
     }
@@ -47,17 +49,17 @@ export function TemplatePicker({ conversationId, onSent, onClose }: { conversati
 
   return (
     <fieldset className="template-picker">
-      <legend className="box-legend">Send a template</legend>
+      <legend className="box-legend">{t('conversation.templates.legend')}</legend>
       <p className="muted small" id={`${id}-why`}>
-        The consumer wrote more than 24 hours ago: WhatsApp accepts only an approved template until they write again.
+        {t('conversation.templates.why')}
       </p>
       {templates === null ? (
-        <p className="muted">Loading templates…</p>
+        <p className="muted">{t('conversation.templates.loading')}</p>
       ) : templates.length === 0 ? (
-        <p>No templates yet: a manager adds the approved ones in Console → Channels.</p>
+        <p>{t('conversation.templates.none')}</p>
       ) : (
         <>
-          <label htmlFor={`${id}-t`}>Template</label>
+          <label htmlFor={`${id}-t`}>{t('conversation.templates.template')}</label>
           <select
             id={`${id}-t`}
             className="input"
@@ -65,19 +67,19 @@ export function TemplatePicker({ conversationId, onSent, onClose }: { conversati
             aria-describedby={`${id}-why`}
             onChange={(e) => {
               setChosen(e.target.value);
-              setParams(Array.from({ length: templates.find((t) => t.id === e.target.value)?.params ?? 0 }, () => ''));
+              setParams(Array.from({ length: templates.find((x) => x.id === e.target.value)?.params ?? 0 }, () => ''));
             }}
           >
-            {templates.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name} ({t.language})
+            {templates.map((x) => (
+              <option key={x.id} value={x.id}>
+                {x.name} ({x.language})
               </option>
             ))}
           </select>
           {params.map((p, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: parameters are positional ({{1}}, {{2}}…)
             <div key={i} className="template-param">
-              <label htmlFor={`${id}-p${i}`}>{`Parameter {{${i + 1}}}`}</label>
+              <label htmlFor={`${id}-p${i}`}>{t('conversation.templates.parameter', { n: i + 1 })}</label>
               <input id={`${id}-p${i}`} className="input" value={p} onChange={(e) => setParams(params.map((x, j) => (j === i ? e.target.value : x)))} />
             </div>
           ))}
@@ -85,10 +87,10 @@ export function TemplatePicker({ conversationId, onSent, onClose }: { conversati
       )}
       <div className="quick-reply-bar">
         <button type="button" className="button primary" onClick={() => void send()} disabled={busy || !template || params.some((p) => !p.trim())}>
-          Send template
+          {t('conversation.templates.send')}
         </button>
         <button type="button" className="button ghost" onClick={onClose}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </fieldset>
