@@ -225,9 +225,11 @@ export function Chart({ title, series, values, unit, kind, colour = '--accent', 
       <p className="chart-summary muted" aria-hidden="true">
         {readout}
       </p>
+      {/* The plot reads left to right in every language: the hours run that way, and "45 s" stays "45 s" on the canvas. */}
       <div
         ref={box}
         className="chart-plot"
+        dir="ltr"
         role="img"
         aria-label={t(kind === 'bars' ? 'console.chart.barLabel' : 'console.chart.lineLabel', { title, summary })}
       />
