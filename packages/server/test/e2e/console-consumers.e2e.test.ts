@@ -8,6 +8,8 @@ import { agentPage, consumer, type Demo, expectAccessible, launchBrowser, poll, 
  * The console's Consumer data screen in a real browser, by keyboard only: find a consumer, download
  * their export, erase them through the confirmation dialog. axe-checked with and without the dialog;
  * PARLEY_SCREENSHOTS=1 writes docs/screenshots/console-consumers(.png|-400.png|-erase-400.png).
+ * Then the console in Arabic (the manager's language setting), right to left: the frame, its tabs,
+ * Channels and Consumer data speak it and pass axe (console-channels-ar.png, console-consumers-ar.png).
  */
 const SHOOT = process.env.PARLEY_SCREENSHOTS === '1';
 const shotPath = (file: string) => fileURLToPath(new URL(`../../../../docs/screenshots/${file}.png`, import.meta.url));
@@ -117,4 +119,47 @@ describe('console: consumer data (find, export, erase)', () => {
       }
     }, 90_000);
   }
+
+  // Last: it sets the manager's language (back to the browser's at the end).
+  it('in Arabic, right to left: the console frame, channels and consumer data speak it and pass axe (1280 px)', async () => {
+    await consumer(demo, 'Dana Arabic', 'Sales', 'hello');
+    await demo.api.ok('POST', '/api/v1/channels', {
+      token: demo.managerToken,
+      body: { type: 'webhook', name: 'Brand app', skillId: demo.skill('Sales'), outboundUrl: 'https://brand.example/parley' },
+    });
+    const { context, page } = await agentPage(browser, demo);
+    try {
+      await signIn(page, demo, 'manager');
+      await demo.api.ok('PATCH', '/api/v1/me/settings', { token: demo.managerToken, body: { language: 'ar' } });
+      await page.reload();
+      await page.getByRole('heading', { name: 'وحدة تحكم المدير' }).waitFor();
+      expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ar', 'rtl']);
+      const tabs = page.getByRole('navigation', { name: 'أقسام وحدة التحكم' });
+
+      await tabs.getByRole('button', { name: 'القنوات', exact: true }).click();
+      await page.getByRole('heading', { name: 'القنوات', level: 3 }).waitFor();
+      const channels = page.getByRole('table', { name: 'القنوات' });
+      await channels.getByRole('button', { name: 'تعديل Brand app' }).waitFor();
+      await page.getByRole('form', { name: 'قناة جديدة' }).getByRole('combobox', { name: 'النوع' }).selectOption('sms');
+      await page.getByRole('group', { name: 'بيانات اعتماد Twilio' }).waitFor();
+      // Right to left: the table's first column (the name) is at the right edge.
+      const name = await channels.getByRole('columnheader', { name: 'الاسم' }).boundingBox();
+      const sendsTo = await channels.getByRole('columnheader', { name: 'يرسل إلى' }).boundingBox();
+      expect(name && sendsTo && name.x > sendsTo.x).toBe(true);
+      await expectAccessible(page, 'channels in Arabic');
+      await shoot(page, 'console-channels-ar', 1280);
+
+      await tabs.getByRole('button', { name: 'بيانات العملاء', exact: true }).click();
+      await page.getByRole('searchbox', { name: 'الاسم أو الهوية أو رقم الهاتف أو المعرّف' }).fill('Dana Arabic');
+      await page.getByRole('button', { name: 'بحث', exact: true }).click();
+      const table = page.getByRole('table', { name: 'العملاء' });
+      await table.getByRole('button', { name: 'تصدير Dana Arabic' }).waitFor();
+      await expect(page.getByRole('status').filter({ hasText: 'عميل واحد' }).count()).resolves.toBe(1);
+      await expectAccessible(page, 'consumer data in Arabic');
+      await shoot(page, 'console-consumers-ar', 1280);
+    } finally {
+      await demo.api.ok('PATCH', '/api/v1/me/settings', { token: demo.managerToken, body: { language: null } });
+      await context.close();
+    }
+  }, 60_000);
 });

@@ -39,8 +39,8 @@ describe('console: contact-center operations', () => {
   let browser: Browser;
   let page: Page;
   const get = <T>(path: string) => demo.api.ok<T>('GET', path, { token: demo.managerToken });
-  const open = async (tab: string) => {
-    await page.getByRole('navigation', { name: 'Console sections' }).getByRole('button', { name: tab, exact: true }).click();
+  const open = async (tab: string, nav = 'Console sections') => {
+    await page.getByRole('navigation', { name: nav }).getByRole('button', { name: tab, exact: true }).click();
   };
 
   beforeAll(async () => {
@@ -257,15 +257,16 @@ describe('console: contact-center operations', () => {
     await demo.api.ok('PATCH', '/api/v1/me/settings', { token: demo.managerToken, body: { language: 'fr' } });
     await page.reload();
     await page
-      .getByRole('heading', { name: 'Manager console' })
+      .getByRole('heading', { name: 'Console de gestion' })
       .or(page.getByRole('heading', { level: 2 }).first())
       .waitFor();
-    await open('Business hours');
+    // The console's tabs speak French too.
+    await open('Heures d’ouverture', 'Sections de la console');
     await page.getByRole('heading', { name: 'Heures d’ouverture' }).waitFor();
     const grid = page.getByRole('table', { name: 'Heures du compte : plages d’ouverture par jour' });
     await grid.getByRole('rowheader', { name: 'Lundi' }).waitFor();
     await grid.getByLabel('Lundi, plage 2 : fermeture').waitFor();
-    await open('Labels');
+    await open('Étiquettes', 'Sections de la console');
     await page.getByRole('heading', { name: 'Étiquettes' }).waitFor();
     const colours = page.getByRole('form', { name: 'Nouvelle étiquette' }).getByRole('group', { name: 'Couleur' });
     await colours.getByRole('radio', { name: 'Vert' }).waitFor();

@@ -1,6 +1,7 @@
 import type { AuditEntry } from '@parley/contract';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { toast } from '../../app/store.js';
+import { useT } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { Field, type FieldErrors, FormError, problemErrors } from './forms.js';
 import { useList } from './list.js';
@@ -84,6 +85,7 @@ export function AuditScreen() {
   const [next, setNext] = useState<string | null>(null);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
+  const t = useT();
 
   const load = useCallback(async (f: Filters, cursor: string | null) => {
     setBusy(true);
@@ -119,17 +121,17 @@ export function AuditScreen() {
       a.download = `audit-${new Date().toISOString().slice(0, 10)}.csv`;
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 1000);
-      toast('Audit log downloaded');
+      toast(t('console.audit.downloaded'));
     } catch (err) {
       toast((err as Error).message, 'error');
     }
   }
 
   const who = (e: AuditEntry) => {
-    if (e.actorType === 'system') return 'System';
+    if (e.actorType === 'system') return t('console.audit.system');
     const u = users.find((x) => x.id === e.actorId);
     if (u) return u.displayName;
-    if (e.actorId === null) return e.action === 'auth.login_failed' ? 'Unknown user' : '—';
+    if (e.actorId === null) return e.action === 'auth.login_failed' ? t('console.audit.unknownUser') : '—';
     return e.actorId;
   };
   // Ids are time-ordered (their start is the time): name what is known, else show the id's end.
@@ -150,15 +152,13 @@ export function AuditScreen() {
 
   return (
     <section aria-labelledby="console-audit">
-      <h3 id="console-audit">Audit log</h3>
-      <p className="muted">
-        Every change made by a manager, and every sign-in, newest first. Entries cannot be changed or deleted; they are kept for the account's audit retention.
-      </p>
-      <form className="console-form wide" onSubmit={apply} aria-label="Filter the audit log" noValidate>
+      <h3 id="console-audit">{t('console.audit.title')}</h3>
+      <p className="muted">{t('console.audit.intro')}</p>
+      <form className="console-form wide" onSubmit={apply} aria-label={t('console.audit.filter')} noValidate>
         <div className="console-grid">
-          <Field label="Actor" path="actorId" errors={errors}>
+          <Field label={t('console.audit.actor')} path="actorId" errors={errors}>
             <select value={draft.actorId} onChange={set('actorId')}>
-              <option value="">Anyone</option>
+              <option value="">{t('console.audit.anyone')}</option>
               {users.map((u) => (
                 <option key={u.id} value={u.id}>
                   {u.displayName} ({u.username})
@@ -166,9 +166,9 @@ export function AuditScreen() {
               ))}
             </select>
           </Field>
-          <Field label="Action" path="action" errors={errors}>
+          <Field label={t('console.audit.action')} path="action" errors={errors}>
             <select value={draft.action} onChange={set('action')}>
-              <option value="">Any action</option>
+              <option value="">{t('console.audit.anyAction')}</option>
               {ACTIONS.map((a) => (
                 <option key={a} value={a}>
                   {a}
@@ -176,17 +176,17 @@ export function AuditScreen() {
               ))}
             </select>
           </Field>
-          <Field label="From (UTC date)" path="from" errors={errors}>
+          <Field label={t('console.audit.from')} path="from" errors={errors}>
             <input type="date" value={draft.from} onChange={set('from')} />
           </Field>
-          <Field label="To (UTC date, included)" path="to" errors={errors}>
+          <Field label={t('console.audit.to')} path="to" errors={errors}>
             <input type="date" value={draft.to} onChange={set('to')} />
           </Field>
         </div>
         <FormError errors={errors} />
         <div className="console-inline">
           <button type="submit" className="button primary" disabled={busy}>
-            Show entries
+            {t('console.audit.show')}
           </button>{' '}
           <button
             type="button"
@@ -196,29 +196,39 @@ export function AuditScreen() {
               setFilters(EMPTY);
             }}
           >
-            Clear filters
+            {t('console.audit.clear')}
           </button>{' '}
           <button type="button" className="button" onClick={() => void download()}>
-            Download CSV
+            {t('console.audit.csv')}
           </button>
         </div>
       </form>
       <div className="table-scroll">
-        <ConsoleTable label="Audit log entries" columns={['When (UTC)', 'Who', 'Action', 'Target', 'Address', 'Details']}>
+        <ConsoleTable
+          label={t('console.audit.entries')}
+          columns={[
+            t('console.audit.col.when'),
+            t('console.audit.col.who'),
+            t('console.audit.col.action'),
+            t('console.audit.col.target'),
+            t('console.audit.col.address'),
+            t('console.audit.col.details'),
+          ]}
+        >
           {items.map((e) => (
             <tr key={e.id}>
-              <td data-label="When (UTC)">
+              <td data-label={t('console.audit.col.when')}>
                 <time dateTime={e.at}>{e.at.slice(0, 19).replace('T', ' ')}</time>
               </td>
-              <td data-label="Who">{who(e)}</td>
-              <td data-label="Action">
+              <td data-label={t('console.audit.col.who')}>{who(e)}</td>
+              <td data-label={t('console.audit.col.action')}>
                 <code>{e.action}</code>
               </td>
-              <td data-label="Target" title={e.targetId ?? undefined}>
+              <td data-label={t('console.audit.col.target')} title={e.targetId ?? undefined}>
                 {target(e)}
               </td>
-              <td data-label="Address">{e.ip ?? '—'}</td>
-              <td data-label="Details" className="audit-details">
+              <td data-label={t('console.audit.col.address')}>{e.ip ?? '—'}</td>
+              <td data-label={t('console.audit.col.details')} className="audit-details">
                 {describe(e.details).map((line) => (
                   <div key={line}>{line}</div>
                 ))}
@@ -227,10 +237,10 @@ export function AuditScreen() {
           ))}
         </ConsoleTable>
       </div>
-      {items.length === 0 && !busy ? <p className="muted">No entries match these filters.</p> : null}
+      {items.length === 0 && !busy ? <p className="muted">{t('console.audit.none')}</p> : null}
       {next ? (
         <button type="button" className="button" disabled={busy} onClick={() => void load(filters, next)}>
-          Show older entries
+          {t('console.audit.older')}
         </button>
       ) : null}
     </section>

@@ -1,6 +1,7 @@
 import type { ChannelTemplate } from '@parley/contract';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { toast } from '../../app/store.js';
+import { useT } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { Field, FormError, useSubmit } from './forms.js';
 import { ConsoleTable } from './table.js';
@@ -16,6 +17,7 @@ export function ChannelTemplates({ channelId, channelName }: { channelId: string
   const [language, setLanguage] = useState('en_US');
   const [params, setParams] = useState('0');
   const [errors, busy, run] = useSubmit();
+  const t = useT();
   const load = useCallback(() => {
     api.all('GET /api/v1/channels/{id}/templates', { params: { id: channelId } }).then(
       (r) => setItems(r.items),
@@ -32,17 +34,17 @@ export function ChannelTemplates({ channelId, channelName }: { channelId: string
           params: { id: channelId },
           body: { name: name.trim(), language: language.trim(), params: Number(params) },
         }),
-      `Template ${name.trim()} added`,
+      t('console.templates.added', { name: name.trim() }),
     );
     if (ok) {
       setName('');
       load();
     }
   }
-  async function remove(t: ChannelTemplate) {
-    if (!confirm(`Remove the template ${t.name} (${t.language})? Agents can no longer send it.`)) return;
+  async function remove(tpl: ChannelTemplate) {
+    if (!confirm(t('console.templates.confirmRemove', { name: tpl.name, language: tpl.language }))) return;
     try {
-      await api.call('DELETE /api/v1/channels/{id}/templates/{templateId}', { params: { id: channelId, templateId: t.id } });
+      await api.call('DELETE /api/v1/channels/{id}/templates/{templateId}', { params: { id: channelId, templateId: tpl.id } });
       load();
     } catch (err) {
       toast((err as Error).message, 'error');
@@ -51,42 +53,48 @@ export function ChannelTemplates({ channelId, channelName }: { channelId: string
 
   return (
     <section className="channel-templates" aria-labelledby={`templates-${channelId}`}>
-      <h4 id={`templates-${channelId}`}>Message templates of {channelName}</h4>
-      <p className="muted">
-        The templates approved in the WhatsApp Manager that agents may send when the consumer wrote more than 24 hours ago. Give each its exact name, language
-        code and number of body parameters.
-      </p>
-      <ConsoleTable label={`Templates of ${channelName}`} columns={['Name', 'Language', 'Parameters']} actions>
-        {items.map((t) => (
-          <tr key={t.id}>
+      <h4 id={`templates-${channelId}`}>{t('console.templates.title', { channel: channelName })}</h4>
+      <p className="muted">{t('console.templates.intro')}</p>
+      <ConsoleTable
+        label={t('console.templates.table', { channel: channelName })}
+        columns={[t('console.templates.col.name'), t('console.templates.col.language'), t('console.templates.col.params')]}
+        actions
+      >
+        {items.map((tpl) => (
+          <tr key={tpl.id}>
             <td>
-              <code>{t.name}</code>
+              <code>{tpl.name}</code>
             </td>
-            <td data-label="Language">{t.language}</td>
-            <td data-label="Parameters">{t.params}</td>
+            <td data-label={t('console.templates.col.language')}>{tpl.language}</td>
+            <td data-label={t('console.templates.col.params')}>{tpl.params}</td>
             <td className="actions">
-              <button type="button" className="button" onClick={() => void remove(t)} aria-label={`Remove the template ${t.name} (${t.language})`}>
-                Remove
+              <button
+                type="button"
+                className="button"
+                onClick={() => void remove(tpl)}
+                aria-label={t('console.templates.removeLabel', { name: tpl.name, language: tpl.language })}
+              >
+                {t('console.templates.remove')}
               </button>
             </td>
           </tr>
         ))}
       </ConsoleTable>
-      <form className="console-form" onSubmit={add} aria-label={`New template for ${channelName}`} noValidate>
+      <form className="console-form" onSubmit={add} aria-label={t('console.templates.new', { channel: channelName })} noValidate>
         <div className="console-grid">
-          <Field label="Template name" path="name" errors={errors}>
-            <input value={name} onChange={(e) => setName(e.target.value)} placeholder="order_update" autoComplete="off" />
+          <Field label={t('console.templates.name')} path="name" errors={errors}>
+            <input value={name} onChange={(e) => setName(e.target.value)} placeholder={t('console.templates.namePlaceholder')} autoComplete="off" />
           </Field>
-          <Field label="Language" path="language" errors={errors}>
-            <input value={language} onChange={(e) => setLanguage(e.target.value)} placeholder="en_US" autoComplete="off" />
+          <Field label={t('console.templates.language')} path="language" errors={errors}>
+            <input value={language} onChange={(e) => setLanguage(e.target.value)} placeholder={t('console.templates.languagePlaceholder')} autoComplete="off" />
           </Field>
-          <Field label="Body parameters" path="params" errors={errors}>
+          <Field label={t('console.templates.params')} path="params" errors={errors}>
             <input type="number" min={0} max={20} value={params} onChange={(e) => setParams(e.target.value)} />
           </Field>
         </div>
         <FormError errors={errors} />
         <button type="submit" className="button primary" disabled={busy || !name.trim()}>
-          Add template
+          {t('console.templates.add')}
         </button>
       </form>
     </section>

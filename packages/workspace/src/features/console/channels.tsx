@@ -1,6 +1,7 @@
 import type { ChannelType, MessagingChannel } from '@parley/contract';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { toast } from '../../app/store.js';
+import { type MessageKey, useT } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { ChannelTemplates } from './channel-templates.js';
 import { Field, type FieldErrors, FormError, typed, useSubmit } from './forms.js';
@@ -10,107 +11,133 @@ import { ConsoleTable } from './table.js';
 type ChannelRow = MessagingChannel & { secret?: string };
 
 /**
- * A provider credential as the form shows it. `secret: 'channel'` is the key that *is* the channel
- * secret (the provider signs with it): write-only, replaced by typing a new one, never removed
- * (`PATCH` refuses it). `secret: 'stored'` is write-only too, shown as stored or not, and removable.
+ * A provider credential as the form shows it (its texts are catalogue keys). `secret: 'channel'` is
+ * the key that *is* the channel secret (the provider signs with it): write-only, replaced by typing a
+ * new one, never removed (`PATCH` refuses it). `secret: 'stored'` is write-only too, shown as stored
+ * or not, and removable (`remove` names the tick box).
  */
 interface CredentialField {
   key: string;
-  label: string;
+  label: MessageKey;
   /** The label while one is stored (write-only keys). */
-  replace?: string;
+  replace?: MessageKey;
+  /** The tick box that removes a stored one (`secret: 'stored'`). */
+  remove?: MessageKey;
   secret?: 'channel' | 'stored';
+  /** An example value (an id, a number: the same in every language). */
   placeholder?: string;
-  hint?: string;
+  /** A placeholder in words. */
+  placeholderText?: MessageKey;
+  hint?: MessageKey;
 }
 
 /** Meta's channels (Messenger, Instagram, WhatsApp) share these two. */
 const META_APP_SECRET: CredentialField = {
   key: 'appSecret',
-  label: 'App secret',
-  replace: 'Replace the app secret',
+  label: 'console.channels.cred.appSecret',
+  replace: 'console.channels.cred.appSecret.replace',
   secret: 'channel',
-  hint: 'Meta signs its webhooks with it, so it becomes the channel secret (at least 16 characters).',
+  hint: 'console.channels.cred.appSecret.hint',
 };
 const META_VERIFY_TOKEN: CredentialField = {
   key: 'verifyToken',
-  label: 'Verify token',
-  replace: 'Replace the verify token',
+  label: 'console.channels.cred.verifyToken',
+  replace: 'console.channels.cred.verifyToken.replace',
+  remove: 'console.channels.cred.verifyToken.remove',
   secret: 'stored',
-  hint: "What you type in Meta's webhook settings. None stored: the channel secret.",
+  hint: 'console.channels.cred.verifyToken.hint',
 };
+const PAGE_ACCESS_TOKEN: CredentialField = {
+  key: 'pageAccessToken',
+  label: 'console.channels.cred.pageAccessToken',
+  replace: 'console.channels.cred.pageAccessToken.replace',
+  remove: 'console.channels.cred.pageAccessToken.remove',
+  secret: 'stored',
+};
+const GRAPH_VERSION: CredentialField = { key: 'apiVersion', label: 'console.channels.cred.apiVersion', placeholder: 'v21.0' };
 
 /** Every key the channels API takes per type (the server's adapters in channels/). */
 const CREDENTIALS: Record<ChannelType, CredentialField[]> = {
   sms: [
-    { key: 'accountSid', label: 'Account SID', placeholder: 'AC…' },
+    { key: 'accountSid', label: 'console.channels.cred.accountSid', placeholder: 'AC…' },
     {
       key: 'authToken',
-      label: 'Auth token',
-      replace: 'Replace the auth token',
+      label: 'console.channels.cred.authToken',
+      replace: 'console.channels.cred.authToken.replace',
       secret: 'channel',
-      hint: 'Twilio signs its webhooks with it, so it becomes the channel secret (at least 16 characters).',
+      hint: 'console.channels.cred.authToken.hint',
     },
-    { key: 'from', label: 'Sender number', placeholder: '+15551234567', hint: 'Empty: the number Twilio last reported as "To".' },
-    { key: 'messagingServiceSid', label: 'Messaging service SID', placeholder: 'MG…', hint: 'Sends through a messaging service instead of the sender number.' },
+    { key: 'from', label: 'console.channels.cred.from', placeholder: '+15551234567', hint: 'console.channels.cred.from.hint' },
+    {
+      key: 'messagingServiceSid',
+      label: 'console.channels.cred.messagingServiceSid',
+      placeholder: 'MG…',
+      hint: 'console.channels.cred.messagingServiceSid.hint',
+    },
   ],
-  messenger: [
-    META_APP_SECRET,
-    { key: 'pageAccessToken', label: 'Page access token', replace: 'Replace the page access token', secret: 'stored' },
-    META_VERIFY_TOKEN,
-    { key: 'apiVersion', label: 'Graph API version', placeholder: 'v21.0' },
-  ],
+  messenger: [META_APP_SECRET, PAGE_ACCESS_TOKEN, META_VERIFY_TOKEN, GRAPH_VERSION],
   webhook: [],
   whatsapp: [
     META_APP_SECRET,
-    { key: 'phoneNumberId', label: 'Phone number ID', placeholder: '106540352242922' },
+    { key: 'phoneNumberId', label: 'console.channels.cred.phoneNumberId', placeholder: '106540352242922' },
     {
       key: 'accessToken',
-      label: 'Access token',
-      replace: 'Replace the access token',
+      label: 'console.channels.cred.accessToken',
+      replace: 'console.channels.cred.accessToken.replace',
+      remove: 'console.channels.cred.accessToken.remove',
       secret: 'stored',
-      hint: 'A system user token with whatsapp_business_messaging.',
+      hint: 'console.channels.cred.accessToken.hint',
     },
     META_VERIFY_TOKEN,
-    { key: 'apiVersion', label: 'Graph API version', placeholder: 'v21.0' },
+    GRAPH_VERSION,
   ],
   instagram: [
     META_APP_SECRET,
-    { key: 'pageAccessToken', label: 'Page access token', replace: 'Replace the page access token', secret: 'stored' },
+    PAGE_ACCESS_TOKEN,
     META_VERIFY_TOKEN,
-    { key: 'pageId', label: 'Page ID', placeholder: 'Empty: me' },
-    { key: 'apiVersion', label: 'Graph API version', placeholder: 'v21.0' },
+    { key: 'pageId', label: 'console.channels.cred.pageId', placeholderText: 'console.channels.cred.pageId.placeholder' },
+    GRAPH_VERSION,
   ],
-  telegram: [{ key: 'botToken', label: 'Bot token', replace: 'Replace the bot token', secret: 'stored', hint: 'From @BotFather.' }],
+  telegram: [
+    {
+      key: 'botToken',
+      label: 'console.channels.cred.botToken',
+      replace: 'console.channels.cred.botToken.replace',
+      remove: 'console.channels.cred.botToken.remove',
+      secret: 'stored',
+      hint: 'console.channels.cred.botToken.hint',
+    },
+  ],
 };
 
 const GRAPH_URL = {
   key: 'providerBaseUrl',
-  label: 'Provider base URL',
+  label: 'console.channels.providerUrl',
   placeholder: 'https://graph.facebook.com',
-  hint: 'Empty: Meta’s Graph API. A compatible gateway or a test server otherwise.',
+  hint: 'console.channels.providerUrl.meta',
 } as const;
 
 /** Where agent messages go: the brand's URL for a webhook channel, the provider's API (with its default) otherwise. */
-const URL_FIELD: Record<ChannelType, { key: 'outboundUrl' | 'providerBaseUrl'; label: string; placeholder: string; hint: string }> = {
-  webhook: { key: 'outboundUrl', label: 'Outbound URL', placeholder: 'https://…', hint: 'Agent messages are posted here, signed with the channel secret.' },
+const URL_FIELD: Record<ChannelType, { key: 'outboundUrl' | 'providerBaseUrl'; label: MessageKey; placeholder: string; hint: MessageKey }> = {
+  webhook: { key: 'outboundUrl', label: 'console.channels.outboundUrl', placeholder: 'https://…', hint: 'console.channels.outboundUrl.hint' },
   sms: {
     key: 'providerBaseUrl',
-    label: 'Provider base URL',
+    label: 'console.channels.providerUrl',
     placeholder: 'https://api.twilio.com',
-    hint: 'Empty: Twilio. A compatible gateway or a test server otherwise.',
+    hint: 'console.channels.providerUrl.twilio',
   },
   messenger: GRAPH_URL,
   whatsapp: GRAPH_URL,
   instagram: GRAPH_URL,
   telegram: {
     key: 'providerBaseUrl',
-    label: 'Provider base URL',
+    label: 'console.channels.providerUrl',
     placeholder: 'https://api.telegram.org',
-    hint: 'Empty: the Telegram Bot API. A local Bot API server or a test server otherwise.',
+    hint: 'console.channels.providerUrl.telegram',
   },
 };
 
+/** The providers' own names: the same in every language. */
 const TYPE_NAMES: Record<ChannelType, string> = {
   webhook: 'Webhook',
   sms: 'SMS',
@@ -118,6 +145,12 @@ const TYPE_NAMES: Record<ChannelType, string> = {
   whatsapp: 'WhatsApp',
   instagram: 'Instagram',
   telegram: 'Telegram',
+};
+
+/** The heading of the credentials box, by provider. */
+const CREDENTIALS_LEGEND: Partial<Record<ChannelType, MessageKey>> = {
+  sms: 'console.channels.credentials.twilio',
+  telegram: 'console.channels.credentials.telegram',
 };
 
 /** The paths this form shows next to a field; any other error goes to the summary above the button. */
@@ -153,6 +186,7 @@ function ChannelForm({
   const [values, setValues] = useState<Record<string, string>>(initialValues);
   const [remove, setRemove] = useState<Record<string, boolean>>({});
   const [errors, busy, run] = useSubmit();
+  const t = useT();
   const firstField = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (channel) firstField.current?.focus();
@@ -195,36 +229,36 @@ function ChannelForm({
         setRemove({});
         onSaved(saved);
       },
-      channel ? 'Channel saved' : 'Channel created',
+      channel ? t('console.channels.saved') : t('console.channels.created'),
     );
   }
 
-  const label = channel ? `Edit channel ${channel.name}` : 'New channel';
+  const label = channel ? t('console.channels.editForm', { name: channel.name }) : t('console.channels.new');
   return (
     <form className="console-form wide" onSubmit={submit} aria-label={label} noValidate>
       {channel ? (
         <h4>
-          Edit {channel.name} <span className="muted">({TYPE_NAMES[channel.type]})</span>
+          {t('console.channels.editHeading', { name: channel.name })} <span className="muted">({TYPE_NAMES[channel.type]})</span>
         </h4>
       ) : null}
       <div className="console-grid">
         {channel ? null : (
-          <Field label="Type" path="type" errors={errors}>
+          <Field label={t('console.channels.type')} path="type" errors={errors}>
             <select value={type} onChange={(e) => changeType(e.target.value as ChannelType)}>
-              {(Object.keys(TYPE_NAMES) as ChannelType[]).map((t) => (
-                <option key={t} value={t}>
-                  {TYPE_NAMES[t]}
+              {(Object.keys(TYPE_NAMES) as ChannelType[]).map((ct) => (
+                <option key={ct} value={ct}>
+                  {TYPE_NAMES[ct]}
                 </option>
               ))}
             </select>
           </Field>
         )}
-        <Field label="Channel name" path="name" errors={errors}>
+        <Field label={t('console.channels.name')} path="name" errors={errors}>
           <input ref={firstField} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" />
         </Field>
-        <Field label="Skill" path="skillId" errors={errors}>
+        <Field label={t('console.channels.skill')} path="skillId" errors={errors}>
           <select value={skillId} onChange={(e) => setSkillId(e.target.value)}>
-            <option value="">Choose…</option>
+            <option value="">{t('console.channels.choose')}</option>
             {skills.map((s) => (
               <option key={s.id} value={s.id}>
                 {s.name}
@@ -233,13 +267,13 @@ function ChannelForm({
           </select>
         </Field>
       </div>
-      <Field label={urlField.label} path={urlField.key} errors={errors}>
-        <input value={url} onChange={(e) => setUrl(e.target.value)} placeholder={urlField.placeholder} inputMode="url" autoComplete="off" />
+      <Field label={t(urlField.label)} path={urlField.key} errors={errors}>
+        <input value={url} onChange={(e) => setUrl(e.target.value)} placeholder={urlField.placeholder} inputMode="url" autoComplete="off" dir="ltr" />
       </Field>
-      <p className="muted hint">{urlField.hint}</p>
+      <p className="muted hint">{t(urlField.hint)}</p>
       {CREDENTIALS[type].length ? (
         <fieldset className="field">
-          <legend>{type === 'sms' ? 'Twilio credentials' : 'Meta credentials'}</legend>
+          <legend>{t(CREDENTIALS_LEGEND[type] ?? 'console.channels.credentials.meta')}</legend>
           <div className="credential-grid">
             {CREDENTIALS[type].map((f) => (
               <CredentialInput
@@ -260,11 +294,11 @@ function ChannelForm({
       <FormError errors={leftovers(errors, type)} />
       <div className="form-actions">
         <button type="submit" className="button primary" disabled={busy}>
-          {channel ? 'Save channel' : 'Create channel'}
+          {channel ? t('console.channels.save') : t('console.channels.create')}
         </button>
         {onCancel ? (
           <button type="button" className="button" onClick={onCancel}>
-            Cancel
+            {t('common.cancel')}
           </button>
         ) : null}
       </div>
@@ -284,53 +318,70 @@ function CredentialInput(props: {
   errors: FieldErrors;
 }) {
   const { field: f, editing, stored, value, onChange, removing, onRemove, errors } = props;
+  const t = useT();
   const path = `credentials.${f.key}`;
   if (!f.secret) {
     return (
       <div className="field-wrap">
-        <Field label={f.label} path={path} errors={errors}>
-          <input value={value} onChange={(e) => onChange(e.target.value)} placeholder={f.placeholder} autoComplete="off" spellCheck={false} />
+        <Field label={t(f.label)} path={path} errors={errors}>
+          <input
+            value={value}
+            onChange={(e) => onChange(e.target.value)}
+            placeholder={f.placeholderText ? t(f.placeholderText) : f.placeholder}
+            autoComplete="off"
+            spellCheck={false}
+            dir="ltr"
+          />
         </Field>
-        {f.hint ? <p className="muted hint">{f.hint}</p> : null}
+        {f.hint ? <p className="muted hint">{t(f.hint)}</p> : null}
       </div>
     );
   }
-  const state = f.secret === 'channel' ? (editing ? 'stored as the channel secret' : null) : stored ? 'stored' : editing ? 'none stored' : null;
+  const state =
+    f.secret === 'channel'
+      ? editing
+        ? t('console.channels.state.channelSecret')
+        : null
+      : stored
+        ? t('console.channels.state.stored')
+        : editing
+          ? t('console.channels.state.none')
+          : null;
   return (
     <div className="field-wrap credential">
-      <Field label={stored && f.replace ? f.replace : f.label} path={path} errors={errors}>
+      <Field label={t(stored && f.replace ? f.replace : f.label)} path={path} errors={errors}>
         <input
           type="password"
           value={value}
           disabled={removing}
           onChange={(e) => onChange(e.target.value)}
-          placeholder={stored ? 'Empty: keep the stored one' : undefined}
+          placeholder={stored ? t('console.channels.keepStored') : undefined}
           autoComplete="new-password"
           spellCheck={false}
         />
       </Field>
       {state ? (
         <p className="key-state" data-testid={`credential-state-${f.key}`}>
-          {f.label}: <strong>{state}</strong>
-          {stored ? ' (write-only: it is never shown)' : ''}
+          {t(f.label)}: <strong>{state}</strong>
+          {stored ? <> {t('console.channels.writeOnly')}</> : null}
         </p>
       ) : null}
-      {f.secret === 'stored' && stored ? (
+      {f.secret === 'stored' && stored && f.remove ? (
         <label className="check">
-          <input type="checkbox" checked={removing} onChange={(e) => onRemove(e.target.checked)} /> Remove the stored {f.label.toLowerCase()}
+          <input type="checkbox" checked={removing} onChange={(e) => onRemove(e.target.checked)} /> {t(f.remove)}
         </label>
       ) : null}
-      {f.hint ? <p className="muted hint">{f.hint}</p> : null}
+      {f.hint ? <p className="muted hint">{t(f.hint)}</p> : null}
     </div>
   );
 }
 
 /** What a channel sends to, for the table. */
-function sendsTo(c: ChannelRow): string {
-  if (c.type === 'webhook') return c.outboundUrl ?? 'nowhere (no outbound URL)';
+function sendsTo(t: ReturnType<typeof useT>, c: ChannelRow): string {
+  if (c.type === 'webhook') return c.outboundUrl ?? t('console.channels.nowhere');
   const base = c.providerBaseUrl ?? URL_FIELD[c.type].placeholder;
   const from = c.type === 'sms' ? (c.credentials.from ?? c.credentials.messagingServiceSid) : undefined;
-  return from ? `${base}, from ${from}` : base;
+  return from ? t('console.channels.sendsFrom', { base, from }) : base;
 }
 
 export function ChannelsScreen() {
@@ -340,6 +391,7 @@ export function ChannelsScreen() {
   const [shown, setShown] = useState<ChannelRow | null>(null);
   const editButtons = useRef(new Map<string, HTMLButtonElement>());
   const edited = channels.find((c) => c.id === editing);
+  const t = useT();
 
   function closeEdit() {
     const id = editing;
@@ -347,7 +399,7 @@ export function ChannelsScreen() {
     if (id) requestAnimationFrame(() => editButtons.current.get(id)?.focus());
   }
   async function rotate(c: ChannelRow) {
-    if (!confirm(`Rotate the secret of ${c.name}? The old one stops working.`)) return;
+    if (!confirm(t('console.channels.confirmRotate', { name: c.name }))) return;
     try {
       setShown(await api.call('POST /api/v1/channels/{id}/rotate-secret', { params: { id: c.id }, body: {} }));
     } catch (e) {
@@ -359,48 +411,64 @@ export function ChannelsScreen() {
   const showSecret = shown?.type === 'webhook' || shown?.type === 'telegram';
   return (
     <section aria-labelledby="console-channels">
-      <h3 id="console-channels">Channels</h3>
+      <h3 id="console-channels">{t('console.channels.title')}</h3>
       {shown ? (
         <div className="secret-once" role="status">
           <p>
             <strong>{shown.name}</strong>:{' '}
-            {showSecret
-              ? 'copy the secret now, it is shown only once.'
-              : shown.type === 'sms'
-                ? 'paste the inbound URL into the number\'s "A message comes in" webhook (HTTP POST) in the Twilio console.'
-                : shown.type === 'telegram'
-                  ? 'call setWebhook with the inbound URL as url and this secret as secret_token (docs/channels.md); it is shown only once.'
-                  : "use the inbound URL as the callback URL in the app's webhook settings at Meta, with the verify token."}
+            {t(
+              shown.type === 'webhook'
+                ? 'console.channels.once.webhook'
+                : shown.type === 'sms'
+                  ? 'console.channels.once.sms'
+                  : shown.type === 'telegram'
+                    ? 'console.channels.once.telegram'
+                    : 'console.channels.once.meta',
+            )}
           </p>
           <dl className="kv">
-            <dt>Inbound URL</dt>
+            <dt>{t('console.channels.inboundUrl')}</dt>
             <dd>
-              <code data-testid="channel-inbound-url">{shown.inboundUrl}</code>
+              <code data-testid="channel-inbound-url" dir="ltr">
+                {shown.inboundUrl}
+              </code>
             </dd>
             {showSecret ? (
               <>
-                <dt>Secret</dt>
+                <dt>{t('console.channels.secret')}</dt>
                 <dd>
-                  <code data-testid="channel-secret">{shown.secret}</code>
+                  <code data-testid="channel-secret" dir="ltr">
+                    {shown.secret}
+                  </code>
                 </dd>
               </>
             ) : null}
           </dl>
           <button type="button" className="button" onClick={() => setShown(null)}>
-            Done
+            {t('console.secret.done')}
           </button>
         </div>
       ) : null}
-      <ConsoleTable label="Channels" columns={['Name', 'Type', 'Skill', 'Inbound URL', 'Sends to']} actions>
+      <ConsoleTable
+        label={t('console.channels.title')}
+        columns={[
+          t('console.channels.col.name'),
+          t('console.channels.col.type'),
+          t('console.channels.col.skill'),
+          t('console.channels.inboundUrl'),
+          t('console.channels.col.sendsTo'),
+        ]}
+        actions
+      >
         {channels.map((c) => (
           <tr key={c.id}>
             <td>{c.name}</td>
-            <td data-label="Type">{TYPE_NAMES[c.type]}</td>
-            <td data-label="Skill">{skills.find((s) => s.id === c.skillId)?.name ?? '—'}</td>
-            <td data-label="Inbound URL">
-              <code>{c.inboundUrl}</code>
+            <td data-label={t('console.channels.col.type')}>{TYPE_NAMES[c.type]}</td>
+            <td data-label={t('console.channels.col.skill')}>{skills.find((s) => s.id === c.skillId)?.name ?? '—'}</td>
+            <td data-label={t('console.channels.inboundUrl')}>
+              <code dir="ltr">{c.inboundUrl}</code>
             </td>
-            <td data-label="Sends to">{sendsTo(c)}</td>
+            <td data-label={t('console.channels.col.sendsTo')}>{sendsTo(t, c)}</td>
             <td className="actions">
               <button
                 type="button"
@@ -411,13 +479,13 @@ export function ChannelsScreen() {
                 }}
                 aria-expanded={editing === c.id}
                 onClick={() => (editing === c.id ? closeEdit() : setEditing(c.id))}
-                aria-label={`Edit ${c.name}`}
+                aria-label={t('console.channels.editLabel', { name: c.name })}
               >
-                Edit
+                {t('console.channels.edit')}
               </button>{' '}
               {c.type === 'webhook' || c.type === 'telegram' ? (
-                <button type="button" className="button" onClick={() => void rotate(c)} aria-label={`Rotate the secret of ${c.name}`}>
-                  Rotate secret
+                <button type="button" className="button" onClick={() => void rotate(c)} aria-label={t('console.channels.rotateLabel', { name: c.name })}>
+                  {t('console.channels.rotate')}
                 </button>
               ) : null}
             </td>
@@ -437,7 +505,7 @@ export function ChannelsScreen() {
         />
       ) : null}
       {edited?.type === 'whatsapp' ? <ChannelTemplates channelId={edited.id} channelName={edited.name} /> : null}
-      <h4>New channel</h4>
+      <h4>{t('console.channels.new')}</h4>
       <ChannelForm
         skills={skills}
         onSaved={(c) => {

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type uPlot from 'uplot';
+import { useT } from '../../i18n/index.js';
 import { type ChartUnit, FORMAT, INCRS, niceMax, summarise, Y_LABEL } from './chart-scales.js';
 import { exactDur, hourLabel } from './format.js';
 
@@ -122,14 +123,15 @@ function options(
 
 /** A day by hour (UTC), for the live dashboard. */
 export function HourlyChart(props: HourlyChartProps) {
+  const t = useT();
   return (
     <Chart
       {...props}
       ticks={HOUR_TICKS}
-      axis="Hour (UTC)"
+      axis={t('console.chart.hourAxis')}
       pointLabel={(h) => `${hourLabel(h)}–${hourLabel(h + 1)}`}
       summary={summarise(props.values, props.unit)}
-      empty="No data yet today"
+      empty={t('console.chart.empty')}
       steps={HOUR_STEPS}
     />
   );
@@ -145,6 +147,7 @@ export function HourlyChart(props: HourlyChartProps) {
  * one-line summary, and a visually hidden table gives every figure.
  */
 export function Chart({ title, series, values, unit, kind, colour = '--accent', ticks, pointLabel, axis, summary, empty, steps, yLabel }: ChartProps) {
+  const t = useT();
   const id = useId();
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
@@ -174,7 +177,7 @@ export function Chart({ title, series, values, unit, kind, colour = '--accent', 
           colour,
           axis,
           steps,
-          yLabel: yLabel ?? Y_LABEL[unit],
+          yLabel: yLabel ?? t(Y_LABEL[unit]),
           get ticks() {
             return labels.current.ticks;
           },
@@ -207,7 +210,13 @@ export function Chart({ title, series, values, unit, kind, colour = '--accent', 
   }, [key]);
 
   const hovered = hover === null ? undefined : values[hover];
-  const readout = hover === null ? summary : `${pointLabel(hover)}: ${hovered === null || hovered === undefined ? 'no data' : FORMAT[unit](hovered)}`;
+  const readout =
+    hover === null
+      ? summary
+      : t('console.chart.readout', {
+          point: pointLabel(hover),
+          value: hovered === null || hovered === undefined ? t('console.chart.noData') : FORMAT[unit](hovered),
+        });
   const rows = values.flatMap((v, i) => (v === null || (unit === 'count' && v === 0) ? [] : [{ i, v }]));
   return (
     <figure className="chart" aria-labelledby={`${id}-title`}>
@@ -216,10 +225,17 @@ export function Chart({ title, series, values, unit, kind, colour = '--accent', 
       <p className="chart-summary muted" aria-hidden="true">
         {readout}
       </p>
-      <div ref={box} className="chart-plot" role="img" aria-label={`${title}, ${kind === 'bars' ? 'bar' : 'line'} chart: ${summary}`} />
+      {/* The plot reads left to right in every language: the hours run that way, and "45 s" stays "45 s" on the canvas. */}
+      <div
+        ref={box}
+        className="chart-plot"
+        dir="ltr"
+        role="img"
+        aria-label={t(kind === 'bars' ? 'console.chart.barLabel' : 'console.chart.lineLabel', { title, summary })}
+      />
       {/* Hidden unless the chart library failed to load: then the table stands in for the plot. */}
       <table className={failed ? 'console-table' : 'sr-only'}>
-        <caption>{title}: figures</caption>
+        <caption>{t('console.chart.figures', { title })}</caption>
         <thead>
           <tr>
             <th scope="col">{axis}</th>

@@ -1,7 +1,9 @@
 import { type ConsumerSearchItem, formatDate } from '@parley/contract';
 import { type FormEvent, useState } from 'react';
 import { toast, useStore } from '../../app/store.js';
+import { useT } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
+import { formatNumber } from '../../lib/format.js';
 import { Dialog } from '../../ui/dialog.js';
 import { InlineField, problemErrors, useSubmit } from './forms.js';
 import { ConsoleTable } from './table.js';
@@ -25,27 +27,28 @@ function EraseDialog({ consumer, onClose, onErased }: { consumer: ConsumerSearch
   const [sure, setSure] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const t = useT();
   async function erase() {
     setBusy(true);
     try {
       const r = await api.call('POST /api/v1/consumers/{id}/erase', { params: { id: consumer.id } });
-      toast(`${consumer.name} erased`);
-      onErased({ ...consumer, name: 'Erased consumer', identity: null, customVariables: {}, erasedAt: r.erasedAt });
+      toast(t('console.consumers.erasedToast', { name: consumer.name }));
+      onErased({ ...consumer, name: t('console.consumers.erasedName'), identity: null, customVariables: {}, erasedAt: r.erasedAt });
     } catch (err) {
-      setError(problemErrors(err)._ ?? 'The erasure failed.');
+      setError(problemErrors(err)._ ?? t('console.consumers.eraseFailed'));
       setBusy(false);
     }
   }
   return (
-    <Dialog title={`Erase ${consumer.name}?`} onClose={onClose}>
-      <p>Everything this consumer wrote is replaced by “[erased]”, everywhere Parley keeps it. This cannot be undone.</p>
+    <Dialog title={t('console.consumers.eraseTitle', { name: consumer.name })} onClose={onClose}>
+      <p>{t('console.consumers.eraseIntro')}</p>
       <ul className="erase-list">
-        <li>Their messages read “[erased]”; their name becomes “Erased consumer”.</li>
-        <li>Their files, identity ({consumer.identity ?? 'none'}) and custom variables are deleted.</li>
-        <li>Notes and agents’ replies stay, without their name; scores and reports stay.</li>
+        <li>{t('console.consumers.eraseMessages')}</li>
+        <li>{t('console.consumers.eraseFiles', { identity: consumer.identity ?? t('console.consumers.noIdentity') })}</li>
+        <li>{t('console.consumers.eraseStays')}</li>
       </ul>
       <label className="check">
-        <input type="checkbox" checked={sure} onChange={(e) => setSure(e.target.checked)} data-autofocus /> I understand that this cannot be undone
+        <input type="checkbox" checked={sure} onChange={(e) => setSure(e.target.checked)} data-autofocus /> {t('console.consumers.understand')}
       </label>
       {error ? (
         <p className="field-error" role="alert">
@@ -55,10 +58,10 @@ function EraseDialog({ consumer, onClose, onErased }: { consumer: ConsumerSearch
       <div className="dialog-actions">
         <span className="spacer" />
         <button type="button" className="button" onClick={onClose}>
-          Cancel
+          {t('common.cancel')}
         </button>
         <button type="button" className="button danger" disabled={!sure || busy} onClick={() => void erase()}>
-          Erase consumer
+          {t('console.consumers.eraseConfirm')}
         </button>
       </div>
     </Dialog>
@@ -77,6 +80,7 @@ export function ConsumersScreen() {
   const [next, setNext] = useState<string | null>(null);
   const [erasing, setErasing] = useState<ConsumerSearchItem | null>(null);
   const [errors, busy, run] = useSubmit();
+  const t = useT();
 
   async function load(query: string, cursor: string | null) {
     const page = await api.call('GET /api/v1/consumers', { query: { q: query || undefined, limit: 50, cursor: cursor ?? undefined } });
@@ -89,24 +93,27 @@ export function ConsumersScreen() {
     await run(() => load(q.trim(), null));
   }
   async function exportOne(c: ConsumerSearchItem) {
-    await run(async () => {
-      const data = await api.call('GET /api/v1/consumers/{id}/export', { params: { id: c.id } });
-      download(`consumer-${c.id}.json`, data);
-    }, `Export of ${c.name} downloaded`);
+    await run(
+      async () => {
+        const data = await api.call('GET /api/v1/consumers/{id}/export', { params: { id: c.id } });
+        download(`consumer-${c.id}.json`, data);
+      },
+      t('console.consumers.exported', { name: c.name }),
+    );
   }
 
   return (
     <section aria-labelledby="console-consumers">
-      <h3 id="console-consumers">Consumer data</h3>
-      <p className="muted">Find a consumer to export everything Parley holds about them, or to erase them (GDPR / CCPA requests).</p>
-      <form className="console-form" onSubmit={search} aria-label="Find consumers">
+      <h3 id="console-consumers">{t('console.consumers.title')}</h3>
+      <p className="muted">{t('console.consumers.intro')}</p>
+      <form className="console-form" onSubmit={search} aria-label={t('console.consumers.find')}>
         <InlineField
-          label="Name, identity, phone number or id"
+          label={t('console.consumers.query')}
           path="q"
           errors={errors}
           button={
             <button type="submit" className="button primary" disabled={busy}>
-              Search
+              {t('console.consumers.search')}
             </button>
           }
         >
@@ -115,31 +122,53 @@ export function ConsumersScreen() {
       </form>
       {searched === null ? null : items.length === 0 ? (
         <p className="muted" role="status">
-          No consumer matches {searched ? `“${searched}”` : 'yet'}.
+          {searched ? t('console.consumers.noMatch', { query: searched }) : t('console.consumers.noneYet')}
         </p>
       ) : (
         <>
           <p className="sr-only" role="status">
-            {items.length} consumers{next ? ' (more below)' : ''}
+            {t(next ? 'console.consumers.countMore' : 'console.consumers.count', { count: items.length })}
           </p>
-          <ConsoleTable label="Consumers" columns={['Name', 'Identity', 'Channel', 'Conversations', 'Since']} actions>
+          <ConsoleTable
+            label={t('console.consumers.table')}
+            columns={[
+              t('console.consumers.col.name'),
+              t('console.consumers.col.identity'),
+              t('console.consumers.col.channel'),
+              t('console.consumers.col.conversations'),
+              t('console.consumers.col.since'),
+            ]}
+            actions
+          >
             {items.map((c) => (
               <tr key={c.id} className={c.erasedAt ? 'inactive' : undefined}>
                 <td>
                   {c.name}
-                  {c.erasedAt ? <span className="muted"> (erased {formatDate(c.erasedAt, prefs)})</span> : null}
+                  {c.erasedAt ? <span className="muted"> {t('console.consumers.erasedOn', { date: formatDate(c.erasedAt, prefs) })}</span> : null}
                 </td>
-                <td data-label="Identity">{c.identity ?? '—'}</td>
-                <td data-label="Channel">{CHANNELS[c.channel] ?? c.channel}</td>
-                <td data-label="Conversations">{c.conversations}</td>
-                <td data-label="Since">{formatDate(c.createdAt, prefs)}</td>
+                <td data-label={t('console.consumers.col.identity')}>{c.identity ?? '—'}</td>
+                <td data-label={t('console.consumers.col.channel')}>{CHANNELS[c.channel] ?? c.channel}</td>
+                <td data-label={t('console.consumers.col.conversations')}>{formatNumber(c.conversations)}</td>
+                <td data-label={t('console.consumers.col.since')}>{formatDate(c.createdAt, prefs)}</td>
                 <td className="actions">
-                  <button type="button" className="button" data-export={c.id} aria-label={`Export ${c.name}`} disabled={busy} onClick={() => void exportOne(c)}>
-                    Export
+                  <button
+                    type="button"
+                    className="button"
+                    data-export={c.id}
+                    aria-label={t('console.consumers.exportLabel', { name: c.name })}
+                    disabled={busy}
+                    onClick={() => void exportOne(c)}
+                  >
+                    {t('console.consumers.export')}
                   </button>{' '}
                   {c.erasedAt ? null : (
-                    <button type="button" className="button danger-ghost" aria-label={`Erase ${c.name}`} onClick={() => setErasing(c)}>
-                      Erase…
+                    <button
+                      type="button"
+                      className="button danger-ghost"
+                      aria-label={t('console.consumers.eraseLabel', { name: c.name })}
+                      onClick={() => setErasing(c)}
+                    >
+                      {t('console.consumers.erase')}
                     </button>
                   )}
                 </td>
@@ -148,7 +177,7 @@ export function ConsumersScreen() {
           </ConsoleTable>
           {next ? (
             <button type="button" className="button" disabled={busy} onClick={() => void run(() => load(searched, next))}>
-              Load more
+              {t('console.consumers.more')}
             </button>
           ) : null}
         </>

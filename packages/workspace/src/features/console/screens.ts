@@ -1,4 +1,5 @@
 import type { ComponentType } from 'react';
+import type { MessageKey } from '../../i18n/index.js';
 import { AccountScreen } from './account.js';
 import { AgentsScreen } from './agents.js';
 import { ApiKeysScreen } from './api-keys.js';
@@ -22,8 +23,8 @@ import { WebhooksScreen } from './webhooks.js';
 export interface ConsoleScreen {
   /** Stable key of the screen (the tab's React key). */
   id: string;
-  /** The tab's label in the console's nav. */
-  label: string;
+  /** The catalogue key of the tab's label in the console's nav. */
+  label: MessageKey;
   Screen: ComponentType;
 }
 
@@ -32,23 +33,23 @@ export interface ConsoleScreen {
  * in this folder: a new screen is its file and one line here.
  */
 export const SCREENS: readonly ConsoleScreen[] = [
-  { id: 'dashboard', label: 'Dashboard', Screen: DashboardScreen },
-  { id: 'supervision', label: 'Supervision', Screen: SupervisionScreen },
-  { id: 'performance', label: 'Agent performance', Screen: PerformanceScreen },
-  { id: 'skills', label: 'Skills', Screen: SkillsScreen },
-  { id: 'agents', label: 'Agents', Screen: AgentsScreen },
-  { id: 'hours', label: 'Business hours', Screen: BusinessHoursScreen },
-  { id: 'status-reasons', label: 'Status reasons', Screen: StatusReasonsScreen },
-  { id: 'dispositions', label: 'Wrap-up', Screen: DispositionsScreen },
-  { id: 'labels', label: 'Labels', Screen: LabelsScreen },
-  { id: 'account', label: 'Account', Screen: AccountScreen },
-  { id: 'content', label: 'Content', Screen: ContentScreen },
-  { id: 'survey', label: 'Survey', Screen: SurveyScreen },
-  { id: 'channels', label: 'Channels', Screen: ChannelsScreen },
-  { id: 'api-keys', label: 'API keys', Screen: ApiKeysScreen },
-  { id: 'webhooks', label: 'Webhooks', Screen: WebhooksScreen },
-  { id: 'bots', label: 'Bots', Screen: BotsScreen },
-  { id: 'audit', label: 'Audit log', Screen: AuditScreen },
-  { id: 'consumers', label: 'Consumer data', Screen: ConsumersScreen },
-  { id: 'security', label: 'Security', Screen: SecurityScreen },
+  { id: 'dashboard', label: 'console.tab.dashboard', Screen: DashboardScreen },
+  { id: 'supervision', label: 'console.tab.supervision', Screen: SupervisionScreen },
+  { id: 'performance', label: 'console.tab.performance', Screen: PerformanceScreen },
+  { id: 'skills', label: 'console.tab.skills', Screen: SkillsScreen },
+  { id: 'agents', label: 'console.tab.agents', Screen: AgentsScreen },
+  { id: 'hours', label: 'console.tab.hours', Screen: BusinessHoursScreen },
+  { id: 'status-reasons', label: 'console.tab.statusReasons', Screen: StatusReasonsScreen },
+  { id: 'dispositions', label: 'console.tab.dispositions', Screen: DispositionsScreen },
+  { id: 'labels', label: 'console.tab.labels', Screen: LabelsScreen },
+  { id: 'account', label: 'console.tab.account', Screen: AccountScreen },
+  { id: 'content', label: 'console.tab.content', Screen: ContentScreen },
+  { id: 'survey', label: 'console.tab.survey', Screen: SurveyScreen },
+  { id: 'channels', label: 'console.tab.channels', Screen: ChannelsScreen },
+  { id: 'api-keys', label: 'console.tab.apiKeys', Screen: ApiKeysScreen },
+  { id: 'webhooks', label: 'console.tab.webhooks', Screen: WebhooksScreen },
+  { id: 'bots', label: 'console.tab.bots', Screen: BotsScreen },
+  { id: 'audit', label: 'console.tab.audit', Screen: AuditScreen },
+  { id: 'consumers', label: 'console.tab.consumers', Screen: ConsumersScreen },
+  { id: 'security', label: 'console.tab.security', Screen: SecurityScreen },
 ];
