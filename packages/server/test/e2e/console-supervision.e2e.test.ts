@@ -87,7 +87,11 @@ describe('console: supervision and agent performance', () => {
       await note.focus();
       await page.keyboard.type(`Offer a refund (${width})`);
       await page.keyboard.press('Control+Enter');
-      await view.getByText(`Offer a refund (${width})`).waitFor();
+      // the note in the list (the box may still hold the text until the POST answers: the live note can come first)
+      await view
+        .getByRole('paragraph')
+        .filter({ hasText: `Offer a refund (${width})` })
+        .waitFor();
       await bob.page.getByRole('status').getByText(`Note from manager on ${name}: Offer a refund (${width})`).waitFor();
       await bob.page.getByRole('tab', { name: 'Notes' }).click();
       await bob.page.locator('.note-list').getByText(`Offer a refund (${width})`).waitFor();
