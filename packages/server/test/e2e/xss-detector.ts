@@ -57,6 +57,7 @@ function detector(): void {
 
   // Attributes that show text (an element's label, a form value, a download name): a payload there is just text.
   const TEXT_ATTR = /^(aria-[a-z-]+|title|alt|value|placeholder|download|label|data-[\w-]+)$/;
+  const PAYLOAD_MARK = /__xss|xss-canary/i;
   const URL_ATTR = /^(href|src|action|formaction|data|xlink:href|background|poster|codebase|ping|srcset|lowsrc|dynsrc)$/;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: browsers skip leading control characters in a URL, so must the check
   const BAD_URL = /^[\s\u0000-\u001f]*(javascript|vbscript|livescript|data:(?!image\/(png|gif|jpeg|webp)[;,]|,))/i;
@@ -103,7 +104,8 @@ function detector(): void {
       if (n.startsWith('on')) out.push(`${n} handler`);
       else if (n === 'srcdoc') out.push('srcdoc');
       else if (URL_ATTR.test(n) && BAD_URL.test(a.value)) out.push(`${n}=${a.value.slice(0, 40)}`);
-      else if (/xss/i.test(a.value) && !TEXT_ATTR.test(n)) out.push(`${n} carries a payload`);
+      // the payloads' markers, not the letters "xss" (a signed file URL's signature has them by chance)
+      else if (PAYLOAD_MARK.test(a.value) && !TEXT_ATTR.test(n)) out.push(`${n} carries a payload`);
       else if (n === 'style' && /expression\s*\(|javascript:|behavior\s*:/i.test(a.value)) out.push('style with script');
     }
     if (NEVER.has(tag)) out.push(`<${tag}>`);
@@ -115,7 +117,8 @@ function detector(): void {
     if (tag === 'meta' && el.hasAttribute('http-equiv')) out.push('<meta http-equiv>');
     if (tag === 'link' && /stylesheet|import|prefetch/i.test(el.getAttribute('rel') ?? '') && !APP_STYLESHEET.test(path(el.getAttribute('href') ?? '')))
       out.push('a stylesheet that is not the app’s');
-    if (tag === 'style' && /xss|javascript:|expression\s*\(/i.test(el.textContent ?? '')) out.push('<style> carrying a payload');
+    if (tag === 'style' && (PAYLOAD_MARK.test(el.textContent ?? '') || /javascript:|expression\s*\(/i.test(el.textContent ?? '')))
+      out.push('<style> carrying a payload');
     if (tag === 'use' && !/^#/.test(el.getAttribute('href') ?? el.getAttribute('xlink:href') ?? '#')) out.push('<use> of an outside document');
     return out;
   }
