@@ -105,7 +105,7 @@ describe('console: contact-center operations', () => {
       },
       holidays: ['2026-12-25'],
     });
-    expect(await form.getByLabel('Friday window 1 closes').getAttribute('aria-invalid')).toBeNull();
+    await poll(() => form.getByLabel('Friday window 1 closes').getAttribute('aria-invalid')).toBeNull(); // the screen catches up with the saved answer
     // the screen says what the widget says now, from the saved hours
     const now = await demo.api.ok<{ open: boolean; nextOpenAt: string | null }>('GET', `/api/v1/consumer/availability?accountId=${demo.accountId}`);
     await poll(() => page.getByRole('status').filter({ hasText: /now/ }).textContent()).toMatch(
