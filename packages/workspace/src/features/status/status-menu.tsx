@@ -66,7 +66,9 @@ export function StatusMenu() {
       0,
       entriesOf(reasons).findIndex((e) => e.status === status && (e.reason?.id ?? null) === reasonId),
     );
-    items.current[i]?.focus();
+    // Only when the menu has just opened (or lost its focus): a reasons list arriving while the agent
+    // arrows through the menu must not pull the focus back to the current status.
+    if (!items.current.includes(document.activeElement as HTMLButtonElement)) items.current[i]?.focus();
     const onDoc = (e: MouseEvent) => {
       if (!(e.target as Element).closest('.status-menu')) setOpen(false);
     };
