@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { type AccountSettings, type AccountSettingsPatch, DEFAULT_ACCOUNT_SETTINGS, missingDefaultLanguage } from '@parley/contract';
+import {
+  type AccountSettings,
+  type AccountSettingsPatch,
+  DEFAULT_ACCOUNT_SETTINGS,
+  missingDefaultLanguage,
+  pickText,
+  type TextByLanguage,
+} from '@parley/contract';
 import { DomainError, invalidFields, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { nextRetentionRunAt } from '../domain/retention.js';
@@ -99,8 +106,27 @@ function assertDefaultLanguageTexts(s: AccountSettings): void {
   if (missingDefaultLanguage(s.closedHoursReply.text, lang)) issues.push({ path: ['closedHoursReply', 'text'], message: need });
   s.survey.questions.forEach((q, i) => {
     if (missingDefaultLanguage(q.text, lang)) issues.push({ path: ['survey', 'questions', i, 'text'], message: need });
+    q.choices?.forEach((c, j) => {
+      if (missingDefaultLanguage(c, lang)) issues.push({ path: ['survey', 'questions', i, 'choices', j], message: need });
+    });
+    const clash = q.choices && clashingChoices(q.choices, lang);
+    if (clash) issues.push({ path: ['survey', 'questions', i, 'choices'], message: `two choices read the same in ${clash}: each must differ` });
   });
   if (issues.length) throw invalidFields('body', issues);
+}
+
+/**
+ * The first language in which two choices would show (or be stored as) the same label, if any: a
+ * reply by label and the reports could not tell them apart (compared case-insensitively).
+ */
+function clashingChoices(choices: readonly TextByLanguage[], defaultLanguage: string): string | undefined {
+  const languages = new Set<string>([defaultLanguage]);
+  for (const c of choices) if (typeof c !== 'string') for (const l of Object.keys(c)) languages.add(l);
+  for (const l of languages) {
+    const labels = choices.map((c) => pickText(c, l, defaultLanguage).toLocaleLowerCase());
+    if (new Set(labels).size < labels.length) return l;
+  }
+  return undefined;
 }
 
 export async function patchSettings(deps: Deps, accountId: string, patch: AccountSettingsPatch, actor: Actor = SYSTEM_ACTOR): Promise<AccountSettings> {
