@@ -99,7 +99,9 @@ export function mergeSettingsPatch(s: AccountSettings, p: AccountSettingsPatch):
  * Every text written per language has one in the account's default language (the fallback for a
  * consumer whose language is not among them); a plain string stands for every language.
  */
-function assertDefaultLanguageTexts(s: AccountSettings): void {
+function assertDefaultLanguageTexts(s: AccountSettings, patch: AccountSettingsPatch): void {
+  // choices alike: checked when the questions or the default language change (settings saved before the rule stay editable otherwise)
+  const checkClashes = patch.survey?.questions !== undefined || patch.language !== undefined;
   const lang = s.language;
   const issues: { path: (string | number)[]; message: string }[] = [];
   const need = `give the text in the account's default language (${lang}) too, or one plain text`;
@@ -109,7 +111,7 @@ function assertDefaultLanguageTexts(s: AccountSettings): void {
     q.choices?.forEach((c, j) => {
       if (missingDefaultLanguage(c, lang)) issues.push({ path: ['survey', 'questions', i, 'choices', j], message: need });
     });
-    const clash = q.choices && clashingChoices(q.choices, lang);
+    const clash = checkClashes && q.choices && clashingChoices(q.choices, lang);
     if (clash) issues.push({ path: ['survey', 'questions', i, 'choices'], message: `two choices read the same in ${clash}: each must differ` });
   });
   if (issues.length) throw invalidFields('body', issues);
@@ -138,7 +140,7 @@ export async function patchSettings(deps: Deps, accountId: string, patch: Accoun
     const a = await findAccount(tx, accountId);
     if (!a) throw notFound('account');
     const merged = mergeSettingsPatch(a.settings, patch);
-    assertDefaultLanguageTexts(merged);
+    assertDefaultLanguageTexts(merged, patch);
     if (patch.crm) merged.crm = await applyCrmPatchIn(tx, accountId, a.settings.crm, patch.crm, deps.clock.now());
     if (patch.sso) merged.sso = await applySsoPatchIn(tx, accountId, a.settings.sso, patch.sso, deps.clock.now());
     await saveSettings(tx, accountId, merged);

@@ -12,6 +12,7 @@ import { agentPage, type Demo, expectAccessible, growToConsoleContent, launchBro
  */
 const SHOTS = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url));
 const FRENCH = 'Êtes-vous satisfait de cet échange ?';
+const SOLVED = 'Votre problème est-il résolu ?';
 /** A choice question's choices: number, English label (the account's default), French label. */
 const CHOICES: [number, string, string][] = [
   [1, 'Yes', 'Oui'],
@@ -50,7 +51,11 @@ describe('survey questions per language', () => {
     await boss.getByRole('button', { name: 'Add question' }).click();
     const topic = boss.locator('.survey-question').last();
     await topic.getByLabel('Type').selectOption('choice');
-    await topic.locator(':scope > .localized-text').getByLabel('Question text', { exact: true }).fill('Was your issue solved?');
+    const topicText = topic.locator(':scope > .localized-text');
+    await topicText.getByLabel('Question text', { exact: true }).fill('Was your issue solved?');
+    await topicText.getByLabel('Add a language').selectOption('fr');
+    await topicText.getByRole('button', { name: 'Add', exact: true }).click();
+    await topicText.getByLabel('Question text (Français)').fill(SOLVED);
     for (const [n, en, fr] of CHOICES) {
       if (n > 2) await topic.getByRole('button', { name: 'Add a choice' }).click(); // a new choice question starts with two
       await topic.getByLabel(`Choice ${n}`, { exact: true }).fill(en);
@@ -114,7 +119,8 @@ describe('survey questions per language', () => {
     await page.getByText('Bien sûr !').waitFor();
     await demo.api.ok('POST', `/api/v1/conversations/${conversationId}/close`, { token: bob });
     await page.getByText(FRENCH).waitFor();
-    // the choices in French, none in English
+    // the choice question and its choices in French, none in English
+    await page.getByText(SOLVED).waitFor();
     for (const [, en, fr] of CHOICES) {
       await page.getByRole('radio', { name: fr, exact: true }).waitFor();
       expect(await page.getByRole('radio', { name: en, exact: true }).count()).toBe(0);
