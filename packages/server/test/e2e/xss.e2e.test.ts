@@ -66,23 +66,46 @@ const SECOND = PAYLOADS.slice(20, 40);
 const SURVEY_A = surveyQuestions('a', FIRST, SECOND);
 const SURVEY_B = surveyQuestions('b', SECOND, FIRST);
 
-/** Everything a screen (or the last element matching `within`) shows as text: its text, the values of its form fields, its images' alt texts. */
-async function shownText(where: Page | Frame, within?: string): Promise<string> {
-  return where.evaluate((sel) => {
-    const root = sel ? Array.from(document.querySelectorAll(sel)).pop() : document.body;
-    if (!root) return '';
-    const parts = [root.textContent ?? ''];
-    for (const el of Array.from(root.querySelectorAll('input, textarea, select'))) parts.push((el as HTMLInputElement).value);
-    for (const img of Array.from(root.querySelectorAll('img[alt]'))) parts.push(img.getAttribute('alt') ?? '');
-    return parts.join('\n');
-  }, within);
+/**
+ * Everything a screen (or the last element matching `within`) shows as text: its text, the values
+ * of its form fields, its images' alt texts. `scroll` names a virtualized list (only the rows in
+ * view are in the DOM): it is scrolled from top to bottom, half a view at a time, and what each
+ * position shows counts, as a person scrolling would read it.
+ */
+async function shownText(where: Page | Frame, within?: string, scroll?: string): Promise<string> {
+  return where.evaluate(
+    async ({ sel, scroll }) => {
+      const read = () => {
+        const root = sel ? Array.from(document.querySelectorAll(sel)).pop() : document.body;
+        if (!root) return '';
+        const parts = [root.textContent ?? ''];
+        for (const el of Array.from(root.querySelectorAll('input, textarea, select'))) parts.push((el as HTMLInputElement).value);
+        for (const img of Array.from(root.querySelectorAll('img[alt]'))) parts.push(img.getAttribute('alt') ?? '');
+        return parts.join('\n');
+      };
+      const parts = [read()];
+      const list = scroll ? document.querySelector(scroll) : null;
+      if (list) {
+        const painted = () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+        for (let top = 0; top < list.scrollHeight; top += Math.max(1, list.clientHeight / 2)) {
+          list.scrollTop = top;
+          await painted();
+          parts.push(read());
+        }
+        list.scrollTop = 0;
+        await painted();
+      }
+      return parts.join('\n');
+    },
+    { sel: within, scroll },
+  );
 }
 
-/** Waits until `where` shows every one of `texts` (as text), naming the ones it does not. */
-async function expectShown(where: Page | Frame, texts: readonly string[], what: string, within?: string): Promise<void> {
+/** Waits until `where` shows every one of `texts` (as text), naming the ones it does not; `scroll`: a virtualized list read through (see shownText). */
+async function expectShown(where: Page | Frame, texts: readonly string[], what: string, within?: string, scroll?: string): Promise<void> {
   expect(texts.length, `${what}: something to look for`).toBeGreaterThan(0);
   await poll(async () => {
-    const shown = await shownText(where, within);
+    const shown = await shownText(where, within, scroll);
     return texts.filter((t) => !shown.includes(t));
   }, 15_000).toEqual([]);
 }
@@ -462,7 +485,7 @@ describe('XSS corpus in the browser', () => {
     const { page, watch } = await watched();
     await signIn(page, demo, 'xagent', PASSWORD);
     await watch.probe(page, [page.mainFrame()], 'workspace');
-    await expectShown(page, [...named.map((c) => c.name), 'Mia Messages', visitorName, agent.displayName], 'Active list');
+    await expectShown(page, [...named.map((c) => c.name), 'Mia Messages', visitorName, agent.displayName], 'Active list', undefined, 'ul.rows');
     await watch.expectClean(page, 'workspace: Active list');
 
     // Mia: every payload from the consumer and from the agent, as file names, as custom variables
@@ -532,7 +555,7 @@ describe('XSS corpus in the browser', () => {
     // The All tab: every consumer's name; a search by a payload, echoed in the "no match" text
     await page.getByRole('button', { name: 'All', exact: true }).click();
     await page.getByRole('heading', { name: 'All conversations' }).waitFor();
-    await expectShown(page, [...named.map((c) => c.name), 'Mia Messages'], 'All tab');
+    await expectShown(page, [...named.map((c) => c.name), 'Mia Messages'], 'All tab', undefined, '.all ul.rows');
     const search = page.getByRole('searchbox', { name: 'Search conversations' });
     await search.fill('<svg onload=');
     await search.press('Enter');
@@ -644,6 +667,8 @@ describe('XSS corpus in the browser', () => {
       page,
       named.map((c) => c.name),
       'manager: All tab',
+      undefined,
+      '.all ul.rows',
     );
     await page.getByRole('button', { name: /^Mia Messages, Closed/ }).click();
     await page.getByRole('log').getByText('Hello from Mia').waitFor();

@@ -3,6 +3,8 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 
 /** Rows rendered beyond each edge of the visible part of a list. */
 const OVERSCAN = 6;
+/** Rows rendered while the list has no size (hidden, as at 400 px while a conversation is open). */
+const UNSIZED = 20;
 
 export interface VirtualRowsOptions {
   /** The ids of the rows, in list order. */
@@ -26,13 +28,19 @@ export function useVirtualRows<E extends HTMLElement>({ ids, estimate, selectedI
   const [cursorId, setCursorId] = useState<string | null>(null);
   const index = useMemo(() => new Map(ids.map((id, i) => [id, i])), [ids]);
   const focusId = (cursorId !== null && index.has(cursorId) ? cursorId : selectedId !== null && index.has(selectedId) ? selectedId : ids[0]) ?? null;
-  const keep = useRef<number[]>([]);
-  keep.current = [focusId, selectedId].map((id) => (id === null ? -1 : (index.get(id) ?? -1))).filter((i) => i >= 0);
-  const rangeExtractor = useCallback((range: Range) => {
-    const base = defaultRangeExtractor(range);
-    const extra = keep.current.filter((i) => i < range.count && (i < range.startIndex - OVERSCAN || i > range.endIndex + OVERSCAN));
-    return extra.length ? [...new Set([...base, ...extra])].sort((a, b) => a - b) : base;
-  }, []);
+  const keepKey = [focusId, selectedId].map((id) => (id === null ? -1 : (index.get(id) ?? -1))).join(' ');
+  // A new function when the rows to keep change: the virtualizer recomputes its indexes then.
+  const rangeExtractor = useCallback(
+    (range: Range) => {
+      const base = defaultRangeExtractor(range);
+      const extra = keepKey
+        .split(' ')
+        .map(Number)
+        .filter((i) => i >= 0 && i < range.count && !base.includes(i));
+      return extra.length ? [...new Set([...base, ...extra])].sort((a, b) => a - b) : base;
+    },
+    [keepKey],
+  );
   const getItemKey = useCallback((i: number) => ids[i] ?? i, [ids]);
   const virtualizer = useVirtualizer({
     count: ids.length,
@@ -87,9 +95,22 @@ export function useVirtualRows<E extends HTMLElement>({ ids, estimate, selectedI
     if (id !== undefined) setCursorId(id);
   }
 
+  const virtual = virtualizer.getVirtualItems();
+  // Without a size (display: none) the virtualizer has no range: the first rows and the kept ones
+  // stay rendered, where they will be, so the list comes back as it was.
+  const rows =
+    virtual.length > 0 || ids.length === 0
+      ? virtual.map(({ index, start }) => ({ index, start }))
+      : rangeExtractor({ startIndex: 0, endIndex: Math.min(ids.length, UNSIZED) - 1, overscan: 0, count: ids.length }).map((i) => ({
+          index: i,
+          start: virtualizer.measurementsCache[i]?.start ?? i * estimate,
+        }));
+
   return {
     scrollRef,
     virtualizer,
+    /** The rows to render: their index in the list and their offset. */
+    rows,
     /** The id of the row whose button is the list's tab stop. */
     focusId,
     /** Props for the `ul`: keyboard, focus tracking, and the height of every row (`--rows-size`). */

@@ -35,7 +35,7 @@ export function ActiveList() {
   const idsKey = rowIds.join(' ');
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new array only when the order or the set of rows changed
   const ids = useMemo(() => rowIds, [idsKey]);
-  const { virtualizer, focusId, listProps, setSize, measure } = useVirtualRows<HTMLUListElement>({ ids, estimate: 78, selectedId });
+  const { rows: virtualRows, focusId, listProps, setSize, measure } = useVirtualRows<HTMLUListElement>({ ids, estimate: 78, selectedId });
   const onOpen = useCallback((id: string) => openConversation(id), []);
 
   return (
@@ -59,7 +59,7 @@ export function ActiveList() {
         </div>
       ) : (
         <ul className="rows virtual" {...listProps} aria-label={t('active.rows')}>
-          {virtualizer.getVirtualItems().map(({ index, start }) => {
+          {virtualRows.map(({ index, start }) => {
             const item = rows[index];
             return item ? (
               <ConversationRow

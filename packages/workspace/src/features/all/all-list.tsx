@@ -130,7 +130,15 @@ export function AllList() {
   }
 
   const ids = useMemo(() => items.map((c) => c.id), [items]);
-  const { scrollRef, virtualizer, focusId, listProps, setSize, measure } = useVirtualRows<HTMLUListElement>({ ids, estimate: 87, selectedId: selected });
+  const {
+    scrollRef,
+    virtualizer,
+    rows: virtualRows,
+    focusId,
+    listProps,
+    setSize,
+    measure,
+  } = useVirtualRows<HTMLUListElement>({ ids, estimate: 87, selectedId: selected });
   // Infinite scroll: near the last row loaded, the next page of the window (not a further week
   // back: that stays the button's, so a short week does not walk the whole history by itself).
   const lastInView = virtualizer.range?.endIndex ?? -1;
@@ -207,7 +215,7 @@ export function AllList() {
         <p className="empty">{query ? t(from === null ? 'all.none.whole' : 'all.none.period', { query }) : t('all.none')}</p>
       ) : null}
       <ul className="rows virtual" {...listProps} aria-label={t('all.rows')}>
-        {virtualizer.getVirtualItems().map(({ index, start }) => {
+        {virtualRows.map(({ index, start }) => {
           const c = items[index];
           if (!c) return null;
           const state = c.state === 'closed' ? t('rowStatus.closed') : c.state === 'queued' ? t('all.state.queued') : t('all.state.open');
