@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Frame, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from './support.js';
-import { type Demo, launchBrowser, patchAccount, poll, row, signIn, startDemo } from './workspace-support.js';
+import { type Demo, launchBrowser, patchAccount, poll, row, scrollToRow, signIn, startDemo } from './workspace-support.js';
 import { type Finding, XssWatch } from './xss-detector.js';
 import { fits, PAYLOADS, type Payload, packed } from './xss-payloads.js';
 
@@ -489,7 +489,7 @@ describe('XSS corpus in the browser', () => {
     await watch.expectClean(page, 'workspace: Active list');
 
     // Mia: every payload from the consumer and from the agent, as file names, as custom variables
-    await row(page, 'Mia Messages').locator('button.row-button').click();
+    await (await scrollToRow(page, row(page, 'Mia Messages').locator('button.row-button'))).click();
     await page.getByRole('heading', { name: 'Mia Messages', level: 2 }).waitFor();
     const log = page.getByRole('log', { name: /Transcript with Mia Messages/ });
     await log.getByText('Hello from Mia').waitFor();
@@ -502,7 +502,7 @@ describe('XSS corpus in the browser', () => {
 
     // The widget's conversation: the colleagues' messages under their names, their notes, the widget's variables
     const visitorRow = page.locator('ul.rows > li').filter({ hasText: visitorName });
-    await visitorRow.locator('button.row-button').click();
+    await (await scrollToRow(page, visitorRow.locator('button.row-button'))).click();
     await page.getByRole('tab', { name: 'Transcript' }).click();
     await expectShown(page, [...texts(PAYLOADS), ...colleagues.map((c) => c.displayName), ...widgetFiles], 'widget conversation: transcript');
     await watch.expectClean(page, 'workspace: transcript of the widget conversation');
@@ -568,7 +568,7 @@ describe('XSS corpus in the browser', () => {
     await page.getByRole('button', { name: 'Home' }).click();
 
     // ---- xagent closes the widget conversation: the visitor gets survey A (payload questions) and answers it in the widget
-    await visitorRow.locator('button.row-button').click();
+    await (await scrollToRow(page, visitorRow.locator('button.row-button'))).click();
     await page.getByRole('button', { name: 'Close', exact: true }).click();
     await answerSurvey(chat, frame, SURVEY_A);
     await visitorWatch.expectClean(visitor, 'widget: survey A');
@@ -670,7 +670,7 @@ describe('XSS corpus in the browser', () => {
       undefined,
       '.all ul.rows',
     );
-    await page.getByRole('button', { name: /^Mia Messages, Closed/ }).click();
+    await (await scrollToRow(page, page.getByRole('button', { name: /^Mia Messages, Closed/ }), '.all ul.rows')).click();
     await page.getByRole('log').getByText('Hello from Mia').waitFor();
     await expectShown(page, [...texts(PAYLOADS), ...mia.fileNames], 'manager: transcript');
     await watch.expectClean(page, 'manager: transcript');
