@@ -21,6 +21,17 @@ const focused = (page: Page) =>
     const li = button?.closest('li');
     return { id: button?.dataset.row ?? null, pos: li?.getAttribute('aria-posinset') ?? null, size: li?.getAttribute('aria-setsize') ?? null };
   });
+/** Waits for `n` frames to be painted. */
+const frames = (page: Page, n: number) =>
+  page.evaluate(
+    (n) =>
+      new Promise((done) => {
+        let k = 0;
+        const next = () => (++k >= n ? done(null) : requestAnimationFrame(next));
+        requestAnimationFrame(next);
+      }),
+    n,
+  );
 /** Whether the element's box is inside its list's visible part. */
 const inView = (page: Page, list: string, id: string) =>
   page.evaluate(
@@ -84,7 +95,9 @@ describe('workspace: virtualized Active and All lists', () => {
     await poll(() => focused(page)).toMatchObject({ id: top, pos: '1' });
 
     // The agent answers the top conversation elsewhere: it waits for the consumer now and sorts
-    // to the end of the list, far out of view; the focus stays on it.
+    // to the end of the list, far out of view; the focus stays on it (and the list stays where
+    // it is: past the few frames in which a row reached by the keyboard is kept in view).
+    await frames(page, 12);
     await demo.api.ok('POST', `/api/v1/conversations/${top}/messages`, { token: aliceToken, body: { text: 'On it.', clientMessageId: randomUUID() } }, [201]);
     await poll(() => focused(page)).toEqual({ id: top, pos: String(OPEN), size: String(OPEN) });
     expect(await inView(page, 'ul.rows', top)).toBe(false);
@@ -137,6 +150,7 @@ describe('workspace: virtualized Active and All lists', () => {
       await poll(() => list.locator('li').last().getAttribute('aria-posinset')).not.toBe(null);
     }
     await poll(() => footer.textContent()).toBe(`${total} conversations loaded so far`);
+    await list.evaluate((el) => el.scrollTo(0, el.scrollHeight));
     await poll(() => list.locator('li').last().getAttribute('aria-posinset')).toBe(String(total));
     expect(await list.locator('li').count()).toBeLessThan(30);
     // The last row (the oldest) is on screen and opens with a click.
@@ -147,6 +161,7 @@ describe('workspace: virtualized Active and All lists', () => {
     await oldest.focus();
     await page.keyboard.press('Home');
     await poll(() => focused(page)).toMatchObject({ pos: '1', size: String(total) });
+    await poll(async () => inView(page, '.all ul.rows', (await focused(page)).id as string)).toBe(true);
 
     await page.setViewportSize({ width: 400, height: 760 });
     await page.getByRole('button', { name: 'Back' }).click();

@@ -3,6 +3,8 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 
 /** Rows rendered beyond each edge of the visible part of a list. */
 const OVERSCAN = 6;
+/** Frames during which a row reached by the keyboard is kept in view while the rows around it measure. */
+const REVEAL_FRAMES = 8;
 /** Rows rendered while the list has no size (hidden, as at 400 px while a conversation is open). */
 const UNSIZED = 20;
 
@@ -64,12 +66,27 @@ export function useVirtualRows<E extends HTMLElement>({ ids, estimate, selectedI
   const pending = useRef<string | null>(null);
   useLayoutEffect(() => {
     const id = pending.current;
-    if (id === null) return;
-    const button = scrollRef.current?.querySelector<HTMLElement>(`[data-row="${CSS.escape(id)}"]`);
-    if (button) {
-      pending.current = null;
-      button.focus();
-    }
+    const button = id === null ? null : scrollRef.current?.querySelector<HTMLElement>(`[data-row="${CSS.escape(id)}"]`);
+    if (!button) return;
+    pending.current = null;
+    button.focus({ preventScroll: true });
+    // Rows measure as they mount, and those above may push it down: for a few frames, until it
+    // has stayed in view for two, the whole row is brought back into view (a live re-sort later
+    // may move it away: the focus stays on it, the list does not chase it).
+    let frames = 0;
+    let still = 0;
+    const reveal = () => {
+      const li = button.closest('li');
+      const box = scrollRef.current?.getBoundingClientRect();
+      if (!li?.isConnected || !box) return;
+      const r = li.getBoundingClientRect();
+      if (r.top < box.top - 1 || r.bottom > box.bottom + 1) {
+        still = 0;
+        li.scrollIntoView({ block: 'nearest' });
+      } else still++;
+      if (still < 2 && ++frames < REVEAL_FRAMES) requestAnimationFrame(reveal);
+    };
+    reveal();
   });
 
   function onKeyDown(e: React.KeyboardEvent) {
