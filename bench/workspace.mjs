@@ -130,10 +130,11 @@ try {
   const t0 = Date.now();
   await page.getByRole('button', { name: 'Sign in' }).click();
   // The list is virtualized: its first row says how many there are (aria-setsize), the DOM holds those in view.
-  await page.waitForFunction((n) => document.querySelector('ul.rows > li')?.getAttribute('aria-setsize') === String(n), active.items.length);
+  await page.waitForFunction((n) => Number(document.querySelector('ul.rows > li')?.getAttribute('aria-setsize') ?? 0) >= n, active.items.length);
   const listMs = Date.now() - t0;
+  const activeRows = await page.locator('ul.rows > li').first().getAttribute('aria-setsize');
   const activeDom = await page.evaluate(() => ({ rows: document.querySelectorAll('ul.rows > li').length, nodes: document.querySelectorAll('*').length }));
-  say(`sign in to the Active list of ${active.items.length} on screen: ${listMs} ms (${activeDom.rows} rows in the DOM, ${activeDom.nodes} elements)`);
+  say(`sign in to the Active list of ${activeRows} on screen: ${listMs} ms (${activeDom.rows} rows in the DOM, ${activeDom.nodes} elements)`);
   // Long tasks while the countdowns tick, the list scrolls and live upserts arrive (and Event Timing for later).
   await observe(page);
   const scroller = page.locator('ul.rows');
@@ -302,9 +303,9 @@ Measured by \`node bench/workspace.mjs\` on ${new Date().toISOString().slice(0, 
 | JavaScript shipped (gzipped, level 9) | ${(js.gz / 1024).toFixed(1)} kB (${(js.raw / 1024).toFixed(0)} kB raw) | < 250 kB |
 | CSS shipped (gzipped) | ${(css.gz / 1024).toFixed(1)} kB | |
 | first load, cold cache, navigation start to the sign-in form painted (first contentful paint) (median of ${loads.length}) | ${median(loads)} ms (min ${Math.min(...loads)}, max ${Math.max(...loads)}) | < 1 s |
-| sign in to the Active list of ${active.items.length} on screen | ${listMs} ms (${activeDom.rows} rows in the DOM, ${activeDom.nodes} elements in the page) | |
-| long tasks (> 50 ms) over 5 s of ticking countdowns, scrolling and live upserts with ${active.items.length} rows | ${long.length} (longest ${Math.round(Math.max(0, ...long))} ms) | none |
-| interaction to next paint: slowest of ${interactions} clicks on rows (opening the conversation) and ↓ key presses, ${active.items.length} rows | ${inp === null ? '< 16' : inp} ms (${slow.length} of ${interactions} over 16 ms) | ≤ 200 ms ("good") |
+| sign in to the Active list of ${activeRows} on screen | ${listMs} ms (${activeDom.rows} rows in the DOM, ${activeDom.nodes} elements in the page) | |
+| long tasks (> 50 ms) over 5 s of ticking countdowns, scrolling and live upserts with ${activeRows} rows | ${long.length} (longest ${Math.round(Math.max(0, ...long))} ms) | none |
+| interaction to next paint: slowest of ${interactions} clicks on rows (opening the conversation) and ↓ key presses, ${activeRows} rows | ${inp === null ? '< 16' : inp} ms (${slow.length} of ${interactions} over 16 ms) | ≤ 200 ms ("good") |
 
 ## A manager's All tab over ${seeded.toLocaleString('en')} conversations
 
