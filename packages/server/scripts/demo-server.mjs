@@ -72,5 +72,6 @@ export async function startDemoServer({ name = 'parley-demo', args = [], env = {
     await exited;
     rmSync(data, { recursive: true, force: true });
   }
-  return { url, child, password, call, login, stop };
+  /** `data`: the data directory (its `parley.db` is the SQLite database a benchmark may fill directly). */
+  return { url, child, data, password, call, login, stop };
 }

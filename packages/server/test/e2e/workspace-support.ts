@@ -154,6 +154,27 @@ export const poll = <T>(fn: () => T | Promise<T>, timeout = 10_000) => expect.po
 /** The row of a consumer in the Active list. */
 export const row = (page: Page, name: string) => page.locator('ul.rows > li').filter({ has: page.getByText(name, { exact: true }) });
 
+/**
+ * Scrolls a virtualized list (only the rows in view are in the DOM) from its top, half a view at
+ * a time, until `target` (something in one of its rows) is rendered, as a person scrolls to find
+ * a row; gives `target` back (still absent when the list does not have it: acting on it then fails).
+ */
+export async function scrollToRow<T extends Locator>(page: Page, target: T, list = 'ul.rows'): Promise<T> {
+  const scroller = page.locator(list);
+  await scroller.locator('li').first().waitFor();
+  await scroller.evaluate((el) => el.scrollTo(0, 0));
+  for (;;) {
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    if ((await target.count()) > 0) return target;
+    const moved = await scroller.evaluate((el) => {
+      const before = el.scrollTop;
+      el.scrollTop += Math.max(1, el.clientHeight / 2);
+      return el.scrollTop !== before;
+    });
+    if (!moved) return target;
+  }
+}
+
 /** Consumer names in list order. */
 export const rowNames = (page: Page) => page.locator('ul.rows .row-name').allTextContents();
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Frame, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from './support.js';
-import { type Demo, launchBrowser, patchAccount, poll, row, signIn, startDemo } from './workspace-support.js';
+import { type Demo, launchBrowser, patchAccount, poll, row, scrollToRow, signIn, startDemo } from './workspace-support.js';
 import { type Finding, XssWatch } from './xss-detector.js';
 import { fits, PAYLOADS, type Payload, packed } from './xss-payloads.js';
 
@@ -66,23 +66,46 @@ const SECOND = PAYLOADS.slice(20, 40);
 const SURVEY_A = surveyQuestions('a', FIRST, SECOND);
 const SURVEY_B = surveyQuestions('b', SECOND, FIRST);
 
-/** Everything a screen (or the last element matching `within`) shows as text: its text, the values of its form fields, its images' alt texts. */
-async function shownText(where: Page | Frame, within?: string): Promise<string> {
-  return where.evaluate((sel) => {
-    const root = sel ? Array.from(document.querySelectorAll(sel)).pop() : document.body;
-    if (!root) return '';
-    const parts = [root.textContent ?? ''];
-    for (const el of Array.from(root.querySelectorAll('input, textarea, select'))) parts.push((el as HTMLInputElement).value);
-    for (const img of Array.from(root.querySelectorAll('img[alt]'))) parts.push(img.getAttribute('alt') ?? '');
-    return parts.join('\n');
-  }, within);
+/**
+ * Everything a screen (or the last element matching `within`) shows as text: its text, the values
+ * of its form fields, its images' alt texts. `scroll` names a virtualized list (only the rows in
+ * view are in the DOM): it is scrolled from top to bottom, half a view at a time, and what each
+ * position shows counts, as a person scrolling would read it.
+ */
+async function shownText(where: Page | Frame, within?: string, scroll?: string): Promise<string> {
+  return where.evaluate(
+    async ({ sel, scroll }) => {
+      const read = () => {
+        const root = sel ? Array.from(document.querySelectorAll(sel)).pop() : document.body;
+        if (!root) return '';
+        const parts = [root.textContent ?? ''];
+        for (const el of Array.from(root.querySelectorAll('input, textarea, select'))) parts.push((el as HTMLInputElement).value);
+        for (const img of Array.from(root.querySelectorAll('img[alt]'))) parts.push(img.getAttribute('alt') ?? '');
+        return parts.join('\n');
+      };
+      const parts = [read()];
+      const list = scroll ? document.querySelector(scroll) : null;
+      if (list) {
+        const painted = () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+        for (let top = 0; top < list.scrollHeight; top += Math.max(1, list.clientHeight / 2)) {
+          list.scrollTop = top;
+          await painted();
+          parts.push(read());
+        }
+        list.scrollTop = 0;
+        await painted();
+      }
+      return parts.join('\n');
+    },
+    { sel: within, scroll },
+  );
 }
 
-/** Waits until `where` shows every one of `texts` (as text), naming the ones it does not. */
-async function expectShown(where: Page | Frame, texts: readonly string[], what: string, within?: string): Promise<void> {
+/** Waits until `where` shows every one of `texts` (as text), naming the ones it does not; `scroll`: a virtualized list read through (see shownText). */
+async function expectShown(where: Page | Frame, texts: readonly string[], what: string, within?: string, scroll?: string): Promise<void> {
   expect(texts.length, `${what}: something to look for`).toBeGreaterThan(0);
   await poll(async () => {
-    const shown = await shownText(where, within);
+    const shown = await shownText(where, within, scroll);
     return texts.filter((t) => !shown.includes(t));
   }, 15_000).toEqual([]);
 }
@@ -462,11 +485,11 @@ describe('XSS corpus in the browser', () => {
     const { page, watch } = await watched();
     await signIn(page, demo, 'xagent', PASSWORD);
     await watch.probe(page, [page.mainFrame()], 'workspace');
-    await expectShown(page, [...named.map((c) => c.name), 'Mia Messages', visitorName, agent.displayName], 'Active list');
+    await expectShown(page, [...named.map((c) => c.name), 'Mia Messages', visitorName, agent.displayName], 'Active list', undefined, 'ul.rows');
     await watch.expectClean(page, 'workspace: Active list');
 
     // Mia: every payload from the consumer and from the agent, as file names, as custom variables
-    await row(page, 'Mia Messages').locator('button.row-button').click();
+    await (await scrollToRow(page, row(page, 'Mia Messages').locator('button.row-button'))).click();
     await page.getByRole('heading', { name: 'Mia Messages', level: 2 }).waitFor();
     const log = page.getByRole('log', { name: /Transcript with Mia Messages/ });
     await log.getByText('Hello from Mia').waitFor();
@@ -479,7 +502,7 @@ describe('XSS corpus in the browser', () => {
 
     // The widget's conversation: the colleagues' messages under their names, their notes, the widget's variables
     const visitorRow = page.locator('ul.rows > li').filter({ hasText: visitorName });
-    await visitorRow.locator('button.row-button').click();
+    await (await scrollToRow(page, visitorRow.locator('button.row-button'))).click();
     await page.getByRole('tab', { name: 'Transcript' }).click();
     await expectShown(page, [...texts(PAYLOADS), ...colleagues.map((c) => c.displayName), ...widgetFiles], 'widget conversation: transcript');
     await watch.expectClean(page, 'workspace: transcript of the widget conversation');
@@ -532,7 +555,7 @@ describe('XSS corpus in the browser', () => {
     // The All tab: every consumer's name; a search by a payload, echoed in the "no match" text
     await page.getByRole('button', { name: 'All', exact: true }).click();
     await page.getByRole('heading', { name: 'All conversations' }).waitFor();
-    await expectShown(page, [...named.map((c) => c.name), 'Mia Messages'], 'All tab');
+    await expectShown(page, [...named.map((c) => c.name), 'Mia Messages'], 'All tab', undefined, '.all ul.rows');
     const search = page.getByRole('searchbox', { name: 'Search conversations' });
     await search.fill('<svg onload=');
     await search.press('Enter');
@@ -545,7 +568,7 @@ describe('XSS corpus in the browser', () => {
     await page.getByRole('button', { name: 'Home' }).click();
 
     // ---- xagent closes the widget conversation: the visitor gets survey A (payload questions) and answers it in the widget
-    await visitorRow.locator('button.row-button').click();
+    await (await scrollToRow(page, visitorRow.locator('button.row-button'))).click();
     await page.getByRole('button', { name: 'Close', exact: true }).click();
     await answerSurvey(chat, frame, SURVEY_A);
     await visitorWatch.expectClean(visitor, 'widget: survey A');
@@ -644,8 +667,10 @@ describe('XSS corpus in the browser', () => {
       page,
       named.map((c) => c.name),
       'manager: All tab',
+      undefined,
+      '.all ul.rows',
     );
-    await page.getByRole('button', { name: /^Mia Messages, Closed/ }).click();
+    await (await scrollToRow(page, page.getByRole('button', { name: /^Mia Messages, Closed/ }), '.all ul.rows')).click();
     await page.getByRole('log').getByText('Hello from Mia').waitFor();
     await expectShown(page, [...texts(PAYLOADS), ...mia.fileNames], 'manager: transcript');
     await watch.expectClean(page, 'manager: transcript');

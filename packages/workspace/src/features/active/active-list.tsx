@@ -1,10 +1,11 @@
 import { soonOverdueNow, statusNow } from '@parley/contract';
-import { useCallback, useMemo, useRef } from 'react';
+import { useCallback, useMemo } from 'react';
 import { openConversation } from '../../app/controller.js';
 import { store, useStore } from '../../app/store.js';
 import { useT } from '../../i18n/index.js';
 import { countStatuses, filterActive, filterByLabel, sortActive } from '../../lib/active-list.js';
 import { useNow } from '../../ui/use-now.js';
+import { useVirtualRows } from '../../ui/virtual-rows.js';
 import { ConversationRow } from './conversation-row.js';
 import { LabelFilter } from './label-filter.js';
 import { Offers } from './offers.js';
@@ -12,8 +13,9 @@ import { StatusFilters } from './status-filters.js';
 
 /**
  * The Active list: sorted by SLA, live from realtime pushes, re-derived each second so a row that
- * turns overdue changes colour and filter by itself. Rows use `content-visibility: auto`, so a list
- * of hundreds only lays out what is on screen. Keyboard: ↑/↓, Home/End move; Enter opens.
+ * turns overdue changes colour and filter by itself. Virtualized: only the rows in view (and a few
+ * around, the focused and the selected one) are in the DOM; each says its place ("3 of 200").
+ * Keyboard: ↑/↓, Home/End move through every row; Enter opens.
  */
 export function ActiveList() {
   const t = useT();
@@ -24,33 +26,17 @@ export function ActiveList() {
   const selectedId = useStore((s) => s.selectedId);
   const status = useStore((s) => s.session?.user.status);
   const now = useNow();
-  const listRef = useRef<HTMLUListElement>(null);
 
   const sorted = useMemo(() => sortActive(Object.values(active)), [active]);
   const labelled = filterByLabel(sorted, labelFilter);
   const counts = countStatuses(labelled, now);
   const rows = filterActive(labelled, filters, now);
-  const focusId = rows.some((r) => r.id === selectedId) ? selectedId : rows[0]?.id;
+  const rowIds = rows.map((r) => r.id);
+  const idsKey = rowIds.join(' ');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new array only when the order or the set of rows changed
+  const ids = useMemo(() => rowIds, [idsKey]);
+  const { rows: virtualRows, focusId, listProps, setSize, measure } = useVirtualRows<HTMLUListElement>({ ids, estimate: 78, selectedId });
   const onOpen = useCallback((id: string) => openConversation(id), []);
-
-  function onKeyDown(e: React.KeyboardEvent) {
-    const buttons = [...(listRef.current?.querySelectorAll<HTMLButtonElement>('button.row-button') ?? [])];
-    const i = buttons.indexOf(document.activeElement as HTMLButtonElement);
-    if (i < 0) return;
-    let n = i;
-    if (e.key === 'ArrowDown') n = Math.min(buttons.length - 1, i + 1);
-    else if (e.key === 'ArrowUp') n = Math.max(0, i - 1);
-    else if (e.key === 'Home') n = 0;
-    else if (e.key === 'End') n = buttons.length - 1;
-    else return;
-    e.preventDefault();
-    for (const b of buttons) b.tabIndex = -1;
-    const target = buttons[n];
-    if (target) {
-      target.tabIndex = 0;
-      target.focus();
-    }
-  }
 
   return (
     <section className="list-pane" aria-labelledby="active-title">
@@ -72,18 +58,25 @@ export function ActiveList() {
           )}
         </div>
       ) : (
-        <ul className="rows" ref={listRef} onKeyDown={onKeyDown} aria-label={t('active.rows')}>
-          {rows.map((item) => (
-            <ConversationRow
-              key={item.id}
-              item={item}
-              status={statusNow(item, now)}
-              soon={soonOverdueNow(item, now)}
-              selected={item.id === selectedId}
-              focusable={item.id === focusId}
-              onOpen={onOpen}
-            />
-          ))}
+        <ul className="rows virtual" {...listProps} aria-label={t('active.rows')}>
+          {virtualRows.map(({ index, start }) => {
+            const item = rows[index];
+            return item ? (
+              <ConversationRow
+                key={item.id}
+                index={index}
+                start={start}
+                setSize={setSize}
+                measure={measure}
+                item={item}
+                status={statusNow(item, now)}
+                soon={soonOverdueNow(item, now)}
+                selected={item.id === selectedId}
+                focusable={item.id === focusId}
+                onOpen={onOpen}
+              />
+            ) : null;
+          })}
         </ul>
       )}
     </section>

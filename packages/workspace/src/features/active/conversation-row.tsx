@@ -6,6 +6,7 @@ import { closedByPhrase, consumerLabel, lastMessageAuthor } from '../../lib/peop
 import { type ActiveItem, CHANNEL_LABEL, type ListStatus } from '../../lib/types.js';
 import { RowLabels } from '../../ui/label-chip.js';
 import { useNow } from '../../ui/use-now.js';
+import { rowPlace } from '../../ui/virtual-rows.js';
 
 function Countdown({ dueAt }: { dueAt: string }) {
   const now = useNow();
@@ -13,6 +14,11 @@ function Countdown({ dueAt }: { dueAt: string }) {
 }
 
 export interface RowProps {
+  /** Its place in the virtualized list: index, offset, the list's length, the measuring ref. */
+  index: number;
+  start: number;
+  setSize: number;
+  measure: (el: HTMLLIElement | null) => void;
   item: ActiveItem;
   status: ListStatus;
   soon: boolean;
@@ -27,7 +33,7 @@ export interface RowProps {
  * Ongoing, 23 min left, 2 unread messages, Web, last message 09:09"); the last message is its
  * description ("Bob Chen: …", "You: …"), after who closed it for a closed one ("Closed by you.").
  */
-export const ConversationRow = memo(function ConversationRow({ item, status, soon, selected, focusable, onOpen }: RowProps) {
+export const ConversationRow = memo(function ConversationRow({ index, start, setSize, measure, item, status, soon, selected, focusable, onOpen }: RowProps) {
   const prefs = useStore((s) => s.datePrefs);
   const meId = useStore((s) => s.session?.user.id ?? null);
   const t = useT();
@@ -46,7 +52,7 @@ export const ConversationRow = memo(function ConversationRow({ item, status, soo
   const waiting = !showSla && status !== 'closed' && (status === 'idle' || item.awaiting === 'consumer');
   const when = last ? shortStamp(last.at, prefs, Date.now()) : '';
   return (
-    <li className={`row tone-${tone}${selected ? ' selected' : ''}`} data-id={item.id}>
+    <li className={`row tone-${tone}${selected ? ' selected' : ''}`} data-id={item.id} {...rowPlace(index, start, setSize, measure)}>
       <button
         type="button"
         className="row-button"

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { store, useStore } from '../../app/store.js';
 import { useT } from '../../i18n/index.js';
 import { ApiError, api } from '../../lib/api.js';
@@ -6,18 +6,24 @@ import { dayKey, formatDate, formatDateTime, wallTimeToInstant } from '../../lib
 import { closedByPhrase, consumerLabel, lastMessageAuthor } from '../../lib/people.js';
 import { type ActiveItem, CHANNEL_LABEL } from '../../lib/types.js';
 import { RowLabels } from '../../ui/label-chip.js';
+import { rowPlace, useVirtualRows } from '../../ui/virtual-rows.js';
 import { LabelFilter } from '../active/label-filter.js';
 
 const DAY = 86_400_000;
-const PAGE = 50;
+/** Conversations per request (the API's most is 200). */
+const PAGE = 100;
+/** Scrolled to within this many rows of the last one loaded, the next page is fetched. */
+const AHEAD = 20;
 /** How long the search waits after the last key before it asks the API (Enter asks at once). */
 const SEARCH_DELAY_MS = 300;
 /** The longest history window an account may keep (13 months of 31 days): the Since field's earliest day. */
 const LONGEST_HISTORY_MS = 13 * 31 * DAY;
 
 /**
- * The All tab: conversations of the last 7 days, newest first. "Load more" pages through the
- * window, then reaches a further week back, until the account's history window. "Since" (a date)
+ * The All tab: conversations of the last 7 days, newest first. Virtualized (only the rows in view
+ * are in the DOM), and scrolling near the last row loaded fetches the next page of the window by
+ * itself; "Load more" does the same, and once the window is all in reaches a further week back,
+ * until the account's history window. The footer counts the conversations loaded. "Since" (a date)
  * starts the list on that day instead. The search box filters through the API (`q`: consumer name
  * or last message) over the whole history window at once — or since the Since day when one is
  * chosen; a new search starts again, and an answer to an older search is dropped.
@@ -42,6 +48,8 @@ export function AllList() {
   /** What the Since field shows: the day typed so far, then the first day of the list as it grows ("" for the whole history). */
   const [sinceText, setSinceText] = useState(() => dayKey(Date.now() - 7 * DAY, prefs.timeZone));
   const latest = useRef(0);
+  /** The list was replaced (not appended to): scroll back to its top. */
+  const fresh = useRef(false);
   /** The label filter (`label=`), or null for every label. */
   const [label, setLabel] = useState<string | null>(null);
   const labelRef = useRef<string | null>(null);
@@ -66,6 +74,7 @@ export function AllList() {
         if (!current()) return null;
         setItems((list) => {
           const seen = new Set(list.map((i) => i.id));
+          if (!append) fresh.current = true;
           return append ? [...list, ...page.items.filter((i) => !seen.has(i.id))] : page.items;
         });
         setCursor(page.nextCursor);
@@ -119,6 +128,31 @@ export function AllList() {
     const page = await load(query, nextFrom, from, null, true);
     if (page) setFrom(nextFrom);
   }
+
+  const ids = useMemo(() => items.map((c) => c.id), [items]);
+  const {
+    scrollRef,
+    virtualizer,
+    rows: virtualRows,
+    focusId,
+    listProps,
+    setSize,
+    measure,
+  } = useVirtualRows<HTMLUListElement>({ ids, estimate: 87, selectedId: selected });
+  // Infinite scroll: near the last row loaded, the next page of the window (not a further week
+  // back: that stays the button's, so a short week does not walk the whole history by itself).
+  const lastInView = virtualizer.range?.endIndex ?? -1;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: loadMore is this render's (it reads cursor, query, from)
+  useEffect(() => {
+    if (cursor && !busy && !error && items.length > 0 && lastInView >= items.length - 1 - AHEAD) void loadMore();
+  }, [cursor, busy, error, items.length, lastInView]);
+  // A new search, Since day or label starts at the top of its list.
+  useEffect(() => {
+    if (fresh.current) {
+      fresh.current = false;
+      if (scrollRef.current) scrollRef.current.scrollTop = 0;
+    }
+  });
 
   const settled = !busy && query === typed.trim();
   const today = dayKey(Date.now(), prefs.timeZone);
@@ -180,8 +214,10 @@ export function AllList() {
       {items.length === 0 && !busy ? (
         <p className="empty">{query ? t(from === null ? 'all.none.whole' : 'all.none.period', { query }) : t('all.none')}</p>
       ) : null}
-      <ul className="rows">
-        {items.map((c) => {
+      <ul className="rows virtual" {...listProps} aria-label={t('all.rows')}>
+        {virtualRows.map(({ index, start }) => {
+          const c = items[index];
+          if (!c) return null;
           const state = c.state === 'closed' ? t('rowStatus.closed') : c.state === 'queued' ? t('all.state.queued') : t('all.state.open');
           const started = formatDateTime(c.createdAt, prefs);
           const name = consumerLabel(c.consumer.name, c.channel);
@@ -189,10 +225,16 @@ export function AllList() {
           const author = lastMessageAuthor(c.lastMessage, meId);
           // Named "Ana Keller, Closed, Web, started 2026-03-07 14:05"; described by who closed it and the last message.
           return (
-            <li key={c.id} className={`row tone-${c.state === 'closed' ? 'closed' : c.status}${selected === c.id ? ' selected' : ''}`}>
+            <li
+              key={c.id}
+              className={`row tone-${c.state === 'closed' ? 'closed' : c.status}${selected === c.id ? ' selected' : ''}`}
+              {...rowPlace(index, start, setSize, measure)}
+            >
               <button
                 type="button"
                 className="row-button"
+                tabIndex={c.id === focusId ? 0 : -1}
+                data-row={c.id}
                 aria-current={selected === c.id ? 'true' : undefined}
                 aria-label={t('all.row', { name, state, channel: CHANNEL_LABEL[c.channel], started })}
                 aria-describedby={closedBy ? `all-closed-${c.id} all-last-${c.id}` : `all-last-${c.id}`}
@@ -228,6 +270,7 @@ export function AllList() {
         })}
       </ul>
       <div className="load-more">
+        {items.length > 0 ? <p className="muted all-count">{t('all.count', { count: items.length, more: end ? 'no' : 'yes' })}</p> : null}
         {end ? (
           <p className="muted">{t('all.end')}</p>
         ) : (
