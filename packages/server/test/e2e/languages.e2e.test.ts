@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clipped, untranslated } from './pseudo-support.js';
 import { agentPage, consumer, type Demo, expectAccessible, launchBrowser, poll, row, startDemo } from './workspace-support.js';
 
 /**
@@ -168,52 +169,3 @@ describe('workspace and widget in seven languages', () => {
     await page.context().close();
   }, 60_000);
 });
-
-/** Visible text (and names: aria-label, title, placeholder) with Latin letters that are not in the pseudo-locale. */
-function untranslated(page: Page, allowed: string[]): Promise<string[]> {
-  return page.evaluate((allow) => {
-    const strip = (s: string) => {
-      let out = s;
-      for (const a of allow) out = out.split(a).join(' ');
-      // Inside ⟦ ⟧ is our text; Intl's English weekday/month and AM/PM in the pseudo-locale are fine.
-      out = out.replace(/⟦[^⟧]*⟧/g, ' ').replace(/\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun|AM|PM|B|KB|MB)\b/g, ' ');
-      return out;
-    };
-    const bad = new Set<string>();
-    const visible = (el: Element) => {
-      const r = (el as HTMLElement).getClientRects?.();
-      return !!r && r.length > 0 && getComputedStyle(el).visibility !== 'hidden';
-    };
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const el = n.parentElement;
-      const text = n.textContent ?? '';
-      if (!el || el.closest('script,style,[hidden]') || !text.trim()) continue;
-      if (!visible(el) && !el.closest('.sr-only')) continue;
-      if (/[A-Za-z]/.test(strip(text))) bad.add(text.trim());
-    }
-    for (const el of Array.from(document.querySelectorAll('[aria-label],[title],[placeholder]'))) {
-      for (const attr of ['aria-label', 'title', 'placeholder']) {
-        const v = el.getAttribute(attr);
-        if (v && /[A-Za-z]/.test(strip(v))) bad.add(`${attr}="${v}"`);
-      }
-    }
-    return [...bad];
-  }, allowed);
-}
-
-/** Text cut off by its box: an element whose text overflows it while its overflow is hidden and it does not say so with an ellipsis. */
-function clipped(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const out: string[] = [];
-    for (const el of Array.from(document.querySelectorAll<HTMLElement>('button, label, legend, h1, h2, h3, p, span, dt, dd, th, td, a'))) {
-      // Screen-reader-only text is clipped on purpose.
-      if (!el.textContent?.trim() || el.getClientRects().length === 0 || el.closest('.sr-only')) continue;
-      const s = getComputedStyle(el);
-      if (s.overflowX !== 'hidden' && s.overflowX !== 'clip' && s.overflowY !== 'hidden' && s.overflowY !== 'clip') continue;
-      if (s.textOverflow === 'ellipsis') continue;
-      if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) out.push(el.textContent.trim().slice(0, 60));
-    }
-    return out;
-  });
-}
