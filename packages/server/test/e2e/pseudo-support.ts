@@ -50,48 +50,59 @@ export function untranslated(where: Where, allowed: string[]): Promise<string[]>
 
 /**
  * Text cut off: an element whose text overflows it while its overflow is hidden and it does not
- * say so with an ellipsis; with `containers`, also text reaching out of an ancestor that hides its
- * overflow (a label cut by its row, a button by its bar). The widget's elements own their text
- * directly (a `div.meta`), so every element with a text node of its own is measured too.
+ * say so with an ellipsis. With `containers` (the widget), stricter: an ellipsis counts as cut too
+ * (except inside `mayTruncate`: a file name, whose full name is in the button's label), text
+ * reaching out of an ancestor that hides its overflow (a label cut by its row) counts, an empty
+ * text box's placeholder taller than the box counts, and every element with a text node of its own
+ * is measured (the widget's `div.meta`).
  */
-export function clipped(where: Where, opts: { containers?: boolean } = {}): Promise<string[]> {
-  return where.evaluate((containers) => {
-    const out: string[] = [];
-    const hides = (s: CSSStyleDeclaration) => s.overflowX === 'hidden' || s.overflowX === 'clip' || s.overflowY === 'hidden' || s.overflowY === 'clip';
-    const candidates = new Set(Array.from(document.querySelectorAll<HTMLElement>('button, label, legend, h1, h2, h3, p, span, dt, dd, th, td, a')));
-    if (containers) {
-      for (const el of Array.from(document.body.querySelectorAll<HTMLElement>('*'))) {
-        if (Array.from(el.childNodes).some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim())) candidates.add(el);
-      }
-    }
-    for (const el of candidates) {
-      // Screen-reader-only text is clipped on purpose.
-      if (!el.textContent?.trim() || el.getClientRects().length === 0 || el.closest('.sr-only,script,style,option,select,title')) continue;
-      const s = getComputedStyle(el);
-      if (s.textOverflow === 'ellipsis') continue;
-      const what = el.textContent.trim().slice(0, 60);
-      if (hides(s) && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)) {
-        out.push(what);
-        continue;
-      }
-      if (!containers) continue;
-      // The text's own box (a range over the element's contents) against every ancestor that hides its overflow.
-      const range = document.createRange();
-      range.selectNodeContents(el);
-      const text = range.getBoundingClientRect();
-      if (text.width === 0 && text.height === 0) continue;
-      for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
-        const us = getComputedStyle(up);
-        // Inside a scroller the text is reachable by scrolling.
-        if ([us.overflowX, us.overflowY].some((o) => o === 'auto' || o === 'scroll')) break;
-        if (!hides(us)) continue;
-        const box = up.getBoundingClientRect();
-        if (text.left < box.left - 1 || text.right > box.right + 1 || text.top < box.top - 1 || text.bottom > box.bottom + 1) {
-          out.push(`${what} (cut by ${up.tagName.toLowerCase()}.${up.className})`);
-          break;
+export function clipped(where: Where, opts: { containers?: boolean; mayTruncate?: string } = {}): Promise<string[]> {
+  return where.evaluate(
+    ({ containers, mayTruncate }) => {
+      const out: string[] = [];
+      const hides = (s: CSSStyleDeclaration) => s.overflowX === 'hidden' || s.overflowX === 'clip' || s.overflowY === 'hidden' || s.overflowY === 'clip';
+      const candidates = new Set(Array.from(document.querySelectorAll<HTMLElement>('button, label, legend, h1, h2, h3, p, span, dt, dd, th, td, a')));
+      if (containers) {
+        for (const el of Array.from(document.body.querySelectorAll<HTMLElement>('*'))) {
+          if (Array.from(el.childNodes).some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim())) candidates.add(el);
         }
       }
-    }
-    return out;
-  }, Boolean(opts.containers));
+      for (const el of candidates) {
+        // Screen-reader-only text is clipped on purpose.
+        if (!el.textContent?.trim() || el.getClientRects().length === 0 || el.closest('.sr-only,script,style,option,select,title')) continue;
+        const s = getComputedStyle(el);
+        if (s.textOverflow === 'ellipsis' && (!containers || (mayTruncate && el.closest(mayTruncate)))) continue;
+        const what = el.textContent.trim().slice(0, 60);
+        if (hides(s) && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)) {
+          out.push(what);
+          continue;
+        }
+        if (!containers) continue;
+        // The text's own box (a range over the element's contents) against every ancestor that hides its overflow.
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        const text = range.getBoundingClientRect();
+        if (text.width === 0 && text.height === 0) continue;
+        for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+          const us = getComputedStyle(up);
+          // Inside a scroller the text is reachable by scrolling.
+          if ([us.overflowX, us.overflowY].some((o) => o === 'auto' || o === 'scroll')) break;
+          if (!hides(us)) continue;
+          const box = up.getBoundingClientRect();
+          if (text.left < box.left - 1 || text.right > box.right + 1 || text.top < box.top - 1 || text.bottom > box.bottom + 1) {
+            out.push(`${what} (cut by ${up.tagName.toLowerCase()}.${up.className})`);
+            break;
+          }
+        }
+      }
+      if (containers) {
+        // Chromium counts an empty text box's placeholder in its scrollHeight.
+        for (const box of Array.from(document.querySelectorAll<HTMLTextAreaElement>('textarea[placeholder]'))) {
+          if (!box.value && box.getClientRects().length > 0 && box.scrollHeight > box.clientHeight + 1) out.push(`placeholder="${box.placeholder}"`);
+        }
+      }
+      return out;
+    },
+    { containers: Boolean(opts.containers), mayTruncate: opts.mayTruncate ?? '' },
+  );
 }
