@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 // (evaluate callbacks run in the browser)
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,28 @@ const NAME = 'Ζωή Παππά';
 const ASKED = 'Γεια σας, πού είναι η παραγγελία μου;';
 const ANSWER = 'Καλησπέρα! Η παραγγελία σας φεύγει σήμερα.';
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[] /Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+/** The frame's catalogue of a language (what the screen must say). */
+const catalogue = (lang: string) =>
+  JSON.parse(readFileSync(new URL(`../../../widget/src/i18n/frame/${lang}.json`, import.meta.url), 'utf8')) as Record<string, string>;
+
+/** A conversation in each language, for its screenshot: the consumer's question and the agent's answer. */
+const CHATS: Record<string, { name: string; asked: string; answer: string }> = {
+  en: { name: 'Emma Clarke', asked: 'Hi, where is my order #1042?', answer: 'Hi Emma! It ships today: the tracking link comes by email.' },
+  es: { name: 'Lucía Gómez', asked: 'Hola, ¿dónde está mi pedido n.º 1042?', answer: '¡Hola, Lucía! Sale hoy: recibirá el enlace de seguimiento por correo.' },
+  // (French puts a no-break space before ? ! : so they never start a line)
+  fr: {
+    name: 'Marie Dubois',
+    asked: 'Bonjour, où en est ma commande n°\u00a01042\u00a0?',
+    answer: 'Bonjour Marie\u00a0! Elle part aujourd’hui\u00a0: le lien de suivi arrive par e-mail.',
+  },
+  de: {
+    name: 'Jonas Weber',
+    asked: 'Hallo, wo ist meine Bestellung Nr. 1042?',
+    answer: 'Hallo Jonas! Sie geht heute raus, den Link zur Sendungsverfolgung bekommen Sie per E-Mail.',
+  },
+  'pt-BR': { name: 'Ana Souza', asked: 'Olá, onde está o meu pedido nº 1042?', answer: 'Olá, Ana! Ele sai hoje: o link de rastreamento chega por e-mail.' },
+};
+
 const SURVEY = {
   enabled: true,
   questions: [
@@ -223,5 +245,33 @@ describe('the widget in the pseudo-locale and in every language', () => {
       }
     },
     120_000,
+  );
+
+  it.each(Object.keys(CHATS))(
+    '%s: the conversation screen speaks it, with a screenshot',
+    async (lang) => {
+      const chat = CHATS[lang] as (typeof CHATS)[string];
+      const words = catalogue(lang);
+      await setBob('online');
+      const context = await browser.newContext({ viewport: { width: 400, height: 700 }, locale: 'en-GB', timezoneId: 'UTC' });
+      context.setDefaultTimeout(10_000);
+      const page = await context.newPage();
+      const name = encodeURIComponent(chat.name);
+      await page.goto(`${demo.url}/widget/frame.html?account=${demo.accountId}&skill=${demo.skill('Support')}&name=${name}&lang=${lang}`);
+      const composer = page.getByRole('textbox', { name: words['composer.label'] });
+      await composer.fill(chat.asked);
+      await composer.press('Enter');
+      await page.getByRole('heading', { name: 'Bob Chen' }).waitFor();
+      await agentSays(await conversationOf(page.mainFrame()), chat.answer, `lang-${lang}`);
+      await page.getByText(chat.answer).waitFor();
+      expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual([lang, 'ltr']);
+      expect(await page.locator('#subtitle').textContent()).toBe(words['head.helping']);
+      expect(await page.getByRole('button', { name: words.end, exact: true }).isVisible()).toBe(true);
+      expect(await composer.getAttribute('placeholder')).toBe(words['composer.write']);
+      await expectAccessible(page, `widget in ${lang}`);
+      await page.screenshot({ path: `${SHOTS}widget-${lang}.png` });
+      await context.close();
+    },
+    60_000,
   );
 });
