@@ -171,7 +171,8 @@ describe('workspace and widget in seven languages', () => {
     const ja = workspaceCatalogue('ja');
     // The workspace's English words (those Japanese says otherwise), as whole texts.
     const english = new Set(Object.keys(en).flatMap((k) => (en[k] !== ja[k] && !/[{}]/.test(en[k] ?? '') ? [en[k] as string] : [])));
-    const paintedEnglish = async (page: Page) => (await page.evaluate(() => (window as unknown as { __painted: string[] }).__painted)).filter((t) => english.has(t));
+    const paintedEnglish = async (page: Page) =>
+      (await page.evaluate(() => (window as unknown as { __painted: string[] }).__painted)).filter((t) => english.has(t));
 
     const { page } = await agentPage(browser, demo); // the browser speaks English (en-GB): so does the sign-in page
     await page.addInitScript(recordWorkspaceText);
