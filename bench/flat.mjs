@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // "Flat as it grows": the per-message and per-agent costs with 1k, 10k and 100k open conversations
-// (and 10 stored messages each: 10k, 100k, 1M) in one account, on SQLite and PostgreSQL, in-process.
+// (and 10 stored messages each: 10k, 100k, 1M; then 100 each: 10M) in one account, on SQLite and PostgreSQL, in-process.
 // For each size, on a fresh database:
 //   - one agent's Active list (50 conversations) rebuilt, sorted and counted (the service of
 //     GET /api/v1/workspace/active);
@@ -10,7 +10,7 @@
 // The rest of the population (open conversations held by an agent who is away, their consumers
 // and messages) is bulk-inserted, as in bench/reports.mjs. Writes the "flat" section of RESULTS.md.
 //
-//   node bench/flat.mjs [--sizes 1000,10000,100000] [--messages-per 10] [--dialect sqlite|postgres|both] [--pg-url URL] [--no-write]
+//   node bench/flat.mjs [--sizes 1000,10000,100000,100000x100] [--messages-per 10] [--dialect sqlite|postgres|both] [--pg-url URL] [--no-write]
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -46,7 +46,8 @@ const { assignQueued } = routing;
 
 const { values: opts } = parseArgs({
   options: {
-    sizes: { type: 'string', default: '1000,10000,100000' },
+    // Each level: open conversations, optionally `x` stored messages each (else --messages-per).
+    sizes: { type: 'string', default: '1000,10000,100000,100000x100' },
     'messages-per': { type: 'string', default: '10' },
     dialect: { type: 'string', default: 'both' },
     'pg-url': { type: 'string' },
@@ -54,8 +55,11 @@ const { values: opts } = parseArgs({
   },
   strict: true,
 });
-const SIZES = opts.sizes.split(',').map(Number);
-const PER = Number(opts['messages-per']);
+const DEFAULT_PER = Number(opts['messages-per']);
+const LEVELS = opts.sizes.split(',').map((l) => {
+  const [open, per] = l.split('x').map(Number);
+  return { size: open, per: per ?? DEFAULT_PER };
+});
 const MINE = 50;
 const BURST = 100;
 const pgUrl = opts['pg-url'] || process.env.PARLEY_BENCH_DATABASE_URL || process.env.PARLEY_TEST_DATABASE_URL;
@@ -96,7 +100,7 @@ async function openDb(dialect) {
   return { db, cleanup: () => pgAdmin(pgUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-async function one(dialect, size) {
+async function one(dialect, { size, per: PER }) {
   const { db, cleanup } = await openDb(dialect);
   const app = await buildApp({ db, timers: 'manual', loginRateLimitPerMinute: 1_000_000 });
   const deps = app.deps;
@@ -261,7 +265,7 @@ process.on('uncaughtException', (err) => {
 const load0 = loadavg();
 const started = new Date();
 const results = [];
-for (const d of dialects) for (const size of SIZES) results.push(await one(d, size));
+for (const d of dialects) for (const level of LEVELS) results.push(await one(d, level));
 const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : '–');
 const sections = [];
 for (const d of dialects) {
@@ -272,7 +276,7 @@ for (const d of dialects) {
   const row = (label, f) => `| ${label} | ${rs.map((r) => f2(f(r))).join(' | ')} | ${growth(f)} |`;
   sections.push(`### ${d === 'sqlite' ? 'SQLite' : 'PostgreSQL'}
 
-| measure | ${rs.map((r) => `${r.open.toLocaleString('en-US')} open, ${r.stored.toLocaleString('en-US')} messages`).join(' | ')} | growth ${first.size.toLocaleString('en-US')} → ${last.size.toLocaleString('en-US')} |
+| measure | ${rs.map((r) => `${r.open.toLocaleString('en-US')} open, ${r.stored.toLocaleString('en-US')} messages`).join(' | ')} | growth, first → last column |
 | --- |${rs.map(() => ' ---: |').join('')} ---: |
 ${row("one agent's Active list (50 items) rebuilt, sorted, counted: p50 (ms)", (r) => r.list.p50)}
 ${row('… p99 (ms)', (r) => r.list.p99)}
@@ -288,7 +292,7 @@ Written by \`node bench/flat.mjs\` (after \`npm run build\`); ${started.toISOStr
   .map((x) => x.toFixed(2))
   .join(' / ')} (shared machine: absolute times are inflated; the growth ratios, measured on the same machine minutes apart, are what this section is about).
 
-One account, in-process (no HTTP): the measured agent holds ${MINE} open conversations; everyone else's open conversations (held by an agent who is away, ${PER} stored messages each) are bulk-inserted. A growth ratio near ×1 means flat. PostgreSQL after \`ANALYZE\`; SQLite without statistics, as Parley ships.
+One account, in-process (no HTTP): the measured agent holds ${MINE} open conversations; everyone else's open conversations (held by an agent who is away, with the stored messages of the column spread over them) are bulk-inserted. A growth ratio near ×1 means flat. PostgreSQL after \`ANALYZE\`; SQLite without statistics, as Parley ships.
 
 ${sections.join('\n')}`;
 process.stdout.write(`\n${md}\n`);

@@ -213,8 +213,12 @@ async function probe(base, path, running) {
 async function measure(side) {
   const r = { side: side.name, steps: [] };
   await sleep(3000); // let start-up settle
+  r.startRssMb = rssMb(side.pid);
+  // Idle: a server that has sat for 30 s (Parley collects its start-up garbage once, 5 s after it
+  // listens, and V8's memory reducer gives the pages back when idle: packages/server/src/heap.ts).
+  await sleep(27_000);
   r.freshRssMb = rssMb(side.pid);
-  say(`${side.name}: fresh RSS ${r.freshRssMb.toFixed(0)} MB`);
+  say(`${side.name}: fresh RSS ${r.startRssMb.toFixed(0)} MB 3 s after start, ${r.freshRssMb.toFixed(0)} MB idle 30 s`);
   const counters = { shed: 0, errors: 0 };
   const all = [];
   for (const target of steps) {
@@ -326,7 +330,8 @@ const f1 = (x) => (x === null || x === undefined ? '–' : x.toFixed(1));
 const rows = [];
 const cols = [parley, baseline].filter(Boolean);
 rows.push(`| measure | ${cols.map((c) => c.side).join(' | ')} |`, `| --- |${cols.map(() => ' ---: |').join('')}`);
-rows.push(`| RSS of a fresh server, idle (MB) | ${cols.map((c) => f0(c.freshRssMb)).join(' | ')} |`);
+rows.push(`| RSS of a fresh server, 3 s after it listens (MB) | ${cols.map((c) => f0(c.startRssMb)).join(' | ')} |`);
+rows.push(`| RSS of a fresh server, idle 30 s (MB) | ${cols.map((c) => f0(c.freshRssMb)).join(' | ')} |`);
 for (let i = 0; i < steps.length; i++) rows.push(`| RSS with ${f0(steps[i])} idle sockets (MB) | ${cols.map((c) => f0(c.steps[i]?.rssMb)).join(' | ')} |`);
 if (capped)
   rows.push(

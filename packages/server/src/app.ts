@@ -4,7 +4,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import type { TrustProxy } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
@@ -184,7 +183,7 @@ export async function buildApp(opts: AppOptions): Promise<ParleyApp> {
   await registerUploads(app, deps);
 
   const rateStore = opts.rateLimitStore ?? (opts.redisUrl ? { redisUrl: opts.redisUrl, nameSpace: 'parley-rl-' } : undefined);
-  const rateRedis = rateStore ? new Redis(rateStore.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 500 }) : undefined;
+  const rateRedis = rateStore ? new (await import('ioredis')).Redis(rateStore.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 500 }) : undefined;
   await app.register(rateLimit, {
     global: false,
     ...(rateRedis && rateStore && { redis: rateRedis, nameSpace: rateStore.nameSpace }),

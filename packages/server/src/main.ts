@@ -3,6 +3,7 @@ import pino from 'pino';
 import { buildApp, type ParleyApp, sweepQueued } from './app.js';
 import { type Config, databaseOptions } from './config.js';
 import { currentFileLimit, LOW_FILE_LIMIT } from './fd-limit.js';
+import { settleHeap } from './heap.js';
 import { seedDemo } from './services/demo-account.service.js';
 import { ensureRetentionTimers } from './services/retention.service.js';
 import { openDatabase } from './storage/db.js';
@@ -39,6 +40,7 @@ export async function serve(config: Config): Promise<{ parley: ParleyApp; url: s
   const url = address.replace('://[::1]', '://localhost');
   await sweepQueued(parley.deps);
   await ensureRetentionTimers(parley.deps);
+  setTimeout(settleHeap, 5_000).unref();
 
   const mode =
     db.dialect === 'postgres' ? `cluster (PostgreSQL${config.redisUrl ? ' + Redis' : ''})` : `embedded (SQLite at ${join(config.dataDir, 'parley.db')})`;

@@ -4,7 +4,6 @@ import { loadConfig } from '../config.js';
 import { serve } from '../main.js';
 import { createAccount } from '../services/accounts.service.js';
 import { runRetentionAll } from '../services/retention.service.js';
-import { backupDataDir, recordBackupCreated, restoreDataDir } from './backup.js';
 import { runDemo } from './demo.js';
 import { withCliDeps } from './deps.js';
 import { rotateSecrets } from './secrets.js';
@@ -85,6 +84,8 @@ async function main(argv: string[]): Promise<void> {
       if (!values.out) fail('backup: --out FILE is required');
       const config = loadConfig({ data: values.data });
       if (config.databaseUrl) fail('backup: on PostgreSQL use pg_dump (docs/operations.md); this command copies the embedded SQLite data folder');
+      // Loaded for this command only (tar): `parley serve` never needs it.
+      const { backupDataDir, recordBackupCreated } = await import('./backup.js');
       const r = await backupDataDir(config.dataDir, values.out);
       // Every account's audit log says a backup of the installation was made (after it: the entry is not in the copy).
       await withCliDeps(config, (deps) => recordBackupCreated(deps, { file: r.out, bytes: r.bytes, lastMigration: r.lastMigration }));
@@ -99,6 +100,7 @@ async function main(argv: string[]): Promise<void> {
       });
       if (!values.in) fail('restore: --in FILE is required');
       const config = loadConfig({ data: values.data });
+      const { restoreDataDir } = await import('./backup.js');
       const r = await restoreDataDir(values.in, config.dataDir, { force: values.force === true });
       process.stdout.write(`${JSON.stringify(r)}\n`);
       return;

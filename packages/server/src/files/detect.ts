@@ -1,5 +1,4 @@
 import { unzipSync } from 'fflate';
-import { fileTypeFromBuffer } from 'file-type';
 
 /**
  * What an uploaded file really is, decided from its bytes only: the magic numbers (file-type), and
@@ -101,6 +100,8 @@ export function ooxmlKind(buf: Uint8Array): AllowedType | undefined {
 /** The allowed type of `buf`, or undefined for anything else (empty, HTML, SVG, executables, archives, …). */
 export async function detectFileType(buf: Uint8Array): Promise<AllowedType | undefined> {
   if (buf.length === 0) return undefined;
+  // Loaded at the first upload (file-type and its tokenizers), not when the server starts.
+  const { fileTypeFromBuffer } = await import('file-type');
   const found = await fileTypeFromBuffer(buf).catch(() => undefined);
   if (!found) return undefined;
   switch (found.mime) {

@@ -1,7 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import type { EventEnvelope } from '@parley/contract';
-import { createAdapter } from '@socket.io/redis-adapter';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { Server, type Socket } from 'socket.io';
 import { agentRecipient, consumerRecipient, conversationOf, type Recipient, type StoredDelivery } from '../domain/audience.js';
 import { authenticateConsumer, authenticateUser } from '../services/auth.service.js';
@@ -87,6 +86,8 @@ export async function attachRealtime(
   const io = new Server(server, { serveClient: false, cors: { origin: true, credentials: false }, maxHttpBufferSize: 64 * 1024 });
   let redis: { pub: Redis; sub: Redis } | undefined;
   if (opts.redisUrl) {
+    // Cluster mode only: the embedded default never loads the Redis client.
+    const [{ Redis }, { createAdapter }] = await Promise.all([import('ioredis'), import('@socket.io/redis-adapter')]);
     const pub = new Redis(opts.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
     const sub = pub.duplicate();
     await Promise.all([pub.connect(), sub.connect()]);

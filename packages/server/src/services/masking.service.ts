@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import type { MaskingRule, MaskingSettings } from '@parley/contract';
-import { RE2 } from 're2-wasm';
+import type { RE2 as RE2Type } from 're2-wasm';
 import { DomainError } from '../domain/errors.js';
 import { type MaskingRules, masksAnything, maskText, type PatternMatcher } from '../domain/masking.js';
 
@@ -10,13 +11,23 @@ import { type MaskingRules, masksAnything, maskText, type PatternMatcher } from 
  * does the settings PATCH (400 `invalid_pattern`), as it does a pattern that matches the empty string.
  */
 
+/**
+ * re2-wasm is loaded at the first pattern compiled (a 16 MB WebAssembly memory): an account
+ * without masking patterns never loads it. The load is synchronous (`require`), once per process.
+ */
+let re2: typeof RE2Type | undefined;
+function newRe2(pattern: string, flags: string): RE2Type {
+  re2 ??= (createRequire(import.meta.url)('re2-wasm') as { RE2: typeof RE2Type }).RE2;
+  return new re2(pattern, flags);
+}
+
 const compiled = new Map<string, PatternMatcher>();
 const CACHE_MAX = 500;
 
 function compile(pattern: string): PatternMatcher {
   const hit = compiled.get(pattern);
   if (hit) return hit;
-  const re = new RE2(pattern, 'gu');
+  const re = newRe2(pattern, 'gu');
   // RE2 keeps lastIndex on a global regex like RegExp does; each replace starts from the beginning.
   const matcher: PatternMatcher = {
     replace: (input, replacer) => {
@@ -36,9 +47,9 @@ export function assertMaskingRules(rules: readonly MaskingRule[]): void {
   rules.forEach((r, i) => {
     if (names.has(r.name)) errors.push({ path: `masking.rules.${i}.name`, message: `another rule is named "${r.name}"` });
     names.add(r.name);
-    let re: RE2;
+    let re: RE2Type;
     try {
-      re = new RE2(r.pattern, 'u');
+      re = newRe2(r.pattern, 'u');
     } catch (err) {
       errors.push({
         path: `masking.rules.${i}.pattern`,

@@ -1,5 +1,5 @@
 import type { OidcSettings, SsoSettings, SsoSettingsPatch, User } from '@parley/contract';
-import * as oidc from 'openid-client';
+import type * as Oidc from 'openid-client';
 import { DomainError, invalid } from '../domain/errors.js';
 import { OutboundError, type OutboundHttp } from '../outbound/guarded-http.js';
 import type { Tx } from '../storage/db.js';
@@ -11,6 +11,9 @@ import { signedInUser, startSession } from './auth.service.js';
 import type { Deps } from './context.js';
 import { assertOutboundUrls } from './outbound-urls.service.js';
 import { hashToken, newToken } from './tokens.js';
+
+/** openid-client, loaded at the first single sign-on: a server whose accounts use none never loads it. */
+const openidClient = (): Promise<typeof Oidc> => import('openid-client');
 
 /**
  * Single sign-on with the account's OpenID provider (settings.sso.oidc): authorization code flow
@@ -73,7 +76,7 @@ const hostOf = (url: string): string => {
 // ------------------------------------------------------------------ the provider, through the guarded client
 
 /** openid-client's fetch, answered by the guarded outbound client (address policy, pinned DNS, time and size bounds). */
-function guardedFetch(outbound: OutboundHttp): oidc.CustomFetch {
+function guardedFetch(outbound: OutboundHttp): Oidc.CustomFetch {
   return async (url, options) => {
     const headers = { ...options.headers };
     const body = options.body === undefined || options.body === null ? undefined : String(options.body);
@@ -82,7 +85,8 @@ function guardedFetch(outbound: OutboundHttp): oidc.CustomFetch {
   };
 }
 
-async function providerConfig(deps: Deps, accountId: string, o: OidcSettings): Promise<oidc.Configuration> {
+async function providerConfig(deps: Deps, accountId: string, o: OidcSettings): Promise<Oidc.Configuration> {
+  const oidc = await openidClient();
   const secret = await findSsoClientSecret(deps.db.kysely, accountId, 'oidc');
   if (!secret) throw new DomainError('forbidden', 'single sign-on is not set up for this account');
   const key = `${accountId}\n${o.issuer}\n${o.clientId}\n${hashToken(secret)}`;
@@ -121,6 +125,7 @@ async function enabledAccount(deps: Deps, accountId: string): Promise<Account> {
 
 /** Start a sign-in: the provider's authorization URL (code + PKCE S256, state, nonce) to redirect to. */
 export async function startOidcSignIn(deps: Deps, input: { accountId: string; popup: boolean; redirectUri: string }): Promise<URL> {
+  const oidc = await openidClient();
   const account = await enabledAccount(deps, input.accountId);
   const config = await providerConfig(deps, account.id, account.settings.sso.oidc);
   const codeVerifier = oidc.randomPKCECodeVerifier();
@@ -170,6 +175,7 @@ export class SsoCallbackError extends DomainError {
  * no active user of the account has the claimed username.
  */
 export async function finishOidcSignIn(deps: Deps, callbackUrl: URL, clientAddress: string): Promise<CallbackOutcome> {
+  const oidc = await openidClient();
   const state = callbackUrl.searchParams.get('state') ?? '';
   const flow = state ? await deps.db.transaction((tx) => takeSsoFlow(tx, state)) : undefined;
   if (!flow) throw new SsoCallbackError(new DomainError('unauthorized', 'this sign-in is unknown, expired or was already used; start again'), null);

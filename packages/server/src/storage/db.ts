@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
-import pg from 'pg';
+import type pgTypes from 'pg';
 import { groupCommitter } from './group-commit.js';
 import * as m0001 from './migrations/2026_11_26_0001_create_core.js';
 import * as m0002 from './migrations/2026_11_26_0002_create_content_and_notes.js';
@@ -75,8 +75,19 @@ export interface DatabaseOptions {
   secrets?: SecretsOption;
 }
 
-// int8 (epoch-ms timestamps, seqs) come back as JS numbers; they stay far below 2^53.
-pg.types.setTypeParser(20, (v: string) => Number.parseInt(v, 10));
+/**
+ * The PostgreSQL driver, loaded the first time a PostgreSQL database is opened: the embedded
+ * default (SQLite) never loads it (a few MB of a fresh server's memory).
+ */
+let pgModule: Promise<typeof pgTypes> | undefined;
+function loadPg(): Promise<typeof pgTypes> {
+  pgModule ??= import('pg').then((m) => {
+    // int8 (epoch-ms timestamps, seqs) come back as JS numbers; they stay far below 2^53.
+    m.default.types.setTypeParser(20, (v: string) => Number.parseInt(v, 10));
+    return m.default;
+  });
+  return pgModule;
+}
 
 const migrations: Record<string, Migration> = {
   '2026_11_26_0001_create_core': m0001,
@@ -118,6 +129,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   let checkpointer: Worker | undefined;
   if (opts.url?.startsWith('postgres')) {
     dialect = 'postgres';
+    const pg = await loadPg();
     const schema = opts.pgSchema;
     if (schema) {
       if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
@@ -253,6 +265,7 @@ function startCheckpointer(path: string): Worker {
 
 /** Drop a test schema (PostgreSQL). */
 export async function dropPgSchema(url: string, schema: string): Promise<void> {
+  const pg = await loadPg();
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConsumerApi } from './api.js';
+import { setLanguage } from '../i18n/index.js';
+import { ApiError, ConsumerApi, problemMessage } from './api.js';
 
 describe('ConsumerApi lists', () => {
   afterEach(() => vi.unstubAllGlobals());
@@ -18,5 +19,23 @@ describe('ConsumerApi lists', () => {
       '/api/v1/consumer/conversations/c1/messages?after=4&limit=200',
       '/api/v1/consumer/conversations/c1/messages?after=4&limit=200&cursor=next%2F1',
     ]);
+  });
+});
+
+describe('ConsumerApi errors', () => {
+  afterEach(async () => {
+    vi.unstubAllGlobals();
+    await setLanguage('en');
+  });
+
+  it("says what went wrong in the widget's language, never the server's English detail", async () => {
+    vi.stubGlobal('fetch', async () =>
+      Response.json({ code: 'unsupported_media_type', status: 415, detail: 'image/svg+xml is not an allowed type' }, { status: 415 }),
+    );
+    await setLanguage('es');
+    const err = await new ConsumerApi().messages('c1', 0).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as Error).message).toBe('Este tipo de archivo no se puede enviar.');
+    expect(problemMessage(418, { detail: 'teapot' })).not.toContain('teapot');
   });
 });

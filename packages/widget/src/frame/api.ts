@@ -3,10 +3,33 @@
  * endpoint table). The frame is same-origin with Parley, so paths are relative.
  */
 
-import { ApiClient, ApiError, type BodyOf } from '@parley/contract';
-import { t } from '../i18n/index.js';
+import { ApiClient, ApiError, type BodyOf, type ErrorCode, type Problem } from '@parley/contract';
+import { type FrameKey, t } from '../i18n/index.js';
 
 export { ApiError };
+
+/**
+ * What an error answer says to the consumer, in the widget's language: a sentence of the frame
+ * catalogue for the problem's stable code. The server's detail is written in English for
+ * developers and is never shown here.
+ */
+const CODE_MESSAGE: Partial<Record<ErrorCode, FrameKey>> = {
+  invalid_request: 'error.code.invalid_request',
+  unauthorized: 'error.code.unauthorized',
+  forbidden: 'error.code.forbidden',
+  not_found: 'error.code.not_found',
+  conflict: 'error.code.conflict',
+  payload_too_large: 'error.code.payload_too_large',
+  unsupported_media_type: 'error.code.unsupported_media_type',
+  rate_limited: 'error.code.rate_limited',
+  internal_error: 'error.code.unavailable',
+  unavailable: 'error.code.unavailable',
+};
+
+export function problemMessage(status: number, problem: Partial<Problem>): string {
+  const key = problem.code && CODE_MESSAGE[problem.code];
+  return key ? t(key) : t('error.status', { status });
+}
 
 export class ConsumerApi {
   private readonly client = new ApiClient({
@@ -15,7 +38,7 @@ export class ConsumerApi {
         return t('error.offline');
       },
     },
-    message: (status, problem) => problem.detail ?? t('error.status', { status }),
+    message: problemMessage,
   });
 
   get token(): string | undefined {
