@@ -11,7 +11,7 @@ import { brandSite, type Demo, expectAccessible, launchBrowser, patchAccount, po
 /**
  * The widget in the pseudo-locale (docs/i18n.md): the brand's page asks for `data-lang="en-XA"`, and
  * through its screens — the launcher, the start (welcome, topic), the waiting line, an agent's
- * messages and a file, typing, a refused photo, the connection lost, ending the chat, the survey and
+ * messages and a file (and the file failing to load), typing, a refused photo, the connection lost, ending the chat, the survey and
  * its thanks, closed hours — no visible text of ours is untranslated and none is clipped, in a
  * desktop page (the 380 px panel) and at 400 px (the chat fills the screen). Then the conversation
  * screen in English, Spanish, French, German and Brazilian Portuguese, for the screenshots
@@ -205,6 +205,13 @@ describe('the widget in the pseudo-locale and in every language', () => {
       await frame.locator('button.file').waitFor();
       await expectPseudo(frame, 'conversation with an agent');
       await page.screenshot({ path: `${SHOTS}widget-pseudo${width === 400 ? '-400' : ''}.png` });
+
+      // ---- the file does not load: the notice says so
+      await page.route(/\/api\/v1\/files\//, (route) => route.fulfill({ status: 500, body: '' }));
+      await frame.locator('button.file').click();
+      await poll(() => frame.locator('#notice').textContent()).toMatch(/500/);
+      await expectPseudo(frame, 'file not loaded');
+      await page.unroute(/\/api\/v1\/files\//);
 
       // ---- the connection lost: "reconnecting"
       await context.setOffline(true);
