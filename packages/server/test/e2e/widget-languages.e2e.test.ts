@@ -11,7 +11,7 @@ import { brandSite, type Demo, expectAccessible, launchBrowser, patchAccount, po
 /**
  * The widget in the pseudo-locale (docs/i18n.md): the brand's page asks for `data-lang="en-XA"`, and
  * through its screens — the launcher, the start (welcome, topic), the waiting line, an agent's
- * messages and a file (and the file failing to load), typing, a refused photo, the connection lost, ending the chat, the survey and
+ * messages and a file (and the file failing to load), a message not sent, typing, a refused photo, the connection lost, ending the chat, the survey and
  * its thanks, closed hours — no visible text of ours is untranslated and none is clipped, in a
  * desktop page (the 380 px panel) and at 400 px (the chat fills the screen). Then the conversation
  * screen in English, Spanish, French, German and Brazilian Portuguese, for the screenshots
@@ -23,6 +23,7 @@ const SHOTS = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta
 const NAME = 'Ζωή Παππά';
 const ASKED = 'Γεια σας, πού είναι η παραγγελία μου;';
 const ANSWER = 'Καλησπέρα! Η παραγγελία σας φεύγει σήμερα.';
+const ASKED_AGAIN = 'Ευχαριστώ πολύ!';
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[] /Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 /** The frame's catalogue of a language (what the screen must say). */
 const catalogue = (lang: string) =>
@@ -212,6 +213,21 @@ describe('the widget in the pseudo-locale and in every language', () => {
       await poll(() => frame.locator('#notice').textContent()).toMatch(/500/);
       await expectPseudo(frame, 'file not loaded');
       await page.unroute(/\/api\/v1\/files\//);
+
+      // ---- a message the server refuses: "not sent, retry" and the notice; the retry sends it
+      const sending = /\/api\/v1\/consumer\/conversations\/[^/]+\/messages$/;
+      await page.route(sending, (route) =>
+        route.request().method() === 'POST'
+          ? route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ status: 503, code: 'unavailable' }) })
+          : route.continue(),
+      );
+      await composer.fill(ASKED_AGAIN);
+      await composer.press('Enter');
+      await frame.locator('.msg.failed .retry').waitFor();
+      await expectPseudo(frame, 'message not sent');
+      await page.unroute(sending);
+      await frame.locator('.msg.failed .retry').click();
+      await poll(() => frame.locator('.msg.failed').count()).toBe(0);
 
       // ---- the connection lost: "reconnecting"
       await context.setOffline(true);
