@@ -118,7 +118,9 @@ async function start(session: Session): Promise<void> {
   const nav = readJson<{ pinned?: string[]; selectedId?: string | null }>(navKey(session.user.id), {});
   // Managers land on the console (the Active list is empty for a manager without skills); agents on Active.
   const panel = session.user.role === 'manager' ? 'console' : null;
-  const settings = await settingsFirst((s) => void applySettings(s));
+  const settings = await settingsFirst((s) => {
+    if (store.get().session === session) void applySettings(s); // still this session's
+  });
   // The language and the workspace in one go: React renders them together, the first frame in the user's language.
   store.set({ ...initialState, session, pinned: nav.pinned ?? [], selectedId: null, panel, connection: 'connecting' });
   const settingsApplied = settings ? applySettings(settings) : Promise.resolve();
