@@ -14,11 +14,24 @@ export const SurveyQuestion = z.strictObject({
   type: z.enum(['csat', 'nps', 'text', 'choice']),
   /** One text, or one per language (`{ "en": "…", "fr": "…" }`): the consumer gets theirs, else the account's default language's. */
   text: LocalizedText(500),
-  choices: z.array(z.string().min(1).max(200)).min(2).max(20).optional(),
+  /**
+   * A `choice` question's choices: each one label for every language, or one per language
+   * (`{ "en": "Yes", "fr": "Oui" }`). An answer is stored as the choice's label in the account's
+   * default language, so reports count a choice once whatever language it was picked in.
+   */
+  choices: z.array(LocalizedText(200)).min(2).max(20).optional(),
 });
 
-/** A question as a consumer is asked it (a sent survey, `survey.requested`): its text in the consumer's language. */
-export const AskedSurveyQuestion = SurveyQuestion.extend({ text: z.string() });
+/**
+ * A question as a consumer is asked it (a sent survey, `survey.requested`): its text and choices in
+ * the consumer's language. `choiceValues` (when a choice was given per language) is what each
+ * choice is stored as: its label in the account's default language. An answer may name either.
+ */
+export const AskedSurveyQuestion = SurveyQuestion.extend({
+  text: z.string(),
+  choices: z.array(z.string()).optional(),
+  choiceValues: z.array(z.string()).optional(),
+});
 export type AskedSurveyQuestion = z.infer<typeof AskedSurveyQuestion>;
 
 const origin = z

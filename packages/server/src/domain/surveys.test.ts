@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { checkAnswer, checkAnswers, csatScore, nextQuestion, npsScore, parseReply, type SurveyQuestion, shouldSendSurvey } from './surveys.js';
+import {
+  checkAnswer,
+  checkAnswers,
+  csatScore,
+  nextQuestion,
+  npsScore,
+  parseReply,
+  questionPrompt,
+  questionsIn,
+  type SurveyQuestion,
+  type SurveyQuestionSetting,
+  shouldSendSurvey,
+} from './surveys.js';
 
 const csat: SurveyQuestion = { id: 'csat', type: 'csat', text: 'Satisfied?' };
 const nps: SurveyQuestion = { id: 'nps', type: 'nps', text: 'Recommend?' };
@@ -59,5 +71,48 @@ describe('survey rules', () => {
     expect(npsScore({ total: 0, promoters: 0, detractors: 0 })).toBeNull();
     expect(npsScore({ total: 4, promoters: 2, detractors: 1 })).toBe(25);
     expect(npsScore({ total: 3, promoters: 0, detractors: 3 })).toBe(-100);
+  });
+
+  describe("in the consumer's language", () => {
+    const settings: SurveyQuestionSetting[] = [
+      { id: 'csat', type: 'csat', text: { en: 'Satisfied?', fr: 'Satisfait ?' } },
+      { id: 'topic', type: 'choice', text: 'Topic?', choices: [{ en: 'Billing', fr: 'Facturation' }, { en: 'Delivery', fr: 'Livraison' }, 'SAV'] },
+    ];
+
+    it("shows choices in the consumer's language and keeps the default language's labels as the stored values", () => {
+      const [, fr] = questionsIn(settings, 'fr-CA', 'en');
+      expect(fr).toEqual({
+        id: 'topic',
+        type: 'choice',
+        text: 'Topic?',
+        choices: ['Facturation', 'Livraison', 'SAV'],
+        choiceValues: ['Billing', 'Delivery', 'SAV'],
+      });
+      // shown as stored: no second list
+      expect(questionsIn(settings, 'de', 'en')[1]).toEqual({ id: 'topic', type: 'choice', text: 'Topic?', choices: ['Billing', 'Delivery', 'SAV'] });
+      // a French account stores the French labels
+      expect(questionsIn(settings, 'en', 'fr')[1]?.choiceValues).toEqual(['Facturation', 'Livraison', 'SAV']);
+    });
+
+    it('stores a choice picked by its shown label, its stored label or its number as the stored label', () => {
+      const q = questionsIn(settings, 'fr', 'en')[1] as SurveyQuestion;
+      expect(checkAnswer(q, 'Livraison')).toEqual({ ok: true, value: 'Delivery' });
+      expect(checkAnswer(q, 'Delivery')).toEqual({ ok: true, value: 'Delivery' });
+      expect(checkAnswer(q, 'Livraisons').ok).toBe(false);
+      expect(parseReply(q, ' livraison ')).toBe('Delivery');
+      expect(parseReply(q, '1')).toBe('Billing');
+      expect(parseReply(q, '٢')).toBe('Delivery');
+      expect(parseReply(q, '３')).toBe('SAV');
+      expect(parseReply(q, '0')).toBeUndefined();
+      expect(parseReply(csat, '٥')).toBe(5);
+    });
+
+    it("writes the instructions in the consumer's language", () => {
+      const [c, t] = questionsIn(settings, 'fr', 'en') as [SurveyQuestion, SurveyQuestion];
+      expect(questionPrompt(c, 'fr')).toBe('Satisfait ? Répondez par un nombre de 1 (très insatisfait) à 5 (très satisfait).');
+      expect(questionPrompt(t, 'fr')).toBe('Topic? Répondez par un numéro\u00a0: 1) Facturation 2) Livraison 3) SAV');
+      expect(questionPrompt(c, 'en')).toBe('Satisfait ? Reply with a number from 1 (very unsatisfied) to 5 (very satisfied).');
+      expect(questionPrompt(nps, 'de')).toBe('Recommend? Antworten Sie mit einer Zahl von 0 (überhaupt nicht wahrscheinlich) bis 10 (äußerst wahrscheinlich).');
+    });
   });
 });

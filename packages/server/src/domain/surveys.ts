@@ -3,7 +3,8 @@
  * question type, how a one-line channel reply is read, and the CSAT / NPS scores.
  */
 
-import { pickText, type TextByLanguage } from '@parley/contract';
+import { type Language, pickText, type TextByLanguage } from '@parley/contract';
+import { consumerText } from './consumer-messages.js';
 
 export type QuestionType = 'csat' | 'nps' | 'text' | 'choice';
 
@@ -11,15 +12,24 @@ export interface SurveyQuestion {
   id: string;
   type: QuestionType;
   text: string;
+  /** As the consumer was asked: in their language. */
   choices?: string[] | undefined;
+  /**
+   * What each choice is stored as when it differs from what was shown: its label in the account's
+   * default language (reports count one choice once across languages). Absent: as shown.
+   */
+  choiceValues?: string[] | undefined;
 }
 
 export type AnswerValue = number | string;
 export type Answers = Record<string, AnswerValue>;
 
-/** A question as the account writes it: its text may be given per language (`{ en, fr }`). */
-export interface SurveyQuestionSetting extends Omit<SurveyQuestion, 'text'> {
+/** A question as the account writes it: its text and each choice may be given per language (`{ en, fr }`). */
+export interface SurveyQuestionSetting {
+  id: string;
+  type: QuestionType;
   text: TextByLanguage;
+  choices?: TextByLanguage[] | undefined;
 }
 
 export interface SurveySettings {
@@ -30,12 +40,44 @@ export interface SurveySettings {
 }
 
 /**
- * The questions as one consumer is asked them: each text in the consumer's language when written
- * in it, else the account's default language's, else any (`pickText`). A sent survey keeps these.
+ * The questions as one consumer is asked them: each text and choice in the consumer's language
+ * when written in it, else the account's default language's, else any (`pickText`). A choice
+ * shown in another language than the account's default keeps its default-language label in
+ * `choiceValues`: that is what an answer is stored as. A sent survey keeps these.
  */
 export function questionsIn(qs: readonly SurveyQuestionSetting[], consumerLanguage: string | null, accountLanguage: string): SurveyQuestion[] {
-  return qs.map((q) => ({ id: q.id, type: q.type, text: pickText(q.text, consumerLanguage, accountLanguage), ...(q.choices && { choices: [...q.choices] }) }));
+  return qs.map((q) => {
+    const asked: SurveyQuestion = { id: q.id, type: q.type, text: pickText(q.text, consumerLanguage, accountLanguage) };
+    if (q.choices) {
+      const shown = q.choices.map((c) => pickText(c, consumerLanguage, accountLanguage));
+      const stored = q.choices.map((c) => pickText(c, accountLanguage, accountLanguage));
+      asked.choices = shown;
+      if (stored.some((v, i) => v !== shown[i])) asked.choiceValues = stored;
+    }
+    return asked;
+  });
 }
+
+/** The stored value of choice `i` (0-based) of an asked question. */
+const storedChoice = (q: SurveyQuestion, i: number): string | undefined => q.choiceValues?.[i] ?? q.choices?.[i];
+
+/** The index of the choice named `value` (as shown, else as stored), or -1; `fold` compares case-insensitively. */
+function choiceIndex(q: SurveyQuestion, value: string, fold = false): number {
+  const norm = (s: string) => (fold ? s.toLocaleLowerCase() : s);
+  const v = norm(value);
+  for (const list of [q.choices, q.choiceValues]) {
+    const i = list?.findIndex((c) => norm(c) === v) ?? -1;
+    if (i >= 0) return i;
+  }
+  return -1;
+}
+
+/** Digits a consumer's keyboard may type (Arabic-Indic, Persian, full-width) as ASCII digits. */
+export const asciiDigits = (s: string): string =>
+  s.replace(/[\u0660-\u0669\u06f0-\u06f9\uff10-\uff19]/g, (d) => {
+    const c = d.charCodeAt(0);
+    return String(c - (c >= 0xff10 ? 0xff10 : c >= 0x06f0 ? 0x06f0 : 0x0660));
+  });
 
 export const MAX_TEXT_ANSWER = 2000;
 
@@ -62,8 +104,12 @@ export function checkAnswer(q: SurveyQuestion, value: unknown): { ok: true; valu
     if (value.includes('\u0000')) return { ok: false, message: 'no NUL characters' };
     return { ok: true, value };
   }
-  // choice: one of the question's choices (a choice question saved without choices takes a short string)
-  if (q.choices?.length) return q.choices.includes(value) ? { ok: true, value } : { ok: false, message: `one of: ${q.choices.join(', ')}` };
+  // choice: one of the question's choices as shown or as stored, kept as stored (a choice question saved without choices takes a short string)
+  if (q.choices?.length) {
+    const i = choiceIndex(q, value);
+    const stored = i >= 0 ? storedChoice(q, i) : undefined;
+    return stored === undefined ? { ok: false, message: `one of: ${q.choices.join(', ')}` } : { ok: true, value: stored };
+  }
   if (!value.trim() || value.length > 200 || value.includes('\u0000')) return { ok: false, message: 'a short non-empty string' };
   return { ok: true, value };
 }
@@ -100,7 +146,7 @@ export function checkAnswers(
  * (case-insensitive). Undefined when the reply does not answer the question.
  */
 export function parseReply(q: SurveyQuestion, reply: string): AnswerValue | undefined {
-  const s = reply.trim();
+  const s = asciiDigits(reply.trim());
   if (SCALE[q.type]) {
     const m = /^(\d{1,2})(?:\s*\/\s*\d{1,2})?\s*[.!]?$/.exec(s);
     if (!m) return undefined;
@@ -112,22 +158,25 @@ export function parseReply(q: SurveyQuestion, reply: string): AnswerValue | unde
     return r.ok && s ? r.value : undefined;
   }
   if (q.choices?.length) {
-    if (/^\d{1,2}$/.test(s)) return q.choices[Number(s) - 1];
-    return q.choices.find((c) => c.toLowerCase() === s.toLowerCase());
+    if (/^\d{1,2}$/.test(s)) return Number(s) >= 1 ? storedChoice(q, Number(s) - 1) : undefined;
+    const i = choiceIndex(q, reply.trim(), true);
+    return i >= 0 ? storedChoice(q, i) : undefined;
   }
   const r = checkAnswer(q, s);
   return r.ok ? r.value : undefined;
 }
 
-/** The question as one plain-text message, for channels without forms. */
-export function questionPrompt(q: SurveyQuestion): string {
+/** The question as one plain-text message, for channels without forms: how to answer in `language` (consumer-messages.ts). */
+export function questionPrompt(q: SurveyQuestion, language: Language): string {
   switch (q.type) {
     case 'csat':
-      return `${q.text} Reply with a number from 1 (very unsatisfied) to 5 (very satisfied).`;
+      return `${q.text} ${consumerText('survey.csat.reply', language)}`;
     case 'nps':
-      return `${q.text} Reply with a number from 0 (not at all likely) to 10 (extremely likely).`;
+      return `${q.text} ${consumerText('survey.nps.reply', language)}`;
     case 'choice':
-      return q.choices?.length ? `${q.text} Reply with a number: ${q.choices.map((c, i) => `${i + 1}) ${c}`).join(' ')}` : q.text;
+      return q.choices?.length
+        ? `${q.text} ${consumerText('survey.choice.reply', language, { choices: q.choices.map((c, i) => `${i + 1}) ${c}`).join(' ') })}`
+        : q.text;
     default:
       return q.text;
   }

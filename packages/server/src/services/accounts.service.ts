@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { type AccountSettings, type AccountSettingsPatch, DEFAULT_ACCOUNT_SETTINGS, missingDefaultLanguage } from '@parley/contract';
+import {
+  type AccountSettings,
+  type AccountSettingsPatch,
+  DEFAULT_ACCOUNT_SETTINGS,
+  missingDefaultLanguage,
+  pickText,
+  type TextByLanguage,
+} from '@parley/contract';
 import { DomainError, invalidFields, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { nextRetentionRunAt } from '../domain/retention.js';
@@ -92,15 +99,36 @@ export function mergeSettingsPatch(s: AccountSettings, p: AccountSettingsPatch):
  * Every text written per language has one in the account's default language (the fallback for a
  * consumer whose language is not among them); a plain string stands for every language.
  */
-function assertDefaultLanguageTexts(s: AccountSettings): void {
+function assertDefaultLanguageTexts(s: AccountSettings, patch: AccountSettingsPatch): void {
+  // choices alike: checked when the questions or the default language change (settings saved before the rule stay editable otherwise)
+  const checkClashes = patch.survey?.questions !== undefined || patch.language !== undefined;
   const lang = s.language;
   const issues: { path: (string | number)[]; message: string }[] = [];
   const need = `give the text in the account's default language (${lang}) too, or one plain text`;
   if (missingDefaultLanguage(s.closedHoursReply.text, lang)) issues.push({ path: ['closedHoursReply', 'text'], message: need });
   s.survey.questions.forEach((q, i) => {
     if (missingDefaultLanguage(q.text, lang)) issues.push({ path: ['survey', 'questions', i, 'text'], message: need });
+    q.choices?.forEach((c, j) => {
+      if (missingDefaultLanguage(c, lang)) issues.push({ path: ['survey', 'questions', i, 'choices', j], message: need });
+    });
+    const clash = checkClashes && q.choices && clashingChoices(q.choices, lang);
+    if (clash) issues.push({ path: ['survey', 'questions', i, 'choices'], message: `two choices read the same in ${clash}: each must differ` });
   });
   if (issues.length) throw invalidFields('body', issues);
+}
+
+/**
+ * The first language in which two choices would show (or be stored as) the same label, if any: a
+ * reply by label and the reports could not tell them apart (compared case-insensitively).
+ */
+function clashingChoices(choices: readonly TextByLanguage[], defaultLanguage: string): string | undefined {
+  const languages = new Set<string>([defaultLanguage]);
+  for (const c of choices) if (typeof c !== 'string') for (const l of Object.keys(c)) languages.add(l);
+  for (const l of languages) {
+    const labels = choices.map((c) => pickText(c, l, defaultLanguage).toLocaleLowerCase());
+    if (new Set(labels).size < labels.length) return l;
+  }
+  return undefined;
 }
 
 export async function patchSettings(deps: Deps, accountId: string, patch: AccountSettingsPatch, actor: Actor = SYSTEM_ACTOR): Promise<AccountSettings> {
@@ -112,7 +140,7 @@ export async function patchSettings(deps: Deps, accountId: string, patch: Accoun
     const a = await findAccount(tx, accountId);
     if (!a) throw notFound('account');
     const merged = mergeSettingsPatch(a.settings, patch);
-    assertDefaultLanguageTexts(merged);
+    assertDefaultLanguageTexts(merged, patch);
     if (patch.crm) merged.crm = await applyCrmPatchIn(tx, accountId, a.settings.crm, patch.crm, deps.clock.now());
     if (patch.sso) merged.sso = await applySsoPatchIn(tx, accountId, a.settings.sso, patch.sso, deps.clock.now());
     await saveSettings(tx, accountId, merged);

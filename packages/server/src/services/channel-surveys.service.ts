@@ -6,16 +6,15 @@ import type { Account } from '../storage/repos/accounts.repo.js';
 import type { SurveyRecord } from '../storage/repos/surveys.repo.js';
 import type { Deps, Outbox } from './context.js';
 import { appendMessageIn } from './conversations.service.js';
-import { answerSurveyQuestionIn } from './surveys.service.js';
+import { answerSurveyQuestionIn, surveyLanguageIn } from './surveys.service.js';
 
 /**
  * The post-conversation survey on channels without a form (SMS, Messenger, webhook): one question
  * per message, answered by reply (docs/files-and-surveys.md, docs/channels.md). Questions and
  * replies are kept in the closed conversation's transcript; questions go out like agent messages
- * (queued, in order, retried).
+ * (queued, in order, retried). Their instructions ("Reply with a number…") and the thank-you are
+ * in the consumer's language, else the account's default (domain/consumer-messages.ts).
  */
-
-export const SURVEY_THANKS = 'Thank you for your feedback!';
 
 /** Channels without a form: the survey goes one question per message. */
 const byMessages = sentThroughChannel;
@@ -25,7 +24,8 @@ export async function offerSurveyOnChannelIn(deps: Deps, tx: Tx, out: Outbox, c:
   if (!byMessages(c) || survey.status !== 'pending') return c;
   const q = nextQuestion(survey.questions, survey.answers);
   if (!q) return c;
-  return (await appendMessageIn(deps, tx, out, c, { senderType: 'system', senderId: null, text: questionPrompt(q) })).conversation;
+  const text = questionPrompt(q, await surveyLanguageIn(deps, tx, survey));
+  return (await appendMessageIn(deps, tx, out, c, { senderType: 'system', senderId: null, text })).conversation;
 }
 
 /**
@@ -48,7 +48,8 @@ export async function replyToChannelSurveyIn(
   const r = await answerSurveyQuestionIn(deps, tx, out, account.id, last.id, text);
   if (r.status === 'none' || r.status === 'invalid') return null;
   const reply = await appendMessageIn(deps, tx, out, last, { senderType: 'consumer', senderId: last.consumerId, text, clientMessageId: eventId });
-  const next = r.status === 'next' ? r.prompt : SURVEY_THANKS;
+  // The next question, or the thank-you, in the consumer's language (domain/consumer-messages.ts).
+  const next = r.status === 'next' ? r.prompt : r.thanks;
   await appendMessageIn(deps, tx, out, reply.conversation, { senderType: 'system', senderId: null, text: next });
   return reply.message.id;
 }

@@ -1,4 +1,5 @@
 import type { SurveyWithdrawnEvent } from '@parley/contract';
+import { consumerLanguage, consumerText } from '../domain/consumer-messages.js';
 import type { ClosedBy, Conversation } from '../domain/conversation.js';
 import { conflict, DomainError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -145,6 +146,15 @@ export async function withdrawSurveyIn(
   emit(out, [{ type: 'survey.withdrawn', data: { surveyId: s.id, conversationId: s.conversationId, reason } }], { survey: s });
 }
 
+/**
+ * The language the server writes a survey's instructions and thank-you in: the consumer's (when
+ * Parley ships it), else the account's default language, else English.
+ */
+export async function surveyLanguageIn(deps: Deps, tx: Tx, s: Pick<SurveyRecord, 'accountId' | 'consumerId'>) {
+  const account = await findAccountCached(deps, tx, s.accountId);
+  return consumerLanguage(await findConsumerLanguage(tx, s.accountId, s.consumerId), account?.settings.language);
+}
+
 /** Which survey of `conversationId` the consumer may see: 404 for other consumers' conversations and when none was sent. */
 async function surveyForConsumer(deps: Deps, tx: Tx, p: ConsumerPrincipal, conversationId: string, lock: boolean): Promise<SurveyRecord> {
   const c = assertCanRead(p, await findConversation(tx, p.accountId, conversationId), []);
@@ -213,8 +223,8 @@ export type SurveyReplyResult =
   | { status: 'invalid'; question: SurveyQuestion; prompt: string }
   /** Stored; ask `question` next with `prompt`. */
   | { status: 'next'; question: SurveyQuestion; prompt: string }
-  /** Stored; that was the last question. */
-  | { status: 'done' };
+  /** Stored; that was the last question: `thanks` is the thank-you in the consumer's language. */
+  | { status: 'done'; thanks: string };
 
 /**
  * For channels without forms (SMS, Messenger): the next question to send for the conversation's
@@ -228,7 +238,7 @@ export async function nextSurveyQuestion(
   const s = await findSurveyOfConversation(deps.db.kysely, accountId, conversationId);
   if (s?.status !== 'pending' || deps.clock.now() >= s.expiresAt) return undefined;
   const q = nextQuestion(s.questions, s.answers);
-  return q ? { question: q, prompt: questionPrompt(q) } : undefined;
+  return q ? { question: q, prompt: questionPrompt(q, await surveyLanguageIn(deps, deps.db.kysely, s)) } : undefined;
 }
 
 /**
@@ -254,9 +264,12 @@ export async function answerSurveyQuestionIn(
   const q = nextQuestion(s.questions, s.answers);
   if (!q) return { status: 'none' } as const;
   const value = parseReply(q, reply);
-  if (value === undefined) return { status: 'invalid', question: q, prompt: questionPrompt(q) } as const;
+  const language = await surveyLanguageIn(deps, tx, s);
+  if (value === undefined) return { status: 'invalid', question: q, prompt: questionPrompt(q, language) } as const;
   const after = { ...s.answers, [q.id]: value };
   const following = nextQuestion(s.questions, after);
   await recordAnswers(deps, tx, out, s, { [q.id]: value }, !following, now);
-  return following ? ({ status: 'next', question: following, prompt: questionPrompt(following) } as const) : ({ status: 'done' } as const);
+  return following
+    ? ({ status: 'next', question: following, prompt: questionPrompt(following, language) } as const)
+    : ({ status: 'done', thanks: consumerText('survey.thanks', language) } as const);
 }

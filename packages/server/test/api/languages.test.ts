@@ -132,9 +132,87 @@ describe.each(dialects)('languages of automatic consumer messages on %s', (diale
     expect(sent()).toEqual(['We are closed.', 'Nous sommes fermés.', 'Closed / Fermé.']);
   });
 
+  const CHOICE = {
+    id: 'topic',
+    type: 'choice',
+    text: { en: 'What was it about?', fr: 'C’était à quel sujet ?' },
+    choices: [{ en: 'Billing', fr: 'Facturation' }, { en: 'Delivery', fr: 'Livraison' }, 'SAV'],
+  };
+
+  it('a French widget consumer is shown French choices; an answer by the shown or the default label is stored as the default label', async () => {
+    const acc = await makeAccount(t);
+    const r = await patch(acc, { survey: { ...SURVEY, questions: [...SURVEY.questions, CHOICE] } });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().survey.questions[2]).toEqual(CHOICE);
+    const alice = await acc.agent('alice', { skills: ['Sales'] });
+    const answer = (c: ConsumerHandle, id: string, answers: unknown) =>
+      req('POST', `/api/v1/consumer/conversations/${id}/survey`, { token: c.token, body: { answers } });
+
+    const marie = await acc.consumer({ language: 'fr' });
+    const first = await servedAndClosed(alice, marie);
+    const asked = (await req('GET', `/api/v1/consumer/conversations/${first}/survey`, { token: marie.token })).json();
+    expect(asked.questions[2]).toEqual({
+      id: 'topic',
+      type: 'choice',
+      text: 'C’était à quel sujet ?',
+      choices: ['Facturation', 'Livraison', 'SAV'],
+      choiceValues: ['Billing', 'Delivery', 'SAV'],
+    });
+    expectProblem(await answer(marie, first, { topic: 'Livraisons' }), 400, 'invalid_request');
+    const done = await answer(marie, first, { csat: 4, topic: 'Livraison' });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json().answers).toEqual({ csat: 4, topic: 'Delivery' });
+
+    const jo = await acc.consumer({ language: 'en' });
+    const second = await servedAndClosed(alice, jo);
+    const en = (await req('GET', `/api/v1/consumer/conversations/${second}/survey`, { token: jo.token })).json();
+    expect(en.questions[2]).toEqual({ id: 'topic', type: 'choice', text: 'What was it about?', choices: ['Billing', 'Delivery', 'SAV'] });
+    expect((await answer(jo, second, { topic: 'Delivery' })).json().answers).toEqual({ topic: 'Delivery' });
+    // both count as one choice wherever answers are read: the manager's export of each consumer
+    for (const c of [marie, jo]) {
+      const exp = (await req('GET', `/api/v1/consumers/${c.consumerId}/export`, { token: acc.manager.token })).json();
+      const values = (exp.conversations as { surveyAnswers: { questionId: string; value: unknown }[] }[])
+        .flatMap((x) => x.surveyAnswers)
+        .filter((a) => a.questionId === 'topic');
+      expect(values.map((a) => a.value)).toEqual(['Delivery']);
+    }
+  });
+
+  it('a channel consumer without a language gets the survey, its instructions, choices and thank-you in the account default language', async () => {
+    const acc = await makeAccount(t);
+    expect((await patch(acc, { language: 'fr', survey: { ...SURVEY, questions: [SURVEY.questions[0], CHOICE] } })).statusCode).toBe(200);
+    const alice = await acc.agent('alice', { skills: ['Sales'] });
+    const ch = await req('POST', '/api/v1/channels', {
+      token: acc.manager.token,
+      body: { name: 'App', type: 'webhook', skillId: acc.skills.Sales, outboundUrl: `${provider.url}/survey/${acc.accountId}` },
+    });
+    expect(ch.statusCode, ch.body).toBe(201);
+    const post = webhookInbound(t, ch.json() as { id: string; secret: string });
+    const sent = () => provider.requests.filter((r) => r.url === `/survey/${acc.accountId}`).map((r) => (JSON.parse(r.body) as { text: string }).text);
+    expect((await post('user-9', 'allô ?')).statusCode).toBe(200);
+    await t.routingIdle();
+    const id = ((await req('GET', '/api/v1/workspace/active', { token: alice.token })).json().items as { id: string }[])[0]?.id;
+    expect(
+      (await req('POST', `/api/v1/conversations/${id}/messages`, { token: alice.token, body: { text: 'Voilà', clientMessageId: randomUUID() } })).statusCode,
+    ).toBe(201);
+    expect((await req('POST', `/api/v1/conversations/${id}/close`, { token: alice.token })).statusCode).toBe(200);
+    await t.advance(0);
+    await expect.poll(sent).toEqual(['Voilà', 'Êtes-vous satisfait ? Répondez par un nombre de 1 (très insatisfait) à 5 (très satisfait).']);
+    expect((await post('user-9', '٤')).statusCode).toBe(200); // Arabic-Indic digits read as 4
+    await t.advance(0);
+    await expect.poll(() => sent().at(-1)).toBe('C’était à quel sujet ? Répondez par un numéro\u00a0: 1) Facturation 2) Livraison 3) SAV');
+    expect((await post('user-9', '1')).statusCode).toBe(200);
+    await t.advance(0);
+    await expect.poll(() => sent().at(-1)).toBe('Merci pour votre avis\u00a0!');
+    // stored in the account's default language (French here)
+    const consumerId = (await req('GET', `/api/v1/conversations/${id}`, { token: alice.token })).json().consumer.id as string;
+    const exp = (await req('GET', `/api/v1/consumers/${consumerId}/export`, { token: acc.manager.token })).json();
+    expect((exp.conversations as { surveyAnswers: { value: unknown }[] }[]).flatMap((x) => x.surveyAnswers).map((a) => a.value)).toEqual([4, 'Facturation']);
+  });
+
   it('bad languages and texts → 400 problems that change nothing', async () => {
     const acc = await makeAccount(t);
-    expect((await patch(acc, { survey: SURVEY, closedHoursReply: { text: CLOSED } })).statusCode).toBe(200);
+    expect((await patch(acc, { survey: { ...SURVEY, questions: [...SURVEY.questions, CHOICE] }, closedHoursReply: { text: CLOSED } })).statusCode).toBe(200);
     const before = await settings(acc);
     const bad: [unknown, string][] = [
       [{ language: 'klingon' }, 'body.language'],
@@ -145,6 +223,30 @@ describe.each(dialects)('languages of automatic consumer messages on %s', (diale
       [{ closedHoursReply: { text: {} } }, 'body.closedHoursReply.text'],
       [{ survey: { questions: [{ id: 'q', type: 'csat', text: { fr: 'Satisfait ?' } }] } }, 'body.survey.questions.0.text'],
       [{ survey: { questions: [{ id: 'q', type: 'csat', text: { en: '' } }] } }, 'body.survey.questions.0.text'],
+      // choices per language: the default language's label is needed, keys among the seven, non-empty, distinct
+      [{ survey: { questions: [{ ...CHOICE, choices: [{ fr: 'Oui' }, 'Non'] }] } }, 'body.survey.questions.0.choices.0'],
+      [{ survey: { questions: [{ ...CHOICE, choices: ['Yes', { en: 'No', xx: 'Nein' }] }] } }, 'body.survey.questions.0.choices.1'],
+      [{ survey: { questions: [{ ...CHOICE, choices: ['Yes', { en: 'No', fr: '  ' }] }] } }, 'body.survey.questions.0.choices.1'],
+      [{ survey: { questions: [{ ...CHOICE, choices: ['Yes', {}] }] } }, 'body.survey.questions.0.choices.1'],
+      [
+        {
+          survey: {
+            questions: [
+              {
+                ...CHOICE,
+                choices: [
+                  { en: 'Yes', fr: 'Oui' },
+                  { en: 'No', fr: 'oui' },
+                ],
+              },
+            ],
+          },
+        },
+        'body.survey.questions.0.choices',
+      ],
+      [{ survey: { questions: [{ ...CHOICE, choices: ['Yes', 'yes'] }] } }, 'body.survey.questions.0.choices'],
+      [{ survey: { questions: [{ ...CHOICE, choices: [{ en: 'Yes' }] }] } }, 'body.survey.questions.0.choices'],
+      [{ language: 'de', closedHoursReply: { text: 'Zu.' }, survey: { questions: [{ ...CHOICE, text: 'Thema?' }] } }, 'body.survey.questions.0.choices.0'],
     ];
     for (const [body, path] of bad) {
       const r = await patch(acc, body);

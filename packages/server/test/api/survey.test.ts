@@ -269,7 +269,7 @@ describe.each(dialects)('post-conversation survey on %s', (dialect) => {
     expect(await answerSurveyQuestion(t.deps, acc.accountId, id, '6')).toMatchObject({ status: 'next', question: { id: 'why' } });
     expect(await answerSurveyQuestion(t.deps, acc.accountId, id, 'It took a while')).toMatchObject({ status: 'next', question: { id: 'topic' } });
     expect(await answerSurveyQuestion(t.deps, acc.accountId, id, '9')).toMatchObject({ status: 'invalid', question: { id: 'topic' } });
-    expect(await answerSurveyQuestion(t.deps, acc.accountId, id, '2')).toEqual({ status: 'done' });
+    expect(await answerSurveyQuestion(t.deps, acc.accountId, id, '2')).toEqual({ status: 'done', thanks: 'Thank you for your feedback!' });
     expect((await survey(jo, id)).json()).toMatchObject({ status: 'answered', answers: { csat: 4, nps: 6, why: 'It took a while', topic: 'Delivery' } });
     expect(await answerSurveyQuestion(t.deps, acc.accountId, id, '5')).toEqual({ status: 'none' });
     expect(await nextSurveyQuestion(t.deps, acc.accountId, id)).toBeUndefined();

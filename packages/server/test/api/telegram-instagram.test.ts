@@ -210,6 +210,61 @@ describe.each(dialects)('Telegram, Instagram and quick replies on %s', (dialect)
       .toEqual(['Estamos fechados.']);
   });
 
+  it("Telegram: a French user's channel survey comes in French (questions, choices, instructions, thank-you); answers are stored in the default language", async () => {
+    await flush();
+    const acc = await makeAccount(t);
+    const alice = await acc.agent('alice', { skills: ['Sales'] });
+    const c = await channel(acc, { type: 'telegram', providerBaseUrl: tg.stub.url, credentials: { botToken: BOT_TOKEN } });
+    const survey = {
+      enabled: true,
+      questions: [
+        { id: 'csat', type: 'csat', text: { en: 'How satisfied are you?', fr: 'Êtes-vous satisfait ?' } },
+        {
+          id: 'topic',
+          type: 'choice',
+          text: { en: 'What was it about?', fr: 'C’était à quel sujet ?' },
+          choices: [{ en: 'Billing', fr: 'Facturation' }, { en: 'Delivery', fr: 'Livraison' }, 'SAV'],
+        },
+      ],
+    };
+    const patched = await req('PATCH', '/api/v1/account/settings', { token: acc.manager.token, body: { survey } });
+    expect(patched.statusCode, patched.body).toBe(200);
+    expect(patched.json().survey.questions).toEqual(survey.questions);
+    const marie = { id: 555000111, is_bot: false, first_name: 'Marie', language_code: 'fr' };
+    const frUpdate = (updateId: number, text: string) =>
+      JSON.stringify({
+        update_id: updateId,
+        message: { message_id: updateId, from: marie, chat: { id: marie.id, first_name: 'Marie', type: 'private' }, date: 1717000000, text },
+      });
+    expect((await tgInbound(c.id, frUpdate(40001, 'Bonjour'), c.secret)).statusCode).toBe(200);
+    const id = await activeId(alice);
+    expect((await send(alice, id, { text: 'Voilà !' })).statusCode).toBe(201);
+    expect((await req('POST', `/api/v1/conversations/${id}/close`, { token: alice.token })).statusCode).toBe(200);
+    const sent = () =>
+      tg
+        .calls()
+        .filter((x) => x.method === 'sendMessage')
+        .map((x) => x.body?.text);
+    await t.advance(0);
+    await expect.poll(sent).toEqual(['Voilà !', 'Êtes-vous satisfait ? Répondez par un nombre de 1 (très insatisfait) à 5 (très satisfait).']);
+    expect((await tgInbound(c.id, frUpdate(40002, '5'), c.secret)).statusCode).toBe(200);
+    await t.advance(0);
+    await expect.poll(() => sent().at(-1)).toBe('C’était à quel sujet ? Répondez par un numéro\u00a0: 1) Facturation 2) Livraison 3) SAV');
+    // a reply by the label the consumer was shown
+    expect((await tgInbound(c.id, frUpdate(40003, 'livraison'), c.secret)).statusCode).toBe(200);
+    await t.advance(0);
+    await expect.poll(() => sent().at(-1)).toBe('Merci pour votre avis\u00a0!');
+    // the manager's export (and the reports' rows) hold the default language's label
+    const consumerId = (await req('GET', `/api/v1/conversations/${id}`, { token: alice.token })).json().consumer.id as string;
+    const exported = await req('GET', `/api/v1/consumers/${consumerId}/export`, { token: acc.manager.token });
+    expect(exported.statusCode, exported.body).toBe(200);
+    const answers = (exported.json().conversations as { surveyAnswers: { questionId: string; value: unknown }[] }[]).flatMap((x) => x.surveyAnswers);
+    expect(answers.map((a) => [a.questionId, a.value])).toEqual([
+      ['csat', 5],
+      ['topic', 'Delivery'],
+    ]);
+  });
+
   it('Telegram outbound: sendMessage with an inline keyboard, sendPhoto/sendDocument by signed link; a button press answers the callback', async () => {
     await flush();
     const acc = await makeAccount(t);

@@ -249,7 +249,10 @@ describe('manager console', () => {
     const q3 = boss.locator('.survey-question').nth(2);
     await q3.getByLabel('Type').selectOption('choice');
     await q3.getByLabel('Question text').fill('Was your issue solved?');
-    await q3.getByLabel('Choices (comma-separated)').fill('Yes, No, Partly');
+    await q3.getByLabel('Choice 1', { exact: true }).fill('Yes');
+    await q3.getByLabel('Choice 2', { exact: true }).fill('No');
+    await q3.getByRole('button', { name: 'Add a choice' }).click();
+    await q3.getByLabel('Choice 3', { exact: true }).fill('Partly');
     await q3.locator('.survey-preview').getByText('Partly').waitFor();
     await boss.getByRole('button', { name: 'Save survey' }).click();
     await poll(async () => {

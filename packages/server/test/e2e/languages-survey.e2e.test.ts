@@ -5,12 +5,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentPage, type Demo, expectAccessible, growToConsoleContent, launchBrowser, poll, signIn, startDemo } from './workspace-support.js';
 
 /**
- * API.md "Languages" in a real browser: a manager writes a survey question in French too (console →
- * Survey: "Add a language"), and a consumer whose widget speaks French is asked it in French.
+ * API.md "Languages" in a real browser: a manager writes a survey question and a choice question's
+ * choices in French too (console → Survey: "Add a language"), and a consumer whose widget speaks
+ * French is asked them in French; the choice picked is kept as its English (default) label.
  * Screenshots: docs/screenshots/console-survey-languages(-400).png, widget-survey-fr(-400).png.
  */
 const SHOTS = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url));
 const FRENCH = 'Êtes-vous satisfait de cet échange ?';
+const SOLVED = 'Votre problème est-il résolu ?';
+/** A choice question's choices: number, English label (the account's default), French label. */
+const CHOICES: [number, string, string][] = [
+  [1, 'Yes', 'Oui'],
+  [2, 'No', 'Non'],
+  [3, 'Partly', 'En partie'],
+];
 
 describe('survey questions per language', () => {
   let demo: Demo;
@@ -39,13 +47,31 @@ describe('survey questions per language', () => {
     // the default language's text stays, labelled with its language
     const english = await first.getByLabel('Question text (English)').inputValue();
     expect(english).not.toBe('');
+    // a choice question whose choices are written in French too
+    await boss.getByRole('button', { name: 'Add question' }).click();
+    const topic = boss.locator('.survey-question').last();
+    await topic.getByLabel('Type').selectOption('choice');
+    const topicText = topic.locator(':scope > .localized-text');
+    await topicText.getByLabel('Question text', { exact: true }).fill('Was your issue solved?');
+    await topicText.getByLabel('Add a language').selectOption('fr');
+    await topicText.getByRole('button', { name: 'Add', exact: true }).click();
+    await topicText.getByLabel('Question text (Français)').fill(SOLVED);
+    for (const [n, en, fr] of CHOICES) {
+      if (n > 2) await topic.getByRole('button', { name: 'Add a choice' }).click(); // a new choice question starts with two
+      await topic.getByLabel(`Choice ${n}`, { exact: true }).fill(en);
+      const choice = topic.locator('.survey-choice').nth(n - 1);
+      await choice.getByLabel('Add a language').selectOption('fr');
+      await choice.getByRole('button', { name: 'Add', exact: true }).click();
+      await choice.getByLabel(`Choice ${n} (Français)`).fill(fr);
+    }
+    await topic.locator('.survey-preview').getByText('No', { exact: true }).waitFor();
     await boss.getByRole('button', { name: 'Save survey' }).click();
     await poll(async () => {
-      const s = await demo.api.ok<{ survey: { enabled: boolean; questions: { text: unknown }[] } }>('GET', '/api/v1/account/settings', {
+      const s = await demo.api.ok<{ survey: { enabled: boolean; questions: { text: unknown; choices?: unknown }[] } }>('GET', '/api/v1/account/settings', {
         token: demo.managerToken,
       });
-      return [s.survey.enabled, s.survey.questions[0]?.text];
-    }).toEqual([true, { en: english, fr: FRENCH }]);
+      return [s.survey.enabled, s.survey.questions[0]?.text, s.survey.questions.at(-1)?.choices];
+    }).toEqual([true, { en: english, fr: FRENCH }, CHOICES.map(([, en, fr]) => ({ en, fr }))]);
     await expectAccessible(boss, 'console: survey with a French text');
     await growToConsoleContent(boss, 1280);
     await boss.screenshot({ path: `${SHOTS}console-survey-languages.png` });
@@ -93,11 +119,30 @@ describe('survey questions per language', () => {
     await page.getByText('Bien sûr !').waitFor();
     await demo.api.ok('POST', `/api/v1/conversations/${conversationId}/close`, { token: bob });
     await page.getByText(FRENCH).waitFor();
+    // the choice question and its choices in French, none in English
+    await page.getByText(SOLVED).waitFor();
+    for (const [, en, fr] of CHOICES) {
+      await page.getByRole('radio', { name: fr, exact: true }).waitFor();
+      expect(await page.getByRole('radio', { name: en, exact: true }).count()).toBe(0);
+    }
+    await page.getByRole('radio', { name: 'Non', exact: true }).scrollIntoViewIfNeeded();
     await expectAccessible(page, 'widget: the survey in French');
     await page.screenshot({ path: `${SHOTS}widget-survey-fr.png` });
     await page.setViewportSize({ width: 400, height: 800 });
     await expectAccessible(page, 'widget: the survey in French at 400 px');
     await page.screenshot({ path: `${SHOTS}widget-survey-fr-400.png` });
+    // answered in French, kept as the default language's label
+    await page.locator('fieldset.q-csat label.opt').nth(4).click();
+    await page.locator('fieldset.q-choice label.opt', { hasText: /^Non$/ }).click();
+    await page.getByRole('button', { name: 'Envoyer l’avis' }).click();
+    await page.getByText('Merci pour votre avis !').waitFor();
+    const consumerId = (await demo.api.ok<{ consumer: { id: string } }>('GET', `/api/v1/conversations/${conversationId}`, { token: bob })).consumer.id;
+    const exported = await demo.api.ok<{ conversations: { surveyAnswers: { questionId: string; value: unknown }[] }[] }>(
+      'GET',
+      `/api/v1/consumers/${consumerId}/export`,
+      { token: demo.managerToken },
+    );
+    expect(exported.conversations.flatMap((c) => c.surveyAnswers).find((a) => a.questionId === 'q3')?.value).toBe('No');
     await context.close();
   });
 });

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { type MessageFormatElement, parse, TYPE } from '@formatjs/icu-messageformat-parser';
 import { LANGUAGES } from '@parley/contract';
 import { describe, expect, it } from 'vitest';
+import { CONSUMER_MESSAGES, type ConsumerMessageKey, consumerText } from '../../src/domain/consumer-messages.js';
 import { findLiterals } from './i18n-literals.js';
 
 /**
@@ -81,6 +82,29 @@ function shape(elements: MessageFormatElement[], args = new Set<string>()): { ar
   return { args, missingOther };
 }
 
+/** What is wrong with the messages of one language, against the English source. */
+function messageProblems(messages: Record<string, string>, en: Record<string, string>, simpleOnly?: boolean): string[] {
+  const problems: string[] = [];
+  for (const [key, message] of Object.entries(messages)) {
+    if (!message.trim()) {
+      problems.push(`${key}: empty`);
+      continue;
+    }
+    try {
+      const mine = shape(parse(message));
+      const source = shape(parse(en[key] ?? ''));
+      if (mine.missingOther) problems.push(`${key}: a plural or select without "other"`);
+      if (simpleOnly && /[{}']/.test(message.replace(/\{\w+\}/g, ''))) problems.push(`${key}: only simple {name} arguments here`);
+      const a = [...mine.args].sort().join(',');
+      const b = [...source.args].sort().join(',');
+      if (a !== b) problems.push(`${key}: arguments {${a}} but English has {${b}}`);
+    } catch (err) {
+      problems.push(`${key}: ${(err as Error).message}`);
+    }
+  }
+  return problems;
+}
+
 describe.each(FRONT_ENDS)('the $name catalogues', (fe) => {
   const en = catalogue(fe.locales, 'en');
 
@@ -95,26 +119,7 @@ describe.each(FRONT_ENDS)('the $name catalogues', (fe) => {
   });
 
   it.each(LANGUAGES)('%s: every message is valid ICU, not empty, with the English arguments and an `other` case', (lang) => {
-    const problems: string[] = [];
-    const messages = catalogue(fe.locales, lang);
-    for (const [key, message] of Object.entries(messages)) {
-      if (!message.trim()) {
-        problems.push(`${key}: empty`);
-        continue;
-      }
-      try {
-        const mine = shape(parse(message));
-        const source = shape(parse(en[key] ?? ''));
-        if (mine.missingOther) problems.push(`${key}: a plural or select without "other"`);
-        if (fe.simpleOnly && /[{}']/.test(message.replace(/\{\w+\}/g, ''))) problems.push(`${key}: only simple {name} arguments here`);
-        const a = [...mine.args].sort().join(',');
-        const b = [...source.args].sort().join(',');
-        if (a !== b) problems.push(`${key}: arguments {${a}} but English has {${b}}`);
-      } catch (err) {
-        problems.push(`${key}: ${(err as Error).message}`);
-      }
-    }
-    expect(problems).toEqual([]);
+    expect(messageProblems(catalogue(fe.locales, lang), en, fe.simpleOnly)).toEqual([]);
   });
 
   it('names only keys that exist, and every key is used', () => {
@@ -142,6 +147,30 @@ describe.each(FRONT_ENDS)('the $name catalogues', (fe) => {
     }
     expect(offenders, 'visible text must come from the catalogue: t(key)').toEqual([]);
     expect(clean, 'converted: take these off NOT_CONVERTED').toEqual([]);
+  });
+});
+
+/** The server's own texts to consumers (survey instructions, thank-you): one catalogue in code. */
+describe('the server consumer-message catalogue', () => {
+  const en = CONSUMER_MESSAGES.en;
+
+  it('has exactly the shipped languages', () => {
+    expect(Object.keys(CONSUMER_MESSAGES).sort()).toEqual([...LANGUAGES].sort());
+  });
+
+  it.each(LANGUAGES)('%s has every English key and no other, each valid ICU with the English arguments', (lang) => {
+    const mine: Record<string, string> = CONSUMER_MESSAGES[lang];
+    expect({ missing: Object.keys(en).filter((k) => !(k in mine)), extra: Object.keys(mine).filter((k) => !(k in en)) }).toEqual({ missing: [], extra: [] });
+    expect(messageProblems(mine, en)).toEqual([]);
+    // a translation, not the English left in place (the language's own text)
+    if (lang !== 'en') expect(Object.keys(en).filter((k) => mine[k] === en[k as keyof typeof en])).toEqual([]);
+  });
+
+  it('every key is used by the server, and each formats in every language', () => {
+    const code = sourceFiles('packages/server/src').map(read).join('\n');
+    expect(Object.keys(en).filter((k) => !code.includes(`'${k}'`))).toEqual([]);
+    for (const lang of LANGUAGES)
+      for (const k of Object.keys(en) as ConsumerMessageKey[]) expect(consumerText(k, lang, { choices: '1) A 2) B' })).not.toMatch(/[{}]/);
   });
 });
 

@@ -1,9 +1,9 @@
-import { DEFAULT_LANGUAGE, type Language, supportedLanguage, type TextByLanguage } from '@parley/contract';
+import { DEFAULT_LANGUAGE, LANGUAGE_NAMES, type Language, supportedLanguage, type TextByLanguage } from '@parley/contract';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { toast } from '../../app/store.js';
 import { useT } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
-import { Field, FormSubmit, num, typed, useSubmit } from './forms.js';
+import { Field, FieldError, type FieldErrors, FormSubmit, num, typed, useSubmit } from './forms.js';
 import { defaultText, LocalizedTextField } from './localized-text.js';
 
 type Json = Record<string, unknown>;
@@ -13,10 +13,61 @@ interface Question {
   type: 'csat' | 'nps' | 'text' | 'choice';
   /** One text, or one per language. */
   text: TextByLanguage;
-  choices?: string[];
+  /** Each choice one label, or one per language. */
+  choices?: TextByLanguage[];
 }
 
-function Preview({ q }: { q: Question }) {
+/**
+ * A choice question's choices: one field per choice, each written once or per language ("Add a
+ * language", as the question text). Answers are kept as the default language's label.
+ */
+function ChoicesField({
+  path,
+  choices,
+  errors,
+  defaultLanguage,
+  onChange,
+}: {
+  path: string;
+  choices: TextByLanguage[];
+  errors: FieldErrors;
+  defaultLanguage: Language;
+  onChange: (c: TextByLanguage[]) => void;
+}) {
+  const t = useT();
+  // the list's own error (too few, two alike), not those of one choice
+  const own: FieldErrors = errors[path] ? { [path]: errors[path] } : {};
+  return (
+    <fieldset className="survey-choices">
+      <legend>{t('console.survey.choiceList')}</legend>
+      <p className="muted hint">{t('console.survey.choicesHint', { language: LANGUAGE_NAMES[defaultLanguage] })}</p>
+      <ol className="survey-choice-list">
+        {choices.map((c, j) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: choices are edited in place and may read alike while typed
+          <li key={j} className="survey-choice">
+            <LocalizedTextField
+              label={t('console.survey.choiceNumbered', { number: j + 1 })}
+              path={`${path}.${j}`}
+              errors={errors}
+              value={c}
+              defaultLanguage={defaultLanguage}
+              onChange={(v) => onChange(choices.map((x, k) => (k === j ? v : x)))}
+            />
+            <button type="button" className="button" onClick={() => onChange(choices.filter((_, k) => k !== j))}>
+              {t('console.survey.removeChoice', { number: j + 1 })}
+            </button>
+          </li>
+        ))}
+      </ol>
+      <FieldError errors={own} path={path} />
+      <button type="button" className="button" onClick={() => onChange([...choices, ''])}>
+        {t('console.survey.addChoice')}
+      </button>
+    </fieldset>
+  );
+}
+
+function Preview({ q, language }: { q: Question; language: Language }) {
   if (q.type === 'csat')
     return (
       <div className="preview-scale" aria-hidden="true">
@@ -36,8 +87,9 @@ function Preview({ q }: { q: Question }) {
   if (q.type === 'choice')
     return (
       <div className="preview-scale">
-        {(q.choices ?? []).map((c) => (
-          <span key={c}>{c}</span>
+        {(q.choices ?? []).map((c, j) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a preview of the choices in order
+          <span key={j}>{defaultText(c, language) || '…'}</span>
         ))}
       </div>
     );
@@ -107,7 +159,7 @@ export function SurveyScreen() {
                   value={q.type}
                   onChange={(e) => {
                     const type = e.target.value as Question['type'];
-                    update(i, { type, choices: type === 'choice' ? (q.choices ?? ['Yes', 'No']) : undefined });
+                    update(i, { type, choices: type === 'choice' ? (q.choices ?? ['', '']) : undefined });
                   }}
                 >
                   <option value="csat">{t('console.survey.type.csat')}</option>
@@ -126,13 +178,17 @@ export function SurveyScreen() {
               onChange={(text) => update(i, { text })}
             />
             {q.type === 'choice' ? (
-              <Field label={t('console.survey.choices')} path={`survey.questions.${i}.choices`} errors={errors}>
-                <input value={(q.choices ?? []).join(', ')} onChange={(e) => update(i, { choices: e.target.value.split(',').map((c) => c.trim()) })} />
-              </Field>
+              <ChoicesField
+                path={`survey.questions.${i}.choices`}
+                choices={q.choices ?? []}
+                errors={errors}
+                defaultLanguage={accountLanguage}
+                onChange={(choices) => update(i, { choices })}
+              />
             ) : null}
             <div className="survey-preview">
               <span className="muted">{t('console.survey.preview')}</span> <strong>{defaultText(q.text, accountLanguage) || '…'}</strong>
-              <Preview q={q} />
+              <Preview q={q} language={accountLanguage} />
             </div>
             <button
               type="button"
