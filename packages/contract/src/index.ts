@@ -13,6 +13,7 @@ export * from './events.js';
 export * from './files.js';
 export * from './languages.js';
 export * from './operations.js';
+export * from './pseudo.js';
 export * from './reconnect.js';
 export * from './requests.js';
 export * from './responses.js';

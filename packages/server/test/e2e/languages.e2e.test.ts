@@ -1,7 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clipped, untranslated } from './pseudo-support.js';
 import { agentPage, consumer, type Demo, expectAccessible, launchBrowser, poll, row, startDemo } from './workspace-support.js';
 
 /**
@@ -11,6 +12,36 @@ import { agentPage, consumer, type Demo, expectAccessible, launchBrowser, poll, 
  * widget follows its `lang`. Screenshots go to docs/screenshots/.
  */
 const SHOTS = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url));
+
+const workspaceCatalogue = (lang: string) =>
+  JSON.parse(readFileSync(new URL(`../../../workspace/src/i18n/locales/${lang}.json`, import.meta.url), 'utf8')) as Record<string, string>;
+
+/**
+ * Installed before the page's own scripts: from the first frame on, every text (and name) the
+ * workspace puts in the document is recorded, once its shell (the left bar) is there. A
+ * MutationObserver's callback runs before the browser paints, so nothing painted escapes it.
+ */
+function recordWorkspaceText(): void {
+  const seen = new Set<string>();
+  const painted: string[] = [];
+  (window as unknown as { __painted: string[] }).__painted = painted;
+  const note = (text: string | null | undefined) => {
+    const t = text?.trim();
+    if (t && !seen.has(t)) {
+      seen.add(t);
+      painted.push(t);
+    }
+  };
+  const record = () => {
+    if (!document.querySelector('nav.leftbar')) return;
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) note(n.textContent);
+    for (const el of Array.from(document.querySelectorAll('[aria-label],[title],[placeholder]'))) {
+      for (const attr of ['aria-label', 'title', 'placeholder']) note(el.getAttribute(attr));
+    }
+  };
+  new MutationObserver(record).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+}
 
 // Consumer data without Latin letters, so the pseudo-locale check can tell our strings from theirs.
 const NAME = 'Ζωή Παππά';
@@ -134,6 +165,38 @@ describe('workspace and widget in seven languages', () => {
     await page.context().close();
   }, 60_000);
 
+  it('an agent with a saved language never sees the workspace in English: not after signing in, not after a reload', async () => {
+    await setLanguage('ja');
+    const en = workspaceCatalogue('en');
+    const ja = workspaceCatalogue('ja');
+    // The workspace's English words (those Japanese says otherwise), as whole texts.
+    const english = new Set(Object.keys(en).flatMap((k) => (en[k] !== ja[k] && !/[{}]/.test(en[k] ?? '') ? [en[k] as string] : [])));
+    const paintedEnglish = async (page: Page) =>
+      (await page.evaluate(() => (window as unknown as { __painted: string[] }).__painted)).filter((t) => english.has(t));
+
+    const { page } = await agentPage(browser, demo); // the browser speaks English (en-GB): so does the sign-in page
+    await page.addInitScript(recordWorkspaceText);
+    await page.goto(`${demo.url}/`);
+    await page.getByRole('heading', { name: 'Sign in to your workspace' }).waitFor();
+    await page.locator('input[name="account"]').fill(demo.accountId);
+    await page.locator('input[name="username"]').fill('bob');
+    await page.locator('input[name="password"]').fill(demo.password('bob'));
+    await page.locator('button[type="submit"]').click();
+    await page.getByRole('heading', { name: ja['active.title'] }).waitFor();
+    await row(page, NAME).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { __painted: string[] }).__painted.length)).toBeGreaterThan(10);
+    expect(await paintedEnglish(page), 'after signing in').toEqual([]);
+
+    // A reload with the session, this device not yet knowing the language (changed elsewhere, or storage cleared).
+    await page.evaluate(() => localStorage.removeItem('parley.ui-language'));
+    await page.reload();
+    await page.getByRole('heading', { name: ja['active.title'] }).waitFor();
+    await row(page, NAME).waitFor();
+    expect(await paintedEnglish(page), 'after a reload').toEqual([]);
+    await setLanguage(null);
+    await page.context().close();
+  }, 60_000);
+
   it('the widget speaks its lang (Arabic right to left, Japanese), else the browser', async () => {
     for (const lang of ['ar', 'ja']) {
       const ctx = await browser.newContext({ locale: 'en-GB', viewport: { width: 400, height: 700 } });
@@ -168,52 +231,3 @@ describe('workspace and widget in seven languages', () => {
     await page.context().close();
   }, 60_000);
 });
-
-/** Visible text (and names: aria-label, title, placeholder) with Latin letters that are not in the pseudo-locale. */
-function untranslated(page: Page, allowed: string[]): Promise<string[]> {
-  return page.evaluate((allow) => {
-    const strip = (s: string) => {
-      let out = s;
-      for (const a of allow) out = out.split(a).join(' ');
-      // Inside ⟦ ⟧ is our text; Intl's English weekday/month and AM/PM in the pseudo-locale are fine.
-      out = out.replace(/⟦[^⟧]*⟧/g, ' ').replace(/\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun|AM|PM|B|KB|MB)\b/g, ' ');
-      return out;
-    };
-    const bad = new Set<string>();
-    const visible = (el: Element) => {
-      const r = (el as HTMLElement).getClientRects?.();
-      return !!r && r.length > 0 && getComputedStyle(el).visibility !== 'hidden';
-    };
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const el = n.parentElement;
-      const text = n.textContent ?? '';
-      if (!el || el.closest('script,style,[hidden]') || !text.trim()) continue;
-      if (!visible(el) && !el.closest('.sr-only')) continue;
-      if (/[A-Za-z]/.test(strip(text))) bad.add(text.trim());
-    }
-    for (const el of Array.from(document.querySelectorAll('[aria-label],[title],[placeholder]'))) {
-      for (const attr of ['aria-label', 'title', 'placeholder']) {
-        const v = el.getAttribute(attr);
-        if (v && /[A-Za-z]/.test(strip(v))) bad.add(`${attr}="${v}"`);
-      }
-    }
-    return [...bad];
-  }, allowed);
-}
-
-/** Text cut off by its box: an element whose text overflows it while its overflow is hidden and it does not say so with an ellipsis. */
-function clipped(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const out: string[] = [];
-    for (const el of Array.from(document.querySelectorAll<HTMLElement>('button, label, legend, h1, h2, h3, p, span, dt, dd, th, td, a'))) {
-      // Screen-reader-only text is clipped on purpose.
-      if (!el.textContent?.trim() || el.getClientRects().length === 0 || el.closest('.sr-only')) continue;
-      const s = getComputedStyle(el);
-      if (s.overflowX !== 'hidden' && s.overflowX !== 'clip' && s.overflowY !== 'hidden' && s.overflowY !== 'clip') continue;
-      if (s.textOverflow === 'ellipsis') continue;
-      if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) out.push(el.textContent.trim().slice(0, 60));
-    }
-    return out;
-  });
-}

@@ -1,13 +1,21 @@
 /// <reference lib="dom" />
 // (page.evaluate callbacks run in the browser)
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { Message } from '@parley/contract';
 import { SignJWT } from 'jose';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Demo, expectAccessible, launchBrowser, patchAccount, row, setStatus, signIn, startDemo } from './workspace-support.js';
+import {
+  type Demo,
+  expectAccessible,
+  launchBrowser,
+  patchAccount,
+  row,
+  brandSite as serveBrandPage,
+  setStatus,
+  signIn,
+  startDemo,
+} from './workspace-support.js';
 
 /**
  * The web widget in a real browser against the built server: /demo (a brand page with hostile
@@ -59,10 +67,9 @@ describe('web widget', () => {
 
   /** A brand's own site: another origin (another port) than Parley, serving one page. */
   async function brandSite(html: string): Promise<string> {
-    const brand = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html));
-    await new Promise<void>((resolve) => brand.listen(0, '127.0.0.1', resolve));
-    closers.push(() => new Promise<void>((resolve) => brand.close(() => resolve())));
-    return `http://127.0.0.1:${(brand.address() as AddressInfo).port}/account`;
+    const site = await serveBrandPage(html);
+    closers.push(site.close);
+    return site.url;
   }
 
   const chat = (page: Page): FrameLocator => page.frameLocator('iframe[title="Chat with us"]');

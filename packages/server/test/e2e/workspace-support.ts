@@ -3,6 +3,8 @@
  * playwright-core), the built server as a real process with its demo account, and small helpers
  * that act as an agent would (visible labels, clicks, keys) or as a consumer (the public API).
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
@@ -208,3 +210,13 @@ export const errorOf = (field: Locator) =>
       .join(' ')
       .trim(),
   );
+
+/** A brand's own site: another origin (another port) than Parley, serving one page at /account. */
+export async function brandSite(html: string): Promise<{ url: string; close(): Promise<void> }> {
+  const brand = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html));
+  await new Promise<void>((resolve) => brand.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(brand.address() as AddressInfo).port}/account`,
+    close: () => new Promise<void>((resolve) => brand.close(() => resolve())),
+  };
+}

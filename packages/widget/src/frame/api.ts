@@ -114,7 +114,7 @@ export class ConsumerApi {
   /** A file of the conversation, fetched with the consumer token (an <img src> could not send it). */
   async file(url: string): Promise<Blob> {
     const res = await fetch(url, { headers: this.token ? { authorization: `Bearer ${this.token}` } : {} });
-    if (!res.ok) throw new ApiError(res.status, {}, `Could not load the file (${res.status})`);
+    if (!res.ok) throw new ApiError(res.status, {}, t('file.failed', { status: res.status }));
     return res.blob();
   }
 }

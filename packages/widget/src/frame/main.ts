@@ -12,7 +12,7 @@ import { pickLanguage, setLanguage } from '../i18n/index.js';
 import { isHostToFrame, PROTOCOL } from '../protocol.js';
 import { endConversation } from './actions.js';
 import { sendPhoto, sendText } from './outbox.js';
-import { render, scrollToEnd } from './render.js';
+import { autosize, render, scrollToEnd } from './render.js';
 import { boot } from './session.js';
 import { embedded, hostOrigin, params, state, toHost, ui } from './state.js';
 
@@ -34,6 +34,7 @@ function setOpen(open: boolean): void {
     state.unread = 0;
     toHost({ source: PROTOCOL, type: 'unread', count: 0 });
     requestAnimationFrame(() => {
+      autosize(); // measured now: a hidden frame has no layout
       scrollToEnd();
       ui.text.focus();
     });
@@ -57,6 +58,7 @@ ui.text.addEventListener('keydown', (e) => {
   }
 });
 ui.text.addEventListener('input', autosize);
+window.addEventListener('resize', autosize);
 ui.attach.addEventListener('click', () => ui.file.click());
 ui.file.addEventListener('change', () => {
   const f = ui.file.files?.[0];
@@ -112,11 +114,6 @@ document.addEventListener('keydown', (e) => {
     first.focus();
   }
 });
-
-function autosize(): void {
-  ui.text.style.height = 'auto';
-  ui.text.style.height = `${Math.min(ui.text.scrollHeight, 140)}px`;
-}
 
 // ------------------------------------------------------------------ start
 

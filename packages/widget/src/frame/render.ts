@@ -109,7 +109,12 @@ export function render(): void {
     ui.topic.replaceChildren(h('option', { value: '' }, t('topic.choose')), ...state.skills.map((s) => h('option', { value: s.id }, s.name)));
   }
   ui.topicRow.hidden = !offerTopic;
-  ui.text.placeholder = c ? t('composer.write') : last ? t('composer.new') : t('composer.ask');
+  const placeholder = c ? t('composer.write') : last ? t('composer.new') : t('composer.ask');
+  if (ui.text.placeholder !== placeholder) {
+    ui.text.placeholder = placeholder;
+    // An empty box grows to its placeholder (a longer language's can take two lines at 400 px).
+    if (!ui.text.value) autosize();
+  }
   ui.composer.setAttribute('aria-busy', String(!state.config));
   syncQueueTimer();
 }
@@ -316,6 +321,14 @@ function questionView(q: SurveyRequest['questions'][number]): HTMLElement {
   if (q.type === 'csat') fs.append(h('div', { class: 'ends', 'aria-hidden': 'true' }, h('span', {}, csat[0]), h('span', {}, csat[4])));
   if (q.type === 'nps') fs.append(h('div', { class: 'ends', 'aria-hidden': 'true' }, h('span', {}, t('nps.low')), h('span', {}, t('nps.high'))));
   return fs;
+}
+
+/** The message box fits its text (or, while empty, its placeholder: Chromium counts it in scrollHeight), up to 140 px. */
+export function autosize(): void {
+  const box = ui.text;
+  box.style.height = 'auto';
+  // scrollHeight leaves out the borders, which the border-box height counts.
+  box.style.height = `${Math.min(box.scrollHeight + box.offsetHeight - box.clientHeight, 140)}px`;
 }
 
 export function isAtEnd(): boolean {

@@ -2,7 +2,7 @@
  * The consumer's session and conversations: boot, the stored session and its realtime stream, the
  * history, and merging conversation views (HTTP answers and realtime updates) into the state.
  */
-import { currentLanguage } from '../i18n/index.js';
+import { consumerLanguage } from '../i18n/index.js';
 import type { WidgetConfig } from '../protocol.js';
 import { ApiError } from './api.js';
 import { onEvent, onTyping } from './events.js';
@@ -69,7 +69,7 @@ async function createSession(): Promise<StoredSession> {
     ...(c.identityToken && { identityToken: c.identityToken }),
     ...(c.customVariables && { customVariables: c.customVariables }),
     // What the widget speaks: the closed-hours reply and the survey come in it when the account wrote them in it.
-    language: currentLanguage(),
+    language: consumerLanguage(),
   });
   const s: StoredSession = {
     consumerToken: r.consumerToken,

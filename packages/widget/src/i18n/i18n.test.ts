@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { csatLabels, formatWait, queueLine } from '../frame/logic.js';
-import { currentLanguage, pickLanguage, setLanguage, t } from './index.js';
+import { consumerLanguage, currentLanguage, pickLanguage, setLanguage, t } from './index.js';
 import { loaderLanguage, loaderText } from './loader.js';
 
 describe('the widget’s language', () => {
@@ -39,5 +39,20 @@ describe('the widget’s language', () => {
     expect(loaderText('de', 'launcher.openUnread', { count: 3 })).toBe('Chat öffnen, ungelesene Nachrichten: 3');
     expect(loaderText('en', 'launcher.close')).toBe('Close chat');
     expect(loaderLanguage('es-419')).toBe('es');
+  });
+
+  it('has the pseudo-locale when the page names it (never from the browser): accented, longer, arguments intact', async () => {
+    expect(pickLanguage('en-XA', ['de'])).toBe('en-XA');
+    expect(pickLanguage(undefined, ['en-XA', 'de'])).toBe('en');
+    await setLanguage('en-XA');
+    expect(currentLanguage()).toBe('en-XA');
+    // Parley is told English: the consumer reads the English catalogue underneath.
+    expect(consumerLanguage()).toBe('en');
+    expect(t('head.title')).toBe('⟦Çĥáţ ŵíţĥ üš····⟧');
+    const typing = t('typing', { name: 'Ana' });
+    expect(typing).toMatch(/^⟦Ana [^A-Za-z]+⟧$/);
+    expect(queueLine({ state: 'queued', queuePosition: 4, expectedResponseSec: 1800 })).not.toMatch(/[A-Za-z]/);
+    expect(loaderLanguage('en-XA')).toBe('en-XA');
+    expect(loaderText('en-XA', 'launcher.openUnread', { count: 3 })).toBe('⟦Öþéñ çĥáţ, ····3 üñŕéáð···⟧');
   });
 });

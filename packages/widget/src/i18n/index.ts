@@ -3,17 +3,22 @@
  * workspace). The chat frame's strings are in ./frame/<language>.json, the host-page loader's few in
  * ./loader/<language>.json; English is the source and the `FrameKey` type. The language is the
  * brand's `data-lang` (or `ParleyWidget.init({ lang })`) when Parley ships it, else the browser's.
+ * `data-lang="en-XA"` asks for the pseudo-locale (../../../contract/src/pseudo.ts; docs/i18n.md): only
+ * when the brand's page names it, never from the browser's languages.
  *
  *   import { t } from '../i18n/index.js';
  *   t('queue.position', { position: 3 })   // "You are number 3 in line."
  */
-import { DEFAULT_LANGUAGE, type Language, matchLanguage, textDirection } from '@parley/contract';
+import { parse, TYPE } from '@formatjs/icu-messageformat-parser';
+import { DEFAULT_LANGUAGE, type Language, matchLanguage, PSEUDO, pseudoElements, textDirection } from '@parley/contract';
 import { IntlMessageFormat } from 'intl-messageformat';
 import en from './frame/en.json';
 
 export type FrameKey = keyof typeof en;
 export type Values = Record<string, string | number | Date | null | undefined>;
 type Catalogue = Record<FrameKey, string>;
+/** A language the widget can show: a shipped one, or the pseudo-locale a page asked for by name. */
+export type UiLanguage = Language | typeof PSEUDO;
 
 /** The other languages are fetched when needed (each its own small chunk). */
 const loaders: Record<Exclude<Language, 'en'>, () => Promise<{ default: Catalogue }>> = {
@@ -25,12 +30,15 @@ const loaders: Record<Exclude<Language, 'en'>, () => Promise<{ default: Catalogu
   ar: () => import('./frame/ar.json'),
 };
 
-let language: Language = DEFAULT_LANGUAGE;
+let language: UiLanguage = DEFAULT_LANGUAGE;
 let messages: Catalogue = en;
 const compiled = new Map<string, IntlMessageFormat>();
 
-/** The language the widget shows; what it tells Parley the consumer speaks. */
-export const currentLanguage = (): Language => language;
+/** The language the widget shows (the pseudo-locale included). */
+export const currentLanguage = (): UiLanguage => language;
+
+/** What the widget tells Parley the consumer speaks: the pseudo-locale is English underneath. */
+export const consumerLanguage = (): Language => (language === PSEUDO ? DEFAULT_LANGUAGE : language);
 
 /**
  * The locale dates and numbers are formatted in: the browser's own tag when it is of the widget's
@@ -39,32 +47,37 @@ export const currentLanguage = (): Language => language;
 export function formatLocale(): string {
   const nav = typeof navigator === 'undefined' ? undefined : navigator;
   const tags = nav?.languages?.length ? nav.languages : nav?.language ? [nav.language] : [];
-  return tags.find((tag) => matchLanguage([tag]) === language) ?? language;
+  const base = consumerLanguage();
+  return tags.find((tag) => matchLanguage([tag]) === base) ?? base;
 }
 
-/** The widget's language for what the brand asked (`data-lang`) and what the browser prefers. */
-export function pickLanguage(asked: string | null | undefined, browser: readonly string[] = navigator.languages ?? [navigator.language]): Language {
+/**
+ * The widget's language for what the brand asked (`data-lang`) and what the browser prefers. The
+ * pseudo-locale only when the page names it exactly (a browser may list `en-XA` too: it gets English).
+ */
+export function pickLanguage(asked: string | null | undefined, browser: readonly string[] = navigator.languages ?? [navigator.language]): UiLanguage {
+  if (asked?.trim() === PSEUDO) return PSEUDO;
   return (asked && matchLanguage([asked])) || matchLanguage(browser) || DEFAULT_LANGUAGE;
 }
 
 export function t(key: FrameKey, values?: Values): string {
-  const message = messages[key] ?? en[key];
   let f = compiled.get(key);
   if (!f) {
-    f = new IntlMessageFormat(message, language);
+    // The pseudo-locale formats the English message's parsed form with its text pseudo-localized.
+    f = new IntlMessageFormat(language === PSEUDO ? pseudoElements(parse(en[key]), TYPE) : (messages[key] ?? en[key]), consumerLanguage());
     compiled.set(key, f);
   }
   return String(f.format(values as Record<string, string | number | Date>));
 }
 
 /** Switches the catalogue (fetched once) and the document's lang and dir. A failure keeps English. */
-export async function setLanguage(next: Language): Promise<void> {
-  const loaded = next === 'en' ? en : ((await loaders[next]?.())?.default ?? en);
-  language = loaded === en ? 'en' : next;
+export async function setLanguage(next: UiLanguage): Promise<void> {
+  const loaded = next === 'en' || next === PSEUDO ? en : ((await loaders[next]?.())?.default ?? en);
+  language = loaded === en && next !== PSEUDO ? 'en' : next;
   messages = loaded;
   compiled.clear();
   if (typeof document === 'undefined') return;
-  document.documentElement.lang = language;
+  document.documentElement.lang = consumerLanguage();
   document.documentElement.dir = textDirection(language);
   translateStatic(document);
 }

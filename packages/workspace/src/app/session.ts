@@ -1,4 +1,4 @@
-import { applyUserLanguage, t } from '../i18n/index.js';
+import { applyUserLanguage, loadLanguage, resolveLanguage, t } from '../i18n/index.js';
 import { ApiError, api } from '../lib/api.js';
 import { frameAccountId } from '../lib/embed-bridge.js';
 import { Realtime } from '../lib/realtime.js';
@@ -82,6 +82,35 @@ export async function signInWithCode(code: string): Promise<void> {
   await start(await api.call('POST /api/v1/auth/oidc/exchange', { body: { code, ...(frameAccount && { frameAccountId: frameAccount }) } }));
 }
 
+/** How long the workspace waits for the user's settings before showing itself in the language it has. */
+const SETTINGS_WAIT_MS = 4000;
+
+/**
+ * The user's settings and their language's catalogue, fetched before the workspace shows (its
+ * first frame is then in their language: no English flash). A slow server: after SETTINGS_WAIT_MS
+ * the workspace shows in the language it has, and `later` gets the settings when they come.
+ */
+async function settingsFirst(later: (settings: UserSettings) => void): Promise<UserSettings | null> {
+  const call = api
+    .call('GET /api/v1/me/settings')
+    .catch(() => ({}) as UserSettings)
+    .then(async (settings) => {
+      await loadLanguage(resolveLanguage(settings.language)).catch(() => undefined);
+      return settings;
+    });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const first = await Promise.race([call, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), SETTINGS_WAIT_MS)))]);
+  clearTimeout(timer);
+  if (first === null) void call.then(later);
+  return first;
+}
+
+/** The settings in the store, and their language shown (at once when its catalogue is in). */
+function applySettings(settings: UserSettings): Promise<void> {
+  store.set({ settings, datePrefs: prefsOf(settings), filters: settings.defaultFilters ?? [] });
+  return applyUserLanguage(settings.language).catch(() => undefined);
+}
+
 async function start(session: Session): Promise<void> {
   api.token = session.token;
   api.onUnauthorized = () => endSession(t('app.sessionEnded'));
@@ -89,18 +118,16 @@ async function start(session: Session): Promise<void> {
   const nav = readJson<{ pinned?: string[]; selectedId?: string | null }>(navKey(session.user.id), {});
   // Managers land on the console (the Active list is empty for a manager without skills); agents on Active.
   const panel = session.user.role === 'manager' ? 'console' : null;
+  const settings = await settingsFirst((s) => {
+    if (store.get().session === session) void applySettings(s); // still this session's
+  });
+  // The language and the workspace in one go: React renders them together, the first frame in the user's language.
   store.set({ ...initialState, session, pinned: nav.pinned ?? [], selectedId: null, panel, connection: 'connecting' });
+  const settingsApplied = settings ? applySettings(settings) : Promise.resolve();
   // The bridge talks only with origins of the signed-in user's own account, bound afresh for each session.
   void bridge.bind(session.user.accountId);
   bridge.post('auth.changed', { signedIn: true, user: { id: session.user.id, displayName: session.user.displayName, accountId: session.user.accountId } });
   bridge.post('status.changed', { status: session.user.status });
-  const settingsLoaded = api
-    .call('GET /api/v1/me/settings')
-    .catch(() => ({}) as UserSettings)
-    .then((settings) => {
-      store.set({ settings, datePrefs: prefsOf(settings), filters: settings.defaultFilters ?? [] });
-      return applyUserLanguage(settings.language).catch(() => undefined);
-    });
   const stream = new Realtime(session.token, {
     onEvent: handleEvent,
     onState: (connection) => {
@@ -117,7 +144,7 @@ async function start(session: Session): Promise<void> {
   realtime = stream;
   // The list is read once the stream has its baseline (or after a moment without one, e.g. offline).
   await awaitBaseline(() => stream.start());
-  await Promise.all([settingsLoaded, reloadAll()]);
+  await Promise.all([settingsApplied, reloadAll()]);
   // Re-open what was open before a reload, if it is still there.
   if (nav.selectedId && store.get().active[nav.selectedId]) openConversation(nav.selectedId);
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { STATUS_LABEL } from '../lib/types.js';
-import { currentLanguage, currentLocale, PSEUDO, resolveLanguage, setLanguage, t } from './index.js';
+import { currentLanguage, currentLocale, loadLanguage, PSEUDO, resolveLanguage, setLanguage, t } from './index.js';
 import { accent, pseudoMessage } from './pseudo.js';
 
 describe('the workspace language', () => {
@@ -17,6 +17,15 @@ describe('the workspace language', () => {
     expect(t('app.notifications.label', { count: 2 })).toBe('الإشعارات، إشعاران غير مقروءين');
     expect(t('app.notifications.label', { count: 5 })).toBe('الإشعارات، 5 إشعارات غير مقروءة');
     expect(currentLocale()).toBe('ar');
+  });
+
+  it('switches at once, in the caller’s task, to a language whose catalogue is loaded (the first render after sign-in is in it)', async () => {
+    await loadLanguage('de');
+    expect(currentLanguage()).toBe('en');
+    const done = setLanguage('de');
+    expect(currentLanguage()).toBe('de');
+    expect(t('settings.title')).toBe('Einstellungen');
+    await done;
   });
 
   it('follows the user’s setting, else the browser; an unknown setting falls back', () => {

@@ -117,9 +117,18 @@ function pseudoRequested(): boolean {
   }
 }
 
-/** Show the workspace in a language: loads its catalogue, sets <html lang dir>, re-renders. */
+/** Fetches a language's catalogue ahead (a failure is the caller's: setLanguage then shows English). */
+export async function loadLanguage(language: UiLanguage): Promise<void> {
+  await catalogueOf(language);
+}
+
+/**
+ * Show the workspace in a language: loads its catalogue, sets <html lang dir>, re-renders. With
+ * the catalogue already in (`loadLanguage`), it all happens at once, in the caller's own task, so
+ * a screen shown in the same breath renders in it from its first frame.
+ */
 export async function setLanguage(next: UiLanguage): Promise<void> {
-  const messages = await catalogueOf(next);
+  const messages = loaded.get(next) ?? (await catalogueOf(next));
   language = next;
   intl = makeIntl(next, messages);
   if (typeof document !== 'undefined') {
