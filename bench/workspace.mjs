@@ -50,6 +50,13 @@ const size = (ext) =>
     );
 const js = size('.js');
 const css = size('.css');
+// What an agent downloads: the entry script(s) index.html names, plus their language's catalogue
+// (the largest one counted); the other languages and the dashboard's charts load only on demand.
+const html = readFileSync(join(dist, 'index.html'), 'utf8');
+const entryFiles = [...html.matchAll(/(?:src|href)="\/assets\/([^"]+\.js)"/g)].map((m) => m[1]);
+const gz = (f) => gzipSync(readFileSync(join(dist, 'assets', f)), { level: 9 }).length;
+const entryGz = entryFiles.reduce((n, f) => n + gz(f), 0);
+const languageGz = Math.max(0, ...assets.filter((f) => /^(es|fr|de|pt-BR|ja|ar)-[\w-]+\.js$/.test(f)).map(gz));
 say(`JS ${(js.gz / 1024).toFixed(1)} kB gzipped, CSS ${(css.gz / 1024).toFixed(1)} kB`);
 
 // ------------------------------------------------------------------ server
@@ -301,7 +308,7 @@ Measured by \`node bench/workspace.mjs\` on ${new Date().toISOString().slice(0, 
 
 | what | result | target |
 | --- | --- | --- |
-| JavaScript shipped (gzipped, level 9) | ${(js.gz / 1024).toFixed(1)} kB (${(js.raw / 1024).toFixed(0)} kB raw) | < 250 kB |
+| JavaScript an agent downloads (gzipped, level 9): the entry script and one language's catalogue (the largest) | ${((entryGz + languageGz) / 1024).toFixed(1)} kB (entry ${(entryGz / 1024).toFixed(1)} kB + language ${(languageGz / 1024).toFixed(1)} kB) | < 250 kB |\n| all JavaScript chunks, the six other catalogues and the charts (loaded on demand) included | ${(js.gz / 1024).toFixed(1)} kB (${(js.raw / 1024).toFixed(0)} kB raw) | |
 | CSS shipped (gzipped) | ${(css.gz / 1024).toFixed(1)} kB | |
 | first load, cold cache, navigation start to the sign-in form painted (first contentful paint) (median of ${loads.length}) | ${median(loads)} ms (min ${Math.min(...loads)}, max ${Math.max(...loads)}) | < 1 s |
 | sign in to the Active list of ${activeRows} on screen | ${listMs} ms (${activeDom.rows} rows in the DOM, ${activeDom.nodes} elements in the page) | |
