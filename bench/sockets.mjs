@@ -242,6 +242,7 @@ async function measure(side) {
     let storming = true;
     const health = probe(side.url, side.probePath, () => storming);
     const cpu0 = cpuSec(side.pid);
+    const client0 = process.cpuUsage();
     // All at once, as independent clients: none waits for another's handshake (a shed one waits for its own hint).
     const { sockets, ms } = await openMany(side.url, side.ns, side.authOf, 0, all.length, all.length, storm);
     storming = false;
@@ -251,10 +252,14 @@ async function measure(side) {
       shed: storm.shed,
       errors: storm.errors,
       cpuSec: cpuSec(side.pid) - cpu0,
+      // This process: every client socket (and every retry of a shed one) is its work too.
+      clientCpuSec: ((c) => (c.user + c.system) / 1e6)(process.cpuUsage(client0)),
       health: await health,
       rssMb: rssMb(side.pid),
     };
-    say(`${side.name}: storm of ${sockets.length} reconnects absorbed in ${ms} ms (shed ${storm.shed}), probe ${JSON.stringify(r.storm.health)}`);
+    say(
+      `${side.name}: storm of ${sockets.length} reconnects absorbed in ${ms} ms (shed ${storm.shed}; server CPU ${r.storm.cpuSec.toFixed(1)} s, client CPU ${r.storm.clientCpuSec.toFixed(1)} s), probe ${JSON.stringify(r.storm.health)}`,
+    );
     for (const ws of sockets) ws.terminate();
   } else for (const ws of all) ws.terminate();
   return r;
@@ -347,6 +352,9 @@ if (!opts['no-storm']) {
   );
   rows.push(`| handshakes shed with a retry hint during the storm | ${cols.map((c) => f0(c.storm.shed)).join(' | ')} |`);
   rows.push(`| server CPU during the storm (s) | ${cols.map((c) => f1(c.storm.cpuSec)).join(' | ')} |`);
+  rows.push(
+    `| the clients' process (this bench, one thread) during the storm: CPU s (share of the storm's time) | ${cols.map((c) => `${f1(c.storm.clientCpuSec)} (${f0((100 * c.storm.clientCpuSec) / (c.storm.ms / 1000))} %)`).join(' | ')} |`,
+  );
   rows.push(
     `| HTTP probe during the storm: answered / failed, p50 / max (ms) | ${cols.map((c) => `${c.storm.health.n} / ${c.storm.health.failed}, ${f0(c.storm.health.p50)} / ${f0(c.storm.health.max)}`).join(' | ')} |`,
   );
